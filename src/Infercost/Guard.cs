@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Infercost;
+
+/// <summary>The single validation path: every message has the shape
+/// <c>name must be in [low, high]; was value.</c></summary>
+public static class Guard
+{
+    /// <summary>Returns <paramref name="value"/> if it is finite.</summary>
+    /// <exception cref="InvalidInputException">NaN or infinity.</exception>
+    public static double Finite(double value, string name) =>
+        double.IsFinite(value) ? value : throw new InvalidInputException(name, $"{name} must be a finite number; was {Format(value)}.");
+
+    /// <summary>Returns <paramref name="value"/> if it lies in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static double InRange(double value, double low, double high, string name) =>
+        double.IsFinite(value) && value >= low && value <= high
+            ? value
+            : throw new InvalidInputException(name, $"{name} must be in [{Format(low)}, {Format(high)}]; was {Format(value)}.");
+
+    /// <summary>Returns <paramref name="value"/> if it lies in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static int InRange(int value, int low, int high, string name) =>
+        value >= low && value <= high
+            ? value
+            : throw new InvalidInputException(name, $"{name} must be in [{low}, {high}]; was {value}.");
+
+    /// <summary>Returns <paramref name="value"/> if it is finite and strictly positive.</summary>
+    public static double Positive(double value, string name) =>
+        double.IsFinite(value) && value > 0
+            ? value
+            : throw new InvalidInputException(name, $"{name} must be > 0; was {Format(value)}.");
+
+    /// <summary>Returns <paramref name="value"/> if it is finite and not negative.</summary>
+    public static double NonNegative(double value, string name) =>
+        double.IsFinite(value) && value >= 0
+            ? value
+            : throw new InvalidInputException(name, $"{name} must be >= 0; was {Format(value)}.");
+
+    /// <summary>Formats a number the way every message prints it: invariant, up to six significant digits.</summary>
+    public static string Format(double value) => value switch
+    {
+        double.PositiveInfinity => "infinity",
+        double.NegativeInfinity => "-infinity",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString("G6", CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>An input value outside its accepted range. Carries the field name so shells can point at it.</summary>
+public sealed class InvalidInputException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="field"/>.</summary>
+    public InvalidInputException(string field, string message) : base(message) => Field = field;
+
+    /// <summary>The offending field, parameter or JSON path.</summary>
+    public string Field { get; }
+}

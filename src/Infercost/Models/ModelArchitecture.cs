@@ -1,0 +1,66 @@
+namespace Infercost.Models;
+
+/// <summary>The shape of a decoder-only transformer, enough to count parameters, FLOPs and KV bytes.</summary>
+/// <remarks>Field names follow Hugging Face <c>config.json</c> where one exists.</remarks>
+public sealed record ModelArchitecture
+{
+    /// <summary>Catalog id, for example <c>deepseek-r1</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>Display name.</summary>
+    public required string Name { get; init; }
+    /// <summary>Transformer blocks (<c>num_hidden_layers</c>).</summary>
+    public required int Layers { get; init; }
+    /// <summary>Residual stream width (<c>hidden_size</c>).</summary>
+    public required int HiddenSize { get; init; }
+    /// <summary>Query heads (<c>num_attention_heads</c>).</summary>
+    public required int AttentionHeads { get; init; }
+    /// <summary>Key/value heads (<c>num_key_value_heads</c>); equals <see cref="AttentionHeads"/> for MHA. Nominal for MLA.</summary>
+    public required int KvHeads { get; init; }
+    /// <summary>Per-head width for GQA (<c>head_dim</c>). For MLA, qk_nope + qk_rope.</summary>
+    public required int HeadDim { get; init; }
+    /// <summary>Dense MLP intermediate width (<c>intermediate_size</c>); null when every layer is MoE.</summary>
+    public int? DenseIntermediateSize { get; init; }
+    /// <summary>Vocabulary size.</summary>
+    public required int VocabSize { get; init; }
+    /// <summary>Input embedding and LM head share one matrix.</summary>
+    public bool TieWordEmbeddings { get; init; }
+    /// <summary>GQA/MHA or MLA.</summary>
+    public AttentionKind Attention { get; init; } = AttentionKind.Gqa;
+    /// <summary>MLA dimensions; required when <see cref="Attention"/> is <see cref="AttentionKind.Mla"/>.</summary>
+    public MlaShape? Mla { get; init; }
+    /// <summary>Sliding-window layers, if any.</summary>
+    public SlidingWindow? SlidingWindow { get; init; }
+    /// <summary>Learned per-head attention-sink logits (gpt-oss): one parameter per head per layer.</summary>
+    public bool AttentionSinks { get; init; }
+    /// <summary>Biases on the Q, K and V projections (Qwen2, gpt-oss).</summary>
+    public bool QkvBias { get; init; }
+    /// <summary>Bias on the attention output projection (gpt-oss).</summary>
+    public bool OutputBias { get; init; }
+    /// <summary>Per-head RMSNorm on queries and keys (Qwen3): 2 × head_dim parameters per layer.</summary>
+    public bool QkNorm { get; init; }
+    /// <summary>Mixture-of-experts shape; null for a dense model.</summary>
+    public MoeShape? Moe { get; init; }
+    /// <summary>Longest supported context (<c>max_position_embeddings</c>).</summary>
+    public required int MaxContextTokens { get; init; }
+    /// <summary>Precision of the published weights (DeepSeek-V3: fp8; most others bf16).</summary>
+    public Precision DefaultWeightPrecision { get; init; } = Precision.Bf16;
+    /// <summary>Precision of the published expert weights when it differs (gpt-oss: MXFP4).</summary>
+    public Precision? DefaultExpertPrecision { get; init; }
+    /// <summary>Total parameters as the publisher states them, in billions; for checking the computed count.</summary>
+    public double? PublishedTotalBillions { get; init; }
+    /// <summary>Active parameters per token as the publisher states them, in billions.</summary>
+    public double? PublishedActiveBillions { get; init; }
+    /// <summary>Release date (ISO 8601), where sourced.</summary>
+    public string? ReleaseDate { get; init; }
+    /// <summary>Where the shape comes from.</summary>
+    public required Provenance Source { get; init; }
+
+    /// <summary>True for a mixture-of-experts model.</summary>
+    public bool IsMoe => Moe is not null;
+
+    /// <summary>Layers that use the MoE block (all layers after <see cref="MoeShape.FirstDenseLayers"/>).</summary>
+    public int MoeLayers => Moe is null ? 0 : Layers - Moe.FirstDenseLayers;
+
+    /// <summary>Layers that use the dense MLP.</summary>
+    public int DenseLayers => Layers - MoeLayers;
+}

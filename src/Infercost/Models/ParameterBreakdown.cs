@@ -1,0 +1,34 @@
+namespace Infercost.Models;
+
+/// <summary>Parameter counts of a model, computed from its shape, by where they live.</summary>
+/// <param name="InputEmbedding">Vocabulary × hidden; a lookup table, not a matmul (no FLOPs, only B rows read per step).</param>
+/// <param name="LmHead">Vocabulary × hidden, zero when tied to the input embedding.</param>
+/// <param name="AttentionPerLayer">Attention projections, biases, q/k norms and sinks in one layer.</param>
+/// <param name="NormsPerLayer">The two RMSNorm/LayerNorm weight vectors of one layer.</param>
+/// <param name="DenseMlpPerLayer">Gated MLP of one dense layer (3 × hidden × intermediate).</param>
+/// <param name="RoutedExpert">One routed expert (gated MLP plus biases where present).</param>
+/// <param name="SharedExpertsPerLayer">All shared experts of one MoE layer.</param>
+/// <param name="RouterPerLayer">Router weights (and bias) of one MoE layer.</param>
+/// <param name="FinalNorm">Final norm before the LM head.</param>
+/// <param name="Total">Every parameter the checkpoint holds (MTP heads excluded).</param>
+/// <param name="RoutedExpertsTotal">All routed experts of all MoE layers: the part expert parallelism shards.</param>
+/// <param name="Active">Parameters one token touches, both embedding tables included (the usual published convention).</param>
+/// <param name="ActiveCompute">Parameters one token multiplies through: <paramref name="Active"/> without the input embedding. 2 × this is the linear FLOPs per token.</param>
+public sealed record ParameterBreakdown(
+    double InputEmbedding,
+    double LmHead,
+    double AttentionPerLayer,
+    double NormsPerLayer,
+    double DenseMlpPerLayer,
+    double RoutedExpert,
+    double SharedExpertsPerLayer,
+    double RouterPerLayer,
+    double FinalNorm,
+    double Total,
+    double RoutedExpertsTotal,
+    double Active,
+    double ActiveCompute)
+{
+    /// <summary>Everything except routed experts: attention, norms, dense MLPs, shared experts, routers, embeddings.</summary>
+    public double NonExpert => Total - RoutedExpertsTotal;
+}
