@@ -1,0 +1,70 @@
+using Infercost.Quantities;
+
+namespace Infercost.Models;
+
+/// <summary>Floating-point operations of a forward pass. Matmuls count 2·m·n·k (one multiply and one add).</summary>
+/// <remarks>Linear layers: 2 FLOPs per active parameter per token (Kaplan et al. 2020; kipply 2022). Attention scores
+/// and weighted values: per query-key pair and layer, 2·n_heads·d_qk + 2·n_heads·d_v. MLA decode uses the absorbed
+/// form (d_qk = kv_lora + rope, d_v = kv_lora, as DeepSeek's inference code does); MLA prefill uses the expanded
+/// per-head widths. Element-wise work (norms, RoPE, softmax) is left out: under 1% of FLOPs at the sizes served.
+/// See docs/methodology.md#flops.</remarks>
+public static class FlopCounter
+{
+    /// <summary>Linear-layer FLOPs for one token through every layer, without the LM head: 2 × (active compute parameters − LM head).</summary>
+    public static Flops LinearPerTokenWithoutHead(ParameterBreakdown parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var head = parameters.LmHead > 0 ? parameters.LmHead : parameters.InputEmbedding;
+        return Flops.FromFlops(2 * (parameters.ActiveCompute - head));
+    }
+
+    /// <summary>LM-head FLOPs for one token's logits: 2 × vocabulary × hidden.</summary>
+    public static Flops LmHeadPerToken(ModelArchitecture model) => Flops.FromFlops(2.0 * model.VocabSize * model.HiddenSize);
+
+    /// <summary>Attention FLOPs per query-key pair per layer.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="absorbed">For MLA: the weight-absorbed decode form (true) or the expanded prefill form (false).</param>
+    public static double AttentionPerPairPerLayer(ModelArchitecture model, bool absorbed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double heads = model.AttentionHeads;
+        if (model.Attention == AttentionKind.Mla && model.Mla is { } mla)
+        {
+            return absorbed
+                ? 2 * heads * (mla.KvLoraRank + mla.QkRopeHeadDim) + 2 * heads * mla.KvLoraRank
+                : 2 * heads * (mla.QkNopeHeadDim + mla.QkRopeHeadDim) + 2 * heads * mla.VHeadDim;
+        }
+
+        return 4 * heads * model.HeadDim;
+    }
+
+    /// <summary>Attention FLOPs for one new token attending to <paramref name="contextTokens"/> cached tokens (decode).</summary>
+    public static Flops DecodeAttentionPerToken(ModelArchitecture model, double contextTokens)
+    {
+        var (full, sliding, window) = KvCache.LayerSplit(model);
+        var pairs = full * contextTokens + sliding * Math.Min(contextTokens, window);
+        return Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: true) * pairs);
+    }
+
+    /// <summary>Query-key pairs in causal attention over a prompt of <paramref name="tokens"/> tokens, per layer:
+    /// S(S+1)/2 for full layers; Σ min(i, W) for sliding layers. Returned summed over layers.</summary>
+    public static double CausalPairs(ModelArchitecture model, double tokens)
+    {
+        var (full, sliding, window) = KvCache.LayerSplit(model);
+        var fullPairs = tokens * (tokens + 1) / 2;
+        var slidingPairs = tokens <= window ? fullPairs : window * (window + 1) / 2 + (tokens - window) * window;
+        return full * fullPairs + sliding * slidingPairs;
+    }
+
+    /// <summary>Total FLOPs to prefill one prompt of <paramref name="tokens"/> tokens: linear layers for every token,
+    /// causal attention, and the LM head for the last position only (the only logits prefill needs).</summary>
+    public static Flops Prefill(ModelArchitecture model, ParameterBreakdown parameters, double tokens) =>
+        LinearPerTokenWithoutHead(parameters) * tokens
+        + Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: false) * CausalPairs(model, tokens))
+        + LmHeadPerToken(model);
+
+    /// <summary>Total FLOPs for one decode token at <paramref name="contextTokens"/> of context: linear layers, attention
+    /// over the context, and the LM head.</summary>
+    public static Flops DecodePerToken(ModelArchitecture model, ParameterBreakdown parameters, double contextTokens) =>
+        LinearPerTokenWithoutHead(parameters) + DecodeAttentionPerToken(model, contextTokens) + LmHeadPerToken(model);
+}

@@ -1,0 +1,62 @@
+using Infercost.Quantities;
+
+namespace Infercost.Serving;
+
+/// <summary>Time of collectives on the device links.</summary>
+/// <remarks>Ring all-reduce moves 2·(n−1)/n of the message through each device's link (Patarasuk &amp; Yuan 2009;
+/// NCCL's bus-bandwidth convention). All-to-all sends (n−1)/n of each device's data off-device. Each collective also
+/// pays a fixed latency. Links: the scale-up fabric when the group fits in one domain, the network otherwise.
+/// See docs/methodology.md#communication.</remarks>
+public static class Communication
+{
+    /// <summary>Time of one ring all-reduce of <paramref name="message"/> bytes over <paramref name="devices"/> devices; zero for one device.</summary>
+    public static Seconds AllReduce(ServingSetup setup, Bytes message, int devices)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (devices <= 1) return Seconds.Zero;
+        var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
+        return setup.Efficiency.CollectiveLatency + message * (2.0 * (devices - 1) / devices) / link;
+    }
+
+    /// <summary>Time of one all-to-all in which each device sends <paramref name="perDevice"/> bytes spread over
+    /// <paramref name="devices"/> devices; zero for one device.</summary>
+    public static Seconds AllToAll(ServingSetup setup, Bytes perDevice, int devices)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (devices <= 1) return Seconds.Zero;
+        var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
+        return setup.Efficiency.CollectiveLatency + perDevice * ((devices - 1.0) / devices) / link;
+    }
+
+    /// <summary>Bytes of one activation element on the wire: bf16.</summary>
+    public const double ActivationBytes = 2.0;
+
+    /// <summary>Communication of one pass of the layers in <paramref name="layersFraction"/> of the model (1 = all layers,
+    /// 1/PP = one stage) for <paramref name="tokensPerTensorGroup"/> tokens per tensor-parallel group: two all-reduces per
+    /// layer, plus an expert dispatch and combine per MoE layer when expert parallelism is on.</summary>
+    public static Seconds ForPass(ServingSetup setup, double tokensPerTensorGroup, double layersFraction)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var p = setup.Parallelism;
+        var m = setup.Model;
+        var h = (double)m.HiddenSize;
+        var time = Seconds.Zero;
+        if (p.Tensor > 1)
+        {
+            var message = Bytes.FromBytes(tokensPerTensorGroup * h * ActivationBytes);
+            time += AllReduce(setup, message, p.Tensor) * (2 * m.Layers * layersFraction);
+        }
+
+        if (p.Expert > 1 && m.Moe is { } moe)
+        {
+            // Each tensor-parallel rank dispatches its 1/TP share of the group's tokens to k experts.
+            var tokensPerDevice = tokensPerTensorGroup / p.Tensor;
+            var dispatchBytes = setup.ComputePrecision.BytesPerElement() <= 1 ? 1.0 : ActivationBytes;
+            var dispatch = AllToAll(setup, Bytes.FromBytes(tokensPerDevice * moe.ExpertsPerToken * h * dispatchBytes), p.Expert);
+            var combine = AllToAll(setup, Bytes.FromBytes(tokensPerDevice * moe.ExpertsPerToken * h * ActivationBytes), p.Expert);
+            time += (dispatch + combine) * (m.MoeLayers * layersFraction);
+        }
+
+        return time;
+    }
+}

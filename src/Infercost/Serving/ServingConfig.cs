@@ -1,0 +1,65 @@
+namespace Infercost.Serving;
+
+/// <summary>How a model is served: devices, parallel layout, precisions, request shape, batch and efficiency.</summary>
+public sealed record ServingConfig
+{
+    /// <summary>Devices in the whole cluster; replicas = devices / devices per replica (rounded down).</summary>
+    public required int TotalDevices { get; init; }
+
+    /// <summary>Parallel layout of one replica; null lets ParallelismPlanner pick the smallest that fits.</summary>
+    public Parallelism? Parallelism { get; init; }
+
+    /// <summary>Weight precision; null uses the model's published precision.</summary>
+    public Precision? WeightPrecision { get; init; }
+
+    /// <summary>Routed-expert weight precision; null uses <see cref="WeightPrecision"/> if given, else the model's published expert precision.</summary>
+    public Precision? ExpertWeightPrecision { get; init; }
+
+    /// <summary>KV-cache precision.</summary>
+    public Precision KvPrecision { get; init; } = Precision.Bf16;
+
+    /// <summary>Precision of the matrix units; null picks the weight precision where the device supports it, else bf16/fp16.</summary>
+    public Precision? ComputePrecision { get; init; }
+
+    /// <summary>Prompt tokens per request.</summary>
+    public int InputTokens { get; init; } = 1000;
+
+    /// <summary>Generated tokens per request.</summary>
+    public int OutputTokens { get; init; } = 1000;
+
+    /// <summary>Concurrent sequences decoding in one replica; null uses the largest that fits, capped at <see cref="MaxBatch"/>.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>Cap on the automatic batch (vLLM's default max_num_seqs is 256).</summary>
+    public int MaxBatch { get; init; } = 256;
+
+    /// <summary>Token budget of one prefill pass (vLLM's max_num_batched_tokens): prompts are packed up to it.</summary>
+    public int PrefillChunkTokens { get; init; } = 8192;
+
+    /// <summary>Fraction of device memory held back from weights and KV cache (activations, CUDA graphs, fragmentation).</summary>
+    public double MemoryReserveFraction { get; init; } = 0.10;
+
+    /// <summary>Efficiency factors; see <see cref="EfficiencyFactors.Default"/>.</summary>
+    public EfficiencyFactors Efficiency { get; init; } = EfficiencyFactors.Default;
+
+    /// <summary>Checks every field's range.</summary>
+    public ServingConfig Validated()
+    {
+        Guard.InRange(TotalDevices, 1, 1_000_000, "gpus");
+        Guard.InRange(InputTokens, 1, 10_000_000, "inputTokens");
+        Guard.InRange(OutputTokens, 1, 10_000_000, "outputTokens");
+        if (Batch is { } b) Guard.InRange(b, 1, 1_000_000, "batch");
+        Guard.InRange(MaxBatch, 1, 1_000_000, "maxBatch");
+        Guard.InRange(PrefillChunkTokens, 1, 10_000_000, "prefillChunkTokens");
+        Guard.InRange(MemoryReserveFraction, 0, 0.9, "memoryReserveFraction");
+        Parallelism?.Validated();
+        if (Parallelism is { } p && p.DevicesPerReplica > TotalDevices)
+        {
+            throw new InvalidInputException("gpus",
+                $"gpus must be at least the {p.DevicesPerReplica} devices of one replica ({p}); was {TotalDevices}.");
+        }
+
+        Efficiency.Validated();
+        return this;
+    }
+}

@@ -1,0 +1,57 @@
+using Infercost.Quantities;
+
+namespace Infercost.Serving;
+
+/// <summary>Everything the serving model says about one configuration: layout, memory, prefill, decode and cluster totals.</summary>
+/// <param name="ModelId">Model catalog id.</param>
+/// <param name="AcceleratorId">Accelerator catalog id.</param>
+/// <param name="Parallelism">Replica layout used.</param>
+/// <param name="TotalDevices">Devices in the cluster.</param>
+/// <param name="Replicas">Replicas = ⌊devices / devices per replica⌋.</param>
+/// <param name="IdleDevices">Devices left over (still paid for).</param>
+/// <param name="WeightPrecision">Non-expert weight precision.</param>
+/// <param name="ExpertPrecision">Routed-expert weight precision.</param>
+/// <param name="KvPrecision">KV-cache precision.</param>
+/// <param name="ComputePrecision">Matrix-unit precision.</param>
+/// <param name="PeakPerDevice">Dense peak per device at the compute precision.</param>
+/// <param name="TotalParameters">Parameters in the checkpoint.</param>
+/// <param name="ActiveParameters">Parameters one token multiplies through (input embedding excluded).</param>
+/// <param name="InputTokens">Prompt tokens per request.</param>
+/// <param name="OutputTokens">Generated tokens per request.</param>
+/// <param name="Memory">Memory plan at input + output tokens of context.</param>
+/// <param name="Prefill">Prefill pass estimate.</param>
+/// <param name="Decode">Decode step at the batch and the mean decode context (input + output / 2).</param>
+/// <param name="ClusterPrefillTokensPerSecond">Replicas × prefill tokens/s: input tokens/s if the cluster only prefilled.</param>
+/// <param name="ClusterDecodeTokensPerSecond">Replicas × decode tokens/s: output tokens/s if the cluster only decoded.</param>
+/// <param name="RequestLatency">Time to first token + output tokens × time per output token.</param>
+/// <param name="Notes">Assumptions and warnings that apply to this configuration.</param>
+public sealed record ServingEstimate(
+    string ModelId,
+    string AcceleratorId,
+    Parallelism Parallelism,
+    int TotalDevices,
+    int Replicas,
+    int IdleDevices,
+    Precision WeightPrecision,
+    Precision ExpertPrecision,
+    Precision KvPrecision,
+    Precision ComputePrecision,
+    FlopsPerSecond PeakPerDevice,
+    double TotalParameters,
+    double ActiveParameters,
+    int InputTokens,
+    int OutputTokens,
+    MemoryPlan Memory,
+    PrefillEstimate Prefill,
+    DecodeEstimate Decode,
+    TokensPerSecond ClusterPrefillTokensPerSecond,
+    TokensPerSecond ClusterDecodeTokensPerSecond,
+    Seconds RequestLatency,
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Input tokens per hour for the cluster (prefill only).</summary>
+    public Tokens PrefillTokensPerHour => ClusterPrefillTokensPerSecond * Seconds.FromHours(1);
+
+    /// <summary>Output tokens per hour for the cluster (decode only).</summary>
+    public Tokens DecodeTokensPerHour => ClusterDecodeTokensPerSecond * Seconds.FromHours(1);
+}

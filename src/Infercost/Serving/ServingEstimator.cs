@@ -1,0 +1,74 @@
+using Infercost.Hardware;
+using Infercost.Models;
+
+namespace Infercost.Serving;
+
+/// <summary>The serving model's front door: validates a configuration, picks a layout if needed, checks memory, and
+/// estimates prefill, decode and cluster throughput.</summary>
+public static class ServingEstimator
+{
+    /// <summary>Estimates serving <paramref name="model"/> on <paramref name="accelerator"/> under <paramref name="config"/>.</summary>
+    /// <exception cref="InvalidInputException">A field is out of range.</exception>
+    /// <exception cref="ModelDoesNotFitException">The weights or the batch's KV cache do not fit.</exception>
+    public static ServingEstimate Estimate(ModelArchitecture model, Accelerator accelerator, ServingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validated();
+        var parallelism = config.Parallelism ?? ParallelismPlanner.Choose(model, accelerator, config);
+        var setup = new ServingSetup(model, accelerator, parallelism, config);
+        return Estimate(setup);
+    }
+
+    /// <summary>Estimates a resolved setup at its configured (or automatic) batch.</summary>
+    public static ServingEstimate Estimate(ServingSetup setup, int? batchOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var config = setup.Config;
+        var context = config.InputTokens + config.OutputTokens;
+        var memory = MemoryPlanner.Plan(setup, context);
+        var batch = batchOverride ?? config.Batch ?? Math.Min(Math.Max(memory.MaxBatch, 1), config.MaxBatch);
+        MemoryPlanner.EnsureFits(setup, memory, batch);
+
+        var prefill = PrefillModel.Estimate(setup, config.InputTokens);
+        var decode = DecodeModel.Step(setup, batch, config.InputTokens + config.OutputTokens / 2.0);
+        var replicas = config.TotalDevices / setup.DevicesPerReplica;
+        var idle = config.TotalDevices - replicas * setup.DevicesPerReplica;
+        var latency = prefill.TimeToFirstToken + decode.StepTime * config.OutputTokens;
+
+        return new ServingEstimate(setup.Model.Id, setup.Accelerator.Id, setup.Parallelism, config.TotalDevices, replicas, idle,
+            setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, setup.ComputePrecision, setup.Peak,
+            setup.Parameters.Total, setup.Parameters.ActiveCompute, config.InputTokens, config.OutputTokens,
+            memory, prefill, decode,
+            prefill.TokensPerSecond * replicas, decode.TokensPerSecond * replicas, latency, Notes(setup, context, idle));
+    }
+
+    private static List<string> Notes(ServingSetup setup, int context, int idle)
+    {
+        var notes = new List<string>();
+        var m = setup.Model;
+        var p = setup.Parallelism;
+        if (context > m.MaxContextTokens)
+        {
+            notes.Add($"Context {context} tokens exceeds {m.Id}'s maximum of {m.MaxContextTokens}.");
+        }
+
+        if (idle > 0) notes.Add($"{idle} device(s) do not make a whole replica; they are paid for but idle.");
+        if (p.Tensor > setup.Accelerator.ScaleUpDomain)
+        {
+            notes.Add($"Tensor parallelism {p.Tensor} spans more than one {setup.Accelerator.ScaleUpDomain}-device scale-up domain; its all-reduces use the network.");
+        }
+
+        if (m.Attention == AttentionKind.Mla && p.Tensor > 1)
+        {
+            notes.Add("MLA's latent KV cache is replicated on every tensor-parallel rank; attention data parallelism (--dp) avoids that.");
+        }
+
+        if (m.Attention == AttentionKind.Gqa && p.Tensor > m.KvHeads)
+        {
+            notes.Add($"Tensor parallelism {p.Tensor} exceeds {m.KvHeads} KV heads; KV heads are replicated.");
+        }
+
+        if (m.IsMoe) notes.Add("MoE expert reads assume uniform routing; real routing is skewed and touches somewhat fewer experts.");
+        return notes;
+    }
+}

@@ -1,0 +1,99 @@
+using Infercost.Hardware;
+using Infercost.Models;
+using Infercost.Quantities;
+
+namespace Infercost.Serving;
+
+/// <summary>A model on an accelerator with a parallel layout and precisions fixed: everything the step-time formulas
+/// need, resolved once so that evaluating a step is a handful of multiplications.</summary>
+public sealed class ServingSetup
+{
+    /// <summary>Resolves precisions, peaks and parameter counts. Does not check memory fit (see <see cref="MemoryPlanner"/>).</summary>
+    public ServingSetup(ModelArchitecture model, Accelerator accelerator, Parallelism parallelism, ServingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(config);
+        Model = model;
+        Accelerator = accelerator;
+        Parallelism = (parallelism ?? throw new ArgumentNullException(nameof(parallelism))).Validated();
+        Config = config;
+        Efficiency = config.Efficiency;
+        Parameters = ParameterCounter.Count(model);
+        WeightPrecision = config.WeightPrecision ?? model.DefaultWeightPrecision;
+        ExpertPrecision = config.ExpertWeightPrecision
+            ?? (config.WeightPrecision is { } w ? w : model.DefaultExpertPrecision ?? WeightPrecision);
+        KvPrecision = config.KvPrecision;
+        ComputePrecision = config.ComputePrecision ?? DefaultCompute(accelerator, WeightPrecision);
+        Peak = accelerator.Peaks.For(ComputePrecision)
+            ?? throw new InvalidInputException("computePrecision",
+                $"{accelerator.Id} has no published dense peak for {ComputePrecision.Name()}; choose another --compute precision or weight precision.");
+        if (Parallelism.Tensor > 1 && model.Attention == AttentionKind.Gqa && model.AttentionHeads % Parallelism.Tensor != 0)
+        {
+            throw new InvalidInputException("tensorParallel",
+                $"tensorParallel must divide {model.Id}'s {model.AttentionHeads} attention heads; was {Parallelism.Tensor}.");
+        }
+
+        Guard.InRange(Parallelism.Pipeline, 1, model.Layers, "pipelineParallel");
+        NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
+        ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
+        KvShard = model.Attention == AttentionKind.Gqa ? Math.Min(Parallelism.Tensor, model.KvHeads) : 1;
+    }
+
+    /// <summary>The model.</summary>
+    public ModelArchitecture Model { get; }
+    /// <summary>The accelerator.</summary>
+    public Accelerator Accelerator { get; }
+    /// <summary>The replica's parallel layout.</summary>
+    public Parallelism Parallelism { get; }
+    /// <summary>The serving configuration this setup was resolved from.</summary>
+    public ServingConfig Config { get; }
+    /// <summary>Efficiency factors in force.</summary>
+    public EfficiencyFactors Efficiency { get; }
+    /// <summary>Parameter counts from the shape.</summary>
+    public ParameterBreakdown Parameters { get; }
+    /// <summary>Precision of non-expert weights.</summary>
+    public Precision WeightPrecision { get; }
+    /// <summary>Precision of routed-expert weights.</summary>
+    public Precision ExpertPrecision { get; }
+    /// <summary>Precision of the KV cache.</summary>
+    public Precision KvPrecision { get; }
+    /// <summary>Precision the matrix units run at.</summary>
+    public Precision ComputePrecision { get; }
+    /// <summary>Dense peak per device at <see cref="ComputePrecision"/>.</summary>
+    public FlopsPerSecond Peak { get; }
+    /// <summary>All weights except routed experts, whole model.</summary>
+    public Bytes NonExpertWeightBytes { get; }
+    /// <summary>All routed-expert weights, whole model.</summary>
+    public Bytes ExpertWeightBytes { get; }
+    /// <summary>Devices a sequence's KV cache is split across within one stage: min(TP, KV heads) for GQA (heads are
+    /// replicated beyond that), 1 for MLA (the latent is replicated on every tensor-parallel rank).</summary>
+    public int KvShard { get; }
+
+    /// <summary>Devices per replica.</summary>
+    public int DevicesPerReplica => Parallelism.DevicesPerReplica;
+
+    /// <summary>Layout description, for example "2 × 8 nvidia-h100-sxm (TP8 PP2)".</summary>
+    public string Layout => $"{DevicesPerReplica} × {Accelerator.Id} ({Parallelism})";
+
+    /// <summary>Resident weight bytes per device: non-expert weights split by tensor and pipeline parallelism
+    /// (replicated across attention-data-parallel copies), routed experts split across every device of the replica.</summary>
+    public Bytes WeightsPerDevice =>
+        NonExpertWeightBytes / (Parallelism.Tensor * Parallelism.Pipeline) + ExpertWeightBytes / DevicesPerReplica;
+
+    /// <summary>KV-cache bytes per device for <paramref name="batch"/> sequences of <paramref name="contextTokens"/> tokens:
+    /// (batch / attention-DP) × bytes per sequence / (pipeline × KV shard).</summary>
+    public Bytes KvPerDevice(double batch, double contextTokens) =>
+        KvCache.BytesPerSequence(Model, KvPrecision, contextTokens)
+        * (batch / Parallelism.AttentionData / (Parallelism.Pipeline * KvShard));
+
+    /// <summary>The matrix precision used when none is requested: the weight precision where the device has a peak
+    /// for it (fp8 on Hopper, fp4 on Blackwell); weight-only formats (int4, or fp4/fp8 without a native path) run at bf16.</summary>
+    public static Precision DefaultCompute(Accelerator accelerator, Precision weights)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        if (weights != Precision.Int4 && accelerator.Peaks.For(weights) is not null) return weights;
+        if (weights == Precision.Fp4 && accelerator.Peaks.Fp8 is not null) return Precision.Fp8;
+        return accelerator.Peaks.Bf16 is not null ? Precision.Bf16 : Precision.Fp16;
+    }
+}
