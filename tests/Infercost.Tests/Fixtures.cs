@@ -1,6 +1,7 @@
 using Infercost.Hardware;
 using Infercost.Models;
 using Infercost.Quantities;
+using Infercost.Serving;
 
 namespace Infercost.Tests;
 
@@ -21,6 +22,14 @@ internal static class Fixtures
         new PeakCompute(FlopsPerSecond.FromTeraflops(312), FlopsPerSecond.FromTeraflops(312), null, FlopsPerSecond.FromTeraflops(624), null, null),
         Watts.FromWatts(400), BytesPerSecond.FromGigabytesPerSecond(300), 8, BytesPerSecond.FromGigabytesPerSecond(50),
         null, Dollars.FromDollars(20000), new Provenance(["kipply-2022"], "2022-03-30", ["kipply's constants: 1.5 TB/s, 312 TFLOPS, 300 GB/s."]));
+
+    /// <summary>A100 SXM4 80GB with the figures Goedecke's case uses: 400 W, $20,000 (owned). Bandwidth and peak from NVIDIA's datasheet.</summary>
+    public static Accelerator A100_80 { get; } = new(
+        "nvidia-a100-sxm-80gb", "A100 SXM4 80GB", "NVIDIA",
+        Bytes.FromGigabytes(80), BytesPerSecond.FromGigabytesPerSecond(2039),
+        new PeakCompute(FlopsPerSecond.FromTeraflops(312), FlopsPerSecond.FromTeraflops(312), null, FlopsPerSecond.FromTeraflops(624), null, null),
+        Watts.FromWatts(400), BytesPerSecond.FromGigabytesPerSecond(300), 8, BytesPerSecond.FromGigabytesPerSecond(50),
+        null, Dollars.FromDollars(20000), new Provenance(["goedecke-2026", "nvidia-a100-datasheet"], "2026-06-26", ["Goedecke: 400 W and $20,000 per A100."]));
 
     public static ModelArchitecture Llama70B { get; } = new()
     {
@@ -53,4 +62,39 @@ internal static class Fixtures
         DenseIntermediateSize = 8192 * 8 / 3, VocabSize = 1, TieWordEmbeddings = true, MaxContextTokens = 8192,
         Source = new Provenance(["kipply-2022"], "2022-03-30", []),
     };
+
+    /// <summary>kipply's Gopher-sized 260B example: 80 layers, d_model 16384 (heads 128 × 128, as Gopher), same 8·d² MLP
+    /// encoding as <see cref="Kipply52B"/>. The shape holds 12·80·16384² = 257.7B parameters; kipply's formulas use the nominal 260B.</summary>
+    public static ModelArchitecture Kipply260B { get; } = Kipply52B with
+    {
+        Id = "kipply-260b", Name = "kipply 260B", Layers = 80, HiddenSize = 16384, AttentionHeads = 128, KvHeads = 128, HeadDim = 128,
+        DenseIntermediateSize = 16384 * 8 / 3,
+    };
+
+    /// <summary>A resolved serving setup for engine tests: one replica of <paramref name="parallelism"/> (default one device).</summary>
+    public static ServingSetup Setup(
+        ModelArchitecture model,
+        Accelerator accelerator,
+        Parallelism? parallelism = null,
+        EfficiencyFactors? efficiency = null,
+        double memoryReserve = 0.10,
+        Precision? weights = null,
+        int inputTokens = 1000,
+        int outputTokens = 1000,
+        int prefillChunkTokens = 8192)
+    {
+        var p = parallelism ?? Parallelism.Single;
+        var config = new ServingConfig
+        {
+            TotalDevices = p.DevicesPerReplica,
+            Parallelism = p,
+            WeightPrecision = weights,
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+            PrefillChunkTokens = prefillChunkTokens,
+            MemoryReserveFraction = memoryReserve,
+            Efficiency = efficiency ?? EfficiencyFactors.Default,
+        };
+        return new ServingSetup(model, accelerator, p, config);
+    }
 }

@@ -211,7 +211,9 @@ internal static class CatalogParser
             r.Problem("kvHeads", $"must divide attentionHeads ({h}) for gqa attention; was {kv}");
         if (total is { } t && active is { } a && a > t)
             r.Problem("publishedActiveBillions", $"must be <= publishedTotalBillions ({Guard.Format(t)}); was {Guard.Format(a)}");
-        if (dense is null && (moe is null || moe.FirstDenseLayers > 0) && !r.Has("denseIntermediateSize"))
+        // A dense MLP width is needed when some layer is dense: no moe at all, or leading dense layers.
+        // (An invalid moe block has already been reported; it does not also make the width required.)
+        if (dense is null && !r.Has("denseIntermediateSize") && (!r.Has("moe") || moe is { FirstDenseLayers: > 0 }))
         {
             r.Problem("denseIntermediateSize", moe is null
                 ? "required for a dense model (moe is null); was missing or null"

@@ -5,14 +5,24 @@ internal static class IdSuggestions
 {
     private const int MaxSuggestions = 3;
 
-    /// <summary>Up to three ids nearest to <paramref name="typed"/>: those within two edits of the best match,
+    /// <summary>Up to three ids for a mistyped <paramref name="typed"/>. Ids that the typed text begins (an unfinished
+    /// id such as <c>nvidia-h100</c>) come first, shortest first. Otherwise the ids within two edits of the best match,
     /// closest first; none when even the best is too far to be a typo (more than half the typed length, at least 3).</summary>
     public static IReadOnlyList<string> Closest(string typed, IEnumerable<string> known)
     {
         ArgumentNullException.ThrowIfNull(typed);
         ArgumentNullException.ThrowIfNull(known);
         var needle = typed.Trim().ToLowerInvariant();
-        var scored = known
+        var ids = known.ToList();
+        var completions = ids
+            .Where(id => needle.Length > 0 && id.StartsWith(needle, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(id => id.Length)
+            .ThenBy(id => id, StringComparer.Ordinal)
+            .Take(MaxSuggestions)
+            .ToList();
+        if (completions.Count > 0) return completions;
+
+        var scored = ids
             .Select(id => (Id: id, Distance: Distance(needle, id.ToLowerInvariant())))
             .OrderBy(x => x.Distance)
             .ThenBy(x => x.Id, StringComparer.Ordinal)

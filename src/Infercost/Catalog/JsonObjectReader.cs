@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Infercost.Catalog;
@@ -179,7 +178,4 @@ internal sealed class JsonObjectReader
         Problem(name, $"{rule}; was {Raw(v)}");
         return null;
     }
-
-    /// <summary>Formats an integer for messages, invariantly.</summary>
-    public static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -9,11 +9,11 @@ namespace Infercost.Serving;
 /// <param name="KvBytesPerDevice">KV bytes one device reads per step.</param>
 /// <param name="FlopsPerDevice">FLOPs one device executes per step.</param>
 /// <param name="ExpertsTouchedPerLayer">Expected distinct routed experts per MoE layer per micro-batch, E·(1−(1−k/E)^b); 0 for dense.</param>
-/// <param name="ComputeTime">FLOPs per device / (peak × decode MFU).</param>
-/// <param name="MemoryTime">(weight + KV bytes per device) / (bandwidth × decode MBU).</param>
+/// <param name="ComputeTime">Linear + attention compute terms (see <see cref="StepCost"/>).</param>
+/// <param name="MemoryTime">Weight + KV memory terms.</param>
 /// <param name="CommunicationTime">All-reduces and all-to-alls of the step.</param>
 /// <param name="Overhead">Fixed per-step overhead.</param>
-/// <param name="StepTime">max(compute, memory) + communication + overhead: the time per output token.</param>
+/// <param name="StepTime">Linear roofline + attention roofline + element-wise + communication + overhead: the time per output token.</param>
 /// <param name="Bound">Which of compute and memory was larger.</param>
 /// <param name="TokensPerSecond">Output tokens per second for the replica: batch / step time.</param>
 /// <param name="TokensPerSecondPerUser">Output tokens per second one sequence sees: 1 / step time.</param>
@@ -35,4 +35,8 @@ public sealed record DecodeEstimate(
     TokensPerSecond TokensPerSecond,
     TokensPerSecond TokensPerSecondPerUser,
     double BandwidthUtilisation,
-    double FlopUtilisation);
+    double FlopUtilisation)
+{
+    /// <summary>The step's time kernel class by kernel class.</summary>
+    public StepCost? Cost { get; init; }
+}

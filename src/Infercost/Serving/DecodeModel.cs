@@ -5,12 +5,11 @@ namespace Infercost.Serving;
 
 /// <summary>Decode (token generation) step time at a batch and context.</summary>
 /// <remarks>
-/// Per device and step: weights read = non-expert weights / TP (each pipeline stage re-reads its weights for each of
-/// the PP micro-batches, so pipelining does not cut this term) + expected distinct experts touched × expert bytes / devices;
-/// KV read = the batch's cache share; FLOPs = batch × FLOPs per token / devices.
-/// Step = max(FLOPs / (peak × MFU), bytes / (bandwidth × MBU)) + communication + overhead (kipply 2022;
-/// Mazurek &amp; Gabriel 2025). Distinct experts per MoE layer under uniform routing: E·(1 − (1 − k/E)^b) for b tokens.
-/// See docs/methodology.md#decode.</remarks>
+/// Per device and step: weights read = non-expert weights / TP + expected distinct experts touched × expert bytes /
+/// devices; KV read = the batch's cache share; linear FLOPs = batch × 2 × active parameters / devices; attention FLOPs
+/// = batch × per-token attention at the context / devices. The step is the sum of the linear and attention rooflines
+/// plus element-wise traffic, communication and overhead (<see cref="StepCost"/>; kipply 2022; Mazurek &amp; Gabriel 2025).
+/// Distinct experts per MoE layer under uniform routing: E·(1 − (1 − k/E)^b) for b tokens. See docs/methodology.md#decode.</remarks>
 public static class DecodeModel
 {
     /// <summary>Expected distinct routed experts that <paramref name="tokens"/> tokens touch in one layer when each
@@ -26,34 +25,24 @@ public static class DecodeModel
         Guard.InRange(contextTokens, 0, 1e9, "contextTokens");
         var p = setup.Parallelism;
         var m = setup.Model;
-        var eff = setup.Efficiency;
         var n = setup.DevicesPerReplica;
-        double microBatch = (double)batch / p.Pipeline;
+        var microBatch = (double)batch / p.Pipeline;
 
-        var embeddingBytes = Bytes.FromBytes(setup.Parameters.InputEmbedding * setup.WeightPrecision.BytesPerElement());
-        var denseRead = (setup.NonExpertWeightBytes - (m.TieWordEmbeddings ? Bytes.Zero : embeddingBytes)) / p.Tensor;
-        double touched = 0;
-        var expertRead = Bytes.Zero;
-        if (m.Moe is { } moe)
-        {
-            touched = ExpectedDistinctExperts(moe.Experts, moe.ExpertsPerToken, microBatch);
-            var perExpert = setup.ExpertWeightBytes / ((double)m.MoeLayers * moe.Experts);
-            expertRead = perExpert * (p.Pipeline * m.MoeLayers * touched / n);
-        }
-
-        var weights = denseRead + expertRead;
+        var weights = setup.WeightBytesReadPerDevice(microBatch, out var touched);
         var kv = setup.KvPerDevice(batch, contextTokens);
-        var flops = FlopCounter.DecodePerToken(m, setup.Parameters, contextTokens) * ((double)batch / n);
-
+        var share = (double)batch / n;
+        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) + FlopCounter.LmHeadPerToken(m)) * share;
+        var attentionFlops = FlopCounter.DecodeAttentionPerToken(m, contextTokens) * share;
+        var comm = Communication.ForPass(setup, microBatch / p.AttentionData, 1.0);
+        var cost = StepCost.Of(setup, linearFlops, weights, attentionFlops, kv, batch, comm);
+        var step = cost.Total;
         var bandwidth = setup.Accelerator.MemoryBandwidth;
-        var compute = flops / (setup.Peak * eff.DecodeMfu);
-        var memory = (weights + kv) / (bandwidth * eff.DecodeMbu);
-        var comm = Communication.ForPass(setup, microBatch / p.AttentionData, 1.0) ;
-        var bound = compute >= memory ? Bound.Compute : Bound.Memory;
-        var step = Seconds.Max(compute, memory) + comm + eff.StepOverhead;
 
-        return new DecodeEstimate(batch, contextTokens, weights, kv, flops, touched, compute, memory, comm, eff.StepOverhead, step, bound,
-            Tokens.FromTokens(batch) / step, Tokens.FromTokens(1) / step,
-            (weights + kv) / (bandwidth * step), flops / (setup.Peak * step));
+        return new DecodeEstimate(batch, contextTokens, weights, kv, linearFlops + attentionFlops, touched, cost.ComputeTime, cost.MemoryTime,
+            comm, cost.Overhead, step, cost.Bound, Tokens.FromTokens(batch) / step, Tokens.FromTokens(1) / step,
+            (weights + kv) / (bandwidth * step), (linearFlops + attentionFlops) / (setup.Peak * step))
+        {
+            Cost = cost,
+        };
     }
 }

@@ -3,44 +3,55 @@ using Infercost.Quantities;
 namespace Infercost.Serving;
 
 /// <summary>The few efficiency parameters that turn rooflines into predictions. Every other number in the engine is
-/// a published hardware or model figure; these are the only ones a calibration may fit.</summary>
-/// <param name="PrefillMfu">Fraction of dense peak FLOP/s that prefill matmuls achieve (model FLOPs utilisation).</param>
-/// <param name="DecodeMfu">Fraction of dense peak FLOP/s that decode achieves when it is compute-bound.</param>
-/// <param name="DecodeMbu">Fraction of peak memory bandwidth that decode achieves when it is memory-bound (model bandwidth utilisation).</param>
-/// <param name="StepOverhead">Fixed time per decode step and per prefill pass: kernel launches, scheduling, sampling.</param>
+/// a published hardware or model figure; these are the only ones calibration fits (docs/validation.md).</summary>
+/// <param name="MatmulMfu">Fraction of dense peak FLOP/s that the linear layers' matrix multiplies achieve, over every
+/// token of a step (prompt and decode tokens share one GEMM).</param>
+/// <param name="AttentionMfu">Fraction of dense peak FLOP/s that attention's score and value products achieve when
+/// they are compute-bound (long prompts).</param>
+/// <param name="Mbu">Fraction of peak memory bandwidth achieved when streaming weights and KV cache (model bandwidth utilisation).</param>
+/// <param name="StepOverhead">Fixed time per step: kernel launches, scheduling, sampling.</param>
 /// <param name="CollectiveLatency">Fixed latency of one collective (all-reduce, all-to-all) on top of its bandwidth time.</param>
 /// <param name="LinkEfficiency">Fraction of the link's peak bandwidth that collectives achieve.</param>
+/// <param name="ActivationPasses">Element-wise work (norms, residual adds, activation functions, quantisation, GEMM
+/// inputs and outputs) as memory traffic: passes over a token's activations per layer, each pass reading or writing
+/// (hidden + active MLP width) elements of 2 bytes, at full memory bandwidth.</param>
 public sealed record EfficiencyFactors(
-    double PrefillMfu,
-    double DecodeMfu,
-    double DecodeMbu,
+    double MatmulMfu,
+    double AttentionMfu,
+    double Mbu,
     Seconds StepOverhead,
     Seconds CollectiveLatency,
-    double LinkEfficiency)
+    double LinkEfficiency,
+    double ActivationPasses)
 {
-    /// <summary>Uncalibrated defaults, from published serving measurements rather than fits (docs/methodology.md#efficiency):
-    /// prefill MFU 0.5 and decode MBU 0.8 are typical of vLLM/TensorRT-LLM on Hopper; 1 ms per step of scheduling and
-    /// launch overhead; 10 µs per collective (NCCL small-message latency on NVLink); 70% of link peak.</summary>
-    public static EfficiencyFactors Default { get; } = new(
-        PrefillMfu: 0.5,
-        DecodeMfu: 0.5,
-        DecodeMbu: 0.8,
+    /// <summary>Before calibration: typical published figures (docs/methodology.md#efficiency): 50% of peak for
+    /// matmuls and attention, 80% of peak bandwidth, 1 ms per step, 10 µs per collective, 70% of link peak, and no
+    /// element-wise term. <see cref="Default"/> replaces these with fitted values.</summary>
+    public static EfficiencyFactors Uncalibrated { get; } = new(
+        MatmulMfu: 0.5,
+        AttentionMfu: 0.5,
+        Mbu: 0.8,
         StepOverhead: Seconds.FromMilliseconds(1),
         CollectiveLatency: Seconds.FromMicroseconds(10),
-        LinkEfficiency: 0.7);
+        LinkEfficiency: 0.7,
+        ActivationPasses: 0);
 
-    /// <summary>Every factor at 100% and no overheads: the pure roofline.</summary>
-    public static EfficiencyFactors Ideal { get; } = new(1, 1, 1, Seconds.Zero, Seconds.Zero, 1);
+    /// <summary>The factors in force by default: fitted to the calibration data (see <see cref="Calibration.CalibratedEfficiency"/>).</summary>
+    public static EfficiencyFactors Default => Calibration.CalibratedEfficiency.Factors;
+
+    /// <summary>Every factor at 100%, no overheads and no element-wise term: the pure roofline.</summary>
+    public static EfficiencyFactors Ideal { get; } = new(1, 1, 1, Seconds.Zero, Seconds.Zero, 1, 0);
 
     /// <summary>Checks each factor's range.</summary>
     public EfficiencyFactors Validated()
     {
-        Guard.InRange(PrefillMfu, 1e-3, 1, "prefillMfu");
-        Guard.InRange(DecodeMfu, 1e-3, 1, "decodeMfu");
-        Guard.InRange(DecodeMbu, 1e-3, 1, "decodeMbu");
+        Guard.InRange(MatmulMfu, 1e-3, 1, "matmulMfu");
+        Guard.InRange(AttentionMfu, 1e-3, 1, "attentionMfu");
+        Guard.InRange(Mbu, 1e-3, 1, "mbu");
         Guard.InRange(StepOverhead.Value, 0, 1, "stepOverheadSeconds");
         Guard.InRange(CollectiveLatency.Value, 0, 0.01, "collectiveLatencySeconds");
         Guard.InRange(LinkEfficiency, 1e-3, 1, "linkEfficiency");
+        Guard.InRange(ActivationPasses, 0, 1000, "activationPasses");
         return this;
     }
 }

@@ -1,4 +1,5 @@
 using Infercost.Models;
+using Infercost.Quantities;
 
 namespace Infercost.Serving;
 
@@ -13,8 +14,10 @@ public static class MemoryPlanner
         ArgumentNullException.ThrowIfNull(setup);
         Guard.InRange(contextTokens, 1, 100_000_000, "contextTokens");
         var capacity = setup.Accelerator.Memory;
-        var reserve = capacity * setup.Config.MemoryReserveFraction;
         var weights = setup.WeightsPerDevice;
+        var reserve = setup.Config.MemoryReserveBasis == MemoryReserveBasis.Capacity
+            ? capacity * setup.Config.MemoryReserveFraction
+            : Bytes.Max(capacity - weights, Bytes.Zero) * setup.Config.MemoryReserveFraction;
         var available = capacity - reserve - weights;
         var perSequence = setup.KvPerDevice(1, contextTokens);
         var maxBatch = available.Value <= 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Floor(available / perSequence));
@@ -41,7 +44,9 @@ public static class MemoryPlanner
 
     private static string WayOut(ServingSetup setup)
     {
-        var usable = setup.Accelerator.Memory * (1 - setup.Config.MemoryReserveFraction);
+        var usable = setup.Config.MemoryReserveBasis == MemoryReserveBasis.Capacity
+            ? setup.Accelerator.Memory * (1 - setup.Config.MemoryReserveFraction)
+            : setup.Accelerator.Memory;
         var total = setup.NonExpertWeightBytes + setup.ExpertWeightBytes;
         var devicesNeeded = (int)Math.Ceiling(total / usable);
         var hints = new List<string> { $"the weights alone need at least {devicesNeeded} devices per replica" };

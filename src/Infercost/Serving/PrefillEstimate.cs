@@ -6,11 +6,11 @@ namespace Infercost.Serving;
 /// <param name="Sequences">Prompts in the pass.</param>
 /// <param name="Tokens">Prompt tokens in the pass.</param>
 /// <param name="Flops">Total FLOPs of the pass (linear + causal attention + LM head for each last position).</param>
-/// <param name="ComputeTime">FLOPs / (devices × peak × prefill MFU).</param>
-/// <param name="MemoryTime">Resident weights per device / (bandwidth × decode MBU).</param>
+/// <param name="ComputeTime">Linear + attention compute terms per device (see <see cref="StepCost"/>).</param>
+/// <param name="MemoryTime">Weight bytes read per device / (bandwidth × MBU).</param>
 /// <param name="CommunicationTime">Tensor-parallel all-reduces and expert all-to-alls.</param>
 /// <param name="Overhead">Fixed per-pass overhead.</param>
-/// <param name="Time">max(compute, memory) + communication + overhead.</param>
+/// <param name="Time">Linear roofline + attention + element-wise + communication + overhead.</param>
 /// <param name="Bound">Which of compute and memory was larger.</param>
 /// <param name="TokensPerSecond">Prompt tokens per second for the replica: tokens / time.</param>
 /// <param name="TimeToFirstToken">Prefill time of one prompt alone on an idle replica (no queueing).</param>
@@ -27,4 +27,8 @@ public sealed record PrefillEstimate(
     Bound Bound,
     TokensPerSecond TokensPerSecond,
     Seconds TimeToFirstToken,
-    double FlopUtilisation);
+    double FlopUtilisation)
+{
+    /// <summary>The pass's time kernel class by kernel class.</summary>
+    public StepCost? Cost { get; init; }
+}

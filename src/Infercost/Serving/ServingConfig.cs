@@ -36,8 +36,17 @@ public sealed record ServingConfig
     /// <summary>Token budget of one prefill pass (vLLM's max_num_batched_tokens): prompts are packed up to it.</summary>
     public int PrefillChunkTokens { get; init; } = 8192;
 
-    /// <summary>Fraction of device memory held back from weights and KV cache (activations, CUDA graphs, fragmentation).</summary>
+    /// <summary>Fraction of memory held back from the KV cache (activations, CUDA graphs, fragmentation); of what, see
+    /// <see cref="MemoryReserveBasis"/>.</summary>
     public double MemoryReserveFraction { get; init; } = 0.10;
+
+    /// <summary>What <see cref="MemoryReserveFraction"/> is a fraction of: device capacity (vLLM's gpu_memory_utilization)
+    /// or the memory left after weights (TensorRT-LLM's kv_cache_free_gpu_mem_fraction).</summary>
+    public MemoryReserveBasis MemoryReserveBasis { get; init; } = MemoryReserveBasis.Capacity;
+
+    /// <summary>Whether the serving engine caps sliding-window layers' KV cache and attention at the window. Some engines
+    /// (TensorRT-LLM 0.17 by default) keep full attention for every layer.</summary>
+    public bool HonourSlidingWindow { get; init; } = true;
 
     /// <summary>Efficiency factors; see <see cref="EfficiencyFactors.Default"/>.</summary>
     public EfficiencyFactors Efficiency { get; init; } = EfficiencyFactors.Default;

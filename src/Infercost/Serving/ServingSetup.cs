@@ -14,7 +14,8 @@ public sealed class ServingSetup
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(config);
-        Model = model;
+        // An engine that ignores sliding windows caches and attends to the full context on every layer.
+        Model = config.HonourSlidingWindow || model.SlidingWindow is null ? model : model with { SlidingWindow = null };
         Accelerator = accelerator;
         Parallelism = (parallelism ?? throw new ArgumentNullException(nameof(parallelism))).Validated();
         Config = config;
@@ -40,7 +41,7 @@ public sealed class ServingSetup
         KvShard = model.Attention == AttentionKind.Gqa ? Math.Min(Parallelism.Tensor, model.KvHeads) : 1;
     }
 
-    /// <summary>The model.</summary>
+    /// <summary>The model as served (without its sliding window when the engine does not honour it).</summary>
     public ModelArchitecture Model { get; }
     /// <summary>The accelerator.</summary>
     public Accelerator Accelerator { get; }
@@ -69,6 +70,46 @@ public sealed class ServingSetup
     /// <summary>Devices a sequence's KV cache is split across within one stage: min(TP, KV heads) for GQA (heads are
     /// replicated beyond that), 1 for MLA (the latent is replicated on every tensor-parallel rank).</summary>
     public int KvShard { get; }
+
+    /// <summary>Weight bytes one device reads in a step that carries <paramref name="tokensPerMicroBatch"/> tokens through
+    /// each pipeline stage: non-expert weights / TP (the input embedding is a lookup, not read whole; each stage re-reads
+    /// its weights for every micro-batch, so pipelining does not shrink this term) plus, for MoE, the expected distinct
+    /// experts those tokens touch, E·(1 − (1 − k/E)^tokens) per layer, spread over the replica's devices.</summary>
+    public Bytes WeightBytesReadPerDevice(double tokensPerMicroBatch, out double expertsTouchedPerLayer)
+    {
+        var p = Parallelism;
+        var embedding = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * WeightPrecision.BytesPerElement());
+        var bytes = (NonExpertWeightBytes - embedding) / p.Tensor;
+        expertsTouchedPerLayer = 0;
+        if (Model.Moe is { } moe)
+        {
+            expertsTouchedPerLayer = DecodeModel.ExpectedDistinctExperts(moe.Experts, moe.ExpertsPerToken, tokensPerMicroBatch);
+            var perExpert = ExpertWeightBytes / ((double)Model.MoeLayers * moe.Experts);
+            bytes += perExpert * (p.Pipeline * Model.MoeLayers * expertsTouchedPerLayer / DevicesPerReplica);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Element-wise activation traffic per token through the whole model:
+    /// activation passes × layers × (hidden + active MLP width) × 2 bytes.</summary>
+    public Bytes ActivationBytesPerToken
+    {
+        get
+        {
+            var m = Model;
+            double mlpWidth = m.Moe is { } moe
+                ? (moe.ExpertsPerToken + moe.SharedExperts) * (double)moe.ExpertIntermediateSize
+                : m.DenseIntermediateSize ?? 0;
+            var denseWidth = m.DenseIntermediateSize ?? mlpWidth;
+            var perLayer = m.MoeLayers * (m.HiddenSize + mlpWidth) + m.DenseLayers * (m.HiddenSize + denseWidth);
+            return Bytes.FromBytes(Efficiency.ActivationPasses * perLayer * 2.0);
+        }
+    }
+
+    /// <summary>Time for the element-wise work of <paramref name="tokens"/> tokens spread over the replica.</summary>
+    public Seconds ActivationTime(double tokens) =>
+        ActivationBytesPerToken * (tokens / DevicesPerReplica) / Accelerator.MemoryBandwidth;
 
     /// <summary>Devices per replica.</summary>
     public int DevicesPerReplica => Parallelism.DevicesPerReplica;

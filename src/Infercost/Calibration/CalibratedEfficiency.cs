@@ -1,0 +1,31 @@
+using Infercost.Quantities;
+using Infercost.Serving;
+
+namespace Infercost.Calibration;
+
+/// <summary>Efficiency factors fitted to measured throughput, with the data and date they came from.</summary>
+/// <remarks>Refit with <c>infercost calibrate --data data/calibration/throughput-calibration.csv</c>; a test refits and
+/// fails if these stored values drift from what the data gives. See docs/validation.md.</remarks>
+public static class CalibratedEfficiency
+{
+    /// <summary>The data the factors were fitted to.</summary>
+    public const string Data = "data/calibration/throughput-calibration.csv: 338 max-throughput runs, NVIDIA TensorRT-LLM 0.17 " +
+        "performance overview (docs/source/performance/perf-overview.md @ 258c7540), A100 SXM 80GB, H100 SXM, H200 SXM, L40S; " +
+        "Llama 3.1 8B/70B/405B, Mistral 7B, Mixtral 8x7B/8x22B";
+
+    /// <summary>When the fit was made.</summary>
+    public const string FittedOn = "2026-11-23";
+
+    /// <summary>Serving-engine settings the fit assumed.</summary>
+    public static ServingSoftware Software => ServingSoftware.TensorRtLlm;
+
+    /// <summary>The fitted factors.</summary>
+    public static EfficiencyFactors Factors { get; } = new(
+        MatmulMfu: 0.61,
+        AttentionMfu: 0.65,
+        Mbu: 0.85,
+        StepOverhead: Seconds.FromMilliseconds(5.2),
+        CollectiveLatency: Seconds.FromMicroseconds(84),
+        LinkEfficiency: 0.59,
+        ActivationPasses: 8.8);
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+
+namespace Infercost.Calibration;
+
+/// <summary>Reads measurements in the schema of shared/calibration/throughput-calibration.csv. Extra columns are
+/// ignored; every problem is reported with its line and column name.</summary>
+public static class MeasurementCsv
+{
+    /// <summary>Columns every file must have.</summary>
+    public static IReadOnlyList<string> RequiredColumns { get; } =
+    [
+        "id", "source", "model", "accelerator", "gpus", "tensor_parallel", "pipeline_parallel", "expert_parallel",
+        "attention_data_parallel", "weight_precision", "kv_precision", "scenario", "input_tokens", "output_tokens",
+        "concurrency", "measured_output_tokens_per_s", "citation",
+    ];
+
+    /// <summary>Parses CSV text. Throws <see cref="InvalidInputException"/> listing every problem (line: column: message).</summary>
+    public static IReadOnlyList<Measurement> Parse(string csv, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        var lines = SplitRecords(csv);
+        if (lines.Count == 0) throw new InvalidInputException(sourceName, $"{sourceName}: the file is empty; expected a header with {string.Join(", ", RequiredColumns)}.");
+        var header = lines[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var missing = RequiredColumns.Where(c => !header.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidInputException(sourceName, $"{sourceName}: missing column(s) {string.Join(", ", missing)}.");
+        }
+
+        var index = RequiredColumns.ToDictionary(c => c, c => header.IndexOf(c));
+        var problems = new List<string>();
+        var rows = new List<Measurement>();
+        foreach (var (lineNumber, fields) in lines.Skip(1))
+        {
+            if (fields.All(string.IsNullOrWhiteSpace)) continue;
+            var row = new RowReader(fields, index, lineNumber, sourceName, problems);
+            var scenarioText = row.Text("scenario").ToLowerInvariant();
+            LoadScenario? scenario = scenarioText switch
+            {
+                "max-throughput" => LoadScenario.MaxThroughput,
+                "concurrency" => LoadScenario.Concurrency,
+                _ => null,
+            };
+            if (scenario is null) row.Problem("scenario", $"must be max-throughput or concurrency; was '{scenarioText}'");
+            var concurrency = row.OptionalInt("concurrency", 1, 10_000_000);
+            if (scenario == LoadScenario.Concurrency && concurrency is null) row.Problem("concurrency", "is required for scenario concurrency");
+            var m = new Measurement(
+                row.Text("id"), row.Text("source"), row.Text("model"), row.Text("accelerator"),
+                row.Int("gpus", 1, 1_000_000), row.Int("tensor_parallel", 1, 1024), row.Int("pipeline_parallel", 1, 1024),
+                row.Int("expert_parallel", 1, 1_000_000), row.Int("attention_data_parallel", 1, 1024),
+                row.Precision("weight_precision"), row.Precision("kv_precision"), scenario ?? LoadScenario.MaxThroughput,
+                row.Int("input_tokens", 1, 100_000_000), row.Int("output_tokens", 1, 100_000_000), concurrency,
+                row.Double("measured_output_tokens_per_s"), row.Text("citation"));
+            if (row.Ok) rows.Add(m);
+        }
+
+        if (problems.Count > 0) throw new InvalidInputException(sourceName, string.Join(Environment.NewLine, problems));
+        return rows;
+    }
+
+    private sealed class RowReader(IReadOnlyList<string> fields, Dictionary<string, int> index, int line, string source, List<string> problems)
+    {
+        public bool Ok { get; private set; } = true;
+
+        public void Problem(string column, string message)
+        {
+            Ok = false;
+            problems.Add($"{source}:{line}: {column} {message}.");
+        }
+
+        public string Text(string column)
+        {
+            var i = index[column];
+            return i < fields.Count ? fields[i].Trim() : "";
+        }
+
+        public int Int(string column, int low, int high)
+        {
+            var text = Text(column);
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < low || v > high)
+            {
+                Problem(column, $"must be an integer in [{low}, {high}]; was '{text}'");
+                return low;
+            }
+
+            return v;
+        }
+
+        public int? OptionalInt(string column, int low, int high) => Text(column).Length == 0 ? null : Int(column, low, high);
+
+        public double Double(string column)
+        {
+            var text = Text(column);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v <= 0)
+            {
+                Problem(column, $"must be a number > 0; was '{text}'");
+                return 1;
+            }
+
+            return v;
+        }
+
+        public Precision Precision(string column)
+        {
+            var text = Text(column);
+            if (PrecisionInfo.TryParse(text, out var p)) return p;
+            Problem(column, $"must be one of {PrecisionInfo.AcceptedNames}; was '{text}'");
+            return Infercost.Precision.Bf16;
+        }
+    }
+
+    // RFC 4180: commas inside double quotes, doubled quotes as escapes, records on lines.
+    private static List<(int Line, List<string> Fields)> SplitRecords(string csv)
+    {
+        var records = new List<(int, List<string>)>();
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var inQuotes = false;
+        var line = 1;
+        var recordLine = 1;
+        for (var i = 0; i < csv.Length; i++)
+        {
+            var c = csv[i];
+            if (inQuotes)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') inQuotes = false;
+                else { if (c == '\n') line++; field.Append(c); }
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"': inQuotes = true; break;
+                case ',': fields.Add(field.ToString()); field.Clear(); break;
+                case '\r': break;
+                case '\n':
+                    fields.Add(field.ToString()); field.Clear();
+                    records.Add((recordLine, fields)); fields = [];
+                    line++; recordLine = line;
+                    break;
+                default: field.Append(c); break;
+            }
+        }
+
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add((recordLine, fields));
+        }
+
+        return records;
+    }
+}

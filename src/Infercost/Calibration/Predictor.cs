@@ -1,0 +1,56 @@
+using Infercost.Serving;
+
+namespace Infercost.Calibration;
+
+/// <summary>Predicts measured runs with the serving engine.</summary>
+public static class Predictor
+{
+    /// <summary>Predicts one row, or says why it cannot.</summary>
+    public static Prediction Predict(Measurement row, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(software);
+        if (!catalog.TryGetModel(row.ModelId, out var model)) return new Prediction(row, null, $"unknown model '{row.ModelId}'", null);
+        if (!catalog.TryGetAccelerator(row.AcceleratorId, out var accelerator))
+        {
+            return new Prediction(row, null, $"unknown accelerator '{row.AcceleratorId}'", null);
+        }
+
+        try
+        {
+            var parallelism = new Parallelism(row.TensorParallel, row.PipelineParallel, row.ExpertParallel, row.AttentionDataParallel);
+            if (parallelism.DevicesPerReplica != row.Gpus)
+            {
+                return new Prediction(row, null,
+                    $"gpus {row.Gpus} differs from tensor × pipeline × attention-data = {parallelism.DevicesPerReplica}", null);
+            }
+
+            var config = new ServingConfig
+            {
+                TotalDevices = row.Gpus,
+                Parallelism = parallelism,
+                WeightPrecision = row.WeightPrecision,
+                ExpertWeightPrecision = row.WeightPrecision,
+                KvPrecision = row.KvPrecision,
+                InputTokens = row.InputTokens,
+                OutputTokens = row.OutputTokens,
+                MaxBatch = software.MaxBatch,
+                PrefillChunkTokens = software.TokenBudget,
+                MemoryReserveFraction = software.MemoryReserveFraction,
+                MemoryReserveBasis = software.ReserveBasis,
+                HonourSlidingWindow = software.HonoursSlidingWindow,
+                Efficiency = efficiency,
+            }.Validated();
+            var setup = new ServingSetup(model, accelerator, parallelism, config);
+            var step = row.Scenario == LoadScenario.Concurrency && row.Concurrency is { } c
+                ? MixedStepModel.Step(setup, row.InputTokens, row.OutputTokens, c, software.TokenBudget)
+                : MixedStepModel.MaxThroughput(setup, row.InputTokens, row.OutputTokens, software.MaxBatch, software.TokenBudget);
+            return new Prediction(row, step.OutputTokensPerSecond.Value, null, step);
+        }
+        catch (Exception ex) when (ex is InvalidInputException or ModelDoesNotFitException)
+        {
+            return new Prediction(row, null, ex.Message, null);
+        }
+    }
+}
