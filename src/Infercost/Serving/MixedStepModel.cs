@@ -52,9 +52,6 @@ public static class MixedStepModel
         Guard.InRange(outputTokens, 1, 100_000_000, "outputTokens");
         Guard.InRange(sequencesInFlight, 1, 1e9, "sequencesInFlight");
         Guard.InRange(tokenBudget, 1, 100_000_000, "tokenBudget");
-        var m = setup.Model;
-        var p = setup.Parallelism;
-        var n = setup.DevicesPerReplica;
 
         var budgetLimit = (double)tokenBudget * outputTokens / (inputTokens + outputTokens);
         var decode = Math.Min(sequencesInFlight, budgetLimit);
@@ -62,18 +59,13 @@ public static class MixedStepModel
         var prefill = decode * inputTokens / outputTokens;
         var context = inputTokens + outputTokens / 2.0;
 
-        var tokens = decode + prefill;
-        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n)
-            + FlopCounter.LmHeadPerToken(m) * (decode / n);
-        var prefillAttentionPerToken = Flops.FromFlops(FlopCounter.AttentionPerPairPerLayer(m, absorbed: false)
-            * FlopCounter.CausalPairs(m, inputTokens) / inputTokens);
-        var attentionFlops = (prefillAttentionPerToken * prefill + FlopCounter.DecodeAttentionPerToken(m, context) * decode) / n;
-        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out _);
-        var kv = setup.KvPerDevice(decode, context);
-        var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        var cost = StepCost.Of(setup, linearFlops, weights, attentionFlops, kv, tokens, comm);
+        var window = KvCache.LayerSplit(setup.Model).Window;
+        var batch = new BatchComposition();
+        batch.AddDecodes(decode, context, window);
+        batch.AddPrefillShare(prefill, inputTokens, window);
+        var cost = BatchStepModel.Cost(setup, batch);
         var step = cost.Total;
-        return new MixedStep(decode, prefill, cost.ComputeTime, cost.MemoryTime, comm, step, cost.Bound, Tokens.FromTokens(decode) / step, limit)
+        return new MixedStep(decode, prefill, cost.ComputeTime, cost.MemoryTime, cost.Communication, step, cost.Bound, Tokens.FromTokens(decode) / step, limit)
         {
             Cost = cost,
         };

@@ -25,7 +25,9 @@ public static class PrefillModel
         var n = setup.DevicesPerReplica;
         var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * tokens + FlopCounter.LmHeadPerToken(setup.Model) * sequences;
         var attentionFlops = flops - linearFlops;
-        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out _);
+        // Pipelined, each stage reads its own weights once per pass: the per-round figure (which counts every stage's
+        // re-reads for PP micro-batches) divided by PP.
+        var weights = setup.WeightBytesReadPerDevice(tokens, out _) / p.Pipeline;
         var comm = Communication.ForPass(setup, tokens / p.AttentionData, 1.0 / p.Pipeline);
         var cost = StepCost.Of(setup, linearFlops / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm);
         var time = cost.Total;
@@ -34,7 +36,7 @@ public static class PrefillModel
         var groupShare = 1.0 / p.Tensor;
         var single = StepCost.Of(setup,
             (FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens + FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
-            setup.WeightBytesReadPerDevice(promptTokens, out _) * p.Pipeline,
+            setup.WeightBytesReadPerDevice(promptTokens, out _),
             (flopsPerPrompt - FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens - FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
             Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0));
         var ttft = single.Total;

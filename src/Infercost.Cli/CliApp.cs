@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
+using Infercost.Cli.Commands;
+using Infercost.Serving;
+using Spectre.Console;
+
+namespace Infercost.Cli;
+
+/// <summary>The <c>infercost</c> command line: builds the command tree, parses, runs, and maps failures to exit codes.</summary>
+public static class CliApp
+{
+    // The one registration list: a new command (prices, margin, plan...) is one more line here.
+    private static readonly Func<CliContext, Command>[] Registrations =
+    [
+        CostCommand.Create,
+        FitCommand.Create,
+        SweepCommand.Create,
+        CheckCommand.Create,
+        CatalogCommand.Create,
+        SubscriptionCommand.Create,
+        PriceCurveCommand.Create,
+        PnlCommand.Create,
+        PricesCommand.Create,
+        WorkloadCommand.Create,
+        MarginCommand.Create,
+        RouteCommand.Create,
+        BreakEvenCommand.Create,
+    ];
+
+    /// <summary>Runs the app with files read from disk.</summary>
+    /// <returns>0 ok, 1 failure, 2 invalid input (see <see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr) =>
+        Run(args, new CliContext(console, stdout, stderr, File.ReadAllText));
+
+    /// <summary>Runs the app in <paramref name="context"/>.</summary>
+    /// <returns>0 ok, 1 failure, 2 invalid input (see <see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var parse = BuildRoot(context).Parse(args);
+            if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
+            {
+                // One line, whatever System.CommandLine found, and where to look; help stays behind --help.
+                var messages = parse.Errors.Select(e => Regex.Replace(e.Message, @"\s*[\r\n]+\s*", " ")).Distinct();
+                context.Error.WriteLine(string.Join(" ", messages) + $" See '{CommandPath(parse)} --help'.");
+                return ExitCodes.InvalidInput;
+            }
+
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
+        {
+            context.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+#pragma warning disable CA1031 // The shell's last line of defence: any other failure is one line, never a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Error.WriteLine("error: " + FirstLine(e.Message));
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The root command with every registered subcommand.</summary>
+    public static Command BuildRoot(CliContext context)
+    {
+        // A plain command rather than RootCommand, whose name comes from the executable (Infercost.Cli here, because
+        // the assembly cannot be called "infercost"; see the csproj). Help and version are added as RootCommand would.
+        var root = new Command("infercost",
+            "infercost: what serving a large language model costs, from first principles (rooflines, memory, prices)." +
+            "\n\nExample:\n  infercost cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        foreach (var register in Registrations) root.Subcommands.Add(register(context));
+        return root;
+    }
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = parse.CommandResult; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c) names.Add(c.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Reports;
+using Infercost.Cli.Rendering;
+using Infercost.Models;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost catalog list|show</c>: what the catalog holds, and every figure of one entry with its sources.</summary>
+internal static class CatalogCommand
+{
+    /// <summary>Builds the command and its subcommands.</summary>
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("catalog",
+            "List the models and accelerators the estimates know, or show one entry with its sources." +
+            "\n\nExample:\n  infercost catalog list gpus\n  infercost catalog show deepseek-r1");
+        command.Subcommands.Add(List(context));
+        command.Subcommands.Add(Show(context));
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var kind = new Argument<string?>("kind")
+        {
+            Description = "models or gpus; both when omitted.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        kind.AcceptOnlyFromAmong("models", "gpus");
+        var catalogInputs = new CatalogInputs();
+        var json = CommonOptions.Json();
+        var command = new Command("list",
+            "List catalog entries with their key figures, source and date." +
+            "\n\nExample:\n  infercost catalog list models\n  infercost catalog list gpus --catalog my-gpus.json");
+        command.Arguments.Add(kind);
+        catalogInputs.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var catalog = catalogInputs.Load(parse, context);
+            var which = parse.GetValue(kind);
+            var report = new CatalogListReport(which is null or "models" ? catalog.Models : null, which is null or "gpus" ? catalog.Accelerators : null);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(report);
+                return ExitCodes.Ok;
+            }
+
+            if (report.Models is { } models) context.Console.Write(CatalogTables.Models(models));
+            if (report.Accelerators is { } accelerators) context.Console.Write(CatalogTables.Accelerators(accelerators));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Show(CliContext context)
+    {
+        var id = new Argument<string>("id") { Description = "A model or accelerator id." };
+        var catalogInputs = new CatalogInputs();
+        var json = CommonOptions.Json();
+        var command = new Command("show",
+            "Show every field of a model (with its computed parameter breakdown) or an accelerator, with sources and notes." +
+            "\n\nExample:\n  infercost catalog show deepseek-r1\n  infercost catalog show nvidia-h100-sxm --json");
+        command.Arguments.Add(id);
+        catalogInputs.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var catalog = catalogInputs.Load(parse, context);
+            var key = parse.GetValue(id)!;
+            var asJson = parse.GetValue(json);
+            if (catalog.TryGetModel(key, out var model))
+            {
+                var details = new ModelDetails(model, ParameterCounter.Count(model));
+                if (asJson)
+                {
+                    context.WriteJson(details);
+                    return ExitCodes.Ok;
+                }
+
+                foreach (var table in CatalogTables.Model(model, details.Parameters)) context.Console.Write(table);
+                CatalogTables.WriteNotes(context.Console, model.Source);
+                return ExitCodes.Ok;
+            }
+
+            if (catalog.TryGetAccelerator(key, out var accelerator))
+            {
+                if (asJson)
+                {
+                    context.WriteJson(accelerator);
+                    return ExitCodes.Ok;
+                }
+
+                context.Console.Write(CatalogTables.Accelerator(accelerator));
+                CatalogTables.WriteNotes(context.Console, accelerator.Source);
+                return ExitCodes.Ok;
+            }
+
+            throw Unknown(catalog, key);
+        });
+        return command;
+    }
+
+    // Neither kind has the id: report the kind whose ids are closest (the catalog's own message, with suggestions).
+    private static InvalidInputException Unknown(Catalog.Catalog catalog, string key)
+    {
+        var asModel = Failure(() => catalog.GetModel(key));
+        var asAccelerator = Failure(() => catalog.GetAccelerator(key));
+        var best = new[] { asModel, asAccelerator }.FirstOrDefault(e => e.Message.Contains("did you mean", StringComparison.Ordinal));
+        return best ?? new InvalidInputException("id",
+            $"unknown id '{key}': no model or accelerator has it; see 'infercost catalog list'.");
+    }
+
+    private static InvalidInputException Failure(Action lookup)
+    {
+        try
+        {
+            lookup();
+        }
+        catch (InvalidInputException e)
+        {
+            return e;
+        }
+
+        throw new InvalidOperationException("lookup was expected to fail.");
+    }
+}

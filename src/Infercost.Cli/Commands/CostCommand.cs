@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Reports;
+using Infercost.Cli.Rendering;
+using Infercost.Costing;
+using Infercost.Serving;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost cost</c>: throughput and cost of serving a model on a cluster.</summary>
+internal static class CostCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var subject = new SubjectInputs();
+        var serving = new ServingInputs(workload: true);
+        var cost = new CostInputs();
+        var json = CommonOptions.Json();
+        var command = new Command("cost",
+            "Estimate throughput, latency and cost per million tokens of serving a model on a cluster of GPUs." +
+            "\n\nExample:\n  infercost cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72" +
+            "\n  infercost cost --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 8 --weights fp8 --owned --electricity 0.12");
+        subject.AddTo(command);
+        serving.AddTo(command);
+        cost.AddTo(command);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var s = subject.Resolve(parse, context);
+            var basis = cost.Basis(parse);
+            var estimate = ServingEstimator.Estimate(s.Model, s.Accelerator, serving.Config(parse));
+            var costEstimate = CostModel.Estimate(estimate, s.Accelerator, basis, cost.UtilisationOf(parse), cost.FacilityPue(parse));
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(new CostReport(estimate, basis, costEstimate));
+                return ExitCodes.Ok;
+            }
+
+            var console = context.Console;
+            console.Write(ServingTables.Setup(estimate, s.Model, s.Accelerator));
+            console.Write(ServingTables.Memory(estimate.Memory, estimate.Decode.Batch));
+            console.Write(ServingTables.Throughput(estimate));
+            console.Write(CostTables.Cost(costEstimate, basis, s.Accelerator));
+            ServingTables.WriteNotes(console, estimate.Notes);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Reports;
+using Infercost.Cli.Rendering;
+using Infercost.Serving;
+using Spectre.Console;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost fit</c>: does a model fit, on which layout, and how many sequences at a context.</summary>
+internal static class FitCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var subject = new SubjectInputs();
+        var serving = new ServingInputs(workload: false);
+        var contextTokens = CliOptions.Int("--context", "Context length per sequence (prompt + output) in tokens.", 1, 100_000_000, 2000);
+        var json = CommonOptions.Json();
+        var command = new Command("fit",
+            "Check whether a model's weights and KV cache fit, and print the per-GPU memory plan. Without --tp/--pp/--ep/--dp " +
+            "the smallest layout that fits is chosen. Exits 1 when it does not fit." +
+            "\n\nExample:\n  infercost fit --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 2 --context 8192" +
+            "\n  infercost fit --model deepseek-r1 --gpu nvidia-h200-sxm --gpus 8 --tp 8 --batch 64");
+        subject.AddTo(command);
+        serving.AddTo(command);
+        command.Options.Add(contextTokens);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var s = subject.Resolve(parse, context);
+            var tokens = parse.GetValue(contextTokens);
+            // The planner sizes for input + output tokens; one output token makes that the requested context.
+            var config = (serving.Config(parse) with { InputTokens = Math.Max(1, tokens - 1), OutputTokens = 1 }).Validated();
+            var batch = config.Batch ?? 1;
+            string? failure = null;
+            Parallelism layout;
+            try
+            {
+                layout = config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config);
+            }
+            catch (ModelDoesNotFitException e)
+            {
+                failure = e.Message;
+                layout = ParallelismPlanner.Layout(s.Model, s.Accelerator, config.TotalDevices) ?? Parallelism.Single;
+            }
+
+            var setup = new ServingSetup(s.Model, s.Accelerator, layout, config with { Parallelism = layout });
+            var plan = MemoryPlanner.Plan(setup, tokens);
+            if (failure is null)
+            {
+                try
+                {
+                    MemoryPlanner.EnsureFits(setup, plan, batch);
+                }
+                catch (ModelDoesNotFitException e)
+                {
+                    failure = e.Message;
+                }
+            }
+
+            var replicas = config.TotalDevices / setup.DevicesPerReplica;
+            var verdict = failure ?? $"Fits: {setup.Layout}, up to {Formats.Number(plan.MaxBatch)} sequences of " +
+                $"{Formats.Number(tokens)} tokens per replica, {replicas} replica(s) on {config.TotalDevices} devices.";
+            var report = new FitReport(s.Model.Id, s.Accelerator.Id, config.TotalDevices, layout, replicas,
+                setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, batch, plan, failure is null, verdict);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(report);
+            }
+            else
+            {
+                Render(context.Console, report, setup);
+            }
+
+            return failure is null ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static void Render(IAnsiConsole console, FitReport r, ServingSetup setup)
+    {
+        console.Write(KeyValueTable.Create("Setup",
+        [
+            ("Model", $"{setup.Model.Id} ({setup.Model.Name})"),
+            ("Accelerator", $"{setup.Accelerator.Id} ({setup.Accelerator.Name})"),
+            ("Layout per replica", setup.Layout),
+            ("Replicas", $"{r.Replicas} on {r.TotalDevices} devices"),
+            ("Weights / experts / KV", $"{r.WeightPrecision.Name()} / {r.ExpertPrecision.Name()} / {r.KvPrecision.Name()}"),
+            ("Parameters total", Formats.Parameters(setup.Parameters.Total)),
+        ]));
+        console.Write(ServingTables.Memory(r.Memory, r.Batch, "Batch required"));
+        console.Write(new Rule(r.Fits ? "[green]FITS[/]" : "[bold red]DOES NOT FIT[/]").LeftJustified());
+        console.WriteLine(r.Verdict);
+    }
+}

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Infercost.Cli.Inputs;
+
+// Values are checked where they enter: each numeric option parses invariantly and runs the core's Guard, so
+// "--gpus 0", "--gpus abc" and "--mfu NaN" all fail at parse time with the house message shape
+// ("gpus must be in [1, 1000000]; was 0.") and take the one parse-error path to exit code 2.
+
+/// <summary>Factories for options whose values are validated at parse time.</summary>
+internal static class CliOptions
+{
+    /// <summary>A whole number in [<paramref name="low"/>, <paramref name="high"/>] with a default.</summary>
+    public static Option<int> Int(string name, string description, int low, int high, int defaultValue) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "N",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r => ParseInt(r, low, high) ?? defaultValue,
+        };
+
+    /// <summary>A required whole number in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static Option<int> RequiredInt(string name, string description, int low, int high) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "N",
+            Required = true,
+            CustomParser = r => ParseInt(r, low, high) ?? 0,
+        };
+
+    /// <summary>An optional whole number in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static Option<int?> OptionalInt(string name, string description, int low, int high) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "N",
+            CustomParser = r => ParseInt(r, low, high),
+        };
+
+    /// <summary>A finite number checked by <paramref name="guard"/> (one of the <see cref="Guard"/> methods), with a default.</summary>
+    public static Option<double> Double(string name, string description, string helpName, Func<double, string, double> guard, double defaultValue) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r => ParseDouble(r, guard) ?? defaultValue,
+        };
+
+    /// <summary>An optional finite number checked by <paramref name="guard"/>.</summary>
+    public static Option<double?> OptionalDouble(string name, string description, string helpName, Func<double, string, double> guard) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = r => ParseDouble(r, guard),
+        };
+
+    /// <summary>A guard for [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static Func<double, string, double> InRange(double low, double high) => (v, name) => Guard.InRange(v, low, high, name);
+
+    /// <summary>An optional precision name (<c>fp16|bf16|fp8|int8|int4|fp4</c> and aliases).</summary>
+    public static Option<Precision?> Precision(string name, string description) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', Enum.GetValues<Precision>().Select(p => p.Name())),
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 0) return null;
+                var text = r.Tokens[^1].Value;
+                if (PrecisionInfo.TryParse(text, out var precision)) return precision;
+                r.AddError(Message(() => PrecisionInfo.Parse(text, FieldOf(r))) ?? $"{FieldOf(r)}: unknown precision.");
+                return null;
+            },
+        };
+
+    /// <summary>An optional comma-separated list of whole numbers, each in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static Option<int[]?> IntList(string name, string description, int low, int high) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "N,N,...",
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 0) return null;
+                var field = FieldOf(r);
+                var text = r.Tokens[^1].Value;
+                var values = new List<int>();
+                foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                    {
+                        r.AddError($"{field} must be a comma-separated list of whole numbers; was '{text}'.");
+                        return null;
+                    }
+
+                    var error = Message(() => Guard.InRange(value, low, high, field));
+                    if (error is not null)
+                    {
+                        r.AddError(error);
+                        return null;
+                    }
+
+                    values.Add(value);
+                }
+
+                if (values.Count == 0) r.AddError($"{field} must list at least one number; was '{text}'.");
+                return values.Count == 0 ? null : [.. values];
+            },
+        };
+
+    private static int? ParseInt(ArgumentResult r, int low, int high)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var field = FieldOf(r);
+        var text = r.Tokens[^1].Value;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            r.AddError($"{field} must be a whole number; was '{text}'.");
+            return null;
+        }
+
+        var error = Message(() => Guard.InRange(value, low, high, field));
+        if (error is null) return value;
+        r.AddError(error);
+        return null;
+    }
+
+    private static double? ParseDouble(ArgumentResult r, Func<double, string, double> guard)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var field = FieldOf(r);
+        var text = r.Tokens[^1].Value;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            r.AddError($"{field} must be a number; was '{text}'.");
+            return null;
+        }
+
+        var error = Message(() => guard(value, field));
+        if (error is null) return value;
+        r.AddError(error);
+        return null;
+    }
+
+    // The option's name without its dashes: "--gpus" reports as "gpus".
+    private static string FieldOf(ArgumentResult r) =>
+        r.Parent is OptionResult o ? o.Option.Name.TrimStart('-') : r.Argument.Name;
+
+    private static string? Message(Action check)
+    {
+        try
+        {
+            check();
+            return null;
+        }
+        catch (InvalidInputException e)
+        {
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Infercost.Hardware;
+using Infercost.Models;
+using Infercost.Quantities;
+using Infercost.Serving;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Rendering;
+
+/// <summary>Tables for a <see cref="ServingEstimate"/>: setup, memory, throughput and notes.</summary>
+internal static class ServingTables
+{
+    /// <summary>Model, accelerator, layout, replicas, precisions and parameter counts.</summary>
+    public static Table Setup(ServingEstimate e, ModelArchitecture model, Accelerator accelerator)
+    {
+        var p = e.Parallelism;
+        return KeyValueTable.Create("Setup",
+        [
+            ("Model", $"{model.Id} ({model.Name})"),
+            ("Accelerator", $"{accelerator.Id} ({accelerator.Name})"),
+            ("Layout per replica", $"{p.DevicesPerReplica} × {accelerator.Id} ({p})"),
+            ("Replicas", $"{e.Replicas} on {e.TotalDevices} devices" + (e.IdleDevices > 0 ? $" ({e.IdleDevices} idle)" : "")),
+            ("Weights / experts", model.IsMoe ? $"{e.WeightPrecision.Name()} / {e.ExpertPrecision.Name()}" : e.WeightPrecision.Name()),
+            ("KV cache", e.KvPrecision.Name()),
+            ("Compute", $"{e.ComputePrecision.Name()} ({Flops(e.PeakPerDevice)} dense peak per device)"),
+            ("Parameters total", Parameters(e.TotalParameters)),
+            ("Parameters active", Parameters(e.ActiveParameters) + " per token (input embedding excluded)"),
+            ("Request", $"{Number(e.InputTokens)} input + {Number(e.OutputTokens)} output tokens"),
+        ]);
+    }
+
+    /// <summary>Per-device memory: capacity, reserve, weights, KV cache and the batch that fits.</summary>
+    public static Table Memory(MemoryPlan m, int? batch = null, string batchLabel = "Batch used") =>
+        KeyValueTable.Create("Memory (per GPU)",
+        [
+            ("Capacity", Bytes(m.Capacity)),
+            ("Runtime reserve", Bytes(m.Reserve)),
+            ("Weights", Bytes(m.Weights)),
+            ("KV cache available", Bytes(m.KvAvailable)),
+            ("KV bytes per token (whole model)", Bytes(m.KvBytesPerToken)),
+            ($"KV per sequence at {Number(m.ContextTokens)} tokens", Bytes(m.KvPerSequence)),
+            ($"Max batch at {Number(m.ContextTokens)} tokens", Number(m.MaxBatch) + " per replica"),
+            (batchLabel, batch is { } b ? Number(b) + " per replica" : null),
+        ]);
+
+    /// <summary>Prefill and decode rates, latencies, bounds and utilisation.</summary>
+    public static Table Throughput(ServingEstimate e)
+    {
+        var pf = e.Prefill;
+        var d = e.Decode;
+        var hour = Seconds.FromHours(1);
+        return KeyValueTable.Create("Throughput",
+        [
+            ("Prefill per replica", $"{Rate(pf.TokensPerSecond)} ({pf.Bound.ToString().ToLowerInvariant()}-bound, {Number(pf.Sequences)} prompts per pass)"),
+            ("Prefill cluster", Rate(e.ClusterPrefillTokensPerSecond)),
+            ("Time to first token", Time(pf.TimeToFirstToken) + " (idle replica, no queueing)"),
+            ("Prefill FLOP utilisation", Percent(pf.FlopUtilisation)),
+            ("Decode step time", d.Cost is null
+                ? $"{Time(d.StepTime)} (compute {Time(d.ComputeTime)}, memory {Time(d.MemoryTime)}, comm {Time(d.CommunicationTime)}, overhead {Time(d.Overhead)})"
+                : Time(d.StepTime)),
+            ("  linear layers", d.Cost is { } c1 ? $"{Time(c1.Linear)} (compute {Time(c1.LinearCompute)}, weight reads {Time(c1.LinearMemory)})" : null),
+            ("  attention", d.Cost is { } c2 ? $"{Time(c2.Attention)} (compute {Time(c2.AttentionCompute)}, KV reads {Time(c2.AttentionMemory)})" : null),
+            ("  element-wise", d.Cost is { Elementwise.Value: > 0 } c3 ? Time(c3.Elementwise) : null),
+            ("  communication", d.Cost is { } c4 ? Time(c4.Communication) : null),
+            ("  overhead", d.Cost is { } c5 ? Time(c5.Overhead) : null),
+            ("Decode bound", d.Bound.ToString().ToLowerInvariant()),
+            ("Decode batch", $"{Number(d.Batch)} sequences at {Number(d.ContextTokens)} tokens of context"),
+            ("Decode per replica", Rate(d.TokensPerSecond)),
+            ("Decode per user", Rate(d.TokensPerSecondPerUser)),
+            ("Decode cluster (output)", Rate(e.ClusterDecodeTokensPerSecond)),
+            ("Tokens per hour input", Count((e.ClusterPrefillTokensPerSecond * hour).Value)),
+            ("Tokens per hour output", Count((e.ClusterDecodeTokensPerSecond * hour).Value)),
+            ("Decode bandwidth utilisation", Percent(d.BandwidthUtilisation)),
+            ("Decode FLOP utilisation", Percent(d.FlopUtilisation)),
+            ("Request latency", Time(e.RequestLatency) + " (TTFT + output × step time)"),
+        ]);
+    }
+
+    /// <summary>The estimate's notes as a bulleted list, or nothing when there are none.</summary>
+    public static void WriteNotes(IAnsiConsole console, IReadOnlyList<string> notes)
+    {
+        if (notes.Count == 0) return;
+        console.Write(new Rule("Notes").LeftJustified());
+        foreach (var note in notes) console.WriteLine("• " + note);
+    }
+}

@@ -1,0 +1,83 @@
+namespace Infercost.Cli.Tests.Commands;
+
+public sealed class InvalidInputTests
+{
+    private const string Cost = "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 8";
+
+    public static TheoryData<string, string> OneLineFailures => new()
+    {
+        { "cost --model deepseek-r --gpu nvidia-h100-sxm --gpus 8", "unknown model 'deepseek-r'; did you mean deepseek-r1" },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 0", "gpus must be in [1, 1000000]; was 0." },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus abc", "gpus must be a whole number; was 'abc'." },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus -3", "gpus must be in [1, 1000000]; was -3." },
+        { Cost + " --weights fp3", "weights must be one of fp16, bf16, fp8, int8, int4, fp4; was 'fp3'." },
+        { Cost + " --utilisation 1.5", "utilisation must be in [0.01, 1]; was 1.5." },
+        { Cost + " --mfu NaN", "mfu must be in [0.001, 1]; was NaN." },
+        { Cost + " --gpu-price Infinity", "gpu-price must be in [0, 10000]; was infinity." },
+        { Cost + " --gpu-price -1", "gpu-price must be in [0, 10000]; was -1." },
+        { Cost + " --purchase-price 30000", "--purchase-price applies to owned hardware; add --owned." },
+        { Cost + " --bogus", "Unrecognized command or argument '--bogus'." },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm", "Option '--gpus' is required." },
+        { "cost --gpu nvidia-h100-sxm --gpus 1", "model is required" },
+        { "cost --model llama-3.1-405b --gpu nvidia-h100-sxm --gpus 1", "llama-3.1-405b does not fit on 1 × nvidia-h100-sxm" },
+        { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --catalog missing.json", "cannot read --catalog file 'missing.json'" },
+        { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --model-config nowhere/config.json", "cannot read --model-config file" },
+        { "check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 8", "give exactly one of --prefill-tps, --decode-tps, --input-price, --output-price; was 0." },
+        { "sweep --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --batches 1,x", "batches must be a comma-separated list of whole numbers; was '1,x'." },
+        { "catalog show nvidia-h100-sx", "unknown accelerator 'nvidia-h100-sx'; did you mean nvidia-h100-sxm" },
+        { "catalog list foo", "Argument 'foo' not recognized." },
+        { "", "Required command was not provided." },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneLineFailures))]
+    public void InvalidInput_ExitsTwoWithOneLineOnStderr(string args, string expected)
+    {
+        var run = CliRunner.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.Equal("", run.Console);
+    }
+
+    [Fact]
+    public void MalformedCatalog_ExitsTwoListingEveryProblemWithItsPath()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["bad.json"] = """{ "accelerators": [ { "id": "x", "memoryGB": -1, "colour": "red" } ] }""",
+        };
+
+        var run = CliRunner.Run(files, "cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--catalog", "bad.json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("bad.json: ", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.True(run.ErrorLines.Length > 2, run.Error);
+        Assert.All(run.ErrorLines.Skip(1), line => Assert.StartsWith("accelerators[0]", line, StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CatalogThatIsNotJson_ExitsTwo()
+    {
+        var files = new Dictionary<string, string> { ["bad.json"] = "{ not json" };
+
+        var run = CliRunner.Run(files, "catalog", "list", "--catalog", "bad.json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("bad.json", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnexpectedFailure_ExitsOneWithOneErrorLine()
+    {
+        // Given a file system that fails in a way no input validation anticipates
+        var run = CliRunner.Run(_ => throw new InvalidOperationException("disk on fire\nsecond line"),
+            "catalog", "list", "--catalog", "any.json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: disk on fire"], run.ErrorLines);
+    }
+}
