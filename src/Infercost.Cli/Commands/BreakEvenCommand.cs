@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Economics.BreakEven;
+using Infercost.Economics.Workloads;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost breakeven</c>: the daily volume and utilisation at which a self-hosted cluster beats an API price.</summary>
+internal static class BreakEvenCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var prices = new PriceInputs();
+        var workload = new WorkloadInputs();
+        var selfHost = new SelfHostInputs("--model", withSwitch: false);
+        var apiModel = new Option<string>("--api-model") { Description = "API model to compare against (see 'infercost prices').", HelpName = "ID", Required = true };
+        var maxUtilisation = CliOptions.Double("--max-utilisation", "The busiest a cluster is run before another is added (headroom for peaks).", "F", CliOptions.InRange(0.01, 1), 1);
+        var json = CommonOptions.Json();
+        var command = new Command("breakeven",
+            "Self-hosted cluster versus API price for a workload: the daily volume and utilisation where the cluster (a fixed cost " +
+            "per day, with a capacity from the engine's throughput) becomes cheaper, and a table over volume with clusters added " +
+            "beyond capacity." +
+            "\n\nExample:\n  infercost breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2");
+        command.Options.Add(apiModel);
+        selfHost.AddTo(command);
+        command.Options.Add(maxUtilisation);
+        workload.AddTo(command);
+        prices.AddTo(command);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var w = workload.Workload(parse);
+            var levers = workload.Levers(parse);
+            var api = PriceSheet.FromApi(prices.Get(parse, context, parse.GetValue(apiModel)!));
+            var quote = selfHost.Quote(parse, context, w, levers);
+            var deployment = SelfHostDeployment.FromQuote(quote, parse.GetValue(maxUtilisation));
+            var result = BreakEvenAnalysis.Analyse(w, api, deployment, levers);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(result);
+                return ExitCodes.Ok;
+            }
+
+            var console = context.Console;
+            var summary = KeyValueTable.Create($"Break-even: {w.Id} on {api.Label} vs {deployment.Label}",
+            [
+                ("API cost per request", $"{Money(result.ApiPerRequest)} ({api.Basis}{(api.Disputed ? "; disputed" : "")})"),
+                ("Self-host cost per request at full use", Money(result.SelfHostPerRequestAtFullUse)),
+                ("Cluster cost per day", $"{Money(result.ClusterPerDay)} ({Money(deployment.ClusterPerHour)} × 24 h)"),
+                ("One cluster's capacity", $"{Number(result.CapacityRequestsPerDay)} requests/day = {Count(result.CapacityTokensPerDay.Value)} tokens/day"),
+                ("Break-even volume", result.BreakEvenRequestsPerDay is { } v ? $"{Number(v)} requests/day = {Count(result.BreakEvenTokensPerDay!.Value.Value)} tokens/day" : "never (the API is cheaper than a fully used cluster)"),
+                ("Break-even utilisation", result.BreakEvenUtilisation is { } u ? Percent(u) : "-"),
+            ]);
+            console.Write(summary);
+            var table = KeyValueTable.Grid("Cost over volume", "Requests/day", "Tokens/day", "API $/day", "Self-host $/day", "Clusters", "Utilisation", "Winner");
+            foreach (var r in result.Table)
+                table.AddTextRow(Number(r.RequestsPerDay), Count(r.TokensPerDay.Value), Money(r.ApiPerDay), Money(r.SelfHostPerDay), Number(r.Clusters), Percent(r.Utilisation), r.Winner);
+            console.Write(table);
+            WorkloadTables.WriteNotes(console, result.Notes);
+            WorkloadTables.WriteNotes(console, quote.Serving.Notes);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Economics.Margins;
+using Infercost.Economics.Workloads;
+using Infercost.Quantities;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost margin</c>: gross margin of an API price over a true-cost estimate, with a sensitivity grid.</summary>
+internal static class MarginCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var prices = new PriceInputs();
+        var priceModel = new Option<string>("--price-model") { Description = "API model whose list price is the revenue (see 'infercost prices').", HelpName = "ID", Required = true };
+        var costIn = CliOptions.OptionalDouble("--cost-in", "True cost per million input tokens (instead of the engine).", "$/MTok", Guard.NonNegative);
+        var costOut = CliOptions.OptionalDouble("--cost-out", "True cost per million output tokens (instead of the engine).", "$/MTok", Guard.NonNegative);
+        var selfHost = new SelfHostInputs("--model", withSwitch: false);
+        var profile = new Option<string?>("--profile") { Description = $"Workload for the blended margin: {string.Join(", ", WorkloadProfiles.All.Select(w => w.Id))}.", HelpName = "ID" };
+        var json = CommonOptions.Json();
+        var command = new Command("margin",
+            "Gross margin = 1 − true cost ÷ price, for input, output and (with --profile) a workload, with a sensitivity grid " +
+            "(cost estimate off by 0.33×–3×, utilisation 30–100%). The true cost is given (--cost-in/--cost-out) or estimated by " +
+            "the engine (--model/--gpu/--gpus). Leaves out training, R&D, staff, free users, idle capacity and networking." +
+            "\n\nExample:\n  infercost margin --price-model claude-sonnet-4.5 --cost-in 0.01 --cost-out 3" +
+            "\n  infercost margin --price-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2 --profile chat");
+        command.Options.Add(priceModel);
+        command.Options.Add(costIn);
+        command.Options.Add(costOut);
+        selfHost.AddTo(command);
+        command.Options.Add(profile);
+        prices.AddTo(command);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var price = PriceSheet.FromApi(prices.Get(parse, context, parse.GetValue(priceModel)!));
+            var workload = parse.GetValue(profile) is { } p ? WorkloadProfiles.Get(p) : null;
+            PriceSheet cost;
+            double utilisation = 1;
+            if (parse.GetValue(costIn) is { } ci && parse.GetValue(costOut) is { } co)
+            {
+                if (selfHost.FirstGiven(parse) is { } both)
+                    throw new InvalidInputException(both.Name.TrimStart('-'), $"give either --cost-in/--cost-out or the engine's cluster ({both.Name}), not both.");
+                cost = PriceSheet.Flat("given cost", DollarsPerMillionTokens.FromDollarsPerMillionTokens(ci), DollarsPerMillionTokens.FromDollarsPerMillionTokens(co));
+            }
+            else if (parse.GetValue(costIn) is not null || parse.GetValue(costOut) is not null)
+            {
+                throw new InvalidInputException("cost-in", "give both --cost-in and --cost-out.");
+            }
+            else if (selfHost.Given(parse))
+            {
+                var quote = selfHost.Quote(parse, context, workload ?? WorkloadProfiles.Chat, WorkloadLevers.None);
+                cost = quote.Prices;
+                utilisation = quote.Cost.Utilisation;
+            }
+            else
+            {
+                throw new InvalidInputException("cost-in", "give the true cost: --cost-in X --cost-out Y, or a cluster with --model, --gpu and --gpus.");
+            }
+
+            var report = MarginCalculator.Compute(price, cost, utilisation, workload);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(report);
+                return ExitCodes.Ok;
+            }
+
+            var console = context.Console;
+            var table = KeyValueTable.Grid($"Gross margin of {price.Label} ({price.Basis}{(price.Disputed ? "; disputed" : "")}) over {cost.Label}", "", "Price", "True cost", "Gross margin");
+            table.AddTextRow("Input", Money(price.Input), Money(cost.Input), Percent(report.InputMargin));
+            table.AddTextRow("Output", Money(price.Output), Money(cost.Output), Percent(report.OutputMargin));
+            if (report.Workload is { } rev && report.WorkloadCost is { } spend)
+                table.AddTextRow($"Blended ({rev.WorkloadId})", $"{Money(rev.PerDay)}/day", $"{Money(spend.PerDay)}/day", Percent(report.BlendedMargin ?? 0));
+            console.Write(table);
+
+            var utils = report.Sensitivity.Select(c => c.Utilisation).Distinct().ToList();
+            var grid = KeyValueTable.Grid(report.Workload is null ? "Output margin by cost error × utilisation" : "Blended margin by cost error × utilisation",
+                ["Cost ×", .. utils.Select(u => $"util {Percent(u)}")]);
+            foreach (var row in report.Sensitivity.GroupBy(c => c.CostFactor))
+                grid.AddTextRow([Factor(row.Key), .. row.Select(c => Percent(c.Blended ?? c.Output))]);
+            grid.Caption(Markup.Escape($"Cost at utilisation u = estimate × factor × {Percent(utilisation)} ÷ u."));
+            console.Write(grid);
+            console.Write(new Text("Left out of a gross margin: " + string.Join("; ", report.LeftOut) + ".\n"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+using Infercost.Economics.Workloads;
+using Infercost.Quantities;
+
+namespace Infercost.Economics.Margins;
+
+/// <summary>Gross margin of a price over a true-cost estimate, by token kind and for a workload, with a sensitivity grid.</summary>
+/// <param name="Price">The rates charged.</param>
+/// <param name="Cost">The true-cost estimate (rates at <paramref name="CostUtilisation"/>).</param>
+/// <param name="CostUtilisation">The utilisation the cost estimate already assumes (1 for the published napkin figures).</param>
+/// <param name="InputMargin">1 − cost in ÷ price in.</param>
+/// <param name="OutputMargin">1 − cost out ÷ price out.</param>
+/// <param name="Workload">The workload's revenue (at the price) and cost (at the cost rates); null when none was given.</param>
+/// <param name="WorkloadCost">The workload costed at the cost rates; null when none.</param>
+/// <param name="BlendedMargin">1 − workload cost ÷ workload revenue; null when no workload.</param>
+/// <param name="Sensitivity">Margins over cost factor × utilisation.</param>
+/// <param name="LeftOut">What a gross margin on serving leaves out.</param>
+public sealed record MarginReport(
+    PriceSheet Price,
+    PriceSheet Cost,
+    double CostUtilisation,
+    double InputMargin,
+    double OutputMargin,
+    WorkloadCost? Workload,
+    WorkloadCost? WorkloadCost,
+    double? BlendedMargin,
+    IReadOnlyList<MarginCell> Sensitivity,
+    IReadOnlyList<string> LeftOut)
+{
+    /// <summary>Revenue per day for the workload at the price; null when no workload.</summary>
+    public Dollars? RevenuePerDay => Workload?.PerDay;
+
+    /// <summary>Gross profit per day for the workload; null when no workload.</summary>
+    public Dollars? GrossProfitPerDay => Workload is { } w && WorkloadCost is { } c ? w.PerDay - c.PerDay : null;
+}

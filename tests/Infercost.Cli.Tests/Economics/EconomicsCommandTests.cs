@@ -1,0 +1,171 @@
+using System.Text.Json;
+
+namespace Infercost.Cli.Tests.Economics;
+
+public sealed class EconomicsCommandTests
+{
+    private const string BreakEven = "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2";
+
+    [Theory]
+    [InlineData("prices", "infercost prices --history claude-opus-4.5")]
+    [InlineData("workload", "infercost workload --profile coding-agent --model claude-sonnet-4.5")]
+    [InlineData("margin", "infercost margin --price-model claude-sonnet-4.5 --cost-in 0.01 --cost-out 3")]
+    [InlineData("route", "infercost route --profile chat --tier claude-opus-4.5=0.1")]
+    [InlineData("breakeven", "infercost breakeven --profile chat --api-model claude-sonnet-4.5")]
+    public void Help_HasAnExample(string command, string example)
+    {
+        var run = CliRunner.Run(command, "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Example:", run.Out, StringComparison.Ordinal);
+        Assert.Contains(example, run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prices_MarksDisputedRowsAndNamesTheDissent()
+    {
+        var run = CliRunner.Run("prices", "--model", "gpt-5");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"│ gpt-5\s+│ OpenAI\s+│ \$1\.25 .*│ disputed │", run.Console);
+        Assert.Contains("gpt-5: $1.25 in / $10 out (litellm-berri) vs seed-note: $30 in / $60 out", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prices_OnDate_ReadsThePriceThen()
+    {
+        var run = CliRunner.Run("prices", "--model", "gpt-4o", "--on", "2024-06-01", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var gpt4o = json.RootElement.GetProperty("prices").EnumerateArray().Single(p => p.GetProperty("modelId").GetString() == "gpt-4o");
+        Assert.Equal(5, gpt4o.GetProperty("input").GetDouble());
+    }
+
+    [Fact]
+    public void Prices_LiteLlmFile_IsImported()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["lite.json"] = """{"my-model": {"litellm_provider": "acme", "mode": "chat", "input_cost_per_token": 2e-7, "output_cost_per_token": 8e-7}}""",
+        };
+        var run = CliRunner.Run(files, "prices", "--litellm", "lite.json", "--model", "my-model");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"│ my-model\s+│ acme\s+│ \$0\.200", run.Console);
+    }
+
+    [Fact]
+    public void Workload_PrintsCostPerDayMonthAndSavings()
+    {
+        var run = CliRunner.Run("workload", "--profile", "coding-agent", "--model", "claude-sonnet-4.5", "--compaction", "0.5", "--output-reduction", "0.65");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Per month (30 days):", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"Prompt caching\s+│ hit rate 90\.0%", run.Console);
+        Assert.Matches(@"Token efficiency\s+│ 65\.0% fewer output tokens", run.Console);
+    }
+
+    [Fact]
+    public void Workload_Json_Parses()
+    {
+        var run = CliRunner.Run("workload", "--profile", "rag", "--model", "gpt-5.4-mini", "--requests-per-day", "1000", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var cost = json.RootElement.GetProperty("pricings")[0].GetProperty("cost");
+        Assert.True(cost.GetProperty("perDay").GetDouble() > 0);
+        Assert.Equal(30 * cost.GetProperty("perDay").GetDouble(), cost.GetProperty("perMonth").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Workload_SelfHost_PricesTheClusterFromTheEngine()
+    {
+        var run = CliRunner.Run("workload", "--profile", "chat", "--self-host", "--serve-model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Cost on self-hosted llama-3.3-70b on 8 × nvidia-h100-sxm", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Margin_AldersonApiRow_Gives99Point7And80()
+    {
+        var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--cost-in", "0.01", "--cost-out", "3");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"Input\s+│ \$3\.00/MTok\s+│ \$0\.0100/MTok\s+│ 99\.7%", run.Console);
+        Assert.Matches(@"Output\s+│ \$15\.00/MTok\s+│ \$3\.00/MTok\s+│ 80\.0%", run.Console);
+        Assert.Contains("Left out of a gross margin: training", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Margin_Json_Parses()
+    {
+        var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--cost-in", "0.01", "--cost-out", "3", "--profile", "chat", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(0.8, json.RootElement.GetProperty("outputMargin").GetDouble(), 9);
+        Assert.Equal(20, json.RootElement.GetProperty("sensitivity").GetArrayLength());
+    }
+
+    [Fact]
+    public void Route_PrintsTheSavingAgainstTheTopTier()
+    {
+        var run = CliRunner.Run("route", "--profile", "chat", "--tier", "claude-opus-4.5=0.1", "--tier", "claude-sonnet-4.5=0.3", "--tier", "claude-haiku-4.5=0.6");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("All on claude-opus-4.5:", run.Console, StringComparison.Ordinal);
+        Assert.Contains("(60.0%)", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Route_Json_WithAnExplicitTier_Parses()
+    {
+        var run = CliRunner.Run("route", "--profile", "rag", "--tier", "gpt-5.4=0.2", "--tier", "my-llama@0.1/0.4=0.8", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal(2, json.RootElement.GetProperty("tiers").GetArrayLength());
+    }
+
+    [Fact]
+    public void BreakEven_PrintsTheVolumeAndTheTable()
+    {
+        var run = CliRunner.Run(BreakEven.Split(' '));
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Break-even volume", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"│ \$384\.00 \(\$16\.00/h × 24 h\)", run.Console);
+        Assert.Contains("self-host", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BreakEven_Json_Parses()
+    {
+        var run = CliRunner.Run([.. BreakEven.Split(' '), "--json"]);
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.True(json.RootElement.GetProperty("breakEvenRequestsPerDay").GetDouble() > 0);
+    }
+
+    public static TheoryData<string, string> OneLineFailures => new()
+    {
+        { "prices --model zzzz-nothing", "no prices match the filters" },
+        { "prices --history claude-sonet-4.5", "unknown priced model 'claude-sonet-4.5'; did you mean claude-sonnet-4.5" },
+        { "prices --on 2024-13-01", "on must be a date written YYYY-MM-DD; was '2024-13-01'." },
+        { "prices --litellm missing.json", "cannot read --litellm file 'missing.json'" },
+        { "workload --profile chat --model gpt-5 --requests-per-day -5", "requests-per-day must be >= 0; was -5." },
+        { "workload --profile chat --model gpt-5 --cache-hit 1.2", "cache-hit must be in [0, 1]; was 1.2." },
+        { "workload --profile chat --model gpt-5 --cache-hit -0.1", "cache-hit must be in [0, 1]; was -0.1." },
+        { "workload --profile chatt --model gpt-5", "unknown workload profile 'chatt'; did you mean chat?" },
+        { "workload --profile chat --model gtp-5", "unknown priced model 'gtp-5'; did you mean gpt-5" },
+        { "workload --profile chat", "give --model ID to price an API model, or --self-host" },
+        { "workload --profile chat --model gpt-5 --gpu nvidia-h100-sxm", "--gpu applies to a self-hosted cluster; add --self-host." },
+        { "margin --price-model claude-sonnet-4.5", "give the true cost" },
+        { "margin --price-model claude-sonnet-4.5 --cost-in 0.01", "give both --cost-in and --cost-out." },
+        { "route --profile chat --tier claude-opus-4.5=0.1 --tier claude-sonnet-4.5=0.3 --tier claude-haiku-4.5=0.5", "tier shares must sum to 1; was 0.9 (claude-opus-4.5=0.1 + claude-sonnet-4.5=0.3 + claude-haiku-4.5=0.5)." },
+        { "route --profile chat --tier claude-opus-4.5", "tier must be MODEL=SHARE or NAME@IN/OUT=SHARE; was 'claude-opus-4.5'." },
+        { "route --profile chat --tier claude-opus-4.5=lots", "share of claude-opus-4.5 must be a number; was 'lots'." },
+        { "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm", "--gpus is required for a self-hosted cluster" },
+        { "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --requests-per-day -1", "requests-per-day must be >= 0; was -1." },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneLineFailures))]
+    public void InvalidInput_ExitsTwoWithOneLine(string args, string expected)
+    {
+        var run = CliRunner.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+}
