@@ -21,7 +21,7 @@ public enum Precision
 public static class PrecisionInfo
 {
     /// <summary>Bytes one element occupies: 2 for fp16/bf16, 1 for fp8/int8, 0.5 for int4/fp4.</summary>
-    /// <remarks>Block-scale overhead (for example MXFP4's one 8-bit scale per 32 elements, +3%) is not counted;
+    /// <remarks>Block-scale overhead (for example MXFP4: one 8-bit scale per 32 elements, 4.25 bits per element, +6.25%; NVFP4 +12.5%) is not counted;
     /// see docs/methodology.md#precision.</remarks>
     public static double BytesPerElement(this Precision precision) => precision switch
     {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Reports;
 using Infercost.Cli.Rendering;
-using Infercost.Costing;
 using Infercost.Serving;
 
 namespace Infercost.Cli.Commands;
@@ -19,7 +18,10 @@ internal static class CostCommand
         var json = CommonOptions.Json();
         var command = new Command("cost",
             "Estimate throughput, latency and cost per million tokens of serving a model on a cluster of GPUs." +
+            " Every throughput and price carries a P10-P90 band from the calibrated model error, widened by any input" +
+            " given as a range (for example --gpu-price 1.5..3.5)." +
             "\n\nExample:\n  infercost cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72" +
+            "\n  infercost cost --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 1.5..3.5 --utilisation 0.4..0.8" +
             "\n  infercost cost --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 8 --weights fp8 --owned --electricity 0.12");
         subject.AddTo(command);
         serving.AddTo(command);
@@ -31,18 +33,18 @@ internal static class CostCommand
             var s = subject.Resolve(parse, context);
             var basis = cost.Basis(parse);
             var estimate = ServingEstimator.Estimate(s.Model, s.Accelerator, serving.Config(parse));
-            var costEstimate = CostModel.Estimate(estimate, s.Accelerator, basis, cost.UtilisationOf(parse), cost.FacilityPue(parse));
+            var (costEstimate, bands) = cost.Estimate(parse, estimate, s.Accelerator);
             if (parse.GetValue(json))
             {
-                context.WriteJson(new CostReport(estimate, basis, costEstimate));
+                context.WriteJson(new CostReport(estimate, basis, costEstimate, bands));
                 return ExitCodes.Ok;
             }
 
             var console = context.Console;
             console.Write(ServingTables.Setup(estimate, s.Model, s.Accelerator));
             console.Write(ServingTables.Memory(estimate.Memory, estimate.Decode.Batch));
-            console.Write(ServingTables.Throughput(estimate));
-            console.Write(CostTables.Cost(costEstimate, basis, s.Accelerator));
+            console.Write(ServingTables.Throughput(estimate, bands));
+            console.Write(CostTables.Cost(costEstimate, basis, s.Accelerator, bands));
             ServingTables.WriteNotes(console, estimate.Notes);
             return ExitCodes.Ok;
         });

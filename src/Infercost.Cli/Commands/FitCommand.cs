@@ -38,7 +38,7 @@ internal static class FitCommand
             Parallelism layout;
             try
             {
-                layout = config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config);
+                layout = config.Parallelism ?? ParallelismPlanner.ChooseSmallest(s.Model, s.Accelerator, config);
             }
             catch (ModelDoesNotFitException e)
             {

@@ -59,6 +59,25 @@ internal static class CliOptions
             CustomParser = r => ParseDouble(r, guard),
         };
 
+    /// <summary>An optional number or range <c>LOW..HIGH</c>, each end checked by <paramref name="guard"/>.</summary>
+    public static Option<NumberRange?> OptionalRange(string name, string description, string helpName, Func<double, string, double> guard) =>
+        new(name)
+        {
+            Description = description + " A range LOW..HIGH widens the P10-P90 bands; the centre uses the midpoint.",
+            HelpName = helpName + "|LOW..HIGH",
+            CustomParser = r => ParseRange(r, guard),
+        };
+
+    /// <summary>A number or range with a default.</summary>
+    public static Option<NumberRange> Range(string name, string description, string helpName, Func<double, string, double> guard, double defaultValue) =>
+        new(name)
+        {
+            Description = description + " A range LOW..HIGH widens the P10-P90 bands; the centre uses the midpoint.",
+            HelpName = helpName + "|LOW..HIGH",
+            DefaultValueFactory = _ => new NumberRange(defaultValue, defaultValue),
+            CustomParser = r => ParseRange(r, guard) ?? new NumberRange(defaultValue, defaultValue),
+        };
+
     /// <summary>A guard for [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static Func<double, string, double> InRange(double low, double high) => (v, name) => Guard.InRange(v, low, high, name);
 
@@ -145,6 +164,45 @@ internal static class CliOptions
         if (error is null) return value;
         r.AddError(error);
         return null;
+    }
+
+    private static NumberRange? ParseRange(ArgumentResult r, Func<double, string, double> guard)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var field = FieldOf(r);
+        var text = r.Tokens[^1].Value;
+        var parts = text.Split("..");
+        if (parts.Length > 2)
+        {
+            r.AddError($"{field} must be a number or a range LOW..HIGH; was '{text}'.");
+            return null;
+        }
+
+        var values = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+            {
+                r.AddError($"{field} must be a number or a range LOW..HIGH; was '{text}'.");
+                return null;
+            }
+
+            var error = Message(() => guard(values[i], field));
+            if (error is not null)
+            {
+                r.AddError(error);
+                return null;
+            }
+        }
+
+        var range = new NumberRange(values[0], values[^1]);
+        if (range.Low > range.High)
+        {
+            r.AddError($"{field} range must run from low to high; was '{text}'.");
+            return null;
+        }
+
+        return range;
     }
 
     // The option's name without its dashes: "--gpus" reports as "gpus".

@@ -9,8 +9,9 @@ namespace Infercost.Cli.Rendering;
 internal static class CostTables
 {
     /// <summary>Hourly cost and its split, prices per million tokens and per request, and energy.</summary>
-    public static Table Cost(CostEstimate c, CostBasis basis, Accelerator accelerator)
+    public static Table Cost(CostEstimate c, CostBasis basis, Accelerator accelerator, CostBands? bands = null)
     {
+        static string Band(Calibration.Banded? b) => b is null ? "" : $"  [P10-P90 {Money(b.P10)} .. {Money(b.P90)}]";
         var h = c.Cluster;
         var split = basis is OwnedCost
             ? $"capital {Money(h.Capital)} + energy {Money(h.Energy)}"
@@ -20,14 +21,15 @@ internal static class CostTables
             ("Basis", Describe(basis, accelerator)),
             ("$/hour cluster", $"{Money(h.Total)} ({split})"),
             ("Utilisation", Percent(c.Utilisation)),
-            ("$/MTok input", Money(c.InputPerMillion.Value) + " (cluster only prefilling)"),
-            ("$/MTok output", Money(c.OutputPerMillion.Value) + " (cluster only decoding)"),
-            ("$/request", Money(c.PerRequest)),
+            ("$/MTok input", Money(c.InputPerMillion.Value) + " (cluster only prefilling)" + Band(bands?.InputPerMillion)),
+            ("$/MTok output", Money(c.OutputPerMillion.Value) + " (cluster only decoding)" + Band(bands?.OutputPerMillion)),
+            ("$/request", Money(c.PerRequest) + Band(bands?.PerRequest)),
             ("$/MTok blended", Money(c.BlendedPerMillion.Value) + " (request cost ÷ its tokens)"),
             ("Cluster power", c.ClusterPower is { } w ? Power(w) + " (incl. PUE)" : "n/a (no power figure)"),
             ("J/token input", c.JoulesPerInputToken is { } ji ? Number(ji) + " J" : null),
             ("J/token output", c.JoulesPerOutputToken is { } jo ? Number(jo) + " J" : null),
             ("kWh/MTok output", c.KilowattHoursPerMillionOutput is { } kwh ? Number(kwh) + " kWh" : null),
+            ("Bands", bands?.Method),
         ]);
     }
 

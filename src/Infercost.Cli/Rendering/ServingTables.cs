@@ -44,15 +44,16 @@ internal static class ServingTables
         ]);
 
     /// <summary>Prefill and decode rates, latencies, bounds and utilisation.</summary>
-    public static Table Throughput(ServingEstimate e)
+    public static Table Throughput(ServingEstimate e, Costing.CostBands? bands = null)
     {
+        static string Band(Calibration.Banded? b) => b is null ? "" : $"  [P10-P90 {Number(b.P10)} .. {Number(b.P90)}]";
         var pf = e.Prefill;
         var d = e.Decode;
         var hour = Seconds.FromHours(1);
         return KeyValueTable.Create("Throughput",
         [
             ("Prefill per replica", $"{Rate(pf.TokensPerSecond)} ({pf.Bound.ToString().ToLowerInvariant()}-bound, {Number(pf.Sequences)} prompts per pass)"),
-            ("Prefill cluster", Rate(e.ClusterPrefillTokensPerSecond)),
+            ("Prefill cluster", Rate(e.ClusterPrefillTokensPerSecond) + Band(bands?.ClusterPrefillTokensPerSecond)),
             ("Time to first token", Time(pf.TimeToFirstToken) + " (idle replica, no queueing)"),
             ("Prefill FLOP utilisation", Percent(pf.FlopUtilisation)),
             ("Decode step time", d.Cost is null
@@ -66,8 +67,8 @@ internal static class ServingTables
             ("Decode bound", d.Bound.ToString().ToLowerInvariant()),
             ("Decode batch", $"{Number(d.Batch)} sequences at {Number(d.ContextTokens)} tokens of context"),
             ("Decode per replica", Rate(d.TokensPerSecond)),
-            ("Decode per user", Rate(d.TokensPerSecondPerUser)),
-            ("Decode cluster (output)", Rate(e.ClusterDecodeTokensPerSecond)),
+            ("Decode per user", Rate(d.TokensPerSecondPerUser) + Band(bands?.DecodeTokensPerSecondPerUser)),
+            ("Decode cluster (output)", Rate(e.ClusterDecodeTokensPerSecond) + Band(bands?.ClusterDecodeTokensPerSecond)),
             ("Tokens per hour input", Count((e.ClusterPrefillTokensPerSecond * hour).Value)),
             ("Tokens per hour output", Count((e.ClusterDecodeTokensPerSecond * hour).Value)),
             ("Decode bandwidth utilisation", Percent(d.BandwidthUtilisation)),

@@ -7,4 +7,5 @@ namespace Infercost.Cli.Reports;
 /// <param name="Serving">Layout, memory, prefill, decode and cluster throughput.</param>
 /// <param name="Basis">Rental or owned, with its inputs.</param>
 /// <param name="Cost">Hourly cost, prices per million tokens and per request, energy.</param>
-public sealed record CostReport(ServingEstimate Serving, CostBasis Basis, CostEstimate Cost);
+/// <param name="Bands">P10-P90 bands on throughputs and prices (calibrated model error, widened by input ranges).</param>
+public sealed record CostReport(ServingEstimate Serving, CostBasis Basis, CostEstimate Cost, CostBands Bands);

@@ -19,6 +19,12 @@ public static class CalibratedEfficiency
     /// <summary>Serving-engine settings the fit assumed.</summary>
     public static ServingSoftware Software => ServingSoftware.TensorRtLlm;
 
+    /// <summary>How far real throughput falls from predictions made with these factors: the 10th and 90th percentiles of
+    /// measured ÷ predicted output tokens/s over the leave-one-GPU-out predictions of the calibration data (each row
+    /// predicted by factors fitted without its GPU). Throughput bands multiply a prediction by these; price bands divide.</summary>
+    public static PredictionBand ThroughputRatio { get; } = new(0.84, 1.18,
+        "P10-P90 of measured/predicted output tokens/s, leave-one-GPU-out over the calibration data");
+
     /// <summary>The fitted factors.</summary>
     public static EfficiencyFactors Factors { get; } = new(
         MatmulMfu: 0.61,

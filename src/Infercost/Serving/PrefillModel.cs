@@ -17,7 +17,8 @@ public static class PrefillModel
         ArgumentNullException.ThrowIfNull(setup);
         Guard.InRange(promptTokens, 1, 100_000_000, "inputTokens");
         var p = setup.Parallelism;
-        var sequences = Math.Max(1, setup.Config.PrefillChunkTokens / promptTokens);
+        // Each attention data-parallel rank packs its own chunk, so a pass carries chunk × DP tokens.
+        var sequences = Math.Max(1, setup.Config.PrefillChunkTokens * p.AttentionData / promptTokens);
         var tokens = (double)sequences * promptTokens;
         var flopsPerPrompt = FlopCounter.Prefill(setup.Model, setup.Parameters, promptTokens);
         var flops = flopsPerPrompt * sequences;

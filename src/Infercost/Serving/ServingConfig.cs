@@ -30,7 +30,7 @@ public sealed record ServingConfig
     /// <summary>Concurrent sequences decoding in one replica; null uses the largest that fits, capped at <see cref="MaxBatch"/>.</summary>
     public int? Batch { get; init; }
 
-    /// <summary>Cap on the automatic batch (vLLM's default max_num_seqs is 256).</summary>
+    /// <summary>Cap on the automatic batch per attention data-parallel rank (vLLM's default max_num_seqs is 256).</summary>
     public int MaxBatch { get; init; } = 256;
 
     /// <summary>Token budget of one prefill pass (vLLM's max_num_batched_tokens): prompts are packed up to it.</summary>

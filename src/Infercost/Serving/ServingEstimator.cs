@@ -26,7 +26,8 @@ public static class ServingEstimator
         var config = setup.Config;
         var context = config.InputTokens + config.OutputTokens;
         var memory = MemoryPlanner.Plan(setup, context);
-        var batch = batchOverride ?? config.Batch ?? Math.Min(Math.Max(memory.MaxBatch, 1), config.MaxBatch);
+        // Each attention data-parallel rank schedules its own sequences, so the cap applies per rank (as in SGLang and vLLM).
+        var batch = batchOverride ?? config.Batch ?? Math.Min(Math.Max(memory.MaxBatch, 1), config.MaxBatch * setup.Parallelism.AttentionData);
         MemoryPlanner.EnsureFits(setup, memory, batch);
 
         var prefill = PrefillModel.Estimate(setup, config.InputTokens);
@@ -66,6 +67,13 @@ public static class ServingEstimator
         if (m.Attention == AttentionKind.Gqa && p.Tensor > m.KvHeads)
         {
             notes.Add($"Tensor parallelism {p.Tensor} exceeds {m.KvHeads} KV heads; KV heads are replicated.");
+        }
+
+        if (p.Expert > 1)
+        {
+            notes.Add(p.Expert > setup.Accelerator.ScaleUpDomain
+                ? $"Expert parallelism {p.Expert} spans more than one {setup.Accelerator.ScaleUpDomain}-device domain: its all-to-alls cross the network and are not overlapped with compute here (DeepSeek and SGLang overlap them with two micro-batches), so prefill time is pessimistic."
+                : "Expert all-to-alls are not overlapped with compute here; engines that overlap them run faster.");
         }
 
         if (m.IsMoe) notes.Add("MoE expert reads assume uniform routing; real routing is skewed and touches somewhat fewer experts.");
