@@ -20,6 +20,8 @@ public static class CliApp
         SweepCommand.Create,
         CheckCommand.Create,
         CatalogCommand.Create,
+        ValidateCommand.Create,
+        CalibrateCommand.Create,
         SubscriptionCommand.Create,
         PriceCurveCommand.Create,
         PnlCommand.Create,
@@ -28,6 +30,9 @@ public static class CliApp
         MarginCommand.Create,
         RouteCommand.Create,
         BreakEvenCommand.Create,
+        SimulateCommand.Create,
+        PlanCommand.Create,
+        FrontierCommand.Create,
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>

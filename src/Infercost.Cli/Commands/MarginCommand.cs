@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
+using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
 using Infercost.Economics.Margins;
 using Infercost.Economics.Workloads;
@@ -21,6 +22,7 @@ internal static class MarginCommand
         var costOut = CliOptions.OptionalDouble("--cost-out", "True cost per million output tokens (instead of the engine).", "$/MTok", Guard.NonNegative);
         var selfHost = new SelfHostInputs("--model", withSwitch: false);
         var profile = new Option<string?>("--profile") { Description = $"Workload for the blended margin: {string.Join(", ", WorkloadProfiles.All.Select(w => w.Id))}.", HelpName = "ID" };
+        var plot = PlotOptions.Plot("gross margin against the cost multiplier, one line per utilisation");
         var json = CommonOptions.Json();
         var command = new Command("margin",
             "Gross margin = 1 − true cost ÷ price, for input, output and (with --profile) a workload, with a sensitivity grid " +
@@ -34,6 +36,7 @@ internal static class MarginCommand
         selfHost.AddTo(command);
         command.Options.Add(profile);
         prices.AddTo(command);
+        command.Options.Add(plot);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -64,6 +67,7 @@ internal static class MarginCommand
             }
 
             var report = MarginCalculator.Compute(price, cost, utilisation, workload);
+            var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);
@@ -86,8 +90,31 @@ internal static class MarginCommand
             grid.Caption(Markup.Escape($"Cost at utilisation u = estimate × factor × {Percent(utilisation)} ÷ u."));
             console.Write(grid);
             console.Write(new Text("Left out of a gross margin: " + string.Join("; ", report.LeftOut) + ".\n"));
+            if (plotPath is not null) console.WriteLine("Plot written to " + plotPath);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The sensitivity grid as a chart: gross margin (%) against the cost factor (log scale), one line per
+    /// utilisation, with break-even (0%) marked.</summary>
+    private static PlotSpec Chart(MarginReport report)
+    {
+        var kind = report.Workload is { } w ? $"Blended ({w.WorkloadId})" : "Output";
+        var series = new List<PlotSeries>();
+        foreach (var column in report.Sensitivity.GroupBy(c => c.Utilisation))
+        {
+            var cells = column.OrderBy(c => c.CostFactor).ToList();
+            series.Add(new LineSeries($"Utilisation {Percent(column.Key)}", cells.Select(c => c.CostFactor).ToList(),
+                cells.Select(c => 100 * (c.Blended ?? c.Output)).ToList(), Markers: true));
+        }
+
+        series.Add(new ReferenceLine("Break-even", 0));
+        return new PlotSpec($"{kind} gross margin of {report.Price.Label} over {report.Cost.Label}",
+            "Cost multiplier on the estimate (log scale)", $"{kind} gross margin (%)")
+        {
+            Series = series,
+            XScale = AxisScale.Log10,
+        };
     }
 }

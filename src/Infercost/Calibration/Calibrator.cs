@@ -55,7 +55,14 @@ public static class Calibrator
         foreach (var held in rows.GroupBy(group, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var training = rows.Where(r => group(r) != held.Key).ToList();
-            if (training.Count == 0) continue;
+            var initial = start ?? EfficiencyFactors.Uncalibrated;
+            if (!training.Any(r => Predictor.Predict(r, catalog, initial, software).PredictedOutputTokensPerSecond is not null))
+            {
+                // Nothing left to fit on: the group's rows are reported as unpredictable, not dropped.
+                predictions.AddRange(held.Select(r => new Prediction(r, null, $"no predictable row remains when '{held.Key}' is left out", null)));
+                continue;
+            }
+
             var fit = Fit(training, catalog, software, start);
             predictions.AddRange(held.Select(r => Predictor.Predict(r, catalog, fit.Fitted, software)));
         }

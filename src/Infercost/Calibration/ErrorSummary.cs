@@ -4,17 +4,17 @@ namespace Infercost.Calibration;
 /// <param name="Group">What the rows share ("all", a model id, an accelerator id, a source).</param>
 /// <param name="Rows">Rows in the group.</param>
 /// <param name="PredictedRows">Rows the engine could predict.</param>
-/// <param name="MedianAbsPctError">Median of |predicted/measured − 1| × 100.</param>
+/// <param name="MedianAbsPctError">Median of |predicted/measured − 1| × 100; null when no row was predicted (as are the next two).</param>
 /// <param name="P90AbsPctError">90th percentile of the same (linear interpolation between order statistics).</param>
 /// <param name="MeanSignedPctError">Mean of (predicted/measured − 1) × 100: positive means the engine overestimates.</param>
-public sealed record ErrorSummary(string Group, int Rows, int PredictedRows, double MedianAbsPctError, double P90AbsPctError, double MeanSignedPctError)
+public sealed record ErrorSummary(string Group, int Rows, int PredictedRows, double? MedianAbsPctError, double? P90AbsPctError, double? MeanSignedPctError)
 {
     /// <summary>Summarises <paramref name="predictions"/> under the label <paramref name="group"/>.</summary>
     public static ErrorSummary Of(string group, IReadOnlyCollection<Prediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
         var errors = predictions.Where(p => p.SignedError is not null).Select(p => p.SignedError!.Value * 100).ToList();
-        if (errors.Count == 0) return new ErrorSummary(group, predictions.Count, 0, double.NaN, double.NaN, double.NaN);
+        if (errors.Count == 0) return new ErrorSummary(group, predictions.Count, 0, null, null, null);
         var abs = errors.Select(Math.Abs).ToList();
         return new ErrorSummary(group, predictions.Count, errors.Count, Percentile(abs, 0.5), Percentile(abs, 0.9), errors.Average());
     }

@@ -44,7 +44,7 @@ public static class Predictor
             }.Validated();
             var setup = new ServingSetup(model, accelerator, parallelism, config);
             var step = row.Scenario == LoadScenario.Concurrency && row.Concurrency is { } c
-                ? MixedStepModel.Step(setup, row.InputTokens, row.OutputTokens, c, software.TokenBudget)
+                ? MixedStepModel.FixedConcurrency(setup, row.InputTokens, row.OutputTokens, c, software.TokenBudget)
                 : MixedStepModel.MaxThroughput(setup, row.InputTokens, row.OutputTokens, software.MaxBatch, software.TokenBudget);
             return new Prediction(row, step.OutputTokensPerSecond.Value, null, step);
         }

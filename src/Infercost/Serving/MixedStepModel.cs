@@ -71,6 +71,18 @@ public static class MixedStepModel
         };
     }
 
+    /// <summary>Fixed-concurrency scenario: <paramref name="concurrency"/> requests kept in flight by the clients, as many
+    /// of them admitted as the KV cache holds at their full context (the rest wait).</summary>
+    /// <exception cref="ModelDoesNotFitException">Not even one request fits.</exception>
+    public static MixedStep FixedConcurrency(ServingSetup setup, int inputTokens, int outputTokens, int concurrency, int tokenBudget)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        Guard.InRange(concurrency, 1, 10_000_000, "concurrency");
+        var plan = MemoryPlanner.Plan(setup, inputTokens + outputTokens);
+        MemoryPlanner.EnsureFits(setup, plan, 1);
+        return Step(setup, inputTokens, outputTokens, Math.Min(concurrency, plan.MaxBatch), tokenBudget);
+    }
+
     /// <summary>Max-throughput scenario: everything queued at once, the engine keeps as many requests in flight as fit
     /// (reserving each request's full input + output context, as a no-eviction scheduler does), capped at
     /// <paramref name="maxBatch"/>.</summary>

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Infercost.Calibration;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Serving;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost calibrate</c>: refit the efficiency factors and report how well they transfer.</summary>
+internal static class CalibrateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var data = ValidateCommand.DataOption();
+        var catalog = new CatalogInputs();
+        var software = ValidateCommand.SoftwareOption();
+        var json = CommonOptions.Json();
+        var command = new Command("calibrate",
+            "Fit the seven efficiency factors (matmul MFU, attention MFU, MBU, step overhead, collective latency, link " +
+            "efficiency, activation passes) to measured runs by least squares on log error, then report the in-sample error " +
+            "and the leave-one-GPU-out and leave-one-model-out error (each group predicted by factors fitted without it). " +
+            "Compare with the factors the engine ships (Calibration/CalibratedEfficiency.cs)." +
+            "\n\nExample:\n  infercost calibrate --data data/calibration/throughput-calibration.csv");
+        command.Options.Add(data);
+        catalog.AddTo(command);
+        command.Options.Add(software);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var rows = MeasurementCsv.Parse(context.ReadText(parse.GetValue(data)!, "--data"), parse.GetValue(data)!);
+            var cat = catalog.Load(parse, context);
+            var sw = ValidateCommand.Software(parse.GetValue(software));
+            var fit = Calibrator.Fit(rows, cat, sw);
+            var byGpu = Calibrator.LeaveOneGroupOut(rows, r => r.AcceleratorId, cat, sw);
+            var byModel = Calibrator.LeaveOneGroupOut(rows, r => r.ModelId, cat, sw);
+            var ratios = byGpu.Rows.Where(p => p.PredictedOutputTokensPerSecond is not null)
+                .Select(p => p.Row.MeasuredOutputTokensPerSecond / p.PredictedOutputTokensPerSecond!.Value).ToList();
+            var band = new PredictionBand(ErrorSummary.Percentile(ratios, 0.1), ErrorSummary.Percentile(ratios, 0.9),
+                "P10-P90 of measured/predicted output tokens/s, leave-one-GPU-out");
+            var result = new CalibrationJson(fit.Fitted, EfficiencyFactors.Default, fit.RootMeanSquareLogError, fit.Iterations,
+                ValidationJson.Of(fit.InSample).Summary, ValidationJson.Of(byGpu).Summary, ValidationJson.Of(byModel).Summary, band,
+                byGpu.ByAccelerator, byModel.ByModel);
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(result);
+                return ExitCodes.Ok;
+            }
+
+            var f = fit.Fitted;
+            var d = EfficiencyFactors.Default;
+            var console = context.Console;
+            var factors = KeyValueTable.Grid("Efficiency factors", "factor", "fitted", "shipped");
+            factors.AddTextRow("matmul MFU", Number(f.MatmulMfu), Number(d.MatmulMfu));
+            factors.AddTextRow("attention MFU", Number(f.AttentionMfu), Number(d.AttentionMfu));
+            factors.AddTextRow("MBU", Number(f.Mbu), Number(d.Mbu));
+            factors.AddTextRow("step overhead", Time(f.StepOverhead), Time(d.StepOverhead));
+            factors.AddTextRow("collective latency", Time(f.CollectiveLatency), Time(d.CollectiveLatency));
+            factors.AddTextRow("link efficiency", Number(f.LinkEfficiency), Number(d.LinkEfficiency));
+            factors.AddTextRow("activation passes", Number(f.ActivationPasses), Number(d.ActivationPasses));
+            console.Write(factors);
+            var summary = KeyValueTable.Grid($"Error ({Number(rows.Count)} rows; RMS log error {Number(fit.RootMeanSquareLogError)})",
+                "split", "median |error|", "P90 |error|", "mean signed");
+            void Add(string name, ErrorSummary s) => summary.AddTextRow(name, ValidateCommand.Pct(s.MedianAbsPctError),
+                ValidateCommand.Pct(s.P90AbsPctError), ValidateCommand.Pct(s.MeanSignedPctError, signed: true));
+            Add("in-sample", fit.InSample.Overall);
+            Add("leave one GPU out", byGpu.Overall);
+            Add("leave one model out", byModel.Overall);
+            console.Write(summary);
+            console.Write(ValidateCommand.Summaries("Held-out error by GPU (leave one GPU out)", new ValidationReport(byGpu.Rows, byGpu.Overall, [], byGpu.ByAccelerator, [])));
+            console.Write(ValidateCommand.Summaries("Held-out error by model (leave one model out)", new ValidationReport(byModel.Rows, byModel.Overall, byModel.ByModel, [], [])));
+            console.WriteLine($"Throughput band (measured / predicted, P10-P90, leave one GPU out): {Number(band.Low)} .. {Number(band.High)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>The JSON shape of a calibration.</summary>
+internal sealed record CalibrationJson(
+    EfficiencyFactors Fitted,
+    EfficiencyFactors Shipped,
+    double RootMeanSquareLogError,
+    int Iterations,
+    ValidationSummaryJson InSample,
+    ValidationSummaryJson LeaveOneGpuOut,
+    ValidationSummaryJson LeaveOneModelOut,
+    PredictionBand ThroughputBand,
+    IReadOnlyList<ErrorSummary> HeldOutByGpu,
+    IReadOnlyList<ErrorSummary> HeldOutByModel);

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using Infercost.Calibration;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Serving;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost validate</c>: predict measured runs and report the engine's error.</summary>
+internal static class ValidateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var data = DataOption();
+        var catalog = new CatalogInputs();
+        var software = SoftwareOption();
+        var json = CommonOptions.Json();
+        var command = new Command("validate",
+            "Predict every measured run in a CSV (the schema of data/calibration/throughput-calibration.csv; extra columns " +
+            "are ignored) with the calibrated engine, and print predicted vs measured output tokens/s, the signed error per " +
+            "row, and median / P90 absolute and mean signed error overall, per model, per accelerator and per source. Rows " +
+            "that cannot be predicted are listed with the reason." +
+            "\n\nExample:\n  infercost validate --data data/calibration/throughput-calibration.csv" +
+            "\n  infercost validate --data my-runs.csv --software vllm --json");
+        command.Options.Add(data);
+        catalog.AddTo(command);
+        command.Options.Add(software);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var rows = MeasurementCsv.Parse(context.ReadText(parse.GetValue(data)!, "--data"), parse.GetValue(data)!);
+            var report = Validator.Validate(rows, catalog.Load(parse, context), EfficiencyFactors.Default, Software(parse.GetValue(software)));
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(ValidationJson.Of(report));
+                return ExitCodes.Ok;
+            }
+
+            var console = context.Console;
+            var table = KeyValueTable.Grid("Predicted vs measured (output tokens/s per instance)",
+                "id", "model", "accelerator", "layout", "prec.", "in/out", "measured", "predicted", "error");
+            foreach (var p in report.Rows)
+            {
+                var r = p.Row;
+                table.AddTextRow(r.Id, r.ModelId, r.AcceleratorId, $"TP{r.TensorParallel} PP{r.PipelineParallel}",
+                    r.WeightPrecision.Name(), $"{r.InputTokens}/{r.OutputTokens}", Number(r.MeasuredOutputTokensPerSecond),
+                    p.PredictedOutputTokensPerSecond is { } v ? Number(v) : "-",
+                    p.SignedError is { } e ? SignedPercent(e) : p.Reason ?? "");
+            }
+
+            console.Write(table);
+            console.Write(Summaries("Error by group", report));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The <c>--data</c> option.</summary>
+    public static Option<string> DataOption() => new("--data")
+    {
+        Description = "Measurements CSV: id, source, model, accelerator, gpus, tensor_parallel, pipeline_parallel, expert_parallel, " +
+                      "attention_data_parallel, weight_precision, kv_precision, scenario (max-throughput|concurrency), input_tokens, " +
+                      "output_tokens, concurrency, measured_output_tokens_per_s, citation.",
+        HelpName = "FILE.csv",
+        Required = true,
+    };
+
+    /// <summary>The <c>--software</c> option.</summary>
+    public static Option<string> SoftwareOption() => new("--software")
+    {
+        Description = "Serving-engine defaults the runs used: trtllm (max batch 2048, 8192 tokens per step, KV gets 90% of free " +
+                      "memory, no sliding windows) or vllm (256 sequences, 8192 tokens, 90% of memory).",
+        HelpName = "trtllm|vllm",
+        DefaultValueFactory = _ => "trtllm",
+    };
+
+    /// <summary>The software profile named by <paramref name="name"/>.</summary>
+    public static ServingSoftware Software(string? name) => name?.ToLowerInvariant() switch
+    {
+        "trtllm" or "tensorrt-llm" => ServingSoftware.TensorRtLlm,
+        "vllm" => ServingSoftware.Vllm,
+        _ => throw new InvalidInputException("software", $"software must be one of trtllm, vllm; was '{name}'."),
+    };
+
+    /// <summary>Error summaries overall and by model, accelerator and source.</summary>
+    public static Table Summaries(string title, ValidationReport report)
+    {
+        var table = KeyValueTable.Grid(title, "group", "rows", "predicted", "median |error|", "P90 |error|", "mean signed");
+        void Add(string kind, ErrorSummary s) => table.AddTextRow(kind == "" ? s.Group : $"{kind}: {s.Group}", Number(s.Rows),
+            Number(s.PredictedRows), Pct(s.MedianAbsPctError), Pct(s.P90AbsPctError), Pct(s.MeanSignedPctError, signed: true));
+        Add("", report.Overall);
+        foreach (var s in report.ByModel) Add("model", s);
+        foreach (var s in report.ByAccelerator) Add("accelerator", s);
+        foreach (var s in report.BySource) Add("source", s);
+        return table;
+    }
+
+    private static string SignedPercent(double fraction) => (fraction >= 0 ? "+" : "") + Percent(fraction);
+
+    internal static string Pct(double? percent, bool signed = false) =>
+        percent is not { } v ? "-" : (signed && v >= 0 ? "+" : "") + v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
+}
+
+/// <summary>The JSON shape of a validation: every row and a summary object.</summary>
+internal sealed record ValidationJson(
+    IReadOnlyList<ValidationRowJson> Rows,
+    ValidationSummaryJson Summary,
+    IReadOnlyList<ErrorSummary> ByModel,
+    IReadOnlyList<ErrorSummary> ByAccelerator,
+    IReadOnlyList<ErrorSummary> BySource)
+{
+    public static ValidationJson Of(ValidationReport report) => new(
+        report.Rows.Select(p => new ValidationRowJson(p.Row.Id, p.Row.Source, p.Row.ModelId, p.Row.AcceleratorId, p.Row.Gpus,
+            p.Row.InputTokens, p.Row.OutputTokens, p.Row.MeasuredOutputTokensPerSecond, p.PredictedOutputTokensPerSecond,
+            p.SignedError is { } e ? e * 100 : null, p.Reason)).ToList(),
+        new ValidationSummaryJson(report.Overall.MedianAbsPctError, report.Overall.P90AbsPctError, report.Overall.MeanSignedPctError,
+            report.Overall.Rows, report.Overall.PredictedRows),
+        report.ByModel, report.ByAccelerator, report.BySource);
+}
+
+/// <summary>One row of <see cref="ValidationJson"/>.</summary>
+internal sealed record ValidationRowJson(string Id, string Source, string Model, string Accelerator, int Gpus, int InputTokens,
+    int OutputTokens, double MeasuredOutputTokensPerSecond, double? PredictedOutputTokensPerSecond, double? SignedErrorPct, string? Reason);
+
+/// <summary>The summary object: errors in percent.</summary>
+internal sealed record ValidationSummaryJson(
+    [property: System.Text.Json.Serialization.JsonPropertyName("median_abs_pct_error")] double? MedianAbsPctError,
+    [property: System.Text.Json.Serialization.JsonPropertyName("p90_abs_pct_error")] double? P90AbsPctError,
+    [property: System.Text.Json.Serialization.JsonPropertyName("mean_signed_pct_error")] double? MeanSignedPctError,
+    [property: System.Text.Json.Serialization.JsonPropertyName("rows")] int Rows,
+    [property: System.Text.Json.Serialization.JsonPropertyName("predicted_rows")] int PredictedRows);
