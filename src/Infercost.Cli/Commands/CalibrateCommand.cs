@@ -14,25 +14,17 @@ internal static class CalibrateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
-        var data = ValidateCommand.DataOption();
-        var catalog = new CatalogInputs();
-        var software = ValidateCommand.SoftwareOption();
-        var json = CommonOptions.Json();
+        var inputs = new MeasurementInputs();
         var command = new Command("calibrate",
             "Fit the seven efficiency factors (matmul MFU, attention MFU, MBU, step overhead, collective latency, link " +
             "efficiency, activation passes) to measured runs by least squares on log error, then report the in-sample error " +
             "and the leave-one-GPU-out and leave-one-model-out error (each group predicted by factors fitted without it). " +
             "Compare with the factors the engine ships (Calibration/CalibratedEfficiency.cs)." +
             "\n\nExample:\n  infercost calibrate --data data/calibration/throughput-calibration.csv");
-        command.Options.Add(data);
-        catalog.AddTo(command);
-        command.Options.Add(software);
-        command.Options.Add(json);
+        inputs.AddTo(command);
         command.SetAction(parse =>
         {
-            var rows = MeasurementCsv.Parse(context.ReadText(parse.GetValue(data)!, "--data"), parse.GetValue(data)!);
-            var cat = catalog.Load(parse, context);
-            var sw = ValidateCommand.Software(parse.GetValue(software));
+            var (rows, cat, sw) = inputs.Load(parse, context);
             var fit = Calibrator.Fit(rows, cat, sw);
             var byGpu = Calibrator.LeaveOneGroupOut(rows, r => r.AcceleratorId, cat, sw);
             var byModel = Calibrator.LeaveOneGroupOut(rows, r => r.ModelId, cat, sw);
@@ -43,7 +35,7 @@ internal static class CalibrateCommand
             var result = new CalibrationJson(fit.Fitted, EfficiencyFactors.Default, fit.RootMeanSquareLogError, fit.Iterations,
                 ValidationJson.Of(fit.InSample).Summary, ValidationJson.Of(byGpu).Summary, ValidationJson.Of(byModel).Summary, band,
                 byGpu.ByAccelerator, byModel.ByModel);
-            if (parse.GetValue(json))
+            if (parse.GetValue(inputs.Json))
             {
                 context.WriteJson(result);
                 return ExitCodes.Ok;

@@ -14,10 +14,7 @@ internal static class ValidateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
-        var data = DataOption();
-        var catalog = new CatalogInputs();
-        var software = SoftwareOption();
-        var json = CommonOptions.Json();
+        var inputs = new MeasurementInputs();
         var command = new Command("validate",
             "Predict every measured run in a CSV (the schema of data/calibration/throughput-calibration.csv; extra columns " +
             "are ignored) with the calibrated engine, and print predicted vs measured output tokens/s, the signed error per " +
@@ -25,15 +22,12 @@ internal static class ValidateCommand
             "that cannot be predicted are listed with the reason." +
             "\n\nExample:\n  infercost validate --data data/calibration/throughput-calibration.csv" +
             "\n  infercost validate --data my-runs.csv --software vllm --json");
-        command.Options.Add(data);
-        catalog.AddTo(command);
-        command.Options.Add(software);
-        command.Options.Add(json);
+        inputs.AddTo(command);
         command.SetAction(parse =>
         {
-            var rows = MeasurementCsv.Parse(context.ReadText(parse.GetValue(data)!, "--data"), parse.GetValue(data)!);
-            var report = Validator.Validate(rows, catalog.Load(parse, context), EfficiencyFactors.Default, Software(parse.GetValue(software)));
-            if (parse.GetValue(json))
+            var (rows, catalog, software) = inputs.Load(parse, context);
+            var report = Validator.Validate(rows, catalog, EfficiencyFactors.Default, software);
+            if (parse.GetValue(inputs.Json))
             {
                 context.WriteJson(ValidationJson.Of(report));
                 return ExitCodes.Ok;
@@ -57,33 +51,6 @@ internal static class ValidateCommand
         });
         return command;
     }
-
-    /// <summary>The <c>--data</c> option.</summary>
-    public static Option<string> DataOption() => new("--data")
-    {
-        Description = "Measurements CSV: id, source, model, accelerator, gpus, tensor_parallel, pipeline_parallel, expert_parallel, " +
-                      "attention_data_parallel, weight_precision, kv_precision, scenario (max-throughput|concurrency), input_tokens, " +
-                      "output_tokens, concurrency, measured_output_tokens_per_s, citation.",
-        HelpName = "FILE.csv",
-        Required = true,
-    };
-
-    /// <summary>The <c>--software</c> option.</summary>
-    public static Option<string> SoftwareOption() => new("--software")
-    {
-        Description = "Serving-engine defaults the runs used: trtllm (max batch 2048, 8192 tokens per step, KV gets 90% of free " +
-                      "memory, no sliding windows) or vllm (256 sequences, 8192 tokens, 90% of memory).",
-        HelpName = "trtllm|vllm",
-        DefaultValueFactory = _ => "trtllm",
-    };
-
-    /// <summary>The software profile named by <paramref name="name"/>.</summary>
-    public static ServingSoftware Software(string? name) => name?.ToLowerInvariant() switch
-    {
-        "trtllm" or "tensorrt-llm" => ServingSoftware.TensorRtLlm,
-        "vllm" => ServingSoftware.Vllm,
-        _ => throw new InvalidInputException("software", $"software must be one of trtllm, vllm; was '{name}'."),
-    };
 
     /// <summary>Error summaries overall and by model, accelerator and source.</summary>
     public static Table Summaries(string title, ValidationReport report)
