@@ -1,0 +1,139 @@
+using System.CommandLine;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Serving;
+using Infercost.Simulation;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost plan</c>: the fewest GPUs that meet latency targets at a peak rate, and what a day costs.</summary>
+internal static class PlanCommand
+{
+    private static readonly ServingConfig Defaults = new() { TotalDevices = 1 };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var subject = new SubjectInputs();
+        var cost = new CostInputs();
+        var workload = new SimulationInputs();
+        var rate = CliOptions.OptionalDouble("--rate", "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S", CliOptions.InRange(1e-6, 1e6));
+        var input = CliOptions.Int("--input", "Prompt tokens per request (see --input-dist for a distribution).", 1, 10_000_000, Defaults.InputTokens);
+        var output = CliOptions.Int("--output", "Output tokens per request (see --output-dist).", 1, 10_000_000, Defaults.OutputTokens);
+        var weights = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
+        var kv = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
+        var maxBatch = CliOptions.Int("--max-batch", "Most sequences running at once per replica (vLLM's max_num_seqs).", 1, 1_000_000, SchedulerConfig.Default.MaxRunningSequences);
+        var chunk = CliOptions.Int("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens).", 1, 10_000_000, SchedulerConfig.Default.MaxBatchedTokens);
+        var step = CliOptions.Int("--autoscale-step", "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1, 24, 1);
+        var maxPerReplica = CliOptions.Int("--max-gpus-per-replica", "Largest replica tried (sizes 1, 2, 4, ... up to this).", 1, 1024, 8);
+        var trial = SimulationInputs.Duration("--trial-time", "Simulated arrival time per trial (request count clamped to [1,000, 50,000]).", 1, 86_400, 120);
+        var json = CommonOptions.Json();
+        var command = new Command("plan",
+            "Find the fewest GPUs whose simulated P90 time to first token and P90 time per output token meet the SLO at the peak rate " +
+            "(over replica sizes and counts), show that one replica fewer misses it, and price a day with that fleet fixed and autoscaled " +
+            "against the static estimate." +
+            "\n\nExample:\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --slo-ttft 2s --slo-tpot 50ms --input 1000 --output 200 --diurnal" +
+            "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json");
+        subject.AddTo(command);
+        foreach (var option in new Option[] { rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial }) command.Options.Add(option);
+        workload.AddTo(command, sessions: false);
+        foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var s = subject.Resolve(parse, context);
+            var day = workload.CurveOf(parse, rate, context);
+            var arrivals = workload.ArrivalsOf(parse, day);
+            var inputs = new PlanInputs(s.Model, s.Accelerator,
+                Defaults with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
+                new SchedulerConfig(parse.GetValue(chunk), parse.GetValue(maxBatch), parse.GetValue(workload.BlockSize)),
+                SimulationInputs.Lengths(parse, workload.InputDist, workload.InputHistogram, parse.GetValue(input), "input-dist", context),
+                SimulationInputs.Lengths(parse, workload.OutputDist, workload.OutputHistogram, parse.GetValue(output), "output-dist", context),
+                day.Peak, workload.SloOf(parse), cost.Basis(parse), day, arrivals.Kind, arrivals.CoefficientOfVariation,
+                parse.GetValue(step), workload.SeedOf(parse), parse.GetValue(trial), parse.GetValue(maxPerReplica));
+            var asJson = parse.GetValue(json);
+            CapacityPlan plan;
+            if (asJson || !context.Console.Profile.Capabilities.Interactive)
+            {
+                plan = CapacityPlanner.Plan(inputs);
+            }
+            else
+            {
+                CapacityPlan? result = null;
+                context.Console.Progress().Start(ctx =>
+                {
+                    var task = ctx.AddTask("Simulating fleets", maxValue: 1);
+                    result = CapacityPlanner.Plan(inputs, new SynchronousProgress(v => task.Value = v));
+                });
+                plan = result!;
+            }
+
+            if (asJson)
+            {
+                context.WriteJson(new PlanReport(s.Model.Id, s.Accelerator.Id, SimulationInputs.Describe(inputs.Input), SimulationInputs.Describe(inputs.Output), plan));
+                return ExitCodes.Ok;
+            }
+
+            Render(context.Console, plan, s.Model.Id, inputs);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Render(IAnsiConsole console, CapacityPlan p, string model, PlanInputs inputs)
+    {
+        var peak = p.AtPeak;
+        console.Write(KeyValueTable.Create($"Plan: {model} at {Number(p.PeakRate)} req/s peak",
+        [
+            ("Workload", $"prompt {SimulationInputs.Describe(inputs.Input)}, output {SimulationInputs.Describe(inputs.Output)}, {(inputs.Arrival == ArrivalKind.Poisson ? "Poisson" : "gamma")} arrivals"),
+            ("SLO (P90)", $"TTFT ≤ {Time(p.Slo.TimeToFirstToken)}, TPOT ≤ {Time(p.Slo.TimePerOutputToken)}"),
+            ("Fleet", $"{p.Replicas} {(p.Replicas == 1 ? "replica" : "replicas")} of {p.Layout} = {p.Devices} GPUs"),
+            ("At the peak", $"P90 TTFT {Time(peak.TimeToFirstToken.P90)}, P90 TPOT {Time(peak.TimePerOutputToken.P90)}, GPU busy {Percent(peak.BusyFraction)}, {Number(peak.Preemptions)} preemptions"),
+            ("One replica fewer", p.OneFewer is { } f
+                ? $"{p.Replicas - 1} replicas: P90 TTFT {Time(f.TimeToFirstToken.P90)}, P90 TPOT {Time(f.TimePerOutputToken.P90)}: misses the SLO"
+                : "one replica is the smallest fleet"),
+            ("Trials", $"{p.Trials} simulations of {Number(peak.Arrived)} requests each at the peak"),
+        ]));
+
+        var layouts = KeyValueTable.Grid("Replica sizes tried", "GPUs per replica", "Layout", "Replicas", "GPUs", "Note");
+        foreach (var l in p.Layouts)
+        {
+            layouts.AddTextRow(l.DevicesPerReplica.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Layout,
+                l.Replicas is { } n ? Number(n) : "–", l.Devices is { } d ? Number(d) : "–", l.Reason ?? (l.Devices == p.Devices && l.Layout == p.Layout ? "chosen" : ""));
+        }
+
+        console.Write(layouts);
+
+        var day = KeyValueTable.Grid("A day of serving", "Strategy", "GPU-hours", "Cost", "$/MTok blended", "$/MTok output");
+        foreach (var d in new[] { p.FixedFleet, p.Autoscaling })
+        {
+            day.AddTextRow(d.Strategy == "fixed" ? $"Fixed fleet ({p.Devices} GPUs)" : $"Autoscaled every {p.AutoscaleStepHours} h",
+                Number(d.DeviceHours), Money(d.Cost), Money(d.BlendedPerMillion), Money(d.OutputPerMillion));
+        }
+
+        day.AddTextRow("Static estimate (cost, full utilisation)", "–", "–",
+            p.StaticBlendedPerMillion is { } sb ? Money(sb) : "–", p.StaticOutputPerMillion is { } so ? Money(so) : "–");
+        console.Write(day);
+
+        var steps = KeyValueTable.Grid("Autoscaled fleet", "Hours", "Rate", "Replicas", "GPUs");
+        foreach (var s in p.Autoscaled)
+        {
+            steps.AddTextRow($"{s.StartHour:00}:00–{s.StartHour + s.Hours:00}:00", Number(s.Rate) + " req/s", Number(s.Replicas), Number(s.Devices));
+        }
+
+        console.Write(steps);
+        console.Write(new Text($"Requests per day: {Count(p.FixedFleet.Requests)}; tokens per day: {Count(p.FixedFleet.Tokens.Value)}. " +
+            "Cost per token counts every GPU-hour paid for, idle or busy; the static estimate assumes the fleet is always full.\n"));
+    }
+}
+
+/// <summary>The <c>plan</c> JSON document.</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Accelerator">Accelerator id.</param>
+/// <param name="Input">Prompt lengths, in words.</param>
+/// <param name="Output">Output lengths, in words.</param>
+/// <param name="Plan">The planner's answer.</param>
+internal sealed record PlanReport(string Model, string Accelerator, string Input, string Output, CapacityPlan Plan);

@@ -1,0 +1,50 @@
+namespace Infercost.Simulation;
+
+/// <summary>Everything a run counts, shared by the replicas of a fleet; constant memory whatever the request count.</summary>
+internal sealed class MetricsCollector(Slo slo, TimeSeries series)
+{
+    private readonly double _sloTtft = slo.TimeToFirstToken.Value;
+    private readonly double _sloTpot = slo.TimePerOutputToken.Value;
+
+    public LogHistogram Ttft { get; } = new();
+    public LogHistogram Tpot { get; } = new();
+    public LogHistogram EndToEnd { get; } = new();
+    public LogHistogram QueueWait { get; } = new();
+    public TimeSeries Series { get; } = series;
+
+    public long Arrived;
+    public long Completed;
+    public long Rejected;
+    public long Good;
+    public long Preemptions;
+    public long PreemptedRequests;
+    public long Steps;
+    public double BusyTime;
+    public double PromptTokens;
+    public double CachedTokens;
+    public double PrefillTokensComputed;
+    public double OutputTokens;
+    public double LastCompletion;
+
+    public void Complete(Sequence s, double now)
+    {
+        var r = s.Request;
+        var ttft = s.FirstTokenTime - r.ArrivalTime;
+        Ttft.Add(ttft);
+        var meetsTpot = true;
+        if (r.OutputTokens > 1)
+        {
+            var tpot = (now - s.FirstTokenTime) / (r.OutputTokens - 1);
+            Tpot.Add(tpot);
+            meetsTpot = tpot <= _sloTpot;
+        }
+
+        EndToEnd.Add(now - r.ArrivalTime);
+        Completed++;
+        PromptTokens += r.PromptTokens;
+        CachedTokens += r.CachedTokens;
+        if (s.Preemptions > 0) PreemptedRequests++;
+        if (ttft <= _sloTtft && meetsTpot) Good++;
+        LastCompletion = Math.Max(LastCompletion, now);
+    }
+}

@@ -1,0 +1,207 @@
+using Infercost.Models;
+using Infercost.Serving;
+
+namespace Infercost.Simulation;
+
+// The scheduler follows vLLM's (v0 block manager, v1 step order), reduced to the rules that move latency and throughput:
+//  1. Each step has a token budget. Running sequences go first, oldest first: a decoding sequence takes 1 token, a
+//     sequence still prefilling takes the next chunk of its prompt (chunked prefill), as far as the budget goes.
+//  2. A decode that needs a new KV block when none is free preempts the newest running sequence (recompute policy: its
+//     blocks are freed, it returns to the head of the queue and must prefill its prompt and generated tokens again);
+//     if it is itself the newest, it preempts itself.
+//  3. Then, unless someone was preempted in this step, waiting requests are admitted in arrival order while the
+//     budget lasts, fewer than the sequence cap are running, and the blocks for the whole prompt are free (head-of-line
+//     blocking, like vLLM's FCFS policy). Admission allocates the prompt's blocks at once.
+//  4. The step lasts BatchStepModel.Cost(setup, batch).Total for exactly the chunks and decodes scheduled. A sequence
+//     whose prefill completes in a step emits its first token at the step's end; each decode emits one token.
+
+/// <summary>One replica of a serving engine: waiting queue, running batch, paged KV cache, and a clock.</summary>
+internal sealed class Replica
+{
+    private readonly ServingSetup _setup;
+    private readonly SchedulerConfig _config;
+    private readonly MetricsCollector _metrics;
+    private readonly SequenceDeque _waiting = new();
+    private readonly List<Sequence> _running = [];
+    private readonly double _window;
+    private readonly double _fullShare;
+    private readonly double _slidingShare;
+    private readonly int _blockTokens;
+    private int _freeBlocks;
+
+    public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics)
+    {
+        _setup = setup;
+        _config = config;
+        _metrics = metrics;
+        _blockTokens = config.BlockTokens;
+        TotalBlocks = (int)Math.Min(int.MaxValue / 2, totalBlocks);
+        _freeBlocks = TotalBlocks;
+        var (full, sliding, window) = KvCache.LayerSplit(setup.Model);
+        _window = window;
+        _fullShare = (double)full / (full + sliding);
+        _slidingShare = (double)sliding / (full + sliding);
+    }
+
+    public int TotalBlocks { get; }
+    public double Clock { get; private set; }
+    public double BusyTime { get; private set; }
+    public int Outstanding => _waiting.Count + _running.Count;
+    public bool HasWork => Outstanding > 0;
+    public long CompletedCount { get; private set; }
+
+    /// <summary>KV blocks a sequence with <paramref name="tokens"/> cached tokens holds: sliding-window layers keep at
+    /// most the window, so a block counts the full-attention share of every token and the windowed share of the first W.</summary>
+    public int BlocksFor(double tokens)
+    {
+        var equivalent = _slidingShare == 0 ? tokens : _fullShare * tokens + _slidingShare * Math.Min(tokens, _window);
+        return (int)Math.Ceiling(equivalent / _blockTokens);
+    }
+
+    /// <summary>True when a request could ever be served here: its whole context fits in the cache alone.</summary>
+    public bool CanEverFit(in SimRequest r) => BlocksFor((double)r.PromptTokens + r.OutputTokens) <= TotalBlocks;
+
+    /// <summary>Queues a request that arrives at its arrival time (an idle replica's clock jumps to it).</summary>
+    public void Enqueue(in SimRequest r)
+    {
+        if (!HasWork && Clock < r.ArrivalTime) Clock = r.ArrivalTime;
+        _waiting.PushBack(new Sequence(r));
+    }
+
+    /// <summary>Runs steps that start before <paramref name="time"/>; an idle replica's clock moves to it.</summary>
+    public void AdvanceTo(double time)
+    {
+        while (HasWork && Clock < time) Step();
+        if (!HasWork && Clock < time) Clock = time;
+    }
+
+    /// <summary>Runs steps until nothing is left.</summary>
+    public void Drain()
+    {
+        while (HasWork) Step();
+    }
+
+    /// <summary>Schedules and runs one step.</summary>
+    public void Step()
+    {
+        var budget = _config.MaxBatchedTokens;
+        var batch = new BatchComposition();
+        var preempted = false;
+
+        for (var i = 0; i < _running.Count && budget > 0; i++)
+        {
+            var s = _running[i];
+            if (s.Prefilling)
+            {
+                var chunk = Math.Min(s.Target - s.Computed, budget);
+                batch.AddPrefillChunk(chunk, s.Computed, _window);
+                s.Scheduled = chunk;
+                budget -= chunk;
+                continue;
+            }
+
+            var extra = BlocksFor(s.Computed + 1) - s.Blocks;
+            var selfPreempted = false;
+            while (extra > _freeBlocks && !selfPreempted)
+            {
+                var victim = _running[^1];
+                Preempt(victim);
+                preempted = true;
+                selfPreempted = victim == s;
+            }
+
+            if (selfPreempted) break; // s was the newest: nothing follows it
+            _freeBlocks -= extra;
+            s.Blocks += extra;
+            batch.AddDecode(s.Computed + 1, _window);
+            s.Scheduled = 1;
+            budget -= 1;
+        }
+
+        while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _config.MaxRunningSequences)
+        {
+            var s = _waiting.PeekFront();
+            var need = BlocksFor(s.Target);
+            if (need > _freeBlocks) break;
+            _waiting.PopFront();
+            _freeBlocks -= need;
+            s.Blocks = need;
+            if (!s.Admitted)
+            {
+                s.Admitted = true;
+                s.Computed = Math.Min(s.Request.CachedTokens, s.Target - 1);
+                _metrics.QueueWait.Add(Clock - s.Request.ArrivalTime);
+            }
+
+            var chunk = Math.Min(s.Target - s.Computed, budget);
+            batch.AddPrefillChunk(chunk, s.Computed, _window);
+            _metrics.PrefillTokensComputed += s.Target - s.Computed;
+            s.Scheduled = chunk;
+            budget -= chunk;
+            _running.Add(s);
+        }
+
+        if (batch.PrefillTokens + batch.DecodeSequences <= 0)
+        {
+            throw new InvalidOperationException("the scheduler found nothing to run although requests are outstanding.");
+        }
+
+        var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
+        _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
+        Clock += duration;
+        BusyTime += duration;
+        _metrics.BusyTime += duration;
+        _metrics.Steps++;
+        Finish();
+    }
+
+    private void Preempt(Sequence s)
+    {
+        _running.RemoveAt(_running.Count - 1);
+        _freeBlocks += s.Blocks;
+        s.Blocks = 0;
+        s.Computed = 0;
+        s.Scheduled = 0;
+        s.Target = s.Request.PromptTokens + s.Generated;
+        s.Preemptions++;
+        _metrics.Preemptions++;
+        _waiting.PushFront(s);
+    }
+
+    // Applies the step's work and removes finished sequences, keeping the running list in admission order.
+    private void Finish()
+    {
+        var now = Clock;
+        var kept = 0;
+        for (var i = 0; i < _running.Count; i++)
+        {
+            var s = _running[i];
+            var scheduled = s.Scheduled;
+            s.Scheduled = 0;
+            if (scheduled > 0)
+            {
+                var wasPrefilling = s.Prefilling;
+                s.Computed += scheduled;
+                if (!wasPrefilling || !s.Prefilling)
+                {
+                    s.Generated++;
+                    _metrics.OutputTokens++;
+                    if (double.IsNaN(s.FirstTokenTime)) s.FirstTokenTime = now;
+                }
+
+                if (s.Generated >= s.Request.OutputTokens)
+                {
+                    _freeBlocks += s.Blocks;
+                    s.Blocks = 0;
+                    _metrics.Complete(s, now);
+                    CompletedCount++;
+                    continue;
+                }
+            }
+
+            _running[kept++] = s;
+        }
+
+        _running.RemoveRange(kept, _running.Count - kept);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Infercost.Simulation;
+
+/// <summary>A request inside a replica: its progress through prefill and decode, and the KV blocks it holds.</summary>
+internal sealed class Sequence(SimRequest request)
+{
+    public SimRequest Request { get; } = request;
+
+    /// <summary>Tokens whose KV is in the cache.</summary>
+    public int Computed;
+
+    /// <summary>Tokens the current prefill must bring into the cache: the prompt, plus the tokens generated before a
+    /// preemption when recomputing.</summary>
+    public int Target = request.PromptTokens;
+
+    /// <summary>Output tokens generated so far.</summary>
+    public int Generated;
+
+    /// <summary>KV-cache blocks held.</summary>
+    public int Blocks;
+
+    /// <summary>Tokens scheduled in the current step (a prompt chunk, or 1 for a decode).</summary>
+    public int Scheduled;
+
+    /// <summary>When the first output token was produced; NaN until then.</summary>
+    public double FirstTokenTime = double.NaN;
+
+    /// <summary>True once the sequence has been admitted at least once.</summary>
+    public bool Admitted;
+
+    /// <summary>Times this sequence was preempted.</summary>
+    public int Preemptions;
+
+    public bool Prefilling => Computed < Target;
+}

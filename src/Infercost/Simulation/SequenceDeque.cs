@@ -1,0 +1,45 @@
+namespace Infercost.Simulation;
+
+/// <summary>A double-ended queue on a growable ring buffer: arrivals join the back, preempted sequences return to the front.</summary>
+internal sealed class SequenceDeque
+{
+    private Sequence?[] _items = new Sequence?[16];
+    private int _head;
+
+    public int Count { get; private set; }
+
+    public Sequence PeekFront() => _items[_head]!;
+
+    public void PushBack(Sequence s)
+    {
+        Grow();
+        _items[(_head + Count) & (_items.Length - 1)] = s;
+        Count++;
+    }
+
+    public void PushFront(Sequence s)
+    {
+        Grow();
+        _head = (_head - 1) & (_items.Length - 1);
+        _items[_head] = s;
+        Count++;
+    }
+
+    public Sequence PopFront()
+    {
+        var s = _items[_head]!;
+        _items[_head] = null;
+        _head = (_head + 1) & (_items.Length - 1);
+        Count--;
+        return s;
+    }
+
+    private void Grow()
+    {
+        if (Count < _items.Length) return;
+        var bigger = new Sequence?[_items.Length * 2];
+        for (var i = 0; i < Count; i++) bigger[i] = _items[(_head + i) & (_items.Length - 1)];
+        _items = bigger;
+        _head = 0;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Infercost.Simulation;
+
+/// <summary>One request as the workload generator issues it.</summary>
+/// <param name="Id">Sequence number in the stream, from 0.</param>
+/// <param name="ArrivalTime">Seconds from the start of the run.</param>
+/// <param name="PromptTokens">Prompt length, including any prefix shared with an earlier turn.</param>
+/// <param name="CachedTokens">Leading prompt tokens whose KV is already in the prefix cache (not recomputed).</param>
+/// <param name="OutputTokens">Tokens to generate.</param>
+public readonly record struct SimRequest(long Id, double ArrivalTime, int PromptTokens, int CachedTokens, int OutputTokens);

@@ -1,0 +1,25 @@
+using Infercost.Costing;
+
+namespace Infercost.Simulation;
+
+/// <summary>How a simulation is run and judged.</summary>
+/// <param name="Scheduler">The engine's scheduler settings.</param>
+/// <param name="Slo">Latency targets for goodput.</param>
+/// <param name="Basis">How devices are paid for; null leaves the cost fields empty.</param>
+/// <param name="SeriesPoints">Most points in the KV-use and queue series (even, 2 to 100,000).</param>
+public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240)
+{
+    /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
+    public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
+
+    /// <summary>Checks each field.</summary>
+    public SimulationOptions Validated()
+    {
+        ArgumentNullException.ThrowIfNull(Scheduler);
+        ArgumentNullException.ThrowIfNull(Slo);
+        Scheduler.Validated();
+        Slo.Validated();
+        Guard.InRange(SeriesPoints, 2, 100_000, "seriesPoints");
+        return this;
+    }
+}

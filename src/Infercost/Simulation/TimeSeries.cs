@@ -1,0 +1,78 @@
+namespace Infercost.Simulation;
+
+// A long run must not keep one sample per step. Values are time-averaged into a fixed number of buckets; when time
+// passes the last bucket, neighbouring buckets are merged in pairs and the bucket width doubles. Each step is
+// attributed to the bucket in which it starts (steps are far shorter than buckets in any run long enough to plot).
+
+/// <summary>One point of a sampled series: averages over [Start, Start + Width).</summary>
+/// <param name="Start">Seconds from the start of the run.</param>
+/// <param name="Width">Bucket width in seconds.</param>
+/// <param name="KvUse">Time-averaged fraction of KV-cache blocks in use, over all replicas.</param>
+/// <param name="Waiting">Time-averaged requests waiting to be admitted, summed over replicas.</param>
+/// <param name="Running">Time-averaged sequences admitted (prefilling or decoding), summed over replicas.</param>
+/// <param name="Busy">Fraction of replica-time spent in steps.</param>
+public sealed record TimeSeriesPoint(double Start, double Width, double KvUse, double Waiting, double Running, double Busy);
+
+/// <summary>Bounded-size, time-averaged series of KV use, queue length and running sequences.</summary>
+internal sealed class TimeSeries
+{
+    private readonly int _capacity;
+    private readonly int _replicas;
+    private readonly double[] _kv, _waiting, _running, _busy;
+    private double _width;
+    private int _used;
+
+    public TimeSeries(int capacity, int replicas, double initialWidth)
+    {
+        _capacity = capacity;
+        _replicas = replicas;
+        _width = initialWidth;
+        _kv = new double[capacity];
+        _waiting = new double[capacity];
+        _running = new double[capacity];
+        _busy = new double[capacity];
+    }
+
+    public void Add(double start, double duration, double kvUse, int waiting, int running)
+    {
+        var i = (int)Math.Min(int.MaxValue, start / _width);
+        while (i >= _capacity)
+        {
+            Merge();
+            i = (int)(start / _width);
+        }
+
+        _kv[i] += kvUse * duration;
+        _waiting[i] += waiting * duration;
+        _running[i] += running * duration;
+        _busy[i] += duration;
+        _used = Math.Max(_used, i + 1);
+    }
+
+    public List<TimeSeriesPoint> Points(double end)
+    {
+        var points = new List<TimeSeriesPoint>(_used);
+        var last = Math.Max(_used, (int)Math.Min(_capacity, Math.Ceiling(end / _width)));
+        for (var i = 0; i < last; i++)
+        {
+            var start = i * _width;
+            var span = Math.Max(Math.Min(_width, end - start), 1e-12);
+            var replicaTime = span * _replicas;
+            points.Add(new TimeSeriesPoint(start, _width, _kv[i] / replicaTime, _waiting[i] / span, _running[i] / span, _busy[i] / replicaTime));
+        }
+
+        return points;
+    }
+
+    private void Merge()
+    {
+        foreach (var a in new[] { _kv, _waiting, _running, _busy })
+        {
+            for (var j = 0; j < _capacity / 2; j++) a[j] = a[2 * j] + a[2 * j + 1];
+            Array.Clear(a, _capacity / 2, _capacity - _capacity / 2);
+        }
+
+        _width *= 2;
+        _used = (_used + 1) / 2;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+
+namespace Infercost.Cli.Tests.Simulation;
+
+public sealed class SimulationCommandTests
+{
+    private static readonly string[] Simulate = ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1"];
+    private static readonly string[] Plan = ["plan", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm"];
+    private static readonly string[] Frontier = ["frontier", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1"];
+
+    [Theory]
+    [InlineData("simulate")]
+    [InlineData("plan")]
+    [InlineData("frontier")]
+    public void Help_EachCommand_ShowsAnExample(string command)
+    {
+        var run = CliRunner.Run(command, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Example", run.Out, StringComparison.Ordinal);
+        Assert.Contains("infercost " + command, run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_SmallRun_RendersLatencyThroughputAndCost()
+    {
+        var run = CliRunner.Run([.. Simulate, "--rate", "4", "--requests", "300", "--input", "500", "--output", "100", "--slo-ttft", "2s", "--slo-tpot", "50ms"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+        foreach (var title in new[] { "Simulation", "Latency", "Throughput and SLO", "Cost (idle time included)", "Over time" }) Assert.Contains(title, run.Console);
+        Assert.Contains("300 completed of 300", run.Console);
+        Assert.Matches(@"\$/MTok output\s+│ \$[0-9.,]+/MTok", run.Console);
+    }
+
+    [Fact]
+    public void Simulate_Json_CarriesPercentilesAndIsReproducible()
+    {
+        string[] args = [.. Simulate, "--rate", "3", "--requests", "200", "--input-dist", "lognormal:400:1", "--output-dist", "lognormal:100:0.7", "--turns", "3", "--seed", "5", "--json"];
+
+        var first = CliRunner.Run(args);
+        var second = CliRunner.Run(args);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(first.Out, second.Out);
+        using var json = JsonDocument.Parse(first.Out);
+        var result = json.RootElement.GetProperty("result");
+        Assert.Equal(200, result.GetProperty("completed").GetInt64());
+        var ttft = result.GetProperty("timeToFirstToken");
+        Assert.True(ttft.GetProperty("p90").GetDouble() >= ttft.GetProperty("p50").GetDouble());
+        Assert.True(result.GetProperty("cachedPromptTokens").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Simulate_ClosedLoop_RunsAtAFixedConcurrency()
+    {
+        var run = CliRunner.Run([.. Simulate, "--concurrency", "16", "--requests", "100", "--input", "200", "--output", "50", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("closed loop, 16 users", json.RootElement.GetProperty("arrivals").GetString());
+    }
+
+    [Fact]
+    public void Simulate_RateCurveFile_IsRead()
+    {
+        var csv = "hour,rate\n" + string.Join('\n', Enumerable.Range(0, 24).Select(h => $"{h},{(h < 12 ? 0.5 : 1)}"));
+        var run = CliRunner.Run(new Dictionary<string, string> { ["day.csv"] = csv },
+            [.. Simulate, "--rate-curve", "day.csv", "--requests", "100", "--input", "100", "--output", "20", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Contains("day curve peaking at 1.00 req/s", json.RootElement.GetProperty("arrivals").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SmallRun_FindsAFleetAndPricesTheDay()
+    {
+        var run = CliRunner.Run([.. Plan, "--rate", "5", "--input", "500", "--output", "100", "--max-gpus-per-replica", "2", "--trial-time", "20s", "--diurnal"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+        foreach (var title in new[] { "Plan: llama-3.1-8b", "Replica sizes tried", "A day of serving", "Autoscaled fleet" }) Assert.Contains(title, run.Console);
+        Assert.Contains("1 replica of 1 × nvidia-h100-sxm (TP1) = 1 GPUs", run.Console);
+        Assert.Contains("Static estimate", run.Console);
+    }
+
+    [Fact]
+    public void Plan_Json_ShowsOneFewerMissingTheSlo()
+    {
+        var run = CliRunner.Run([.. Plan, "--rate", "40", "--input", "1000", "--output", "200", "--max-gpus-per-replica", "1", "--trial-time", "30s", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var plan = json.RootElement.GetProperty("plan");
+        Assert.True(plan.GetProperty("replicas").GetInt32() >= 2);
+        Assert.True(plan.GetProperty("atPeak").GetProperty("meetsSloAtP90").GetBoolean());
+        Assert.False(plan.GetProperty("oneFewer").GetProperty("meetsSloAtP90").GetBoolean());
+    }
+
+    [Fact]
+    public void Frontier_SmallRun_TabulatesEachConcurrency()
+    {
+        var run = CliRunner.Run([.. Frontier, "--concurrency", "1,8,32", "--input", "500", "--output", "100", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var points = json.RootElement.GetProperty("frontier").GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal([1, 8, 32], points.Select(p => p.GetProperty("concurrency").GetInt32()));
+        // More users: more throughput per GPU, fewer tokens per second for each user
+        Assert.True(points[2].GetProperty("outputPerGpu").GetDouble() > points[0].GetProperty("outputPerGpu").GetDouble());
+        Assert.True(points[2].GetProperty("perUser").GetDouble() < points[0].GetProperty("perUser").GetDouble());
+    }
+
+    [Fact]
+    public void Frontier_Table_RendersARowPerLevel()
+    {
+        var run = CliRunner.Run([.. Frontier, "--concurrency", "1,4", "--input", "200", "--output", "50"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Throughput vs interactivity", run.Console);
+        Assert.Contains("tok/s/user", run.Console);
+    }
+
+    public static TheoryData<string, string> OneLineFailures => new()
+    {
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --requests 10", "rate is required" },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 0", "rate must be in [1E-06, 1E+06]; was 0." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --slo-tpot fast", "slo-tpot must be a duration such as 2s, 50ms or 1.5 (seconds); was 'fast'." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --requests 0", "requests must be in [1, 100000000]; was 0." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --input-dist normal:3", "input-dist must be N or lognormal:MEDIAN:SIGMA[:MAX]; was 'normal:3'." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --arrival uniform", "arrival must be poisson or gamma; was 'uniform'." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --prefix-hit 2", "prefix-hit must be in [0, 1]; was 2." },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate-curve none.csv", "cannot read --rate-curve file 'none.csv'" },
+        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate -1", "rate must be in [1E-06, 1E+06]; was -1." },
+        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 1 --slo-ttft 1ms --max-gpus-per-replica 1", "no layout of up to 1 nvidia-h100-sxm per replica meets the SLO" },
+        { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 0", "concurrency must be in [1, 1000000]; was 0." },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneLineFailures))]
+    public void InvalidInput_ExitsTwoWithOneLine(string args, string expected)
+    {
+        var run = CliRunner.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+    }
+}
