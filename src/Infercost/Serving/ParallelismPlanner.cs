@@ -22,12 +22,13 @@ public static class ParallelismPlanner
         ArgumentNullException.ThrowIfNull(config);
         var context = config.InputTokens + config.OutputTokens;
         var needed = config.Batch ?? 1;
+        var parameters = ParameterCounter.Count(model);
         Parallelism? best = null;
         var bestRate = double.NegativeInfinity;
         ServingSetup? largest = null;
         foreach (var candidate in Candidates(model, accelerator, config.TotalDevices))
         {
-            var setup = new ServingSetup(model, accelerator, candidate, config with { Parallelism = candidate });
+            var setup = new ServingSetup(model, accelerator, candidate, config, parameters);
             if (largest is null || candidate.DevicesPerReplica >= largest.DevicesPerReplica) largest = setup;
             var plan = MemoryPlanner.Plan(setup, context);
             if (!plan.WeightsFit || plan.MaxBatch < needed) continue;
@@ -54,12 +55,13 @@ public static class ParallelismPlanner
         ArgumentNullException.ThrowIfNull(config);
         var context = config.InputTokens + config.OutputTokens;
         var needed = config.Batch ?? 1;
+        var parameters = ParameterCounter.Count(model);
         ServingSetup? largest = null;
         foreach (var group in Candidates(model, accelerator, config.TotalDevices).GroupBy(c => c.DevicesPerReplica))
         {
             foreach (var candidate in group.Where(c => c.AttentionData == 1).OrderByDescending(c => c.Tensor))
             {
-                var setup = new ServingSetup(model, accelerator, candidate, config with { Parallelism = candidate });
+                var setup = new ServingSetup(model, accelerator, candidate, config, parameters);
                 largest = setup;
                 var plan = MemoryPlanner.Plan(setup, context);
                 if (plan.WeightsFit && plan.MaxBatch >= needed) return candidate;

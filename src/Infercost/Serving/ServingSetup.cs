@@ -10,6 +10,13 @@ public sealed class ServingSetup
 {
     /// <summary>Resolves precisions, peaks and parameter counts. Does not check memory fit (see <see cref="MemoryPlanner"/>).</summary>
     public ServingSetup(ModelArchitecture model, Accelerator accelerator, Parallelism parallelism, ServingConfig config)
+        : this(model, accelerator, parallelism, config, parameters: null)
+    {
+    }
+
+    /// <summary>As the public constructor, reusing parameter counts already made for <paramref name="model"/> (the layout
+    /// search builds many setups of one model).</summary>
+    internal ServingSetup(ModelArchitecture model, Accelerator accelerator, Parallelism parallelism, ServingConfig config, ParameterBreakdown? parameters)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(accelerator);
@@ -20,7 +27,7 @@ public sealed class ServingSetup
         Parallelism = (parallelism ?? throw new ArgumentNullException(nameof(parallelism))).Validated();
         Config = config;
         Efficiency = config.Efficiency;
-        Parameters = ParameterCounter.Count(model);
+        Parameters = parameters ?? ParameterCounter.Count(model);
         WeightPrecision = config.WeightPrecision ?? model.DefaultWeightPrecision;
         ExpertPrecision = config.ExpertWeightPrecision
             ?? (config.WeightPrecision is { } w ? w : model.DefaultExpertPrecision ?? WeightPrecision);
