@@ -66,7 +66,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
         {
-            context.Error.WriteLine(e.Message);
+            context.Error.WriteLine(e is InvalidInputException invalid ? InFlagTerms(invalid) : e.Message);
             return ExitCodes.InvalidInput;
         }
 #pragma warning disable CA1031 // The shell's last line of defence: any other failure is one line, never a stack trace.
@@ -77,6 +77,28 @@ public static class CliApp
             return ExitCodes.Failure;
         }
     }
+
+    // The core names fields as its records do; where a message starts with such a name, say the flag the user typed.
+    private static readonly Dictionary<string, string> CoreFieldFlags = new(StringComparer.Ordinal)
+    {
+        ["tensorParallel"] = "tp",
+        ["pipelineParallel"] = "pp",
+        ["expertParallel"] = "ep",
+        ["attentionDataParallel"] = "dp",
+        ["computePrecision"] = "compute",
+        ["purchasePrice"] = "purchase-price",
+        ["gpuPrice"] = "gpu-price",
+        ["inputTokens"] = "input",
+        ["outputTokens"] = "output",
+        ["memoryReserveFraction"] = "reserve",
+        ["prefillChunkTokens"] = "prefill-chunk",
+        ["maxBatch"] = "max-batch",
+    };
+
+    private static string InFlagTerms(InvalidInputException e) =>
+        CoreFieldFlags.TryGetValue(e.Field, out var flag) && e.Message.StartsWith(e.Field, StringComparison.Ordinal)
+            ? flag + e.Message[e.Field.Length..]
+            : e.Message;
 
     /// <summary>The root command with every registered subcommand.</summary>
     public static Command BuildRoot(CliContext context)

@@ -61,3 +61,14 @@ public class CostBandTests
         Assert.StartsWith(message, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }
+
+public class CoreFieldMessageTests
+{
+    [Fact]
+    public void LayoutError_NamesTheFlagNotTheCoreField()
+    {
+        var run = CliRunner.Run("cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--tp", "3");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("tp must divide llama-3.1-8b's 32 attention heads; was 3.", Assert.Single(run.ErrorLines));
+    }
+}
