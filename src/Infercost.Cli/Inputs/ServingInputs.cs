@@ -46,13 +46,14 @@ internal sealed class ServingInputs
     public Option<double?> StepOverheadMs { get; } = CliOptions.OptionalDouble("--step-overhead-ms", $"Fixed time per step, ms. Default: {Guard.Format(EfficiencyFactors.Default.StepOverhead.Milliseconds)}.", "MS", CliOptions.InRange(0, 1000));
     public Option<double?> CollectiveLatencyUs { get; } = CliOptions.OptionalDouble("--collective-latency-us", $"Fixed latency per collective, µs. Default: {Guard.Format(EfficiencyFactors.Default.CollectiveLatency.Microseconds)}.", "US", CliOptions.InRange(0, 10_000));
     public Option<double?> LinkEfficiency { get; } = CliOptions.OptionalDouble("--link-efficiency", $"Fraction of link peak that collectives achieve. Default: {Guard.Format(EfficiencyFactors.Default.LinkEfficiency)}.", "F", CliOptions.InRange(0.001, 1));
+    public Option<double?> RooflineSoftness { get; } = CliOptions.OptionalDouble("--roofline-softness", $"How far kernels near the roofline ridge fall short of max(compute, memory): 0 is a hard max, 1 adds the terms. Default: {Guard.Format(EfficiencyFactors.Default.RooflineSoftness)}.", "F", CliOptions.InRange(0, 1));
     public Option<double?> ActivationPasses { get; } = CliOptions.OptionalDouble("--activation-passes", $"Element-wise passes over each token's activations per layer, as memory traffic. Default: {Guard.Format(EfficiencyFactors.Default.ActivationPasses)}.", "N", CliOptions.InRange(0, 1000));
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         Option[] memory = [Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
-        Option[] workload = [Input, Output, MaxBatch, PrefillChunk, MatmulMfu, AttentionMfu, Mbu, StepOverheadMs, CollectiveLatencyUs, LinkEfficiency, ActivationPasses];
+        Option[] workload = [Input, Output, MaxBatch, PrefillChunk, MatmulMfu, AttentionMfu, Mbu, StepOverheadMs, CollectiveLatencyUs, LinkEfficiency, ActivationPasses, RooflineSoftness];
         foreach (var option in _workload ? [.. memory, .. workload] : memory) command.Options.Add(option);
     }
 
@@ -95,6 +96,7 @@ internal sealed class ServingInputs
                 CollectiveLatency = parse.GetValue(CollectiveLatencyUs) is { } us ? Seconds.FromMicroseconds(us) : d.CollectiveLatency,
                 LinkEfficiency = parse.GetValue(LinkEfficiency) ?? d.LinkEfficiency,
                 ActivationPasses = parse.GetValue(ActivationPasses) ?? d.ActivationPasses,
+                RooflineSoftness = parse.GetValue(RooflineSoftness) ?? d.RooflineSoftness,
             },
         };
     }

@@ -15,6 +15,9 @@ namespace Infercost.Serving;
 /// <param name="ActivationPasses">Element-wise work (norms, residual adds, activation functions, quantisation, GEMM
 /// inputs and outputs) as memory traffic: passes over a token's activations per layer, each pass reading or writing
 /// (hidden + active MLP width) elements of 2 bytes, at full memory bandwidth.</param>
+/// <param name="RooflineSoftness">How far a kernel near the roofline's ridge falls short of max(compute, memory): each
+/// kernel class takes (compute^p + memory^p)^(1/p) with p = 1 / softness. 0 is the hard roofline (max); 0.5 (p = 2) the
+/// calibrated value; 1 would add the two terms.</param>
 public sealed record EfficiencyFactors(
     double MatmulMfu,
     double AttentionMfu,
@@ -22,11 +25,12 @@ public sealed record EfficiencyFactors(
     Seconds StepOverhead,
     Seconds CollectiveLatency,
     double LinkEfficiency,
-    double ActivationPasses)
+    double ActivationPasses,
+    double RooflineSoftness = 0)
 {
     /// <summary>Before calibration: typical published figures (docs/methodology.md#efficiency): 50% of peak for
-    /// matmuls and attention, 80% of peak bandwidth, 1 ms per step, 10 µs per collective, 70% of link peak, and no
-    /// element-wise term. <see cref="Default"/> replaces these with fitted values.</summary>
+    /// matmuls and attention, 80% of peak bandwidth, 1 ms per step, 10 µs per collective, 70% of link peak, no
+    /// element-wise term; the roofline knee at softness 0.5, the structural choice calibration keeps. <see cref="Default"/> replaces these with fitted values.</summary>
     public static EfficiencyFactors Uncalibrated { get; } = new(
         MatmulMfu: 0.5,
         AttentionMfu: 0.5,
@@ -34,13 +38,14 @@ public sealed record EfficiencyFactors(
         StepOverhead: Seconds.FromMilliseconds(1),
         CollectiveLatency: Seconds.FromMicroseconds(10),
         LinkEfficiency: 0.7,
-        ActivationPasses: 0);
+        ActivationPasses: 0,
+        RooflineSoftness: 0.5);
 
     /// <summary>The factors in force by default: fitted to the calibration data (see <see cref="Calibration.CalibratedEfficiency"/>).</summary>
     public static EfficiencyFactors Default => Calibration.CalibratedEfficiency.Factors;
 
-    /// <summary>Every factor at 100%, no overheads and no element-wise term: the pure roofline.</summary>
-    public static EfficiencyFactors Ideal { get; } = new(1, 1, 1, Seconds.Zero, Seconds.Zero, 1, 0);
+    /// <summary>Every factor at 100%, no overheads, no element-wise term and a hard max: the pure roofline.</summary>
+    public static EfficiencyFactors Ideal { get; } = new(1, 1, 1, Seconds.Zero, Seconds.Zero, 1, 0, 0);
 
     /// <summary>Checks each factor's range.</summary>
     public EfficiencyFactors Validated()
@@ -52,6 +57,7 @@ public sealed record EfficiencyFactors(
         Guard.InRange(CollectiveLatency.Value, 0, 0.01, "collectiveLatencySeconds");
         Guard.InRange(LinkEfficiency, 1e-3, 1, "linkEfficiency");
         Guard.InRange(ActivationPasses, 0, 1000, "activationPasses");
+        Guard.InRange(RooflineSoftness, 0, 1, "rooflineSoftness");
         return this;
     }
 }

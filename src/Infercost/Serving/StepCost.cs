@@ -5,10 +5,11 @@ namespace Infercost.Serving;
 /// <summary>The time of one forward step on one device, kernel class by kernel class.</summary>
 /// <remarks>Linear layers (GEMMs over every token) and attention (each sequence against its own cache) are separate
 /// kernels that run one after the other, so each gets its own roofline and the times add:
-/// step = max(linear FLOPs / (peak × matmul MFU), weight bytes / (bandwidth × MBU))
-///      + max(attention FLOPs / (peak × attention MFU), KV bytes / (bandwidth × MBU))
+/// step = knee(linear FLOPs / (peak × matmul MFU), weight bytes / (bandwidth × MBU))
+///      + knee(attention FLOPs / (peak × attention MFU), KV bytes / (bandwidth × MBU))
 ///      + element-wise traffic / bandwidth + communication + overhead.
-/// A single max over the totals (the plain roofline) would let KV reads hide behind weight reads, which they cannot.
+/// where knee(c, m) = (c^p + m^p)^(1/p), p = 1 / roofline softness (a hard max at softness 0). A single max over the
+/// totals (the plain roofline) would let KV reads hide behind weight reads, which they cannot.
 /// See docs/methodology.md#step-time.</remarks>
 /// <param name="LinearCompute">Linear-layer FLOPs / (peak × matmul MFU).</param>
 /// <param name="LinearMemory">Weight bytes read / (bandwidth × MBU).</param>
@@ -26,11 +27,28 @@ public sealed record StepCost(
     Seconds Communication,
     Seconds Overhead)
 {
-    /// <summary>The linear layers' time: the larger of their compute and memory terms.</summary>
-    public Seconds Linear => Seconds.Max(LinearCompute, LinearMemory);
+    /// <summary>How soft the roofline's knee is (see <see cref="EfficiencyFactors.RooflineSoftness"/>); 0 is a hard max.</summary>
+    public double Softness { get; init; }
 
-    /// <summary>Attention's time: the larger of its compute and memory terms.</summary>
-    public Seconds Attention => Seconds.Max(AttentionCompute, AttentionMemory);
+    /// <summary>The linear layers' time: their compute and memory terms combined at the roofline knee.</summary>
+    public Seconds Linear => Knee(LinearCompute, LinearMemory, Softness);
+
+    /// <summary>Attention's time: its compute and memory terms combined at the roofline knee.</summary>
+    public Seconds Attention => Knee(AttentionCompute, AttentionMemory, Softness);
+
+    /// <summary>(compute^p + memory^p)^(1/p) with p = 1 / softness; max(compute, memory) when softness is 0.</summary>
+    /// <remarks>A kernel whose compute and memory times are close reaches neither roofline: overlap of loads and math is
+    /// imperfect near the ridge point. With p = 2 a kernel exactly at the ridge takes √2 × either term.</remarks>
+    public static Seconds Knee(Seconds compute, Seconds memory, double softness)
+    {
+        if (softness <= 0) return Seconds.Max(compute, memory);
+        var p = 1 / softness;
+        var high = Seconds.Max(compute, memory).Value;
+        if (high <= 0) return Seconds.Zero;
+        // Scaled by the larger term so the powers cannot overflow or underflow.
+        var low = Seconds.Min(compute, memory).Value / high;
+        return Seconds.FromSeconds(high * Math.Pow(1 + Math.Pow(low, p), 1 / p));
+    }
 
     /// <summary>Linear + attention + element-wise + communication + overhead.</summary>
     public Seconds Total => Linear + Attention + Elementwise + Communication + Overhead;
@@ -58,6 +76,9 @@ public sealed record StepCost(
             kvBytes / bandwidth,
             setup.ActivationTime(tokensInStep),
             communication,
-            eff.StepOverhead);
+            eff.StepOverhead)
+        {
+            Softness = eff.RooflineSoftness,
+        };
     }
 }

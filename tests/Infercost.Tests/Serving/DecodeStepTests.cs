@@ -40,7 +40,8 @@ public class DecodeStepTests
         // Then the parts add up as documented: the KV read cannot hide behind the weight read
         Assert.Equal(EfficiencyFactors.Default.StepOverhead, step.Overhead);
         Assert.True(step.CommunicationTime > Seconds.Zero);
-        var expected = Seconds.Max(cost.LinearCompute, cost.LinearMemory) + Seconds.Max(cost.AttentionCompute, cost.AttentionMemory)
+        var softness = EfficiencyFactors.Default.RooflineSoftness;
+        var expected = StepCost.Knee(cost.LinearCompute, cost.LinearMemory, softness) + StepCost.Knee(cost.AttentionCompute, cost.AttentionMemory, softness)
             + cost.Elementwise + step.CommunicationTime + step.Overhead;
         Assert.Equal(expected.Value, step.StepTime.Value, 1e-15);
         Assert.Equal((cost.LinearMemory + cost.AttentionMemory).Value, step.MemoryTime.Value, 1e-15);
@@ -195,5 +196,23 @@ public class DecodeStepTests
     {
         var step = DecodeModel.Step(Ideal(Fixtures.Llama8B), 1, context);
         Assert.Equal(context, step.ContextTokens);
+    }
+
+    [Theory]
+    [InlineData(0.0, 3.0)]                 // hard roofline: max(3, 2)
+    [InlineData(1.0, 5.0)]                 // fully soft: the terms add
+    [InlineData(0.5, 3.605551275463989)]   // p = 2: sqrt(3² + 2²)
+    public void Knee_BlendsComputeAndMemoryBySoftness(double softness, double expectedMs)
+    {
+        var t = StepCost.Knee(Seconds.FromMilliseconds(3), Seconds.FromMilliseconds(2), softness);
+        Assert.Equal(expectedMs, t.Milliseconds, 9);
+    }
+
+    [Fact]
+    public void Knee_AtTheRidge_CostsRootTwoTimesEitherTerm()
+    {
+        var t = StepCost.Knee(Seconds.FromMilliseconds(10), Seconds.FromMilliseconds(10), 0.5);
+        Assert.Equal(10 * Math.Sqrt(2), t.Milliseconds, 9);
+        Assert.Equal(Seconds.Zero, StepCost.Knee(Seconds.Zero, Seconds.Zero, 0.5));
     }
 }
