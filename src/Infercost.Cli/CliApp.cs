@@ -93,6 +93,8 @@ public static class CliApp
         ["memoryReserveFraction"] = "reserve",
         ["prefillChunkTokens"] = "prefill-chunk",
         ["maxBatch"] = "max-batch",
+        ["prefillDevicesPerReplica"] = "prefill-gpus-per-replica",
+        ["decodeDevicesPerReplica"] = "decode-gpus-per-replica",
     };
 
     private static string InFlagTerms(InvalidInputException e) =>

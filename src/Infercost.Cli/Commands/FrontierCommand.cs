@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
+using Infercost.Cli.Reports;
 using Infercost.Serving;
 using Infercost.Simulation;
 using Spectre.Console;
@@ -79,12 +80,3 @@ internal static class FrontierCommand
         return command;
     }
 }
-
-/// <summary>The <c>frontier</c> JSON document.</summary>
-/// <param name="Model">Model id.</param>
-/// <param name="Accelerator">Accelerator id.</param>
-/// <param name="Input">Prompt lengths, in words.</param>
-/// <param name="Output">Output lengths, in words.</param>
-/// <param name="Scheduler">Scheduler settings.</param>
-/// <param name="Frontier">The points.</param>
-internal sealed record FrontierReport(string Model, string Accelerator, string Input, string Output, SchedulerConfig Scheduler, FrontierResult Frontier);

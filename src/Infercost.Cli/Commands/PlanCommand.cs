@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
+using Infercost.Cli.Reports;
 using Infercost.Serving;
 using Infercost.Simulation;
 using Spectre.Console;
@@ -28,6 +29,12 @@ internal static class PlanCommand
         var chunk = CliOptions.Int("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens).", 1, 10_000_000, SchedulerConfig.Default.MaxBatchedTokens);
         var step = CliOptions.Int("--autoscale-step", "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1, 24, 1);
         var maxPerReplica = CliOptions.Int("--max-gpus-per-replica", "Largest replica tried (sizes 1, 2, 4, ... up to this).", 1, 1024, 8);
+        var disaggregated = new Option<bool>("--disaggregated")
+        {
+            Description = "Also plan separate prefill and decode pools (the KV cache crosses the scale-out network) and compare them with the aggregated fleet.",
+        };
+        var prefillSize = CliOptions.OptionalInt("--prefill-gpus-per-replica", "With --disaggregated: GPUs per prefill replica. Default: the aggregated plan's replica size.", 1, 1024);
+        var decodeSize = CliOptions.OptionalInt("--decode-gpus-per-replica", "With --disaggregated: GPUs per decode replica. Default: the aggregated plan's replica size.", 1, 1024);
         var trial = SimulationInputs.Duration("--trial-time", "Simulated arrival time per trial (request count clamped to [1,000, 50,000]).", 1, 86_400, 120);
         var json = CommonOptions.Json();
         var command = new Command("plan",
@@ -35,9 +42,10 @@ internal static class PlanCommand
             "(over replica sizes and counts), show that one replica fewer misses it, and price a day with that fleet fixed and autoscaled " +
             "against the static estimate." +
             "\n\nExample:\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --slo-ttft 2s --slo-tpot 50ms --input 1000 --output 200 --diurnal" +
-            "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json");
+            "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
+            "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4");
         subject.AddTo(command);
-        foreach (var option in new Option[] { rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial }) command.Options.Add(option);
+        foreach (var option in new Option[] { rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
         workload.AddTo(command, sessions: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
         command.Options.Add(json);
@@ -55,21 +63,44 @@ internal static class PlanCommand
                 day.Peak, workload.SloOf(parse), cost.Basis(parse), day, arrivals.Kind, arrivals.CoefficientOfVariation,
                 parse.GetValue(step), workload.SeedOf(parse), parse.GetValue(trial), parse.GetValue(maxPerReplica));
             var asJson = parse.GetValue(json);
-            CapacityPlan plan;
-            if (asJson || !context.Console.Profile.Capabilities.Interactive)
+            if (!parse.GetValue(disaggregated))
             {
-                plan = CapacityPlanner.Plan(inputs);
+                if (parse.GetValue(prefillSize) is not null || parse.GetValue(decodeSize) is not null)
+                {
+                    throw new InvalidInputException("disaggregated", "--prefill-gpus-per-replica and --decode-gpus-per-replica size the pools of --disaggregated; add --disaggregated.");
+                }
             }
             else
             {
-                CapacityPlan? result = null;
-                context.Console.Progress().Start(ctx =>
+                var (sizeP, sizeD) = (parse.GetValue(prefillSize), parse.GetValue(decodeSize));
+                var (aggregated, split) = WithProgress(context, asJson, "Simulating fleets", progress =>
                 {
-                    var task = ctx.AddTask("Simulating fleets", maxValue: 1);
-                    result = CapacityPlanner.Plan(inputs, new SynchronousProgress(v => task.Value = v));
+                    CapacityPlan? a = null;
+                    try
+                    {
+                        a = CapacityPlanner.Plan(inputs, progress is null ? null : new SynchronousProgress(v => progress(0.5 * v)));
+                    }
+                    catch (InvalidInputException) when (sizeP is not null && sizeD is not null)
+                    {
+                        // The pools are sized by hand: they may meet an SLO that no aggregated fleet meets.
+                    }
+
+                    var d = DisaggregatedPlanner.Plan(inputs, sizeP ?? a!.DevicesPerReplica, sizeD ?? a!.DevicesPerReplica,
+                        progress is null ? null : new SynchronousProgress(v => progress(0.5 + 0.5 * v)));
+                    return (a, d);
                 });
-                plan = result!;
+                if (asJson)
+                {
+                    context.WriteJson(new DisaggregatedPlanReport(s.Model.Id, s.Accelerator.Id, SimulationInputs.Describe(inputs.Input), SimulationInputs.Describe(inputs.Output), aggregated, split));
+                    return ExitCodes.Ok;
+                }
+
+                DisaggregatedPlanTables.Render(context.Console, split, aggregated, s.Model.Id, inputs);
+                return ExitCodes.Ok;
             }
+
+            var plan = WithProgress(context, asJson, "Simulating fleets", progress =>
+                CapacityPlanner.Plan(inputs, progress is null ? null : new SynchronousProgress(progress)));
 
             if (asJson)
             {
@@ -81,6 +112,19 @@ internal static class PlanCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // Runs the planner, with a progress bar on an interactive console (not with --json).
+    private static T WithProgress<T>(CliContext context, bool asJson, string title, Func<Action<double>?, T> run)
+    {
+        if (asJson || !context.Console.Profile.Capabilities.Interactive) return run(null);
+        T result = default!;
+        context.Console.Progress().Start(ctx =>
+        {
+            var task = ctx.AddTask(title, maxValue: 1);
+            result = run(v => task.Value = v);
+        });
+        return result;
     }
 
     private static void Render(IAnsiConsole console, CapacityPlan p, string model, PlanInputs inputs)
@@ -129,11 +173,3 @@ internal static class PlanCommand
             "Cost per token counts every GPU-hour paid for, idle or busy; the static estimate assumes the fleet is always full.\n"));
     }
 }
-
-/// <summary>The <c>plan</c> JSON document.</summary>
-/// <param name="Model">Model id.</param>
-/// <param name="Accelerator">Accelerator id.</param>
-/// <param name="Input">Prompt lengths, in words.</param>
-/// <param name="Output">Output lengths, in words.</param>
-/// <param name="Plan">The planner's answer.</param>
-internal sealed record PlanReport(string Model, string Accelerator, string Input, string Output, CapacityPlan Plan);

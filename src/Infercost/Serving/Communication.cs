@@ -1,3 +1,4 @@
+using Infercost.Models;
 using Infercost.Quantities;
 
 namespace Infercost.Serving;
@@ -26,6 +27,24 @@ public static class Communication
         if (devices <= 1) return Seconds.Zero;
         var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
         return setup.Efficiency.CollectiveLatency + perDevice * ((devices - 1.0) / devices) / link;
+    }
+
+    /// <summary>Time to move the KV cache of a <paramref name="promptTokens"/>-token prompt from a prefill replica of
+    /// <paramref name="from"/> to a decode replica of <paramref name="to"/> over the scale-out network (disaggregated serving).</summary>
+    /// <remarks>collective latency + bytes per device / (scale-out bandwidth per device × link efficiency). Each device
+    /// sends the share of the cache it holds, all at once over its own NIC: bytes per sequence ÷ (pipeline × KV shard) of
+    /// the side with fewer shards (the sender's KV precision, its latency and link efficiency; the slower of the two
+    /// devices' bandwidths). For one-device replicas that is the whole prompt's KV bytes over one device's bandwidth.
+    /// See docs/simulation.md#disaggregated-prefill-and-decode.</remarks>
+    public static Seconds KvTransfer(ServingSetup from, ServingSetup to, int promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        Guard.InRange(promptTokens, 0, int.MaxValue, "promptTokens");
+        var shards = Math.Min(from.Parallelism.Pipeline * from.KvShard, to.Parallelism.Pipeline * to.KvShard);
+        var bytes = KvCache.BytesPerSequence(from.Model, from.KvPrecision, promptTokens) / shards;
+        var link = BytesPerSecond.Min(from.Accelerator.ScaleOutBandwidth, to.Accelerator.ScaleOutBandwidth) * from.Efficiency.LinkEfficiency;
+        return from.Efficiency.CollectiveLatency + bytes / link;
     }
 
     /// <summary>Bytes of one activation element on the wire: bf16.</summary>

@@ -188,7 +188,7 @@ public static class CapacityPlanner
         return null;
     }
 
-    private static DayCost Day(string strategy, double deviceHours, DollarsPerHour perDevice, double requests, double tokensPerRequest, double outputPerRequest)
+    internal static DayCost Day(string strategy, double deviceHours, DollarsPerHour perDevice, double requests, double tokensPerRequest, double outputPerRequest)
     {
         var cost = Dollars.FromDollars(perDevice.Value * deviceHours);
         var tokens = Tokens.FromTokens(requests * tokensPerRequest);

@@ -10,6 +10,8 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series)
     public LogHistogram Tpot { get; } = new();
     public LogHistogram EndToEnd { get; } = new();
     public LogHistogram QueueWait { get; } = new();
+    /// <summary>Disaggregated serving: prefill end → first token delivered (decode admission, link queue, transfer).</summary>
+    public LogHistogram Handoff { get; } = new();
     public TimeSeries Series { get; } = series;
 
     public long Arrived;

@@ -14,6 +14,10 @@ namespace Infercost.Simulation;
 //     blocking, like vLLM's FCFS policy). Admission allocates the prompt's blocks at once.
 //  4. The step lasts BatchStepModel.Cost(setup, batch).Total for exactly the chunks and decodes scheduled. A sequence
 //     whose prefill completes in a step emits its first token at the step's end; each decode emits one token.
+// In a disaggregated fleet the same scheduler runs each pool. A prefill replica hands a sequence whose prompt is done
+// to the decode pool (and frees its blocks) instead of decoding it. A decode replica admits a handed-over sequence
+// when the blocks for its prompt are free, then waits for its KV cache to cross the network (transfers into one
+// replica queue on its link, one at a time) before decoding it; the first token is delivered when the transfer ends.
 
 /// <summary>One replica of a serving engine: waiting queue, running batch, paged KV cache, and a clock.</summary>
 internal sealed class Replica
@@ -27,13 +31,24 @@ internal sealed class Replica
     private readonly double _fullShare;
     private readonly double _slidingShare;
     private readonly int _blockTokens;
+    private readonly ReplicaRole _role;
+    private readonly Action<Sequence, double>? _handoff;
+    private readonly Func<int, double>? _transferSeconds;
     private int _freeBlocks;
+    private double _linkFreeAt;
 
-    public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics)
+    /// <summary>A replica; a <see cref="ReplicaRole.Prefill"/> replica passes finished prompts to
+    /// <paramref name="handoff"/> (with the time), a <see cref="ReplicaRole.Decode"/> replica prices the KV transfer of a
+    /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
+    public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
+        ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null)
     {
         _setup = setup;
         _config = config;
         _metrics = metrics;
+        _role = role;
+        _handoff = role == ReplicaRole.Prefill ? handoff ?? throw new ArgumentNullException(nameof(handoff)) : null;
+        _transferSeconds = role == ReplicaRole.Decode ? transferSeconds ?? throw new ArgumentNullException(nameof(transferSeconds)) : null;
         _blockTokens = config.BlockTokens;
         TotalBlocks = (int)Math.Min(int.MaxValue / 2, totalBlocks);
         _freeBlocks = TotalBlocks;
@@ -49,6 +64,7 @@ internal sealed class Replica
     public int Outstanding => _waiting.Count + _running.Count;
     public bool HasWork => Outstanding > 0;
     public long CompletedCount { get; private set; }
+    public long Steps { get; private set; }
 
     /// <summary>KV blocks a sequence with <paramref name="tokens"/> cached tokens holds: sliding-window layers keep at
     /// most the window, so a block counts the full-attention share of every token and the windowed share of the first W.</summary>
@@ -58,8 +74,10 @@ internal sealed class Replica
         return (int)Math.Ceiling(equivalent / _blockTokens);
     }
 
-    /// <summary>True when a request could ever be served here: its whole context fits in the cache alone.</summary>
-    public bool CanEverFit(in SimRequest r) => BlocksFor((double)r.PromptTokens + r.OutputTokens) <= TotalBlocks;
+    /// <summary>True when a request could ever be served here: its whole context (a prefill replica: its prompt) fits
+    /// in the cache alone.</summary>
+    public bool CanEverFit(in SimRequest r) =>
+        BlocksFor(_role == ReplicaRole.Prefill ? r.PromptTokens : (double)r.PromptTokens + r.OutputTokens) <= TotalBlocks;
 
     /// <summary>Queues a request that arrives at its arrival time (an idle replica's clock jumps to it).</summary>
     public void Enqueue(in SimRequest r)
@@ -68,10 +86,20 @@ internal sealed class Replica
         _waiting.PushBack(new Sequence(r));
     }
 
+    /// <summary>Queues a sequence whose prompt a prefill replica finished at <paramref name="time"/>; its KV cache is
+    /// pulled once it is admitted.</summary>
+    public void EnqueueHandoff(Sequence s, double time)
+    {
+        if (!HasWork && Clock < time) Clock = time;
+        s.AwaitingTransfer = true;
+        s.HandedOffAt = time;
+        _waiting.PushBack(s);
+    }
+
     /// <summary>Runs steps that start before <paramref name="time"/>; an idle replica's clock moves to it.</summary>
     public void AdvanceTo(double time)
     {
-        while (HasWork && Clock < time) Step();
+        while (HasWork && Clock < time) Step(time);
         if (!HasWork && Clock < time) Clock = time;
     }
 
@@ -81,8 +109,9 @@ internal sealed class Replica
         while (HasWork) Step();
     }
 
-    /// <summary>Schedules and runs one step.</summary>
-    public void Step()
+    /// <summary>Schedules and runs one step. A decode replica with nothing to run but KV transfers in flight waits
+    /// instead, until the first transfer ends or <paramref name="until"/>, whichever is sooner.</summary>
+    public void Step(double until = double.PositiveInfinity)
     {
         var budget = _config.MaxBatchedTokens;
         var batch = new BatchComposition();
@@ -91,6 +120,7 @@ internal sealed class Replica
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
             var s = _running[i];
+            if (s.ReadyAt > Clock) continue; // its KV cache is still on the way
             if (s.Prefilling)
             {
                 var chunk = Math.Min(s.Target - s.Computed, budget);
@@ -126,6 +156,18 @@ internal sealed class Replica
             _waiting.PopFront();
             _freeBlocks -= need;
             s.Blocks = need;
+            if (s.AwaitingTransfer)
+            {
+                // Transfers into this replica share its link: each starts when the previous one has finished.
+                s.AwaitingTransfer = false;
+                s.ReadyAt = Math.Max(Clock, _linkFreeAt) + _transferSeconds!(s.Request.PromptTokens);
+                _linkFreeAt = s.ReadyAt;
+                s.FirstTokenTime = s.ReadyAt;
+                _metrics.Handoff.Add(s.ReadyAt - s.HandedOffAt);
+                _running.Add(s);
+                continue;
+            }
+
             if (!s.Admitted)
             {
                 s.Admitted = true;
@@ -143,7 +185,15 @@ internal sealed class Replica
 
         if (batch.PrefillTokens + batch.DecodeSequences <= 0)
         {
-            throw new InvalidOperationException("the scheduler found nothing to run although requests are outstanding.");
+            var ready = double.PositiveInfinity;
+            foreach (var s in _running) ready = Math.Min(ready, s.ReadyAt);
+            if (!(ready > Clock && ready < double.PositiveInfinity))
+            {
+                throw new InvalidOperationException("the scheduler found nothing to run although requests are outstanding.");
+            }
+
+            Clock = Math.Max(Clock, Math.Min(ready, until));
+            return;
         }
 
         var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
@@ -152,6 +202,7 @@ internal sealed class Replica
         BusyTime += duration;
         _metrics.BusyTime += duration;
         _metrics.Steps++;
+        Steps++;
         Finish();
     }
 
@@ -163,6 +214,8 @@ internal sealed class Replica
         s.Computed = 0;
         s.Scheduled = 0;
         s.Target = s.Request.PromptTokens + s.Generated;
+        s.ReadyAt = 0;
+        if (s.FirstTokenTime > Clock) s.FirstTokenTime = double.NaN; // preempted during its transfer: nothing delivered yet
         s.Preemptions++;
         _metrics.Preemptions++;
         _waiting.PushFront(s);
@@ -186,7 +239,7 @@ internal sealed class Replica
                 {
                     s.Generated++;
                     _metrics.OutputTokens++;
-                    if (double.IsNaN(s.FirstTokenTime)) s.FirstTokenTime = now;
+                    if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
                 }
 
                 if (s.Generated >= s.Request.OutputTokens)
@@ -195,6 +248,15 @@ internal sealed class Replica
                     s.Blocks = 0;
                     _metrics.Complete(s, now);
                     CompletedCount++;
+                    continue;
+                }
+
+                if (_role == ReplicaRole.Prefill && !s.Prefilling)
+                {
+                    // Prompt done: the KV cache leaves for the decode pool (the blocks are freed at once; see docs).
+                    _freeBlocks += s.Blocks;
+                    s.Blocks = 0;
+                    _handoff!(s, now);
                     continue;
                 }
             }

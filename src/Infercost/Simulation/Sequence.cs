@@ -30,5 +30,15 @@ internal sealed class Sequence(SimRequest request)
     /// <summary>Times this sequence was preempted.</summary>
     public int Preemptions;
 
+    /// <summary>Disaggregated serving: true from the end of its prefill on a prefill replica until a decode replica
+    /// admits it and starts pulling its KV cache.</summary>
+    public bool AwaitingTransfer;
+
+    /// <summary>Disaggregated serving: when its prefill finished and it was handed to the decode pool.</summary>
+    public double HandedOffAt = double.NaN;
+
+    /// <summary>Disaggregated serving: when its KV cache has arrived on the decode replica (0 when not in transfer).</summary>
+    public double ReadyAt;
+
     public bool Prefilling => Computed < Target;
 }

@@ -108,44 +108,160 @@ public static class ServingSimulator
         return Result(setup, fleet, metrics, options, replica.Clock);
     }
 
+    /// <summary>Runs <paramref name="requests"/> (in arrival order) through a fleet split into a prefill pool and a
+    /// decode pool. Each arrival goes to the prefill replica with the fewest outstanding requests; when its prompt is
+    /// done, it goes to the decode replica with the fewest outstanding requests, which admits it when the blocks for the
+    /// prompt are free and then pulls its KV cache over the network (<see cref="Communication.KvTransfer"/>).</summary>
+    /// <param name="fleet">Both pools.</param>
+    /// <param name="requests">The stream; a <see cref="RequestGenerator"/> also supplies the horizon and the expected count.</param>
+    /// <param name="options">Scheduler (both pools), SLO and cost basis.</param>
+    /// <param name="progress">Receives the fraction of expected arrivals processed, from 0 to 1.</param>
+    public static DisaggregatedResult RunDisaggregated(DisaggregatedFleet fleet, IEnumerable<SimRequest> requests, SimulationOptions options,
+        IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        fleet.Validated();
+        var stream = requests as RequestGenerator;
+        stream?.Validated();
+        var expected = stream?.ExpectedRequests ?? 0;
+        var reportEvery = Math.Max(1, (long)(expected / 200));
+        var prefillBlocks = KvBlocksPerReplica(fleet.Prefill, options.Scheduler);
+        var decodeBlocks = KvBlocksPerReplica(fleet.Decode, options.Scheduler);
+        var metrics = NewMetrics(options, fleet.PrefillReplicas + fleet.DecodeReplicas, InitialWidth(stream));
+
+        // Finished prompts wait here, in time order, until every prefill replica has passed their time: no later step
+        // can then hand over anything earlier, so the decode pool sees handovers in the order they happened.
+        var handoffs = new PriorityQueue<Sequence, (double Time, long Order)>();
+        long order = 0;
+        var prefill = new Replica[fleet.PrefillReplicas];
+        for (var i = 0; i < prefill.Length; i++)
+        {
+            prefill[i] = new Replica(fleet.Prefill, options.Scheduler, prefillBlocks, metrics, ReplicaRole.Prefill,
+                handoff: (s, t) => handoffs.Enqueue(s, (t, order++)));
+        }
+
+        var transfer = new Dictionary<int, double>();
+        double Transfer(int tokens)
+        {
+            if (!transfer.TryGetValue(tokens, out var seconds))
+            {
+                seconds = Communication.KvTransfer(fleet.Prefill, fleet.Decode, tokens).Value;
+                if (transfer.Count < 100_000) transfer[tokens] = seconds;
+            }
+
+            return seconds;
+        }
+
+        var decode = new Replica[fleet.DecodeReplicas];
+        for (var i = 0; i < decode.Length; i++)
+        {
+            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer);
+        }
+
+        void Deliver(double until)
+        {
+            while (handoffs.TryPeek(out _, out var key) && key.Time <= until)
+            {
+                var s = handoffs.Dequeue();
+                var target = decode[0];
+                foreach (var replica in decode)
+                {
+                    replica.AdvanceTo(key.Time);
+                    if (replica.Outstanding < target.Outstanding) target = replica;
+                }
+
+                target.EnqueueHandoff(s, key.Time);
+            }
+        }
+
+        var previous = double.NegativeInfinity;
+        foreach (var r in requests)
+        {
+            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
+            previous = r.ArrivalTime;
+            metrics.Arrived++;
+            var target = prefill[0];
+            foreach (var replica in prefill)
+            {
+                replica.AdvanceTo(r.ArrivalTime);
+                if (replica.Outstanding < target.Outstanding) target = replica;
+            }
+
+            Deliver(r.ArrivalTime);
+            if (!target.CanEverFit(r) || (r.OutputTokens > 1 && !decode[0].CanEverFit(r))) metrics.Rejected++;
+            else target.Enqueue(r);
+            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
+        }
+
+        foreach (var replica in prefill) replica.Drain();
+        Deliver(double.PositiveInfinity);
+        foreach (var replica in decode) replica.Drain();
+        progress?.Report(1);
+
+        var end = Math.Max(Math.Max(prefill.Max(x => x.Clock), decode.Max(x => x.Clock)), stream?.Horizon ?? 0);
+        var wall = Math.Max(end, 1e-12);
+        var prefillPool = Pool(fleet.Prefill, prefill, options, wall);
+        var decodePool = Pool(fleet.Decode, decode, options, wall);
+        var result = Result(fleet.Layout, prefill.Length + decode.Length, fleet.Decode.DevicesPerReplica, fleet.Devices, decodeBlocks,
+            prefillPool.PerHour + decodePool.PerHour, metrics, options, end);
+        return new DisaggregatedResult(result, prefillPool, decodePool, LatencySummary.Of(metrics.Handoff));
+    }
+
+    private static PoolUsage Pool(ServingSetup setup, Replica[] pool, SimulationOptions options, double wall) => new(
+        setup.Layout, pool.Length, setup.DevicesPerReplica, pool.Length * setup.DevicesPerReplica, pool[0].TotalBlocks,
+        pool.Sum(x => x.Steps), pool.Sum(x => x.BusyTime) / (pool.Length * wall),
+        options.Basis?.PerDevice(setup.Accelerator).Times(pool.Length * setup.DevicesPerReplica).Total);
+
     private static double InitialWidth(RequestGenerator? stream) =>
         stream?.Horizon is { } h ? h / 240 : stream?.MaxRequests is { } n ? Math.Max(1e-3, n / stream.Arrivals.Rate.Peak / 240) : 1;
 
     private static (MetricsCollector, Replica[]) Build(ServingSetup setup, int replicas, SimulationOptions options, double initialWidth)
     {
         var blocks = KvBlocksPerReplica(setup, options.Scheduler);
-        var points = options.SeriesPoints + (options.SeriesPoints & 1);
-        var metrics = new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)));
+        var metrics = NewMetrics(options, replicas, initialWidth);
         var fleet = new Replica[replicas];
         for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics);
         return (metrics, fleet);
     }
 
-    private static SimulationResult Result(ServingSetup setup, Replica[] fleet, MetricsCollector m, SimulationOptions options, double end)
+    private static MetricsCollector NewMetrics(SimulationOptions options, int replicas, double initialWidth)
+    {
+        var points = options.SeriesPoints + (options.SeriesPoints & 1);
+        return new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)));
+    }
+
+    private static SimulationResult Result(ServingSetup setup, Replica[] fleet, MetricsCollector m, SimulationOptions options, double end) =>
+        Result(setup.Layout, fleet.Length, setup.DevicesPerReplica, fleet.Length * setup.DevicesPerReplica, fleet[0].TotalBlocks,
+            options.Basis?.PerDevice(setup.Accelerator).Times(fleet.Length * setup.DevicesPerReplica).Total, m, options, end);
+
+    private static SimulationResult Result(string layout, int replicas, int devicesPerReplica, int devices, int blocksPerReplica,
+        DollarsPerHour? fleetPerHour, MetricsCollector m, SimulationOptions options, double end)
     {
         var wall = Math.Max(end, 1e-12);
-        var devices = fleet.Length * setup.DevicesPerReplica;
         var series = m.Series.Points(wall);
         var meanKv = series.Count == 0 ? 0 : series.Sum(p => p.KvUse * Math.Min(p.Width, Math.Max(0, wall - p.Start))) / wall;
 
         DollarsPerHour? perHour = null;
         Dollars? cost = null;
         DollarsPerMillionTokens? outputPrice = null, blendedPrice = null;
-        if (options.Basis is { } basis)
+        if (fleetPerHour is { } fleetCost)
         {
-            perHour = basis.PerDevice(setup.Accelerator).Times(devices).Total;
+            perHour = fleetCost;
             cost = perHour.Value * Seconds.FromSeconds(wall);
             if (m.OutputTokens > 0) outputPrice = cost.Value / Tokens.FromTokens(m.OutputTokens);
             if (m.OutputTokens + m.PromptTokens > 0) blendedPrice = cost.Value / Tokens.FromTokens(m.OutputTokens + m.PromptTokens);
         }
 
         return new SimulationResult(
-            setup.Layout, fleet.Length, setup.DevicesPerReplica, devices, fleet[0].TotalBlocks, options.Scheduler.BlockTokens,
+            layout, replicas, devicesPerReplica, devices, blocksPerReplica, options.Scheduler.BlockTokens,
             m.Arrived, m.Completed, m.Rejected, m.Preemptions, m.PreemptedRequests, m.Steps, Seconds.FromSeconds(wall),
             LatencySummary.Of(m.Ttft), LatencySummary.Of(m.Tpot), LatencySummary.Of(m.EndToEnd), LatencySummary.Of(m.QueueWait),
             options.Slo, m.Good, m.Arrived == 0 ? 0 : (double)m.Good / m.Arrived, m.Good / wall, m.Completed / wall,
             TokensPerSecond.FromTokensPerSecond(m.OutputTokens / wall), TokensPerSecond.FromTokensPerSecond(m.PromptTokens / wall),
-            m.BusyTime / (fleet.Length * wall), meanKv,
+            m.BusyTime / (replicas * wall), meanKv,
             Tokens.FromTokens(m.PromptTokens), Tokens.FromTokens(m.CachedTokens), Tokens.FromTokens(m.PrefillTokensComputed),
             Tokens.FromTokens(m.OutputTokens), perHour, cost, outputPrice, blendedPrice, series);
     }

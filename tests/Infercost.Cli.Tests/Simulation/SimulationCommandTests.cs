@@ -99,6 +99,39 @@ public sealed class SimulationCommandTests
     }
 
     [Fact]
+    public void Plan_Disaggregated_TablesThePoolsAgainstTheAggregatedPlan()
+    {
+        var run = CliRunner.Run([.. Plan, "--rate", "40", "--input", "1000", "--output", "400", "--slo-tpot", "20ms", "--max-gpus-per-replica", "1", "--trial-time", "30s", "--disaggregated"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+        foreach (var title in new[] { "Disaggregated plan: llama-3.1-8b", "Prefill pool", "Decode pool", "One prefill replica fewer", "One decode replica fewer", "Disaggregated against aggregated" })
+        {
+            Assert.Contains(title, run.Console);
+        }
+
+        Assert.Contains("misses the SLO", run.Console);
+        Assert.DoesNotContain("meets the SLO", run.Console);
+    }
+
+    [Fact]
+    public void Plan_DisaggregatedJson_CarriesBothPlansAndMinimalPools()
+    {
+        var run = CliRunner.Run([.. Plan, "--rate", "40", "--input", "1000", "--output", "400", "--slo-tpot", "20ms", "--max-gpus-per-replica", "1", "--trial-time", "30s",
+            "--disaggregated", "--prefill-gpus-per-replica", "1", "--decode-gpus-per-replica", "1", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var split = json.RootElement.GetProperty("disaggregated");
+        var devices = split.GetProperty("prefillReplicas").GetInt32() + split.GetProperty("decodeReplicas").GetInt32();
+        Assert.Equal(devices, split.GetProperty("devices").GetInt32());
+        Assert.True(split.GetProperty("atPeak").GetProperty("fleet").GetProperty("meetsSloAtP90").GetBoolean());
+        Assert.False(split.GetProperty("oneDecodeFewer").GetProperty("fleet").GetProperty("meetsSloAtP90").GetBoolean());
+        Assert.True(split.GetProperty("atPeak").GetProperty("handoff").GetProperty("count").GetInt64() > 0);
+        Assert.True(json.RootElement.GetProperty("aggregated").GetProperty("devices").GetInt32() >= 2);
+    }
+
+    [Fact]
     public void Frontier_SmallRun_TabulatesEachConcurrency()
     {
         var run = CliRunner.Run([.. Frontier, "--concurrency", "1,8,32", "--input", "500", "--output", "100", "--json"]);
@@ -134,6 +167,9 @@ public sealed class SimulationCommandTests
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate-curve none.csv", "cannot read --rate-curve file 'none.csv'" },
         { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate -1", "rate must be in [1E-06, 1E+06]; was -1." },
         { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 1 --slo-ttft 1ms --max-gpus-per-replica 1", "no layout of up to 1 nvidia-h100-sxm per replica meets the SLO" },
+        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 4 --disaggregated --decode-gpus-per-replica 0", "decode-gpus-per-replica must be in [1, 1024]; was 0." },
+        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 4 --prefill-gpus-per-replica 2", "add --disaggregated" },
+        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 1 --slo-ttft 1ms --disaggregated --prefill-gpus-per-replica 1 --decode-gpus-per-replica 1", "no disaggregated fleet meets the SLO" },
         { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 0", "concurrency must be in [1, 1000000]; was 0." },
     };
 

@@ -1,0 +1,75 @@
+using Infercost.Quantities;
+using Infercost.Simulation;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Rendering;
+
+/// <summary>Tables for simulation results.</summary>
+internal static class SimulationTables
+{
+    public static void Render(IAnsiConsole console, SimulationResult r, string arrivals, string input, string output, SchedulerConfig scheduler)
+    {
+        console.Write(KeyValueTable.Create("Simulation",
+        [
+            ("Fleet", $"{r.Replicas} {(r.Replicas == 1 ? "replica" : "replicas")} of {r.Layout} = {r.TotalDevices} devices"),
+            ("Arrivals", arrivals),
+            ("Prompt / output", $"{input} / {output}"),
+            ("Scheduler", $"{Number(scheduler.MaxBatchedTokens)} tokens per step, {Number(scheduler.MaxRunningSequences)} sequences, {scheduler.BlockTokens}-token blocks"),
+            ("KV cache per replica", $"{Number(r.KvBlocksPerReplica)} blocks = {Count((double)r.KvBlocksPerReplica * r.BlockTokens)} tokens"),
+            ("Simulated time", Time(r.WallTime) + $" ({Number(r.Steps)} steps)"),
+        ]));
+        console.Write(Latency(r));
+        console.Write(KeyValueTable.Create("Throughput and SLO",
+        [
+            ("Requests", $"{Number(r.Completed)} completed of {Number(r.Arrived)}" + (r.Rejected > 0 ? $", {Number(r.Rejected)} rejected (too long for the KV cache)" : "")),
+            ("Preemptions", $"{Number(r.Preemptions)} ({Number(r.PreemptedRequests)} requests preempted at least once)"),
+            ("Output throughput", Rate(r.OutputThroughput) + $" ({Rate(r.OutputThroughput / r.TotalDevices)} per GPU)"),
+            ("Input throughput", Rate(r.InputThroughput)),
+            ("Goodput", $"{Number(r.GoodputRequestsPerSecond)} req/s ({Percent(r.GoodFraction)} of requests meet TTFT ≤ {Time(r.Slo.TimeToFirstToken)} and TPOT ≤ {Time(r.Slo.TimePerOutputToken)})"),
+            ("P90 meets SLO", r.MeetsSloAtP90 ? "yes" : "no"),
+            ("GPU busy", Percent(r.BusyFraction)),
+            ("Mean KV use", Percent(r.MeanKvUse)),
+            ("Prefix cache", r.CachedPromptTokens.Value > 0 ? $"{Percent(r.CachedPromptTokens.Value / Math.Max(1, r.PromptTokens.Value))} of prompt tokens cached" : null),
+        ]));
+        if (r.ClusterPerHour is { } perHour && r.Cost is { } cost)
+        {
+            console.Write(KeyValueTable.Create("Cost (idle time included)",
+            [
+                ("Fleet", Money(perHour)),
+                ("Run", Money(cost)),
+                ("$/MTok output", r.OutputPerMillion is { } o ? Money(o) : "–"),
+                ("$/MTok blended", r.BlendedPerMillion is { } b ? Money(b) : "–"),
+            ]));
+        }
+
+        console.Write(Series(r.Series, 12));
+    }
+
+    public static Table Latency(SimulationResult r)
+    {
+        var table = KeyValueTable.Grid("Latency", "", "Mean", "P50", "P90", "P99", "Max");
+        foreach (var (name, s) in new[] { ("Time to first token", r.TimeToFirstToken), ("Time per output token", r.TimePerOutputToken), ("End to end", r.EndToEnd), ("Queue wait", r.QueueWait) })
+        {
+            table.AddTextRow(name, Time(s.Mean), Time(s.P50), Time(s.P90), Time(s.P99), Time(s.Max));
+        }
+
+        return table;
+    }
+
+    // The series regrouped into at most `rows` rows, time-weighted.
+    public static Table Series(IReadOnlyList<TimeSeriesPoint> series, int rows)
+    {
+        var table = KeyValueTable.Grid("Over time (time-averaged)", "From", "KV use", "Waiting", "Running", "Busy");
+        if (series.Count == 0) return table;
+        var group = (int)Math.Ceiling(series.Count / (double)rows);
+        for (var i = 0; i < series.Count; i += group)
+        {
+            var part = series.Skip(i).Take(group).ToList();
+            table.AddTextRow(Time(Seconds.FromSeconds(part[0].Start)), Percent(part.Average(p => p.KvUse)),
+                Number(part.Average(p => p.Waiting)), Number(part.Average(p => p.Running)), Percent(part.Average(p => p.Busy)));
+        }
+
+        return table;
+    }
+}

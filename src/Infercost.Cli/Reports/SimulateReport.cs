@@ -1,0 +1,13 @@
+using Infercost.Simulation;
+
+namespace Infercost.Cli.Reports;
+
+/// <summary>The <c>simulate</c> JSON document.</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Accelerator">Accelerator id.</param>
+/// <param name="Arrivals">How requests arrived, in words.</param>
+/// <param name="Input">Prompt lengths, in words.</param>
+/// <param name="Output">Output lengths, in words.</param>
+/// <param name="Scheduler">Scheduler settings.</param>
+/// <param name="Result">What the run measured.</param>
+internal sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result);

@@ -1,0 +1,14 @@
+namespace Infercost.Simulation;
+
+/// <summary>What a replica does with a request: everything, or one phase of a disaggregated fleet.</summary>
+internal enum ReplicaRole
+{
+    /// <summary>Prefill and decode on the same replica (the usual engine).</summary>
+    Combined,
+
+    /// <summary>Prompt processing only: at the end of its prefill a sequence is handed to the decode pool.</summary>
+    Prefill,
+
+    /// <summary>Decode only: sequences arrive with their prompt computed and wait for their KV cache to be transferred.</summary>
+    Decode,
+}
