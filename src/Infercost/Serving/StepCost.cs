@@ -47,7 +47,8 @@ public sealed record StepCost(
         if (high <= 0) return Seconds.Zero;
         // Scaled by the larger term so the powers cannot overflow or underflow.
         var low = Seconds.Min(compute, memory).Value / high;
-        return Seconds.FromSeconds(high * Math.Pow(1 + Math.Pow(low, p), 1 / p));
+        // p = 2 (the calibrated knee) is a square root; other exponents take the general power.
+        return Seconds.FromSeconds(high * (p == 2 ? Math.Sqrt(1 + low * low) : Math.Pow(1 + Math.Pow(low, p), 1 / p)));
     }
 
     /// <summary>Linear + attention + element-wise + communication + overhead.</summary>
