@@ -2,6 +2,7 @@ using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Reports;
 using Infercost.Cli.Rendering;
+using Spectre.Console;
 using Infercost.Models;
 
 namespace Infercost.Cli.Commands;
@@ -47,8 +48,11 @@ internal static class CatalogCommand
                 return ExitCodes.Ok;
             }
 
-            if (report.Models is { } models) context.Console.Write(CatalogTables.Models(models));
-            if (report.Accelerators is { } accelerators) context.Console.Write(CatalogTables.Accelerators(accelerators));
+            // Names and sources need room; on a narrow terminal the list keeps ids and figures and `show` has the rest.
+            var wide = context.Console.Profile.Width >= CatalogTables.WideWidth;
+            if (report.Models is { } models) context.Console.Write(CatalogTables.Models(models, wide));
+            if (report.Accelerators is { } accelerators) context.Console.Write(CatalogTables.Accelerators(accelerators, wide));
+            if (!wide) context.Console.MarkupLine("[grey]Names and sources: infercost catalog show ID, or --json; a terminal of 140+ columns lists them here.[/]");
             return ExitCodes.Ok;
         });
         return command;

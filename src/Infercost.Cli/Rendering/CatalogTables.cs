@@ -9,29 +9,29 @@ namespace Infercost.Cli.Rendering;
 internal static class CatalogTables
 {
     /// <summary>One row per model: id, name, computed parameters, shape highlights, source, as-of date.</summary>
-    public static Table Models(IEnumerable<ModelArchitecture> models)
+    public static Table Models(IEnumerable<ModelArchitecture> models, bool withNames = true)
     {
-        var table = Compact(KeyValueTable.Grid("Models (parameters in billions, computed)", "Id / name", "Total", "Active", "Layers", "Attn", "Experts", "Context", "Weights", "As of / source"));
+        var table = Compact(KeyValueTable.Grid("Models (parameters in billions, computed)", "Id", "Total", "Active", "Layers", "Attn", "Experts", "Context", "Weights", "As of", withNames ? "Name, sources" : null), withNames);
         foreach (var m in models)
         {
             var p = ParameterCounter.Count(m);
-            table.AddTextRow(m.Id + "\n" + m.Name, Billions(p.Total), Billions(p.Active), Number(m.Layers), m.Attention.ToString().ToUpperInvariant(),
+            table.AddTextRow(m.Id, Billions(p.Total), Billions(p.Active), Number(m.Layers), m.Attention.ToString().ToUpperInvariant(),
                 m.Moe is { } moe ? $"{moe.ExpertsPerToken}/{moe.Experts}" : "dense", Count(m.MaxContextTokens), WeightPrecisions(m),
-                m.Source.AsOf + "\n" + Sources(m.Source));
+                m.Source.AsOf, withNames ? m.Name + "; " + Sources(m.Source) : null);
         }
 
         return table;
     }
 
     /// <summary>One row per accelerator: id, name, memory, bandwidth, dense peaks, power, price, source, as-of date.</summary>
-    public static Table Accelerators(IEnumerable<Accelerator> accelerators)
+    public static Table Accelerators(IEnumerable<Accelerator> accelerators, bool withNames = true)
     {
-        var table = Compact(KeyValueTable.Grid("Accelerators (dense TFLOP/s)", "Id / name", "GB", "TB/s", "BF16", "FP8", "FP4", "TDP W", "$/GPU-h", "As of / source"));
+        var table = Compact(KeyValueTable.Grid("Accelerators (dense TFLOP/s)", "Id", "GB", "TB/s", "BF16", "FP8", "FP4", "TDP W", "$/GPU-h", "As of", withNames ? "Name, sources" : null), withNames);
         foreach (var a in accelerators)
         {
-            table.AddTextRow(a.Id + "\n" + a.Name, Number(a.Memory.Gigabytes), Number(a.MemoryBandwidth.TerabytesPerSecond),
+            table.AddTextRow(a.Id, Number(a.Memory.Gigabytes), Number(a.MemoryBandwidth.TerabytesPerSecond),
                 Tflops(a.Peaks.Bf16), Tflops(a.Peaks.Fp8), Tflops(a.Peaks.Fp4),
-                a.Tdp is { } w ? Number(w.Value) : "—", a.RentalPerHour is { } r ? Money(r.Value) : "—", a.Source.AsOf + "\n" + Sources(a.Source));
+                a.Tdp is { } w ? Number(w.Value) : "—", a.RentalPerHour is { } r ? Money(r.Value) : "—", a.Source.AsOf, withNames ? a.Name + "; " + Sources(a.Source) : null);
         }
 
         return table;
@@ -113,11 +113,17 @@ internal static class CatalogTables
     }
 
     // Lists are wide: a light border, one space between columns, and ids that never wrap.
-    private static Table Compact(Table table)
+
+    /// <summary>Console width from which the lists show names and sources.</summary>
+    public const int WideWidth = 140;
+
+    private static Table Compact(Table table, bool withNames)
     {
         table.Border = TableBorder.Simple;
+        // Ids, figures and dates never wrap, so an id can be copied from the terminal; only the last column (names and
+        // sources, shown on wide terminals) gives way. Full provenance is in `catalog show` and --json.
         foreach (var column in table.Columns) column.Padding(0, 0, 1, 0);
-        table.Columns[0].NoWrap();
+        foreach (var column in table.Columns.Take(table.Columns.Count - (withNames ? 1 : 0))) column.NoWrap();
         return table;
     }
 

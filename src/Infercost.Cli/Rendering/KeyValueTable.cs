@@ -25,18 +25,19 @@ internal static class KeyValueTable
     }
 
     /// <summary>A table with the given headers, for lists.</summary>
-    public static Table Grid(string title, params string[] headers)
+    /// <remarks>A null header leaves that column out (so a caller can drop an optional column).</remarks>
+    public static Table Grid(string title, params string?[] headers)
     {
         var table = new Table { Border = TableBorder.Rounded }.Title(Markup.Escape(title));
-        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (var header in headers.OfType<string>()) table.AddColumn(new TableColumn(Markup.Escape(header)));
         return table;
     }
 
-    /// <summary>Adds a row of plain-text cells.</summary>
-    public static Table AddTextRow(this Table table, params string[] cells)
+    /// <summary>Adds a row of plain-text cells; null cells (of columns left out) are skipped.</summary>
+    public static Table AddTextRow(this Table table, params string?[] cells)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return table.AddRow(cells.Select(Cell).ToArray());
+        return table.AddRow(cells.OfType<string>().Select(Cell).ToArray());
     }
 
     /// <summary>A plain-text cell.</summary>
