@@ -10,7 +10,12 @@ public static class BatchStepModel
 {
     /// <summary>Costs one step of <paramref name="batch"/> on one replica of <paramref name="setup"/>.</summary>
     /// <exception cref="InvalidInputException">The batch is empty.</exception>
-    public static StepCost Cost(ServingSetup setup, in BatchComposition batch)
+    public static StepCost Cost(ServingSetup setup, in BatchComposition batch) => Work(setup, batch).Cost(setup);
+
+    /// <summary>The work one device does in a step of <paramref name="batch"/>: FLOPs and bytes per kernel class, and the
+    /// step's communication.</summary>
+    /// <exception cref="InvalidInputException">The batch is empty.</exception>
+    public static StepWork Work(ServingSetup setup, in BatchComposition batch)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var tokens = batch.PrefillTokens + batch.DecodeSequences;
@@ -29,8 +34,30 @@ public static class BatchStepModel
 
         var kvPerTokenPerLayer = KvCache.ElementsPerTokenPerLayer(m) * setup.KvPrecision.BytesPerElement();
         var kvRead = Bytes.FromBytes(kvPerTokenPerLayer * decodePairs / p.AttentionData / (p.Pipeline * setup.KvShard));
-        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out _);
+        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        return StepCost.Of(setup, linearFlops, weights, attentionFlops, kvRead, tokens, comm);
+        return new StepWork(linearFlops, weights, attentionFlops, kvRead, tokens, comm, touched);
     }
+}
+
+/// <summary>What one device does in one step, before it is turned into time.</summary>
+/// <param name="LinearFlops">Linear-layer FLOPs per device.</param>
+/// <param name="WeightBytes">Weight bytes read per device.</param>
+/// <param name="AttentionFlops">Attention FLOPs per device.</param>
+/// <param name="KvBytes">KV bytes read per device.</param>
+/// <param name="Tokens">Tokens carried by the step (prompt + decode) in the replica.</param>
+/// <param name="Communication">Collectives of the step.</param>
+/// <param name="ExpertsTouchedPerLayer">Expected distinct routed experts per MoE layer per micro-batch; 0 for dense.</param>
+public readonly record struct StepWork(
+    Flops LinearFlops,
+    Bytes WeightBytes,
+    Flops AttentionFlops,
+    Bytes KvBytes,
+    double Tokens,
+    Seconds Communication,
+    double ExpertsTouchedPerLayer)
+{
+    /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
+    public StepCost Cost(ServingSetup setup) =>
+        StepCost.Of(setup, LinearFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication);
 }

@@ -23,24 +23,18 @@ public static class DecodeModel
         ArgumentNullException.ThrowIfNull(setup);
         Guard.InRange(batch, 1, 10_000_000, "batch");
         Guard.InRange(contextTokens, 0, 1e9, "contextTokens");
-        var p = setup.Parallelism;
-        var m = setup.Model;
-        var n = setup.DevicesPerReplica;
-        var microBatch = (double)batch / p.Pipeline;
-
-        var weights = setup.WeightBytesReadPerDevice(microBatch, out var touched);
-        var kv = setup.KvPerDevice(batch, contextTokens);
-        var share = (double)batch / n;
-        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) + FlopCounter.LmHeadPerToken(m)) * share;
-        var attentionFlops = FlopCounter.DecodeAttentionPerToken(m, contextTokens) * share;
-        var comm = Communication.ForPass(setup, microBatch / p.AttentionData, 1.0);
-        var cost = StepCost.Of(setup, linearFlops, weights, attentionFlops, kv, batch, comm);
+        // One physics for every step: a decode step is a batch of sequences at one context.
+        var composition = new BatchComposition();
+        composition.AddDecodes(batch, contextTokens, KvCache.LayerSplit(setup.Model).Window);
+        var work = BatchStepModel.Work(setup, composition);
+        var (weights, kv, flops, comm) = (work.WeightBytes, work.KvBytes, work.LinearFlops + work.AttentionFlops, work.Communication);
+        var cost = work.Cost(setup);
         var step = cost.Total;
         var bandwidth = setup.Accelerator.MemoryBandwidth;
 
-        return new DecodeEstimate(batch, contextTokens, weights, kv, linearFlops + attentionFlops, touched, cost.ComputeTime, cost.MemoryTime,
+        return new DecodeEstimate(batch, contextTokens, weights, kv, flops, work.ExpertsTouchedPerLayer, cost.ComputeTime, cost.MemoryTime,
             comm, cost.Overhead, step, cost.Bound, Tokens.FromTokens(batch) / step, Tokens.FromTokens(1) / step,
-            (weights + kv) / (bandwidth * step), (linearFlops + attentionFlops) / (setup.Peak * step))
+            (weights + kv) / (bandwidth * step), flops / (setup.Peak * step))
         {
             Cost = cost,
         };
