@@ -19,21 +19,30 @@ internal static class ValidateCommand
             "Predict every measured run in a CSV (the schema of data/calibration/throughput-calibration.csv; extra columns " +
             "are ignored) with the calibrated engine, and print predicted vs measured output tokens/s, the signed error per " +
             "row, and median / P90 absolute and mean signed error overall, per model, per accelerator and per source. Rows " +
-            "that cannot be predicted are listed with the reason." +
+            "that cannot be predicted are listed with the reason; a malformed row is reported with its line and field and " +
+            "skipped (the summary counts it), the rest are still predicted. An optional engine column names each row's " +
+            "serving engine; --engine applies to rows that leave it empty." +
             "\n\nExample:\n  infercost validate --data data/calibration/throughput-calibration.csv" +
             "\n  infercost validate --data my-runs.csv --software vllm --json");
         inputs.AddTo(command);
         command.SetAction(parse =>
         {
-            var (rows, catalog, software) = inputs.Load(parse, context);
-            var report = Validator.Validate(rows, catalog, EfficiencyFactors.Default, software);
+            var (file, catalog, software) = inputs.LoadLenient(parse, context);
+            var report = Validator.Validate(file.Rows, catalog, EfficiencyFactors.Default, software);
             if (parse.GetValue(inputs.Json))
             {
-                context.WriteJson(ValidationJson.Of(report));
+                context.WriteJson(ValidationJson.Of(report, file.Problems));
                 return ExitCodes.Ok;
             }
 
             var console = context.Console;
+            if (file.Problems.Count > 0)
+            {
+                var rejected = KeyValueTable.Grid($"Rows not read ({Number(file.RejectedRows)})", "line", "field", "problem");
+                foreach (var problem in file.Problems) rejected.AddTextRow(Number(problem.Line), problem.Field, problem.Message);
+                console.Write(rejected);
+            }
+
             var table = KeyValueTable.Grid("Predicted vs measured (output tokens/s per instance)",
                 "id", "model", "accelerator", "layout", "prec.", "in/out", "measured", "predicted", "error");
             foreach (var p in report.Rows)
@@ -79,18 +88,28 @@ internal sealed record ValidationJson(
     IReadOnlyList<ErrorSummary> ByAccelerator,
     IReadOnlyList<ErrorSummary> BySource)
 {
-    public static ValidationJson Of(ValidationReport report) => new(
+    public static ValidationJson Of(ValidationReport report, IReadOnlyList<RowProblem>? problems = null) => new(
         report.Rows.Select(p => new ValidationRowJson(p.Row.Id, p.Row.Source, p.Row.ModelId, p.Row.AcceleratorId, p.Row.Gpus,
             p.Row.InputTokens, p.Row.OutputTokens, p.Row.MeasuredOutputTokensPerSecond, p.PredictedOutputTokensPerSecond,
-            p.SignedError is { } e ? e * 100 : null, p.Reason)).ToList(),
+            p.SignedError is { } e ? e * 100 : null, p.Reason, p.Row.Engine?.Name)).ToList(),
         new ValidationSummaryJson(report.Overall.MedianAbsPctError, report.Overall.P90AbsPctError, report.Overall.MeanSignedPctError,
-            report.Overall.Rows, report.Overall.PredictedRows),
-        report.ByModel, report.ByAccelerator, report.BySource);
+            report.Overall.Rows, report.Overall.PredictedRows, problems?.Select(p => p.Line).Distinct().Count() ?? 0),
+        report.ByModel, report.ByAccelerator, report.BySource)
+    {
+        RejectedRows = (problems ?? []).Select(p => new RejectedRowJson(p.Line, p.Field, p.Message)).ToList(),
+    };
+
+    /// <summary>Rows of the file that could not be read: one entry per bad field.</summary>
+    public IReadOnlyList<RejectedRowJson> RejectedRows { get; init; } = [];
 }
+
+/// <summary>One bad field of a row that was not read.</summary>
+internal sealed record RejectedRowJson(int Line, string Field, string Message);
 
 /// <summary>One row of <see cref="ValidationJson"/>.</summary>
 internal sealed record ValidationRowJson(string Id, string Source, string Model, string Accelerator, int Gpus, int InputTokens,
-    int OutputTokens, double MeasuredOutputTokensPerSecond, double? PredictedOutputTokensPerSecond, double? SignedErrorPct, string? Reason);
+    int OutputTokens, double MeasuredOutputTokensPerSecond, double? PredictedOutputTokensPerSecond, double? SignedErrorPct, string? Reason,
+    string? Engine);
 
 /// <summary>The summary object: errors in percent.</summary>
 internal sealed record ValidationSummaryJson(
@@ -98,4 +117,5 @@ internal sealed record ValidationSummaryJson(
     [property: System.Text.Json.Serialization.JsonPropertyName("p90_abs_pct_error")] double? P90AbsPctError,
     [property: System.Text.Json.Serialization.JsonPropertyName("mean_signed_pct_error")] double? MeanSignedPctError,
     [property: System.Text.Json.Serialization.JsonPropertyName("rows")] int Rows,
-    [property: System.Text.Json.Serialization.JsonPropertyName("predicted_rows")] int PredictedRows);
+    [property: System.Text.Json.Serialization.JsonPropertyName("predicted_rows")] int PredictedRows,
+    [property: System.Text.Json.Serialization.JsonPropertyName("rejected_rows")] int RejectedRows);

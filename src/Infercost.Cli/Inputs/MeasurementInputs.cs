@@ -17,11 +17,12 @@ internal sealed class MeasurementInputs
         Required = true,
     };
 
-    public Option<string> Software { get; } = new("--software")
+    public Option<string> Software { get; } = new("--engine", "--software")
     {
-        Description = "Serving-engine defaults the runs used: trtllm (max batch 2048, 8192 tokens per step, KV gets 90% of free " +
-                      "memory, no sliding windows) or vllm (256 sequences, 8192 tokens, 90% of memory).",
-        HelpName = "trtllm|vllm",
+        Description = "Serving engine of the rows whose optional engine column is empty: trtllm (TensorRT-LLM 0.17: max batch 2048, " +
+                      "8192 tokens per step, KV gets 90% of free memory, no sliding windows) or vllm (256 sequences, 8192 tokens, " +
+                      "90% of memory). --software is the old name.",
+        HelpName = "engine",
         DefaultValueFactory = _ => "trtllm",
     };
 
@@ -36,20 +37,26 @@ internal sealed class MeasurementInputs
         command.Options.Add(Json);
     }
 
-    /// <summary>The measured rows, the catalog and the software profile the options name.</summary>
-    /// <exception cref="InvalidInputException">Unreadable or malformed file, bad catalog, unknown software.</exception>
+    /// <summary>The measured rows, the catalog and the engine profile the options name; any bad row is an error.</summary>
+    /// <exception cref="InvalidInputException">Unreadable or malformed file, bad catalog, unknown engine.</exception>
     public (IReadOnlyList<Measurement> Rows, Catalog.Catalog Catalog, ServingSoftware Software) Load(ParseResult parse, CliContext context)
     {
-        var path = parse.GetValue(Data)!;
-        var rows = MeasurementCsv.Parse(context.ReadText(path, "--data"), path);
-        return (rows, _catalog.Load(parse, context), SoftwareNamed(parse.GetValue(Software)));
+        var (file, catalog, software) = LoadLenient(parse, context);
+        if (file.Problems.Count > 0)
+        {
+            throw new InvalidInputException("--data", string.Join(Environment.NewLine, file.Problems.Select(p => p.Message)));
+        }
+
+        return (file.Rows, catalog, software);
     }
 
-    /// <summary>The software profile named by <paramref name="name"/>.</summary>
-    public static ServingSoftware SoftwareNamed(string? name) => name?.ToLowerInvariant() switch
+    /// <summary>As <see cref="Load"/>, keeping the good rows and the problems of the bad ones.</summary>
+    /// <exception cref="InvalidInputException">Unreadable file, missing column, bad catalog, unknown engine.</exception>
+    public (MeasurementFile File, Catalog.Catalog Catalog, ServingSoftware Software) LoadLenient(ParseResult parse, CliContext context)
     {
-        "trtllm" or "tensorrt-llm" => ServingSoftware.TensorRtLlm,
-        "vllm" => ServingSoftware.Vllm,
-        _ => throw new InvalidInputException("software", $"software must be one of trtllm, vllm; was '{name}'."),
-    };
+        var software = ServingSoftware.Named(parse.GetValue(Software), "engine");
+        var path = parse.GetValue(Data)!;
+        var file = MeasurementCsv.Read(context.ReadText(path, "--data"), path);
+        return (file, _catalog.Load(parse, context), software);
+    }
 }

@@ -44,4 +44,9 @@ public sealed record Measurement(
     int OutputTokens,
     int? Concurrency,
     double MeasuredOutputTokensPerSecond,
-    string Citation);
+    string Citation)
+{
+    /// <summary>The serving engine (and version) the run used, from the optional <c>engine</c> column; null when the
+    /// file does not say, and the caller's engine applies.</summary>
+    public ServingSoftware? Engine { get; init; }
+}

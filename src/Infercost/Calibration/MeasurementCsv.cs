@@ -3,6 +3,21 @@ using System.Text;
 
 namespace Infercost.Calibration;
 
+/// <summary>The rows of a measurements file that could be read, and one problem per bad field of the rest.</summary>
+/// <param name="Rows">Rows read without a problem.</param>
+/// <param name="Problems">Every problem, in file order; a row with any problem is not in <paramref name="Rows"/>.</param>
+public sealed record MeasurementFile(IReadOnlyList<Measurement> Rows, IReadOnlyList<RowProblem> Problems)
+{
+    /// <summary>Distinct lines that had at least one problem (rows rejected).</summary>
+    public int RejectedRows => Problems.Select(p => p.Line).Distinct().Count();
+}
+
+/// <summary>One bad field of one row.</summary>
+/// <param name="Line">1-based line of the record in the file (the header is line 1).</param>
+/// <param name="Field">The column name.</param>
+/// <param name="Message">The whole message, <c>file:line: field must be ...; was '...'.</c></param>
+public sealed record RowProblem(int Line, string Field, string Message);
+
 /// <summary>Reads measurements in the schema of shared/calibration/throughput-calibration.csv. Extra columns are
 /// ignored; every problem is reported with its line and column name.</summary>
 public static class MeasurementCsv
@@ -15,8 +30,22 @@ public static class MeasurementCsv
         "concurrency", "measured_output_tokens_per_s", "citation",
     ];
 
-    /// <summary>Parses CSV text. Throws <see cref="InvalidInputException"/> listing every problem (line: column: message).</summary>
+    /// <summary>Optional columns: <c>engine</c> names the serving engine (and version) of the run, one of
+    /// <see cref="ServingSoftware.Names"/>; empty means the engine the caller assumes for every row.</summary>
+    public static IReadOnlyList<string> OptionalColumns { get; } = ["engine"];
+
+    /// <summary>Parses CSV text strictly. Throws <see cref="InvalidInputException"/> listing every problem (line: column: message).</summary>
     public static IReadOnlyList<Measurement> Parse(string csv, string sourceName)
+    {
+        var file = Read(csv, sourceName);
+        if (file.Problems.Count > 0) throw new InvalidInputException(sourceName, string.Join(Environment.NewLine, file.Problems.Select(p => p.Message)));
+        return file.Rows;
+    }
+
+    /// <summary>Reads CSV text, keeping the good rows and reporting each bad one with its line and field, so that one
+    /// malformed row does not reject the file.</summary>
+    /// <exception cref="InvalidInputException">The file is empty or lacks a required column (nothing can be read).</exception>
+    public static MeasurementFile Read(string csv, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(csv);
         var lines = SplitRecords(csv);
@@ -28,8 +57,8 @@ public static class MeasurementCsv
             throw new InvalidInputException(sourceName, $"{sourceName}: missing column(s) {string.Join(", ", missing)}.");
         }
 
-        var index = RequiredColumns.ToDictionary(c => c, c => header.IndexOf(c));
-        var problems = new List<string>();
+        var index = RequiredColumns.Concat(OptionalColumns).ToDictionary(c => c, c => header.IndexOf(c));
+        var problems = new List<RowProblem>();
         var rows = new List<Measurement>();
         foreach (var (lineNumber, fields) in lines.Skip(1))
         {
@@ -45,34 +74,43 @@ public static class MeasurementCsv
             if (scenario is null) row.Problem("scenario", $"must be max-throughput or concurrency; was '{scenarioText}'");
             var concurrency = row.OptionalInt("concurrency", 1, 10_000_000);
             if (scenario == LoadScenario.Concurrency && concurrency is null) row.Problem("concurrency", "is required for scenario concurrency");
+            ServingSoftware? engine = null;
+            var engineText = row.Text("engine");
+            if (engineText.Length > 0 && !ServingSoftware.TryNamed(engineText, out engine))
+            {
+                row.Problem("engine", $"must be one of {string.Join(", ", ServingSoftware.Names)} or empty; was '{engineText}'");
+            }
+
             var m = new Measurement(
                 row.Text("id"), row.Text("source"), row.Text("model"), row.Text("accelerator"),
                 row.Int("gpus", 1, 1_000_000), row.Int("tensor_parallel", 1, 1024), row.Int("pipeline_parallel", 1, 1024),
                 row.Int("expert_parallel", 1, 1_000_000), row.Int("attention_data_parallel", 1, 1024),
                 row.Precision("weight_precision"), row.Precision("kv_precision"), scenario ?? LoadScenario.MaxThroughput,
                 row.Int("input_tokens", 1, 100_000_000), row.Int("output_tokens", 1, 100_000_000), concurrency,
-                row.Double("measured_output_tokens_per_s"), row.Text("citation"));
+                row.Double("measured_output_tokens_per_s"), row.Text("citation"))
+            {
+                Engine = engine,
+            };
             if (row.Ok) rows.Add(m);
         }
 
-        if (problems.Count > 0) throw new InvalidInputException(sourceName, string.Join(Environment.NewLine, problems));
-        return rows;
+        return new MeasurementFile(rows, problems);
     }
 
-    private sealed class RowReader(IReadOnlyList<string> fields, Dictionary<string, int> index, int line, string source, List<string> problems)
+    private sealed class RowReader(IReadOnlyList<string> fields, Dictionary<string, int> index, int line, string source, List<RowProblem> problems)
     {
         public bool Ok { get; private set; } = true;
 
         public void Problem(string column, string message)
         {
             Ok = false;
-            problems.Add($"{source}:{line}: {column} {message}.");
+            problems.Add(new RowProblem(line, column, $"{source}:{line}: {column} {message}."));
         }
 
         public string Text(string column)
         {
             var i = index[column];
-            return i < fields.Count ? fields[i].Trim() : "";
+            return i >= 0 && i < fields.Count ? fields[i].Trim() : "";
         }
 
         public int Int(string column, int low, int high)

@@ -5,12 +5,13 @@ namespace Infercost.Calibration;
 /// <summary>Predicts measured runs with the serving engine.</summary>
 public static class Predictor
 {
-    /// <summary>Predicts one row, or says why it cannot.</summary>
+    /// <summary>Predicts one row, or says why it cannot. The row's own engine, when it names one, replaces <paramref name="software"/>.</summary>
     public static Prediction Predict(Measurement row, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(software);
+        software = row.Engine ?? software;
         if (!catalog.TryGetModel(row.ModelId, out var model)) return new Prediction(row, null, $"unknown model '{row.ModelId}'", null);
         if (!catalog.TryGetAccelerator(row.AcceleratorId, out var accelerator))
         {

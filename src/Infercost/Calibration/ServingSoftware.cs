@@ -22,4 +22,24 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
 
     /// <summary>vLLM defaults: max_num_seqs 256, max_num_batched_tokens 8192, gpu_memory_utilization 0.9.</summary>
     public static ServingSoftware Vllm { get; } = new("vLLM defaults", 256, 8192, 0.10, MemoryReserveBasis.Capacity, HonoursSlidingWindow: true);
+
+    /// <summary>The names <see cref="TryNamed"/> accepts, canonical first.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["trtllm", "trtllm-0.17", "tensorrt-llm", "vllm"];
+
+    /// <summary>The profile called <paramref name="name"/> (case-insensitive; see <see cref="Names"/>).</summary>
+    public static bool TryNamed(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServingSoftware? software)
+    {
+        software = name?.Trim().ToLowerInvariant() switch
+        {
+            "trtllm" or "trtllm-0.17" or "tensorrt-llm" => TensorRtLlm,
+            "vllm" => Vllm,
+            _ => null,
+        };
+        return software is not null;
+    }
+
+    /// <summary>The profile called <paramref name="name"/>, or an <see cref="InvalidInputException"/> naming <paramref name="field"/>.</summary>
+    public static ServingSoftware Named(string? name, string field) =>
+        TryNamed(name, out var s) ? s
+            : throw new InvalidInputException(field, $"{field} must be one of {string.Join(", ", Names)}; was '{name}'.");
 }

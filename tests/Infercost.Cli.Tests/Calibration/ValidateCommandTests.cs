@@ -46,22 +46,63 @@ public class ValidateCommandTests
         Assert.Contains("source: TRTLLM-PERF-V0.17", run.Console, StringComparison.Ordinal);
     }
 
+    // A good row, a row with a bad gpus field and one with an unknown engine, then a bf16 row naming vllm.
+    private static readonly string MixedCsv = Header + ",engine\n" +
+        "479,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,29526.04,c,x,\n" +
+        "1,S,m,g,0,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,x,\n" +
+        "2,S,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,x,tgi-2\n" +
+        "3,S,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,bf16,bf16,concurrency,128,128,8,500,c,x,vllm\n";
+
     [Fact]
-    public void Validate_MalformedRow_ExitsTwoNamingLineAndColumn()
+    public void Validate_MalformedRow_IsReportedWithLineAndField_AndTheRestIsPredicted()
     {
+        var files = new Dictionary<string, string> { ["mixed.csv"] = MixedCsv };
+        var run = CliRunner.Run(files, "validate", "--data", "mixed.csv");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("mixed.csv:3: gpus must be an integer in [1, 1000000]; was '0'.", run.Console, StringComparison.Ordinal);
+        Assert.Contains("mixed.csv:4: engine must be one of", run.Console, StringComparison.Ordinal);
+        Assert.Contains("29,526", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_Json_CountsRejectedRows_AndCarriesEachRowsEngine()
+    {
+        var files = new Dictionary<string, string> { ["mixed.csv"] = MixedCsv };
+        var run = CliRunner.Run(files, "validate", "--data", "mixed.csv", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var summary = json.RootElement.GetProperty("summary");
+        Assert.Equal(2, summary.GetProperty("rows").GetInt32());
+        Assert.Equal(2, summary.GetProperty("predicted_rows").GetInt32());
+        Assert.Equal(2, summary.GetProperty("rejected_rows").GetInt32());
+        var rejected = json.RootElement.GetProperty("rejectedRows");
+        Assert.Equal(3, rejected[0].GetProperty("line").GetInt32());
+        Assert.Equal("gpus", rejected[0].GetProperty("field").GetString());
+        Assert.Equal("engine", rejected[1].GetProperty("field").GetString());
+        var rows = json.RootElement.GetProperty("rows");
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("engine").ValueKind);
+        Assert.Equal("vLLM defaults", rows[1].GetProperty("engine").GetString());
+    }
+
+    [Fact]
+    public void Calibrate_MalformedRow_ExitsTwoNamingLineAndColumn()
+    {
+        // Fitting on a file with rows silently dropped would change the fit without saying so: calibrate stays strict.
         var files = new Dictionary<string, string> { ["bad.csv"] = Header + "\n1,S,m,g,0,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,x\n" };
-        var run = CliRunner.Run(files, "validate", "--data", "bad.csv");
+        var run = CliRunner.Run(files, "calibrate", "--data", "bad.csv");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("bad.csv:2: gpus must be an integer in [1, 1000000]; was '0'.", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Validate_UnknownSoftware_ExitsTwo()
+    public void Validate_UnknownEngine_ExitsTwo()
     {
-        var run = CliRunner.Run(Files, "validate", "--data", "runs.csv", "--software", "tgi");
+        var run = CliRunner.Run(Files, "validate", "--data", "runs.csv", "--engine", "tgi");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("software must be one of trtllm, vllm; was 'tgi'.", Assert.Single(run.ErrorLines));
+        Assert.Equal("engine must be one of trtllm, trtllm-0.17, tensorrt-llm, vllm; was 'tgi'.", Assert.Single(run.ErrorLines));
     }
 
     [Fact]

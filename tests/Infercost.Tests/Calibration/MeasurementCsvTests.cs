@@ -59,4 +59,43 @@ public class MeasurementCsvTests
         var ex = Assert.Throws<InvalidInputException>(() => MeasurementCsv.Parse(csv, "t.csv"));
         Assert.Contains("concurrency is required for scenario concurrency", ex.Message);
     }
+
+    [Theory]
+    [InlineData("bf16", Precision.Bf16)]
+    [InlineData("BF16", Precision.Bf16)]
+    [InlineData("bfloat16", Precision.Bf16)]
+    [InlineData("fp16", Precision.Fp16)]
+    [InlineData("nvfp4", Precision.Fp4)]
+    [InlineData("mxfp4", Precision.Fp4)]
+    [InlineData("int4", Precision.Int4)]
+    [InlineData("int8", Precision.Int8)]
+    [InlineData("fp8", Precision.Fp8)]
+    public void Read_EveryPrecisionTheCliAccepts_InBothPrecisionColumns(string text, Precision expected)
+    {
+        var csv = Header + $"\n1,S,m,g,1,1,1,1,1,{text},{text},max-throughput,128,128,,5,c\n";
+        var row = Assert.Single(MeasurementCsv.Read(csv, "t.csv").Rows);
+        Assert.Equal(expected, row.WeightPrecision);
+        Assert.Equal(expected, row.KvPrecision);
+    }
+
+    [Fact]
+    public void Read_BadRow_IsReportedWithLineAndField_AndTheOthersAreKept()
+    {
+        var csv = Header + "\n1,S,m,g,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c\n2,S,m,g,1,1,1,1,1,fp3,fp8,max-throughput,128,128,,5,c\n3,S,m,g,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,7,c\n";
+        var file = MeasurementCsv.Read(csv, "t.csv");
+        Assert.Equal(["1", "3"], file.Rows.Select(r => r.Id));
+        var problem = Assert.Single(file.Problems);
+        Assert.Equal(3, problem.Line);
+        Assert.Equal("weight_precision", problem.Field);
+        Assert.Equal(1, file.RejectedRows);
+    }
+
+    [Fact]
+    public void Read_EngineColumn_NamesTheRowsEngine()
+    {
+        var csv = Header + ",engine\n1,S,m,g,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,vllm\n2,S,m,g,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,\n";
+        var rows = MeasurementCsv.Read(csv, "t.csv").Rows;
+        Assert.Same(ServingSoftware.Vllm, rows[0].Engine);
+        Assert.Null(rows[1].Engine);
+    }
 }
