@@ -33,6 +33,8 @@ public static class CliApp
         SimulateCommand.Create,
         PlanCommand.Create,
         FrontierCommand.Create,
+        DatacenterCommand.Create,
+        TrainingCommand.Create,
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>

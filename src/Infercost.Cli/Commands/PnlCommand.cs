@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
+using Infercost.Datacenter;
 using Infercost.Economics.ProviderPnl;
 using Infercost.Quantities;
 using Spectre.Console;
@@ -36,17 +37,21 @@ internal static class PnlCommand
         var training = CliOptions.OptionalDouble("--training-cost", "Lab view: what training the served model cost, amortised over the tokens served.", "$", Guard.NonNegative);
         var years = CliOptions.Double("--amortise-years", "Lab view: years over which training is written off.", "YEARS", CliOptions.InRange(0.1, 20), 1);
         var tokensPerDay = CliOptions.OptionalDouble("--training-tokens-per-day", "Lab view: tokens (input + output) served per day over those years. Default: this period's rate.", "TOKENS", Positive);
+        var trainRun = new TrainingInputs();
+        var catalog = new CatalogInputs();
         var json = CommonOptions.Json();
         var command = new Command("pnl",
             "Provider P&L for a period: GPU cost (GPUs × $/GPU-hour × hours), revenue at list prices (cached input, uncached " +
             "input, output), cost profit margin ((revenue − cost) ÷ cost) and gross margin ((revenue − cost) ÷ revenue); " +
             "with per-node throughputs, a node-count check and implied $/MTok; with --training-cost, the margin left after " +
-            "training is paid for." +
+            "training is paid for (or, with --train-params and --train-tokens, the 6·N·D estimate of 'infercost training')." +
             "\n\nExample:\n  infercost pnl deepseek-day6\n  infercost pnl deepseek-day6 --training-cost 5.576e6 --amortise-years 1" +
             "\n  infercost pnl --gpus 1814 --gpu-price 2 --input-tokens 608e9 --cached-tokens 342e9 --output-tokens 168e9 --price-in 0.55 --price-cached 0.14 --price-out 2.19");
         command.Arguments.Add(scenario);
         foreach (var option in new Option[] { gpus, perNode, gpuPrice, hours, input, cached, output, priceIn, priceCached, priceOut, prefill, decode, training, years, tokensPerDay, json })
             command.Options.Add(option);
+        trainRun.AddTo(command);
+        catalog.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -79,14 +84,22 @@ internal static class PnlCommand
             }
 
             TrainingAmortisation? amortisation = null;
-            if (parse.GetValue(training) is { } cost)
+            double? trainingCost = parse.GetValue(training);
+            if (trainRun.FirstGiven(parse) is { } runOption)
+            {
+                if (trainingCost is not null)
+                    throw new InvalidInputException("training-cost", $"--training-cost and {runOption.Name} both give the training bill; keep one.");
+                trainingCost = TrainingCost.Estimate(trainRun.Run(parse, catalog.Load(parse, context))).Cost.Value;
+            }
+
+            if (trainingCost is { } cost)
             {
                 amortisation = new TrainingAmortisation(Dollars.FromDollars(cost), parse.GetValue(years),
                     parse.GetValue(tokensPerDay) is { } t ? Tokens.FromTokens(t) : null);
             }
             else if (new Option[] { years, tokensPerDay }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } orphan)
             {
-                throw new InvalidInputException(orphan.Name.TrimStart('-'), $"{orphan.Name} applies to the lab view; add --training-cost.");
+                throw new InvalidInputException(orphan.Name.TrimStart('-'), $"{orphan.Name} applies to the lab view; add --training-cost (or --train-params and --train-tokens).");
             }
 
             var pnl = ProviderPnlModel.Compute(day, amortisation);
