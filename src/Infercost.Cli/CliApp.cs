@@ -4,6 +4,7 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using Infercost.Cli.Commands;
+using Infercost.Requests;
 using Infercost.Serving;
 using Spectre.Console;
 
@@ -99,10 +100,15 @@ public static class CliApp
         ["decodeDevicesPerReplica"] = "decode-gpus-per-replica",
     };
 
-    private static string InFlagTerms(InvalidInputException e) =>
-        CoreFieldFlags.TryGetValue(e.Field, out var flag) && e.Message.StartsWith(e.Field, StringComparison.Ordinal)
-            ? flag + e.Message[e.Field.Length..]
-            : e.Message;
+    // A request record's fields are the camelCase of the flags (Infercost.Requests.RequestFields): a message that
+    // refers to fields by {name} gets each as --flag; one that starts with its field gets the flag's name.
+    internal static string InFlagTerms(InvalidInputException e)
+    {
+        if (e.Template is { } template) return RequestFields.Render(template, f => "--" + RequestFields.FlagOf(f));
+        if (!e.Message.StartsWith(e.Field, StringComparison.Ordinal) || !(CoreFieldFlags.ContainsKey(e.Field) || RequestFields.Names.Contains(e.Field))) return e.Message;
+        var flag = CoreFieldFlags.TryGetValue(e.Field, out var known) ? known : RequestFields.FlagOf(e.Field);
+        return flag + e.Message[e.Field.Length..];
+    }
 
     /// <summary>The root command with every registered subcommand.</summary>
     public static Command BuildRoot(CliContext context)

@@ -51,6 +51,18 @@ public sealed class InvalidInputException : Exception
     /// <summary>Creates the exception for <paramref name="field"/>.</summary>
     public InvalidInputException(string field, string message) : base(message) => Field = field;
 
+    /// <summary>Creates the exception for <paramref name="field"/> with a message <paramref name="template"/> whose
+    /// <c>{name}</c> placeholders refer to request fields (see <see cref="Requests.RequestFields.Error"/>).</summary>
+    public InvalidInputException(string field, string message, string template) : base(message)
+    {
+        Field = field;
+        Template = template;
+    }
+
     /// <summary>The offending field, parameter or JSON path.</summary>
     public string Field { get; }
+
+    /// <summary>The message with <c>{field}</c> placeholders for the fields it mentions, so a shell can name them as its
+    /// user typed them (<c>--purchase-price</c>); null when the message mentions no other field.</summary>
+    public string? Template { get; }
 }

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
-using Infercost.Cli.Reports;
+using Infercost.Requests;
 using Infercost.Cli.Rendering;
 using Spectre.Console;
-using Infercost.Models;
 
 namespace Infercost.Cli.Commands;
 
@@ -40,8 +39,7 @@ internal static class CatalogCommand
         command.SetAction(parse =>
         {
             var catalog = catalogInputs.Load(parse, context);
-            var which = parse.GetValue(kind);
-            var report = new CatalogListReport(which is null or "models" ? catalog.Models : null, which is null or "gpus" ? catalog.Accelerators : null);
+            var report = new CatalogListRequest(parse.GetValue(kind)).Answer(catalog);
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);
@@ -72,61 +70,26 @@ internal static class CatalogCommand
         command.SetAction(parse =>
         {
             var catalog = catalogInputs.Load(parse, context);
-            var key = parse.GetValue(id)!;
-            var asJson = parse.GetValue(json);
-            if (catalog.TryGetModel(key, out var model))
+            var answer = new CatalogShowRequest(parse.GetValue(id)!).Answer(catalog);
+            if (parse.GetValue(json))
             {
-                var details = new ModelDetails(model, ParameterCounter.Count(model));
-                if (asJson)
-                {
-                    context.WriteJson(details);
-                    return ExitCodes.Ok;
-                }
-
-                foreach (var table in CatalogTables.Model(model, details.Parameters)) context.Console.Write(table);
-                CatalogTables.WriteNotes(context.Console, model.Source);
+                context.WriteJson(answer);
                 return ExitCodes.Ok;
             }
 
-            if (catalog.TryGetAccelerator(key, out var accelerator))
+            if (answer is ModelDetails details)
             {
-                if (asJson)
-                {
-                    context.WriteJson(accelerator);
-                    return ExitCodes.Ok;
-                }
-
+                foreach (var table in CatalogTables.Model(details.Model, details.Parameters)) context.Console.Write(table);
+                CatalogTables.WriteNotes(context.Console, details.Model.Source);
+            }
+            else if (answer is Hardware.Accelerator accelerator)
+            {
                 context.Console.Write(CatalogTables.Accelerator(accelerator));
                 CatalogTables.WriteNotes(context.Console, accelerator.Source);
-                return ExitCodes.Ok;
             }
 
-            throw Unknown(catalog, key);
+            return ExitCodes.Ok;
         });
         return command;
-    }
-
-    // Neither kind has the id: report the kind whose ids are closest (the catalog's own message, with suggestions).
-    private static InvalidInputException Unknown(Catalog.Catalog catalog, string key)
-    {
-        var asModel = Failure(() => catalog.GetModel(key));
-        var asAccelerator = Failure(() => catalog.GetAccelerator(key));
-        var best = new[] { asModel, asAccelerator }.FirstOrDefault(e => e.Message.Contains("did you mean", StringComparison.Ordinal));
-        return best ?? new InvalidInputException("id",
-            $"unknown id '{key}': no model or accelerator has it; see 'infercost catalog list'.");
-    }
-
-    private static InvalidInputException Failure(Action lookup)
-    {
-        try
-        {
-            lookup();
-        }
-        catch (InvalidInputException e)
-        {
-            return e;
-        }
-
-        throw new InvalidOperationException("lookup was expected to fail.");
     }
 }

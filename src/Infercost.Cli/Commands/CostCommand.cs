@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
-using Infercost.Cli.Reports;
 using Infercost.Cli.Rendering;
-using Infercost.Serving;
+using Infercost.Requests;
 
 namespace Infercost.Cli.Commands;
 
@@ -30,15 +29,16 @@ internal static class CostCommand
 
         command.SetAction(parse =>
         {
-            var s = subject.Resolve(parse, context);
-            var basis = cost.Basis(parse);
-            var estimate = ServingEstimator.Estimate(s.Model, s.Accelerator, serving.Config(parse));
-            var (costEstimate, bands) = cost.Estimate(parse, estimate, s.Accelerator);
+            var request = cost.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse);
+            var (catalog, configSource) = subject.Sources(parse, context);
+            var (report, s) = request.Answer(request.Resolve(catalog, configSource));
             if (parse.GetValue(json))
             {
-                context.WriteJson(new CostReport(estimate, basis, costEstimate, bands));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
+
+            var (estimate, basis, costEstimate, bands) = (report.Serving, report.Basis, report.Cost, report.Bands);
 
             var console = context.Console;
             console.Write(ServingTables.Setup(estimate, s.Model, s.Accelerator));

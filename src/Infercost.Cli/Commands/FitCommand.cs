@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
-using Infercost.Cli.Reports;
+using Infercost.Requests;
 using Infercost.Cli.Rendering;
 using Infercost.Serving;
 using Spectre.Console;
@@ -15,7 +15,7 @@ internal static class FitCommand
     {
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: false);
-        var contextTokens = CliOptions.Int("--context", "Context length per sequence (prompt + output) in tokens.", 1, 100_000_000, 2000);
+        var contextTokens = CliOptions.Int(FitRequest.ContextField, "Context length per sequence (prompt + output) in tokens.", 2000);
         var json = CommonOptions.Json();
         var command = new Command("fit",
             "Check whether a model's weights and KV cache fit, and print the per-GPU memory plan. Without --tp/--pp/--ep/--dp " +
@@ -29,42 +29,9 @@ internal static class FitCommand
 
         command.SetAction(parse =>
         {
-            var s = subject.Resolve(parse, context);
-            var tokens = parse.GetValue(contextTokens);
-            // The planner sizes for input + output tokens; one output token makes that the requested context.
-            var config = (serving.Config(parse) with { InputTokens = Math.Max(1, tokens - 1), OutputTokens = 1 }).Validated();
-            var batch = config.Batch ?? 1;
-            string? failure = null;
-            Parallelism layout;
-            try
-            {
-                layout = config.Parallelism ?? ParallelismPlanner.ChooseSmallest(s.Model, s.Accelerator, config);
-            }
-            catch (ModelDoesNotFitException e)
-            {
-                failure = e.Message;
-                layout = ParallelismPlanner.Layout(s.Model, s.Accelerator, config.TotalDevices) ?? Parallelism.Single;
-            }
-
-            var setup = new ServingSetup(s.Model, s.Accelerator, layout, config with { Parallelism = layout });
-            var plan = MemoryPlanner.Plan(setup, tokens);
-            if (failure is null)
-            {
-                try
-                {
-                    MemoryPlanner.EnsureFits(setup, plan, batch);
-                }
-                catch (ModelDoesNotFitException e)
-                {
-                    failure = e.Message;
-                }
-            }
-
-            var replicas = config.TotalDevices / setup.DevicesPerReplica;
-            var verdict = failure ?? $"Fits: {setup.Layout}, up to {Formats.Number(plan.MaxBatch)} sequences of " +
-                $"{Formats.Number(tokens)} tokens per replica, {replicas} replica(s) on {config.TotalDevices} devices.";
-            var report = new FitReport(s.Model.Id, s.Accelerator.Id, config.TotalDevices, layout, replicas,
-                setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, batch, plan, failure is null, verdict);
+            var request = serving.Fill(subject.Fill(new FitRequest(), parse, context), parse) with { Context = parse.GetValue(contextTokens) };
+            var (catalog, configSource) = subject.Sources(parse, context);
+            var (report, setup) = request.Answer(request.Resolve(catalog, configSource));
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);
@@ -74,7 +41,7 @@ internal static class FitCommand
                 Render(context.Console, report, setup);
             }
 
-            return failure is null ? ExitCodes.Ok : ExitCodes.Failure;
+            return report.Fits ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }

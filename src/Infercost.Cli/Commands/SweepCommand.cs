@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Plotting;
-using Infercost.Cli.Reports;
+using Infercost.Requests;
 using Infercost.Cli.Rendering;
-using Infercost.Costing;
 using Infercost.Serving;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
@@ -19,8 +18,8 @@ internal static class SweepCommand
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: true, batch: false);
         var cost = new CostInputs();
-        var batches = CliOptions.IntList("--batches", "Batch sizes per replica to evaluate, for example \"1,2,4,8,16,32,64,128,256\". " +
-                                                      "Default: powers of two up to the largest batch that fits, and that batch.", 1, 1_000_000);
+        var batches = CliOptions.IntList(SweepRequest.BatchesField, "Batch sizes per replica to evaluate, for example \"1,2,4,8,16,32,64,128,256\". " +
+                                                      "Default: powers of two up to the largest batch that fits, and that batch.");
         var plot = PlotOptions.Plot("$/MTok output against batch size");
         var json = CommonOptions.Json();
         var command = new Command("sweep",
@@ -37,17 +36,9 @@ internal static class SweepCommand
 
         command.SetAction(parse =>
         {
-            var s = subject.Resolve(parse, context);
-            var basis = cost.Basis(parse);
-            var config = serving.Config(parse).Validated();
-            var layout = config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config);
-            var setup = new ServingSetup(s.Model, s.Accelerator, layout, config with { Parallelism = layout });
-            var contextTokens = config.InputTokens + config.OutputTokens;
-            var plan = MemoryPlanner.Plan(setup, contextTokens);
-            var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : DefaultBatches(plan.MaxBatch);
-            var rows = sizes.Select(b => Row(setup, b, basis, cost.UtilisationOf(parse), cost.FacilityPue(parse))).ToList();
-            var report = new SweepReport(s.Model.Id, s.Accelerator.Id, config.TotalDevices, layout,
-                config.TotalDevices / setup.DevicesPerReplica, contextTokens, plan.MaxBatch, basis, rows);
+            var request = cost.Fill(serving.Fill(subject.Fill(new SweepRequest(), parse, context), parse), parse) with { Batches = parse.GetValue(batches) is { Length: > 0 } given ? given : null };
+            var (catalog, configSource) = subject.Sources(parse, context);
+            var (report, setup) = request.Answer(request.Resolve(catalog, configSource));
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Charts.BatchSweep(report), file) : null;
             if (parse.GetValue(json))
             {
@@ -62,29 +53,6 @@ internal static class SweepCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>1, 2, 4... up to <paramref name="maxBatch"/>, and <paramref name="maxBatch"/> itself when it is not a power of two.</summary>
-    public static int[] DefaultBatches(int maxBatch)
-    {
-        var sizes = new List<int>();
-        for (long b = 1; b <= maxBatch; b *= 2) sizes.Add((int)b);
-        if (maxBatch >= 1 && sizes[^1] != maxBatch) sizes.Add(maxBatch);
-        return sizes.Count == 0 ? [1] : [.. sizes];
-    }
-
-    private static SweepRow Row(ServingSetup setup, int batch, CostBasis basis, double utilisation, double pue)
-    {
-        try
-        {
-            var estimate = ServingEstimator.Estimate(setup, batch);
-            var cost = CostModel.Estimate(estimate, setup.Accelerator, basis, utilisation, pue);
-            return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion);
-        }
-        catch (ModelDoesNotFitException)
-        {
-            return new SweepRow(batch, false, null, null, null);
-        }
     }
 
     private static void Render(IAnsiConsole console, SweepReport r, ServingSetup setup)

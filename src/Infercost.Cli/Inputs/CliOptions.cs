@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
 
@@ -8,9 +9,53 @@ namespace Infercost.Cli.Inputs;
 // "--gpus 0", "--gpus abc" and "--mfu NaN" all fail at parse time with the house message shape
 // ("gpus must be in [1, 1000000]; was 0.") and take the one parse-error path to exit code 2.
 
+// Options for a request field take their flag (the field's kebab-case) and accepted range from the core's field
+// declaration (Infercost.Requests), so the CLI and the server accept exactly the same values.
+
 /// <summary>Factories for options whose values are validated at parse time.</summary>
 internal static class CliOptions
 {
+    /// <summary>The flag of a request field: <c>gpuPrice</c> → <c>--gpu-price</c>.</summary>
+    public static string Flag(string field) => "--" + RequestFields.FlagOf(field);
+
+    /// <summary>The option's value, or <paramref name="fallback"/> (the request record's default) when the command
+    /// does not have the option.</summary>
+    public static T Value<T>(ParseResult parse, Option<T> option, T fallback) =>
+        parse.GetResult(option) is null ? fallback : parse.GetValue(option)!;
+
+    /// <summary>An option for a whole-number request field, with a default.</summary>
+    public static Option<int> Int(WholeField field, string description, int defaultValue) =>
+        Int(Flag(field.Name), description, field.Low, field.High, defaultValue);
+
+    /// <summary>An option for a required whole-number request field.</summary>
+    public static Option<int> RequiredInt(WholeField field, string description) =>
+        RequiredInt(Flag(field.Name), description, field.Low, field.High);
+
+    /// <summary>An option for an optional whole-number request field.</summary>
+    public static Option<int?> OptionalInt(WholeField field, string description) =>
+        OptionalInt(Flag(field.Name), description, field.Low, field.High);
+
+    /// <summary>An option for an optional number request field.</summary>
+    public static Option<double?> OptionalDouble(NumberField field, string description, string helpName) =>
+        OptionalDouble(Flag(field.Name), description, helpName, GuardOf(field));
+
+    /// <summary>An option for an optional number-or-range request field.</summary>
+    public static Option<NumberRange?> OptionalRange(NumberField field, string description, string helpName) =>
+        OptionalRange(Flag(field.Name), description, helpName, GuardOf(field));
+
+    /// <summary>An option for a number-or-range request field with a default.</summary>
+    public static Option<NumberRange> Range(NumberField field, string description, string helpName, double defaultValue) =>
+        Range(Flag(field.Name), description, helpName, GuardOf(field), defaultValue);
+
+    /// <summary>An option for an optional list of whole numbers, each checked by <paramref name="field"/>.</summary>
+    public static Option<int[]?> IntList(WholeField field, string description) =>
+        IntList(Flag(field.Name), description, field.Low, field.High);
+
+    // The field's range, reported under the flag's name (the message the core gives, in the CLI's terms).
+    private static Func<double, string, double> GuardOf(NumberField field) => field.Exclusive
+        ? Guard.Positive
+        : (v, name) => Guard.InRange(v, field.Low, field.High, name);
+
     /// <summary>A whole number in [<paramref name="low"/>, <paramref name="high"/>] with a default.</summary>
     public static Option<int> Int(string name, string description, int low, int high, int defaultValue) =>
         new(name)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Infercost.Quantities;
+using Infercost.Requests;
 using Infercost.Serving;
 
 namespace Infercost.Cli.Inputs;
@@ -20,34 +20,34 @@ internal sealed class ServingInputs
         _batch = batch;
     }
 
-    public Option<int> Gpus { get; } = CliOptions.RequiredInt("--gpus", "Devices in the cluster; replicas = devices ÷ devices per replica.", 1, 1_000_000);
+    public Option<int> Gpus { get; } = CliOptions.RequiredInt(DeploymentRequest.GpusField, "Devices in the cluster; replicas = devices ÷ devices per replica.");
 
-    public Option<int?> Tensor { get; } = CliOptions.OptionalInt("--tp", "Tensor-parallel degree per replica. Giving any of --tp/--pp/--ep/--dp fixes the layout (others default to 1); giving none picks the smallest layout that fits.", 1, 1024);
-    public Option<int?> Pipeline { get; } = CliOptions.OptionalInt("--pp", "Pipeline-parallel degree per replica.", 1, 1024);
-    public Option<int?> Expert { get; } = CliOptions.OptionalInt("--ep", "Expert-parallel degree (must divide tp × pp × dp).", 1, 1024);
-    public Option<int?> AttentionData { get; } = CliOptions.OptionalInt("--dp", "Attention data-parallel degree (replicates attention and its KV cache; experts stay sharded).", 1, 1024);
+    public Option<int?> Tensor { get; } = CliOptions.OptionalInt(DeploymentRequest.TpField, "Tensor-parallel degree per replica. Giving any of --tp/--pp/--ep/--dp fixes the layout (others default to 1); giving none picks the smallest layout that fits.");
+    public Option<int?> Pipeline { get; } = CliOptions.OptionalInt(DeploymentRequest.PpField, "Pipeline-parallel degree per replica.");
+    public Option<int?> Expert { get; } = CliOptions.OptionalInt(DeploymentRequest.EpField, "Expert-parallel degree (must divide tp × pp × dp).");
+    public Option<int?> AttentionData { get; } = CliOptions.OptionalInt(DeploymentRequest.DpField, "Attention data-parallel degree (replicates attention and its KV cache; experts stay sharded).");
 
     public Option<Precision?> Weights { get; } = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
     public Option<Precision?> ExpertWeights { get; } = CliOptions.Precision("--expert-weights", "Routed-expert weight precision. Default: --weights, else the model's published expert precision.");
     public Option<Precision?> Kv { get; } = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
     public Option<Precision?> Compute { get; } = CliOptions.Precision("--compute", "Matrix-unit precision. Default: the weight precision where the device has a peak for it, else bf16.");
 
-    public Option<int?> Batch { get; } = CliOptions.OptionalInt("--batch", "Concurrent sequences per replica. Default: the most that fit, capped at --max-batch.", 1, 1_000_000);
-    public Option<double?> Reserve { get; } = CliOptions.OptionalDouble("--reserve", "Fraction of device memory held back for activations, graphs and fragmentation. Default: 0.1.", "F", CliOptions.InRange(0, 0.9));
+    public Option<int?> Batch { get; } = CliOptions.OptionalInt(DeploymentRequest.BatchField, "Concurrent sequences per replica. Default: the most that fit, capped at --max-batch.");
+    public Option<double?> Reserve { get; } = CliOptions.OptionalDouble(DeploymentRequest.ReserveField, "Fraction of device memory held back for activations, graphs and fragmentation. Default: 0.1.", "F");
 
-    public Option<int> Input { get; } = CliOptions.Int("--input", "Prompt tokens per request.", 1, 10_000_000, Defaults.InputTokens);
-    public Option<int> Output { get; } = CliOptions.Int("--output", "Generated tokens per request.", 1, 10_000_000, Defaults.OutputTokens);
-    public Option<int> MaxBatch { get; } = CliOptions.Int("--max-batch", "Cap on the automatic batch (vLLM's max_num_seqs).", 1, 1_000_000, Defaults.MaxBatch);
-    public Option<int?> PrefillChunk { get; } = CliOptions.OptionalInt("--prefill-chunk", $"Token budget of one prefill pass. Default: {Defaults.PrefillChunkTokens}.", 1, 10_000_000);
+    public Option<int> Input { get; } = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request.", Defaults.InputTokens);
+    public Option<int> Output { get; } = CliOptions.Int(ServingRequest.OutputField, "Generated tokens per request.", Defaults.OutputTokens);
+    public Option<int> MaxBatch { get; } = CliOptions.Int(ServingRequest.MaxBatchField, "Cap on the automatic batch (vLLM's max_num_seqs).", Defaults.MaxBatch);
+    public Option<int?> PrefillChunk { get; } = CliOptions.OptionalInt(ServingRequest.PrefillChunkField, $"Token budget of one prefill pass. Default: {Defaults.PrefillChunkTokens}.");
 
-    public Option<double?> MatmulMfu { get; } = CliOptions.OptionalDouble("--mfu", $"Fraction of dense peak that matrix multiplies achieve (prefill and decode). Default: {Guard.Format(EfficiencyFactors.Default.MatmulMfu)} (calibrated).", "F", CliOptions.InRange(0.001, 1));
-    public Option<double?> AttentionMfu { get; } = CliOptions.OptionalDouble("--attention-mfu", $"Fraction of dense peak that attention products achieve when compute-bound. Default: {Guard.Format(EfficiencyFactors.Default.AttentionMfu)}.", "F", CliOptions.InRange(0.001, 1));
-    public Option<double?> Mbu { get; } = CliOptions.OptionalDouble("--mbu", $"Fraction of peak memory bandwidth achieved streaming weights and KV cache. Default: {Guard.Format(EfficiencyFactors.Default.Mbu)}.", "F", CliOptions.InRange(0.001, 1));
-    public Option<double?> StepOverheadMs { get; } = CliOptions.OptionalDouble("--step-overhead-ms", $"Fixed time per step, ms. Default: {Guard.Format(EfficiencyFactors.Default.StepOverhead.Milliseconds)}.", "MS", CliOptions.InRange(0, 1000));
-    public Option<double?> CollectiveLatencyUs { get; } = CliOptions.OptionalDouble("--collective-latency-us", $"Fixed latency per collective, µs. Default: {Guard.Format(EfficiencyFactors.Default.CollectiveLatency.Microseconds)}.", "US", CliOptions.InRange(0, 10_000));
-    public Option<double?> LinkEfficiency { get; } = CliOptions.OptionalDouble("--link-efficiency", $"Fraction of link peak that collectives achieve. Default: {Guard.Format(EfficiencyFactors.Default.LinkEfficiency)}.", "F", CliOptions.InRange(0.001, 1));
-    public Option<double?> RooflineSoftness { get; } = CliOptions.OptionalDouble("--roofline-softness", $"How far kernels near the roofline ridge fall short of max(compute, memory): 0 is a hard max, 1 adds the terms. Default: {Guard.Format(EfficiencyFactors.Default.RooflineSoftness)}.", "F", CliOptions.InRange(0, 1));
-    public Option<double?> ActivationPasses { get; } = CliOptions.OptionalDouble("--activation-passes", $"Element-wise passes over each token's activations per layer, as memory traffic. Default: {Guard.Format(EfficiencyFactors.Default.ActivationPasses)}.", "N", CliOptions.InRange(0, 1000));
+    public Option<double?> MatmulMfu { get; } = CliOptions.OptionalDouble(ServingRequest.MfuField, $"Fraction of dense peak that matrix multiplies achieve (prefill and decode). Default: {Guard.Format(EfficiencyFactors.Default.MatmulMfu)} (calibrated).", "F");
+    public Option<double?> AttentionMfu { get; } = CliOptions.OptionalDouble(ServingRequest.AttentionMfuField, $"Fraction of dense peak that attention products achieve when compute-bound. Default: {Guard.Format(EfficiencyFactors.Default.AttentionMfu)}.", "F");
+    public Option<double?> Mbu { get; } = CliOptions.OptionalDouble(ServingRequest.MbuField, $"Fraction of peak memory bandwidth achieved streaming weights and KV cache. Default: {Guard.Format(EfficiencyFactors.Default.Mbu)}.", "F");
+    public Option<double?> StepOverheadMs { get; } = CliOptions.OptionalDouble(ServingRequest.StepOverheadMsField, $"Fixed time per step, ms. Default: {Guard.Format(EfficiencyFactors.Default.StepOverhead.Milliseconds)}.", "MS");
+    public Option<double?> CollectiveLatencyUs { get; } = CliOptions.OptionalDouble(ServingRequest.CollectiveLatencyUsField, $"Fixed latency per collective, µs. Default: {Guard.Format(EfficiencyFactors.Default.CollectiveLatency.Microseconds)}.", "US");
+    public Option<double?> LinkEfficiency { get; } = CliOptions.OptionalDouble(ServingRequest.LinkEfficiencyField, $"Fraction of link peak that collectives achieve. Default: {Guard.Format(EfficiencyFactors.Default.LinkEfficiency)}.", "F");
+    public Option<double?> RooflineSoftness { get; } = CliOptions.OptionalDouble(ServingRequest.RooflineSoftnessField, $"How far kernels near the roofline ridge fall short of max(compute, memory): 0 is a hard max, 1 adds the terms. Default: {Guard.Format(EfficiencyFactors.Default.RooflineSoftness)}.", "F");
+    public Option<double?> ActivationPasses { get; } = CliOptions.OptionalDouble(ServingRequest.ActivationPassesField, $"Element-wise passes over each token's activations per layer, as memory traffic. Default: {Guard.Format(EfficiencyFactors.Default.ActivationPasses)}.", "N");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -58,46 +58,49 @@ internal sealed class ServingInputs
     }
 
     /// <summary>The layout the user fixed, or null to let the planner choose.</summary>
-    public Parallelism? Layout(ParseResult parse)
+    public Parallelism? Layout(ParseResult parse) => Fill(new DeploymentRequest(), parse).Layout();
+
+    /// <summary><paramref name="request"/> with the deployment (and, with workload options, serving) fields the options give.</summary>
+    public T Fill<T>(T request, ParseResult parse) where T : DeploymentRequest
     {
-        int? tp = parse.GetValue(Tensor), pp = parse.GetValue(Pipeline), ep = parse.GetValue(Expert), dp = parse.GetValue(AttentionData);
-        return tp is null && pp is null && ep is null && dp is null ? null : new Parallelism(tp ?? 1, pp ?? 1, ep ?? 1, dp ?? 1);
+        ArgumentNullException.ThrowIfNull(request);
+        DeploymentRequest filled = request with
+        {
+            Gpus = parse.GetValue(Gpus),
+            Tp = parse.GetValue(Tensor),
+            Pp = parse.GetValue(Pipeline),
+            Ep = parse.GetValue(Expert),
+            Dp = parse.GetValue(AttentionData),
+            Weights = parse.GetValue(Weights),
+            ExpertWeights = parse.GetValue(ExpertWeights),
+            Kv = parse.GetValue(Kv),
+            Compute = parse.GetValue(Compute),
+            Batch = _batch ? parse.GetValue(Batch) : null,
+            Reserve = parse.GetValue(Reserve),
+        };
+        if (_workload && filled is ServingRequest serving)
+        {
+            filled = serving with
+            {
+                Input = parse.GetValue(Input),
+                Output = parse.GetValue(Output),
+                MaxBatch = parse.GetValue(MaxBatch),
+                PrefillChunk = parse.GetValue(PrefillChunk),
+                Mfu = parse.GetValue(MatmulMfu),
+                AttentionMfu = parse.GetValue(AttentionMfu),
+                Mbu = parse.GetValue(Mbu),
+                StepOverheadMs = parse.GetValue(StepOverheadMs),
+                CollectiveLatencyUs = parse.GetValue(CollectiveLatencyUs),
+                LinkEfficiency = parse.GetValue(LinkEfficiency),
+                ActivationPasses = parse.GetValue(ActivationPasses),
+                RooflineSoftness = parse.GetValue(RooflineSoftness),
+            };
+        }
+
+        return (T)filled;
     }
 
     /// <summary>The serving configuration the options describe (validated later by the core).</summary>
-    public ServingConfig Config(ParseResult parse)
-    {
-        var config = new ServingConfig
-        {
-            TotalDevices = parse.GetValue(Gpus),
-            Parallelism = Layout(parse),
-            WeightPrecision = parse.GetValue(Weights),
-            ExpertWeightPrecision = parse.GetValue(ExpertWeights),
-            KvPrecision = parse.GetValue(Kv) ?? Defaults.KvPrecision,
-            ComputePrecision = parse.GetValue(Compute),
-            Batch = _batch ? parse.GetValue(Batch) : null,
-            MemoryReserveFraction = parse.GetValue(Reserve) ?? Defaults.MemoryReserveFraction,
-        };
-        if (!_workload) return config;
-
-        var d = EfficiencyFactors.Default;
-        return config with
-        {
-            InputTokens = parse.GetValue(Input),
-            OutputTokens = parse.GetValue(Output),
-            MaxBatch = parse.GetValue(MaxBatch),
-            PrefillChunkTokens = parse.GetValue(PrefillChunk) ?? Defaults.PrefillChunkTokens,
-            Efficiency = d with
-            {
-                MatmulMfu = parse.GetValue(MatmulMfu) ?? d.MatmulMfu,
-                AttentionMfu = parse.GetValue(AttentionMfu) ?? d.AttentionMfu,
-                Mbu = parse.GetValue(Mbu) ?? d.Mbu,
-                StepOverhead = parse.GetValue(StepOverheadMs) is { } ms ? Seconds.FromMilliseconds(ms) : d.StepOverhead,
-                CollectiveLatency = parse.GetValue(CollectiveLatencyUs) is { } us ? Seconds.FromMicroseconds(us) : d.CollectiveLatency,
-                LinkEfficiency = parse.GetValue(LinkEfficiency) ?? d.LinkEfficiency,
-                ActivationPasses = parse.GetValue(ActivationPasses) ?? d.ActivationPasses,
-                RooflineSoftness = parse.GetValue(RooflineSoftness) ?? d.RooflineSoftness,
-            },
-        };
-    }
+    public ServingConfig Config(ParseResult parse) =>
+        (_workload ? Fill(new ServingRequest(), parse) : Fill(new DeploymentRequest(), parse)).ToConfig();
 }

@@ -1,12 +1,7 @@
 using System.CommandLine;
-using Infercost.Catalog;
-using Infercost.Hardware;
-using Infercost.Models;
+using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
-
-/// <summary>A model and an accelerator, resolved from the catalog (and the user's files).</summary>
-internal sealed record Subject(Catalog.Catalog Catalog, ModelArchitecture Model, Accelerator Accelerator);
 
 /// <summary>The options that name what is served on what: <c>--model</c>, <c>--model-config</c>, <c>--gpu</c>, <c>--catalog</c>.</summary>
 internal sealed class SubjectInputs
@@ -46,28 +41,35 @@ internal sealed class SubjectInputs
         Catalog.AddTo(command);
     }
 
+    /// <summary><paramref name="request"/> with the subject fields the options give; <c>--model-config</c> is read
+    /// here (the request carries the file's text, never a path).</summary>
+    /// <exception cref="InvalidInputException">The config file cannot be read.</exception>
+    public T Fill<T>(T request, ParseResult parse, CliContext context) where T : ModelGpuRequest
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var id = parse.GetValue(Model);
+        var configPath = parse.GetValue(ModelConfig);
+        var config = configPath is null ? null : context.ReadText(configPath, "--model-config");
+        return (T)(request with
+        {
+            Model = configPath is null ? id : id ?? IdFromPath(configPath),
+            ModelConfig = config,
+            Gpu = parse.GetValue(Gpu),
+        });
+    }
+
+    /// <summary>The user's catalog (the embedded one, with <c>--catalog</c> over it) and the file the model config
+    /// came from (how its problems name their source).</summary>
+    public (Catalog.Catalog Catalog, string? ConfigSource) Sources(ParseResult parse, CliContext context) =>
+        (Catalog.Load(parse, context), parse.GetValue(ModelConfig));
+
     /// <summary>Looks the model and accelerator up.</summary>
     /// <exception cref="InvalidInputException">Unknown id (with the closest ids), unreadable or invalid file, or no model given.</exception>
     public Subject Resolve(ParseResult parse, CliContext context)
     {
         var catalog = Catalog.Load(parse, context);
-        var accelerator = catalog.GetAccelerator(parse.GetValue(Gpu)!);
-        var id = parse.GetValue(Model);
-        var configPath = parse.GetValue(ModelConfig);
-        ModelArchitecture model;
-        if (configPath is not null)
-        {
-            var text = context.ReadText(configPath, "--model-config");
-            model = HuggingFaceConfig.Parse(text, id ?? IdFromPath(configPath), configPath);
-        }
-        else
-        {
-            model = id is null
-                ? throw new InvalidInputException("model", "model is required: give --model ID (see 'infercost catalog list models') or --model-config FILE.")
-                : catalog.GetModel(id);
-        }
-
-        return new Subject(catalog, model, accelerator);
+        return Fill(new SubjectOnly(), parse, context).Resolve(catalog, parse.GetValue(ModelConfig));
     }
 
     /// <summary>The id a config file's model gets: its folder's name, or <c>custom</c> when the path names no folder.</summary>
@@ -76,4 +78,7 @@ internal sealed class SubjectInputs
         var folder = Path.GetFileName(Path.GetDirectoryName(path.TrimEnd('/', '\\')));
         return string.IsNullOrWhiteSpace(folder) || folder is "." or ".." ? "custom" : folder;
     }
+
+    // The subject fields alone, for commands whose question has no request record yet.
+    private sealed record SubjectOnly : ModelGpuRequest;
 }

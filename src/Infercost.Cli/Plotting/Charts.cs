@@ -1,4 +1,4 @@
-using Infercost.Cli.Reports;
+using Infercost.Requests;
 using Infercost.Economics.PriceCurves;
 using Infercost.Economics.Subscriptions;
 

@@ -1,0 +1,152 @@
+using Infercost.Hardware;
+using Infercost.Models;
+using Infercost.Physics;
+using Infercost.Quantities;
+using Infercost.Serving;
+
+namespace Infercost.Requests;
+
+/// <summary>What <c>check</c> found: the claim, its verdict at the claim's precision, and how far it is from the
+/// highest dense peak the device has at any precision.</summary>
+/// <param name="Claim">The claim as checked.</param>
+/// <param name="Verdict">Ceilings, factors and explanation at <see cref="Physics.Claim.Precision"/>.</param>
+/// <param name="HighestPeakPrecision">The precision with the device's highest dense peak.</param>
+/// <param name="HighestPeak">That peak, per device.</param>
+/// <param name="FactorOverHighestPeak">Claimed rate ÷ the compute ceiling at the highest peak.</param>
+/// <param name="WeightBytesMethod">How <see cref="Physics.Claim.WeightBytesPerStep"/> was derived; null when not used.</param>
+public sealed record CheckReport(
+    Claim Claim,
+    ClaimVerdict Verdict,
+    Precision HighestPeakPrecision,
+    FlopsPerSecond HighestPeak,
+    double FactorOverHighestPeak,
+    string? WeightBytesMethod);
+
+/// <summary>The <c>check</c> question: is a claimed throughput or price physically possible on the hardware named?
+/// Exactly one of <see cref="PrefillTps"/>, <see cref="DecodeTps"/>, <see cref="InputPrice"/>, <see cref="OutputPrice"/>.</summary>
+public sealed record CheckRequest : ModelGpuRequest
+{
+    private const string WeightBytesMethod =
+        "DecodeModel.Step on a single-device view of the model at the claimed batch: every non-expert weight read once " +
+        "(input embedding excluded) plus the expected distinct routed experts the batch touches under uniform routing; " +
+        "KV-cache reads ignored, so the ceiling is generous.";
+
+    /// <summary>Accepted ranges.</summary>
+    public static readonly WholeField GpusField = new("gpus", 1, 10_000_000), BatchField = new("batch", 1, 10_000_000);
+
+    /// <summary>Accepted ranges.</summary>
+    public static readonly NumberField PrefillTpsField = NumberField.Positive("prefillTps"), DecodeTpsField = NumberField.Positive("decodeTps"),
+        InputPriceField = NumberField.Positive("inputPrice"), OutputPriceField = NumberField.Positive("outputPrice"),
+        GpuPriceField = new("gpuPrice", 0, 10_000), ActiveParamsField = NumberField.Positive("activeParams");
+
+    /// <summary>Devices the claimed figure is for. Required.</summary>
+    public int? Gpus { get; init; }
+
+    /// <summary>Claimed prompt (input) tokens per second for all the devices.</summary>
+    public double? PrefillTps { get; init; }
+
+    /// <summary>Claimed generated (output) tokens per second for all the devices.</summary>
+    public double? DecodeTps { get; init; }
+
+    /// <summary>Claimed cost in dollars per million input tokens.</summary>
+    public double? InputPrice { get; init; }
+
+    /// <summary>Claimed cost in dollars per million output tokens.</summary>
+    public double? OutputPrice { get; init; }
+
+    /// <summary>For decode claims: sequences advancing together; enables the bandwidth ceiling.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>For price claims: dollars per GPU-hour; default the catalog's rental price.</summary>
+    public double? GpuPrice { get; init; }
+
+    /// <summary>Parameters each token multiplies through (2 FLOPs each); default the model's computed active parameters.</summary>
+    public double? ActiveParams { get; init; }
+
+    /// <summary>Matrix precision whose dense peak is the ceiling; default fp8 where the device has it, else bf16.</summary>
+    public Precision? Precision { get; init; }
+
+    /// <summary>Weight precision for the bytes a decode step reads; default the model's published precision.</summary>
+    public Precision? Weights { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        GpusField.Required(Gpus);
+        PrefillTpsField.Check(PrefillTps);
+        DecodeTpsField.Check(DecodeTps);
+        InputPriceField.Check(InputPrice);
+        OutputPriceField.Check(OutputPrice);
+        BatchField.Check(Batch);
+        GpuPriceField.Check(GpuPrice);
+        ActiveParamsField.Check(ActiveParams);
+        var claims = new double?[] { PrefillTps, DecodeTps, InputPrice, OutputPrice }.Count(c => c is not null);
+        if (claims != 1)
+        {
+            throw RequestFields.Error("claim", $"give exactly one of {{prefillTps}}, {{decodeTps}}, {{inputPrice}}, {{outputPrice}}; was {claims}.");
+        }
+    }
+
+    /// <summary>Validates, resolves and answers.</summary>
+    public CheckReport Answer(Catalog.Catalog catalog, string? modelConfigSource = null)
+    {
+        Validate();
+        return Answer(Resolve(catalog, modelConfigSource));
+    }
+
+    /// <summary>Answers for a resolved subject.</summary>
+    public CheckReport Answer(Subject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        Validate();
+        var (kind, value) = PrefillTps is { } p ? (ClaimKind.PrefillTokensPerSecond, p)
+            : DecodeTps is { } d ? (ClaimKind.DecodeTokensPerSecond, d)
+            : InputPrice is { } i ? (ClaimKind.InputPricePerMillion, i)
+            : (ClaimKind.OutputPricePerMillion, OutputPrice!.Value);
+        var devices = Gpus!.Value;
+        var accelerator = subject.Accelerator;
+        var claimPrecision = Precision ?? (accelerator.Peaks.Fp8 is not null ? Infercost.Precision.Fp8 : Infercost.Precision.Bf16);
+        if (accelerator.Peaks.For(claimPrecision) is null)
+        {
+            throw RequestFields.Error("precision",
+                $"{accelerator.Id} has no published dense peak for {claimPrecision.Name()}; choose another {{precision}}.");
+        }
+
+        var isPrice = kind is ClaimKind.InputPricePerMillion or ClaimKind.OutputPricePerMillion;
+        var isDecode = kind is ClaimKind.DecodeTokensPerSecond or ClaimKind.OutputPricePerMillion;
+        DollarsPerHour? clusterCost = null;
+        if (isPrice)
+        {
+            var perGpu = GpuPrice is { } price ? DollarsPerHour.FromDollarsPerHour(price) : accelerator.RentalPerHour
+                ?? throw RequestFields.Error("gpuPrice", $"{accelerator.Id} has no rental price in the catalog; give one with {{gpuPrice}}.");
+            clusterCost = perGpu * devices;
+        }
+
+        Bytes? weightBytes = isDecode && Batch is { } b ? WeightBytesPerStep(subject.Model, accelerator, Weights, claimPrecision, b) : null;
+        var claim = new Claim(kind, value, accelerator, devices,
+            ActiveParams ?? ParameterCounter.Count(subject.Model).ActiveCompute,
+            weightBytes, isDecode ? Batch : null, clusterCost, claimPrecision);
+        var verdict = PhysicsCheck.Check(claim);
+        var (best, bestPeak) = HighestPeak(accelerator);
+        var atBest = PhysicsCheck.Check(claim with { Precision = best });
+        return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod);
+    }
+
+    // A single-device setup reads every weight exactly once per step: the fewest bytes any layout must read.
+    private static Bytes WeightBytesPerStep(ModelArchitecture model, Accelerator accelerator, Precision? weights, Precision compute, int batch)
+    {
+        var config = new ServingConfig { TotalDevices = 1, WeightPrecision = weights, ComputePrecision = compute };
+        var setup = new ServingSetup(model, accelerator, Parallelism.Single, config);
+        return DecodeModel.Step(setup, batch, 0).WeightBytesPerDevice;
+    }
+
+    private static (Precision Precision, FlopsPerSecond Peak) HighestPeak(Accelerator accelerator) =>
+        Enum.GetValues<Precision>()
+            .Select(p => (Precision: p, Peak: accelerator.Peaks.For(p)))
+            .Where(x => x.Peak is not null)
+            .Select(x => (x.Precision, Peak: x.Peak!.Value))
+            .OrderByDescending(x => x.Peak.Value)
+            .ThenBy(x => x.Precision)
+            .First();
+}

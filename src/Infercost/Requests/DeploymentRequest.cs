@@ -1,0 +1,81 @@
+using Infercost.Serving;
+
+namespace Infercost.Requests;
+
+/// <summary>What memory fit needs: devices, layout, precisions, batch and memory reserve.</summary>
+public record DeploymentRequest : ModelGpuRequest
+{
+    private static readonly ServingConfig Defaults = new() { TotalDevices = 1 };
+
+    /// <summary>Accepted range of <see cref="Gpus"/>.</summary>
+    public static readonly WholeField GpusField = new("gpus", 1, 1_000_000);
+    /// <summary>Accepted range of each parallel degree.</summary>
+    public static readonly WholeField TpField = new("tp", 1, 1024), PpField = new("pp", 1, 1024), EpField = new("ep", 1, 1024), DpField = new("dp", 1, 1024);
+    /// <summary>Accepted range of <see cref="Batch"/>.</summary>
+    public static readonly WholeField BatchField = new("batch", 1, 1_000_000);
+    /// <summary>Accepted range of <see cref="Reserve"/>.</summary>
+    public static readonly NumberField ReserveField = new("reserve", 0, 0.9);
+
+    /// <summary>Devices in the cluster; replicas = devices ÷ devices per replica. Required.</summary>
+    public int? Gpus { get; init; }
+
+    /// <summary>Tensor-parallel degree per replica. Any of tp/pp/ep/dp fixes the layout (the others default to 1); none lets the planner choose.</summary>
+    public int? Tp { get; init; }
+
+    /// <summary>Pipeline-parallel degree per replica.</summary>
+    public int? Pp { get; init; }
+
+    /// <summary>Expert-parallel degree (must divide tp × pp × dp).</summary>
+    public int? Ep { get; init; }
+
+    /// <summary>Attention data-parallel degree.</summary>
+    public int? Dp { get; init; }
+
+    /// <summary>Weight precision; default the model's published precision.</summary>
+    public Precision? Weights { get; init; }
+
+    /// <summary>Routed-expert weight precision; default <see cref="Weights"/>, else the model's.</summary>
+    public Precision? ExpertWeights { get; init; }
+
+    /// <summary>KV-cache precision; default bf16.</summary>
+    public Precision? Kv { get; init; }
+
+    /// <summary>Matrix-unit precision; default the weight precision where the device has a peak for it, else bf16.</summary>
+    public Precision? Compute { get; init; }
+
+    /// <summary>Concurrent sequences per replica; default the most that fit, capped at maxBatch.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>Fraction of device memory held back for activations, graphs and fragmentation; default 0.1.</summary>
+    public double? Reserve { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        GpusField.Required(Gpus);
+        TpField.Check(Tp);
+        PpField.Check(Pp);
+        EpField.Check(Ep);
+        DpField.Check(Dp);
+        BatchField.Check(Batch);
+        ReserveField.Check(Reserve);
+    }
+
+    /// <summary>The layout the request fixes, or null to let the planner choose.</summary>
+    public Parallelism? Layout() =>
+        Tp is null && Pp is null && Ep is null && Dp is null ? null : new Parallelism(Tp ?? 1, Pp ?? 1, Ep ?? 1, Dp ?? 1);
+
+    /// <summary>The serving configuration the fields describe (validated by the core where it is used).</summary>
+    public virtual ServingConfig ToConfig() => new()
+    {
+        TotalDevices = Gpus ?? 0,
+        Parallelism = Layout(),
+        WeightPrecision = Weights,
+        ExpertWeightPrecision = ExpertWeights,
+        KvPrecision = Kv ?? Defaults.KvPrecision,
+        ComputePrecision = Compute,
+        Batch = Batch,
+        MemoryReserveFraction = Reserve ?? Defaults.MemoryReserveFraction,
+    };
+}
