@@ -42,6 +42,10 @@ internal static class FrontierCommand
             var input = workload.InputOf(parse, serving, context);
             var output = workload.OutputOf(parse, serving, context);
             var users = parse.GetValue(levels) is { Length: > 0 } given ? given : [.. ThroughputFrontier.DefaultConcurrencies];
+            RequestFit.EnsureShortestFits(setup, input, output);
+            var perPoint = parse.GetValue(requests);
+            SimulationBudget.Ensure(users.Sum(c => perPoint > 0 ? perPoint : Math.Max(200, 10.0 * c)), output, perPoint > 0 ? "requests" : "concurrency",
+                perPoint > 0 ? $"--requests {Typed(parse, requests)} at each of {users.Length} concurrencies" : $"--concurrency {string.Join(',', users)} (10 × each level's requests)");
             var asJson = parse.GetValue(json);
             FrontierResult result;
             if (asJson || !context.Console.Profile.Capabilities.Interactive)
@@ -79,4 +83,7 @@ internal static class FrontierCommand
         });
         return command;
     }
+
+    // The value as the user typed it (the last occurrence), for messages.
+    private static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : null;
 }

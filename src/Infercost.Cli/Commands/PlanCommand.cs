@@ -35,7 +35,7 @@ internal static class PlanCommand
         };
         var prefillSize = CliOptions.OptionalInt("--prefill-gpus-per-replica", "With --disaggregated: GPUs per prefill replica. Default: the aggregated plan's replica size.", 1, 1024);
         var decodeSize = CliOptions.OptionalInt("--decode-gpus-per-replica", "With --disaggregated: GPUs per decode replica. Default: the aggregated plan's replica size.", 1, 1024);
-        var trial = SimulationInputs.Duration("--trial-time", "Simulated arrival time per trial (request count clamped to [1,000, 50,000]).", 1, 86_400, 120);
+        var trial = SimulationInputs.Duration("--trial-time", "Least simulated arrival time per trial; trials also cover 30 request lifetimes, within 200,000 requests.", 1, 86_400, 120);
         var json = CommonOptions.Json();
         var command = new Command("plan",
             "Find the fewest GPUs whose simulated P90 time to first token and P90 time per output token meet the SLO at the peak rate " +
@@ -127,6 +127,18 @@ internal static class PlanCommand
         return result;
     }
 
+    // How the peak was judged: which replicas were simulated at what rate, for how long, and that the backlog held.
+    private static string TrialText(CapacityPlan p)
+    {
+        var t = p.PeakTrial;
+        var group = t.SimulatedReplicas == t.Replicas
+            ? $"the whole fleet at {Number(t.Rate)} req/s"
+            : $"{t.SimulatedReplicas} replicas at their share, {Number(t.Rate)} req/s (random routing over {Number(t.Replicas)})";
+        return $"{p.Trials} simulations; at the peak {group}, {Number(t.Result.Arrived)} requests over {Time(t.Horizon)}, " +
+            $"first {Time(t.WarmUp)} discarded; backlog steady ({Number(Math.Round(t.BacklogFirstHalf, 1))} then {Number(Math.Round(t.BacklogSecondHalf, 1))} per replica); " +
+            $"one replica completes at most {Number(Math.Round(p.Saturation.RequestsPerSecond, 2))} req/s saturated";
+    }
+
     private static void Render(IAnsiConsole console, CapacityPlan p, string model, PlanInputs inputs)
     {
         var peak = p.AtPeak;
@@ -134,12 +146,12 @@ internal static class PlanCommand
         [
             ("Workload", $"prompt {SimulationInputs.Describe(inputs.Input)}, output {SimulationInputs.Describe(inputs.Output)}, {(inputs.Arrival == ArrivalKind.Poisson ? "Poisson" : "gamma")} arrivals"),
             ("SLO (P90)", $"TTFT ≤ {Time(p.Slo.TimeToFirstToken)}, TPOT ≤ {Time(p.Slo.TimePerOutputToken)}"),
-            ("Fleet", $"{p.Replicas} {(p.Replicas == 1 ? "replica" : "replicas")} of {p.Layout} = {p.Devices} GPUs"),
+            ("Fleet", $"{Number(p.Replicas)} {(p.Replicas == 1 ? "replica" : "replicas")} of {p.Layout} = {Number(p.Devices)} GPUs"),
             ("At the peak", $"P90 TTFT {Time(peak.TimeToFirstToken.P90)}, P90 TPOT {Time(peak.TimePerOutputToken.P90)}, GPU busy {Percent(peak.BusyFraction)}, {Number(peak.Preemptions)} preemptions"),
             ("One replica fewer", p.OneFewer is { } f
-                ? $"{p.Replicas - 1} replicas: P90 TTFT {Time(f.TimeToFirstToken.P90)}, P90 TPOT {Time(f.TimePerOutputToken.P90)}: misses the SLO"
+                ? $"{Number(p.Replicas - 1)} replicas: P90 TTFT {Time(f.TimeToFirstToken.P90)}, P90 TPOT {Time(f.TimePerOutputToken.P90)}: misses the SLO"
                 : "one replica is the smallest fleet"),
-            ("Trials", $"{p.Trials} simulations of {Number(peak.Arrived)} requests each at the peak"),
+            ("Trials", TrialText(p)),
         ]));
 
         var layouts = KeyValueTable.Grid("Replica sizes tried", "GPUs per replica", "Layout", "Replicas", "GPUs", "Note");

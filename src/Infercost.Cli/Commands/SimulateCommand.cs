@@ -50,6 +50,7 @@ internal static class SimulateCommand
             var options = new SimulationOptions(SimulationInputs.Scheduler(parse, serving, workload), workload.SloOf(parse), cost.Basis(parse));
             var input = workload.InputOf(parse, serving, context);
             var output = workload.OutputOf(parse, serving, context);
+            RequestFit.EnsureShortestFits(setup, input, output);
             var asJson = parse.GetValue(json);
 
             SimulationResult result;
@@ -62,6 +63,7 @@ internal static class SimulateCommand
                 }
 
                 var n = parse.GetValue(requests) ?? 2000;
+                SimulationBudget.Ensure(n, output, "requests", $"--requests {Typed(parse, requests) ?? "2000"}");
                 arrivals = $"closed loop, {users} users";
                 result = Run(context, asJson, n, p => ServingSimulator.RunClosedLoop(setup, users, input, output, n, workload.SeedOf(parse), options, p));
             }
@@ -71,6 +73,8 @@ internal static class SimulateCommand
                 var horizon = parse.GetValue(duration);
                 var count = parse.GetValue(requests) is { } r ? r : horizon is null ? 2000 : (long?)null;
                 var stream = new RequestGenerator(workload.ArrivalsOf(parse, curve), input, output, workload.SeedOf(parse), count, horizon, workload.SessionsOf(parse)).Validated();
+                SimulationBudget.Ensure(stream.ExpectedRequests, output, count is not null && horizon is null ? "requests" : "duration",
+                    horizon is null ? $"--requests {Typed(parse, requests) ?? "2000"}" : $"--duration {Typed(parse, duration)} at this rate");
                 arrivals = SimulationInputs.Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
                 result = Run(context, asJson, stream.ExpectedRequests, p => ServingSimulator.Run(setup, replicas, stream, options, p));
             }
@@ -98,4 +102,7 @@ internal static class SimulateCommand
         });
         return result!;
     }
+
+    // The value as the user typed it (the last occurrence), for messages.
+    private static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : null;
 }

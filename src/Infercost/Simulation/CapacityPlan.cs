@@ -52,6 +52,9 @@ public sealed record DayCost(string Strategy, double DeviceHours, Dollars Cost, 
 /// utilisation: the analytic estimate; null when it could not be made.</param>
 /// <param name="StaticOutputPerMillion">The same estimate's output price.</param>
 /// <param name="Trials">Simulations run in all.</param>
+/// <param name="PeakTrial">How <paramref name="AtPeak"/> was run and judged steady.</param>
+/// <param name="OneFewerTrial">How <paramref name="OneFewer"/> was run; null when the fleet is one replica.</param>
+/// <param name="Saturation">What one replica of the chosen layout completes when saturated (the search's start).</param>
 public sealed record CapacityPlan(
     double PeakRate,
     Slo Slo,
@@ -70,4 +73,34 @@ public sealed record CapacityPlan(
     DayCost Autoscaling,
     DollarsPerMillionTokens? StaticBlendedPerMillion,
     DollarsPerMillionTokens? StaticOutputPerMillion,
-    int Trials);
+    int Trials,
+    PlanTrial PeakTrial,
+    PlanTrial? OneFewerTrial,
+    ReplicaSaturation Saturation);
+
+/// <summary>One replica saturated: a closed loop holding <paramref name="Concurrency"/> requests in flight.</summary>
+/// <param name="Concurrency">Requests kept in flight (the scheduler's batch limit, or what the KV cache holds at mean lengths).</param>
+/// <param name="RequestsPerSecond">Requests completed per second: no fleet of n replicas keeps up with more than n times this.</param>
+/// <param name="Lifetime">Mean arrival-to-completion time at saturation: the time scale a trial must cover many times.</param>
+public sealed record ReplicaSaturation(int Concurrency, double RequestsPerSecond, Seconds Lifetime);
+
+/// <summary>One planner trial: a fleet of <paramref name="Replicas"/> judged by simulating <paramref name="SimulatedReplicas"/>
+/// of them at their share of the rate.</summary>
+/// <param name="Replicas">The fleet judged.</param>
+/// <param name="SimulatedReplicas">Replicas simulated (min(fleet, 8)); each gets rate ÷ fleet under random routing.</param>
+/// <param name="Rate">Requests per second fed to the simulated replicas.</param>
+/// <param name="WarmUp">Arrivals before this are served but not measured.</param>
+/// <param name="Horizon">Arrivals stop here.</param>
+/// <param name="BacklogFirstHalf">Mean waiting + running requests per replica over the first half of the measured window.</param>
+/// <param name="BacklogSecondHalf">The same over the second half.</param>
+/// <param name="Unsteady">Why steady state was not shown (backlog growing, too few measured requests); null when it was.</param>
+/// <param name="Result">The simulation.</param>
+public sealed record PlanTrial(int Replicas, int SimulatedReplicas, double Rate, Seconds WarmUp, Seconds Horizon,
+    double BacklogFirstHalf, double BacklogSecondHalf, string? Unsteady, SimulationResult Result)
+{
+    /// <summary>Steady, and both P90s within the SLO with nothing rejected.</summary>
+    public bool Passes => Unsteady is null && Result.MeetsSloAtP90;
+
+    /// <summary>The P90s, or why the run is not steady.</summary>
+    public string Describe() => Unsteady ?? $"P90 TTFT {Result.TimeToFirstToken.P90}, P90 TPOT {Result.TimePerOutputToken.P90}";
+}

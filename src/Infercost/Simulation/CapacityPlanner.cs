@@ -5,36 +5,59 @@ using Infercost.Serving;
 
 namespace Infercost.Simulation;
 
-/// <summary>Finds the fewest devices whose simulated P90 time to first token and P90 time per output token meet the
-/// SLO at the peak rate, over replica sizes 1, 2, 4, ... (layouts from <see cref="ParallelismPlanner.Layout"/>), then
-/// prices a day with that fleet fixed and with autoscaling.</summary>
-/// <remarks>For each size: replicas 1, 2, 4, ... are simulated until one passes, then the gap is bisected, assuming more
-/// replicas never hurt (true for join-the-shortest-queue routing of the same stream). Every trial uses the same seed, so
-/// trials differ only in the fleet. The answer's one-fewer fleet is simulated too, so minimality is shown, not assumed.
-/// A size is given up when one request alone misses the SLO, or when a fleet that is mostly idle (busy &lt; 50%) still
-/// misses it (latency no extra replica can fix), or past <see cref="PlanInputs.MaxReplicas"/>.</remarks>
+/// <summary>Finds the fewest devices whose simulated steady-state P90 time to first token and P90 time per output token
+/// meet the SLO at the peak rate, over replica sizes 1, 2, 4, ... (layouts from <see cref="ParallelismPlanner.Layout"/>),
+/// then prices a day with that fleet fixed and with autoscaling.</summary>
+/// <remarks>
+/// <para>Work per trial does not grow with the rate. A fleet of n replicas behind a router that spreads a Poisson stream
+/// of rate λ at random gives each group of k replicas a Poisson stream of rate λk/n. A trial simulates one such group
+/// (k = min(n, <see cref="MaxPoolReplicas"/>), shortest-queue routing inside it): exact for n ≤ k, and for larger n an
+/// upper bound on the latency of shortest-queue routing over the whole fleet, which pools more. So the answer holds when
+/// <c>simulate</c> runs the whole fleet.</para>
+/// <para>A trial runs long enough to reach steady state: at least 30 request lifetimes (the mean end-to-end time of a
+/// saturated replica) and at least <see cref="PlanInputs.TrialSeconds"/>, the first sixth discarded as warm-up. It passes
+/// only when the P90s meet the SLO over the measured requests <em>and</em> the backlog (waiting + running) is not
+/// growing: its mean over the second half of the measured window is at most 1.2 × the first half's + one request per
+/// simulated replica. A fleet whose queue grows is overloaded however good its P90 looks so far.</para>
+/// <para>The search starts at the capacity bound n₀ = ⌈λ ÷ μ⌉ (μ: requests per second one replica completes when
+/// saturated, from a closed-loop run at the scheduler's batch limit), then gallops up or down and bisects, assuming
+/// more replicas never hurt. The answer's one-fewer fleet is simulated too, so minimality is shown, not assumed. A size
+/// is given up when one request alone misses the SLO, when a steady fleet that is mostly idle (busy &lt; 50%) still
+/// misses it, or past <see cref="PlanInputs.MaxReplicas"/>.</para>
+/// </remarks>
 public static class CapacityPlanner
 {
+    /// <summary>Most replicas one trial simulates; larger fleets are judged by a group of this many at its share of the rate.</summary>
+    public const int MaxPoolReplicas = 8;
+
+    /// <summary>Most requests one trial generates, whatever the rate: the bound on work per trial.</summary>
+    public const long MaxTrialRequests = 200_000;
+
+    /// <summary>Request lifetimes (saturated mean end-to-end time) a trial covers at least.</summary>
+    public const double LifetimesPerTrial = 30;
+
+    /// <summary>Fewest requests whose latency is measured (after the warm-up) for a trial to count.</summary>
+    public const long MinMeasuredRequests = 200;
+
     /// <summary>Plans the fleet.</summary>
     /// <exception cref="InvalidInputException">No layout meets the SLO; the message gives each size's reason.</exception>
     public static CapacityPlan Plan(PlanInputs inputs, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         inputs.Validated();
-        var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis);
         var sizes = new List<int>();
         for (var d = 1; d <= inputs.MaxDevicesPerReplica; d *= 2) sizes.Add(d);
 
         var layouts = new List<LayoutOption>();
-        (ServingSetup Setup, int Replicas, SimulationResult Pass, SimulationResult? Fail)? best = null;
+        Found? best = null;
         var trials = 0;
         for (var k = 0; k < sizes.Count; k++)
         {
             var d = sizes[k];
-            var (option, found) = SearchLayout(inputs, options, d);
+            var (option, found) = SearchLayout(inputs, d);
             layouts.Add(option);
             trials += option.Trials;
-            if (found is { } f && (best is null || f.Replicas * d < best.Value.Replicas * best.Value.Setup.DevicesPerReplica))
+            if (found is { } f && (best is null || f.Replicas * d < best.Replicas * best.Setup.DevicesPerReplica))
             {
                 best = f;
             }
@@ -58,7 +81,7 @@ public static class CapacityPlanner
             var rate = Enumerable.Range(h, hours).Max(i => day.HourlyRates[i]);
             if (!memo.TryGetValue(rate, out var n))
             {
-                n = rate <= 0 ? 0 : rate >= inputs.PeakRate ? b.Replicas : MinimumReplicas(inputs, options, b.Setup, rate, b.Replicas, ref trials);
+                n = rate <= 0 ? 0 : rate >= inputs.PeakRate ? b.Replicas : MinimumReplicas(inputs, b, rate, ref trials);
                 memo[rate] = n;
             }
 
@@ -66,23 +89,24 @@ public static class CapacityPlanner
             progress?.Report(0.8 + 0.2 * (h + hours) / RateCurve.Hours);
         }
 
-        var pass = b.Pass;
+        var pass = b.Pass.Result;
         var tokensPerRequest = (pass.PromptTokens.Value + pass.OutputTokens.Value) / Math.Max(1, pass.Completed);
         var outputPerRequest = pass.OutputTokens.Value / Math.Max(1, pass.Completed);
         var requests = day.HourlyRates.Sum() * 3600;
         var perDevice = inputs.Basis.PerDevice(inputs.Accelerator).Total;
-        var devices = b.Replicas * b.Setup.DevicesPerReplica;
+        var devices = (long)b.Replicas * b.Setup.DevicesPerReplica;
         var fixedFleet = Day("fixed", devices * 24.0, perDevice, requests, tokensPerRequest, outputPerRequest);
         var autoscaled = Day("autoscaled", steps.Sum(s => (double)s.Devices * s.Hours), perDevice, requests, tokensPerRequest, outputPerRequest);
-        var (staticBlended, staticOutput) = StaticEstimate(inputs, b.Setup, devices);
+        var (staticBlended, staticOutput) = StaticEstimate(inputs, b.Setup, (int)Math.Min(int.MaxValue, devices));
         progress?.Report(1);
 
-        return new CapacityPlan(inputs.PeakRate, inputs.Slo, b.Setup.Layout, b.Setup.Parallelism, b.Setup.DevicesPerReplica, b.Replicas, devices,
-            pass, b.Fail, layouts, day.HourlyRates, inputs.AutoscaleStepHours, steps, fixedFleet, autoscaled, staticBlended, staticOutput, trials);
+        return new CapacityPlan(inputs.PeakRate, inputs.Slo, b.Setup.Layout, b.Setup.Parallelism, b.Setup.DevicesPerReplica, b.Replicas, (int)Math.Min(int.MaxValue, devices),
+            pass, b.Fail?.Result, layouts, day.HourlyRates, inputs.AutoscaleStepHours, steps, fixedFleet, autoscaled, staticBlended, staticOutput, trials,
+            b.Pass, b.Fail, b.Saturation);
     }
 
-    /// <summary>The request stream every trial at <paramref name="rate"/> uses: rate × trial seconds requests, clamped
-    /// to [1,000, 50,000].</summary>
+    /// <summary>The request stream of the old fixed-count trial: rate × trial seconds requests, clamped to [1,000,
+    /// 50,000]. Used by <see cref="DisaggregatedPlanner"/>.</summary>
     public static RequestGenerator TrialStream(PlanInputs inputs, double rate)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -91,7 +115,79 @@ public static class CapacityPlanner
             inputs.Input, inputs.Output, inputs.Seed, count);
     }
 
-    private static (LayoutOption, (ServingSetup Setup, int Replicas, SimulationResult Pass, SimulationResult? Fail)?) SearchLayout(PlanInputs inputs, SimulationOptions options, int d)
+    /// <summary>What one replica of <paramref name="setup"/> completes when saturated: a closed loop holding the
+    /// scheduler's batch limit (at most what the KV cache holds at mean lengths, at most 4,096) busy for three batches'
+    /// worth of requests.</summary>
+    public static ReplicaSaturation Saturate(PlanInputs inputs, ServingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(setup);
+        var blocks = ServingSimulator.KvBlocksPerReplica(setup, inputs.Scheduler);
+        var perSequence = Math.Ceiling((inputs.Input.Mean + inputs.Output.Mean) / inputs.Scheduler.BlockTokens);
+        var fits = (int)Math.Clamp(Math.Floor(blocks / Math.Max(1, perSequence)), 1, 4096);
+        var concurrency = Math.Min(inputs.Scheduler.MaxRunningSequences, fits);
+        var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis);
+        var run = ServingSimulator.RunClosedLoop(setup, concurrency, inputs.Input, inputs.Output, Math.Max(200, 3L * concurrency), inputs.Seed, options);
+        return new ReplicaSaturation(concurrency, run.RequestsPerSecond, Seconds.FromSeconds(Math.Max(run.EndToEnd.Mean.Value, 1e-3)));
+    }
+
+    /// <summary>Simulates the fleet of <paramref name="replicas"/> replicas of <paramref name="setup"/> at
+    /// <paramref name="rate"/> requests per second as the planner does: a group of up to
+    /// <see cref="MaxPoolReplicas"/> replicas at its share of the rate, long enough for steady state, warm-up
+    /// discarded, backlog compared between the halves of the measured window.</summary>
+    public static PlanTrial Trial(PlanInputs inputs, ServingSetup setup, ReplicaSaturation saturation, int replicas, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(saturation);
+        Guard.InRange(replicas, 1, 10_000_000, "replicas");
+        var pool = Math.Min(replicas, MaxPoolReplicas);
+        var poolRate = rate * pool / replicas;
+        var lifetime = saturation.Lifetime.Value;
+        var horizon = Math.Max(inputs.TrialSeconds, LifetimesPerTrial * lifetime);
+        if (poolRate * horizon > MaxTrialRequests) horizon = MaxTrialRequests / poolRate;
+        var warmUp = horizon / 6;
+        var stream = new RequestGenerator(new ArrivalProcess(RateCurve.Constant(poolRate), inputs.Arrival, inputs.CoefficientOfVariation),
+            inputs.Input, inputs.Output, inputs.Seed, MaxTrialRequests, horizon);
+        var result = ServingSimulator.Run(setup, pool, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, WarmUpSeconds: warmUp));
+        var middle = (warmUp + horizon) / 2;
+        var first = MeanBacklog(result.Series, warmUp, middle);
+        var second = MeanBacklog(result.Series, middle, horizon);
+        string? unsteady = null;
+        if (result.TimeToFirstToken.Count < MinMeasuredRequests)
+        {
+            unsteady = $"only {result.TimeToFirstToken.Count} requests measured after the warm-up (fewer than {MinMeasuredRequests})";
+        }
+        else if (horizon - warmUp < 10 * lifetime)
+        {
+            unsteady = $"the measured window ({Seconds.FromSeconds(horizon - warmUp)}) is shorter than 10 request lifetimes ({Seconds.FromSeconds(10 * lifetime)}) within {MaxTrialRequests:N0} requests";
+        }
+        else if (second > 1.2 * first + pool)
+        {
+            unsteady = $"backlog grows from {Guard.Format(Math.Round(first / pool, 1))} to {Guard.Format(Math.Round(second / pool, 1))} requests per replica between the halves of the run";
+        }
+
+        return new PlanTrial(replicas, pool, poolRate, Seconds.FromSeconds(warmUp), Seconds.FromSeconds(horizon), first / pool, second / pool, unsteady, result);
+    }
+
+    // Time-averaged waiting + running requests over [from, to), from the run's series.
+    private static double MeanBacklog(IReadOnlyList<TimeSeriesPoint> series, double from, double to)
+    {
+        double sum = 0, time = 0;
+        foreach (var p in series)
+        {
+            var overlap = Math.Min(p.Start + p.Width, to) - Math.Max(p.Start, from);
+            if (overlap <= 0) continue;
+            sum += (p.Waiting + p.Running) * overlap;
+            time += overlap;
+        }
+
+        return time > 0 ? sum / time : 0;
+    }
+
+    private sealed record Found(ServingSetup Setup, ReplicaSaturation Saturation, int Replicas, PlanTrial Pass, PlanTrial? Fail);
+
+    private static (LayoutOption, Found?) SearchLayout(PlanInputs inputs, int d)
     {
         var parallelism = ParallelismPlanner.Layout(inputs.Model, inputs.Accelerator, d);
         if (parallelism is null) return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id}", null, null, "no valid tensor × pipeline split", 0), null);
@@ -109,61 +205,92 @@ public static class CapacityPlanner
         var alone = AloneMisses(inputs, setup);
         if (alone is not null) return (new LayoutOption(d, setup.Layout, null, null, alone, 0), null);
 
-        var trials = 0;
-        var stream = TrialStream(inputs, inputs.PeakRate);
-        SimulationResult Trial(int n)
+        var saturation = Saturate(inputs, setup);
+        var trials = 1;
+        var start = (int)Math.Clamp(Math.Ceiling(inputs.PeakRate / saturation.RequestsPerSecond), 1, inputs.MaxReplicas);
+        string? giveUp = null;
+        PlanTrial Run(int n)
         {
             trials++;
-            return ServingSimulator.Run(setup, n, stream, options);
+            var t = Trial(inputs, setup, saturation, n, inputs.PeakRate);
+            if (!t.Passes && t.Unsteady is null && t.Result.BusyFraction < 0.5)
+            {
+                giveUp ??= $"misses the SLO with replicas {Percent(t.Result.BusyFraction)} busy (P90 TTFT {t.Result.TimeToFirstToken.P90}, P90 TPOT {t.Result.TimePerOutputToken.P90}): more replicas do not help";
+            }
+
+            return t;
         }
 
-        int lo = 0, hi = 0;           // lo fails (0 replicas serve nothing), hi passes
-        SimulationResult? loResult = null, hiResult = null;
-        for (var n = 1; ; n = Math.Min(n * 2, inputs.MaxReplicas))
+        var (hi, hiTrial, lo, loTrial) = Bracket(inputs, start, Run, () => giveUp is not null);
+        if (hiTrial is null)
         {
-            var r = Trial(n);
-            if (r.MeetsSloAtP90)
-            {
-                (hi, hiResult) = (n, r);
-                break;
-            }
-
-            (lo, loResult) = (n, r);
-            if (r.BusyFraction < 0.5)
-            {
-                return (new LayoutOption(d, setup.Layout, null, null,
-                    $"misses the SLO with replicas {Percent(r.BusyFraction)} busy (P90 TTFT {r.TimeToFirstToken.P90}, P90 TPOT {r.TimePerOutputToken.P90}): more replicas do not help", trials), null);
-            }
-
-            if (n == inputs.MaxReplicas)
-            {
-                return (new LayoutOption(d, setup.Layout, null, null, $"{inputs.MaxReplicas} replicas still miss the SLO", trials), null);
-            }
+            var reason = giveUp ?? (loTrial is { } last
+                ? $"{last.Replicas:N0} replicas still miss the SLO ({last.Describe()})"
+                : $"{inputs.MaxReplicas:N0} replicas still miss the SLO");
+            return (new LayoutOption(d, setup.Layout, null, null, reason, trials), null);
         }
 
         while (hi - lo > 1)
         {
             var mid = lo + (hi - lo) / 2;
-            var r = Trial(mid);
-            if (r.MeetsSloAtP90) (hi, hiResult) = (mid, r);
-            else (lo, loResult) = (mid, r);
+            var t = Run(mid);
+            if (t.Passes) (hi, hiTrial) = (mid, t);
+            else (lo, loTrial) = (mid, t);
         }
 
-        return (new LayoutOption(d, setup.Layout, hi, hi * d, null, trials), (setup, hi, hiResult!, loResult));
+        return (new LayoutOption(d, setup.Layout, hi, (int)Math.Min(int.MaxValue, (long)hi * d), null, trials), new Found(setup, saturation, hi, hiTrial, loTrial));
     }
 
-    private static int MinimumReplicas(PlanInputs inputs, SimulationOptions options, ServingSetup setup, double rate, int atPeak, ref int trials)
+    // From a first guess, finds hi (passes) and lo (fails, or 0) with lo < hi, galloping: the step doubles each time.
+    // Returns hiTrial null when MaxReplicas still fails or the search is given up.
+    private static (int Hi, PlanTrial? HiTrial, int Lo, PlanTrial? LoTrial) Bracket(PlanInputs inputs, int start, Func<int, PlanTrial> run, Func<bool> givenUp)
     {
-        var stream = TrialStream(inputs, rate);
-        int lo = 0, hi = atPeak;
+        var first = run(start);
+        if (first.Passes)
+        {
+            var (hi, hiTrial) = (start, first);
+            for (var step = 1; ; step *= 2)
+            {
+                var n = Math.Max(0, hi - step);
+                if (n == 0) return (hi, hiTrial, 0, null);
+                var t = run(n);
+                if (!t.Passes) return (hi, hiTrial, n, t);
+                (hi, hiTrial) = (n, t);
+            }
+        }
+
+        var (lo, loTrial) = (start, first);
+        for (var step = 1; lo < inputs.MaxReplicas && !givenUp(); step *= 2)
+        {
+            var n = (int)Math.Min(inputs.MaxReplicas, (long)lo + step);
+            var t = run(n);
+            if (t.Passes) return (n, t, lo, loTrial);
+            (lo, loTrial) = (n, t);
+        }
+
+        return (0, null, lo, loTrial);
+    }
+
+    private static int MinimumReplicas(PlanInputs inputs, Found plan, double rate, ref int trials)
+    {
+        var start = (int)Math.Clamp(Math.Ceiling(rate / plan.Saturation.RequestsPerSecond), 1, plan.Replicas);
+        var count = 0;
+        PlanTrial Run(int n)
+        {
+            count++;
+            return Trial(inputs, plan.Setup, plan.Saturation, n, rate);
+        }
+
+        var (hi, hiTrial, lo, _) = Bracket(inputs with { MaxReplicas = plan.Replicas }, start, Run, () => false);
+        if (hiTrial is null) hi = plan.Replicas;
         while (hi - lo > 1)
         {
             var mid = lo + (hi - lo) / 2;
-            trials++;
-            if (ServingSimulator.Run(setup, mid, stream, options).MeetsSloAtP90) hi = mid;
+            if (Run(mid).Passes) hi = mid;
             else lo = mid;
         }
 
+        trials += count;
         return hi;
     }
 

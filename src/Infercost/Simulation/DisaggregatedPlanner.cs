@@ -33,6 +33,8 @@ public static class DisaggregatedPlanner
         var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis);
         AloneMisses(inputs, prefill, decode);
 
+        // Whole pools are simulated here (no per-group sharing as in CapacityPlanner), so their size stays bounded.
+        var maxReplicas = Math.Min(inputs.MaxReplicas, 512);
         var stream = CapacityPlanner.TrialStream(inputs, inputs.PeakRate);
         var results = new Dictionary<(int, int), DisaggregatedResult>();
         DisaggregatedResult Trial(int p, int d)
@@ -71,13 +73,13 @@ public static class DisaggregatedPlanner
                     $"the SLO is missed with the prefill pool {Percent(r.Prefill.BusyFraction)} busy (P90 TTFT {f.TimeToFirstToken.P90}): more prefill replicas do not help.");
             }
 
-            if ((growPrefill && pHi >= inputs.MaxReplicas) || (growDecode && dHi >= inputs.MaxReplicas))
+            if ((growPrefill && pHi >= maxReplicas) || (growDecode && dHi >= maxReplicas))
             {
-                throw new InvalidInputException("slo", $"{inputs.MaxReplicas} replicas in a pool still miss the SLO (P90 TTFT {f.TimeToFirstToken.P90}, P90 TPOT {f.TimePerOutputToken.P90}).");
+                throw new InvalidInputException("slo", $"{maxReplicas} replicas in a pool still miss the SLO (P90 TTFT {f.TimeToFirstToken.P90}, P90 TPOT {f.TimePerOutputToken.P90}).");
             }
 
-            if (growPrefill) pHi = Math.Min(pHi * 2, inputs.MaxReplicas);
-            if (growDecode) dHi = Math.Min(dHi * 2, inputs.MaxReplicas);
+            if (growPrefill) pHi = Math.Min(pHi * 2, maxReplicas);
+            if (growDecode) dHi = Math.Min(dHi * 2, maxReplicas);
             progress?.Report(Math.Min(0.4, 0.05 * results.Count));
         }
 

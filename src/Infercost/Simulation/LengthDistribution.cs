@@ -14,6 +14,9 @@ public abstract record LengthDistribution
     /// <summary>The largest length it can draw.</summary>
     public abstract int Max { get; }
 
+    /// <summary>The smallest length it can draw (1 unless the distribution says more).</summary>
+    public virtual int Min => 1;
+
     /// <summary>Parses <c>N</c> (fixed) or <c>lognormal:MEDIAN:SIGMA[:MAX]</c>.</summary>
     /// <exception cref="InvalidInputException">Another form, or values out of range; the message names <paramref name="field"/>.</exception>
     public static LengthDistribution Parse(string text, string field)
@@ -54,6 +57,9 @@ public sealed record FixedLength(int Tokens) : LengthDistribution
 
     /// <inheritdoc />
     public override int Max => Tokens;
+
+    /// <inheritdoc />
+    public override int Min => Tokens;
 }
 
 /// <summary>Lognormal lengths: median × e^(σ·Z), rounded, clamped to [1, <paramref name="MaxTokens"/>]. Published
@@ -147,4 +153,7 @@ public sealed record EmpiricalLength : LengthDistribution
 
     /// <inheritdoc />
     public override int Max => _values.Max();
+
+    /// <inheritdoc />
+    public override int Min => _values.Min();
 }

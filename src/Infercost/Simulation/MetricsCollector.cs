@@ -1,7 +1,9 @@
 namespace Infercost.Simulation;
 
-/// <summary>Everything a run counts, shared by the replicas of a fleet; constant memory whatever the request count.</summary>
-internal sealed class MetricsCollector(Slo slo, TimeSeries series)
+/// <summary>Everything a run counts, shared by the replicas of a fleet; constant memory whatever the request count.
+/// Requests that arrived before <paramref name="warmUpSeconds"/> are served and counted but kept out of the latency
+/// histograms and the good count (the run starts empty, so they would flatter the steady state).</summary>
+internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUpSeconds = 0)
 {
     private readonly double _sloTtft = slo.TimeToFirstToken.Value;
     private readonly double _sloTpot = slo.TimePerOutputToken.Value;
@@ -31,6 +33,13 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series)
     public void Complete(Sequence s, double now)
     {
         var r = s.Request;
+        Completed++;
+        PromptTokens += r.PromptTokens;
+        CachedTokens += r.CachedTokens;
+        if (s.Preemptions > 0) PreemptedRequests++;
+        LastCompletion = Math.Max(LastCompletion, now);
+        if (r.ArrivalTime < warmUpSeconds) return;
+
         var ttft = s.FirstTokenTime - r.ArrivalTime;
         Ttft.Add(ttft);
         var meetsTpot = true;
@@ -42,11 +51,6 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series)
         }
 
         EndToEnd.Add(now - r.ArrivalTime);
-        Completed++;
-        PromptTokens += r.PromptTokens;
-        CachedTokens += r.CachedTokens;
-        if (s.Preemptions > 0) PreemptedRequests++;
         if (ttft <= _sloTtft && meetsTpot) Good++;
-        LastCompletion = Math.Max(LastCompletion, now);
     }
 }

@@ -22,7 +22,7 @@ namespace Infercost.Simulation;
 /// <param name="CoefficientOfVariation">Gap variability for gamma arrivals.</param>
 /// <param name="AutoscaleStepHours">Autoscaling resizes the fleet every this many hours, for the busiest hour in each step.</param>
 /// <param name="Seed">Fixes every trial's request stream (all trials share it: common random numbers).</param>
-/// <param name="TrialSeconds">Simulated arrival time per trial (the request count is clamped to [1,000, 50,000]).</param>
+/// <param name="TrialSeconds">Least simulated arrival time per trial (trials also cover 30 request lifetimes, within 200,000 requests).</param>
 /// <param name="MaxDevicesPerReplica">Largest replica tried; sizes 1, 2, 4, ... up to it.</param>
 /// <param name="MaxReplicas">Largest fleet tried per layout.</param>
 public sealed record PlanInputs(
@@ -42,7 +42,7 @@ public sealed record PlanInputs(
     long Seed = 1,
     double TrialSeconds = 120,
     int MaxDevicesPerReplica = 8,
-    int MaxReplicas = 512)
+    int MaxReplicas = 1_000_000)
 {
     /// <summary>Checks each field's range.</summary>
     public PlanInputs Validated()
@@ -60,7 +60,7 @@ public sealed record PlanInputs(
         Guard.InRange(AutoscaleStepHours, 1, 24, "autoscaleStep");
         Guard.InRange(TrialSeconds, 1, 86_400, "trialSeconds");
         Guard.InRange(MaxDevicesPerReplica, 1, 1024, "maxDevicesPerReplica");
-        Guard.InRange(MaxReplicas, 1, 100_000, "maxReplicas");
+        Guard.InRange(MaxReplicas, 1, 10_000_000, "maxReplicas");
         return this;
     }
 }

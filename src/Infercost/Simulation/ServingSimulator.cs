@@ -230,7 +230,7 @@ public static class ServingSimulator
     private static MetricsCollector NewMetrics(SimulationOptions options, int replicas, double initialWidth)
     {
         var points = options.SeriesPoints + (options.SeriesPoints & 1);
-        return new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)));
+        return new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)), options.WarmUpSeconds);
     }
 
     private static SimulationResult Result(ServingSetup setup, Replica[] fleet, MetricsCollector m, SimulationOptions options, double end) =>
@@ -259,10 +259,17 @@ public static class ServingSimulator
             layout, replicas, devicesPerReplica, devices, blocksPerReplica, options.Scheduler.BlockTokens,
             m.Arrived, m.Completed, m.Rejected, m.Preemptions, m.PreemptedRequests, m.Steps, Seconds.FromSeconds(wall),
             LatencySummary.Of(m.Ttft), LatencySummary.Of(m.Tpot), LatencySummary.Of(m.EndToEnd), LatencySummary.Of(m.QueueWait),
-            options.Slo, m.Good, m.Arrived == 0 ? 0 : (double)m.Good / m.Arrived, m.Good / wall, m.Completed / wall,
+            options.Slo, m.Good, GoodFraction(m, options), m.Good / wall, m.Completed / wall,
             TokensPerSecond.FromTokensPerSecond(m.OutputTokens / wall), TokensPerSecond.FromTokensPerSecond(m.PromptTokens / wall),
             m.BusyTime / (replicas * wall), meanKv,
             Tokens.FromTokens(m.PromptTokens), Tokens.FromTokens(m.CachedTokens), Tokens.FromTokens(m.PrefillTokensComputed),
             Tokens.FromTokens(m.OutputTokens), perHour, cost, outputPrice, blendedPrice, series);
+    }
+
+    // With a warm-up, good is counted over the measured requests only (completed after it, plus every rejection).
+    private static double GoodFraction(MetricsCollector m, SimulationOptions options)
+    {
+        var measured = options.WarmUpSeconds > 0 ? m.Ttft.Count + m.Rejected : m.Arrived;
+        return measured == 0 ? 0 : (double)m.Good / measured;
     }
 }

@@ -7,7 +7,9 @@ namespace Infercost.Simulation;
 /// <param name="Slo">Latency targets for goodput.</param>
 /// <param name="Basis">How devices are paid for; null leaves the cost fields empty.</param>
 /// <param name="SeriesPoints">Most points in the KV-use and queue series (even, 2 to 100,000).</param>
-public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240)
+/// <param name="WarmUpSeconds">Requests arriving before this time are served but kept out of the latency summaries and
+/// the good count: the warm-up of a run that starts with empty replicas (0 measures every request).</param>
+public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0)
 {
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
@@ -20,6 +22,7 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
         Scheduler.Validated();
         Slo.Validated();
         Guard.InRange(SeriesPoints, 2, 100_000, "seriesPoints");
+        Guard.InRange(WarmUpSeconds, 0, 365 * 86_400.0, "warmUp");
         return this;
     }
 }

@@ -99,6 +99,24 @@ public sealed class SimulationCommandTests
     }
 
     [Fact]
+    public void Plan_AMillionRequestsPerSecond_IsAFleetCheckCallsPossible()
+    {
+        // Given a plan at 1,000,000 req/s of 200-token prompts and 50-token answers
+        var run = CliRunner.Run([.. Plan, "--rate", "1000000", "--input", "200", "--output", "50", "--max-gpus-per-replica", "1", "--json"]);
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var devices = json.RootElement.GetProperty("plan").GetProperty("devices").GetInt32();
+
+        // When check is asked whether that many GPUs can decode 50 tokens for each of those requests
+        var check = CliRunner.Run("check", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", devices.ToString(System.Globalization.CultureInfo.InvariantCulture), "--decode-tps", "5e7");
+
+        // Then the physics bound does not call the plan impossible
+        Assert.Equal(0, check.ExitCode);
+        Assert.Contains("POSSIBLE", check.Console, StringComparison.Ordinal);
+        Assert.DoesNotContain("IMPOSSIBLE", check.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_Disaggregated_TablesThePoolsAgainstTheAggregatedPlan()
     {
         var run = CliRunner.Run([.. Plan, "--rate", "40", "--input", "1000", "--output", "400", "--slo-tpot", "20ms", "--max-gpus-per-replica", "1", "--trial-time", "30s", "--disaggregated"]);
@@ -171,6 +189,15 @@ public sealed class SimulationCommandTests
         { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 4 --prefill-gpus-per-replica 2", "add --disaggregated" },
         { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 1 --slo-ttft 1ms --disaggregated --prefill-gpus-per-replica 1 --decode-gpus-per-replica 1", "no disaggregated fleet meets the SLO" },
         { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 0", "concurrency must be in [1, 1000000]; was 0." },
+        // A distribution no request of which fits is the same error as the fixed length: not a run of rejections
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --requests 10 --output 10000000", "Not even one sequence fits" },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --requests 10 --output-dist 10000000", "Not even one sequence fits" },
+        { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --output-dist 10000000", "Not even one sequence fits" },
+        // Work is bounded up front, with the figure and the limit
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --requests 100000000", "--requests 100000000 means about 100,000,000 requests × 1000 output tokens = 100 billion tokens to simulate; one run simulates at most 2 billion" },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 100000000", "one run simulates at most 2 billion" },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1000 --duration 24h", "--duration 24h at this rate means about" },
+        { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 1000000", "one run simulates at most 2 billion" },
     };
 
     [Theory]

@@ -34,15 +34,82 @@ public sealed class CapacityPlannerTests
         var plan = Plan.Value;
         var setup = new ServingSetup(Inputs.Model, Inputs.Accelerator, plan.Parallelism, Inputs.Config with { Parallelism = plan.Parallelism });
 
-        // When the same peak stream is simulated here on one replica fewer
-        var fewer = ServingSimulator.Run(setup, plan.Replicas - 1, CapacityPlanner.TrialStream(Inputs, Inputs.PeakRate),
-            new SimulationOptions(Inputs.Scheduler, Inputs.Slo, Inputs.Basis));
+        // When the planner's trial is run here on one replica fewer
+        var fewer = CapacityPlanner.Trial(Inputs, setup, plan.Saturation, plan.Replicas - 1, Inputs.PeakRate);
 
         // Then it misses the SLO, as the plan's own record of that fleet says
-        Assert.False(fewer.MeetsSloAtP90);
+        Assert.False(fewer.Passes);
         Assert.NotNull(plan.OneFewer);
-        Assert.False(plan.OneFewer.MeetsSloAtP90);
-        Assert.Equal(fewer.TimeToFirstToken.P90, plan.OneFewer.TimeToFirstToken.P90);
+        Assert.False(plan.OneFewer.MeetsSloAtP90 && plan.OneFewerTrial!.Unsteady is null);
+        Assert.Equal(fewer.Result.TimeToFirstToken.P90, plan.OneFewer.TimeToFirstToken.P90);
+    }
+
+    [Fact]
+    public void Plan_Answer_HoldsWhenTheWholeFleetIsSimulatedForLonger()
+    {
+        // Given the planner's fleet at 40 req/s
+        var plan = Plan.Value;
+        var setup = new ServingSetup(Inputs.Model, Inputs.Accelerator, plan.Parallelism, Inputs.Config with { Parallelism = plan.Parallelism });
+
+        // When simulate runs every replica of it (shortest-queue routing) on a stream of 10 minutes, warm-up included
+        var stream = new RequestGenerator(ArrivalProcess.Poisson(Inputs.PeakRate), Inputs.Input, Inputs.Output, 7, null, 600);
+        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(Inputs.Scheduler, Inputs.Slo, Inputs.Basis));
+
+        // Then it meets the SLO, as the plan says
+        Assert.True(run.MeetsSloAtP90, $"P90 TTFT {run.TimeToFirstToken.P90}, P90 TPOT {run.TimePerOutputToken.P90} on {plan.Replicas} replicas");
+    }
+
+    [Fact]
+    public void Plan_ManyReplicas_WholeFleetMeetsTheSlo_AndOneFewerIsJudgedOnItsShare()
+    {
+        // Given short requests at a rate that needs more replicas than one trial simulates (8)
+        var inputs = Inputs with { Input = new FixedLength(200), Output = new FixedLength(50), PeakRate = 1500, Day = null };
+        var plan = CapacityPlanner.Plan(inputs);
+        Assert.True(plan.Replicas > CapacityPlanner.MaxPoolReplicas, $"expected a fleet larger than one trial group; got {plan.Replicas}");
+        Assert.Equal(CapacityPlanner.MaxPoolReplicas, plan.PeakTrial.SimulatedReplicas);
+
+        // When the whole fleet is simulated with shortest-queue routing for two minutes
+        var setup = new ServingSetup(inputs.Model, inputs.Accelerator, plan.Parallelism, inputs.Config with { Parallelism = plan.Parallelism });
+        var stream = new RequestGenerator(ArrivalProcess.Poisson(inputs.PeakRate), inputs.Input, inputs.Output, 7, null, 120);
+        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis));
+
+        // Then it meets the SLO: the group of eight at its share is the harder test
+        Assert.True(run.MeetsSloAtP90, $"P90 TTFT {run.TimeToFirstToken.P90}, P90 TPOT {run.TimePerOutputToken.P90} on {plan.Replicas} replicas");
+    }
+
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(1_000_000)]
+    public void Plan_AnyRate_SimulatedReplicasKeepUpWithTheirArrivals(double rate)
+    {
+        // Given a rate far beyond what one trial of a fixed request count can show in steady state
+        var inputs = Inputs with { Input = new FixedLength(200), Output = new FixedLength(50), PeakRate = rate, Day = null };
+
+        // When the fleet is planned
+        var plan = CapacityPlanner.Plan(inputs);
+
+        // Then the simulated replicas completed their share of the rate (no backlog left to drain at the end), the
+        // fleet is at least the saturated-throughput bound, and the fleet scales with the rate
+        var share = rate * plan.AtPeak.Replicas / plan.Replicas;
+        Assert.True(plan.AtPeak.RequestsPerSecond >= 0.95 * share, $"completed {plan.AtPeak.RequestsPerSecond} req/s of {share} arriving");
+        Assert.True(plan.Replicas * plan.Saturation.RequestsPerSecond >= 0.9 * rate);
+        Assert.Null(plan.PeakTrial.Unsteady);
+        Assert.True(plan.PeakTrial.BacklogSecondHalf <= 1.2 * plan.PeakTrial.BacklogFirstHalf + 1);
+    }
+
+    [Fact]
+    public void Trial_OverloadedFleet_IsNotSteady()
+    {
+        // Given one replica fed three times what it completes when saturated
+        var setup = new ServingSetup(Inputs.Model, Inputs.Accelerator, Parallelism.Single, Inputs.Config);
+        var saturation = CapacityPlanner.Saturate(Inputs, setup);
+
+        // When the planner's trial runs it
+        var trial = CapacityPlanner.Trial(Inputs, setup, saturation, 1, 3 * saturation.RequestsPerSecond);
+
+        // Then the backlog is seen to grow and the trial fails
+        Assert.False(trial.Passes);
+        Assert.True(trial.BacklogSecondHalf > trial.BacklogFirstHalf);
     }
 
     [Fact]
