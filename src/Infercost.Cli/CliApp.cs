@@ -22,6 +22,7 @@ public static class CliApp
         CheckCommand.Create,
         CatalogCommand.Create,
         ValidateCommand.Create,
+        KernelsCommand.Create,
         CalibrateCommand.Create,
         SubscriptionCommand.Create,
         PriceCurveCommand.Create,

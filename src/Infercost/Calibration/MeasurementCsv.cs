@@ -149,7 +149,7 @@ public static class MeasurementCsv
     }
 
     // RFC 4180: commas inside double quotes, doubled quotes as escapes, records on lines.
-    private static List<(int Line, List<string> Fields)> SplitRecords(string csv)
+    internal static List<(int Line, List<string> Fields)> SplitRecords(string csv)
     {
         var records = new List<(int, List<string>)>();
         var fields = new List<string>();

@@ -1,0 +1,69 @@
+namespace Infercost.Kernels;
+
+/// <summary>The kernel curves the engine ships: fitted to data/kernels/kernel-benchmarks.csv (a copy of the project's
+/// shared kernel benchmark file: 847 published microbenchmark figures with their sources; kernel-benchmarks.md beside it
+/// reads the curves out of them).</summary>
+/// <remarks>Refit with <c>infercost kernels --data data/kernels/kernel-benchmarks.csv --fit</c>; a test refits and fails
+/// if these stored values drift from what the data gives. Values are printed to four significant figures. See
+/// docs/validation.md#kernel-model.</remarks>
+public static class KernelCurves
+{
+    /// <summary>When the fit was made.</summary>
+    public const string FittedOn = "2026-12-02";
+
+    /// <summary>The shipped kernel model.</summary>
+    public static KernelModel Fitted { get; } = new(
+        Gemm,
+        new GroupedGemmCurve(24.15e-6, 1.254),
+        Prefill,
+        Decode,
+        AllReduce,
+        AllToAll,
+        GraphCollectiveLatencySeconds: 4.1e-6,
+        Source: "fitted to data/kernels/kernel-benchmarks.csv on " + FittedOn);
+
+    // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision.
+    private static Dictionary<(Architecture, Precision), GemmCurve> Gemm => new()
+    {
+        [(Architecture.Ampere, Precision.Bf16)] = new(0.7743, 138.9, 0.7663, 7.072e-6),
+        [(Architecture.Blackwell, Precision.Bf16)] = new(0.7217, 40.17, 0.9018, 0.9158e-6),
+        [(Architecture.Blackwell, Precision.Fp4)] = new(0.6049, 300.8, 0.6851, 3.482e-6),
+        [(Architecture.Blackwell, Precision.Fp8)] = new(0.612, 55.76, 0.8737, 2.404e-6),
+        [(Architecture.Cdna4, Precision.Bf16)] = new(0.4651, 75.57, 0.6789, 12.48e-6),
+        [(Architecture.Cdna4, Precision.Fp4)] = new(0.5268, 128.5, 0.7973, 4.036e-6),
+        [(Architecture.Cdna4, Precision.Fp8)] = new(0.5117, 87.91, 0.8481, 15.59e-6),
+        [(Architecture.Hopper, Precision.Bf16)] = new(0.7522, 58.39, 0.8923, 2.58e-6),
+        [(Architecture.Hopper, Precision.Fp8)] = new(0.6768, 35.03, 0.9167, 4.144e-6),
+    };
+
+    // (peak fraction at head dim 128, head-dim exponent, half length non-causal, half length causal).
+    private static Dictionary<Architecture, PrefillAttentionCurve> Prefill => new()
+    {
+        [Architecture.Blackwell] = new(0.6634, 0.4912, 257.4, 1108.0),
+        [Architecture.Hopper] = new(0.5993, 0.1985, 171.6, 622.6),
+    };
+
+    // (fixed seconds, bandwidth fraction).
+    private static Dictionary<Architecture, DecodeAttentionCurve> Decode => new()
+    {
+        [Architecture.Ampere] = new(13.3e-6, 0.8169),
+        [Architecture.Hopper] = new(12.19e-6, 0.8588),
+    };
+
+    // (latency seconds, bus bandwidth as a fraction of the link's nominal bandwidth per direction).
+    private static Dictionary<LinkClass, CollectiveCurve> AllReduce => new()
+    {
+        [LinkClass.Network] = new(1057.0e-6, 9.53),
+        [LinkClass.NvLink3] = new(43.64e-6, 0.653),
+        [LinkClass.NvLink4] = new(31.82e-6, 0.9566),
+        [LinkClass.NvLink5] = new(17.45e-6, 0.7202),
+    };
+
+    // (latency seconds, bandwidth fraction).
+    private static Dictionary<LinkClass, CollectiveCurve> AllToAll => new()
+    {
+        [LinkClass.Network] = new(17.92e-6, 1.155),
+        [LinkClass.NvLink4] = new(21.26e-6, 0.2227),
+        [LinkClass.NvLink5] = new(23.12e-6, 0.7983),
+    };
+}

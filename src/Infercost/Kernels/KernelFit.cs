@@ -1,0 +1,194 @@
+using Infercost.Calibration;
+
+namespace Infercost.Kernels;
+
+/// <summary>Error of the kernel model on one group of benchmark cases.</summary>
+/// <param name="Group">Category, or category/class.</param>
+/// <param name="Cases">Cases in the group.</param>
+/// <param name="MedianAbsPctError">Median |predicted/measured − 1| × 100.</param>
+/// <param name="P90AbsPctError">90th percentile of the same.</param>
+public sealed record KernelError(string Group, int Cases, double MedianAbsPctError, double P90AbsPctError);
+
+/// <summary>How well a kernel model reproduces the benchmark file.</summary>
+/// <param name="ByCategory">One line per kernel category.</param>
+/// <param name="ByClass">One line per category and physical class.</param>
+/// <param name="Skipped">Rows that are not cases, with reasons.</param>
+public sealed record KernelReport(IReadOnlyList<KernelError> ByCategory, IReadOnlyList<KernelError> ByClass, IReadOnlyList<SkippedKernelRow> Skipped);
+
+/// <summary>Fits <see cref="KernelModel"/> curves to benchmark cases, class by class, and reports their error.</summary>
+/// <remarks>Each class's parameters minimise Σ ln²(predicted/measured) over its rows plus a weak pull (weight
+/// <see cref="PriorWeight"/> per parameter, in the transformed space) towards the reading of kernel-benchmarks.md
+/// (<see cref="Prior"/>), so a class whose rows cannot identify a parameter (only small-M GEMMs, say) keeps the
+/// documented value instead of drifting. Fractions go through a logistic transform, times and row counts through a log.
+/// Grouped GEMMs are fitted after the dense curves they reuse.</remarks>
+public static class KernelFit
+{
+    /// <summary>Weight of the pull towards the prior, per parameter, against the sum of squared log errors.</summary>
+    public const double PriorWeight = 0.05;
+
+    /// <summary>The starting curves: kernel-benchmarks.md §3's reading of the data (η_max 0.65, M_half 128 rows, η_bw 0.8,
+    /// 4 µs per GEMM; attention η_max 0.66, S_half 200 / 500 tokens; decode 15 µs + 90% of bandwidth; all-reduce α 30 µs at
+    /// 100% of link; all-to-all α 20 µs at 70%; 3 µs tuned latency floor).</summary>
+    public static KernelModel Prior { get; } = new(
+        new Dictionary<(Architecture, Precision), GemmCurve> { [(Architecture.Hopper, Precision.Fp8)] = new(0.65, 128, 0.8, 4e-6) },
+        new GroupedGemmCurve(20e-6, 1.3),
+        new Dictionary<Architecture, PrefillAttentionCurve> { [Architecture.Hopper] = new(0.66, 0.3, 200, 500) },
+        new Dictionary<Architecture, DecodeAttentionCurve> { [Architecture.Hopper] = new(15e-6, 0.9) },
+        new Dictionary<LinkClass, CollectiveCurve> { [LinkClass.NvLink4] = new(30e-6, 1.0) },
+        new Dictionary<LinkClass, CollectiveCurve> { [LinkClass.NvLink5] = new(20e-6, 0.7) },
+        3e-6,
+        "kernel-benchmarks.md section 3 (prior)");
+
+    /// <summary>Fits every class that has cases in <paramref name="set"/>.</summary>
+    public static KernelModel Fit(KernelBenchmarkSet set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var model = Prior;
+        var gemm = new Dictionary<(Architecture, Precision), GemmCurve>();
+        foreach (var group in set.Cases.Where(c => c.Category == KernelCategory.Gemm).GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var key = ParseGemmClass(group.Key);
+            var p0 = Prior.Gemm[(Architecture.Hopper, Precision.Fp8)];
+            double[] start = [Logit(p0.PeakFraction), Math.Log(p0.HalfRows), Logit(p0.BandwidthFraction), Math.Log(p0.FixedSeconds)];
+            GemmCurve Build(double[] x) => new(Logistic(x[0]), Math.Exp(x[1]), Logistic(x[2]), Math.Exp(x[3]));
+            var cases = group.ToList();
+            var best = Minimise(start, x => cases.Sum(c => Sq(c.LogError(model with { Gemm = new Dictionary<(Architecture, Precision), GemmCurve> { [key] = Build(x) } }))));
+            gemm[key] = Build(best);
+        }
+
+        model = model with { Gemm = gemm };
+
+        var moe = set.Cases.Where(c => c.Category == KernelCategory.GroupedGemm && c.Class.EndsWith("/moe", StringComparison.Ordinal)).ToList();
+        if (moe.Count > 0)
+        {
+            double[] start = [Math.Log(Prior.GroupedGemm.FixedSeconds), Math.Log(Prior.GroupedGemm.Imbalance - 1)];
+            GroupedGemmCurve Build(double[] x) => new(Math.Exp(x[0]), 1 + Math.Exp(x[1]));
+            var current = model;
+            var best = Minimise(start, x => moe.Sum(c => Sq(c.LogError(current with { GroupedGemm = Build(x) }))));
+            model = model with { GroupedGemm = Build(best) };
+        }
+
+        var prefill = new Dictionary<Architecture, PrefillAttentionCurve>();
+        foreach (var group in ByClass(set, KernelCategory.PrefillAttention))
+        {
+            var arch = Enum.Parse<Architecture>(group.Key, ignoreCase: true);
+            var p0 = Prior.Prefill[Architecture.Hopper];
+            double[] start = [Logit(p0.PeakFraction), Math.Log(p0.HeadDimExponent), Math.Log(p0.HalfLength), Math.Log(p0.HalfLengthCausal)];
+            PrefillAttentionCurve Build(double[] x) => new(Logistic(x[0]), Math.Exp(x[1]), Math.Exp(x[2]), Math.Exp(x[3]));
+            var cases = group.ToList();
+            var current = model;
+            var best = Minimise(start, x => cases.Sum(c => Sq(c.LogError(current with { Prefill = new Dictionary<Architecture, PrefillAttentionCurve> { [arch] = Build(x) } }))));
+            prefill[arch] = Build(best);
+        }
+
+        var decode = new Dictionary<Architecture, DecodeAttentionCurve>();
+        foreach (var group in ByClass(set, KernelCategory.DecodeAttention))
+        {
+            var arch = Enum.Parse<Architecture>(group.Key, ignoreCase: true);
+            var p0 = Prior.Decode[Architecture.Hopper];
+            double[] start = [Math.Log(p0.FixedSeconds), Logit(p0.BandwidthFraction)];
+            DecodeAttentionCurve Build(double[] x) => new(Math.Exp(x[0]), Logistic(x[1]));
+            var cases = group.ToList();
+            var current = model;
+            var best = Minimise(start, x => cases.Sum(c => Sq(c.LogError(current with { Decode = new Dictionary<Architecture, DecodeAttentionCurve> { [arch] = Build(x) } }))));
+            decode[arch] = Build(best);
+        }
+
+        model = model with { Prefill = prefill, Decode = decode };
+        var allReduce = FitCollectives(set, KernelCategory.AllReduce, Prior.AllReduce[LinkClass.NvLink4], model, (m, d) => m with { AllReduce = d });
+        var allToAll = FitCollectives(set, KernelCategory.AllToAll, Prior.AllToAll[LinkClass.NvLink5], model, (m, d) => m with { AllToAll = d });
+        model = model with { AllReduce = allReduce, AllToAll = allToAll };
+
+        var floors = set.Cases.Where(c => c.Category == KernelCategory.CollectiveLatencyFloor).ToList();
+        if (floors.Count > 0)
+        {
+            // Least squares in log: the geometric mean of the floors.
+            model = model with { GraphCollectiveLatencySeconds = Math.Exp(floors.Average(c => Math.Log(c.MeasuredSeconds))) };
+        }
+
+        return model with { Source = "fitted to data/kernels/kernel-benchmarks.csv (KernelFit)" };
+    }
+
+    /// <summary>Per-category and per-class error of <paramref name="model"/> on <paramref name="set"/>.</summary>
+    public static KernelReport Report(KernelBenchmarkSet set, KernelModel model)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(model);
+        KernelError Of(string group, IReadOnlyCollection<KernelCase> cases)
+        {
+            var errors = cases.Select(c => Math.Abs(c.Predict(model) / c.MeasuredSeconds - 1) * 100).ToList();
+            return new KernelError(group, cases.Count, ErrorSummary.Percentile(errors, 0.5), ErrorSummary.Percentile(errors, 0.9));
+        }
+
+        var byCategory = set.Cases.GroupBy(c => c.Category).OrderBy(g => g.Key).Select(g => Of(CategoryName(g.Key), g.ToList())).ToList();
+        var byClass = set.Cases.GroupBy(c => (c.Category, c.Class)).OrderBy(g => g.Key.Category).ThenBy(g => g.Key.Class, StringComparer.Ordinal)
+            .Select(g => Of($"{CategoryName(g.Key.Category)}: {g.Key.Class}", g.ToList())).ToList();
+        return new KernelReport(byCategory, byClass, set.Skipped);
+    }
+
+    /// <summary>The report name of a category (<c>gemm</c>, <c>grouped_gemm</c>...).</summary>
+    public static string CategoryName(KernelCategory category) => category switch
+    {
+        KernelCategory.Gemm => "gemm",
+        KernelCategory.GroupedGemm => "grouped_gemm",
+        KernelCategory.PrefillAttention => "attention_prefill",
+        KernelCategory.DecodeAttention => "attention_decode",
+        KernelCategory.AllReduce => "all_reduce",
+        KernelCategory.AllToAll => "all_to_all",
+        _ => "collective_latency_floor",
+    };
+
+    private static Dictionary<LinkClass, CollectiveCurve> FitCollectives(KernelBenchmarkSet set, KernelCategory category, CollectiveCurve p0,
+        KernelModel model, Func<KernelModel, Dictionary<LinkClass, CollectiveCurve>, KernelModel> with)
+    {
+        var fitted = new Dictionary<LinkClass, CollectiveCurve>();
+        foreach (var group in ByClass(set, category))
+        {
+            var link = Enum.GetValues<LinkClass>().First(l => l.Name() == group.Key);
+            double[] start = [Math.Log(p0.LatencySeconds), Math.Log(p0.BandwidthFraction)];
+            CollectiveCurve Build(double[] x) => new(Math.Exp(x[0]), Math.Exp(x[1]));
+            var cases = group.ToList();
+            var best = Minimise(start, x => cases.Sum(c => Sq(c.LogError(with(model, new Dictionary<LinkClass, CollectiveCurve> { [link] = Build(x) })))));
+            fitted[link] = Build(best);
+        }
+
+        return fitted;
+    }
+
+    private static IEnumerable<IGrouping<string, KernelCase>> ByClass(KernelBenchmarkSet set, KernelCategory category) =>
+        set.Cases.Where(c => c.Category == category).GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal);
+
+    private static (Architecture, Precision) ParseGemmClass(string key)
+    {
+        var parts = key.Split('/');
+        return (Enum.Parse<Architecture>(parts[0], ignoreCase: true), PrecisionInfo.Parse(parts[1], "class"));
+    }
+
+    private static double[] Minimise(double[] start, Func<double[], double> errors)
+    {
+        double Objective(double[] x)
+        {
+            var prior = 0.0;
+            for (var i = 0; i < x.Length; i++) prior += Sq(x[i] - start[i]);
+            var value = errors(x) + PriorWeight * prior;
+            return double.IsFinite(value) ? value : 1e12;
+        }
+
+        var (point, value, _) = NelderMead.Minimise(Objective, start);
+        for (var restart = 0; restart < 4; restart++)
+        {
+            var (again, againValue, _) = NelderMead.Minimise(Objective, point);
+            var improved = againValue < value - 1e-9;
+            (point, value) = (again, againValue);
+            if (!improved) break;
+        }
+
+        return point;
+    }
+
+    private static double Sq(double x) => x * x;
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    private static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
+}

@@ -1,0 +1,122 @@
+using Infercost.Kernels;
+using Xunit;
+
+namespace Infercost.Tests.Kernels;
+
+public class KernelModelTests
+{
+    private static readonly Lazy<KernelBenchmarkSet> LazySet = new(() => KernelBenchmarks.Read(
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kernels", "Data", "kernel-benchmarks.csv")), Infercost.Catalog.Catalog.Embedded));
+
+    private static KernelBenchmarkSet Set => LazySet.Value;
+
+    [Fact]
+    public void StoredCurves_AreWhatTheBenchmarkFileGives()
+    {
+        // Given the shipped kernel benchmark file, when every curve is refitted
+        var refit = KernelFit.Fit(Set);
+        var stored = KernelCurves.Fitted;
+
+        // Then the stored curves are the refit, to the four significant figures they are printed with
+        static void Close(double expected, double actual, string what) =>
+            Assert.True(Math.Abs(actual / expected - 1) < 2e-3, $"{what}: stored {expected}, refit {actual}");
+        Assert.Equal(refit.Gemm.Keys.OrderBy(k => k.ToString()), stored.Gemm.Keys.OrderBy(k => k.ToString()));
+        foreach (var (key, r) in refit.Gemm)
+        {
+            var s = stored.Gemm[key];
+            Close(s.PeakFraction, r.PeakFraction, $"gemm {key} peak");
+            Close(s.HalfRows, r.HalfRows, $"gemm {key} halfRows");
+            Close(s.BandwidthFraction, r.BandwidthFraction, $"gemm {key} bandwidth");
+            Close(s.FixedSeconds, r.FixedSeconds, $"gemm {key} fixed");
+        }
+
+        foreach (var (key, r) in refit.Prefill)
+        {
+            Close(stored.Prefill[key].PeakFraction, r.PeakFraction, $"prefill {key}");
+            Close(stored.Prefill[key].HalfLengthCausal, r.HalfLengthCausal, $"prefill {key} causal");
+        }
+
+        foreach (var (key, r) in refit.AllReduce) Close(stored.AllReduce[key].LatencySeconds, r.LatencySeconds, $"all-reduce {key}");
+        foreach (var (key, r) in refit.AllToAll) Close(stored.AllToAll[key].BandwidthFraction, r.BandwidthFraction, $"all-to-all {key}");
+        foreach (var (key, r) in refit.Decode) Close(stored.Decode[key].BandwidthFraction, r.BandwidthFraction, $"decode {key}");
+        Close(stored.GroupedGemm.Imbalance, refit.GroupedGemm.Imbalance, "grouped imbalance");
+        Close(stored.GraphCollectiveLatencySeconds, refit.GraphCollectiveLatencySeconds, "latency floor");
+    }
+
+    [Theory]
+    // category, most median |error| %, most P90 |error| % (docs/validation.md#kernel-model prints the figures)
+    [InlineData("gemm", 12, 35)]
+    [InlineData("grouped_gemm", 25, 42)]
+    [InlineData("attention_prefill", 10, 18)]
+    [InlineData("attention_decode", 8, 22)]
+    [InlineData("all_reduce", 12, 35)]
+    [InlineData("all_to_all", 18, 35)]
+    public void StoredCurves_ReproduceTheBenchmarkFile_PerCategory(string category, double median, double p90)
+    {
+        var report = KernelFit.Report(Set, KernelCurves.Fitted);
+        var line = Assert.Single(report.ByCategory, e => e.Group == category);
+        Assert.True(line.Cases >= 5, $"{category}: only {line.Cases} cases");
+        Assert.True(line.MedianAbsPctError <= median, $"{category}: median {line.MedianAbsPctError:F1}% > {median}%");
+        Assert.True(line.P90AbsPctError <= p90, $"{category}: P90 {line.P90AbsPctError:F1}% > {p90}%");
+    }
+
+    [Fact]
+    public void Prior_IsMeasurablyWorseThanTheFit()
+    {
+        var prior = KernelFit.Report(Set, KernelFit.Prior);
+        var fitted = KernelFit.Report(Set, KernelCurves.Fitted);
+        Assert.True(fitted.ByCategory.Single(e => e.Group == "gemm").MedianAbsPctError
+            < prior.ByCategory.Single(e => e.Group == "gemm").MedianAbsPctError);
+    }
+
+    [Fact]
+    public void EveryRow_IsACaseOrSkippedWithAReason()
+    {
+        Assert.Equal(847, Set.Cases.Count + Set.Skipped.Count);
+        Assert.All(Set.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
+    }
+
+    [Fact]
+    public void SmallMGemm_IsWeightBandwidthBound_LargeM_IsComputeBound()
+    {
+        // Given the Hopper bf16 curve on an H100 (989 TFLOPS, 3.35 TB/s) and an 8192 x 8192 weight
+        var c = KernelCurves.Fitted.GemmFor(Architecture.Hopper, Precision.Bf16);
+        double T(double m) => c.Time(m, 8192, 8192, 2, 2, 989e12, 3.35e12);
+
+        // Then 1 and 16 rows take about the same time (one weight read), and 8192 rows take ~8192/16 x more than 16 would at compute rate
+        Assert.InRange(T(16) / T(1), 1.0, 1.1);
+        var computeBound = 2.0 * 8192 * 8192 * 8192 / (c.PeakFraction * 989e12);
+        Assert.InRange(T(8192) / computeBound, 1.0, 1.2);
+    }
+
+    [Fact]
+    public void GroupedGemm_AllExpertsActive_StreamsEveryExpertOnce()
+    {
+        Assert.Equal(8, GroupedGemmCurve.ActiveExperts(8, 2, 1e6), 6);
+        Assert.Equal(2, GroupedGemmCurve.ActiveExperts(8, 2, 1), 6);
+        Assert.Equal(0, GroupedGemmCurve.ActiveExperts(8, 2, 0));
+    }
+
+    [Theory]
+    [InlineData("nvidia-a100-sxm-80gb", Architecture.Ampere)]
+    [InlineData("nvidia-h100-sxm", Architecture.Hopper)]
+    [InlineData("nvidia-h100-pcie", Architecture.Hopper)]
+    [InlineData("nvidia-h200-sxm", Architecture.Hopper)]
+    [InlineData("nvidia-l40s", Architecture.Ada)]
+    [InlineData("nvidia-b200", Architecture.Blackwell)]
+    [InlineData("nvidia-gb200", Architecture.Blackwell)]
+    [InlineData("amd-mi300x", Architecture.Cdna3)]
+    [InlineData("amd-mi355x", Architecture.Cdna4)]
+    [InlineData("google-tpu-v6e", Architecture.Other)]
+    public void Architecture_IsReadFromVendorAndFormats(string id, Architecture expected) =>
+        Assert.Equal(expected, Architectures.Of(Infercost.Catalog.Catalog.Embedded.GetAccelerator(id)));
+
+    [Theory]
+    [InlineData("nvidia-h100-sxm", 4, LinkClass.NvLink4)]
+    [InlineData("nvidia-h100-sxm", 16, LinkClass.Network)]
+    [InlineData("nvidia-gb200", 72, LinkClass.NvLink5)]
+    [InlineData("nvidia-a100-sxm-80gb", 8, LinkClass.NvLink3)]
+    [InlineData("amd-mi300x", 8, LinkClass.InfinityFabric)]
+    public void LinkClass_IsTheScaleUpFabricInsideADomain(string id, int devices, LinkClass expected) =>
+        Assert.Equal(expected, LinkClasses.Of(Infercost.Catalog.Catalog.Embedded.GetAccelerator(id), devices));
+}
