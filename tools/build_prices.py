@@ -176,6 +176,13 @@ def source_id(source):
     return re.split(r"[@ (]", source.strip(), maxsplit=1)[0]
 
 
+def one_hour_write(notes):
+    """Anthropic's 1-hour cache-write price, as the notes state it (litellm '1h cache write $6', Anthropic's pricing
+    table '1h cache write $10'); None where the notes give none."""
+    m = re.search(r"1h cache write \$(\d+(?:\.\d+)?)", notes)
+    return clean(float(m.group(1))) if m else None
+
+
 def long_context(notes):
     """A higher rate above N input tokens, as the notes state it (litellm 'input >200k $6; output >200k $22.5',
     llm-prices 'Above 200K: $6/$22.50', bigbull '$0.15/$0.60 above 128K')."""
@@ -233,6 +240,7 @@ def main():
             "inputUsdPerMTok": clean(number(row["input_usd_per_mtok"])),
             "cachedInputUsdPerMTok": clean(number(row["cached_input_read_usd_per_mtok"])),
             "cacheWriteUsdPerMTok": clean(number(row["cache_write_usd_per_mtok"])),
+            "cacheWrite1hUsdPerMTok": one_hour_write(notes),
             "outputUsdPerMTok": clean(number(row["output_usd_per_mtok"])),
             "batchDiscount": batch(row["batch_discount"]),
             "longContext": long_context(notes),

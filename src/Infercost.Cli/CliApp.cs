@@ -37,6 +37,7 @@ public static class CliApp
         FrontierCommand.Create,
         DatacenterCommand.Create,
         TrainingCommand.Create,
+        SessionCommand.Create,
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>

@@ -41,6 +41,10 @@ public sealed record ApiPrice(
     /// <summary>The last day before the price ended, exclusive, where a source says so (a promotion's end).</summary>
     public DateOnly? EffectiveUntil { get; init; }
 
+    /// <summary>Anthropic's 1-hour cache write (2 × input on its pricing page, against 1.25 × for the 5-minute write);
+    /// null where the source gives none, and then a 1-hour TTL has no price.</summary>
+    public DollarsPerMillionTokens? CacheWriteOneHour { get; init; }
+
     /// <summary>What kind of source this is; decides ties between disagreeing sources.</summary>
     public PriceSourceKind SourceKind { get; init; } = PriceSourceKind.User;
 

@@ -68,6 +68,7 @@ internal static partial class LiteLlmPriceImport
         var output = PerToken(r, "output_cost_per_token");
         var cached = PerToken(r, "cache_read_input_token_cost");
         var write = PerToken(r, "cache_creation_input_token_cost");
+        var writeOneHour = PerToken(r, "cache_creation_input_token_cost_above_1hr");
         var batchInput = PerToken(r, "input_cost_per_token_batches");
         var reasoning = PerToken(r, "output_cost_per_reasoning_token");
         LongContextTier? tier = null;
@@ -96,6 +97,7 @@ internal static partial class LiteLlmPriceImport
         {
             SourceKind = PriceSourceKind.User,
             Aliases = string.Equals(id, key, StringComparison.OrdinalIgnoreCase) ? [] : [key],
+            CacheWriteOneHour = writeOneHour,
         };
     }
 

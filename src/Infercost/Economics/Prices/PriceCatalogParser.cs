@@ -18,8 +18,8 @@ internal static class PriceCatalogParser
 
     private static readonly string[] PriceFields =
     [
-        "model", "provider", "name", "inputUsdPerMTok", "cachedInputUsdPerMTok", "cacheWriteUsdPerMTok", "outputUsdPerMTok",
-        "batchDiscount", "longContext", "contextWindowTokens", "effectiveFrom", "effectiveUntil", "observedOn", "source",
+        "model", "provider", "name", "inputUsdPerMTok", "cachedInputUsdPerMTok", "cacheWriteUsdPerMTok", "cacheWrite1hUsdPerMTok",
+        "outputUsdPerMTok", "batchDiscount", "longContext", "contextWindowTokens", "effectiveFrom", "effectiveUntil", "observedOn", "source",
         "sourceKind", "aliases", "notes",
     ];
 
@@ -109,6 +109,7 @@ internal static class PriceCatalogParser
         var output = Price(r, "outputUsdPerMTok", required: true);
         var cached = Price(r, "cachedInputUsdPerMTok", required: false);
         var write = Price(r, "cacheWriteUsdPerMTok", required: false);
+        var writeOneHour = Price(r, "cacheWrite1hUsdPerMTok", required: false);
         double? batch = null;
         if (r.TryGet("batchDiscount", out var b))
         {
@@ -150,6 +151,7 @@ internal static class PriceCatalogParser
             EffectiveUntil = until,
             SourceKind = kind,
             Aliases = aliases,
+            CacheWriteOneHour = writeOneHour,
         };
     }
 

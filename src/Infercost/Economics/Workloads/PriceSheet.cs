@@ -34,8 +34,18 @@ public sealed record PriceSheet(
         ArgumentNullException.ThrowIfNull(price);
         var date = price.AsOf is { } d ? $", {d:yyyy-MM-dd}" : "";
         return new PriceSheet(price.ModelId, price.Input, price.CachedInputOrInput, price.CacheWriteOrInput, price.Output,
-            price.BatchDiscount, price.LongContextTier, $"{price.SourceId}{date}", price.Disputed);
+            price.BatchDiscount, price.LongContextTier, $"{price.SourceId}{date}", price.Disputed)
+        {
+            CacheWriteOneHour = price.CacheWriteOneHour,
+            ContextWindow = price.ContextWindow,
+        };
     }
+
+    /// <summary>Prompt tokens written to the cache with a 1-hour lifetime (Anthropic); null where no such write is sold.</summary>
+    public DollarsPerMillionTokens? CacheWriteOneHour { get; init; }
+
+    /// <summary>Longest prompt the provider accepts, where the price source lists one.</summary>
+    public int? ContextWindow { get; init; }
 
     /// <summary>A self-hosted cluster's cost as rates: input at the prefill cost, output at the decode cost, a cached
     /// prompt token at <paramref name="cachedPrefillFraction"/> of the prefill cost (0: a prefix-cache hit skips the
@@ -69,6 +79,7 @@ public sealed record PriceSheet(
             Input = Input * factor,
             CachedInput = CachedInput * factor,
             CacheWrite = CacheWrite * factor,
+            CacheWriteOneHour = CacheWriteOneHour is { } w1 ? w1 * factor : null,
             Output = Output * factor,
             LongContext = LongContext is { } t ? t with { Input = t.Input * factor, Output = t.Output * factor } : null,
         };
