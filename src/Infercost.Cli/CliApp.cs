@@ -43,7 +43,7 @@ public static class CliApp
     /// <summary>Runs the app with files read from disk.</summary>
     /// <returns>0 ok, 1 failure, 2 invalid input (see <see cref="ExitCodes"/>).</returns>
     public static int Run(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr) =>
-        Run(args, new CliContext(console, stdout, stderr, File.ReadAllText));
+        Run(args, new CliContext(console, stdout, stderr, File.ReadAllText) { OpenFile = path => new StreamReader(path) });
 
     /// <summary>Runs the app in <paramref name="context"/>.</summary>
     /// <returns>0 ok, 1 failure, 2 invalid input (see <see cref="ExitCodes"/>).</returns>

@@ -20,6 +20,7 @@ internal static class PlanCommand
         var subject = new SubjectInputs();
         var cost = new CostInputs();
         var workload = new SimulationInputs();
+        var trace = new TraceInputs();
         var rate = CliOptions.OptionalDouble("--rate", "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S", CliOptions.InRange(1e-6, 1e6));
         var input = CliOptions.Int("--input", "Prompt tokens per request (see --input-dist for a distribution).", 1, 10_000_000, Defaults.InputTokens);
         var output = CliOptions.Int("--output", "Output tokens per request (see --output-dist).", 1, 10_000_000, Defaults.OutputTokens);
@@ -47,19 +48,21 @@ internal static class PlanCommand
         subject.AddTo(command);
         foreach (var option in new Option[] { rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
         workload.AddTo(command, sessions: false);
+        trace.AddTo(command, prefixCache: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
         command.Options.Add(json);
 
         command.SetAction(parse =>
         {
             var s = subject.Resolve(parse, context);
-            var day = workload.CurveOf(parse, rate, context);
-            var arrivals = workload.ArrivalsOf(parse, day);
+            var fromTrace = trace.WorkloadOf(parse, context, workload.SeedOf(parse), rate, workload);
+            var day = fromTrace is null ? workload.CurveOf(parse, rate, context) : RateCurve.Constant(fromTrace.Rate);
+            var arrivals = fromTrace is null ? workload.ArrivalsOf(parse, day) : new ArrivalProcess(day, ArrivalKind.Gamma, Math.Clamp(fromTrace.GapCv, 0.05, 20));
             var inputs = new PlanInputs(s.Model, s.Accelerator,
                 Defaults with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
                 new SchedulerConfig(parse.GetValue(chunk), parse.GetValue(maxBatch), parse.GetValue(workload.BlockSize)),
-                SimulationInputs.Lengths(parse, workload.InputDist, workload.InputHistogram, parse.GetValue(input), "input-dist", context),
-                SimulationInputs.Lengths(parse, workload.OutputDist, workload.OutputHistogram, parse.GetValue(output), "output-dist", context),
+                fromTrace?.Input ?? SimulationInputs.Lengths(parse, workload.InputDist, workload.InputHistogram, parse.GetValue(input), "input-dist", context),
+                fromTrace?.Output ?? SimulationInputs.Lengths(parse, workload.OutputDist, workload.OutputHistogram, parse.GetValue(output), "output-dist", context),
                 day.Peak, workload.SloOf(parse), cost.Basis(parse), day, arrivals.Kind, arrivals.CoefficientOfVariation,
                 parse.GetValue(step), workload.SeedOf(parse), parse.GetValue(trial), parse.GetValue(maxPerReplica));
             var asJson = parse.GetValue(json);
@@ -109,6 +112,7 @@ internal static class PlanCommand
             }
 
             Render(context.Console, plan, s.Model.Id, inputs);
+            if (fromTrace is not null) context.Console.WriteLine("• " + TraceInputs.Describe(fromTrace));
             return ExitCodes.Ok;
         });
         return command;

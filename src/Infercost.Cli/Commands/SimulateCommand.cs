@@ -4,6 +4,7 @@ using Infercost.Cli.Rendering;
 using Infercost.Cli.Reports;
 using Infercost.Serving;
 using Infercost.Simulation;
+using Infercost.Simulation.Traces;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -22,6 +23,7 @@ internal static class SimulateCommand
         var serving = new ServingInputs(workload: true, batch: false);
         var cost = new CostInputs();
         var workload = new SimulationInputs();
+        var trace = new TraceInputs();
         var rate = CliOptions.OptionalDouble("--rate", "Requests per second (the peak hour's rate with --diurnal). Give --rate, --rate-curve or --concurrency.", "REQ/S", CliOptions.InRange(1e-6, 1e6));
         var concurrency = CliOptions.OptionalInt("--concurrency", "Closed loop instead of arrivals: this many users on one replica, each sending its next request when the previous completes.", 1, 1_000_000);
         var requests = CliOptions.OptionalInt("--requests", "Requests to send. Default: 2,000 (or all arrivals within --duration).", 1, 100_000_000);
@@ -33,12 +35,14 @@ internal static class SimulateCommand
             "including idle time." +
             "\n\nExample:\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 5 --requests 5000 --slo-ttft 2s --slo-tpot 50ms" +
             "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --rate 40 --diurnal --duration 24h --input-dist lognormal:800:1 --output-dist lognormal:250:0.8" +
-            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json");
+            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json" +
+            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded");
         subject.AddTo(command);
         serving.AddTo(command);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
         foreach (var option in new Option[] { rate, concurrency, requests, duration }) command.Options.Add(option);
         workload.AddTo(command, sessions: true);
+        trace.AddTo(command);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -55,7 +59,32 @@ internal static class SimulateCommand
 
             SimulationResult result;
             string arrivals;
-            if (parse.GetValue(concurrency) is { } users)
+            string inputText = SimulationInputs.Describe(input), outputText = SimulationInputs.Describe(output);
+            IReadOnlyList<string> notes = [];
+            if (trace.PathOf(parse) is { } path)
+            {
+                if (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
+                    || parse.GetValue(duration) is not null || parse.GetValue(workload.Turns) is not null)
+                {
+                    throw new InvalidInputException("trace", "--trace gives the arrivals and lengths; drop --rate, --rate-curve, --concurrency, --duration and --turns (use --trace-window or --requests to shorten it).");
+                }
+
+                var replay = trace.ReplayOf(parse, workload.SeedOf(parse), parse.GetValue(requests));
+                options = options with { PrefixCache = trace.PrefixCacheOf(parse, setup) };
+                var stats = new TraceStats();
+                using (var reader = context.OpenText(path, "--trace"))
+                {
+                    var stream = replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), stats), stats);
+                    result = WithBadLineHint(() => ServingSimulator.Run(setup, replicas, Budgeted(stream, path), options));
+                }
+
+                if (stats.Emitted == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
+                arrivals = TraceInputs.Describe(path, stats, replay);
+                inputText = $"from the trace (mean {Number(result.PromptTokens.Value / Math.Max(1, result.Completed))})";
+                outputText = $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})";
+                notes = [.. TraceInputs.Notes(stats)];
+            }
+            else if (parse.GetValue(concurrency) is { } users)
             {
                 if (parse.GetValue(rate) is not null || parse.GetValue(workload.RateCurveFile) is not null)
                 {
@@ -81,14 +110,45 @@ internal static class SimulateCommand
 
             if (asJson)
             {
-                context.WriteJson(new SimulateReport(s.Model.Id, s.Accelerator.Id, arrivals, SimulationInputs.Describe(input), SimulationInputs.Describe(output), options.Scheduler, result));
+                context.WriteJson(new SimulateReport(s.Model.Id, s.Accelerator.Id, arrivals, inputText, outputText, options.Scheduler, result) { Notes = notes });
                 return ExitCodes.Ok;
             }
 
-            SimulationTables.Render(context.Console, result, arrivals, SimulationInputs.Describe(input), SimulationInputs.Describe(output), options.Scheduler);
+            SimulationTables.Render(context.Console, result, arrivals, inputText, outputText, options.Scheduler);
+            foreach (var note in notes) context.Console.WriteLine("• " + note);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // A trace's size is known only by reading it, so its budget is checked as it streams (SimulationBudget's bound).
+    private static IEnumerable<SimRequest> Budgeted(IEnumerable<SimRequest> requests, string path)
+    {
+        var tokens = 0.0;
+        foreach (var r in requests)
+        {
+            tokens += r.OutputTokens;
+            if (tokens > SimulationBudget.MaxOutputTokens)
+            {
+                throw new InvalidInputException("trace", $"--trace {path} holds more than {Guard.Format(SimulationBudget.MaxOutputTokens / 1e9)} billion output tokens " +
+                    $"(reached at request {Number(r.Id + 1)}), the most one run simulates; shorten it with --trace-window, --trace-sample or --requests.");
+            }
+
+            yield return r;
+        }
+    }
+
+    /// <summary>Runs <paramref name="run"/>, adding to a bad trace line's message how to skip such lines.</summary>
+    public static T WithBadLineHint<T>(Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (InvalidInputException e) when (e.Field == TraceReader.BadLineField)
+        {
+            throw new InvalidInputException("trace", e.Message + " (--trace-bad skip skips bad lines)");
+        }
     }
 
     private static SimulationResult Run(CliContext context, bool asJson, double expected, Func<IProgress<double>?, SimulationResult> run)

@@ -26,6 +26,9 @@ internal static class Formats
     /// <summary>A whole number, grouped: <c>1,000</c>.</summary>
     public static string Number(int value) => value.ToString("N0", Inv);
 
+    /// <summary>A whole count with thousands separators.</summary>
+    public static string Number(long value) => value.ToString("N0", Inv);
+
     /// <summary>A count with an SI-style suffix: 1.23 k, 4.56 M, 7.89 B (billion), 1.2 T.</summary>
     public static string Count(double value)
     {

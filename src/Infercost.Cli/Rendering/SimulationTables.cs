@@ -31,6 +31,10 @@ internal static class SimulationTables
             ("GPU busy", Percent(r.BusyFraction)),
             ("Mean KV use", Percent(r.MeanKvUse)),
             ("Prefix cache", r.CachedPromptTokens.Value > 0 ? $"{Percent(r.CachedPromptTokens.Value / Math.Max(1, r.PromptTokens.Value))} of prompt tokens cached" : null),
+            ("Prefix blocks", r.PrefixCache is { } pc
+                ? $"{Percent(pc.HitRate)} hit ({Number(pc.BlocksHit)} of {Number(pc.BlocksLookedUp)} {pc.BlockTokens}-token blocks), " +
+                  $"capacity {(pc.CapacityBlocks is { } c ? Number(c) + " blocks per replica" : "unbounded")}, {pc.Eviction.ToString().ToUpperInvariant()}, {Number(pc.Evictions)} evicted"
+                : null),
         ]));
         if (r.ClusterPerHour is { } perHour && r.Cost is { } cost)
         {

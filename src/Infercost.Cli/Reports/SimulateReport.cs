@@ -10,4 +10,8 @@ namespace Infercost.Cli.Reports;
 /// <param name="Output">Output lengths, in words.</param>
 /// <param name="Scheduler">Scheduler settings.</param>
 /// <param name="Result">What the run measured.</param>
-internal sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result);
+internal sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result)
+{
+    /// <summary>What a trace replay skipped (bad lines, rows without output); empty otherwise.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -29,13 +29,15 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
     public double PrefillTokensComputed;
     public double OutputTokens;
     public double LastCompletion;
+    public long PrefixBlocksLookedUp;
+    public long PrefixBlocksHit;
 
     public void Complete(Sequence s, double now)
     {
         var r = s.Request;
         Completed++;
         PromptTokens += r.PromptTokens;
-        CachedTokens += r.CachedTokens;
+        CachedTokens += s.CachedTokens;
         if (s.Preemptions > 0) PreemptedRequests++;
         LastCompletion = Math.Max(LastCompletion, now);
         if (r.ArrivalTime < warmUpSeconds) return;

@@ -34,6 +34,7 @@ internal sealed class Replica
     private readonly ReplicaRole _role;
     private readonly Action<Sequence, double>? _handoff;
     private readonly Func<int, double>? _transferSeconds;
+    private readonly PrefixCache? _prefixCache;
     private int _freeBlocks;
     private double _linkFreeAt;
 
@@ -41,7 +42,8 @@ internal sealed class Replica
     /// <paramref name="handoff"/> (with the time), a <see cref="ReplicaRole.Decode"/> replica prices the KV transfer of a
     /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
-        ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null)
+        ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
+        PrefixCacheSpec? prefixCache = null)
     {
         _setup = setup;
         _config = config;
@@ -56,7 +58,19 @@ internal sealed class Replica
         _window = window;
         _fullShare = (double)full / (full + sliding);
         _slidingShare = (double)sliding / (full + sliding);
+        if (prefixCache is not null && role != ReplicaRole.Decode)
+        {
+            var capacity = prefixCache.KvPool ? Math.Max(1, (long)TotalBlocks * _blockTokens / prefixCache.BlockTokens) : prefixCache.CapacityBlocks;
+            _prefixCache = new PrefixCache(capacity, prefixCache.BlockTokens, prefixCache.Eviction);
+            PrefixCapacityBlocks = capacity;
+        }
     }
+
+    /// <summary>Prefix-cache capacity in prefix blocks; null when unbounded or without a cache.</summary>
+    public long? PrefixCapacityBlocks { get; }
+
+    /// <summary>Prefix blocks evicted from this replica's cache.</summary>
+    public long PrefixEvictions => _prefixCache?.Evictions ?? 0;
 
     public int TotalBlocks { get; }
     public double Clock { get; private set; }
@@ -171,7 +185,16 @@ internal sealed class Replica
             if (!s.Admitted)
             {
                 s.Admitted = true;
-                s.Computed = Math.Min(s.Request.CachedTokens, s.Target - 1);
+                if (_prefixCache is not null && s.Request.PrefixBlocks is { Count: > 0 } blocks)
+                {
+                    // The cached prefix is the run of leading blocks already held (equal ids: the same tokens).
+                    var hit = _prefixCache.Admit(blocks);
+                    _metrics.PrefixBlocksLookedUp += blocks.Count;
+                    _metrics.PrefixBlocksHit += hit;
+                    s.CachedTokens = (int)Math.Min((long)hit * _prefixCache.BlockTokens, s.Request.PromptTokens);
+                }
+
+                s.Computed = Math.Min(s.CachedTokens, s.Target - 1);
                 _metrics.QueueWait.Add(Clock - s.Request.ArrivalTime);
             }
 

@@ -12,6 +12,9 @@ internal sealed class Sequence(SimRequest request)
     /// preemption when recomputing.</summary>
     public int Target = request.PromptTokens;
 
+    /// <summary>Leading prompt tokens found in the prefix cache at first admission (the request's own figure until then).</summary>
+    public int CachedTokens = request.CachedTokens;
+
     /// <summary>Output tokens generated so far.</summary>
     public int Generated;
 

@@ -140,7 +140,7 @@ public static class ServingSimulator
         for (var i = 0; i < prefill.Length; i++)
         {
             prefill[i] = new Replica(fleet.Prefill, options.Scheduler, prefillBlocks, metrics, ReplicaRole.Prefill,
-                handoff: (s, t) => handoffs.Enqueue(s, (t, order++)));
+                handoff: (s, t) => handoffs.Enqueue(s, (t, order++)), prefixCache: options.PrefixCache);
         }
 
         var transfer = new Dictionary<int, double>();
@@ -223,7 +223,7 @@ public static class ServingSimulator
         var blocks = KvBlocksPerReplica(setup, options.Scheduler);
         var metrics = NewMetrics(options, replicas, initialWidth);
         var fleet = new Replica[replicas];
-        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics);
+        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache);
         return (metrics, fleet);
     }
 
@@ -235,7 +235,12 @@ public static class ServingSimulator
 
     private static SimulationResult Result(ServingSetup setup, Replica[] fleet, MetricsCollector m, SimulationOptions options, double end) =>
         Result(setup.Layout, fleet.Length, setup.DevicesPerReplica, fleet.Length * setup.DevicesPerReplica, fleet[0].TotalBlocks,
-            options.Basis?.PerDevice(setup.Accelerator).Times(fleet.Length * setup.DevicesPerReplica).Total, m, options, end);
+            options.Basis?.PerDevice(setup.Accelerator).Times(fleet.Length * setup.DevicesPerReplica).Total, m, options, end)
+        with { PrefixCache = Usage(options.PrefixCache, fleet, m) };
+
+    private static PrefixCacheUsage? Usage(PrefixCacheSpec? spec, Replica[] fleet, MetricsCollector m) => spec is null ? null : new(
+        fleet[0].PrefixCapacityBlocks,
+        spec.BlockTokens, spec.Eviction, m.PrefixBlocksLookedUp, m.PrefixBlocksHit, fleet.Sum(r => r.PrefixEvictions));
 
     private static SimulationResult Result(string layout, int replicas, int devicesPerReplica, int devices, int blocksPerReplica,
         DollarsPerHour? fleetPerHour, MetricsCollector m, SimulationOptions options, double end)

@@ -6,4 +6,8 @@ namespace Infercost.Simulation;
 /// <param name="PromptTokens">Prompt length, including any prefix shared with an earlier turn.</param>
 /// <param name="CachedTokens">Leading prompt tokens whose KV is already in the prefix cache (not recomputed).</param>
 /// <param name="OutputTokens">Tokens to generate.</param>
-public readonly record struct SimRequest(long Id, double ArrivalTime, int PromptTokens, int CachedTokens, int OutputTokens);
+/// <param name="PrefixBlocks">Ids of the prompt's prefix blocks (a trace's hashes: equal ids hold the same tokens);
+/// with a <see cref="PrefixCacheSpec"/> the replica finds the cached prefix from them, instead of
+/// <paramref name="CachedTokens"/>. Null when unknown.</param>
+public readonly record struct SimRequest(long Id, double ArrivalTime, int PromptTokens, int CachedTokens, int OutputTokens,
+    IReadOnlyList<long>? PrefixBlocks = null);

@@ -9,7 +9,10 @@ namespace Infercost.Simulation;
 /// <param name="SeriesPoints">Most points in the KV-use and queue series (even, 2 to 100,000).</param>
 /// <param name="WarmUpSeconds">Requests arriving before this time are served but kept out of the latency summaries and
 /// the good count: the warm-up of a run that starts with empty replicas (0 measures every request).</param>
-public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0)
+/// <param name="PrefixCache">Each replica's prefix cache for requests that carry prefix block ids (trace replay); null
+/// for none (then a request's own <see cref="SimRequest.CachedTokens"/> applies).</param>
+public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0,
+    PrefixCacheSpec? PrefixCache = null)
 {
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
@@ -23,6 +26,7 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
         Slo.Validated();
         Guard.InRange(SeriesPoints, 2, 100_000, "seriesPoints");
         Guard.InRange(WarmUpSeconds, 0, 365 * 86_400.0, "warmUp");
+        PrefixCache?.Validated();
         return this;
     }
 }

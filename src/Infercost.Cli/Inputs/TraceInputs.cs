@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Infercost.Models;
+using Infercost.Serving;
+using Infercost.Simulation;
+using Infercost.Simulation.Traces;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Inputs;
+
+// Shared by simulate and plan: where a trace comes from and how it is replayed. The file is opened here (the shell)
+// and streamed into the core's TraceReader; it is never read whole.
+
+/// <summary>Trace replay and prefix-cache options.</summary>
+internal sealed partial class TraceInputs
+{
+    public Option<string?> Trace { get; } = new("--trace")
+    {
+        Description = "Replay a request trace instead of generated arrivals: Azure LLM inference CSV, Mooncake JSONL or BurstGPT CSV (format detected). " +
+            "Arrivals and lengths come from the file; read as a stream, so any size works.",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> Format { get; } = new("--trace-format") { Description = "Trace format. Default: auto (from the first line).", HelpName = "auto|azure|mooncake|burstgpt" };
+    public Option<double> Speed { get; } = CliOptions.Double("--trace-speed", "Replay k times faster than recorded (2 = twice the rate).", "K", CliOptions.InRange(1e-3, 1e6), 1);
+    public Option<string?> Window { get; } = new("--trace-window") { Description = "Replay only this part, from the trace's first request: START..END (for example 10m..20m, ..5m, 30m..).", HelpName = "START..END" };
+    public Option<double> Sample { get; } = CliOptions.Double("--trace-sample", "Keep each request with this probability (seeded by --seed).", "F", CliOptions.InRange(1e-9, 1), 1);
+    public Option<string?> Bad { get; } = new("--trace-bad") { Description = "A bad line (unparsable, negative length, bad or out-of-order timestamp): fail (stop with its line number) or skip (count it). Default: fail.", HelpName = "fail|skip" };
+    public Option<string?> PrefixCache { get; } = new("--prefix-cache")
+    {
+        Description = "Prefix cache for traces with block hashes (Mooncake): kv (the replica's KV pool, as vLLM reuses freed blocks), unbounded, off, " +
+            "a block count, or a size such as 200GB. Default: kv.",
+        HelpName = "kv|unbounded|off|N|SIZE",
+    };
+
+    public Option<string?> Eviction { get; } = new("--prefix-eviction") { Description = "Prefix-cache eviction: lru or fifo. Default: lru.", HelpName = "lru|fifo" };
+
+    public void AddTo(Command command, bool prefixCache = true)
+    {
+        foreach (var option in new Option[] { Trace, Format, Speed, Window, Sample, Bad }) command.Options.Add(option);
+        if (prefixCache) command.Options.Add(PrefixCache);
+        if (prefixCache) command.Options.Add(Eviction);
+    }
+
+    /// <summary>plan: the trace as a workload (rate, gap CV, length histograms); null without --trace.</summary>
+    public TraceWorkload? WorkloadOf(ParseResult parse, CliContext context, long seed, Option<double?> rate, SimulationInputs workload)
+    {
+        if (PathOf(parse) is not { } path) return null;
+        if (parse.GetValue(rate) is not null || parse.GetValue(workload.RateCurveFile) is not null || parse.GetValue(workload.Diurnal)
+            || parse.GetValue(workload.InputDist) is not null || parse.GetValue(workload.OutputDist) is not null
+            || parse.GetValue(workload.InputHistogram) is not null || parse.GetValue(workload.OutputHistogram) is not null)
+        {
+            throw new InvalidInputException("trace", "--trace gives the rate and the lengths; drop --rate, --rate-curve, --diurnal and the length distributions.");
+        }
+
+        var replay = ReplayOf(parse, seed, null);
+        using var reader = context.OpenText(path, "--trace");
+        return Commands.SimulateCommand.WithBadLineHint(() =>
+            TraceWorkload.Of(replay.Requests(TraceReader.Read(TraceReader.Lines(reader), FormatOf(parse), PolicyOf(parse)))));
+    }
+
+    public string? PathOf(ParseResult parse) => parse.GetValue(Trace);
+
+    public TraceFormat FormatOf(ParseResult parse) => parse.GetValue(Format)?.Trim().ToLowerInvariant() switch
+    {
+        null or "auto" => TraceFormat.Auto,
+        "azure" => TraceFormat.Azure,
+        "mooncake" => TraceFormat.Mooncake,
+        "burstgpt" => TraceFormat.BurstGpt,
+        var other => throw new InvalidInputException("trace-format", $"trace-format must be auto, azure, mooncake or burstgpt; was '{other}'."),
+    };
+
+    public BadLinePolicy PolicyOf(ParseResult parse) => parse.GetValue(Bad)?.Trim().ToLowerInvariant() switch
+    {
+        null or "fail" => BadLinePolicy.Fail,
+        "skip" => BadLinePolicy.Skip,
+        var other => throw new InvalidInputException("trace-bad", $"trace-bad must be fail or skip; was '{other}'."),
+    };
+
+    public TraceReplay ReplayOf(ParseResult parse, long seed, long? maxRequests)
+    {
+        double? start = null, end = null;
+        if (parse.GetValue(Window) is { } text)
+        {
+            var parts = text.Split("..");
+            if (parts.Length != 2 || (parts[0].Trim().Length == 0 && parts[1].Trim().Length == 0))
+            {
+                throw new InvalidInputException("trace-window", $"trace-window must be START..END (for example 10m..20m); was '{text}'.");
+            }
+
+            if (parts[0].Trim().Length > 0) start = DurationText.ParseSeconds(parts[0].Trim(), "trace-window", 0, 1e10);
+            if (parts[1].Trim().Length > 0) end = DurationText.ParseSeconds(parts[1].Trim(), "trace-window", 0, 1e10);
+        }
+
+        return new TraceReplay(parse.GetValue(Speed), start, end, parse.GetValue(Sample), seed, maxRequests).Validated();
+    }
+
+    /// <summary>The prefix cache of each replica; null for off.</summary>
+    public PrefixCacheSpec? PrefixCacheOf(ParseResult parse, ServingSetup setup)
+    {
+        var eviction = parse.GetValue(Eviction)?.Trim().ToLowerInvariant() switch
+        {
+            null or "lru" => EvictionPolicy.Lru,
+            "fifo" => EvictionPolicy.Fifo,
+            var other => throw new InvalidInputException("prefix-eviction", $"prefix-eviction must be lru or fifo; was '{other}'."),
+        };
+        const int block = TraceReader.MooncakeBlockTokens;
+        var text = parse.GetValue(PrefixCache)?.Trim() ?? "kv";
+        switch (text.ToLowerInvariant())
+        {
+            case "off": return null;
+            case "kv": return new PrefixCacheSpec(null, block, eviction, KvPool: true).Validated();
+            case "unbounded": return new PrefixCacheSpec(null, block, eviction).Validated();
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var blocks)) return new PrefixCacheSpec(blocks, block, eviction).Validated();
+        var m = SizePattern().Match(text);
+        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var size) || !(size > 0))
+        {
+            throw new InvalidInputException("prefix-cache", $"prefix-cache must be kv, unbounded, off, a block count or a size such as 200GB; was '{text}'.");
+        }
+
+        var unit = m.Groups[2].Value.ToUpperInvariant() switch
+        {
+            "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
+            "KIB" => 1024.0, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, _ => 1024.0 * 1024 * 1024 * 1024,
+        };
+        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.Config.KvPrecision, block).Value;
+        var count = (long)Math.Floor(size * unit / perBlock);
+        if (count < 1) throw new InvalidInputException("prefix-cache", $"prefix-cache must hold at least one {block}-token block ({Number(perBlock / 1e6)} MB); was '{text}'.");
+        return new PrefixCacheSpec(count, block, eviction).Validated();
+    }
+
+    /// <summary>The run's arrivals in words.</summary>
+    public static string Describe(string path, TraceStats stats, TraceReplay replay)
+    {
+        var name = Path.GetFileName(path);
+        var parts = new List<string> { $"trace {name} ({stats.Format}), {Number(stats.Emitted)} requests" };
+        if (replay.Speed != 1) parts.Add($"{Guard.Format(replay.Speed)}× speed");
+        if (replay.WindowStart is not null || replay.WindowEnd is not null)
+        {
+            parts.Add($"window {Guard.Format(replay.WindowStart ?? 0)} s..{(replay.WindowEnd is { } e ? Guard.Format(e) + " s" : "end")}");
+        }
+
+        if (replay.SampleFraction < 1) parts.Add($"sample {Percent(replay.SampleFraction)}");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>plan: what was taken from the trace.</summary>
+    public static string Describe(TraceWorkload w) =>
+        $"Workload from the trace: {Number(w.Requests)} requests over {Time(Quantities.Seconds.FromSeconds(w.Span))}, mean rate {Number(w.Rate)} req/s (sized as the peak), " +
+        $"gap CV {Guard.Format(Math.Round(w.GapCv, 2))} (gamma arrivals), prompt mean {Number(w.Input.Mean)}, output mean {Number(w.Output.Mean)} tokens" +
+        (w.ReusedBlockShare is { } share ? $"; {Percent(share)} of prompt blocks repeat an earlier prefix, which plan does not credit (simulate --trace does)." : ".");
+
+    /// <summary>Lines about what the loader skipped; empty when nothing was.</summary>
+    public static IEnumerable<string> Notes(TraceStats stats)
+    {
+        if (stats.BadLines > 0)
+        {
+            yield return $"Skipped {Number(stats.BadLines)} bad {(stats.BadLines == 1 ? "line" : "lines")} of the trace; first: " +
+                string.Join("; ", stats.Problems.Take(3).Select(p => p.ToString()));
+        }
+
+        if (stats.ZeroOutput > 0) yield return $"Skipped {Number(stats.ZeroOutput)} rows with no output tokens (failed requests).";
+    }
+
+    [GeneratedRegex(@"^([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizePattern();
+}

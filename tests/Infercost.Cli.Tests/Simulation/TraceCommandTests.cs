@@ -1,0 +1,122 @@
+using System.Text.Json;
+
+namespace Infercost.Cli.Tests.Simulation;
+
+public sealed class TraceCommandTests
+{
+    private static readonly string[] Simulate = ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2"];
+
+    private const string Mooncake = """
+        {"timestamp": 0, "input_length": 1000, "output_length": 20, "hash_ids": [0, 1]}
+        {"timestamp": 500, "input_length": 1500, "output_length": 30, "hash_ids": [0, 1, 2]}
+        {"timestamp": 900, "input_length": 600, "output_length": 10, "hash_ids": [3, 4]}
+        {"timestamp": 1500, "input_length": 2000, "output_length": 15, "hash_ids": [0, 1, 2, 5]}
+        """;
+
+    private const string Azure = """
+        TIMESTAMP,ContextTokens,GeneratedTokens
+        2023-11-16 18:17:03.9799600,4808,10
+        2023-11-16 18:17:04.0319600,3180,8
+        2023-11-16 18:17:04.0781490,110,27
+        2023-11-16 18:17:04.1206440,7433,14
+        """;
+
+    private static CliRun Run(string text, params string[] args) =>
+        CliRunner.Run(new Dictionary<string, string> { ["t.jsonl"] = text }, [.. Simulate, "--trace", "t.jsonl", .. args]);
+
+    [Fact]
+    public void SimulateTrace_Mooncake_ReplaysEveryRequestWithPrefixHits()
+    {
+        // Given four requests whose blocks repeat: 2 of 3, then 3 of 4 blocks seen before (5 of 11 in all, one replica)
+        var run = CliRunner.Run(new Dictionary<string, string> { ["t.jsonl"] = Mooncake },
+            ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--trace", "t.jsonl", "--prefix-cache", "unbounded", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var result = json.RootElement.GetProperty("result");
+        Assert.Equal(4, result.GetProperty("completed").GetInt64());
+        Assert.Equal(5, result.GetProperty("prefixCache").GetProperty("blocksHit").GetInt64());
+        Assert.Equal(11, result.GetProperty("prefixCache").GetProperty("blocksLookedUp").GetInt64());
+        Assert.StartsWith("trace t.jsonl (Mooncake), 4 requests", json.RootElement.GetProperty("arrivals").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SimulateTrace_Azure_TableShowsTheTraceAndItsLengths()
+    {
+        var run = Run(Azure, "--trace-speed", "2");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+        Assert.Contains("trace t.jsonl (Azure), 4 requests, 2× speed", run.Console, StringComparison.Ordinal);
+        Assert.Contains("4 completed of 4", run.Console, StringComparison.Ordinal);
+        Assert.Contains("from the trace (mean 3,883)", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SimulateTrace_BadLine_OneLineWithItsNumberAndExit2()
+    {
+        var bad = Azure.Replace("3180,8", "-3180,8", StringComparison.Ordinal);
+
+        var run = Run(bad);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("trace line 3: ContextTokens must be in [1, 10000000]; was -3180. (--trace-bad skip skips bad lines)", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void SimulateTrace_BadLineSkipped_RunsTheRestAndSaysSo()
+    {
+        var bad = Azure.Replace("3180,8", "-3180,8", StringComparison.Ordinal);
+
+        var run = Run(bad, "--trace-bad", "skip");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("3 completed of 3", run.Console, StringComparison.Ordinal);
+        Assert.Contains("Skipped 1 bad line of the trace; first: line 3: ContextTokens", run.Console, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--rate", "3")]
+    [InlineData("--concurrency", "4")]
+    public void SimulateTrace_WithGeneratedArrivals_IsRejected(string flag, string value)
+    {
+        var run = Run(Azure, flag, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("--trace gives the arrivals and lengths", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--trace-window", "5m..1m", "traceWindow must end after it starts; was 300 s to 60 s.")]
+    [InlineData("--prefix-cache", "lots", "prefix-cache must be kv, unbounded, off, a block count or a size such as 200GB; was 'lots'.")]
+    [InlineData("--trace-format", "parquet", "trace-format must be auto, azure, mooncake or burstgpt; was 'parquet'.")]
+    public void SimulateTrace_BadOption_OneLine(string flag, string value, string message)
+    {
+        var run = Run(Mooncake, flag, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void SimulateTrace_MissingFile_OneLine()
+    {
+        var run = CliRunner.Run([.. Simulate, "--trace", "nowhere.csv"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("cannot read --trace file 'nowhere.csv'", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlanTrace_SizesForTheTracesRateAndLengths()
+    {
+        var run = CliRunner.Run(new Dictionary<string, string> { ["t.jsonl"] = Mooncake },
+            ["plan", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--trace", "t.jsonl", "--max-gpus-per-replica", "1", "--trial-time", "10"]);
+
+        Assert.Equal(0, run.ExitCode);
+        // 3 gaps over 1.5 s: 2 req/s
+        Assert.Contains("at 2.00 req/s peak", run.Console, StringComparison.Ordinal);
+        Assert.Contains("Workload from the trace: 4 requests", run.Console, StringComparison.Ordinal);
+        Assert.Contains("45.5% of prompt blocks repeat", run.Console, StringComparison.Ordinal);
+    }
+}
