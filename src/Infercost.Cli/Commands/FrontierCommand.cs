@@ -38,7 +38,7 @@ internal static class FrontierCommand
             var s = subject.Resolve(parse, context);
             var config = serving.Config(parse).Validated();
             var setup = new ServingSetup(s.Model, s.Accelerator, config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config), config);
-            var options = new SimulationOptions(SimulationInputs.Scheduler(parse, serving, workload), Slo.Default, cost.Basis(parse));
+            var options = new SimulationOptions(PerReplica(SimulationInputs.Scheduler(parse, serving, workload), setup), Slo.Default, cost.Basis(parse));
             var input = workload.InputOf(parse, serving, context);
             var output = workload.OutputOf(parse, serving, context);
             var users = parse.GetValue(levels) is { Length: > 0 } given ? given : [.. ThroughputFrontier.DefaultConcurrencies];
@@ -86,4 +86,8 @@ internal static class FrontierCommand
 
     // The value as the user typed it (the last occurrence), for messages.
     private static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : null;
+
+    // --max-batch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.
+    private static SchedulerConfig PerReplica(SchedulerConfig scheduler, ServingSetup setup) =>
+        scheduler with { MaxRunningSequences = (int)Math.Min(1_000_000, (long)scheduler.MaxRunningSequences * setup.Parallelism.AttentionData) };
 }

@@ -51,7 +51,7 @@ internal static class SimulateCommand
             var config = serving.Config(parse).Validated();
             var setup = new ServingSetup(s.Model, s.Accelerator, config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config), config);
             var replicas = config.TotalDevices / setup.DevicesPerReplica;
-            var options = new SimulationOptions(SimulationInputs.Scheduler(parse, serving, workload), workload.SloOf(parse), cost.Basis(parse));
+            var options = new SimulationOptions(PerReplica(SimulationInputs.Scheduler(parse, serving, workload), setup), workload.SloOf(parse), cost.Basis(parse));
             var input = workload.InputOf(parse, serving, context);
             var output = workload.OutputOf(parse, serving, context);
             RequestFit.EnsureShortestFits(setup, input, output);
@@ -165,4 +165,8 @@ internal static class SimulateCommand
 
     // The value as the user typed it (the last occurrence), for messages.
     private static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : null;
+
+    // --max-batch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.
+    private static SchedulerConfig PerReplica(SchedulerConfig scheduler, ServingSetup setup) =>
+        scheduler with { MaxRunningSequences = (int)Math.Min(1_000_000, (long)scheduler.MaxRunningSequences * setup.Parallelism.AttentionData) };
 }

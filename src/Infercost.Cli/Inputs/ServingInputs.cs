@@ -37,7 +37,7 @@ internal sealed class ServingInputs
 
     public Option<int> Input { get; } = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request.", Defaults.InputTokens);
     public Option<int> Output { get; } = CliOptions.Int(ServingRequest.OutputField, "Generated tokens per request.", Defaults.OutputTokens);
-    public Option<int> MaxBatch { get; } = CliOptions.Int(ServingRequest.MaxBatchField, "Cap on the automatic batch (vLLM's max_num_seqs).", Defaults.MaxBatch);
+    public Option<int> MaxBatch { get; } = CliOptions.Int(ServingRequest.MaxBatchField, "Cap on the automatic batch per attention-data-parallel rank (vLLM's max_num_seqs; each DP rank schedules its own batch, so a replica with --dp N runs up to N × this).", Defaults.MaxBatch);
     public Option<int?> PrefillChunk { get; } = CliOptions.OptionalInt(ServingRequest.PrefillChunkField, $"Token budget of one prefill pass. Default: {Defaults.PrefillChunkTokens}.");
 
     public Option<double?> MatmulMfu { get; } = CliOptions.OptionalDouble(ServingRequest.MfuField, $"Fraction of dense peak that matrix multiplies achieve (prefill and decode). Default: {Guard.Format(EfficiencyFactors.Default.MatmulMfu)} (calibrated).", "F");

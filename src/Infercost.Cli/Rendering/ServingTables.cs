@@ -30,18 +30,30 @@ internal static class ServingTables
     }
 
     /// <summary>Per-device memory: capacity, reserve, weights, KV cache and the batch that fits.</summary>
-    public static Table Memory(MemoryPlan m, int? batch = null, string batchLabel = "Batch used") =>
+    /// <param name="m">The plan.</param>
+    /// <param name="batch">The batch shown on the last row, per replica.</param>
+    /// <param name="batchLabel">That row's label.</param>
+    /// <param name="dataRanks">Attention-DP ranks per replica: each has its own scheduler and batch cap.</param>
+    /// <param name="cap">The --max-batch cap per DP rank, when the batch was capped by it.</param>
+    public static Table Memory(MemoryPlan m, int? batch = null, string batchLabel = "Batch used", int dataRanks = 1, int? cap = null) =>
         KeyValueTable.Create("Memory (per GPU)",
         [
             ("Capacity", Bytes(m.Capacity)),
             ("Runtime reserve", Bytes(m.Reserve)),
             ("Weights", Bytes(m.Weights)),
-            ("KV cache available", Bytes(m.KvAvailable)),
+            ("KV cache available", m.KvAvailable.Value < 0 ? $"none (weights and reserve exceed capacity by {Bytes(-m.KvAvailable)})" : Bytes(m.KvAvailable)),
             ("KV bytes per token (whole model)", Bytes(m.KvBytesPerToken)),
-            ($"KV per sequence at {Number(m.ContextTokens)} tokens", Bytes(m.KvPerSequence)),
+            ($"KV per sequence at {Number(m.ContextTokens)} tokens", Bytes(m.SequenceKv) +
+                (Math.Abs(m.SequenceKv.Value - m.KvPerSequence.Value) > 0.5 ? $" ({Bytes(m.KvPerSequence)} per device, averaged over the replica)" : "")),
             ($"Max batch at {Number(m.ContextTokens)} tokens", Number(m.MaxBatch) + " per replica"),
-            (batchLabel, batch is { } b ? Number(b) + " per replica" : null),
+            (batchLabel, batch is { } b ? Number(b) + " per replica" + BatchNote(b, dataRanks, cap) : null),
         ]);
+
+    // "18,432 per replica (256 per DP rank × 72 ranks)": the cap is per attention-DP rank, each with its own scheduler.
+    private static string BatchNote(int batch, int dataRanks, int? cap) =>
+        cap is { } c && (long)c * dataRanks == batch && dataRanks > 1 ? $" (--max-batch {Number(c)} per DP rank × {Number(dataRanks)} ranks)"
+        : cap is { } c1 && c1 == batch ? " (--max-batch)"
+        : "";
 
     /// <summary>Prefill and decode rates, latencies, bounds and utilisation.</summary>
     public static Table Throughput(ServingEstimate e, Costing.CostBands? bands = null)

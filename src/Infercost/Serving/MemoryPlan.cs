@@ -8,7 +8,10 @@ namespace Infercost.Serving;
 /// <param name="Weights">Resident weights per device.</param>
 /// <param name="KvAvailable">Capacity − reserve − weights: what the KV cache may use (negative when weights do not fit).</param>
 /// <param name="KvBytesPerToken">KV bytes per token of context across all layers, whole model (no sliding-window cap).</param>
-/// <param name="KvPerSequence">KV bytes per device for one sequence at <paramref name="ContextTokens"/>.</param>
+/// <param name="KvPerSequence">KV bytes per device for one sequence at <paramref name="ContextTokens"/>, averaged over
+/// the replica's devices (a sequence lives on one attention-DP rank, so this is its whole cache ÷ every KV split: DP
+/// ranks, pipeline stages, KV-head shards). What divides KV available into the max batch; see <see cref="SequenceKv"/>
+/// for what one sequence needs.</param>
 /// <param name="ContextTokens">Context length the plan was made for (input + output).</param>
 /// <param name="MaxBatch">Largest number of concurrent sequences per replica whose KV fits at that context.</param>
 /// <param name="WeightsFit">True when the weights plus the reserve fit.</param>
@@ -23,6 +26,9 @@ public sealed record MemoryPlan(
     int MaxBatch,
     bool WeightsFit)
 {
+    /// <summary>KV bytes one sequence at <see cref="ContextTokens"/> caches, all layers, before any split across devices.</summary>
+    public Bytes SequenceKv { get; init; }
+
     /// <summary>True when the weights and at least one sequence at the context fit.</summary>
     public bool Fits => WeightsFit && MaxBatch >= 1;
 }

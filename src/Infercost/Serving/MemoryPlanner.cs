@@ -22,7 +22,10 @@ public static class MemoryPlanner
         var perSequence = setup.KvPerDevice(1, contextTokens);
         var maxBatch = available.Value <= 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Floor(available / perSequence));
         return new MemoryPlan(capacity, reserve, weights, available,
-            KvCache.BytesPerToken(setup.Model, setup.KvPrecision), perSequence, contextTokens, maxBatch, available.Value > 0);
+            KvCache.BytesPerToken(setup.Model, setup.KvPrecision), perSequence, contextTokens, maxBatch, available.Value > 0)
+        {
+            SequenceKv = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, contextTokens),
+        };
     }
 
     /// <summary>Throws <see cref="ModelDoesNotFitException"/> unless the weights and <paramref name="batch"/> sequences fit.</summary>

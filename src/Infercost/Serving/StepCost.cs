@@ -60,8 +60,18 @@ public sealed record StepCost(
     /// <summary>Memory terms added up.</summary>
     public Seconds MemoryTime => LinearMemory + AttentionMemory;
 
-    /// <summary>Which resource dominates the step: compute when the compute terms exceed the memory terms.</summary>
-    public Bound Bound => ComputeTime >= MemoryTime ? Bound.Compute : Bound.Memory;
+    /// <summary>The largest of the step's terms: compute (linear + attention FLOPs), memory (weight + KV reads),
+    /// communication (collectives) or the fixed per-step overhead. Ties go to the earlier in that order.</summary>
+    public Bound Bound
+    {
+        get
+        {
+            var (bound, largest) = ComputeTime >= MemoryTime ? (Bound.Compute, ComputeTime) : (Bound.Memory, MemoryTime);
+            if (Communication > largest) (bound, largest) = (Bound.Communication, Communication);
+            if (Overhead > largest) bound = Bound.Overhead;
+            return bound;
+        }
+    }
 
     /// <summary>Costs a step on one device of <paramref name="setup"/>.</summary>
     public static StepCost Of(ServingSetup setup, Flops linearFlops, Bytes weightBytes, Flops attentionFlops, Bytes kvBytes,

@@ -35,12 +35,40 @@ public sealed class CostCommandTests
         var stepTime = root.GetProperty("serving").GetProperty("decode").GetProperty("stepTime").GetDouble();
         Assert.InRange(stepTime, 1e-4, 10);
         var decode = root.GetProperty("serving").GetProperty("decode");
-        var computeBound = decode.GetProperty("computeTime").GetDouble() >= decode.GetProperty("memoryTime").GetDouble();
-        Assert.Equal(computeBound ? "compute" : "memory", decode.GetProperty("bound").GetString());
+        // The bound names the largest term, communication included (DeepSeek-R1 on 72 H100s: 95 of 139 ms in collectives)
+        var terms = new[] { ("compute", "computeTime"), ("memory", "memoryTime"), ("communication", "communicationTime"), ("overhead", "overhead") };
+        var largest = terms.MaxBy(t => decode.GetProperty(t.Item2).GetDouble()).Item1;
+        Assert.Equal(largest, decode.GetProperty("bound").GetString());
+        Assert.Equal("communication", largest);
         var cost = root.GetProperty("cost");
         Assert.True(cost.GetProperty("outputPerMillion").GetDouble() > cost.GetProperty("inputPerMillion").GetDouble());
         Assert.Equal(72 * 2.75, cost.GetProperty("cluster").GetProperty("total").GetDouble(), 6);
         Assert.Equal("rental", root.GetProperty("basis").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Cost_DeepSeekR1On72H100_LabelsCommunicationBound_ShowsWholeSequenceKv_AndSaysPerWhatTheBatchIsCapped()
+    {
+        var run = CliRunner.Run(DeepSeekOn72);
+
+        Assert.Equal(0, run.ExitCode);
+        // Collectives are the largest term in both phases (issue 9 item 2)
+        Assert.Matches(@"Decode bound\s+│ communication", run.Console);
+        Assert.Contains("communication-bound", run.Console, StringComparison.Ordinal);
+        // One sequence needs its whole cache on its DP rank (61 layers × 576 × 2000 tokens × 2 bytes = 140.5 MB), not ÷ 72
+        Assert.Matches(@"KV per sequence at 2,000 tokens\s+│ 140\.5 MB", run.Console);
+        // --max-batch is per DP rank and the table says so (item 3)
+        Assert.Contains("18,432 per replica (--max-batch 256 per DP rank × 72 ranks)", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Simulate_DataParallelReplica_CapsTheBatchPerDpRankLikeCost()
+    {
+        var run = CliRunner.Run("simulate", "--model", "deepseek-r1", "--gpu", "nvidia-h100-sxm", "--gpus", "16", "--tp", "1", "--ep", "16", "--dp", "16",
+            "--rate", "1", "--requests", "20", "--max-batch", "4");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("64 sequences", run.Console, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -216,3 +216,20 @@ public class DecodeStepTests
         Assert.Equal(Seconds.Zero, StepCost.Knee(Seconds.Zero, Seconds.Zero, 0.5));
     }
 }
+
+public sealed class StepCostBoundTests
+{
+    private static StepCost Step(double compute, double memory, double communication, double overhead) => new(
+        Seconds.FromMilliseconds(compute), Seconds.FromMilliseconds(memory), Seconds.Zero, Seconds.Zero, Seconds.Zero,
+        Seconds.FromMilliseconds(communication), Seconds.FromMilliseconds(overhead));
+
+    [Theory]
+    [InlineData(14.5, 8.4, 95.3, 4.6, Bound.Communication)] // DeepSeek-R1 on 72 H100s, decode
+    [InlineData(30, 10, 5, 4.6, Bound.Compute)]
+    [InlineData(3, 10, 5, 4.6, Bound.Memory)]
+    [InlineData(0.1, 0.2, 0.1, 4.6, Bound.Overhead)]
+    public void Bound_NamesTheLargestTerm_CommunicationAndOverheadIncluded(double compute, double memory, double communication, double overhead, Bound expected)
+    {
+        Assert.Equal(expected, Step(compute, memory, communication, overhead).Bound);
+    }
+}
