@@ -3,34 +3,43 @@ using Infercost.Models;
 
 namespace Infercost.Catalog;
 
-// A Hugging Face config.json describes the shape of a model in the library's own field names, which
-// differ by family (num_local_experts vs num_experts vs n_routed_experts, sliding_window vs
-// use_sliding_window vs layer_types). This reader maps the families the core models and refuses,
-// by name, any key that would change the shape in a way the core does not model, rather than
-// returning a plausible but wrong architecture. Keys that do not change the parameter count or the
-// KV cache (rope settings, token ids, router loss weights, MTP heads) are ignored.
+// A Hugging Face config.json describes the shape of a model in the library's own field names, which differ by family
+// (num_local_experts vs num_experts vs n_routed_experts; sliding_window vs layer_types vs sliding_window_pattern). The
+// reader goes by structure, not by model_type: it looks for the fields that describe each part of a layer (attention,
+// latent attention, a sparse indexer, windowed or chunked layers, linear-attention and state-space layers, a dense or
+// expert MLP and the layers that carry which) and builds the shape from whichever are there, so a family it has never
+// seen loads when its fields say what it is. model_type is consulted only for facts a family's config does not write
+// down (Qwen2's q/k/v biases, Gemma's tied embeddings, gpt-oss's expert biases). Fields that would change the shape in
+// a way the core does not model are refused by name rather than read into a plausible but wrong architecture; keys
+// that change neither the parameter count nor the caches (rope settings, token ids, router loss weights) are ignored.
 
-/// <summary>Reads a Hugging Face <c>config.json</c> into a <see cref="ModelArchitecture"/>.</summary>
+/// <summary>Reads a Hugging Face <c>config.json</c> (and an optional <c>hf_quant_config.json</c>) into a <see cref="ModelArchitecture"/>.</summary>
 public static class HuggingFaceConfig
 {
-    private static readonly string[] Supported =
-        ["llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "deepseek_v3", "gpt_oss"];
-
-    /// <summary>The <c>model_type</c> values this reader understands.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes => Supported;
-
     /// <summary>Parses <paramref name="json"/>, the text of a <c>config.json</c>, as model <paramref name="id"/>.</summary>
     /// <param name="json">The config text.</param>
     /// <param name="id">The id to give the model (it also serves as its display name).</param>
     /// <param name="sourceName">Names the file in error messages and in the model's provenance.</param>
-    /// <exception cref="InvalidInputException">Unsupported <c>model_type</c>; required keys missing or out of range;
-    /// keys that would change the shape in a way that is not modelled. The message lists every problem with its key.</exception>
-    public static ModelArchitecture Parse(string json, string id, string sourceName)
+    /// <exception cref="InvalidInputException">Not JSON (with the 1-based line and column); required keys missing or out of
+    /// range; keys that would change the shape in a way that is not modelled; quantisation that cannot be told. The
+    /// message lists every problem with its key.</exception>
+    public static ModelArchitecture Parse(string json, string id, string sourceName) => Parse(json, id, sourceName, null, null);
+
+    /// <summary>Parses a <c>config.json</c> together with the <c>hf_quant_config.json</c> that NVIDIA ModelOpt
+    /// checkpoints ship beside it.</summary>
+    /// <param name="json">The config text.</param>
+    /// <param name="id">The id to give the model.</param>
+    /// <param name="sourceName">Names the config file.</param>
+    /// <param name="quantJson">The text of <c>hf_quant_config.json</c>, or null when there is none.</param>
+    /// <param name="quantSourceName">Names the quantisation file.</param>
+    /// <exception cref="InvalidInputException">As <see cref="Parse(string, string, string)"/>, for either file.</exception>
+    public static ModelArchitecture Parse(string json, string id, string sourceName, string? quantJson, string? quantSourceName)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(sourceName);
-        using var document = ParseDocument(json, sourceName);
+        using var document = LenientJson.Parse(json, sourceName);
+        using var quantDocument = quantJson is null ? null : LenientJson.Parse(quantJson, quantSourceName ?? "hf_quant_config.json");
         var problems = new CatalogProblems();
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
@@ -38,61 +47,115 @@ public static class HuggingFaceConfig
             problems.ThrowIfAny(sourceName);
         }
 
-        var r = new JsonObjectReader(document.RootElement, "", problems);
-        var modelType = r.String("model_type");
-        if (modelType is not null && !Supported.Contains(modelType, StringComparer.Ordinal))
-            r.Problem("model_type", $"must be one of {string.Join(", ", Supported)}; was \"{modelType}\"");
+        var root = new JsonObjectReader(document.RootElement, "", problems);
+        var notes = new List<string>();
+        var text = LanguageModel(root, notes);
+        var modelType = (text.TryGet("model_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null)
+            ?? (root.TryGet("model_type", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null) ?? "";
+        var model = Read(root, text, modelType, id, sourceName, notes);
+        var quantProblems = new CatalogProblems();
+        var quant = HfQuantization.Read(root, text, quantDocument?.RootElement, quantSourceName ?? "hf_quant_config.json", problems, quantProblems);
         problems.ThrowIfAny(sourceName);
-
-        var model = Read(r, modelType!, id, sourceName);
-        problems.ThrowIfAny(sourceName);
-        return model!;
+        quantProblems.ThrowIfAny(quantSourceName ?? "hf_quant_config.json");
+        notes.AddRange(quant.Notes);
+        var sources = quantSourceName is null ? new[] { sourceName } : [sourceName, quantSourceName];
+        return model! with
+        {
+            DefaultWeightPrecision = quant.Weights,
+            DefaultExpertPrecision = quant.Experts,
+            Source = new Provenance(sources, "user-supplied", notes),
+        };
     }
 
-    private static JsonDocument ParseDocument(string json, string sourceName)
+    // Multimodal checkpoints wrap the language model in text_config (llm_config for some NVIDIA ones); the served model
+    // is that language model. Fields the wrapper keeps at its own level (tied embeddings, dtype, quantisation) are read
+    // from there when the text config does not repeat them.
+    private static JsonObjectReader LanguageModel(JsonObjectReader root, List<string> notes)
     {
-        try
+        foreach (var key in (ReadOnlySpan<string>)["text_config", "llm_config", "language_config"])
         {
-            return JsonDocument.Parse(json);
+            if (!root.TryGet(key, out var inner) || inner.ValueKind != JsonValueKind.Object) continue;
+            var encoder = EncoderTower(root);
+            notes.Add(encoder is { } e
+                ? $"Multimodal checkpoint: the language model in {key} is served; its encoder tower (about {e / 1e9:0.00}B parameters, estimated from vision_config) is counted apart."
+                : $"Multimodal checkpoint: the language model in {key} is served; any encoder tower is not counted.");
+            return root.At(inner, key);
         }
-        catch (JsonException e)
-        {
-            throw new InvalidInputException("$", $"{sourceName}: not valid JSON: {e.Message}");
-        }
+
+        return root;
     }
 
-    private static ModelArchitecture? Read(JsonObjectReader r, string type, string id, string sourceName)
+    /// <summary>Parameters of a ViT-style encoder from <c>vision_config</c>: per layer 4·h² (attention) + 2·h·f (MLP) + biases
+    /// and norms, plus a projector into the language model's width. An estimate (patch embedding and merger details vary).</summary>
+    internal static double? EncoderTower(JsonObjectReader root)
     {
-        var layers = r.Int("num_hidden_layers", 1, ShapeLimits.MaxLayers);
-        var hidden = r.Int("hidden_size", 1, ShapeLimits.MaxHiddenSize);
-        var heads = r.Int("num_attention_heads", 1, ShapeLimits.MaxHeads);
-        var kvHeads = r.Has("num_key_value_heads") ? r.Int("num_key_value_heads", 1, heads ?? ShapeLimits.MaxHeads) : heads;
-        var vocab = r.Int("vocab_size", 1, ShapeLimits.MaxVocabSize);
-        var context = r.Int("max_position_embeddings", 1, ShapeLimits.MaxContextTokens);
-        var tied = r.Bool("tie_word_embeddings");
-        var isMla = type == "deepseek_v3";
-        var mla = isMla ? ReadMla(r) : null;
+        if (!root.TryGet("vision_config", out var v) || v.ValueKind != JsonValueKind.Object) return null;
+        static double? Num(JsonElement o, params ReadOnlySpan<string> names)
+        {
+            foreach (var n in names)
+            {
+                if (o.TryGetProperty(n, out var x) && x.ValueKind == JsonValueKind.Number && x.TryGetDouble(out var d) && d > 0) return d;
+            }
+
+            return null;
+        }
+
+        var layers = Num(v, "depth", "num_hidden_layers", "num_layers");
+        var h = Num(v, "hidden_size", "embed_dim", "width");
+        var f = Num(v, "intermediate_size", "mlp_dim") ?? (h * 4);
+        if (layers is null || h is null || f is null) return null;
+        var perLayer = 4 * h.Value * h.Value + 2 * h.Value * f.Value + 9 * h.Value + f.Value;
+        var output = Num(v, "out_hidden_size", "projector_output_dim", "vision_output_dim", "output_dim") ?? h.Value;
+        return layers.Value * perLayer + h.Value * output;
+    }
+
+    private static ModelArchitecture? Read(JsonObjectReader root, JsonObjectReader r, string type, string id, string sourceName, List<string> notes)
+    {
+        RejectUnmodelled(r);
+        var layers = Required(r, 1, ShapeLimits.MaxLayers, "num_hidden_layers", "num_layers", "n_layer", "n_layers");
+        var hidden = Required(r, 1, ShapeLimits.MaxHiddenSize, "hidden_size", "d_model", "n_embd", "dim");
+        var heads = Required(r, 1, ShapeLimits.MaxHeads, "num_attention_heads", "n_head", "n_heads", "num_heads");
+        var kvKey = r.FirstPresent("num_key_value_heads", "num_kv_heads", "n_kv_heads", "multi_query_group_num");
+        var kvHeads = kvKey is null ? heads : r.Int(kvKey, 1, heads ?? ShapeLimits.MaxHeads);
+        var vocab = Required(r, 1, ShapeLimits.MaxVocabSize, "vocab_size", "padded_vocab_size");
+        var contextKey = r.FirstPresent("max_position_embeddings", "seq_length", "max_sequence_length", "n_positions", "model_max_length");
+        int? context = contextKey is null
+            ? Missing(r, "max_position_embeddings", "the longest context the model supports")
+            : ContextLength(r, contextKey);
+        var tied = TiedEmbeddings(root, r, type);
+        var mla = ReadMla(r);
+        var isMla = mla is not null || r.Has("kv_lora_rank");
         var headDim = isMla ? (mla is null ? null : mla.QkNopeHeadDim + mla.QkRopeHeadDim) : ReadHeadDim(r, hidden, heads);
-        var moe = ReadMoe(r, type, layers);
-        var dense = ReadDenseIntermediate(r, type, moe);
-        var sliding = ReadSlidingWindow(r, type, layers);
-        var (weightPrecision, expertPrecision) = ReadPrecision(r);
-        var (qkvBias, outputBias) = ReadAttentionBias(r, type);
-        if (r.Bool("mlp_bias")) r.Problem("mlp_bias", "true is not modelled (biases on the MLP projections); accepted: false");
         if (!isMla && heads is { } h && kvHeads is { } kv && h % kv != 0)
-            r.Problem("num_key_value_heads", $"must divide num_attention_heads ({h}); was {kv}");
+            r.Problem(kvKey ?? "num_key_value_heads", $"must divide num_attention_heads ({h}); was {kv}");
 
-        if (layers is null || hidden is null || heads is null || kvHeads is null || headDim is null || vocab is null
-            || context is null || (isMla && mla is null))
+        // Without a valid layer count the per-layer plan cannot be expanded; the rest is still read so that every
+        // problem is reported at once.
+        var total = layers ?? 0;
+        var plan = layers is null ? HfLayerPlan.Uniform : HfLayerPlan.Read(r, type, total, context);
+        var mlpAct = r.TryGet("mlp_hidden_act", out var act) && act.ValueKind == JsonValueKind.String ? act.GetString() : null;
+        var projections = mlpAct is "relu2" ? 2 : 3;
+        var (moe, dense) = ReadMlp(r, type, plan, total);
+        var recurrent = plan.RecurrentKind is { } kind ? ReadRecurrent(r, kind, plan.RecurrentLayers) : null;
+        var indexer = ReadIndexer(r);
+        var (qkvBias, outputBias) = ReadAttentionBias(r, type, isMla);
+        if (r.Bool("mlp_bias")) r.Problem("mlp_bias", "true is not modelled (biases on the MLP projections); accepted: false");
+        var mtp = ReadMtp(r);
+        if (mtp > 0) notes.Add($"{mtp} multi-token-prediction layer(s) counted apart from the total; not run unless speculative decoding uses them.");
+        if (plan.Note is { } n) notes.Add(n);
+
+        if (layers is null || hidden is null || heads is null || kvHeads is null || headDim is null || vocab is null || context is null
+            || (isMla && mla is null) || (plan.RecurrentKind is not null && recurrent is null))
         {
             return null;
         }
 
+        notes.Insert(0, $"Read from a Hugging Face config.json (model_type {(type.Length == 0 ? "not given" : type)}).");
         return new ModelArchitecture
         {
             Id = id,
             Name = id,
-            Layers = layers.Value,
+            Layers = total,
             HiddenSize = hidden.Value,
             AttentionHeads = heads.Value,
             KvHeads = kvHeads.Value,
@@ -102,22 +165,83 @@ public static class HuggingFaceConfig
             TieWordEmbeddings = tied,
             Attention = isMla ? AttentionKind.Mla : AttentionKind.Gqa,
             Mla = mla,
-            SlidingWindow = sliding,
+            SlidingWindow = plan.Window,
             AttentionSinks = type == "gpt_oss",
             QkvBias = qkvBias,
             OutputBias = outputBias,
-            QkNorm = type is "qwen3" or "qwen3_moe",
+            QkNorm = QkNorm(r, type),
+            AttentionOutputGate = r.Bool("attn_output_gate", fallback: type == "qwen3_next"),
             Moe = moe,
+            MoeLayerCount = moe is null || plan.MoeLayers == total - moe.FirstDenseLayers ? null : plan.MoeLayers,
+            MlpFreeLayers = plan.MlpFreeLayers,
+            MixerFreeLayers = plan.MixerFreeLayers,
+            MlpProjections = projections,
+            Recurrent = recurrent,
+            Indexer = indexer,
+            MtpLayers = mtp,
+            EncoderParameters = EncoderTower(root),
             MaxContextTokens = context.Value,
-            DefaultWeightPrecision = weightPrecision,
-            DefaultExpertPrecision = expertPrecision,
-            Source = new Provenance([sourceName], "user-supplied", [$"Read from a Hugging Face config.json (model_type {type})."]),
+            Source = new Provenance([sourceName], "user-supplied", []),
         };
+    }
+
+    // Structures the core has no shape for. Each is named with what it is, so the user knows why the file is refused.
+    private static void RejectUnmodelled(JsonObjectReader r)
+    {
+        if (r.Has("compress_ratios"))
+            r.Problem("compress_ratios", "compressed attention (DeepSeek-V4: per-layer KV compression with hyper-connections) is not modelled");
+        if (r.Has("hidden_size_per_layer_input"))
+            r.Problem("hidden_size_per_layer_input", "per-layer input embeddings (Gemma 3n) are not modelled");
+        if (r.TryGet("num_kv_shared_layers", out var shared) && shared.ValueKind == JsonValueKind.Number && shared.TryGetInt32(out var s) && s > 0)
+            r.Problem("num_kv_shared_layers", $"layers that reuse another layer's KV cache are not modelled; accepted: 0; was {s}");
+        if (r.Has("attn_type_list"))
+            r.Problem("attn_type_list", "lightning (linear) attention layers of MiniMax-01/M1 are not modelled");
+        if (r.Has("linear_attn_config"))
+            r.Problem("linear_attn_config", "Kimi Delta Attention layers are not modelled");
+    }
+
+    private static int? Required(JsonObjectReader r, int low, int high, params ReadOnlySpan<string> names)
+    {
+        var key = r.FirstPresent(names);
+        if (key is not null) return r.Int(key, low, high);
+        var also = names.Length > 1 ? $" (also read as {string.Join(" or ", names[1..].ToArray())})" : "";
+        r.Problem(names[0], $"required field is missing{also}");
+        return null;
+    }
+
+    private static int? Missing(JsonObjectReader r, string name, string why)
+    {
+        r.Problem(name, $"required field is missing: {why}");
+        return null;
+    }
+
+    // max_position_embeddings as Infinity means "no limit"; the core needs a number, so it is refused with what to do.
+    private static int? ContextLength(JsonObjectReader r, string key)
+    {
+        r.TryGet(key, out var v);
+        if (LenientJson.IsInfinity(v))
+        {
+            r.Problem(key, $"must be a finite token count in [1, {ShapeLimits.MaxContextTokens}] (the core needs the longest context to size caches); was Infinity");
+            return null;
+        }
+
+        // Some configs state a context beyond the core's range (Llama 4 Scout: 10,485,760 is within it); clamp nothing.
+        return r.Int(key, 1, ShapeLimits.MaxContextTokens);
+    }
+
+    // Hugging Face's default for tie_word_embeddings is true, but most families' configs override it to false in code;
+    // when the key is absent, Gemma (which ties) is the family that relies on the default.
+    private static bool TiedEmbeddings(JsonObjectReader root, JsonObjectReader r, string type)
+    {
+        if (r.Has("tie_word_embeddings")) return r.Bool("tie_word_embeddings");
+        if (root.Has("tie_word_embeddings")) return root.Bool("tie_word_embeddings");
+        return type.StartsWith("gemma", StringComparison.Ordinal);
     }
 
     private static int? ReadHeadDim(JsonObjectReader r, int? hidden, int? heads)
     {
-        if (r.Has("head_dim")) return r.Int("head_dim", 1, ShapeLimits.MaxHeadDim);
+        var key = r.FirstPresent("head_dim", "kv_channels", "attention_head_dim");
+        if (key is not null) return r.Int(key, 1, ShapeLimits.MaxHeadDim);
         if (hidden is not { } h || heads is not { } n) return null;
         if (h % n == 0) return h / n;
         r.Problem("head_dim", $"required when hidden_size ({h}) is not a multiple of num_attention_heads ({n}); field is missing");
@@ -126,6 +250,7 @@ public static class HuggingFaceConfig
 
     private static MlaShape? ReadMla(JsonObjectReader r)
     {
+        if (!r.Has("kv_lora_rank")) return null;
         var q = r.Has("q_lora_rank") ? r.Int("q_lora_rank", 0, ShapeLimits.MaxLoraRank) : 0;
         var kv = r.Int("kv_lora_rank", 1, ShapeLimits.MaxLoraRank);
         var nope = r.Int("qk_nope_head_dim", 0, ShapeLimits.MaxHeadDim);
@@ -136,173 +261,117 @@ public static class HuggingFaceConfig
             : new MlaShape(q.Value, kv.Value, nope.Value, rope.Value, v.Value);
     }
 
-    private static MoeShape? ReadMoe(JsonObjectReader r, string type, int? layers)
+    private static SparseIndexer? ReadIndexer(JsonObjectReader r)
     {
-        switch (type)
-        {
-            case "mixtral":
-            {
-                var experts = r.Int("num_local_experts", 1, ShapeLimits.MaxExperts);
-                var perToken = r.Int("num_experts_per_tok", 1, experts ?? ShapeLimits.MaxExperts);
-                var width = r.Int("intermediate_size", 1, ShapeLimits.MaxIntermediateSize);
-                return Moe(experts, perToken, 0, width, 0, false, false);
-            }
-
-            case "qwen3_moe":
-            {
-                var experts = r.Int("num_experts", 1, ShapeLimits.MaxExperts);
-                var perToken = r.Int("num_experts_per_tok", 1, experts ?? ShapeLimits.MaxExperts);
-                var width = r.Int("moe_intermediate_size", 1, ShapeLimits.MaxIntermediateSize);
-                if (r.TryGet("mlp_only_layers", out var only) && (only.ValueKind != JsonValueKind.Array || only.GetArrayLength() > 0))
-                    r.Problem("mlp_only_layers", $"dense layers inside a MoE stack are not modelled; accepted: []; was {JsonObjectReader.Raw(only)}");
-                // Only decoder_sparse_step 1 (every layer MoE) is modelled; Int records the problem otherwise.
-                if (r.Has("decoder_sparse_step")) _ = r.Int("decoder_sparse_step", 1, 1);
-                return Moe(experts, perToken, 0, width, 0, false, false);
-            }
-
-            case "deepseek_v3":
-            {
-                var experts = r.Int("n_routed_experts", 1, ShapeLimits.MaxExperts);
-                var perToken = r.Int("num_experts_per_tok", 1, experts ?? ShapeLimits.MaxExperts);
-                var width = r.Int("moe_intermediate_size", 1, ShapeLimits.MaxIntermediateSize);
-                var shared = r.Has("n_shared_experts") ? r.Int("n_shared_experts", 0, ShapeLimits.MaxSharedExperts) : 0;
-                var firstDense = r.Has("first_k_dense_replace")
-                    ? r.Int("first_k_dense_replace", 0, layers is { } l ? l - 1 : ShapeLimits.MaxLayers)
-                    : 0;
-                // Only moe_layer_freq 1 (every layer after the dense ones is MoE) is modelled.
-                if (r.Has("moe_layer_freq")) _ = r.Int("moe_layer_freq", 1, 1);
-                // noaux_tc routing adds e_score_correction_bias: one learned value per routed expert.
-                var routerBias = r.TryGet("topk_method", out var method) && method.ValueKind == JsonValueKind.String
-                    && method.GetString() == "noaux_tc";
-                return Moe(experts, perToken, shared, width, firstDense, false, routerBias);
-            }
-
-            case "gpt_oss":
-            {
-                var expertsKey = r.Has("num_local_experts") ? "num_local_experts" : "num_experts";
-                var experts = r.Int(expertsKey, 1, ShapeLimits.MaxExperts);
-                var perTokenKey = r.Has("num_experts_per_tok") ? "num_experts_per_tok" : "experts_per_token";
-                var perToken = r.Int(perTokenKey, 1, experts ?? ShapeLimits.MaxExperts);
-                var width = r.Int("intermediate_size", 1, ShapeLimits.MaxIntermediateSize);
-                return Moe(experts, perToken, 0, width, 0, true, true);
-            }
-
-            default:
-                return null;
-        }
+        if (!r.Has("index_topk")) return null;
+        var heads = r.Int("index_n_heads", 1, ShapeLimits.MaxHeads);
+        var dim = r.Int("index_head_dim", 1, ShapeLimits.MaxHeadDim);
+        var topK = r.Int("index_topk", 1, ShapeLimits.MaxContextTokens);
+        return heads is null || dim is null || topK is null ? null : new SparseIndexer(heads.Value, dim.Value, topK.Value);
     }
 
-    private static MoeShape? Moe(int? experts, int? perToken, int? shared, int? width, int? firstDense, bool expertBias, bool routerBias) =>
-        experts is null || perToken is null || shared is null || width is null || firstDense is null
+    private static int ReadMtp(JsonObjectReader r)
+    {
+        var key = r.FirstPresent("num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_layers", "mtp_num_layers");
+        return key is null ? 0 : r.Int(key, 0, ShapeLimits.MaxLayers) ?? 0;
+    }
+
+    private static RecurrentLayers? ReadRecurrent(JsonObjectReader r, RecurrentKind kind, int layers)
+    {
+        if (kind == RecurrentKind.GatedDeltaNet)
+        {
+            var kh = r.Int("linear_num_key_heads", 1, ShapeLimits.MaxHeads);
+            var kd = r.Int("linear_key_head_dim", 1, ShapeLimits.MaxHeadDim);
+            var vh = r.Int("linear_num_value_heads", 1, ShapeLimits.MaxHeads);
+            var vd = r.Int("linear_value_head_dim", 1, ShapeLimits.MaxHeadDim);
+            var conv = r.Has("linear_conv_kernel_dim") ? r.Int("linear_conv_kernel_dim", 1, 64) : 4;
+            return kh is null || kd is null || vh is null || vd is null || conv is null
+                ? null
+                : new RecurrentLayers(kind, layers, kh.Value, kd.Value, vh.Value, vd.Value, conv.Value);
+        }
+
+        var heads = r.Int("mamba_num_heads", 1, ShapeLimits.MaxHeads);
+        var headDim = r.Int("mamba_head_dim", 1, ShapeLimits.MaxHeadDim);
+        var state = r.Int("ssm_state_size", 1, ShapeLimits.MaxHeadDim);
+        var groups = r.Has("n_groups") ? r.Int("n_groups", 1, ShapeLimits.MaxHeads) : 1;
+        var kernel = r.Has("conv_kernel") ? r.Int("conv_kernel", 1, 64) : 4;
+        return heads is null || headDim is null || state is null || groups is null || kernel is null
             ? null
-            : new MoeShape(experts.Value, perToken.Value, shared.Value, width.Value, firstDense.Value, expertBias, routerBias);
-
-    private static int? ReadDenseIntermediate(JsonObjectReader r, string type, MoeShape? moe) => type switch
-    {
-        "llama" or "mistral" or "qwen2" or "qwen3" => r.Int("intermediate_size", 1, ShapeLimits.MaxIntermediateSize),
-        // DeepSeek's first_k_dense_replace layers use the dense MLP of intermediate_size.
-        "deepseek_v3" when moe is { FirstDenseLayers: > 0 } => r.Int("intermediate_size", 1, ShapeLimits.MaxIntermediateSize),
-        // Mixtral and gpt-oss use intermediate_size as the expert width; Qwen3-MoE's intermediate_size is unused.
-        _ => null,
-    };
-
-    private static SlidingWindow? ReadSlidingWindow(JsonObjectReader r, string type, int? layers)
-    {
-        if (layers is not { } total) return null;
-        if (r.TryGet("layer_types", out var types)) return FromLayerTypes(r, types, total);
-        switch (type)
-        {
-            case "mistral" or "mixtral":
-                // Every layer uses the window when one is set (Mistral 7B v0.1: 4096); null means full attention.
-                return r.Has("sliding_window") && r.Int("sliding_window", 1, ShapeLimits.MaxContextTokens) is { } w
-                    ? new SlidingWindow(w, total)
-                    : null;
-            case "qwen2" or "qwen3" or "qwen3_moe":
-            {
-                // Qwen applies sliding_window only when use_sliding_window is true, and then only to the layers
-                // from max_window_layers on.
-                if (!r.Bool("use_sliding_window")) return null;
-                var window = r.Int("sliding_window", 1, ShapeLimits.MaxContextTokens);
-                var full = r.Has("max_window_layers") ? r.Int("max_window_layers", 0, total) : 0;
-                return window is null || full is null || total - full == 0 ? null : new SlidingWindow(window.Value, total - full.Value);
-            }
-
-            case "gpt_oss":
-            {
-                // Without layer_types, gpt-oss alternates sliding and full attention starting with a sliding layer.
-                var window = r.Int("sliding_window", 1, ShapeLimits.MaxContextTokens);
-                return window is null ? null : new SlidingWindow(window.Value, (total + 1) / 2);
-            }
-
-            default:
-                return null;
-        }
+            : new RecurrentLayers(kind, layers, groups.Value, state.Value, heads.Value, headDim.Value, kernel.Value);
     }
 
-    private static SlidingWindow? FromLayerTypes(JsonObjectReader r, JsonElement types, int layers)
+    private static (MoeShape? Moe, int? Dense) ReadMlp(JsonObjectReader r, string type, HfLayerPlan plan, int layers)
     {
-        if (types.ValueKind != JsonValueKind.Array)
+        MoeShape? moe = null;
+        var expertsKey = r.FirstPresent("n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts", "n_experts");
+        var isMoe = expertsKey is not null && r.TryGet(expertsKey, out var ev) && ev.ValueKind == JsonValueKind.Number
+            && ev.TryGetInt32(out var en) && en > 0;
+        if (expertsKey is not null && r.TryGet(expertsKey, out var arr) && arr.ValueKind == JsonValueKind.Array)
+            r.Problem(expertsKey, $"a different expert count per layer is not modelled; give one count; was {JsonObjectReader.Raw(arr)}");
+        if (isMoe && plan.MoeLayers > 0)
         {
-            r.Problem("layer_types", $"must be an array of \"sliding_attention\" or \"full_attention\"; was {JsonObjectReader.Raw(types)}");
-            return null;
-        }
-
-        var sliding = 0;
-        var i = 0;
-        foreach (var t in types.EnumerateArray())
-        {
-            var text = t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (text == "sliding_attention") sliding++;
-            else if (text != "full_attention")
-                r.Problem($"layer_types[{i}]", $"must be \"sliding_attention\" or \"full_attention\" (other layer kinds are not modelled); was {JsonObjectReader.Raw(t)}");
-            i++;
-        }
-
-        if (i != layers) r.Problem("layer_types", $"must list one entry per layer ({layers}); had {i}");
-        if (sliding == 0) return null;
-        var window = r.Int("sliding_window", 1, ShapeLimits.MaxContextTokens);
-        return window is null ? null : new SlidingWindow(window.Value, sliding);
-    }
-
-    private static (bool Qkv, bool Output) ReadAttentionBias(JsonObjectReader r, string type)
-    {
-        switch (type)
-        {
-            case "qwen2":
-                // Qwen2 always has Q/K/V biases and no output bias; the config has no key for it.
-                return (true, false);
-            case "deepseek_v3":
-                if (r.Bool("attention_bias")) r.Problem("attention_bias", "true is not modelled for MLA attention; accepted: false");
-                return (false, false);
-            default:
-                // Llama, Mistral, Qwen3 and gpt-oss put attention_bias on q, k, v and o alike.
-                var bias = r.Bool("attention_bias");
-                return (bias, bias);
-        }
-    }
-
-    private static (Precision Weights, Precision? Experts) ReadPrecision(JsonObjectReader r)
-    {
-        var weights = Precision.Bf16;
-        var dtypeKey = r.Has("torch_dtype") ? "torch_dtype" : "dtype";
-        if (r.Has(dtypeKey) && r.String(dtypeKey) is { } dtype)
-        {
-            switch (dtype)
+            var experts = r.Int(expertsKey!, 1, ShapeLimits.MaxExperts);
+            var perTokenKey = r.FirstPresent("num_experts_per_tok", "experts_per_token", "moe_top_k", "num_experts_per_token", "top_k");
+            var perToken = perTokenKey is null
+                ? Missing(r, "num_experts_per_tok", "how many experts each token is routed to")
+                : r.Int(perTokenKey, 1, experts ?? ShapeLimits.MaxExperts);
+            var widthKey = r.FirstPresent("moe_intermediate_size", "expert_intermediate_size") ?? "intermediate_size";
+            var width = r.Int(widthKey, 1, ShapeLimits.MaxIntermediateSize);
+            var sharedWidthKey = r.FirstPresent("shared_expert_intermediate_size", "moe_shared_expert_intermediate_size", "shared_intermediate_size");
+            var sharedWidth = sharedWidthKey is null ? null : r.Int(sharedWidthKey, 0, ShapeLimits.MaxIntermediateSize);
+            var sharedKey = r.FirstPresent("n_shared_experts", "num_shared_experts", "moe_num_shared_experts");
+            var shared = sharedKey is not null ? r.Int(sharedKey, 0, ShapeLimits.MaxSharedExperts)
+                : sharedWidth is > 0 || type.StartsWith("llama4", StringComparison.Ordinal) ? 1 : 0;
+            if (sharedWidth == 0) shared = 0;
+            // noaux_tc routing adds e_score_correction_bias: one learned value per routed expert (DeepSeek-V3, GLM-4.5, Kimi K2).
+            var routerBias = (r.TryGet("topk_method", out var method) && method.ValueKind == JsonValueKind.String
+                && method.GetString() == "noaux_tc") || type == "gpt_oss";
+            if (experts is not null && perToken is not null && width is not null && shared is not null)
             {
-                case "bfloat16": weights = Precision.Bf16; break;
-                case "float16": weights = Precision.Fp16; break;
-                // Full-precision checkpoints are served in 16-bit; the core has no fp32 weight path.
-                case "float32": weights = Precision.Bf16; break;
-                default: r.Problem(dtypeKey, $"must be one of bfloat16, float16, float32; was \"{dtype}\""); break;
+                moe = new MoeShape(experts.Value, perToken.Value, shared.Value, width.Value, plan.FirstDenseLayers,
+                    ExpertBias: type == "gpt_oss", routerBias,
+                    sharedWidth is > 0 && sharedWidth != width ? sharedWidth : null);
             }
         }
 
-        if (r.Object("quantization_config", required: false) is not { } q) return (weights, null);
-        var method = q.String("quant_method");
-        if (method is null) return (weights, null);
-        if (method == "mxfp4") return (weights, Precision.Fp4);   // gpt-oss: experts only; attention, router, embeddings stay 16-bit.
-        if (PrecisionInfo.TryParse(method, out var p)) return (p, null);
-        q.Problem("quant_method", $"must be one of fp8, mxfp4, nvfp4, awq, gptq; was \"{method}\"");
-        return (weights, null);
+        var denseLayers = ReferenceEquals(plan, HfLayerPlan.Uniform)
+            ? (moe is null ? 1 : 0)
+            : layers - (moe is null ? 0 : plan.MoeLayers) - plan.MlpFreeLayers;
+        if (denseLayers <= 0) return (moe, null);
+        // A MoE config's intermediate_size is the dense layers' width when experts have their own key; Llama 4 names the
+        // dense width intermediate_size_mlp because its intermediate_size is the expert width.
+        var denseKey = r.FirstPresent("intermediate_size_mlp", "dense_intermediate_size")
+            ?? (moe is null || r.Has("moe_intermediate_size") ? "intermediate_size" : null);
+        if (denseKey is null)
+        {
+            r.Problem("intermediate_size", $"{denseLayers} layer(s) use a dense MLP but the config gives no width for it apart from the experts'");
+            return (moe, null);
+        }
+
+        var dense = denseKey == "intermediate_size" && r.FirstPresent("intermediate_size", "ffn_hidden_size", "n_inner") is { } k
+            ? r.Int(k, 1, ShapeLimits.MaxIntermediateSize)
+            : r.Int(denseKey, 1, ShapeLimits.MaxIntermediateSize);
+        return (moe, dense);
+    }
+
+    private static (bool Qkv, bool Output) ReadAttentionBias(JsonObjectReader r, string type, bool isMla)
+    {
+        // Qwen2 (and its MoE and VL variants) always has Q/K/V biases and no output bias; the config has no key for it.
+        if (type.StartsWith("qwen2", StringComparison.Ordinal)) return (true, false);
+        var bias = r.Bool("attention_bias");
+        if (isMla && bias) r.Problem("attention_bias", "true is not modelled for MLA attention; accepted: false");
+        if (isMla) return (false, false);
+        // Llama, Mistral, Qwen3 and gpt-oss put attention_bias on q, k, v and o alike.
+        return (bias, bias);
+    }
+
+    // Per-head q/k RMSNorm weights: Qwen3 (all variants), Gemma 3 and later, and configs that say use_qk_norm (MiniMax,
+    // GLM-4.5). Llama 4's use_qk_norm is a weightless L2 norm, so it adds no parameters.
+    private static bool QkNorm(JsonObjectReader r, string type)
+    {
+        if (type.StartsWith("llama4", StringComparison.Ordinal)) return false;
+        if (r.Has("use_qk_norm")) return r.Bool("use_qk_norm");
+        return type.StartsWith("qwen3", StringComparison.Ordinal) || type.StartsWith("gemma3", StringComparison.Ordinal)
+            || type.StartsWith("gemma4", StringComparison.Ordinal);
     }
 }

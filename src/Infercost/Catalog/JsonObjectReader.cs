@@ -63,7 +63,8 @@ internal sealed class JsonObjectReader
     public int? Int(string name, int low, int high, bool required = true)
     {
         if (!Present(name, required, out var v)) return null;
-        if (v.ValueKind != JsonValueKind.Number) return WrongInt(name, "must be an integer", v);
+        if (v.ValueKind != JsonValueKind.Number)
+            return WrongInt(name, LenientJson.IsNonFinite(v) ? $"must be a finite integer in [{low}, {high}]" : "must be an integer", v);
         if (!v.TryGetInt32(out var i))
         {
             return v.TryGetDouble(out var d) && d == Math.Floor(d)
@@ -84,6 +85,20 @@ internal sealed class JsonObjectReader
         if (d > high) return WrongDouble(name, $"must be <= {Guard.Format(high)}", v);
         return d;
     }
+
+    /// <summary>The first of <paramref name="names"/> present with a non-null value, or null.</summary>
+    public string? FirstPresent(params ReadOnlySpan<string> names)
+    {
+        foreach (var n in names)
+        {
+            if (Has(n)) return n;
+        }
+
+        return null;
+    }
+
+    /// <summary>The underlying element.</summary>
+    public JsonElement Element => _element;
 
     /// <summary>A boolean field; <paramref name="fallback"/> when absent or null.</summary>
     public bool Bool(string name, bool fallback = false)
@@ -135,6 +150,7 @@ internal sealed class JsonObjectReader
     /// <summary>The JSON text of a value, shortened for messages.</summary>
     public static string Raw(JsonElement value)
     {
+        if (LenientJson.IsNonFinite(value)) return LenientJson.Literal(value);
         var text = value.GetRawText();
         return text.Length <= 60 ? text : text[..57] + "...";
     }

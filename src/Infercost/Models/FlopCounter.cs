@@ -6,7 +6,8 @@ namespace Infercost.Models;
 /// <remarks>Linear layers: 2 FLOPs per active parameter per token (Kaplan et al. 2020; kipply 2022). Attention scores
 /// and weighted values: per query-key pair and layer, 2·n_heads·d_qk + 2·n_heads·d_v. MLA decode uses the absorbed
 /// form (d_qk = kv_lora + rope, d_v = kv_lora, as DeepSeek's inference code does); MLA prefill uses the expanded
-/// per-head widths. Element-wise work (norms, RoPE, softmax) is left out: under 1% of FLOPs at the sizes served.
+/// per-head widths. Sparse (DSA) layers attend to at most top-k keys and add the indexer's scoring of every key;
+/// recurrent layers add their state update per token instead of attention. Element-wise work (norms, RoPE, softmax) is left out: under 1% of FLOPs at the sizes served.
 /// See docs/methodology.md#flops.</remarks>
 public static class FlopCounter
 {
@@ -38,29 +39,57 @@ public static class FlopCounter
         return 4 * heads * model.HeadDim;
     }
 
-    /// <summary>Attention FLOPs for one new token attending to <paramref name="contextTokens"/> cached tokens (decode).</summary>
+    /// <summary>Attention FLOPs for one new token attending to <paramref name="contextTokens"/> cached tokens (decode):
+    /// attention over the context (capped at the window on windowed layers and at the indexer's top-k on sparse layers),
+    /// the indexer's scoring of the whole context, and the recurrent layers' state update.</summary>
     public static Flops DecodeAttentionPerToken(ModelArchitecture model, double contextTokens)
     {
         var (full, sliding, window) = KvCache.LayerSplit(model);
-        var pairs = full * contextTokens + sliding * Math.Min(contextTokens, window);
-        return Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: true) * pairs);
+        var topK = model.Indexer?.TopK ?? double.PositiveInfinity;
+        var pairs = full * Math.Min(contextTokens, topK) + sliding * Math.Min(contextTokens, window);
+        return Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: true) * pairs
+            + IndexerPerPairPerLayer(model) * full * contextTokens
+            + RecurrentPerTokenAllLayers(model));
+    }
+
+    /// <summary>Sparse-attention indexer FLOPs per query-key pair per layer: 2 × index heads × index head width (the
+    /// scores; the per-head weighting is negligible); 0 without an indexer.</summary>
+    public static double IndexerPerPairPerLayer(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Indexer is { } ix ? 2.0 * ix.Heads * ix.HeadDim : 0;
+    }
+
+    /// <summary>State-update FLOPs of every recurrent layer for one token (beyond their projections, which the linear term counts).</summary>
+    public static double RecurrentPerTokenAllLayers(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Recurrent is { } r ? r.StateFlopsPerTokenPerLayer * r.Layers : 0;
     }
 
     /// <summary>Query-key pairs in causal attention over a prompt of <paramref name="tokens"/> tokens, per layer:
-    /// S(S+1)/2 for full layers; Σ min(i, W) for sliding layers. Returned summed over layers.</summary>
+    /// S(S+1)/2 for full layers; Σ min(i, W) for windowed layers; Σ min(i, k) for sparse (top-k) layers. Returned summed over layers.</summary>
     public static double CausalPairs(ModelArchitecture model, double tokens)
     {
         var (full, sliding, window) = KvCache.LayerSplit(model);
+        var topK = model.Indexer?.TopK ?? double.PositiveInfinity;
+        return full * CappedCausalPairs(tokens, topK) + sliding * CappedCausalPairs(tokens, window);
+    }
+
+    /// <summary>Σ_{i=1..S} min(i, cap): causal pairs of a prompt of <paramref name="tokens"/> when each query sees at most <paramref name="cap"/> keys.</summary>
+    public static double CappedCausalPairs(double tokens, double cap)
+    {
         var fullPairs = tokens * (tokens + 1) / 2;
-        var slidingPairs = tokens <= window ? fullPairs : window * (window + 1) / 2 + (tokens - window) * window;
-        return full * fullPairs + sliding * slidingPairs;
+        return tokens <= cap ? fullPairs : cap * (cap + 1) / 2 + (tokens - cap) * cap;
     }
 
     /// <summary>Total FLOPs to prefill one prompt of <paramref name="tokens"/> tokens: linear layers for every token,
     /// causal attention, and the LM head for the last position only (the only logits prefill needs).</summary>
     public static Flops Prefill(ModelArchitecture model, ParameterBreakdown parameters, double tokens) =>
         LinearPerTokenWithoutHead(parameters) * tokens
-        + Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: false) * CausalPairs(model, tokens))
+        + Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: false) * CausalPairs(model, tokens)
+            + IndexerPerPairPerLayer(model) * KvCache.LayerSplit(model).Full * tokens * (tokens + 1) / 2
+            + RecurrentPerTokenAllLayers(model) * tokens)
         + LmHeadPerToken(model);
 
     /// <summary>Total FLOPs for one decode token at <paramref name="contextTokens"/> of context: linear layers, attention

@@ -2,15 +2,27 @@ using Infercost.Quantities;
 
 namespace Infercost.Models;
 
-/// <summary>Key/value cache sizes.</summary>
-/// <remarks>GQA/MHA: 2 (K and V) × kv_heads × head_dim × bytes per layer per token; sliding-window layers hold at most
-/// the window. MLA: (kv_lora_rank + qk_rope_head_dim) × bytes per layer per token (one shared latent, no per-head K/V).
-/// Sources: Mazurek &amp; Gabriel 2025 (327,680 B/token for Llama 3.3 70B at bf16); DeepSeek-V2 paper §2.1 (MLA cache).
-/// See docs/methodology.md#kv-cache.</remarks>
+/// <summary>Key/value cache sizes, and the fixed state of recurrent layers.</summary>
+/// <remarks>GQA/MHA: 2 (K and V) × kv_heads × head_dim × bytes per attention layer per token; sliding-window and chunked
+/// layers hold at most the window. MLA: (kv_lora_rank + qk_rope_head_dim) × bytes per layer per token (one shared latent,
+/// no per-head K/V); a sparse-attention indexer adds its own key (index_head_dim) per layer per token. Recurrent layers
+/// (Gated DeltaNet, Mamba-2) and mixer-free layers cache nothing per token; a recurrent layer keeps a fixed state per
+/// sequence instead (<see cref="RecurrentLayers.StateElementsPerLayer"/>), held at 16 bits.
+/// Sources: Mazurek &amp; Gabriel 2025 (327,680 B/token for Llama 3.3 70B at bf16); DeepSeek-V2 paper §2.1 (MLA cache);
+/// DeepSeek-V3.2-Exp report §2.1 (indexer keys). See docs/methodology.md#kv-cache.</remarks>
 public static class KvCache
 {
-    /// <summary>Elements one layer caches per token.</summary>
-    public static double ElementsPerTokenPerLayer(ModelArchitecture model)
+    /// <summary>Bytes per element of a recurrent layer's state: 16-bit, the model dtype that vLLM's and SGLang's
+    /// default (<c>mamba_ssm_cache_dtype auto</c>) keep it in.</summary>
+    public const double StateBytesPerElement = 2.0;
+
+    /// <summary>Elements one attention layer caches per token: the attention cache plus any indexer key.</summary>
+    public static double ElementsPerTokenPerLayer(ModelArchitecture model) =>
+        AttentionElementsPerTokenPerLayer(model) + (model.Indexer?.HeadDim ?? 0);
+
+    /// <summary>Elements of the attention cache proper (K and V, or the MLA latent) per token per attention layer:
+    /// what attention reads for each key it attends to.</summary>
+    public static double AttentionElementsPerTokenPerLayer(ModelArchitecture model)
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Attention == AttentionKind.Mla && model.Mla is { } mla
@@ -18,25 +30,37 @@ public static class KvCache
             : 2.0 * model.KvHeads * model.HeadDim;
     }
 
-    /// <summary>Bytes per token across all layers when no sliding window caps them (the headline "KV bytes per token").</summary>
+    /// <summary>Bytes per token across all attention layers when no window caps them (the headline "KV bytes per token").</summary>
     public static Bytes BytesPerToken(ModelArchitecture model, Precision kvPrecision) =>
-        Bytes.FromBytes(ElementsPerTokenPerLayer(model) * model.Layers * kvPrecision.BytesPerElement());
+        Bytes.FromBytes(ElementsPerTokenPerLayer(model) * model.AttentionLayers * kvPrecision.BytesPerElement());
 
-    /// <summary>Bytes one sequence of <paramref name="contextTokens"/> tokens caches across all layers, with
-    /// sliding-window layers capped at their window.</summary>
+    /// <summary>Fixed bytes one sequence holds in recurrent-layer state, whatever its length; zero without recurrent layers.</summary>
+    public static Bytes StateBytesPerSequence(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Recurrent is { } r
+            ? Bytes.FromBytes(r.StateElementsPerLayer * r.Layers * StateBytesPerElement)
+            : Bytes.FromBytes(0);
+    }
+
+    /// <summary>Bytes one sequence of <paramref name="contextTokens"/> tokens caches across all layers, with windowed
+    /// layers capped at their window, plus the fixed state of recurrent layers.</summary>
     public static Bytes BytesPerSequence(ModelArchitecture model, Precision kvPrecision, double contextTokens)
     {
         var perLayerToken = ElementsPerTokenPerLayer(model) * kvPrecision.BytesPerElement();
         var (fullLayers, slidingLayers, window) = LayerSplit(model);
-        return Bytes.FromBytes(perLayerToken * (fullLayers * contextTokens + slidingLayers * Math.Min(contextTokens, window)));
+        return Bytes.FromBytes(perLayerToken * (fullLayers * contextTokens + slidingLayers * Math.Min(contextTokens, window)))
+            + StateBytesPerSequence(model);
     }
 
-    /// <summary>Full-attention layers, sliding-window layers and the window length.</summary>
+    /// <summary>Full-attention layers, windowed (sliding or chunked) layers and the window length. Recurrent and
+    /// mixer-free layers are in neither count: they hold no per-token cache.</summary>
     public static (int Full, int Sliding, double Window) LayerSplit(ModelArchitecture model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var attention = model.AttentionLayers;
         return model.SlidingWindow is { } sw
-            ? (model.Layers - sw.Layers, sw.Layers, sw.WindowTokens)
-            : (model.Layers, 0, double.PositiveInfinity);
+            ? (attention - sw.Layers, sw.Layers, sw.WindowTokens)
+            : (attention, 0, double.PositiveInfinity);
     }
 }

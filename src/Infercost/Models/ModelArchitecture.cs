@@ -40,6 +40,28 @@ public sealed record ModelArchitecture
     public bool QkNorm { get; init; }
     /// <summary>Mixture-of-experts shape; null for a dense model.</summary>
     public MoeShape? Moe { get; init; }
+    /// <summary>How many layers use the MoE block when that is not "every layer after the leading dense ones"
+    /// (Llama 4 Maverick: every second layer; Nemotron-H: the 'E' blocks). Null: <see cref="Layers"/> − first dense layers.</summary>
+    public int? MoeLayerCount { get; init; }
+    /// <summary>Weight matrices of one MLP or expert: 3 for a gated MLP (gate, up, down: SwiGLU/GeGLU), 2 for a plain one
+    /// (up, down: Nemotron-H's squared-ReLU MLP and experts).</summary>
+    public int MlpProjections { get; init; } = 3;
+    /// <summary>Layers with no MLP at all (Nemotron-H's Mamba and attention blocks, which carry only a mixer).</summary>
+    public int MlpFreeLayers { get; init; }
+    /// <summary>Layers with no token mixer at all (Nemotron-H's MLP and MoE blocks): no attention, no KV, no state.</summary>
+    public int MixerFreeLayers { get; init; }
+    /// <summary>Layers that mix through a fixed-size recurrent state (Gated DeltaNet, Mamba-2) instead of attention; null if none.</summary>
+    public RecurrentLayers? Recurrent { get; init; }
+    /// <summary>Sparse-attention indexer on every attention layer (DeepSeek-V3.2, GLM-5); null for dense attention.</summary>
+    public SparseIndexer? Indexer { get; init; }
+    /// <summary>Attention output is gated by a sigmoid of a second query-width projection (Qwen3-Next, Qwen3.5): h × n_q × d more per attention layer.</summary>
+    public bool AttentionOutputGate { get; init; }
+    /// <summary>Multi-token-prediction layers shipped with the checkpoint (DeepSeek <c>num_nextn_predict_layers</c>): counted
+    /// apart from <see cref="ParameterBreakdown.Total"/> and not run unless speculative decoding uses them.</summary>
+    public int MtpLayers { get; init; }
+    /// <summary>Parameters of a vision (or audio) tower a multimodal checkpoint carries beside the language model, when
+    /// read from its config; counted apart from the language model, which is what is served.</summary>
+    public double? EncoderParameters { get; init; }
     /// <summary>Longest supported context (<c>max_position_embeddings</c>).</summary>
     public required int MaxContextTokens { get; init; }
     /// <summary>Precision of the published weights (DeepSeek-V3: fp8; most others bf16).</summary>
@@ -58,9 +80,13 @@ public sealed record ModelArchitecture
     /// <summary>True for a mixture-of-experts model.</summary>
     public bool IsMoe => Moe is not null;
 
-    /// <summary>Layers that use the MoE block (all layers after <see cref="MoeShape.FirstDenseLayers"/>).</summary>
-    public int MoeLayers => Moe is null ? 0 : Layers - Moe.FirstDenseLayers;
+    /// <summary>Layers that use the MoE block (all layers after <see cref="MoeShape.FirstDenseLayers"/> unless
+    /// <see cref="MoeLayerCount"/> says otherwise).</summary>
+    public int MoeLayers => Moe is null ? 0 : MoeLayerCount ?? Layers - Moe.FirstDenseLayers;
 
     /// <summary>Layers that use the dense MLP.</summary>
-    public int DenseLayers => Layers - MoeLayers;
+    public int DenseLayers => Layers - MoeLayers - MlpFreeLayers;
+
+    /// <summary>Layers with attention (full, windowed or chunked): every layer that is neither recurrent nor mixer-free.</summary>
+    public int AttentionLayers => Layers - (Recurrent?.Layers ?? 0) - MixerFreeLayers;
 }

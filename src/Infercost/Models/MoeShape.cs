@@ -8,6 +8,8 @@ namespace Infercost.Models;
 /// <param name="FirstDenseLayers">Leading layers that use the dense MLP instead of experts (DeepSeek: 3).</param>
 /// <param name="ExpertBias">Experts carry biases on both projections (gpt-oss).</param>
 /// <param name="RouterBias">The router carries a bias (gpt-oss) or correction bias (DeepSeek) per expert.</param>
+/// <param name="SharedExpertIntermediateSize">Width of the shared expert when it differs from a routed expert's
+/// (Qwen3-Next <c>shared_expert_intermediate_size</c>); null when shared experts are routed-expert width.</param>
 public sealed record MoeShape(
     int Experts,
     int ExpertsPerToken,
@@ -15,4 +17,9 @@ public sealed record MoeShape(
     int ExpertIntermediateSize,
     int FirstDenseLayers,
     bool ExpertBias,
-    bool RouterBias);
+    bool RouterBias,
+    int? SharedExpertIntermediateSize = null)
+{
+    /// <summary>Intermediate width of one shared expert.</summary>
+    public int SharedWidth => SharedExpertIntermediateSize ?? ExpertIntermediateSize;
+}

@@ -29,6 +29,22 @@ public sealed record ParameterBreakdown(
     double Active,
     double ActiveCompute)
 {
+    /// <summary>Mixer of one recurrent (Gated DeltaNet / Mamba-2) layer; 0 when the model has none.</summary>
+    public double RecurrentPerLayer { get; init; }
+
+    /// <summary>Sparse-attention indexer of one attention layer; 0 without one. Included in <see cref="AttentionPerLayer"/>.</summary>
+    public double IndexerPerLayer { get; init; }
+
+    /// <summary>Multi-token-prediction layers shipped with the checkpoint; not in <see cref="Total"/> (the usual published
+    /// convention: DeepSeek-V3 is 671B, 685B with its MTP module).</summary>
+    public double MultiTokenPrediction { get; init; }
+
+    /// <summary>Vision/audio tower of a multimodal checkpoint, when known; not in <see cref="Total"/>.</summary>
+    public double Encoder { get; init; }
+
+    /// <summary>Everything the checkpoint holds: <see cref="Total"/> plus MTP layers and any encoder tower.</summary>
+    public double Checkpoint => Total + MultiTokenPrediction + Encoder;
+
     /// <summary>Everything except routed experts: attention, norms, dense MLPs, shared experts, routers, embeddings.</summary>
     public double NonExpert => Total - RoutedExpertsTotal;
 }

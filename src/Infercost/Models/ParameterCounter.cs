@@ -14,32 +14,59 @@ public static class ParameterCounter
         double h = model.HiddenSize;
         double embedding = (double)model.VocabSize * h;
         var lmHead = model.TieWordEmbeddings ? 0.0 : embedding;
-        var attention = AttentionParameters(model);
+        var indexer = IndexerParameters(model);
+        var attention = AttentionParameters(model) + indexer;
+        var recurrent = model.Recurrent?.ParametersPerLayer(h) ?? 0.0;
+        var recurrentLayers = model.Recurrent?.Layers ?? 0;
         var norms = 2 * h;
-        var denseMlp = model.DenseIntermediateSize is { } f ? 3 * h * f : 0.0;
+        double mats = model.MlpProjections;
+        var denseMlp = model.DenseIntermediateSize is { } f ? mats * h * f : 0.0;
 
         double routedExpert = 0, shared = 0, router = 0, routedTotal = 0, activeMoe = 0;
         if (model.Moe is { } moe)
         {
             double fe = moe.ExpertIntermediateSize;
-            routedExpert = 3 * h * fe + (moe.ExpertBias ? 2 * fe + h : 0);
-            shared = moe.SharedExperts * 3 * h * fe;
+            routedExpert = mats * h * fe + (moe.ExpertBias ? 2 * fe + h : 0);
+            shared = moe.SharedExperts * mats * h * moe.SharedWidth;
             router = h * moe.Experts + (moe.RouterBias ? moe.Experts : 0);
             routedTotal = model.MoeLayers * moe.Experts * routedExpert;
             activeMoe = model.MoeLayers * (moe.ExpertsPerToken * routedExpert + shared + router);
         }
 
-        var perLayerCommon = attention + norms;
+        // One norm before each sub-block that exists: a standard layer has two (mixer, MLP); a Nemotron-H block one.
+        var allNorms = h * (2.0 * model.Layers - model.MixerFreeLayers - model.MlpFreeLayers);
+        var mixers = model.AttentionLayers * attention + recurrentLayers * recurrent + allNorms;
         var total = embedding + lmHead + h
-            + model.Layers * perLayerCommon
+            + mixers
             + model.DenseLayers * denseMlp
             + model.MoeLayers * (shared + router)
             + routedTotal;
-        var activeCompute = lmHead + h + model.Layers * perLayerCommon + model.DenseLayers * denseMlp + activeMoe
+        var activeCompute = lmHead + h + mixers + model.DenseLayers * denseMlp + activeMoe
             + (model.TieWordEmbeddings ? embedding : 0);
         var active = activeCompute + (model.TieWordEmbeddings ? 0 : embedding);
+
+        // An MTP module (DeepSeek-V3 §2.2): two input norms, a 2h → h projection, one transformer layer and a final norm.
+        // The published checkpoints store the module's embedding and output head again (DeepSeek-V3: 685B on disk =
+        // 671B main model + 14B MTP), so they are counted with it.
+        var mtpLayer = model.MtpLayers == 0 ? 0.0
+            : 2 * h * h + 3 * h + attention + norms + 2 * embedding
+              + (model.Moe is { } m ? m.Experts * routedExpert + shared + router : denseMlp);
         return new ParameterBreakdown(embedding, lmHead, attention, norms, denseMlp, routedExpert, shared, router, h,
-            total, routedTotal, active, activeCompute);
+            total, routedTotal, active, activeCompute)
+        {
+            RecurrentPerLayer = recurrent,
+            IndexerPerLayer = indexer,
+            MultiTokenPrediction = model.MtpLayers * mtpLayer,
+            Encoder = model.EncoderParameters ?? 0,
+        };
+    }
+
+    private static double IndexerParameters(ModelArchitecture m)
+    {
+        if (m.Indexer is not { } ix) return 0;
+        double h = m.HiddenSize, width = (double)ix.Heads * ix.HeadDim;
+        var q = m.Mla is { QLoraRank: > 0 } mla ? mla.QLoraRank * width : h * width;
+        return q + h * ix.HeadDim + 2.0 * ix.HeadDim + h * ix.Heads;
     }
 
     private static double AttentionParameters(ModelArchitecture m)
@@ -65,6 +92,7 @@ public static class ParameterCounter
             if (m.QkvBias) p += (nq + 2 * nkv) * d;
         }
 
+        if (m.AttentionOutputGate) p += h * nq * m.HeadDim;
         if (m.OutputBias) p += h;
         if (m.QkNorm) p += 2 * m.HeadDim;
         if (m.AttentionSinks) p += nq;

@@ -27,13 +27,16 @@ public static class BatchStepModel
 
         var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n)
             + FlopCounter.LmHeadPerToken(m) * (batch.DecodeSequences / n);
-        var prefillPairs = full * batch.PrefillPairsFull + sliding * batch.PrefillPairsWindowed;
-        var decodePairs = full * batch.DecodeContextFull + sliding * batch.DecodeContextWindowed;
+        // Sparse (top-k) attention caps the full-layer pairs; indexer scoring and recurrent state add work (Models/MixerStepTerms).
+        var mixer = MixerStepTerms.For(m, setup.KvPrecision, batch.PrefillTokens, batch.PrefillPairsFull,
+            batch.DecodeSequences, batch.DecodeContextFull);
+        var prefillPairs = full * mixer.PrefillPairsFull + sliding * batch.PrefillPairsWindowed;
+        var decodePairs = full * mixer.DecodePairsFull + sliding * batch.DecodeContextWindowed;
         var attentionFlops = Flops.FromFlops((FlopCounter.AttentionPerPairPerLayer(m, absorbed: false) * prefillPairs
-            + FlopCounter.AttentionPerPairPerLayer(m, absorbed: true) * decodePairs) / n);
+            + FlopCounter.AttentionPerPairPerLayer(m, absorbed: true) * decodePairs + mixer.ExtraFlops) / n);
 
-        var kvPerTokenPerLayer = KvCache.ElementsPerTokenPerLayer(m) * setup.KvPrecision.BytesPerElement();
-        var kvRead = Bytes.FromBytes(kvPerTokenPerLayer * decodePairs / p.AttentionData / (p.Pipeline * setup.KvShard));
+        var kvPerTokenPerLayer = KvCache.AttentionElementsPerTokenPerLayer(m) * setup.KvPrecision.BytesPerElement();
+        var kvRead = Bytes.FromBytes((kvPerTokenPerLayer * decodePairs + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));
         var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
         return new StepWork(linearFlops, weights, attentionFlops, kvRead, tokens, comm, touched);

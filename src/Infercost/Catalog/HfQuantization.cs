@@ -1,0 +1,282 @@
+using System.Text.Json;
+
+namespace Infercost.Catalog;
+
+// Checkpoints say how their weights are stored in one of several places: quantization_config inside config.json (with
+// quant_method fp8, mxfp4, modelopt, compressed-tensors, awq, gptq, bitsandbytes, fbgemm_fp8, ...; ModelOpt exports
+// sometimes omit quant_method and give only quant_algo), hf_quant_config.json beside it (NVIDIA's ModelOpt releases), or
+// MLX's "quantization" block. Each names a format and, usually, the modules left out of it (attention, the router,
+// shared experts, lm_head), which keep the checkpoint's dtype. The core carries two precisions, one for routed experts
+// and one for everything else; the split is taken from which of those the exclusions cover. A file that says it is
+// quantised in a way this reader cannot tell is refused with the flag that sets the precision, never read as bf16.
+
+/// <summary>Reads the weight precision of a checkpoint from its config and quantisation files.</summary>
+internal static class HfQuantization
+{
+    /// <summary>What was found: precision of non-expert and of routed-expert weights, and notes saying where from.</summary>
+    public readonly record struct Result(Precision Weights, Precision? Experts, IReadOnlyList<string> Notes);
+
+    private const string Flags = "set the precision with --weights (and --expert-weights for routed experts)";
+
+    /// <summary>Reads the precision; problems go to <paramref name="problems"/> (config.json) or <paramref name="quantProblems"/>.</summary>
+    public static Result Read(JsonObjectReader root, JsonObjectReader text, JsonElement? hfQuant, string hfQuantName,
+        CatalogProblems problems, CatalogProblems quantProblems)
+    {
+        var dtype = ReadDtype(text, root);
+        if (hfQuant is { } hq)
+        {
+            var reader = new JsonObjectReader(hq, "", quantProblems);
+            if (hq.ValueKind != JsonValueKind.Object)
+            {
+                quantProblems.Add("$", $"must be a JSON object; was {JsonObjectReader.Raw(hq)}");
+                return new Result(dtype, null, []);
+            }
+
+            var q = reader.Object("quantization");
+            return q is null ? new Result(dtype, null, []) : FromModelOpt(q, dtype, $"{hfQuantName} (modelopt)");
+        }
+
+        var holder = root.Has("quantization_config") ? root : text.Has("quantization_config") ? text : null;
+        if (holder is not null)
+        {
+            var qc = holder.Object("quantization_config");
+            return qc is null ? new Result(dtype, null, []) : FromQuantizationConfig(qc, dtype);
+        }
+
+        if (root.Object("quantization", required: false) is { } mlx)
+        {
+            var bits = mlx.Int("bits", 2, 16);
+            var p = bits switch { 8 => Precision.Int8, 4 => Precision.Int4, null => (Precision?)null, _ => null };
+            if (bits is not null && p is null) mlx.Problem("bits", $"{bits}-bit weights have no precision in this tool (accepted: 4, 8); {Flags}");
+            return p is { } mp ? new Result(mp, mp, [$"Quantisation from config.json quantization (MLX, {bits}-bit): every quantised module {mp.Name()}."]) : new Result(dtype, null, []);
+        }
+
+        return new Result(dtype, null, []);
+    }
+
+    private static Precision ReadDtype(JsonObjectReader text, JsonObjectReader root)
+    {
+        var holder = text.Has("torch_dtype") || text.Has("dtype") ? text : root;
+        var key = holder.Has("torch_dtype") ? "torch_dtype" : "dtype";
+        if (!holder.Has(key) || holder.String(key) is not { } dtype) return Precision.Bf16;
+        switch (dtype)
+        {
+            case "bfloat16": return Precision.Bf16;
+            case "float16": return Precision.Fp16;
+            // Full-precision checkpoints are served in 16-bit; the core has no fp32 weight path.
+            case "float32": return Precision.Bf16;
+            default:
+                holder.Problem(key, $"must be one of bfloat16, float16, float32; was \"{dtype}\"");
+                return Precision.Bf16;
+        }
+    }
+
+    private static Result FromQuantizationConfig(JsonObjectReader q, Precision dtype)
+    {
+        var method = q.TryGet("quant_method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()!.ToLowerInvariant() : null;
+        if (method is null && (q.Has("quant_algo") || q.Has("quantization")))
+            method = "modelopt";
+        const string where = "config.json quantization_config";
+        switch (method)
+        {
+            case null:
+                q.Problem("quant_method", $"required to tell how the weights are stored (fp8, mxfp4, modelopt, compressed-tensors, awq, gptq, bitsandbytes); field is missing; {Flags}");
+                return new Result(dtype, null, []);
+            case "modelopt":
+                return FromModelOpt(q.Has("quantization") ? q.Object("quantization")! : q, dtype, $"{where} (modelopt)");
+            case "fp8" or "fbgemm_fp8" or "fp8_dynamic":
+            {
+                var block = q.TryGet("weight_block_size", out var b) && b.ValueKind == JsonValueKind.Array ? $"block {JsonObjectReader.Raw(b)}" : "per-tensor";
+                return Split(Precision.Fp8, dtype, Excluded(q, "modules_to_not_convert", "ignored_layers", "ignore"), $"{where} ({method}, {block})");
+            }
+
+            case "mxfp4":
+                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore"), $"{where} (mxfp4)");
+            case "nvfp4":
+                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore", "exclude_modules"), $"{where} (nvfp4)");
+            case "awq" or "gptq" or "auto-round" or "autoround" or "hqq" or "marlin" or "gptq_marlin" or "awq_marlin":
+            {
+                var bitsKey = q.FirstPresent("bits", "w_bit", "nbits");
+                var bits = bitsKey is null ? 4 : q.Int(bitsKey, 1, 16);
+                var p = bits switch { 4 => Precision.Int4, 8 => Precision.Int8, null => (Precision?)null, _ => null };
+                if (p is null)
+                {
+                    if (bits is not null) q.Problem(bitsKey!, $"{bits}-bit {method} weights have no precision in this tool (accepted: 4, 8); {Flags}");
+                    return new Result(dtype, null, []);
+                }
+
+                return Split(p.Value, dtype, Excluded(q, "modules_to_not_convert", "modules_in_block_to_quantize_excluded", "ignore"), $"{where} ({method} {bits}-bit)");
+            }
+
+            case "bitsandbytes":
+            {
+                var four = q.Bool("load_in_4bit");
+                var eight = q.Bool("load_in_8bit");
+                if (!four && !eight)
+                {
+                    q.Problem("load_in_4bit", $"bitsandbytes config loads neither 4-bit nor 8-bit weights; {Flags}");
+                    return new Result(dtype, null, []);
+                }
+
+                var kind = four ? (q.TryGet("bnb_4bit_quant_type", out var qt) && qt.ValueKind == JsonValueKind.String ? qt.GetString() : "fp4") : "int8";
+                var p = four ? (kind == "nf4" ? Precision.Int4 : Precision.Fp4) : Precision.Int8;
+                return Split(p, dtype, Excluded(q, "llm_int8_skip_modules", "modules_to_not_convert"), $"{where} (bitsandbytes {kind})");
+            }
+
+            case "compressed-tensors":
+                return FromCompressedTensors(q, dtype, where);
+            default:
+                q.Problem("quant_method", $"\"{method}\" is not a format this reader knows (accepted: fp8, fbgemm_fp8, mxfp4, nvfp4, modelopt, compressed-tensors, awq, gptq, bitsandbytes); {Flags}");
+                return new Result(dtype, null, []);
+        }
+    }
+
+    private static Result FromModelOpt(JsonObjectReader q, Precision dtype, string where)
+    {
+        var algo = q.String("quant_algo", required: false);
+        var excluded = Excluded(q, "exclude_modules", "ignore", "modules_to_not_convert");
+        if (algo is null)
+        {
+            q.Problem("quant_algo", $"required to tell how the weights are stored (FP8, NVFP4, MIXED_PRECISION, ...); field is missing or null; {Flags}");
+            return new Result(dtype, null, []);
+        }
+
+        if (algo.Equals("MIXED_PRECISION", StringComparison.OrdinalIgnoreCase))
+        {
+            // Per-module formats: the experts' format and the non-experts' format, each from the modules listed.
+            if (q.Object("quantized_layers") is not { } layers) return new Result(dtype, null, []);
+            Precision? experts = null, other = null;
+            var ambiguous = false;
+            foreach (var module in layers.Element.EnumerateObject())
+            {
+                var sub = layers.At(module.Value, layers.PathOf(module.Name));
+                if (module.Value.ValueKind != JsonValueKind.Object || sub.String("quant_algo") is not { } a) continue;
+                if (Algo(a) is not { } p)
+                {
+                    sub.Problem("quant_algo", $"\"{a}\" is not a format this reader knows (accepted: FP8, NVFP4, W4A16_AWQ, W4A8_AWQ, INT8_SQ, W8A8); {Flags}");
+                    continue;
+                }
+
+                var isExpert = IsRoutedExperts(module.Name);
+                ref var slot = ref isExpert ? ref experts : ref other;
+                if (slot is { } prev && prev != p) ambiguous = true;
+                slot = p;
+            }
+
+            var note = $"Quantisation from {where}: MIXED_PRECISION; routed experts {(experts ?? dtype).Name()}, other weights {(other ?? dtype).Name()}"
+                + (other is null ? " (not in quantized_layers, so kept at the checkpoint dtype)" : "")
+                + (ambiguous ? "; modules of one kind use several formats, the last listed is used" : "") + ".";
+            return new Result(other ?? dtype, experts ?? other ?? dtype, [note]);
+        }
+
+        if (Algo(algo) is not { } precision)
+        {
+            q.Problem("quant_algo", $"\"{algo}\" is not a format this reader knows (accepted: FP8, FP8_PB_WO, NVFP4, NVFP4_AWQ, W4A16_AWQ, W4A8_AWQ, INT8_SQ, W8A8, MIXED_PRECISION); {Flags}");
+            return new Result(dtype, null, []);
+        }
+
+        return Split(precision, dtype, excluded, $"{where} ({algo})");
+    }
+
+    // compressed-tensors: config_groups name the format of the weights each group targets; ignore lists modules left out.
+    private static Result FromCompressedTensors(JsonObjectReader q, Precision dtype, string where)
+    {
+        var format = q.TryGet("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        Precision? precision = null;
+        if (q.Object("config_groups", required: false) is { } groups)
+        {
+            foreach (var group in groups.Element.EnumerateObject())
+            {
+                if (group.Value.ValueKind != JsonValueKind.Object || !group.Value.TryGetProperty("weights", out var w) || w.ValueKind != JsonValueKind.Object) continue;
+                var bits = w.TryGetProperty("num_bits", out var nb) && nb.TryGetInt32(out var nbi) ? nbi : 0;
+                var type = w.TryGetProperty("type", out var ty) && ty.ValueKind == JsonValueKind.String ? ty.GetString() : "int";
+                Precision? p = (bits, type) switch
+                {
+                    (8, "float") => Precision.Fp8,
+                    (8, _) => Precision.Int8,
+                    (4, "float") => Precision.Fp4,
+                    (4, _) => Precision.Int4,
+                    _ => null,
+                };
+                if (p is null)
+                {
+                    groups.Problem($"{group.Name}.weights", $"{bits}-bit {type} weights have no precision in this tool (accepted: 4 or 8 bits, int or float); {Flags}");
+                    continue;
+                }
+
+                // Several groups: the coarsest-to-finest choice is ambiguous, so the wider (more bytes) is taken.
+                precision = precision is { } prev && prev.BytesPerElement() >= p.Value.BytesPerElement() ? prev : p;
+            }
+        }
+
+        if (precision is null && format is not null)
+        {
+            precision = format switch
+            {
+                "nvfp4-pack-quantized" or "mxfp4-pack-quantized" => Precision.Fp4,
+                "float-quantized" => Precision.Fp8,
+                "pack-quantized" or "int-quantized" => Precision.Int4,
+                _ => null,
+            };
+        }
+
+        if (precision is null)
+        {
+            q.Problem("config_groups", $"no weight format could be read (format {format ?? "not given"}); {Flags}");
+            return new Result(dtype, null, []);
+        }
+
+        return Split(precision.Value, dtype, Excluded(q, "ignore"), $"{where} (compressed-tensors{(format is null ? "" : ", " + format)})");
+    }
+
+    private static Precision? Algo(string algo) => algo.ToUpperInvariant() switch
+    {
+        "FP8" or "FP8_PB_WO" or "FP8_BLOCK" or "FP8_PER_CHANNEL_PER_TOKEN" or "FP8_BLOCKWISE" => Precision.Fp8,
+        "NVFP4" or "NVFP4_AWQ" or "MXFP4" or "NVFP4_SVDQUANT" or "W4A8_NVFP4_FP8" => Precision.Fp4,
+        "W4A16_AWQ" or "INT4_AWQ" or "W4A8_AWQ" or "W4A16" or "INT4" => Precision.Int4,
+        "INT8_SQ" or "W8A8" or "INT8" or "W8A16" => Precision.Int8,
+        _ => null,
+    };
+
+    private static List<string> Excluded(JsonObjectReader q, params ReadOnlySpan<string> keys)
+    {
+        var all = new List<string>();
+        foreach (var key in keys)
+        {
+            if (!q.TryGet(key, out var v)) continue;
+            if (v.ValueKind != JsonValueKind.Array)
+            {
+                q.Problem(key, $"must be an array of module names; was {JsonObjectReader.Raw(v)}");
+                continue;
+            }
+
+            all.AddRange(v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+        }
+
+        return all;
+    }
+
+    private static bool IsRoutedExperts(string module) =>
+        module.Contains("experts", StringComparison.OrdinalIgnoreCase) && !module.Contains("shared", StringComparison.OrdinalIgnoreCase);
+
+    // The core has two weight precisions: routed experts, and everything else. Routed experts take the format unless the
+    // exclusions name them; the rest takes it unless the exclusions name the attention projections, which are the bulk
+    // of the non-expert weights in the MoE checkpoints that exclude them (ModelOpt's DeepSeek and Kimi NVFP4 releases).
+    // The router, norms, embeddings and lm_head are left out by almost every exporter; they are small and are counted at
+    // the non-expert precision.
+    private static Result Split(Precision precision, Precision dtype, IReadOnlyList<string> excluded, string where)
+    {
+        var attention = excluded.Any(m => m.Contains("attn", StringComparison.OrdinalIgnoreCase) || m.Contains("attention", StringComparison.OrdinalIgnoreCase));
+        var experts = excluded.Any(m => IsRoutedExperts(m) && !m.Contains("gate", StringComparison.OrdinalIgnoreCase));
+        var weights = attention ? dtype : precision;
+        var expertPrecision = experts ? dtype : precision;
+        var kept = new List<string>();
+        if (attention) kept.Add("attention");
+        if (excluded.Any(m => m.Contains("shared_expert", StringComparison.OrdinalIgnoreCase))) kept.Add("shared experts");
+        if (experts) kept.Add("routed experts");
+        if (excluded.Any(m => m.Contains("lm_head", StringComparison.OrdinalIgnoreCase) || m == "head")) kept.Add("lm_head");
+        var note = $"Quantisation from {where}: routed experts {expertPrecision.Name()}, other weights {weights.Name()}"
+            + (kept.Count > 0 ? $"; left unquantised by the checkpoint: {string.Join(", ", kept)} ({dtype.Name()})" : "") + ".";
+        return new Result(weights, expertPrecision == weights ? null : expertPrecision, [note]);
+    }
+}

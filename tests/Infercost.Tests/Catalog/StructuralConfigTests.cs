@@ -1,0 +1,71 @@
+using Infercost.Catalog;
+using Infercost.Models;
+using Xunit;
+
+namespace Infercost.Tests.Catalog;
+
+// Real config.json files of current open models (see HfConfigs/README.md for where each copy came from), read by
+// structure. The published figures are the publishers' own (model cards and release notes, cited per row); the
+// tolerance is 1% where the figure is given to three or more significant figures, and the rounding of the figure
+// otherwise (a total stated as "1T" is within 10% of the name, the rule for sizes stated in a name).
+public class StructuralConfigTests
+{
+    private static string ReadConfig(string file) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Catalog", "HfConfigs", file));
+
+    public static TheoryData<string, double, double, double, double, bool> PublishedCounts => new()
+    {
+        // file, published total (B), tolerance, published active (B), tolerance, active counted without the embeddings.
+        // Totals of multimodal checkpoints include their vision tower; the language model is what is served and counted
+        // in Total, the tower in Encoder, so the comparison is with Total + Encoder. Sources in HfConfigs/README.md.
+        { "meta-llama--Llama-4-Scout-17B-16E-Instruct_config.json", 109, 0.01, 17, 0.03, false },
+        { "meta-llama--Llama-4-Maverick-17B-128E-Instruct_config.json", 400, 0.01, 17, 0.03, false },
+        // "80B in total and 3B activated": 3B is the A3B of the name (10%); Qwen counts it without the embeddings.
+        { "Qwen--Qwen3-Next-80B-A3B-Thinking_config.json", 80, 0.01, 3, 0.10, true },
+        { "Qwen--Qwen3.5-397B-A17B_config.json", 397, 0.01, 17, 0.03, false },
+        // "1 trillion total parameters" is a rounded figure (the name rule, 10%); "32 billion activated" an integer.
+        { "moonshotai--Kimi-K2-Instruct_config.json", 1000, 0.10, 32, 0.03, false },
+        // Zhipu counts active parameters without the embeddings (GLM-4.5: 355B total, 32B active).
+        { "zai-org--GLM-4.7-FP8_config.json", 355, 0.01, 32, 0.03, true },
+        { "zai-org--GLM-5-FP8_config.json", 744, 0.01, 40, 0.03, true },
+        { "Qwen--Qwen3-VL-235B-A22B-Thinking_config.json", 235, 0.01, 22, 0.03, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(PublishedCounts))]
+    public void RealConfig_LoadsWithThePublishedCounts(string file, double totalB, double totalTolerance, double activeB,
+        double activeTolerance, bool activeWithoutEmbeddings)
+    {
+        // Given a publisher's config.json
+        // When it is read and counted
+        var model = HuggingFaceConfig.Parse(ReadConfig(file), "m", file);
+        var counted = ParameterCounter.Count(model);
+        var active = activeWithoutEmbeddings ? counted.Active - counted.InputEmbedding - counted.LmHead : counted.Active;
+
+        // Then the total and active counts are within the published figures' rounding
+        Assert.InRange((counted.Total + counted.Encoder) / 1e9, totalB * (1 - totalTolerance), totalB * (1 + totalTolerance));
+        Assert.InRange(active / 1e9, activeB * (1 - activeTolerance), activeB * (1 + activeTolerance));
+    }
+
+    [Fact]
+    public void Dump()
+    {
+        var lines = new List<string>();
+        foreach (var row in PublishedCounts)
+        {
+            var file = row.Data.Item1;
+            try
+            {
+                var m = HuggingFaceConfig.Parse(ReadConfig(file), "m", file);
+                var c = ParameterCounter.Count(m);
+                lines.Add($"{file}: total+enc {(c.Total + c.Encoder) / 1e9:0.000} total {c.Total / 1e9:0.000} active {c.Active / 1e9:0.000} mtp {c.MultiTokenPrediction / 1e9:0.000} enc {c.Encoder / 1e9:0.000} moeL {m.MoeLayers} denseL {m.DenseLayers} rec {m.Recurrent?.Layers} win {m.SlidingWindow} w {m.DefaultWeightPrecision} e {m.DefaultExpertPrecision}");
+            }
+            catch (InvalidInputException e)
+            {
+                lines.Add($"{file}: {e.Message}");
+            }
+        }
+
+        File.WriteAllLines("/tmp/i10/dump.txt", lines);
+    }
+}
