@@ -35,14 +35,17 @@ internal static class CliRunner
     public static CliRun Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
     public static CliRun Run(IReadOnlyDictionary<string, string> files, params string[] args) =>
-        Run(path => files.TryGetValue(path, out var text) ? text : throw new FileNotFoundException($"Could not find file '{path}'.", path), args);
+        Run(path => files.TryGetValue(path, out var text) ? text : throw new FileNotFoundException($"Could not find file '{path}'.", path),
+            path => files.Keys.Any(k => k.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)), args);
 
-    public static CliRun Run(Func<string, string> readFile, params string[] args)
+    public static CliRun Run(Func<string, string> readFile, params string[] args) => Run(readFile, null, args);
+
+    public static CliRun Run(Func<string, string> readFile, Func<string, bool>? isFolder, params string[] args)
     {
         using var console = new TestConsole().Width(220);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = CliApp.Run(args, new CliContext(console, stdout, stderr, readFile));
+        var code = CliApp.Run(args, new CliContext(console, stdout, stderr, readFile, isFolder));
         return new CliRun(code, console.Output, stdout.ToString(), stderr.ToString());
     }
 }

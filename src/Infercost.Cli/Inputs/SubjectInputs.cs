@@ -16,9 +16,10 @@ internal sealed class SubjectInputs
     /// <summary>A Hugging Face config.json.</summary>
     public Option<string?> ModelConfig { get; } = new("--model-config")
     {
-        Description = "A Hugging Face config.json describing the model. Its id is --model if given, else the file's folder " +
-                      "name (models/Qwen3-8B/config.json → Qwen3-8B), else 'custom'.",
-        HelpName = "config.json",
+        Description = "A Hugging Face config.json describing the model, or the model folder holding it (hf_quant_config.json " +
+                      "beside it is read too). Its id is --model if given, else the folder name " +
+                      "(models/Qwen3-8B/config.json → Qwen3-8B), else 'custom'.",
+        HelpName = "config.json|folder",
     };
 
     /// <summary>Catalog accelerator id.</summary>
@@ -50,11 +51,12 @@ internal sealed class SubjectInputs
         ArgumentNullException.ThrowIfNull(context);
         var id = parse.GetValue(Model);
         var configPath = parse.GetValue(ModelConfig);
-        var config = configPath is null ? null : context.ReadText(configPath, "--model-config");
+        var (config, quant, read) = configPath is null ? (null, null, null) : context.ReadModelConfig(configPath, "--model-config");
         return (T)(request with
         {
-            Model = configPath is null ? id : id ?? IdFromPath(configPath),
+            Model = read is null ? id : id ?? IdFromPath(read),
             ModelConfig = config,
+            ModelQuantConfig = quant,
             Gpu = parse.GetValue(Gpu),
         });
     }
@@ -62,14 +64,15 @@ internal sealed class SubjectInputs
     /// <summary>The user's catalog (the embedded one, with <c>--catalog</c> over it) and the file the model config
     /// came from (how its problems name their source).</summary>
     public (Catalog.Catalog Catalog, string? ConfigSource) Sources(ParseResult parse, CliContext context) =>
-        (Catalog.Load(parse, context), parse.GetValue(ModelConfig));
+        (Catalog.Load(parse, context), parse.GetValue(ModelConfig) is { } path ? context.ModelConfigPath(path) : null);
 
     /// <summary>Looks the model and accelerator up.</summary>
     /// <exception cref="InvalidInputException">Unknown id (with the closest ids), unreadable or invalid file, or no model given.</exception>
     public Subject Resolve(ParseResult parse, CliContext context)
     {
         var catalog = Catalog.Load(parse, context);
-        return Fill(new SubjectOnly(), parse, context).Resolve(catalog, parse.GetValue(ModelConfig));
+        var path = parse.GetValue(ModelConfig);
+        return Fill(new SubjectOnly(), parse, context).Resolve(catalog, path is null ? null : context.ModelConfigPath(path));
     }
 
     /// <summary>The id a config file's model gets: its folder's name, or <c>custom</c> when the path names no folder.</summary>

@@ -21,6 +21,10 @@ public abstract record ModelGpuRequest
     /// <c>--model-config</c> names; the server takes it in the body and never reads a file).</summary>
     public string? ModelConfig { get; init; }
 
+    /// <summary>The text of the <c>hf_quant_config.json</c> beside <see cref="ModelConfig"/> (NVIDIA ModelOpt
+    /// checkpoints keep their quantisation there); null when there is none.</summary>
+    public string? ModelQuantConfig { get; init; }
+
     /// <summary>Catalog accelerator id (<c>--gpu</c>).</summary>
     public string? Gpu { get; init; }
 
@@ -47,8 +51,15 @@ public abstract record ModelGpuRequest
         CheckSubject();
         var accelerator = catalog.GetAccelerator(Gpu!);
         var model = ModelConfig is { } text
-            ? HuggingFaceConfig.Parse(text, Model ?? "custom", modelConfigSource ?? "modelConfig")
+            ? HuggingFaceConfig.Parse(text, Model ?? "custom", modelConfigSource ?? "modelConfig", ModelQuantConfig,
+                ModelQuantConfig is null ? null : modelConfigSource is null ? "modelQuantConfig" : QuantSource(modelConfigSource))
             : catalog.GetModel(Model!);
         return new Subject(catalog, model, accelerator);
+    }
+
+    private static string QuantSource(string configSource)
+    {
+        var folder = Path.GetDirectoryName(configSource);
+        return string.IsNullOrEmpty(folder) ? "hf_quant_config.json" : Path.Combine(folder, "hf_quant_config.json");
     }
 }

@@ -46,26 +46,4 @@ public class StructuralConfigTests
         Assert.InRange((counted.Total + counted.Encoder) / 1e9, totalB * (1 - totalTolerance), totalB * (1 + totalTolerance));
         Assert.InRange(active / 1e9, activeB * (1 - activeTolerance), activeB * (1 + activeTolerance));
     }
-
-    [Fact]
-    public void Dump()
-    {
-        var lines = new List<string>();
-        foreach (var row in PublishedCounts)
-        {
-            var file = row.Data.Item1;
-            try
-            {
-                var m = HuggingFaceConfig.Parse(ReadConfig(file), "m", file);
-                var c = ParameterCounter.Count(m);
-                lines.Add($"{file}: total+enc {(c.Total + c.Encoder) / 1e9:0.000} total {c.Total / 1e9:0.000} active {c.Active / 1e9:0.000} mtp {c.MultiTokenPrediction / 1e9:0.000} enc {c.Encoder / 1e9:0.000} moeL {m.MoeLayers} denseL {m.DenseLayers} rec {m.Recurrent?.Layers} win {m.SlidingWindow} w {m.DefaultWeightPrecision} e {m.DefaultExpertPrecision}");
-            }
-            catch (InvalidInputException e)
-            {
-                lines.Add($"{file}: {e.Message}");
-            }
-        }
-
-        File.WriteAllLines("/tmp/i10/dump.txt", lines);
-    }
 }
