@@ -38,6 +38,7 @@ public static class CliApp
         DatacenterCommand.Create,
         TrainingCommand.Create,
         SessionCommand.Create,
+        SpeculateCommand.Create,
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>

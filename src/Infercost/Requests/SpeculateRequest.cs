@@ -1,0 +1,77 @@
+using Infercost.Serving;
+using Infercost.Speculation;
+
+namespace Infercost.Requests;
+
+/// <summary>What <c>speculate</c> computed: plain against speculative decoding, batch by batch.</summary>
+/// <param name="ModelId">Model id.</param>
+/// <param name="AcceleratorId">Accelerator id.</param>
+/// <param name="Parallelism">Layout of one replica.</param>
+/// <param name="ContextTokens">Mean decode context (input + output ÷ 2).</param>
+/// <param name="MaxBatch">Largest batch whose KV cache fits at input + output tokens.</param>
+/// <param name="Speculation">The speculation estimated.</param>
+/// <param name="Rows">One row per batch.</param>
+public sealed record SpeculationReport(
+    string ModelId, string AcceleratorId, Parallelism Parallelism, double ContextTokens, int MaxBatch, SpeculationConfig Speculation,
+    IReadOnlyList<SpeculationRow> Rows);
+
+/// <summary>One batch of a speculation sweep.</summary>
+/// <param name="Batch">Sequences per replica.</param>
+/// <param name="Fits">False when the batch's KV cache does not fit; <paramref name="Step"/> is then null.</param>
+/// <param name="Step">The speculative step against plain decoding.</param>
+public sealed record SpeculationRow(int Batch, bool Fits, SpeculativeStep? Step);
+
+/// <summary>The <c>speculate</c> question: what speculative decoding or MTP gains at each batch, and the utilisation it means.</summary>
+public sealed record SpeculateRequest : ServingRequest
+{
+    /// <summary>"mtp" (the model's multi-token-prediction modules) or "draft" (a separate draft model).</summary>
+    public string SpecMethod { get; init; } = "mtp";
+
+    /// <summary>Draft tokens per step.</summary>
+    public int SpecLength { get; init; } = 1;
+
+    /// <summary>Per-position acceptance rates; default DeepSeek-V3's reported 85% second-token acceptance (the low end of
+    /// its 85-90%).</summary>
+    public IReadOnlyList<double> SpecAcceptance { get; init; } = [0.85];
+
+    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> "draft").</summary>
+    public string? DraftModel { get; init; }
+
+    /// <summary>Batch sizes; default powers of two up to the largest that fits.</summary>
+    public IReadOnlyList<int>? Batches { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (SpecMethod is not ("mtp" or "draft")) throw new InvalidInputException("specMethod", $"specMethod must be mtp or draft; was '{SpecMethod}'.");
+        if (SpecMethod == "draft" && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} is draft.");
+        if (SpecMethod == "mtp" && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} is draft.");
+        if (Batches is { } b)
+        {
+            if (b.Count is 0 or > SweepRequest.MaxBatches)
+                throw new InvalidInputException("batches", $"batches must list 1 to {SweepRequest.MaxBatches} sizes; was {b.Count}.");
+            foreach (var size in b) Guard.InRange(size, 1, SpeculativeDecoding.MaxBatch, "batches");
+        }
+    }
+
+    /// <summary>Answers for a resolved subject.</summary>
+    public SpeculationReport Answer(Subject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        Validate();
+        var config = ToConfig().Validated();
+        var layout = config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config);
+        var setup = new ServingSetup(subject.Model, subject.Accelerator, layout, config with { Parallelism = layout });
+        var speculation = new SpeculationConfig(
+            SpecMethod == "draft" ? SpeculationMethod.DraftModel : SpeculationMethod.Mtp, SpecLength, SpecAcceptance,
+            DraftModel is { } id ? subject.Catalog.GetModel(id) : null).Validated();
+        var plan = MemoryPlanner.Plan(setup, config.InputTokens + config.OutputTokens);
+        var context = config.InputTokens + (config.OutputTokens / 2.0);
+        var sizes = Batches is { Count: > 0 } given ? given : SweepRequest.DefaultBatches(Math.Min(plan.MaxBatch, SpeculativeDecoding.MaxBatch));
+        var rows = sizes.Select(b => b <= plan.MaxBatch
+            ? new SpeculationRow(b, true, SpeculativeDecoding.Step(setup, b, context, speculation))
+            : new SpeculationRow(b, false, null)).ToList();
+        return new SpeculationReport(subject.Model.Id, subject.Accelerator.Id, layout, context, plan.MaxBatch, speculation, rows);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Infercost.Cli.Tests.Commands;
+
+public sealed class SpeculateCommandTests
+{
+    [Fact]
+    public void DeepSeekMtp_PrintsSpeedUpAndUtilisationPerBatch()
+    {
+        var run = CliRunner.Run("speculate", "--model", "deepseek-v3", "--gpu", "nvidia-h100-sxm", "--gpus", "16", "--batches", "1,128");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("1.85 tokens per step", run.Console, StringComparison.Ordinal);
+        Assert.Contains("Speed-up", run.Console, StringComparison.Ordinal);
+        Assert.Contains("MTP modules are modelled as 1 block(s)", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_CarriesEveryRow()
+    {
+        var run = CliRunner.Run("speculate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--spec-length", "3",
+            "--spec-acceptance", "0.8,0.7,0.6", "--batches", "1,64,100000", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var rows = json.RootElement.GetProperty("rows");
+        Assert.Equal(3, rows.GetArrayLength());
+        var first = rows[0].GetProperty("step").GetProperty("speedUp").GetDouble();
+        var second = rows[1].GetProperty("step").GetProperty("speedUp").GetDouble();
+        Assert.True(first > second);
+        Assert.False(rows[2].GetProperty("fits").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("spec-acceptance must be rates in [0, 1], comma-separated; was '0.8,2'.", "--spec-acceptance", "0.8,2")]
+    [InlineData("spec-length must be in [1, 16]; was 0.", "--spec-length", "0")]
+    [InlineData("--draft-model is required when --spec-method is draft.", "--spec-method", "draft")]
+    [InlineData("spec-method must be mtp or draft; was 'eagle'.", "--spec-method", "eagle")]
+    public void BadInput_IsOneLine_ExitTwo(string message, params string[] extra)
+    {
+        var run = CliRunner.Run(["speculate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", .. extra]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+}
