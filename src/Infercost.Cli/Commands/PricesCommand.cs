@@ -124,6 +124,12 @@ internal sealed class PriceInputs
         HelpName = "FILE.json",
     };
 
+    /// <summary>Keeps implausible imported prices.</summary>
+    public Option<bool> IncludeOutliers { get; } = new("--include-outliers")
+    {
+        Description = "Keep --litellm entries priced over $1,000/MTok or far above the same model's other entries (left out by default, and listed).",
+    };
+
     /// <summary>The date prices are read at.</summary>
     public Option<DateOnly?> On { get; } = new("--on")
     {
@@ -137,6 +143,7 @@ internal sealed class PriceInputs
     {
         command.Options.Add(File);
         command.Options.Add(LiteLlm);
+        command.Options.Add(IncludeOutliers);
         command.Options.Add(On);
     }
 
@@ -145,8 +152,35 @@ internal sealed class PriceInputs
     {
         var catalog = PriceCatalog.Embedded;
         if (parse.GetValue(File) is { } path) catalog = catalog.WithOverrides(PriceCatalog.Parse(context.ReadText(path, "--catalog-prices"), path));
-        if (parse.GetValue(LiteLlm) is { } lite) catalog = catalog.WithOverrides(PriceCatalog.FromLiteLlm(context.ReadText(lite, "--litellm"), lite));
+        if (parse.GetValue(LiteLlm) is { } lite)
+        {
+            var (imported, report) = PriceCatalog.ImportLiteLlm(context.ReadText(lite, "--litellm"), lite, parse.GetValue(IncludeOutliers));
+            // LiteLLM rows carry no date; read at --on they would replace every dated row of the models they price
+            // and leave no price in effect, so a dated read keeps the embedded catalog and says so.
+            if (parse.GetValue(On) is null) catalog = catalog.WithOverrides(imported);
+            ReportImport(context, lite, report, parse.GetValue(IncludeOutliers), parse.GetValue(On));
+        }
+
         return catalog;
+    }
+
+    // What the import left out goes to stderr, one line each, then the counts: the command's own output stays clean.
+    private static void ReportImport(CliContext context, string file, LiteLlmImport report, bool includeOutliers, DateOnly? on)
+    {
+        foreach (var line in report.Skipped) context.Error.WriteLine($"--litellm {file}: skipped {line}");
+        foreach (var line in report.Outliers)
+            context.Error.WriteLine($"--litellm {file}: outlier {line}{(includeOutliers ? " (kept: --include-outliers)" : "")}");
+        if (report.Skipped.Count > 0 || report.Outliers.Count > 0)
+        {
+            context.Error.WriteLine($"--litellm {file}: imported {report.Prices.Count} priced text models; skipped {report.Skipped.Count} bad entries; "
+                + $"{report.Outliers.Count} outliers {(includeOutliers ? "kept" : "left out (--include-outliers keeps them)")}.");
+        }
+
+        if (on is { } date)
+        {
+            context.Error.WriteLine($"--litellm {file}: its {report.Prices.Count} rows carry no date, so --on {date:yyyy-MM-dd} does not use them; "
+                + "prices on that date come from the embedded catalog's dated rows.");
+        }
     }
 
     /// <summary>The price of <paramref name="modelId"/> at <c>--on</c> (or now).</summary>

@@ -9,6 +9,9 @@ internal sealed class CatalogProblems
     private readonly List<string> _paths = [];
     private readonly List<string> _lines = [];
 
+    /// <summary>Each problem as one line, <c>path: message</c>.</summary>
+    public IReadOnlyList<string> Lines => _lines;
+
     /// <summary>Problems found so far.</summary>
     public int Count => _lines.Count;
 

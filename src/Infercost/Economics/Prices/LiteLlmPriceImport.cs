@@ -9,16 +9,39 @@ namespace Infercost.Economics.Prices;
 // prices in dollars per token. Only token-priced text models are imported (mode chat, completion or responses, or no
 // mode); image, audio and embedding entries are skipped, as is the "sample_spec" documentation entry. Unknown fields
 // are ignored here on purpose: the file grows new fields every week and a user's import should not break on them.
+// The real file carries a handful of entries priced absurdly upstream (dollars where it means micro-dollars); one bad
+// entry must not cost the user the other two thousand, so an entry with a bad value is skipped and reported, and
+// prices that are implausible but not impossible are kept apart as outliers: they would otherwise come out of a
+// margin calculation as a 100% margin.
+
+/// <summary>What an import of a LiteLLM-format file produced.</summary>
+/// <param name="Prices">The priced text models imported (outliers only when asked for).</param>
+/// <param name="Skipped">One line per entry left out because a value is wrong: key, field, value and why.</param>
+/// <param name="Outliers">One line per entry whose price is implausible (over $1,000/MTok, or far outside the model's
+/// peers in the same file); kept out of <paramref name="Prices"/> unless asked for.</param>
+public sealed record LiteLlmImport(IReadOnlyList<ApiPrice> Prices, IReadOnlyList<string> Skipped, IReadOnlyList<string> Outliers);
 
 /// <summary>Reads a LiteLLM-format price file into price rows.</summary>
 internal static partial class LiteLlmPriceImport
 {
     private static readonly string[] TextModes = ["chat", "completion", "responses"];
 
-    /// <summary>Parses <paramref name="json"/>; throws one <see cref="InvalidInputException"/> listing every problem.</summary>
+    /// <summary>Above this, a price per million tokens is implausible for a text model (the dearest list prices are
+    /// $150–600/MTok output); such rows are outliers.</summary>
+    public const double OutlierAbovePerMillion = 1_000;
+
+    /// <summary>A price this many times the median of the same model's other entries (three or more) is an outlier.</summary>
+    public const double PeerFactor = 20;
+
+    /// <summary>Parses <paramref name="json"/>; outliers are left out. Throws only when the file as a whole is unusable.</summary>
+    public static List<ApiPrice> Parse(string json, string sourceName) => [.. Import(json, sourceName, includeOutliers: false).Prices];
+
+    /// <summary>Imports <paramref name="json"/>: every good entry, the bad ones listed, the outliers kept apart.</summary>
     /// <remarks>$/MTok = $/token × 10^6. Batch discount = 1 − <c>input_cost_per_token_batches</c> / <c>input_cost_per_token</c>.
-    /// The long-context tier is read from <c>input_cost_per_token_above_{N}k_tokens</c> and its output twin (N × 1,000 tokens).</remarks>
-    public static List<ApiPrice> Parse(string json, string sourceName)
+    /// The long-context tier is read from <c>input_cost_per_token_above_{N}k_tokens</c> and its output twin (N × 1,000 tokens).
+    /// A key ending in a date (<c>gpt-4o-2024-05-13</c>, <c>claude-3-5-sonnet-20241022</c>) is a model of its own.</remarks>
+    /// <exception cref="InvalidInputException">Not JSON (with the 1-based line and column), not an object, or no priced text model in it.</exception>
+    public static LiteLlmImport Import(string json, string sourceName, bool includeOutliers)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -29,34 +52,96 @@ internal static partial class LiteLlmPriceImport
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException("$", $"{sourceName}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}");
+            throw new InvalidInputException("$", $"{sourceName}: not valid JSON at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: {e.Message}");
         }
 
         using (document)
         {
-            var problems = new CatalogProblems();
-            var prices = new List<ApiPrice>();
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
+                var problems = new CatalogProblems();
                 problems.Add("$", "must be an object keyed by model name (LiteLLM's model_prices_and_context_window.json)");
                 problems.ThrowIfAny(sourceName);
             }
 
+            var prices = new List<ApiPrice>();
+            var skipped = new List<string>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == "sample_spec" || property.Value.ValueKind != JsonValueKind.Object) continue;
-                if (Read(property, new JsonObjectReader(property.Value, property.Name, problems), sourceName) is { } p) prices.Add(p);
+                var problems = new CatalogProblems();
+                var price = Read(property, new JsonObjectReader(property.Value, property.Name, problems), sourceName);
+                if (problems.Count > 0) skipped.AddRange(problems.Lines);
+                else if (price is not null) prices.Add(price);
             }
 
-            problems.ThrowIfAny(sourceName);
             if (prices.Count == 0)
             {
-                throw new InvalidInputException("$", $"{sourceName}: no token-priced text models found (entries need input_cost_per_token and output_cost_per_token).");
+                throw new InvalidInputException("$", $"{sourceName}: no token-priced text models found (entries need input_cost_per_token and output_cost_per_token)"
+                    + (skipped.Count > 0 ? $"; {skipped.Count} entries skipped: {skipped[0]}" : "") + ".");
             }
 
-            return prices;
+            var outliers = Outliers(prices);
+            var kept = includeOutliers ? prices : prices.Where(p => !outliers.ContainsKey(p)).ToList();
+            var outlierLines = outliers.Select(o => $"{o.Key.Name}: {o.Value}").ToList();
+            return new LiteLlmImport(kept.Select(p => outliers.TryGetValue(p, out var why) ? p with { Notes = p.Notes + " Outlier: " + why } : p).ToList(),
+                skipped, outlierLines);
         }
     }
+
+    // Over $1,000/MTok, or 20× the median of the same model's other entries (the part of the key after the last '/',
+    // with a region prefix such as "us." removed) when there are at least three of them.
+    private static Dictionary<ApiPrice, string> Outliers(List<ApiPrice> prices)
+    {
+        var result = new Dictionary<ApiPrice, string>(ReferenceEqualityComparer.Instance);
+        foreach (var p in prices)
+        {
+            var top = Math.Max(p.Input.Value, p.Output.Value);
+            if (top > OutlierAbovePerMillion)
+                result[p] = $"${Guard.Format(top)}/MTok is over ${Guard.Format(OutlierAbovePerMillion)}/MTok (implausible for a text model; likely a unit slip upstream)";
+        }
+
+        foreach (var group in prices.GroupBy(p => BaseName(p.Name), StringComparer.OrdinalIgnoreCase))
+        {
+            var members = group.ToList();
+            if (members.Count < 3) continue;
+            foreach (var p in members)
+            {
+                if (result.ContainsKey(p)) continue;
+                var others = members.Where(o => !ReferenceEquals(o, p)).ToList();
+                var medianIn = Median(others.Select(o => o.Input.Value));
+                var medianOut = Median(others.Select(o => o.Output.Value));
+                if (medianOut > 0 && p.Output.Value > PeerFactor * medianOut)
+                    result[p] = $"output ${Guard.Format(p.Output.Value)}/MTok is over {PeerFactor}× the median of {others.Count} other '{group.Key}' entries (${Guard.Format(medianOut)}/MTok)";
+                else if (medianIn > 0 && p.Input.Value > PeerFactor * medianIn)
+                    result[p] = $"input ${Guard.Format(p.Input.Value)}/MTok is over {PeerFactor}× the median of {others.Count} other '{group.Key}' entries (${Guard.Format(medianIn)}/MTok)";
+            }
+        }
+
+        return result;
+    }
+
+    private static string BaseName(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        foreach (var region in (ReadOnlySpan<string>)["us.", "eu.", "apac.", "jp.", "au.", "global.", "ca.", "us-gov."])
+        {
+            if (name.StartsWith(region, StringComparison.Ordinal)) return name[region.Length..];
+        }
+
+        return name;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return 0;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>True for a key that ends in a snapshot date: -YYYY-MM-DD, -YYYYMMDD or @YYYYMMDD (optionally followed by a version such as -v1:0).</summary>
+    public static bool IsDatedSnapshot(string key) => DatedSnapshot().IsMatch(key);
 
     private static ApiPrice? Read(JsonProperty entry, JsonObjectReader r, string sourceName)
     {
@@ -89,7 +174,11 @@ internal static partial class LiteLlmPriceImport
         var window = r.TryGet("max_input_tokens", out var w) && w.TryGetInt32(out var wi) && wi > 0 ? wi
             : r.TryGet("max_tokens", out var t) && t.TryGetInt32(out var ti2) && ti2 > 0 ? ti2 : (int?)null;
         var provider = r.TryGet("litellm_provider", out var pv) && pv.ValueKind == JsonValueKind.String ? pv.GetString() ?? "" : "";
-        var id = PriceCatalog.Embedded.TryResolveId(key, out var known) ? known : key.Trim().ToLowerInvariant();
+        // A dated snapshot (gpt-4o-2024-05-13) is its own model, never a second price for the undated id, unless the
+        // embedded catalog knows that exact snapshot.
+        var id = PriceCatalog.Embedded.TryResolveId(key, out var known) && (!IsDatedSnapshot(key) || IsDatedSnapshot(known))
+            ? known
+            : key.Trim().ToLowerInvariant();
         var notes = "Imported from a LiteLLM-format file; per-token prices × 10^6.";
         if (reasoning is { } rp && Math.Abs(rp.Value - outPrice.Value) > 1e-12)
             notes += $" The file gives reasoning tokens their own rate (${Guard.Format(rp.Value)}/MTok); this catalog bills them as output.";
@@ -113,7 +202,7 @@ internal static partial class LiteLlmPriceImport
         var perMillion = d * 1e6;
         if (perMillion > PriceCatalogParser.MaxPrice)
         {
-            r.Problem(name, $"must be at most {Guard.Format(PriceCatalogParser.MaxPrice / 1e6)} dollars per token; was {JsonObjectReader.Raw(v)}");
+            r.Problem(name, $"must be at most {Guard.Format(PriceCatalogParser.MaxPrice / 1e6)} dollars per token (${Guard.Format(PriceCatalogParser.MaxPrice)}/MTok); was {JsonObjectReader.Raw(v)}");
             return null;
         }
 
@@ -122,4 +211,7 @@ internal static partial class LiteLlmPriceImport
 
     [GeneratedRegex(@"^input_cost_per_token_above_(\d+)k_tokens$")]
     private static partial Regex AboveTier();
+
+    [GeneratedRegex(@"[-@](20\d\d-?[01]\d-?[0-3]\d)(-v\d+(:\d+)?)?$")]
+    private static partial Regex DatedSnapshot();
 }

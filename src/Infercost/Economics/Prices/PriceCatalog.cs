@@ -69,6 +69,15 @@ public sealed class PriceCatalog
     /// <exception cref="InvalidInputException">Invalid JSON or non-numeric prices, each with its path.</exception>
     public static PriceCatalog FromLiteLlm(string json, string sourceName) => new(LiteLlmPriceImport.Parse(json, sourceName));
 
+    /// <summary>Imports a LiteLLM-format price file and says what it left out: entries with a bad value (skipped) and
+    /// implausible prices (outliers, kept out unless <paramref name="includeOutliers"/>). See <see cref="FromLiteLlm"/>.</summary>
+    /// <exception cref="InvalidInputException">The file as a whole is unusable (not JSON, not an object, nothing priced).</exception>
+    public static (PriceCatalog Catalog, LiteLlmImport Import) ImportLiteLlm(string json, string sourceName, bool includeOutliers)
+    {
+        var import = LiteLlmPriceImport.Import(json, sourceName, includeOutliers);
+        return (new PriceCatalog(import.Prices), import);
+    }
+
     /// <summary>This catalog with <paramref name="other"/>'s rows added; a model that <paramref name="other"/> prices
     /// has all of this catalog's rows replaced by <paramref name="other"/>'s (the user's price wins outright).</summary>
     public PriceCatalog WithOverrides(PriceCatalog other)
