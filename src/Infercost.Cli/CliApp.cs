@@ -35,6 +35,7 @@ public static class CliApp
         SimulateCommand.Create,
         PlanCommand.Create,
         FrontierCommand.Create,
+        ServeCommand.Create,
         DatacenterCommand.Create,
         TrainingCommand.Create,
         SessionCommand.Create,

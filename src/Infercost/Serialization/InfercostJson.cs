@@ -41,6 +41,7 @@ public static class InfercostJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new QuantityJsonConverterFactory());
+        options.Converters.Add(new NumberRangeJsonConverter());
         options.MakeReadOnly();
         return options;
     }
