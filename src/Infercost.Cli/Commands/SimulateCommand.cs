@@ -43,6 +43,7 @@ internal static class SimulateCommand
         foreach (var option in new Option[] { rate, concurrency, requests, duration }) command.Options.Add(option);
         workload.AddTo(command, sessions: true);
         trace.AddTo(command);
+        command.Options.Add(workload.Router);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -51,7 +52,8 @@ internal static class SimulateCommand
             var config = serving.Config(parse).Validated();
             var setup = new ServingSetup(s.Model, s.Accelerator, config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config), config);
             var replicas = config.TotalDevices / setup.DevicesPerReplica;
-            var options = new SimulationOptions(PerReplica(SimulationInputs.Scheduler(parse, serving, workload), setup), workload.SloOf(parse), cost.Basis(parse));
+            var options = new SimulationOptions(PerReplica(SimulationInputs.Scheduler(parse, serving, workload), setup), workload.SloOf(parse), cost.Basis(parse),
+                Router: workload.RouterOf(parse), RouterSeed: workload.SeedOf(parse));
             var input = workload.InputOf(parse, serving, context);
             var output = workload.OutputOf(parse, serving, context);
             RequestFit.EnsureShortestFits(setup, input, output);

@@ -25,6 +25,13 @@ internal sealed class SimulationInputs
     public Option<int> BlockSize { get; } = CliOptions.Int("--block-size", "Tokens per KV-cache block.", 1, 4096, SchedulerConfig.Default.BlockTokens);
     public Option<double> SloTtft { get; } = Duration("--slo-ttft", "Time-to-first-token target (for example 2s).", 1e-6, 86_400, Slo.Default.TimeToFirstToken.Value);
     public Option<double> SloTpot { get; } = Duration("--slo-tpot", "Time-per-output-token target (for example 50ms).", 1e-6, 3600, Slo.Default.TimePerOutputToken.Value);
+    public Option<string?> Router { get; } = new("--router")
+    {
+        Description = "How arrivals are spread over the replicas: least-requests (fewest outstanding requests), round-robin, least-tokens " +
+            "(fewest outstanding tokens), p2c (power of two choices), session (a session's turns stick to its replicas) or prefix " +
+            "(requests sharing a first prefix block stick to the replicas caching it). Default: least-requests.",
+        HelpName = "POLICY",
+    };
     public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed of every random draw: the same seed reproduces the run exactly.", 0, int.MaxValue, 1);
 
     /// <summary>A duration option (2s, 50ms, 1.5) with a default in seconds.</summary>
@@ -60,6 +67,8 @@ internal sealed class SimulationInputs
         new Slo(Seconds.FromSeconds(parse.GetValue(SloTtft)), Seconds.FromSeconds(parse.GetValue(SloTpot))).Validated();
 
     public long SeedOf(ParseResult parse) => parse.GetValue(Seed);
+
+    public RouterPolicy RouterOf(ParseResult parse) => parse.GetValue(Router) is { } text ? RouterPolicies.Parse(text) : RouterPolicy.LeastRequests;
 
     public LengthDistribution InputOf(ParseResult parse, ServingInputs serving, CliContext context) =>
         Lengths(parse, InputDist, InputHistogram, parse.GetValue(serving.Input), "input-dist", context);

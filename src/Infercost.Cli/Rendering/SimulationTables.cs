@@ -12,7 +12,7 @@ internal static class SimulationTables
     {
         console.Write(KeyValueTable.Create("Simulation",
         [
-            ("Fleet", $"{r.Replicas} {(r.Replicas == 1 ? "replica" : "replicas")} of {r.Layout} = {r.TotalDevices} devices"),
+            ("Fleet", $"{r.Replicas} {(r.Replicas == 1 ? "replica" : "replicas")} of {r.Layout} = {r.TotalDevices} devices" + (r.Replicas > 1 ? $", {r.Router} router" : "")),
             ("Arrivals", arrivals),
             ("Prompt / output", $"{input} / {output}"),
             ("Scheduler", $"{Number(scheduler.MaxBatchedTokens)} tokens per step, {Number(scheduler.MaxRunningSequences)} sequences, {scheduler.BlockTokens}-token blocks"),

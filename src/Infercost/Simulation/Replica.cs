@@ -76,6 +76,10 @@ internal sealed class Replica
     public double Clock { get; private set; }
     public double BusyTime { get; private set; }
     public int Outstanding => _waiting.Count + _running.Count;
+
+    /// <summary>Tokens of work held: over the requests waiting or running here, prompt tokens plus output tokens not yet
+    /// generated (the load the least-tokens and affinity routers balance).</summary>
+    public long OutstandingTokens { get; private set; }
     public bool HasWork => Outstanding > 0;
     public long CompletedCount { get; private set; }
     public long Steps { get; private set; }
@@ -97,6 +101,7 @@ internal sealed class Replica
     public void Enqueue(in SimRequest r)
     {
         if (!HasWork && Clock < r.ArrivalTime) Clock = r.ArrivalTime;
+        OutstandingTokens += (long)r.PromptTokens + r.OutputTokens;
         _waiting.PushBack(new Sequence(r));
     }
 
@@ -107,6 +112,7 @@ internal sealed class Replica
         if (!HasWork && Clock < time) Clock = time;
         s.AwaitingTransfer = true;
         s.HandedOffAt = time;
+        OutstandingTokens += (long)s.Request.PromptTokens + s.Request.OutputTokens - s.Generated;
         _waiting.PushBack(s);
     }
 
@@ -261,6 +267,7 @@ internal sealed class Replica
                 if (!wasPrefilling || !s.Prefilling)
                 {
                     s.Generated++;
+                    OutstandingTokens--;
                     _metrics.OutputTokens++;
                     if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
                 }
@@ -269,6 +276,7 @@ internal sealed class Replica
                 {
                     _freeBlocks += s.Blocks;
                     s.Blocks = 0;
+                    OutstandingTokens -= s.Request.PromptTokens;
                     _metrics.Complete(s, now);
                     CompletedCount++;
                     continue;
@@ -279,6 +287,7 @@ internal sealed class Replica
                     // Prompt done: the KV cache leaves for the decode pool (the blocks are freed at once; see docs).
                     _freeBlocks += s.Blocks;
                     s.Blocks = 0;
+                    OutstandingTokens -= (long)s.Request.PromptTokens + s.Request.OutputTokens - s.Generated;
                     _handoff!(s, now);
                     continue;
                 }

@@ -59,7 +59,8 @@ public sealed record RequestGenerator(
         foreach (var t in Arrivals.Times(random))
         {
             if (Stop(id, t)) yield break;
-            yield return new SimRequest(id++, t, Input.Sample(random), 0, Output.Sample(random));
+            yield return new SimRequest(id, t, Input.Sample(random), 0, Output.Sample(random), Session: id);
+            id++;
         }
     }
 
@@ -69,10 +70,10 @@ public sealed record RequestGenerator(
     {
         var random = new Pcg32(Seed);
         var starts = (Arrivals with { Rate = Arrivals.Rate.Scaled(1 / sessions.MeanTurns) }).Times(random).GetEnumerator();
-        var pending = new PriorityQueue<int, double>();
+        var pending = new PriorityQueue<(int Context, long Session), double>();
         var continueProbability = 1 - 1 / sessions.MeanTurns;
         starts.MoveNext();
-        long id = 0;
+        long id = 0, opened = 0;
         while (true)
         {
             var nextStart = starts.Current;
@@ -80,15 +81,15 @@ public sealed record RequestGenerator(
             if (pending.TryPeek(out var previous, out var at) && at <= nextStart)
             {
                 pending.Dequeue();
-                var prompt = previous + Input.Sample(random);
-                var cached = random.NextBool(sessions.PrefixHitRate) ? previous : 0;
-                request = new SimRequest(id, at, prompt, Math.Min(cached, prompt - 1), Output.Sample(random));
+                var prompt = previous.Context + Input.Sample(random);
+                var cached = random.NextBool(sessions.PrefixHitRate) ? previous.Context : 0;
+                request = new SimRequest(id, at, prompt, Math.Min(cached, prompt - 1), Output.Sample(random), Session: previous.Session);
                 if ((long)prompt + request.OutputTokens > sessions.MaxContextTokens) continue; // the conversation is full
             }
             else
             {
                 starts.MoveNext();
-                request = new SimRequest(id, nextStart, Input.Sample(random), 0, Output.Sample(random));
+                request = new SimRequest(id, nextStart, Input.Sample(random), 0, Output.Sample(random), Session: opened++);
             }
 
             if (Stop(id, request.ArrivalTime)) yield break;
@@ -98,7 +99,7 @@ public sealed record RequestGenerator(
             var context = request.PromptTokens + request.OutputTokens;
             if (random.NextBool(continueProbability))
             {
-                pending.Enqueue(context, request.ArrivalTime + sessions.MeanThinkTimeSeconds * random.NextExponential());
+                pending.Enqueue((context, request.Session), request.ArrivalTime + sessions.MeanThinkTimeSeconds * random.NextExponential());
             }
         }
     }

@@ -23,7 +23,8 @@ public static class ServingSimulator
     }
 
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through <paramref name="replicas"/> replicas of
-    /// <paramref name="setup"/>; each arrival goes to the replica with the fewest outstanding requests.</summary>
+    /// <paramref name="setup"/>; each arrival goes to the replica <see cref="SimulationOptions.Router"/> picks (by
+    /// default the one with the fewest outstanding requests).</summary>
     /// <param name="setup">Model, device, layout, precisions and efficiency of one replica.</param>
     /// <param name="replicas">Replicas in the fleet.</param>
     /// <param name="requests">The stream; a <see cref="RequestGenerator"/> also supplies the horizon and the expected count.</param>
@@ -41,6 +42,7 @@ public static class ServingSimulator
         stream?.Validated();
         var expected = stream?.ExpectedRequests ?? 0;
         var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream));
+        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed);
         var reportEvery = Math.Max(1, (long)(expected / 200));
 
         var previous = double.NegativeInfinity;
@@ -49,19 +51,14 @@ public static class ServingSimulator
             if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
             previous = r.ArrivalTime;
             metrics.Arrived++;
-            var target = fleet[0];
-            foreach (var replica in fleet)
-            {
-                replica.AdvanceTo(r.ArrivalTime);
-                if (replica.Outstanding < target.Outstanding) target = replica;
-            }
-
-            if (!target.CanEverFit(r)) metrics.Rejected++;
-            else target.Enqueue(r);
+            pool.AdvanceTo(r.ArrivalTime);
+            var target = pool.Pick(r);
+            if (!fleet[target].CanEverFit(r)) metrics.Rejected++;
+            else pool.Enqueue(target, r);
             if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
         }
 
-        foreach (var replica in fleet) replica.Drain();
+        pool.Drain();
         progress?.Report(1);
         var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
         return Result(setup, fleet, metrics, options, end);
@@ -109,8 +106,8 @@ public static class ServingSimulator
     }
 
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through a fleet split into a prefill pool and a
-    /// decode pool. Each arrival goes to the prefill replica with the fewest outstanding requests; when its prompt is
-    /// done, it goes to the decode replica with the fewest outstanding requests, which admits it when the blocks for the
+    /// decode pool. Each arrival goes to the prefill replica the router picks (by default the one with the fewest
+    /// outstanding requests); when its prompt is done, it goes to the decode replica the router picks, which admits it when the blocks for the
     /// prompt are free and then pulls its KV cache over the network (<see cref="Communication.KvTransfer"/>).</summary>
     /// <param name="fleet">Both pools.</param>
     /// <param name="requests">The stream; a <see cref="RequestGenerator"/> also supplies the horizon and the expected count.</param>
@@ -133,14 +130,16 @@ public static class ServingSimulator
         var metrics = NewMetrics(options, fleet.PrefillReplicas + fleet.DecodeReplicas, InitialWidth(stream));
 
         // Finished prompts wait here, in time order, until every prefill replica has passed their time: no later step
-        // can then hand over anything earlier, so the decode pool sees handovers in the order they happened.
-        var handoffs = new PriorityQueue<Sequence, (double Time, long Order)>();
+        // can then hand over anything earlier, so the decode pool sees handovers in the order they happened. Equal times
+        // are ordered by the arrival during which they were made, then by prefill replica, then as made.
+        var handoffs = new PriorityQueue<Sequence, (double Time, long Arrival, int Replica, long Order)>();
         long order = 0;
         var prefill = new Replica[fleet.PrefillReplicas];
         for (var i = 0; i < prefill.Length; i++)
         {
+            var index = i;
             prefill[i] = new Replica(fleet.Prefill, options.Scheduler, prefillBlocks, metrics, ReplicaRole.Prefill,
-                handoff: (s, t) => handoffs.Enqueue(s, (t, order++)), prefixCache: options.PrefixCache);
+                handoff: (s, t) => handoffs.Enqueue(s, (t, metrics.Arrived, index, order++)), prefixCache: options.PrefixCache);
         }
 
         var transfer = new Dictionary<int, double>();
@@ -161,19 +160,15 @@ public static class ServingSimulator
             decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer);
         }
 
+        var prefillPool = new ReplicaPool(prefill, options.Router, options.RouterSeed);
+        var decodePool = new ReplicaPool(decode, options.Router, unchecked(options.RouterSeed + 1));
         void Deliver(double until)
         {
             while (handoffs.TryPeek(out _, out var key) && key.Time <= until)
             {
                 var s = handoffs.Dequeue();
-                var target = decode[0];
-                foreach (var replica in decode)
-                {
-                    replica.AdvanceTo(key.Time);
-                    if (replica.Outstanding < target.Outstanding) target = replica;
-                }
-
-                target.EnqueueHandoff(s, key.Time);
+                decodePool.AdvanceTo(key.Time);
+                decodePool.EnqueueHandoff(decodePool.Pick(s.Request), s, key.Time);
             }
         }
 
@@ -183,31 +178,26 @@ public static class ServingSimulator
             if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
             previous = r.ArrivalTime;
             metrics.Arrived++;
-            var target = prefill[0];
-            foreach (var replica in prefill)
-            {
-                replica.AdvanceTo(r.ArrivalTime);
-                if (replica.Outstanding < target.Outstanding) target = replica;
-            }
-
+            prefillPool.AdvanceTo(r.ArrivalTime);
+            var target = prefillPool.Pick(r);
             Deliver(r.ArrivalTime);
-            if (!target.CanEverFit(r) || (r.OutputTokens > 1 && !decode[0].CanEverFit(r))) metrics.Rejected++;
-            else target.Enqueue(r);
+            if (!prefill[target].CanEverFit(r) || (r.OutputTokens > 1 && !decode[0].CanEverFit(r))) metrics.Rejected++;
+            else prefillPool.Enqueue(target, r);
             if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
         }
 
-        foreach (var replica in prefill) replica.Drain();
+        prefillPool.Drain();
         Deliver(double.PositiveInfinity);
-        foreach (var replica in decode) replica.Drain();
+        decodePool.Drain();
         progress?.Report(1);
 
         var end = Math.Max(Math.Max(prefill.Max(x => x.Clock), decode.Max(x => x.Clock)), stream?.Horizon ?? 0);
         var wall = Math.Max(end, 1e-12);
-        var prefillPool = Pool(fleet.Prefill, prefill, options, wall);
-        var decodePool = Pool(fleet.Decode, decode, options, wall);
+        var prefillUsage = Pool(fleet.Prefill, prefill, options, wall);
+        var decodeUsage = Pool(fleet.Decode, decode, options, wall);
         var result = Result(fleet.Layout, prefill.Length + decode.Length, fleet.Decode.DevicesPerReplica, fleet.Devices, decodeBlocks,
-            prefillPool.PerHour + decodePool.PerHour, metrics, options, end);
-        return new DisaggregatedResult(result, prefillPool, decodePool, LatencySummary.Of(metrics.Handoff));
+            prefillUsage.PerHour + decodeUsage.PerHour, metrics, options, end);
+        return new DisaggregatedResult(result, prefillUsage, decodeUsage, LatencySummary.Of(metrics.Handoff));
     }
 
     private static PoolUsage Pool(ServingSetup setup, Replica[] pool, SimulationOptions options, double wall) => new(
@@ -268,7 +258,7 @@ public static class ServingSimulator
             TokensPerSecond.FromTokensPerSecond(m.OutputTokens / wall), TokensPerSecond.FromTokensPerSecond(m.PromptTokens / wall),
             m.BusyTime / (replicas * wall), meanKv,
             Tokens.FromTokens(m.PromptTokens), Tokens.FromTokens(m.CachedTokens), Tokens.FromTokens(m.PrefillTokensComputed),
-            Tokens.FromTokens(m.OutputTokens), perHour, cost, outputPrice, blendedPrice, series);
+            Tokens.FromTokens(m.OutputTokens), perHour, cost, outputPrice, blendedPrice, series) { Router = RouterPolicies.Name(options.Router) };
     }
 
     // With a warm-up, good is counted over the measured requests only (completed after it, plus every rejection).

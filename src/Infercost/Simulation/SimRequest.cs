@@ -9,5 +9,6 @@ namespace Infercost.Simulation;
 /// <param name="PrefixBlocks">Ids of the prompt's prefix blocks (a trace's hashes: equal ids hold the same tokens);
 /// with a <see cref="PrefixCacheSpec"/> the replica finds the cached prefix from them, instead of
 /// <paramref name="CachedTokens"/>. Null when unknown.</param>
+/// <param name="Session">The conversation this request is a turn of (session-affinity routing); -1 when unknown.</param>
 public readonly record struct SimRequest(long Id, double ArrivalTime, int PromptTokens, int CachedTokens, int OutputTokens,
-    IReadOnlyList<long>? PrefixBlocks = null);
+    IReadOnlyList<long>? PrefixBlocks = null, long Session = -1);

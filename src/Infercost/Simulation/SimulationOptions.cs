@@ -11,8 +11,10 @@ namespace Infercost.Simulation;
 /// the good count: the warm-up of a run that starts with empty replicas (0 measures every request).</param>
 /// <param name="PrefixCache">Each replica's prefix cache for requests that carry prefix block ids (trace replay); null
 /// for none (then a request's own <see cref="SimRequest.CachedTokens"/> applies).</param>
+/// <param name="Router">How arrivals (and, disaggregated, finished prompts) are spread over the replicas.</param>
+/// <param name="RouterSeed">Seed of the router's own draws (power of two choices).</param>
 public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0,
-    PrefixCacheSpec? PrefixCache = null)
+    PrefixCacheSpec? PrefixCache = null, RouterPolicy Router = RouterPolicy.LeastRequests, long RouterSeed = 1)
 {
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
@@ -27,6 +29,7 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
         Guard.InRange(SeriesPoints, 2, 100_000, "seriesPoints");
         Guard.InRange(WarmUpSeconds, 0, 365 * 86_400.0, "warmUp");
         PrefixCache?.Validated();
+        if (!Enum.IsDefined(Router)) throw new InvalidInputException("router", $"router must be {RouterPolicies.Names}; was {Router}.");
         return this;
     }
 }

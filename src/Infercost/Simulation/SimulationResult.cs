@@ -78,6 +78,9 @@ public sealed record SimulationResult(
     /// <summary>What the prefix cache did (trace replay with prefix block ids); null when the run had no prefix cache.</summary>
     public PrefixCacheUsage? PrefixCache { get; init; }
 
+    /// <summary>The router policy's name (<see cref="RouterPolicies.Name"/>).</summary>
+    public string Router { get; init; } = RouterPolicies.Name(RouterPolicy.LeastRequests);
+
     /// <summary>True when every request was served and P90 time to first token and P90 time per output token are
     /// within the SLO: the planner's criterion.</summary>
     public bool MeetsSloAtP90 =>

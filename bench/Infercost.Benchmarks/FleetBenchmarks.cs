@@ -1,0 +1,69 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Infercost.Serving;
+using Infercost.Simulation;
+
+namespace Infercost.Benchmarks;
+
+/// <summary>Fleet scale (issue 14): one million requests over 10,000 replicas (Llama 3.1 8B on one H100 each, Poisson
+/// arrivals at 20 req/s per replica, 200,000 req/s in all, 512-token prompts, 128-token answers: each replica carries
+/// the load <see cref="SimulatorBenchmarks"/> puts on one), with each router. Before the indexed pool every arrival
+/// advanced and scanned every replica, so this run cost 10^10 replica visits.</summary>
+/// <remarks>Target: ≤ 5 s on one core. Run:
+/// dotnet run -c Release --project bench/Infercost.Benchmarks -- --filter '*FleetBenchmarks*' --job short</remarks>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class FleetBenchmarks
+{
+    private ServingSetup _setup = null!;
+
+    /// <summary>Replicas in the fleet.</summary>
+    [Params(10_000)]
+    public int Replicas { get; set; }
+
+    /// <summary>The router.</summary>
+    [Params(RouterPolicy.LeastRequests, RouterPolicy.PowerOfTwo, RouterPolicy.RoundRobin)]
+    public RouterPolicy Router { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
+            new ServingConfig { TotalDevices = 1 });
+    }
+
+    /// <summary>One open-loop run of one million requests.</summary>
+    [Benchmark]
+    public SimulationResult MillionRequests()
+    {
+        var stream = new RequestGenerator(ArrivalProcess.Poisson(20.0 * Replicas), new FixedLength(512), new FixedLength(128), Seed: 42, MaxRequests: 1_000_000);
+        return ServingSimulator.Run(_setup, Replicas, stream, new SimulationOptions(SchedulerConfig.Default, Slo.Default, Router: Router));
+    }
+}
+
+/// <summary>Independent runs on all cores (<see cref="ParallelRuns"/>): eight seeds of 100,000 requests through one
+/// replica (the <see cref="SimulatorBenchmarks"/> workload), one thread against all of them.</summary>
+/// <remarks>Run: dotnet run -c Release --project bench/Infercost.Benchmarks -- --filter '*ParallelRunsBenchmarks*' --job short</remarks>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class ParallelRunsBenchmarks
+{
+    private ServingSetup _setup = null!;
+
+    /// <summary>Threads: 1, or 0 for one per core.</summary>
+    [Params(1, 0)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
+            new ServingConfig { TotalDevices = 1 });
+    }
+
+    /// <summary>Eight seeded runs.</summary>
+    [Benchmark]
+    public SimulationResult[] EightSeeds() => ParallelRuns.Run(8, 42, (_, seed) => ServingSimulator.Run(_setup, 1,
+        new RequestGenerator(ArrivalProcess.Poisson(20), new FixedLength(512), new FixedLength(128), seed, 100_000), SimulationOptions.Default), Threads == 0 ? null : Threads);
+}

@@ -1,0 +1,189 @@
+namespace Infercost.Simulation;
+
+// Why no arrival scans the fleet:
+//  * Replicas do not interact between arrivals, so a replica need only be brought up to an arrival's time if it has a
+//    step to start before it. Replicas with work sit in a priority queue keyed by their clock (the start of their next
+//    step); an arrival pops those whose clock is earlier, advances each, and puts back those still busy. Idle replicas
+//    are never touched, and each pop runs at least one step, so the queue costs O(log R) per step, not O(R) per arrival.
+//    The result is the same as advancing every replica on every arrival (what the simulator did before), because a
+//    replica's steps do not depend on when it is advanced, only on what was enqueued and when.
+//  * The least-loaded policies read a tournament tree over the replicas' loads (min at the root, lowest index on ties,
+//    as a left-to-right scan would choose); a replica's leaf is updated when it is advanced or given work: O(log R).
+//  * Round-robin and power-of-two read one or two replicas: O(1). Affinity hashes its key to two replicas, O(1), and
+//    falls back to the tree. Prefix affinity looks up the prompt's blocks in a map from block id to the replica last
+//    sent a prompt holding it: O(blocks of the prompt), what the replica's own cache does on admission.
+
+/// <summary>A pool of replicas behind one router: brings them to an arrival's time and picks the replica for it.</summary>
+internal sealed class ReplicaPool
+{
+    /// <summary>Bounded-load factor c of consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam,
+    /// SODA 2018): a replica's capacity is ⌈c (m + 1) / R⌉ requests with m outstanding over R replicas. 1.25 is the value
+    /// of their evaluation and HAProxy's hash-balance-factor 125.</summary>
+    public const double BoundedLoadFactor = 1.25;
+
+    /// <summary>Outstanding requests by which an affinity candidate may exceed the least-loaded replica before the request
+    /// spills: SGLang's cache-aware router's balance_abs_threshold default, 32. An affinity router spills only when both
+    /// this and the bounded load are exceeded, so a lightly loaded fleet keeps every key where its cache is.</summary>
+    public const int AbsoluteImbalance = 32;
+
+    /// <summary>Prefix affinity follows the replica that took a prompt's longest known leading run of blocks only when that
+    /// run is at least this share of the prompt (SGLang's cache-aware router's cache_threshold default, 0.5), so a
+    /// shared system prompt alone does not pull every conversation to one replica.</summary>
+    public const double CacheThreshold = 0.5;
+
+    private readonly PriorityQueue<int, double> _busy = new();
+    private readonly bool[] _queued;
+    private readonly RouterPolicy _policy;
+    private readonly bool _tree;
+    private readonly int _leaves;
+    private readonly int[] _winner;
+    private readonly long[] _load;
+    private readonly Pcg32 _random;
+    private readonly Dictionary<long, int> _owner = [];
+    private long _totalLoad;
+    private int _next;
+
+    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed)
+    {
+        Replicas = replicas;
+        _policy = policy;
+        _queued = new bool[replicas.Length];
+        _random = new Pcg32(unchecked((long)Mix((ulong)seed ^ 0x9E3779B97F4A7C15UL))); // not the workload's stream for the same seed
+        _tree = policy is RouterPolicy.LeastRequests or RouterPolicy.LeastTokens or RouterPolicy.Session or RouterPolicy.Prefix;
+        _leaves = 1;
+        while (_leaves < replicas.Length) _leaves *= 2;
+        _load = new long[replicas.Length];
+        _winner = _tree ? new int[2 * _leaves] : [];
+        if (!_tree) return;
+        for (var i = 0; i < _leaves; i++) _winner[_leaves + i] = Math.Min(i, replicas.Length - 1);
+        for (var n = _leaves - 1; n >= 1; n--) _winner[n] = Better(_winner[2 * n], _winner[2 * n + 1]);
+    }
+
+    public Replica[] Replicas { get; }
+
+    /// <summary>Runs every replica's steps that start before <paramref name="time"/>.</summary>
+    public void AdvanceTo(double time)
+    {
+        while (_busy.TryPeek(out var i, out var clock) && clock < time)
+        {
+            _busy.Dequeue();
+            var replica = Replicas[i];
+            replica.AdvanceTo(time);
+            Update(i);
+            if (replica.HasWork) _busy.Enqueue(i, replica.Clock);
+            else _queued[i] = false;
+        }
+    }
+
+    /// <summary>The replica for <paramref name="r"/>; call after <see cref="AdvanceTo"/> its arrival time.</summary>
+    public int Pick(in SimRequest r)
+    {
+        var count = Replicas.Length;
+        switch (_policy)
+        {
+            case RouterPolicy.RoundRobin:
+                var turn = _next;
+                _next = _next + 1 == count ? 0 : _next + 1;
+                return turn;
+            case RouterPolicy.PowerOfTwo:
+                if (count == 1) return 0;
+                var a = (int)(_random.NextUInt() % (uint)count);
+                var b = (int)(_random.NextUInt() % (uint)(count - 1));
+                if (b >= a) b++;
+                return Replicas[b].OutstandingTokens < Replicas[a].OutstandingTokens ? b : a;
+            case RouterPolicy.Session when r.Session >= 0:
+                return Affine(r.Session);
+            case RouterPolicy.Prefix when r.PrefixBlocks is { Count: > 0 } blocks:
+                return CacheAware(blocks);
+            case RouterPolicy.Prefix when r.Session >= 0:
+                return Affine(r.Session);
+            default:
+                return _winner[1];
+        }
+    }
+
+    /// <summary>Queues <paramref name="r"/> on replica <paramref name="i"/>.</summary>
+    public void Enqueue(int i, in SimRequest r)
+    {
+        Replicas[i].Enqueue(r);
+        Queued(i);
+    }
+
+    /// <summary>Queues a sequence handed over at <paramref name="time"/> on replica <paramref name="i"/>.</summary>
+    public void EnqueueHandoff(int i, Sequence s, double time)
+    {
+        Replicas[i].EnqueueHandoff(s, time);
+        Queued(i);
+    }
+
+    /// <summary>Runs every replica until nothing is left.</summary>
+    public void Drain()
+    {
+        foreach (var replica in Replicas) replica.Drain();
+        _busy.Clear();
+        Array.Clear(_queued);
+    }
+
+    private void Queued(int i)
+    {
+        Update(i);
+        if (_queued[i]) return;
+        _queued[i] = true;
+        _busy.Enqueue(i, Replicas[i].Clock);
+    }
+
+    // The less loaded of two replicas hashed from the key, unless both are past the bounded load; then the least loaded.
+    private int Affine(long key)
+    {
+        var count = Replicas.Length;
+        var h = Mix(unchecked((ulong)key));
+        var a = (int)(h % (uint)count);
+        var b = count == 1 ? a : (int)((h >> 32) % (uint)(count - 1));
+        if (count > 1 && b >= a) b++;
+        var pick = _load[b] < _load[a] ? b : a;
+        var least = _winner[1];
+        return Overloaded(pick, least) ? least : pick;
+    }
+
+    // The replica that last took the longest run of this prompt's leading blocks, when that run is at least half the
+    // prompt and the replica is not past both load bounds; else the least loaded. Then it owns all the prompt's blocks.
+    // O(blocks of the prompt), the work the replica's own prefix cache does on admission, whatever R.
+    private int CacheAware(IReadOnlyList<long> blocks)
+    {
+        var matched = 0;
+        var owner = -1;
+        while (matched < blocks.Count && _owner.TryGetValue(blocks[matched], out var o))
+        {
+            owner = o;
+            matched++;
+        }
+
+        var least = _winner[1];
+        var pick = owner >= 0 && matched >= CacheThreshold * blocks.Count && !Overloaded(owner, least) ? owner : least;
+        foreach (var block in blocks) _owner[block] = pick;
+        return pick;
+    }
+
+    private bool Overloaded(int candidate, int least) =>
+        _load[candidate] - _load[least] > AbsoluteImbalance && _load[candidate] + 1 > Math.Ceiling(BoundedLoadFactor * (_totalLoad + 1) / Replicas.Length);
+
+    // SplitMix64's finaliser (Steele, Lea and Flood 2014): spreads consecutive keys over the whole range.
+    private static ulong Mix(ulong z)
+    {
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
+
+    private void Update(int i)
+    {
+        if (!_tree) return;
+        var load = _policy == RouterPolicy.LeastTokens ? Replicas[i].OutstandingTokens : Replicas[i].Outstanding;
+        if (load == _load[i]) return;
+        _totalLoad += load - _load[i];
+        _load[i] = load;
+        for (var n = (_leaves + i) >> 1; n >= 1; n >>= 1) _winner[n] = Better(_winner[2 * n], _winner[2 * n + 1]);
+    }
+
+    private int Better(int x, int y) => _load[y] < _load[x] || (_load[y] == _load[x] && y < x) ? y : x;
+}
