@@ -36,6 +36,8 @@ public static class CliApp
         PlanCommand.Create,
         FrontierCommand.Create,
         ServeCommand.Create,
+        EmulateCommand.Create,
+        MeasureCommand.Create,
         DatacenterCommand.Create,
         TrainingCommand.Create,
         SessionCommand.Create,

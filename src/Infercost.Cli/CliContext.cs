@@ -99,6 +99,23 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
         }
     }
 
+    /// <summary>Writes a whole text file (<see cref="File.WriteAllText(string, string?)"/> unless replaced, as tests may).</summary>
+    public Action<string, string>? WriteFile { get; init; }
+
+    /// <summary>Writes <paramref name="text"/> to the file that <paramref name="option"/> names, turning I/O failures into an
+    /// <see cref="InvalidInputException"/> that names the option and the path.</summary>
+    public void WriteText(string path, string text, string option)
+    {
+        try
+        {
+            (WriteFile ?? File.WriteAllText)(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidInputException(option, $"cannot write {option} file '{path}': {e.Message}");
+        }
+    }
+
     /// <summary>Writes <paramref name="report"/> to <see cref="Out"/> as indented JSON (<see cref="InfercostJson.Options"/>).</summary>
     public void WriteJson<T>(T report) => Out.WriteLine(JsonSerializer.Serialize(report, InfercostJson.Options));
 }

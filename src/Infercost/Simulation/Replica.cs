@@ -35,6 +35,7 @@ internal sealed class Replica
     private readonly Action<Sequence, double>? _handoff;
     private readonly Func<int, double>? _transferSeconds;
     private readonly PrefixCache? _prefixCache;
+    private readonly Action<Sequence>? _onToken;
     private int _freeBlocks;
     private double _linkFreeAt;
 
@@ -43,8 +44,9 @@ internal sealed class Replica
     /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
         ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
-        PrefixCacheSpec? prefixCache = null)
+        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null)
     {
+        _onToken = onToken;
         _setup = setup;
         _config = config;
         _metrics = metrics;
@@ -270,6 +272,7 @@ internal sealed class Replica
                     OutstandingTokens--;
                     _metrics.OutputTokens++;
                     if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
+                    _onToken?.Invoke(s);
                 }
 
                 if (s.Generated >= s.Request.OutputTokens)

@@ -1,0 +1,235 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.LoadGeneration;
+using Infercost.Cli.OpenAi;
+using Infercost.Cli.Rendering;
+using Infercost.EndpointMeasurement;
+using Infercost.Quantities;
+using Infercost.Simulation;
+using Infercost.Simulation.Traces;
+using Spectre.Console;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary>The <c>measure</c> JSON document (also written by <c>--out</c>).</summary>
+/// <param name="Endpoint">The API base measured.</param>
+/// <param name="Model">The model name sent.</param>
+/// <param name="Api">chat or completions.</param>
+/// <param name="Stream">Streaming or not.</param>
+/// <param name="Tokenizer">The tokenizer used where the server sent no usage, and to build prompts.</param>
+/// <param name="Levels">One summary per load level.</param>
+internal sealed record MeasureReport(string Endpoint, string Model, string Api, bool Stream, string Tokenizer, IReadOnlyList<MeasurementSummary> Levels);
+
+/// <summary><c>infercost measure</c>: load-test an OpenAI-compatible endpoint and report latency, throughput and goodput.</summary>
+internal static class MeasureCommand
+{
+    /// <summary>The API key held in the environment variable <paramref name="variable"/>; null when none is named.</summary>
+    /// <exception cref="InvalidInputException">The variable is named but not set.</exception>
+    public static string? KeyFrom(string? variable)
+    {
+        if (variable is null) return null;
+        var value = Environment.GetEnvironmentVariable(variable);
+        return string.IsNullOrEmpty(value) ? throw new InvalidInputException("api-key-env", $"api-key-env names {variable}, which is not set in the environment.") : value;
+    }
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var endpoint = new Option<string>("--endpoint") { Description = "The server's URL, with or without /v1 (for example http://127.0.0.1:8000).", HelpName = "URL", Required = true };
+        var model = new Option<string>("--model") { Description = "The model name the server serves (as /v1/models lists it).", HelpName = "NAME", Required = true };
+        var api = new Option<string?>("--api") { Description = "chat (POST /v1/chat/completions) or completions (POST /v1/completions). Default: chat.", HelpName = "chat|completions" };
+        var keyEnv = new Option<string?>("--api-key-env") { Description = "Environment variable holding the API key (sent as Authorization: Bearer). Never put a key on the command line.", HelpName = "VAR" };
+        var noStream = new Option<bool>("--no-stream") { Description = "Ask for whole answers instead of a stream (TTFT is then the end-to-end time)." };
+        var concurrency = CliOptions.OptionalInt("--concurrency", "Closed loop: this many users, each sending its next request when the previous ends.", 1, 100_000);
+        var rate = CliOptions.OptionalDouble("--rate", "Open loop: requests per second.", "REQ/S", CliOptions.InRange(1e-6, 1e6));
+        var arrival = new Option<string?>("--arrival") { Description = "With --rate: poisson (exponential gaps) or constant. Default: poisson.", HelpName = "poisson|constant" };
+        var sweep = new Option<string?>("--sweep") { Description = "Several levels, one after another: concurrency:1,4,16 or rate:1,2,4.", HelpName = "KIND:LIST" };
+        var requests = CliOptions.Int("--requests", "Requests per level.", 1, 1_000_000, 100);
+        var input = CliOptions.Int("--input", "Prompt tokens per request (cl100k_base), unless --input-dist or --trace.", 1, 1_000_000, 512);
+        var output = CliOptions.Int("--output", "max_tokens per request, unless --output-dist or --trace.", 1, 1_000_000, 128);
+        var inputDist = new Option<string?>("--input-dist") { Description = "Prompt lengths: N or lognormal:MEDIAN:SIGMA[:MAX].", HelpName = "DIST" };
+        var outputDist = new Option<string?>("--output-dist") { Description = "max_tokens: N or lognormal:MEDIAN:SIGMA[:MAX].", HelpName = "DIST" };
+        var ignoreEos = new Option<bool>("--ignore-eos") { Description = "Send ignore_eos (vLLM, SGLang) so every answer runs to max_tokens." };
+        var timeout = SimulationInputs.Duration("--timeout", "Longest a request may take before it counts as timed out.", 0.01, 86_400, 60);
+        var retries = CliOptions.Int("--max-retries", "Retries of a request answered 429, each after its Retry-After (within --timeout).", 0, 100, 2);
+        var seed = CliOptions.Int("--seed", "Seed of prompt words, length draws and Poisson gaps.", 0, int.MaxValue, 1);
+        var sloTtft = SimulationInputs.Duration("--slo-ttft", "Goodput: time-to-first-token target.", 1e-6, 86_400, Slo.Default.TimeToFirstToken.Value);
+        var sloTpot = SimulationInputs.Duration("--slo-tpot", "Goodput: time-per-output-token target.", 1e-6, 3600, Slo.Default.TimePerOutputToken.Value);
+        var outFile = new Option<string?>("--out") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
+        var csvFile = new Option<string?>("--csv") { Description = "Write one row per request to this CSV file.", HelpName = "FILE.csv" };
+        var trace = new TraceInputs();
+        var json = CommonOptions.Json();
+        var command = new Command("measure",
+            "Load-test an OpenAI-compatible endpoint (vLLM, SGLang, TensorRT-LLM, llama.cpp, a gateway, or infercost emulate): fixed " +
+            "concurrency, a request rate or a sweep; prompts of fixed, distributed or traced lengths. Reports TTFT, inter-token latency, " +
+            "TPOT and end-to-end latency with percentiles, throughput, goodput under the SLO, and every failure by kind; keeps partial " +
+            "results. Token counts come from the server's usage, else from the cl100k_base tokenizer." +
+            "\n\nExample:\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200 --input 1000 --output 200" +
+            "\n  infercost measure --endpoint https://api.example.com/v1 --model my-model --api-key-env MY_KEY --sweep rate:1,2,4 --out m.json --csv m.csv" +
+            "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m");
+        foreach (var option in new Option[] { endpoint, model, api, keyEnv, noStream, concurrency, rate, arrival, sweep, requests, input, output, inputDist, outputDist, ignoreEos, timeout, retries, seed, sloTtft, sloTpot, outFile, csvFile })
+        {
+            command.Options.Add(option);
+        }
+
+        trace.AddTo(command, prefixCache: false);
+        command.Options.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var kind = parse.GetValue(api)?.Trim().ToLowerInvariant() switch
+            {
+                null or "chat" => ApiKind.Chat,
+                "completions" => ApiKind.Completions,
+                var other => throw new InvalidInputException("api", $"api must be chat or completions; was '{other}'."),
+            };
+            var options = new ClientOptions(EndpointClient.BaseOf(parse.GetValue(endpoint)!), parse.GetValue(model)!, kind, KeyFrom(parse.GetValue(keyEnv)),
+                !parse.GetValue(noStream), parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(ignoreEos));
+            var slo = new Slo(Seconds.FromSeconds(parse.GetValue(sloTtft)), Seconds.FromSeconds(parse.GetValue(sloTpot))).Validated();
+            var random = new Pcg32(parse.GetValue(seed));
+            var n = parse.GetValue(requests);
+
+            // Request shapes and, for a trace without a load option, its arrival times.
+            List<RequestShape> shapes;
+            IReadOnlyList<double>? traceTimes = null;
+            if (trace.PathOf(parse) is { } path)
+            {
+                if (parse.GetValue(inputDist) is not null || parse.GetValue(outputDist) is not null) throw new InvalidInputException("trace", "--trace gives the lengths; drop --input-dist and --output-dist.");
+                var replay = trace.ReplayOf(parse, parse.GetValue(seed), n);
+                using var reader = context.OpenText(path, "--trace");
+                var traced = SimulateCommand.WithBadLineHint(() => replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse))).ToList());
+                if (traced.Count == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to send (in the window and sample given).");
+                shapes = [.. traced.Select(r => new RequestShape(TokenText.Prompt(r.PromptTokens, random), r.PromptTokens, r.OutputTokens))];
+                traceTimes = [.. traced.Select(r => r.ArrivalTime)];
+            }
+            else
+            {
+                var inputs = parse.GetValue(inputDist) is { } id ? LengthDistribution.Parse(id, "input-dist") : new FixedLength(parse.GetValue(input));
+                var outputs = parse.GetValue(outputDist) is { } od ? LengthDistribution.Parse(od, "output-dist") : new FixedLength(parse.GetValue(output));
+                shapes = [];
+                for (var i = 0; i < n; i++)
+                {
+                    var promptTokens = inputs.Sample(random);
+                    shapes.Add(new RequestShape(TokenText.Prompt(promptTokens, random), promptTokens, outputs.Sample(random)));
+                }
+            }
+
+            var levels = Levels(parse, concurrency, rate, arrival, sweep, traceTimes);
+            using var http = EndpointClient.CreateHttp();
+            var client = new EndpointClient(http, options);
+            client.PreflightAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+            var summaries = new List<MeasurementSummary>();
+            var all = new List<RequestOutcome>();
+            var asJson = parse.GetValue(json);
+            var interactive = !asJson && context.Console.Profile.Capabilities.Interactive;
+            for (var i = 0; i < levels.Count; i++)
+            {
+                var level = levels[i];
+                (RequestOutcome[] Outcomes, double Duration) run = default;
+                if (interactive)
+                {
+                    context.Console.Progress().Start(ctx =>
+                    {
+                        var task = ctx.AddTask($"{level.Description}: {Number(shapes.Count)} requests", maxValue: shapes.Count);
+                        run = LoadGenerator.RunAsync(client, level, i, shapes, parse.GetValue(seed) + i, () => task.Increment(1), CancellationToken.None).GetAwaiter().GetResult();
+                    });
+                }
+                else
+                {
+                    run = LoadGenerator.RunAsync(client, level, i, shapes, parse.GetValue(seed) + i, null, CancellationToken.None).GetAwaiter().GetResult();
+                }
+
+                all.AddRange(run.Outcomes!);
+                summaries.Add(MeasurementSummary.Of(level.Description, run.Outcomes!, run.Duration, slo));
+            }
+
+            var report = new MeasureReport(options.Base.ToString(), options.Model, kind == ApiKind.Chat ? "chat" : "completions", options.Stream, TokenText.Name, summaries);
+            if (parse.GetValue(outFile) is { } o) context.WriteText(o, System.Text.Json.JsonSerializer.Serialize(report, Serialization.InfercostJson.Options), "--out");
+            if (parse.GetValue(csvFile) is { } c) context.WriteText(c, Csv(all, levels), "--csv");
+            if (asJson) context.WriteJson(report);
+            else Render(context.Console, report);
+            return all.All(x => x.Status == OutcomeStatus.Ok) ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static List<LoadLevel> Levels(ParseResult parse, Option<int?> concurrency, Option<double?> rate, Option<string?> arrival, Option<string?> sweep,
+        IReadOnlyList<double>? traceTimes)
+    {
+        var given = new[] { parse.GetValue(concurrency) is not null, parse.GetValue(rate) is not null, parse.GetValue(sweep) is not null }.Count(x => x);
+        if (given > 1) throw new InvalidInputException("concurrency", "give one of --concurrency, --rate and --sweep.");
+        var poisson = parse.GetValue(arrival)?.Trim().ToLowerInvariant() switch
+        {
+            null or "poisson" => true,
+            "constant" => false,
+            var other => throw new InvalidInputException("arrival", $"arrival must be poisson or constant; was '{other}'."),
+        };
+        if (parse.GetValue(concurrency) is { } users) return [new ConcurrencyLevel(users)];
+        if (parse.GetValue(rate) is { } r) return [new RateLevel(r, poisson)];
+        if (parse.GetValue(sweep) is { } text)
+        {
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            var what = colon < 0 ? "" : text[..colon].Trim().ToLowerInvariant();
+            var values = colon < 0 ? [] : text[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (what is not ("concurrency" or "rate") || values.Length == 0 || values.Length > 50)
+            {
+                throw new InvalidInputException("sweep", $"sweep must be concurrency:N,N,... or rate:R,R,... (1 to 50 levels); was '{text}'.");
+            }
+
+            return [.. values.Select(v => what == "concurrency"
+                ? (LoadLevel)new ConcurrencyLevel(int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var u) && u is >= 1 and <= 100_000 ? u
+                    : throw new InvalidInputException("sweep", $"sweep concurrency levels must be whole numbers in [1, 100000]; was '{v}'."))
+                : new RateLevel(double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 1e-6 and <= 1e6 ? x
+                    : throw new InvalidInputException("sweep", $"sweep rates must be numbers in [1e-06, 1e+06] req/s; was '{v}'."), poisson))];
+        }
+
+        if (traceTimes is not null) return [new TraceTimesLevel(traceTimes, "trace arrival times")];
+        throw new InvalidInputException("concurrency", "load is required: give --concurrency N, --rate R or --sweep KIND:LIST (or --trace to send at its own times).");
+    }
+
+    private static string Csv(List<RequestOutcome> outcomes, List<LoadLevel> levels)
+    {
+        var text = new StringBuilder("level,request,start_s,status,http_status,ttft_s,e2e_s,tpot_s,itl_mean_s,itl_max_s,prompt_tokens,output_tokens,token_source,attempts,error\n");
+        foreach (var o in outcomes)
+        {
+            var error = o.Error is null ? "" : "\"" + o.Error.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            text.Append(CultureInfo.InvariantCulture,
+                $"\"{levels[o.Level].Description}\",{o.Id},{EndpointClient.Format(o.Start)},{MeasurementSummary.Name(o.Status)},{o.HttpStatus},{EndpointClient.Format(o.TimeToFirstToken)},{EndpointClient.Format(o.EndToEnd)}," +
+                $"{EndpointClient.Format(o.TimePerOutputToken)},{EndpointClient.Format(o.Gaps.Count > 0 ? o.Gaps.Average() : null)},{EndpointClient.Format(o.Gaps.Count > 0 ? o.Gaps.Max() : null)}," +
+                $"{o.PromptTokens},{o.OutputTokens},{(o.Tokens == TokenSource.Usage ? "usage" : "tokenizer")},{o.Attempts},{error}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Render(IAnsiConsole console, MeasureReport report)
+    {
+        foreach (var s in report.Levels)
+        {
+            var table = KeyValueTable.Grid($"{report.Model} at {report.Endpoint}: {s.Level}", "", "Mean", "P50", "P90", "P95", "P99", "Max");
+            foreach (var (name, d) in new[] { ("Time to first token", s.TimeToFirstToken), ("Inter-token latency", s.InterTokenLatency), ("Time per output token", s.TimePerOutputToken), ("End to end", s.EndToEnd) })
+            {
+                table.AddTextRow(name, Time(Seconds.FromSeconds(d.Mean)), Time(Seconds.FromSeconds(d.P50)), Time(Seconds.FromSeconds(d.P90)), Time(Seconds.FromSeconds(d.P95)),
+                    Time(Seconds.FromSeconds(d.P99)), Time(Seconds.FromSeconds(d.Max)));
+            }
+
+            console.Write(table);
+            console.Write(KeyValueTable.Create("Throughput and errors",
+            [
+                ("Requests", $"{Number(s.Succeeded)} of {Number(s.Requests)} succeeded in {Time(Seconds.FromSeconds(s.Duration))}"),
+                ("Failures", s.Errors.Count == 0 ? "none" : string.Join(", ", s.Errors.Select(e => $"{Number(e.Value)} {e.Key}"))),
+                ("Output throughput", $"{Number(s.OutputTokensPerSecond)} tok/s"),
+                ("Input throughput", $"{Number(s.InputTokensPerSecond)} tok/s"),
+                ("Requests/s", Number(s.RequestsPerSecond)),
+                ("Goodput", $"{Number(s.GoodputRequestsPerSecond)} req/s ({Number(s.GoodRequests)} requests with TTFT ≤ {Time(s.Slo.TimeToFirstToken)} and TPOT ≤ {Time(s.Slo.TimePerOutputToken)})"),
+                ("Mean prompt / output", $"{Number(s.MeanPromptTokens)} / {Number(s.MeanOutputTokens)} tokens"),
+                ("Token counts", s.Succeeded == 0 ? "–" : s.TokensFromUsage == s.Succeeded ? "from the server's usage" : $"{Number(s.Succeeded - s.TokensFromUsage)} of {Number(s.Succeeded)} requests without usage: counted with {report.Tokenizer}"),
+                ("Client overhead", s.ClientOverhead is { } o ? $"{Percent(o)} of inter-token latency (client mean vs the server's emission timestamps, {Time(Seconds.FromSeconds(s.ServerInterTokenLatency!.Value))})" : null),
+            ]));
+        }
+    }
+}

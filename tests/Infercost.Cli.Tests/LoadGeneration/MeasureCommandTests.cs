@@ -1,0 +1,167 @@
+using System.Text.Json;
+
+namespace Infercost.Cli.Tests.LoadGeneration;
+
+public sealed class MeasureCommandTests
+{
+    private static CliRun Measure(string url, params string[] args) =>
+        CliRunner.Run(["measure", "--endpoint", url, "--model", "m", "--json", "--input", "20", "--output", "5", .. args]);
+
+    private static JsonElement Level(CliRun run)
+    {
+        using var json = JsonDocument.Parse(run.Out);
+        return json.RootElement.GetProperty("levels")[0].Clone();
+    }
+
+    [Fact]
+    public async Task Measure_AgainstTheEmulator_EveryRequestWithUsageAndServerTimestamps()
+    {
+        // Given the emulator serving Llama 3.1 8B on one H100
+        await using var emulator = await Servers.Emulator();
+        var csv = Path.Combine(Path.GetTempPath(), $"infercost-measure-{Guid.NewGuid():N}.csv");
+
+        // When 12 requests of 200 prompt and 20 output tokens are measured at concurrency 4
+        var run = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "llama-3.1-8b", "--concurrency", "4", "--requests", "12",
+            "--input", "200", "--output", "20", "--csv", csv, "--json"]);
+
+        // Then all succeed, with the server's counts, every token's gap recorded, and the client's overhead measured
+        Assert.Equal(0, run.ExitCode);
+        var level = Level(run);
+        Assert.Equal(12, level.GetProperty("succeeded").GetInt64());
+        Assert.Equal(12, level.GetProperty("tokensFromUsage").GetInt64());
+        Assert.Equal(200, level.GetProperty("meanPromptTokens").GetDouble());
+        Assert.Equal(20, level.GetProperty("meanOutputTokens").GetDouble());
+        Assert.Equal(12 * 19, level.GetProperty("interTokenLatency").GetProperty("count").GetInt64());
+        Assert.True(level.GetProperty("serverInterTokenLatency").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Number, level.GetProperty("clientOverhead").ValueKind);
+        var rows = File.ReadAllLines(csv);
+        File.Delete(csv);
+        Assert.Equal(13, rows.Length);
+        Assert.StartsWith("level,request,start_s,status", rows[0], StringComparison.Ordinal);
+        Assert.All(rows.Skip(1), r => Assert.Contains(",ok,200,", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Measure_EmulatorWithAKey_401IsOneLineNamingTheFlag()
+    {
+        await using var emulator = await Servers.Emulator(apiKey: "secret");
+
+        var run = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "llama-3.1-8b", "--concurrency", "1"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("--api-key-env: ", "--api-key-env: " + Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains("refused the request (401 Unauthorized)", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Measure_WrongModel_OneLineListingWhatIsServed()
+    {
+        await using var emulator = await Servers.Emulator();
+
+        var run = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "gpt-5", "--concurrency", "1"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"model 'gpt-5' is not served at {emulator.Address}v1/; it serves: llama-3.1-8b.", Assert.Single(run.ErrorLines));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1", "cannot reach http://127.0.0.1:1/v1/: Connection refused.")]
+    [InlineData("ftp://example", "endpoint must be an http:// or https:// URL such as http://127.0.0.1:8000/v1; was 'ftp://example'.")]
+    public void Measure_BadEndpoint_OneLineExit2(string url, string message)
+    {
+        var run = CliRunner.Run(["measure", "--endpoint", url, "--model", "m", "--concurrency", "1"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task Measure_TlsToAPlainServer_OneLineNamingTls()
+    {
+        await using var emulator = await Servers.Emulator();
+        var https = "https://" + emulator.Address.Authority;
+
+        var run = CliRunner.Run(["measure", "--endpoint", https, "--model", "llama-3.1-8b", "--concurrency", "1"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"TLS handshake with {emulator.Address.Authority} failed", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Measure_KeyVariableNotSet_OneLine()
+    {
+        var run = CliRunner.Run(["measure", "--endpoint", "http://127.0.0.1:1", "--model", "m", "--concurrency", "1", "--api-key-env", "INFERCOST_TEST_UNSET_KEY"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("api-key-env names INFERCOST_TEST_UNSET_KEY, which is not set in the environment.", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Measure_NoLoadGiven_SaysWhichOptions()
+    {
+        var run = CliRunner.Run(["measure", "--endpoint", "http://127.0.0.1:1", "--model", "m"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("load is required: give --concurrency N, --rate R or --sweep", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("disconnect", "disconnected", "the connection closed after 3 tokens received")]
+    [InlineData("malformed", "malformed chunk", "malformed chunk after 3 tokens received: '{")]
+    [InlineData("nodone", "no [DONE]", "the stream ended without data: [DONE] after 3 tokens received")]
+    [InlineData("stall", "timeout", "no complete answer within 1 s (3 tokens received)")]
+    [InlineData("error500", "http 500", "500 Internal Server Error: CUDA out of memory")]
+    [InlineData("busy", "http 429", "429 Too Many Requests: Rate limit reached (Retry-After 0 s, attempt 3)")]
+    public async Task Measure_MisbehavingServer_ReportsEachFailureAndKeepsPartialResults(string mode, string kind, string error)
+    {
+        // Given a server that fails in one way
+        var (app, url) = await Servers.Misbehaving();
+        await using var _ = app;
+        var csv = Path.Combine(Path.GetTempPath(), $"infercost-measure-{Guid.NewGuid():N}.csv");
+
+        // When three requests are measured (1 s timeout, two retries after a 429)
+        var run = Measure($"{url}/{mode}", "--concurrency", "3", "--requests", "3", "--timeout", "1s", "--csv", csv);
+
+        // Then the run ends, exits 1 with the report, counts the failures by kind, and the CSV holds each error
+        Assert.Equal(1, run.ExitCode);
+        var level = Level(run);
+        Assert.Equal(0, level.GetProperty("succeeded").GetInt64());
+        Assert.Equal(3, level.GetProperty("errors").GetProperty(kind).GetInt64());
+        var rows = File.ReadAllLines(csv);
+        File.Delete(csv);
+        Assert.Equal(4, rows.Length);
+        Assert.All(rows.Skip(1), r => Assert.Contains(error, r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Measure_429ThenOk_RetriesAfterRetryAfterAndSucceeds()
+    {
+        var (app, url) = await Servers.Misbehaving();
+        await using var _ = app;
+        var csv = Path.Combine(Path.GetTempPath(), $"infercost-measure-{Guid.NewGuid():N}.csv");
+
+        var run = Measure($"{url}/busyonce", "--concurrency", "1", "--requests", "2", "--csv", csv);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, Level(run).GetProperty("succeeded").GetInt64());
+        var rows = File.ReadAllLines(csv);
+        File.Delete(csv);
+        Assert.All(rows.Skip(1), r => Assert.Contains(",tokenizer,2,", r, StringComparison.Ordinal)); // two attempts each
+    }
+
+    [Fact]
+    public async Task Measure_NoUsage_CountsTokensWithTheTokenizer()
+    {
+        var (app, url) = await Servers.Misbehaving();
+        await using var _ = app;
+
+        var run = Measure($"{url}/nousage", "--concurrency", "2", "--requests", "2");
+
+        Assert.Equal(0, run.ExitCode);
+        var level = Level(run);
+        Assert.Equal(2, level.GetProperty("succeeded").GetInt64());
+        Assert.Equal(0, level.GetProperty("tokensFromUsage").GetInt64());
+        Assert.Equal(3, level.GetProperty("meanOutputTokens").GetDouble()); // three " the" chunks, one cl100k token each
+        Assert.Equal(20, level.GetProperty("meanPromptTokens").GetDouble());
+    }
+}
