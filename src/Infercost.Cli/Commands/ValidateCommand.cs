@@ -28,6 +28,13 @@ internal static class ValidateCommand
         command.SetAction(parse =>
         {
             var (file, catalog, software) = inputs.LoadLenient(parse, context);
+            if (file.Rows.Count == 0)
+            {
+                throw new InvalidInputException("--data", file.Problems.Count == 0
+                    ? $"--data {parse.GetValue(inputs.Data)} has a header and no rows; nothing to validate."
+                    : $"--data {parse.GetValue(inputs.Data)}: no row could be read ({file.RejectedRows} rejected; first: {file.Problems[0].Message}).");
+            }
+
             var report = Validator.Validate(file.Rows, catalog, EfficiencyFactors.Default, software);
             if (parse.GetValue(inputs.Json))
             {

@@ -17,6 +17,10 @@ public sealed record CalibrationResult(EfficiencyFactors Fitted, double RootMean
 /// See docs/validation.md.</remarks>
 public static class Calibrator
 {
+    /// <summary>Factors the fit moves (matmul MFU, attention MFU, MBU, step overhead, activation passes, collective
+    /// latency, link efficiency): fewer rows than this leave the fit underdetermined.</summary>
+    public const int FittedFactors = 7;
+
     /// <summary>Fits efficiency factors to <paramref name="rows"/>.</summary>
     public static CalibrationResult Fit(IReadOnlyList<Measurement> rows, Catalog.Catalog catalog, ServingSoftware software, EfficiencyFactors? start = null)
     {
@@ -24,6 +28,11 @@ public static class Calibrator
         var initial = start ?? EfficiencyFactors.Uncalibrated;
         var predictable = rows.Where(r => Predictor.Predict(r, catalog, initial, software).PredictedOutputTokensPerSecond is not null).ToList();
         if (predictable.Count == 0) throw new InvalidInputException("data", "no row can be predicted, so nothing can be fitted; check model and accelerator ids.");
+        if (predictable.Count < FittedFactors)
+        {
+            throw new InvalidInputException("data",
+                $"calibration fits {FittedFactors} factors, so it needs at least {FittedFactors} rows that can be predicted; was {predictable.Count}. Add measured runs.");
+        }
 
         double Objective(double[] x)
         {
@@ -66,10 +75,12 @@ public static class Calibrator
         {
             var training = rows.Where(r => group(r) != held.Key).ToList();
             var initial = start ?? EfficiencyFactors.Uncalibrated;
-            if (!training.Any(r => Predictor.Predict(r, catalog, initial, software).PredictedOutputTokensPerSecond is not null))
+            var left = training.Count(r => Predictor.Predict(r, catalog, initial, software).PredictedOutputTokensPerSecond is not null);
+            if (left < FittedFactors)
             {
-                // Nothing left to fit on: the group's rows are reported as unpredictable, not dropped.
-                predictions.AddRange(held.Select(r => new Prediction(r, null, $"no predictable row remains when '{held.Key}' is left out", null)));
+                // Too little left to fit on: the group's rows are reported as unpredictable, not dropped.
+                predictions.AddRange(held.Select(r => new Prediction(r, null,
+                    $"{left} predictable rows remain when '{held.Key}' is left out; fitting {FittedFactors} factors needs {FittedFactors}", null)));
                 continue;
             }
 

@@ -105,17 +105,58 @@ public class ValidateCommandTests
         Assert.Equal("engine must be one of trtllm, trtllm-0.17, tensorrt-llm, vllm; was 'tgi'.", Assert.Single(run.ErrorLines));
     }
 
+    // Eighteen real rows (Llama 3.1 8B fp8 on one H100 or H200, TensorRT-LLM 0.17): nine per GPU, more than the seven
+    // factors calibrate fits, so every leave-one-GPU-out fold has enough rows.
+    private static readonly string Eighteen = Header + "\n" +
+        "479,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,29526.04,c,x\n" +
+        "480,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,28836.77,c,x\n" +
+        "484,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,2048,,25398.86,c,x\n" +
+        "485,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,2048,,21109.38,c,x\n" +
+        "489,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,4096,,17370.80,c,x\n" +
+        "490,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,4096,,13593.65,c,x\n" +
+        "494,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,500,2000,,21020.81,c,x\n" +
+        "495,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,500,2000,,16500.69,c,x\n" +
+        "499,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,1000,1000,,17537.96,c,x\n" +
+        "500,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,1000,1000,,15244.78,c,x\n" +
+        "504,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,2048,128,,3794.14,c,x\n" +
+        "505,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,2048,128,,3556.73,c,x\n" +
+        "509,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,2048,2048,,11968.50,c,x\n" +
+        "510,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,2048,2048,,9488.42,c,x\n" +
+        "514,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,5000,500,,3987.79,c,x\n" +
+        "515,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,5000,500,,3559.36,c,x\n" +
+        "519,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h200-sxm,1,1,1,1,1,fp8,fp8,max-throughput,20000,2000,,1804.10,c,x\n" +
+        "520,TRTLLM-PERF-V0.17,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,20000,2000,,1401.31,c,x\n";
+
     [Fact]
     public void Calibrate_Json_ReportsFitAndHeldOutErrors()
     {
-        // Fitting on two rows of two GPUs: enough to exercise the command end to end (the real fit is in the core tests).
-        var run = CliRunner.Run(Files, "calibrate", "--data", "runs.csv", "--json");
+        var run = CliRunner.Run(new Dictionary<string, string> { ["runs.csv"] = Eighteen }, "calibrate", "--data", "runs.csv", "--json");
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
         var root = json.RootElement;
         Assert.True(root.GetProperty("fitted").GetProperty("matmulMfu").GetDouble() is > 0 and <= 1);
-        Assert.Equal(4, root.GetProperty("leaveOneGpuOut").GetProperty("rows").GetInt32());
+        Assert.Equal(18, root.GetProperty("leaveOneGpuOut").GetProperty("rows").GetInt32());
         Assert.True(root.GetProperty("throughputBand").GetProperty("low").GetDouble() > 0);
+        Assert.DoesNotContain("NaN", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calibrate_FewerRowsThanFactors_IsRefused()
+    {
+        // Two predictable rows cannot determine seven factors (issue 9 item 5: one row printed NaN .. NaN)
+        var run = CliRunner.Run(Files, "calibrate", "--data", "runs.csv");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("calibration fits 7 factors, so it needs at least 7 rows that can be predicted; was 2. Add measured runs.", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Validate_HeaderOnlyFile_IsInvalidInput()
+    {
+        var run = CliRunner.Run(new Dictionary<string, string> { ["empty.csv"] = Header + "\n" }, "validate", "--data", "empty.csv");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("--data empty.csv has a header and no rows; nothing to validate.", Assert.Single(run.ErrorLines));
     }
 }

@@ -11,6 +11,10 @@ namespace Infercost.Economics.PriceCurves;
 /// instead of the published 11.7729. See docs/economics.md#price-curves.</remarks>
 public static class EpochEstimator
 {
+    /// <summary>Fewest points a fit takes: with two the line passes through both, the residual is zero and the slope's
+    /// standard error (n − 2 degrees of freedom) does not exist, so any band would be narrower than the data allow.</summary>
+    public const int MinimumPoints = 3;
+
     /// <summary>Days per year in the factor, as in Epoch's notebook.</summary>
     public const double DaysPerYear = 365;
 
@@ -35,7 +39,7 @@ public static class EpochEstimator
     /// <param name="bandSigmas">Standard errors of the slope either side that the band spans, in [0, 10]; 1 gives a
     /// one-standard-error band (about 68 % under a normal approximation; not a small-sample t interval).</param>
     /// <param name="takeFrontier">False fits every point as given, skipping the running minimum.</param>
-    /// <exception cref="InvalidInputException">Fewer than two points survive, or they all share one date.</exception>
+    /// <exception cref="InvalidInputException">Fewer than <see cref="MinimumPoints"/> points survive, or they all share one date.</exception>
     public static DeclineFit Fit(IReadOnlyList<PricePoint> points, double bandSigmas = 1, bool takeFrontier = true)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -45,7 +49,6 @@ public static class EpochEstimator
         var used = takeFrontier ? Frontier(points) : points.OrderBy(p => p.Date).ToList();
         if (used.Count < 2)
             throw new InvalidInputException("points", $"the running-minimum frontier has {used.Count} point: no later price is below the first, so there is no decline to fit.");
-
         var n = used.Count;
         var xs = used.Select(p => (double)p.Date.DayNumber).ToArray();
         var ys = used.Select(p => Math.Log10(p.Price.Value)).ToArray();
@@ -63,6 +66,14 @@ public static class EpochEstimator
 
         if (sxx == 0)
             throw new InvalidInputException("points", $"points must span more than one date to fit a curve; all are {used[0].Date:yyyy-MM-dd}.");
+        if (used.Count < MinimumPoints)
+        {
+            var where = takeFrontier ? " on the running-minimum frontier" : "";
+            throw new InvalidInputException("points",
+                $"points must number at least {MinimumPoints}{where} to fit a decline with a band; was {used.Count}: a line through two points " +
+                "has no residual, so the error of its slope cannot be measured. Add points, or give --factor with --slow-factor and --fast-factor.");
+        }
+
         var slope = sxy / sxx;
         var intercept = meanY - (slope * meanX);
         var ssr = 0.0;

@@ -61,12 +61,22 @@ public sealed class PriceCurveCommandTests
     [Fact]
     public void Model_FitsThePriceCatalogHistory()
     {
-        var run = CliRunner.Run("price-curve", "--model", "gpt-4o", "--json");
+        var run = CliRunner.Run("price-curve", "--model", "gpt-3.5-turbo", "--json");
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
         Assert.Equal("fit", json.RootElement.GetProperty("mode").GetString());
-        Assert.True(json.RootElement.GetProperty("points").GetArrayLength() >= 2);
+        Assert.True(json.RootElement.GetProperty("points").GetArrayLength() >= 3);
+    }
+
+    [Fact]
+    public void Model_WithATwoPointHistory_IsRefusedNotGivenAZeroWidthBand()
+    {
+        // gpt-4o's catalog history leaves two frontier points: a line through both, no error to measure (issue 9 item 4)
+        var run = CliRunner.Run("price-curve", "--model", "gpt-4o");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("at least 3 on the running-minimum frontier", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,6 +101,8 @@ public sealed class PriceCurveCommandTests
     [InlineData("2024-01-01,1\n", "points must number at least 2 to fit a curve; one.csv has 1.")]
     [InlineData("2024-01-01,1\n2024-06-01,-2\n", "one.csv:2: price must be > 0; was -2.")]
     [InlineData("2024-01-01,1\n2025-01-01,2\n", "the running-minimum frontier has 1 point")]
+    // Two points fit a line exactly: no error to measure, so no band and no projection (issue 9 item 4)
+    [InlineData("2024-01-01,10\n2025-01-01,2\n", "points must number at least 3 on the running-minimum frontier to fit a decline with a band; was 2")]
     public void BadPoints_AreOneLine_ExitTwo(string csv, string message)
     {
         var run = CliRunner.Run(new Dictionary<string, string> { ["one.csv"] = csv }, "price-curve", "--points", "one.csv");

@@ -11,7 +11,7 @@ public class EpochEstimatorProperties
     public void ExactExponentialDecline_IsRecovered_AndProjectionFallsByTheFactor()
     {
         // For any factor and any increasing dates, prices p0 / factor^(days/365) fit back to that factor
-        Gen.Select(Gen.Double[1.1, 1000], Gen.Int[1, 400].Array[2, 12], Gen.Double[0.01, 100]).Sample((factor, gaps, p0) =>
+        Gen.Select(Gen.Double[1.1, 1000], Gen.Int[1, 400].Array[3, 12], Gen.Double[0.01, 100]).Sample((factor, gaps, p0) =>
         {
             var start = new DateOnly(2020, 1, 1);
             var days = 0;

@@ -94,12 +94,21 @@ public class EpochEstimatorTests
     }
 
     [Fact]
-    public void TwoPoints_FitExactly_WithNoStandardError()
+    public void TwoPoints_AreRefused_ABandOfZeroWidthWouldBeNarrowerThanTheDataAllow()
     {
-        var fit = EpochEstimator.Fit(Points(("2021-11-20", 60), ("2024-11-19", 0.06)));
+        var ex = Assert.Throws<InvalidInputException>(() => EpochEstimator.Fit(Points(("2021-11-20", 60), ("2024-11-19", 0.06))));
 
-        Assert.Null(fit.SlopeStandardError);
-        Assert.Equal(fit.FactorPerYear, fit.FastFactorPerYear);
+        Assert.Equal("points", ex.Field);
+        Assert.Contains("at least 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThreePoints_HaveAStandardErrorAndABandOfNonZeroWidth()
+    {
+        var fit = EpochEstimator.Fit(Points(("2021-11-20", 60), ("2023-05-01", 3), ("2024-11-19", 0.06)));
+
+        Assert.NotNull(fit.SlopeStandardError);
+        Assert.True(fit.FastFactorPerYear > fit.FactorPerYear && fit.FactorPerYear > fit.SlowFactorPerYear);
     }
 
     [Fact]
