@@ -28,6 +28,7 @@ internal static class SimulateCommand
         var concurrency = CliOptions.OptionalInt("--concurrency", "Closed loop instead of arrivals: this many users on one replica, each sending its next request when the previous completes.", 1, 1_000_000);
         var requests = CliOptions.OptionalInt("--requests", "Requests to send. Default: 2,000 (or all arrivals within --duration).", 1, 100_000_000);
         var duration = SimulationInputs.Duration("--duration", "Stop arrivals after this long (for example 10m, 24h). Default: none (stop at --requests).", 1e-3, 365 * 86_400);
+        var runs = CliOptions.OptionalInt("--runs", "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.", 1, 64);
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -40,7 +41,7 @@ internal static class SimulateCommand
         subject.AddTo(command);
         serving.AddTo(command);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
-        foreach (var option in new Option[] { rate, concurrency, requests, duration }) command.Options.Add(option);
+        foreach (var option in new Option[] { rate, concurrency, requests, duration, runs }) command.Options.Add(option);
         workload.AddTo(command, sessions: true);
         trace.AddTo(command);
         command.Options.Add(workload.Router);
@@ -63,6 +64,12 @@ internal static class SimulateCommand
             string arrivals;
             string inputText = SimulationInputs.Describe(input), outputText = SimulationInputs.Describe(output);
             IReadOnlyList<string> notes = [];
+            SimulationSpread? spread = null;
+            if (parse.GetValue(runs) is > 1 && (trace.PathOf(parse) is not null || parse.GetValue(concurrency) is not null))
+            {
+                throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
+            }
+
             if (trace.PathOf(parse) is { } path)
             {
                 if (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
@@ -107,16 +114,28 @@ internal static class SimulateCommand
                 SimulationBudget.Ensure(stream.ExpectedRequests, output, count is not null && horizon is null ? "requests" : "duration",
                     horizon is null ? $"--requests {Typed(parse, requests) ?? "2000"}" : $"--duration {Typed(parse, duration)} at this rate");
                 arrivals = SimulationInputs.Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
-                result = Run(context, asJson, stream.ExpectedRequests, p => ServingSimulator.Run(setup, replicas, stream, options, p));
+                if (parse.GetValue(runs) is > 1 and var n)
+                {
+                    SimulationBudget.Ensure(stream.ExpectedRequests * n, output, "runs", $"--runs {n} of {Count(stream.ExpectedRequests)} requests each");
+                    var seeds = Enumerable.Range(0, n).Select(i => ParallelRuns.SeedOf(stream.Seed, i)).ToList();
+                    var all = ParallelRuns.Run(n, stream.Seed, (_, seed) => ServingSimulator.Run(setup, replicas, stream with { Seed = seed }, options with { RouterSeed = seed }));
+                    result = all[0];
+                    spread = SimulationSpread.Of(all, seeds);
+                }
+                else
+                {
+                    result = Run(context, asJson, stream.ExpectedRequests, p => ServingSimulator.Run(setup, replicas, stream, options, p));
+                }
             }
 
             if (asJson)
             {
-                context.WriteJson(new SimulateReport(s.Model.Id, s.Accelerator.Id, arrivals, inputText, outputText, options.Scheduler, result) { Notes = notes });
+                context.WriteJson(new SimulateReport(s.Model.Id, s.Accelerator.Id, arrivals, inputText, outputText, options.Scheduler, result) { Notes = notes, Spread = spread });
                 return ExitCodes.Ok;
             }
 
             SimulationTables.Render(context.Console, result, arrivals, inputText, outputText, options.Scheduler);
+            if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             foreach (var note in notes) context.Console.WriteLine("• " + note);
             return ExitCodes.Ok;
         });

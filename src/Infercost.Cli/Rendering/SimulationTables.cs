@@ -50,6 +50,18 @@ internal static class SimulationTables
         console.Write(Series(r.Series, 12));
     }
 
+    public static Table Spread(SimulationSpread s)
+    {
+        var table = KeyValueTable.Grid($"Across {s.Runs} seeds (the tables above are seed {s.Seeds[0]}'s)", "", "Mean", "Min", "Max");
+        table.AddTextRow("TTFT P50", Time(s.TimeToFirstTokenP50.Mean), Time(s.TimeToFirstTokenP50.Min), Time(s.TimeToFirstTokenP50.Max));
+        table.AddTextRow("TTFT P99", Time(s.TimeToFirstTokenP99.Mean), Time(s.TimeToFirstTokenP99.Min), Time(s.TimeToFirstTokenP99.Max));
+        table.AddTextRow("TPOT P99", Time(s.TimePerOutputTokenP99.Mean), Time(s.TimePerOutputTokenP99.Min), Time(s.TimePerOutputTokenP99.Max));
+        table.AddTextRow("Meet the SLO", Percent(s.GoodFraction.Mean), Percent(s.GoodFraction.Min), Percent(s.GoodFraction.Max));
+        table.AddTextRow("Output throughput", Rate(s.OutputThroughput.Mean), Rate(s.OutputThroughput.Min), Rate(s.OutputThroughput.Max));
+        if (s.BlendedPerMillion is { } b) table.AddTextRow("$/MTok blended", Money(b.Mean), Money(b.Min), Money(b.Max));
+        return table;
+    }
+
     public static Table Latency(SimulationResult r)
     {
         var table = KeyValueTable.Grid("Latency", "", "Mean", "P50", "P90", "P99", "Max");

@@ -14,4 +14,7 @@ internal sealed record SimulateReport(string Model, string Accelerator, string A
 {
     /// <summary>What a trace replay skipped (bad lines, rows without output); empty otherwise.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>With --runs N above 1: the spread of the headline figures over the N seeds (Result is run 0's); null otherwise.</summary>
+    public SimulationSpread? Spread { get; init; }
 }

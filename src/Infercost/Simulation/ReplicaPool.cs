@@ -66,12 +66,18 @@ internal sealed class ReplicaPool
     {
         while (_busy.TryPeek(out var i, out var clock) && clock < time)
         {
-            _busy.Dequeue();
             var replica = Replicas[i];
             replica.AdvanceTo(time);
             Update(i);
-            if (replica.HasWork) _busy.Enqueue(i, replica.Clock);
-            else _queued[i] = false;
+            if (replica.HasWork)
+            {
+                _busy.DequeueEnqueue(i, replica.Clock); // one sift instead of two
+            }
+            else
+            {
+                _busy.Dequeue();
+                _queued[i] = false;
+            }
         }
     }
 
