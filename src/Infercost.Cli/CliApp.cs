@@ -42,6 +42,7 @@ public static class CliApp
         TrainingCommand.Create,
         SessionCommand.Create,
         SpeculateCommand.Create,
+        DataflowCommand.Create,
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>

@@ -53,6 +53,11 @@ public static class ServingEstimator
             notes.Add($"Context {context} tokens exceeds {m.Id}'s maximum of {m.MaxContextTokens}.");
         }
 
+        if (Dataflow.DataflowMachines.IsSramDataflow(setup.Accelerator))
+        {
+            notes.Add($"{setup.Accelerator.Id} is an SRAM-only dataflow machine: the efficiency factors here were fitted on GPUs and do not apply to it; 'infercost dataflow' uses its own pipeline model.");
+        }
+
         if (idle > 0) notes.Add($"{idle} device(s) do not make a whole replica; they are paid for but idle.");
         if (p.Tensor > setup.Accelerator.ScaleUpDomain)
         {

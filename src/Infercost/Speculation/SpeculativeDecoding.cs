@@ -68,6 +68,7 @@ public static class SpeculativeDecoding
             {
                 Id = model.Id + "-mtp",
                 Layers = config.MtpLayers,
+                MtpLayers = 0,
                 Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null,
                 SlidingWindow = null,
             };
