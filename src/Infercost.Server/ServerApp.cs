@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Infercost.Serialization;
 using Infercost.Server.Endpoints;
+using Infercost.Server.Scenarios;
 using Infercost.Server.Security;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace Infercost.Server;
@@ -42,6 +44,8 @@ public static class ServerApp
             o.SerializerOptions.Converters.Add(new NumberRangeJsonConverter());
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IScenarioStore>(sp =>
+            SqlScenarioStore.OpenAsync(sp.GetRequiredService<IOptions<ServerSettings>>().Value.DatabaseOrDefault).GetAwaiter().GetResult());
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Infercost API";
@@ -55,10 +59,13 @@ public static class ServerApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        // Open (and migrate) the database now, so a wrong path or connection string stops start-up, not a request.
+        _ = app.Services.GetRequiredService<IScenarioStore>();
         app.UseMiddleware<AccessMiddleware>();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Infercost API"));
         QuestionEndpoints.Map(app);
+        ScenarioEndpoints.Map(app);
         app.MapGet("/api/version", () => Results.Json(new { engine = EngineVersion.Current }))
             .WithTags("Server").WithSummary("The engine version that computes every answer");
         return app;

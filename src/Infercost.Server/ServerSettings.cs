@@ -14,6 +14,15 @@ public sealed class ServerSettings
     /// but loopback; when set, every <c>/api</c> request must carry it.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Where scenarios are kept: a SQLite file path, or a PostgreSQL connection string (<c>Host=...;Database=...</c>).
+    /// Default: <c>scenarios.db</c> in the user's local application data folder (<c>~/.local/share/infercost</c>).</summary>
+    public string? Database { get; set; }
+
+    /// <summary><see cref="Database"/>, or the default SQLite file.</summary>
+    public string DatabaseOrDefault => Database is { Length: > 0 } db
+        ? db
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "infercost", "scenarios.db");
+
     /// <summary>Largest request body accepted, in bytes (a request is a few hundred bytes; a pasted Hugging Face
     /// config a few kilobytes).</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;

@@ -48,7 +48,7 @@ public sealed class KestrelTests
     [Fact]
     public async Task BoundBeyondLoopback_WithAKey_Starts()
     {
-        var app = ServerApp.Create(["--urls", "http://0.0.0.0:0", "--Infercost:ApiKey=k"]);
+        var app = ServerApp.Create(["--urls", "http://0.0.0.0:0", "--Infercost:ApiKey=k", "--Infercost:Database=" + TempDatabase.Path()]);
         await app.DisposeAsync();
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infercost.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace Infercost.Cli.Commands;
 
@@ -24,21 +25,33 @@ internal static class ServeCommand
             "Serve the questions as an HTTP API with an OpenAPI document (/openapi/v1.json) and a browsable reference page " +
             "(/scalar/v1). Listens on 127.0.0.1 unless told otherwise; stop with Ctrl+C." +
             "\n\nExample:\n  infercost serve\n  infercost serve --urls http://127.0.0.1:8080");
+        var db = new Option<string?>("--db")
+        {
+            Description = "Where saved scenarios are kept: a SQLite file (created if missing), or a PostgreSQL connection " +
+                          "string (Host=...;Database=...;Username=...). Default: ~/.local/share/infercost/scenarios.db.",
+            HelpName = "FILE|CONNECTION",
+        };
         command.Options.Add(urls);
+        command.Options.Add(db);
         command.SetAction(parse =>
         {
             WebApplication app;
             try
             {
-                app = ServerApp.Create(["--urls", parse.GetValue(urls)!]);
+                string[] args = parse.GetValue(db) is { } database
+                    ? ["--urls", parse.GetValue(urls)!, "--Infercost:Database=" + database]
+                    : ["--urls", parse.GetValue(urls)!];
+                app = ServerApp.Create(args);
             }
             catch (InvalidOperationException e)
             {
                 throw new InvalidInputException("urls", "urls: " + e.Message);
             }
 
-            context.Error.WriteLine($"infercost serve: listening on {parse.GetValue(urls)} (API reference at /scalar/v1); Ctrl+C stops.");
-            app.Run();
+            app.Start();
+            // The bound addresses (an OS-chosen port shows as itself), for people and for tests that start a server.
+            context.Error.WriteLine($"infercost serve: listening on {string.Join(' ', app.Urls)} (API reference at /scalar/v1); Ctrl+C stops.");
+            app.WaitForShutdown();
             return ExitCodes.Ok;
         });
         return command;
