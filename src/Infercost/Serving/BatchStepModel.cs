@@ -39,7 +39,9 @@ public static class BatchStepModel
         var kvRead = Bytes.FromBytes((kvPerTokenPerLayer * decodePairs + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));
         var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        return new StepWork(linearFlops, weights, attentionFlops, kvRead, tokens, comm, touched);
+        // Causal prefill over a prompt of S tokens attends S/2 pairs per token: S ≈ 2 · pairs / tokens.
+        var prefillLength = batch.PrefillTokens > 0 ? 2 * (full > 0 ? batch.PrefillPairsFull : batch.PrefillPairsWindowed) / batch.PrefillTokens : 0;
+        return new StepWork(linearFlops, weights, attentionFlops, kvRead, tokens, comm, touched) { PrefillLength = prefillLength };
     }
 }
 
@@ -60,7 +62,11 @@ public readonly record struct StepWork(
     Seconds Communication,
     double ExpertsTouchedPerLayer)
 {
+    /// <summary>Length of the prompts the step's prefill attention runs over (tokens; 0 without prompts), for the
+    /// attention kernel's efficiency curve.</summary>
+    public double PrefillLength { get; init; }
+
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>
-        StepCost.Of(setup, LinearFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication);
+        StepCost.Of(setup, LinearFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength);
 }

@@ -6,7 +6,8 @@ namespace Infercost.Serving;
 /// <summary>Time of collectives on the device links.</summary>
 /// <remarks>Ring all-reduce moves 2·(n−1)/n of the message through each device's link (Patarasuk &amp; Yuan 2009;
 /// NCCL's bus-bandwidth convention). All-to-all sends (n−1)/n of each device's data off-device. Each collective also
-/// pays a fixed latency. Links: the scale-up fabric when the group fits in one domain, the network otherwise.
+/// pays a fixed latency. Links: the scale-up fabric when the group fits in one domain, the network otherwise. With a
+/// kernel model the bandwidth is the link class's fitted bus bandwidth (Kernels/LinkClass.cs) × the serving fraction.
 /// See docs/methodology.md#communication.</remarks>
 public static class Communication
 {
@@ -15,6 +16,13 @@ public static class Communication
     {
         ArgumentNullException.ThrowIfNull(setup);
         if (devices <= 1) return Seconds.Zero;
+        if (setup.StepKernels is { } k)
+        {
+            var (latency, bandwidth) = devices == setup.Parallelism.Tensor ? k.Tensor
+                : KernelTerms.LinkTerms(setup.Efficiency.Kernels!, setup.Accelerator, devices, setup.Efficiency);
+            return Seconds.FromSeconds(latency + message.Value * (2.0 * (devices - 1) / devices) / bandwidth);
+        }
+
         var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
         return setup.Efficiency.CollectiveLatency + message * (2.0 * (devices - 1) / devices) / link;
     }
@@ -25,6 +33,13 @@ public static class Communication
     {
         ArgumentNullException.ThrowIfNull(setup);
         if (devices <= 1) return Seconds.Zero;
+        if (setup.StepKernels is { } k)
+        {
+            var (latency, bandwidth) = devices == setup.Parallelism.Expert ? k.Expert
+                : KernelTerms.LinkTerms(setup.Efficiency.Kernels!, setup.Accelerator, devices, setup.Efficiency, allToAll: true);
+            return Seconds.FromSeconds(latency + perDevice.Value * ((devices - 1.0) / devices) / bandwidth);
+        }
+
         var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
         return setup.Efficiency.CollectiveLatency + perDevice * ((devices - 1.0) / devices) / link;
     }

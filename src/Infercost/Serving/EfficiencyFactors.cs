@@ -28,18 +28,30 @@ public sealed record EfficiencyFactors(
     double ActivationPasses,
     double RooflineSoftness = 0)
 {
-    /// <summary>Before calibration: typical published figures (docs/methodology.md#efficiency): 50% of peak for
-    /// matmuls and attention, 80% of peak bandwidth, 1 ms per step, 10 µs per collective, 70% of link peak, no
-    /// element-wise term; the roofline knee at softness 0.5, the structural choice calibration keeps. <see cref="Default"/> replaces these with fitted values.</summary>
+    /// <summary>The kernel-level time model the step is costed with; null costs every GEMM, attention and collective with
+    /// the flat fractions above (the pure roofline of <see cref="Ideal"/>, or a user's own single MFU/MBU).</summary>
+    /// <remarks>With a kernel model, <see cref="MatmulMfu"/>, <see cref="AttentionMfu"/>, <see cref="Mbu"/> and
+    /// <see cref="LinkEfficiency"/> are no longer fractions of peak but of what the kernel curves give for the shape: the
+    /// share of microbenchmark efficiency a serving engine's fused, mixed-batch kernels reach (1 = the benchmark).
+    /// See docs/methodology.md#kernels.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Kernels.KernelModel? Kernels { get; init; }
+
+    /// <summary>Before calibration: the kernel curves as benchmarked (every serving fraction at 0.9 of them), 1 ms per
+    /// step, the tuned-stack collective latency (4.1 µs, kernel-benchmarks.csv), no element-wise term; the roofline knee at
+    /// softness 0.5, the structural choice calibration keeps. <see cref="Default"/> replaces these with fitted values.</summary>
     public static EfficiencyFactors Uncalibrated { get; } = new(
-        MatmulMfu: 0.5,
-        AttentionMfu: 0.5,
-        Mbu: 0.8,
+        MatmulMfu: 0.9,
+        AttentionMfu: 0.9,
+        Mbu: 0.9,
         StepOverhead: Seconds.FromMilliseconds(1),
-        CollectiveLatency: Seconds.FromMicroseconds(10),
-        LinkEfficiency: 0.7,
+        CollectiveLatency: Seconds.FromMicroseconds(4.1),
+        LinkEfficiency: 0.9,
         ActivationPasses: 0,
-        RooflineSoftness: 0.5);
+        RooflineSoftness: 0.5)
+    {
+        Kernels = Infercost.Kernels.KernelCurves.Fitted,
+    };
 
     /// <summary>The factors in force by default: fitted to the calibration data (see <see cref="Calibration.CalibratedEfficiency"/>).</summary>
     public static EfficiencyFactors Default => Calibration.CalibratedEfficiency.Factors;

@@ -30,7 +30,7 @@ public static class PrefillModel
         // re-reads for PP micro-batches) divided by PP.
         var weights = setup.WeightBytesReadPerDevice(tokens, out _) / p.Pipeline;
         var comm = Communication.ForPass(setup, tokens / p.AttentionData, 1.0 / p.Pipeline);
-        var cost = StepCost.Of(setup, linearFlops / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm);
+        var cost = StepCost.Of(setup, linearFlops / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens);
         var time = cost.Total;
 
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
@@ -39,7 +39,7 @@ public static class PrefillModel
             (FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens + FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
             setup.WeightBytesReadPerDevice(promptTokens, out _),
             (flopsPerPrompt - FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens - FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
-            Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0));
+            Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens);
         var ttft = single.Total;
         return new PrefillEstimate(sequences, Tokens.FromTokens(tokens), flops, cost.ComputeTime, cost.MemoryTime, comm, cost.Overhead, time,
             cost.Bound, Tokens.FromTokens(tokens) / time, ttft, flops / (setup.Peak * n) / time)

@@ -1,4 +1,5 @@
 using Infercost.Hardware;
+using Infercost.Kernels;
 using Infercost.Models;
 using Infercost.Quantities;
 
@@ -46,7 +47,16 @@ public sealed class ServingSetup
         NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
         ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
         KvShard = model.Attention == AttentionKind.Gqa ? Math.Min(Parallelism.Tensor, model.KvHeads) : 1;
+        Architecture = Architectures.Of(accelerator);
+        if (Efficiency.Kernels is { } kernels) StepKernels = new KernelTerms(this, kernels);
     }
+
+    /// <summary>The accelerator's generation, which keys the kernel curves.</summary>
+    public Architecture Architecture { get; }
+
+    /// <summary>Per-setup constants of the kernel-level time model (null when <see cref="EfficiencyFactors.Kernels"/> is
+    /// null and the flat roofline applies): resolved once so that a step costs a handful of multiplications.</summary>
+    internal KernelTerms? StepKernels { get; }
 
     /// <summary>The model as served (without its sliding window when the engine does not honour it).</summary>
     public ModelArchitecture Model { get; }
@@ -143,5 +153,78 @@ public sealed class ServingSetup
         if (weights != Precision.Int4 && accelerator.Peaks.For(weights) is not null) return weights;
         if (weights == Precision.Fp4 && accelerator.Peaks.Fp8 is not null) return Precision.Fp8;
         return accelerator.Peaks.Bf16 is not null ? Precision.Bf16 : Precision.Fp16;
+    }
+}
+
+/// <summary>The kernel curves of one setup folded into rates and fixed times (see docs/methodology.md#kernels).</summary>
+/// <remarks>Per device and step: linear compute = (linear FLOPs + 2·M_half·weight elements read) / (η_max·P·f_mm), which
+/// is the sum over the step's GEMMs of 2·N·K·(M + M_half) / (η_max·P); linear memory = weight bytes / (η_bw·BW·f_bw);
+/// prefill attention at η(S)·P16·f_att; decode attention KV bytes / (η_dec·BW·f_bw) + t0 per layer; every GEMM pays its
+/// fixed latency, every MoE layer the grouped module's. The f's are <see cref="EfficiencyFactors"/>' serving fractions.
+/// All GEMMs of a step share M, so the roofline knee over their summed terms equals the sum of their knees.</remarks>
+internal sealed class KernelTerms
+{
+    public KernelTerms(ServingSetup setup, KernelModel kernels)
+    {
+        var eff = setup.Efficiency;
+        var a = setup.Accelerator;
+        var arch = setup.Architecture;
+        var gemm = kernels.GemmFor(arch, setup.ComputePrecision);
+        var weightElements = setup.Parameters.NonExpert + setup.Parameters.RoutedExpertsTotal;
+        var weightBytes = setup.NonExpertWeightBytes.Value + setup.ExpertWeightBytes.Value;
+        var bytesPerElement = weightElements > 0 ? weightBytes / weightElements : setup.WeightPrecision.BytesPerElement();
+        ComputeRate = gemm.PeakFraction * setup.Peak.Value * eff.MatmulMfu;
+        TileFlopsPerWeightByte = 2 * gemm.HalfRows / bytesPerElement;
+        WeightBandwidth = gemm.BandwidthFraction * a.MemoryBandwidth.Value * eff.Mbu;
+        Prefill = kernels.PrefillFor(arch);
+        AttentionPeak = (a.Peaks.For(Precision.Bf16) ?? setup.Peak).Value * eff.AttentionMfu;
+        HeadDim = setup.Model.HeadDim;
+        var decode = kernels.DecodeFor(arch);
+        KvBandwidth = decode.BandwidthFraction * a.MemoryBandwidth.Value * eff.Mbu;
+        var m = setup.Model;
+        var layersPerDevice = (double)m.Layers / setup.Parallelism.Pipeline;
+        AttentionFixed = decode.FixedSeconds * layersPerDevice;
+        // Four GEMMs per layer (QKV, output projection, gate-up, down) and the LM head; a MoE layer's expert GEMMs are
+        // one grouped module with its own fixed cost.
+        var moeLayersPerDevice = (double)m.MoeLayers / setup.Parallelism.Pipeline;
+        GemmFixed = gemm.FixedSeconds * (4 * layersPerDevice + 1) + kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice;
+        Tensor = LinkTerms(kernels, a, setup.Parallelism.Tensor, eff);
+        Expert = LinkTerms(kernels, a, setup.Parallelism.Expert, eff, allToAll: true);
+    }
+
+    /// <summary>η_max·P·f_mm, FLOP/s.</summary>
+    public double ComputeRate { get; }
+    /// <summary>2·M_half / bytes per weight element: the tile-quantisation FLOPs charged per weight byte read.</summary>
+    public double TileFlopsPerWeightByte { get; }
+    /// <summary>η_bw·BW·f_bw, B/s.</summary>
+    public double WeightBandwidth { get; }
+    /// <summary>The prefill attention curve.</summary>
+    public PrefillAttentionCurve Prefill { get; }
+    /// <summary>16-bit dense peak × f_att, FLOP/s.</summary>
+    public double AttentionPeak { get; }
+    /// <summary>Head dimension of the model (attention tiles).</summary>
+    public double HeadDim { get; }
+    /// <summary>η_dec·BW·f_bw, B/s.</summary>
+    public double KvBandwidth { get; }
+    /// <summary>Decode-attention fixed time per step per device (t0 × layers on the device), s.</summary>
+    public double AttentionFixed { get; }
+    /// <summary>GEMM and grouped-GEMM fixed time per step per device, s.</summary>
+    public double GemmFixed { get; }
+    /// <summary>The tensor-parallel group's collective link.</summary>
+    public (double Latency, double Bandwidth) Tensor { get; }
+    /// <summary>The expert-parallel group's all-to-all link.</summary>
+    public (double Latency, double Bandwidth) Expert { get; }
+
+    /// <summary>Achieved FLOP/s of causal prefill attention over prompts of <paramref name="sequence"/> tokens.</summary>
+    public double PrefillRate(double sequence) => Prefill.Efficiency(Math.Max(sequence, 1), HeadDim, causal: true) * AttentionPeak;
+
+    /// <summary>(α, η·B_link·f_link) of a collective over <paramref name="devices"/> devices; α is the engine's
+    /// <see cref="EfficiencyFactors.CollectiveLatency"/>.</summary>
+    public static (double Latency, double Bandwidth) LinkTerms(KernelModel kernels, Accelerator accelerator, int devices, EfficiencyFactors eff, bool allToAll = false)
+    {
+        if (devices <= 1) return (0, 1);
+        var link = LinkClasses.Of(accelerator, devices);
+        var curve = allToAll ? kernels.AllToAllFor(link) : kernels.AllReduceFor(link);
+        return (eff.CollectiveLatency.Value, curve.BandwidthFraction * accelerator.LinkBandwidthFor(devices).Value * eff.LinkEfficiency);
     }
 }

@@ -17,7 +17,8 @@ namespace Infercost.Serving;
 /// <param name="AttentionMemory">KV bytes read / (bandwidth × MBU).</param>
 /// <param name="Elementwise">Activation traffic / bandwidth.</param>
 /// <param name="Communication">Collectives.</param>
-/// <param name="Overhead">Fixed per-step overhead.</param>
+/// <param name="Overhead">Fixed per-step overhead: the engine's runtime overhead plus, with a kernel model, every
+/// kernel's fixed latency.</param>
 public sealed record StepCost(
     Seconds LinearCompute,
     Seconds LinearMemory,
@@ -74,11 +75,40 @@ public sealed record StepCost(
     }
 
     /// <summary>Costs a step on one device of <paramref name="setup"/>.</summary>
+    /// <param name="setup">The resolved setup.</param>
+    /// <param name="linearFlops">Linear-layer FLOPs per device.</param>
+    /// <param name="weightBytes">Weight bytes read per device.</param>
+    /// <param name="attentionFlops">Attention FLOPs per device.</param>
+    /// <param name="kvBytes">KV bytes read per device.</param>
+    /// <param name="tokensInStep">Tokens in the step, replica-wide (for the element-wise term).</param>
+    /// <param name="communication">Collectives of the step.</param>
+    /// <param name="prefillLength">Prompt length the step's prefill attention runs over (tokens); 0 when unknown or
+    /// no prompt is in the step (the long-sequence efficiency applies).</param>
+    /// <remarks>With a kernel model (<see cref="EfficiencyFactors.Kernels"/>) each term comes from its kernel curve
+    /// (<see cref="KernelTerms"/>) and the GEMMs' and decode attention's fixed latencies join the overhead; without one,
+    /// from the flat fractions of peak.</remarks>
     public static StepCost Of(ServingSetup setup, Flops linearFlops, Bytes weightBytes, Flops attentionFlops, Bytes kvBytes,
-        double tokensInStep, Seconds communication)
+        double tokensInStep, Seconds communication, double prefillLength = 0)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var eff = setup.Efficiency;
+        if (setup.StepKernels is { } k)
+        {
+            var prefillRate = k.PrefillRate(prefillLength > 0 ? prefillLength : 1e6);
+            var hasKv = kvBytes.Value > 0;
+            return new StepCost(
+                Seconds.FromSeconds((linearFlops.Value + k.TileFlopsPerWeightByte * weightBytes.Value) / k.ComputeRate),
+                Seconds.FromSeconds(weightBytes.Value / k.WeightBandwidth),
+                Seconds.FromSeconds(attentionFlops.Value / prefillRate),
+                Seconds.FromSeconds(hasKv ? kvBytes.Value / k.KvBandwidth : 0),
+                setup.ActivationTime(tokensInStep),
+                communication,
+                eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + (hasKv ? k.AttentionFixed : 0)))
+            {
+                Softness = eff.RooflineSoftness,
+            };
+        }
+
         var bandwidth = setup.Accelerator.MemoryBandwidth * eff.Mbu;
         return new StepCost(
             linearFlops / (setup.Peak * eff.MatmulMfu),

@@ -37,8 +37,10 @@ public class DecodeStepTests
         var step = DecodeModel.Step(setup, 64, 4096);
         var cost = step.Cost!;
 
-        // Then the parts add up as documented: the KV read cannot hide behind the weight read
-        Assert.Equal(EfficiencyFactors.Default.StepOverhead, step.Overhead);
+        // Then the parts add up as documented: the KV read cannot hide behind the weight read; the overhead is the
+        // engine's plus every kernel's fixed latency (GEMMs and decode attention, from the kernel model)
+        var kernels = setup.StepKernels!;
+        Assert.Equal((EfficiencyFactors.Default.StepOverhead.Value + kernels.GemmFixed + kernels.AttentionFixed), step.Overhead.Value, 1e-15);
         Assert.True(step.CommunicationTime > Seconds.Zero);
         var softness = EfficiencyFactors.Default.RooflineSoftness;
         var expected = StepCost.Knee(cost.LinearCompute, cost.LinearMemory, softness) + StepCost.Knee(cost.AttentionCompute, cost.AttentionMemory, softness)

@@ -8,11 +8,12 @@ namespace Infercost.Tests.Simulation;
 
 public sealed class DisaggregatedPlannerTests
 {
-    // Llama 3.1 8B on one-H100 replicas, 1000-token prompts and 400-token answers at 40 req/s, TPOT ≤ 20 ms: more
-    // than one replica in each pool.
+    // Llama 3.1 8B on one-H100 replicas, 2000-token prompts and 400-token answers at 40 req/s, TPOT ≤ 20 ms: more
+    // than one replica in each pool (1000-token prompts need one prefill replica since prefill attention is costed by
+    // the kernel model's FlashAttention-3 curve).
     private static readonly PlanInputs Inputs = new(
         Fixtures.Llama8B, Fixtures.H100, new ServingConfig { TotalDevices = 1 }, SchedulerConfig.Default,
-        new FixedLength(1000), new FixedLength(400), 40, new Slo(Seconds.FromSeconds(2), Seconds.FromMilliseconds(20)), new RentalCost(),
+        new FixedLength(2000), new FixedLength(400), 40, new Slo(Seconds.FromSeconds(2), Seconds.FromMilliseconds(20)), new RentalCost(),
         TrialSeconds: 30, MaxDevicesPerReplica: 1);
 
     private static readonly Lazy<DisaggregatedPlan> Plan = new(() => DisaggregatedPlanner.Plan(Inputs, 1, 1));
