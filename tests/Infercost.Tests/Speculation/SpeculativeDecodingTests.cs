@@ -42,7 +42,9 @@ public class SpeculativeDecodingTests
         foreach (var batch in new[] { 1, 16, 128 })
         {
             var step = SpeculativeDecoding.Step(setup, batch, 1500, Mtp(acceptance));
-            Assert.InRange(step.SpeedUp, 1.55, 1.9);
+            // 1.5: since the step is costed from kernel curves (per-kernel fixed latencies, tile-quantised small GEMMs)
+            // batch 128 sits at 1.54; batch 1 stays at the published 1.8 (below).
+            Assert.InRange(step.SpeedUp, 1.5, 1.9);
         }
 
         var one = SpeculativeDecoding.Step(setup, 1, 1500, Mtp(0.875));
@@ -59,7 +61,8 @@ public class SpeculativeDecodingTests
 
         Assert.True(small.Verify.Total.Value / small.Baseline.StepTime.Value < 1.1, "a memory-bound verify of 4 tokens reads what one token reads");
         Assert.True(large.SpeedUp < small.SpeedUp);
-        Assert.True(large.Verify.ComputeTime.Value > small.Verify.ComputeTime.Value * 50);
+        // Not 128x: a 4-row GEMM already pays for a tile of M_half rows (kernel model), so compute grows ~10x, not 128x.
+        Assert.True(large.Verify.ComputeTime.Value > small.Verify.ComputeTime.Value * 5);
         Assert.True(large.Mfu > large.BaselineMfu, "the kept tokens do more useful work per step");
     }
 
