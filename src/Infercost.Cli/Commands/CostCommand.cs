@@ -15,6 +15,10 @@ internal static class CostCommand
         var serving = new ServingInputs(workload: true);
         var cost = new CostInputs();
         var json = CommonOptions.Json();
+        var allowLong = new Option<bool>("--allow-long-context")
+        {
+            Description = "Estimate an --input + --output longer than the model's maximum context instead of refusing it.",
+        };
         var command = new Command("cost",
             "Estimate throughput, latency and cost per million tokens of serving a model on a cluster of GPUs." +
             " Every throughput and price carries a P10-P90 band from the calibrated model error, widened by any input" +
@@ -25,11 +29,12 @@ internal static class CostCommand
         subject.AddTo(command);
         serving.AddTo(command);
         cost.AddTo(command);
+        command.Options.Add(allowLong);
         command.Options.Add(json);
 
         command.SetAction(parse =>
         {
-            var request = cost.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse);
+            var request = cost.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse) with { AllowLongContext = parse.GetValue(allowLong) };
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, s) = request.Answer(request.Resolve(catalog, configSource));
             if (parse.GetValue(json))

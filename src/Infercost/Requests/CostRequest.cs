@@ -26,6 +26,7 @@ public sealed record CostRequest : PricedRequest
     {
         ArgumentNullException.ThrowIfNull(subject);
         Validate();
+        EnsureContext(subject.Model);
         var basis = Basis();
         var estimate = ServingEstimator.Estimate(subject.Model, subject.Accelerator, ToConfig());
         var (cost, bands) = Estimate(estimate, subject.Accelerator);

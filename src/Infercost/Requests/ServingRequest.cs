@@ -55,6 +55,22 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Roofline knee softness: 0 is a hard max, 1 adds the terms.</summary>
     public double? RooflineSoftness { get; init; }
 
+    /// <summary>Estimate a context (input + output) longer than the model's published maximum instead of refusing it.</summary>
+    public bool AllowLongContext { get; init; }
+
+    /// <summary>Refuses input + output beyond <paramref name="model"/>'s maximum context unless
+    /// <see cref="AllowLongContext"/> says the caller means it: such a request cannot be served as the model ships.</summary>
+    /// <exception cref="InvalidInputException">The context is too long and not allowed.</exception>
+    public void EnsureContext(Models.ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var context = (long)Input + Output;
+        if (context <= model.MaxContextTokens || AllowLongContext) return;
+        throw RequestFields.Error("input",
+            $"{{input}} {Input} + {{output}} {Output} = {context} tokens exceeds {model.Id}'s maximum context of {model.MaxContextTokens}; " +
+            "shorten them, or add {allowLongContext} to estimate it anyway.");
+    }
+
     /// <inheritdoc />
     public override void Validate()
     {

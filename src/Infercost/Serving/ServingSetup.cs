@@ -43,6 +43,12 @@ public sealed class ServingSetup
                 $"tensorParallel must divide {model.Id}'s {model.AttentionHeads} attention heads; was {Parallelism.Tensor}.");
         }
 
+        if (model.Moe is { } routed && Parallelism.Expert > routed.Experts)
+        {
+            // Each expert-parallel rank holds at least one whole expert; more ranks than experts would hold nothing.
+            throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {Parallelism.Expert}.");
+        }
+
         Guard.InRange(Parallelism.Pipeline, 1, model.Layers, "pipelineParallel");
         NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
         ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());

@@ -72,6 +72,15 @@ public sealed class CostCommandTests
     }
 
     [Fact]
+    public void Cost_AllowLongContext_EstimatesBeyondTheModelsMaximumWithANote()
+    {
+        var run = CliRunner.Run("cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--input", "200000", "--allow-long-context");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("exceeds llama-3.1-8b's maximum of 131072", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cost_GpuPrice_ScalesEveryDollarFigure()
     {
         // Given the same setup at $1 and $3 per GPU-hour

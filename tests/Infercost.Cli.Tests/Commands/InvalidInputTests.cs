@@ -27,6 +27,10 @@ public sealed class InvalidInputTests
         { "catalog show nvidia-h100-sx", "unknown accelerator 'nvidia-h100-sx'; did you mean nvidia-h100-sxm" },
         { "catalog list foo", "Argument 'foo' not recognized." },
         { "", "Required command was not provided." },
+        // A context beyond the model's maximum is refused unless the user says they mean it (issue 9 item 10)
+        { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --input 200000", "--input 200000 + --output 1000 = 201000 tokens exceeds llama-3.1-8b's maximum context of 131072; shorten them, or add --allow-long-context to estimate it anyway." },
+        // Expert parallelism beyond the expert count would leave ranks without an expert (issue 9 item 8)
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 1024 --tp 1 --ep 1024 --dp 1024", "ep must be at most deepseek-r1's 256 routed experts per layer; was 1024." },
     };
 
     [Theory]
