@@ -85,7 +85,7 @@ public class ModelFolderTests
         // When each is costed with a 1,000,000-token prompt on 8 H200s
         (double PerToken, double MaxBatch, double Blended) Cost(string folder)
         {
-            var run = CliRunner.Run(files, "cost", "--model-config", folder, "--gpu", "nvidia-h200-sxm", "--gpus", "8", "--input", "1000000", "--json");
+            var run = CliRunner.Run(files, "cost", "--model-config", folder, "--gpu", "nvidia-h200-sxm", "--gpus", "8", "--input", "1000000", "--allow-long-context", "--json");
             Assert.Equal(0, run.ExitCode);
             using var doc = JsonDocument.Parse(run.Out);
             var memory = doc.RootElement.GetProperty("serving").GetProperty("memory");
