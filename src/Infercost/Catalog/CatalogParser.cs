@@ -32,14 +32,20 @@ internal static class CatalogParser
         "vocabSize", "tieWordEmbeddings", "attention", "mla", "slidingWindow", "attentionSinks", "qkvBias", "outputBias",
         "qkNorm", "moe", "maxContextTokens", "defaultWeightPrecision", "defaultExpertPrecision", "publishedTotalBillions",
         "publishedActiveBillions", "releaseDate", "sources", "asOf", "notes",
+        "moeLayerCount", "mlpFreeLayers", "mixerFreeLayers", "mlpProjections", "recurrent", "indexer", "attentionOutputGate",
+        "mtpLayers", "encoderBillions",
     ];
 
+    private static readonly string[] RecurrentFields = ["kind", "layers", "keyHeads", "keyHeadDim", "valueHeads", "valueHeadDim", "convKernel"];
+    private static readonly string[] IndexerFields = ["heads", "headDim", "topK"];
+
     private static readonly string[] MlaFields = ["qLoraRank", "kvLoraRank", "qkNopeHeadDim", "qkRopeHeadDim", "vHeadDim"];
-    private static readonly string[] SlidingFields = ["windowTokens", "layers"];
+    private static readonly string[] SlidingFields = ["windowTokens", "layers", "chunked"];
 
     private static readonly string[] MoeFields =
     [
         "experts", "expertsPerToken", "sharedExperts", "expertIntermediateSize", "firstDenseLayers", "expertBias", "routerBias",
+        "sharedExpertIntermediateSize",
     ];
 
     /// <summary>Parses <paramref name="json"/>; throws one <see cref="InvalidInputException"/> listing every problem.</summary>
@@ -206,6 +212,17 @@ internal static class CatalogParser
         var qkvBias = r.Bool("qkvBias");
         var outputBias = r.Bool("outputBias");
         var qkNorm = r.Bool("qkNorm");
+        var moeLayerCount = r.Int("moeLayerCount", 0, layers ?? ShapeLimits.MaxLayers, required: false);
+        var mlpFree = r.Int("mlpFreeLayers", 0, layers ?? ShapeLimits.MaxLayers, required: false) ?? 0;
+        var mixerFree = r.Int("mixerFreeLayers", 0, layers ?? ShapeLimits.MaxLayers, required: false) ?? 0;
+        var projections = r.Int("mlpProjections", 2, 3, required: false) ?? 3;
+        var recurrent = ReadRecurrent(r, layers);
+        var indexer = ReadIndexer(r);
+        var outputGate = r.Bool("attentionOutputGate");
+        var mtp = r.Int("mtpLayers", 0, ShapeLimits.MaxLayers, required: false) ?? 0;
+        var encoder = r.Positive("encoderBillions", required: false, high: ShapeLimits.MaxBillions);
+        if (layers is { } l && (recurrent?.Layers ?? 0) + mixerFree > l)
+            r.Problem("recurrent", $"recurrent.layers + mixerFreeLayers must be at most layers ({l}); was {(recurrent?.Layers ?? 0) + mixerFree}");
 
         if (attention == AttentionKind.Gqa && heads is { } h && kvHeads is { } kv && h % kv != 0)
             r.Problem("kvHeads", $"must divide attentionHeads ({h}) for gqa attention; was {kv}");
@@ -213,7 +230,8 @@ internal static class CatalogParser
             r.Problem("publishedActiveBillions", $"must be <= publishedTotalBillions ({Guard.Format(t)}); was {Guard.Format(a)}");
         // A dense MLP width is needed when some layer is dense: no moe at all, or leading dense layers.
         // (An invalid moe block has already been reported; it does not also make the width required.)
-        if (dense is null && !r.Has("denseIntermediateSize") && (!r.Has("moe") || moe is { FirstDenseLayers: > 0 }))
+        var interleavedDense = moeLayerCount is { } moeCount && layers is { } all && moeCount + mlpFree < all - (moe?.FirstDenseLayers ?? 0);
+        if (dense is null && !r.Has("denseIntermediateSize") && (!r.Has("moe") || moe is { FirstDenseLayers: > 0 } || interleavedDense))
         {
             r.Problem("denseIntermediateSize", moe is null
                 ? "required for a dense model (moe is null); was missing or null"
@@ -241,6 +259,15 @@ internal static class CatalogParser
             OutputBias = outputBias,
             QkNorm = qkNorm,
             Moe = moe,
+            MoeLayerCount = moeLayerCount,
+            MlpFreeLayers = mlpFree,
+            MixerFreeLayers = mixerFree,
+            MlpProjections = projections,
+            Recurrent = recurrent,
+            Indexer = indexer,
+            AttentionOutputGate = outputGate,
+            MtpLayers = mtp,
+            EncoderParameters = encoder is { } e ? e * 1e9 : null,
             MaxContextTokens = context!.Value,
             DefaultWeightPrecision = weightPrecision,
             DefaultExpertPrecision = expertPrecision,
@@ -294,7 +321,42 @@ internal static class CatalogParser
         s.RejectUnknown(SlidingFields);
         var window = s.Int("windowTokens", 1, ShapeLimits.MaxContextTokens);
         var count = s.Int("layers", 1, layers ?? ShapeLimits.MaxLayers);
-        return window is null || count is null ? null : new SlidingWindow(window.Value, count.Value);
+        var chunked = s.Bool("chunked");
+        return window is null || count is null ? null : new SlidingWindow(window.Value, count.Value, chunked);
+    }
+
+    private static RecurrentLayers? ReadRecurrent(JsonObjectReader r, int? layers)
+    {
+        if (!r.Has("recurrent") || r.Object("recurrent") is not { } m) return null;
+        m.RejectUnknown(RecurrentFields);
+        var kindText = m.String("kind");
+        RecurrentKind? kind = kindText switch
+        {
+            "gated-deltanet" => RecurrentKind.GatedDeltaNet,
+            "mamba2" => RecurrentKind.Mamba2,
+            null => null,
+            _ => null,
+        };
+        if (kindText is not null && kind is null) m.Problem("kind", $"must be one of gated-deltanet, mamba2; was \"{kindText}\"");
+        var count = m.Int("layers", 1, layers ?? ShapeLimits.MaxLayers);
+        var kh = m.Int("keyHeads", 1, ShapeLimits.MaxHeads);
+        var kd = m.Int("keyHeadDim", 1, ShapeLimits.MaxHeadDim);
+        var vh = m.Int("valueHeads", 1, ShapeLimits.MaxHeads);
+        var vd = m.Int("valueHeadDim", 1, ShapeLimits.MaxHeadDim);
+        var conv = m.Int("convKernel", 1, 64);
+        return kind is null || count is null || kh is null || kd is null || vh is null || vd is null || conv is null
+            ? null
+            : new RecurrentLayers(kind.Value, count.Value, kh.Value, kd.Value, vh.Value, vd.Value, conv.Value);
+    }
+
+    private static SparseIndexer? ReadIndexer(JsonObjectReader r)
+    {
+        if (!r.Has("indexer") || r.Object("indexer") is not { } m) return null;
+        m.RejectUnknown(IndexerFields);
+        var heads = m.Int("heads", 1, ShapeLimits.MaxHeads);
+        var dim = m.Int("headDim", 1, ShapeLimits.MaxHeadDim);
+        var topK = m.Int("topK", 1, ShapeLimits.MaxContextTokens);
+        return heads is null || dim is null || topK is null ? null : new SparseIndexer(heads.Value, dim.Value, topK.Value);
     }
 
     private static MoeShape? ReadMoe(JsonObjectReader r, int? layers)
@@ -309,9 +371,10 @@ internal static class CatalogParser
         var firstDense = m.Int("firstDenseLayers", 0, layers is { } l ? l - 1 : ShapeLimits.MaxLayers, required: false) ?? 0;
         var expertBias = m.Bool("expertBias");
         var routerBias = m.Bool("routerBias");
+        var sharedWidth = m.Int("sharedExpertIntermediateSize", 1, ShapeLimits.MaxIntermediateSize, required: false);
         return experts is null || perToken is null || width is null
             ? null
-            : new MoeShape(experts.Value, perToken.Value, shared, width.Value, firstDense, expertBias, routerBias);
+            : new MoeShape(experts.Value, perToken.Value, shared, width.Value, firstDense, expertBias, routerBias, sharedWidth);
     }
 
     private static Precision? ReadPrecision(JsonObjectReader r, string name)
