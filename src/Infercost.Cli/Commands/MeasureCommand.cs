@@ -21,7 +21,15 @@ namespace Infercost.Cli.Commands;
 /// <param name="Stream">Streaming or not.</param>
 /// <param name="Tokenizer">The tokenizer used where the server sent no usage, and to build prompts.</param>
 /// <param name="Levels">One summary per load level.</param>
-internal sealed record MeasureReport(string Endpoint, string Model, string Api, bool Stream, string Tokenizer, IReadOnlyList<MeasurementSummary> Levels);
+internal sealed record MeasureReport(string Endpoint, string Model, string Api, bool Stream, string Tokenizer, IReadOnlyList<MeasurementSummary> Levels)
+{
+    /// <summary>With --gpu: the devices behind the endpoint, as Infercost models them.</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>With --gpu: per level, $/MTok at the measured rate and the gap to Infercost's simulation of the same setup
+    /// and load (null for a level that cannot be compared).</summary>
+    public IReadOnlyList<DeploymentGap?>? Gaps { get; init; }
+}
 
 /// <summary><c>infercost measure</c>: load-test an OpenAI-compatible endpoint and report latency, throughput and goodput.</summary>
 internal static class MeasureCommand
@@ -61,6 +69,10 @@ internal static class MeasureCommand
         var outFile = new Option<string?>("--out") { Description = "Write the report as JSON to this file.", HelpName = "FILE.json" };
         var csvFile = new Option<string?>("--csv") { Description = "Write one row per request to this CSV file.", HelpName = "FILE.csv" };
         var trace = new TraceInputs();
+        var gpu = new Option<string?>("--gpu") { Description = "Price the run and compare it with Infercost's model: the accelerator id behind the endpoint (see catalog list).", HelpName = "ID" };
+        var gpus = CliOptions.Int("--gpus", "With --gpu: devices behind the endpoint.", 1, 100_000, 1);
+        var gpuPrice = CliOptions.OptionalDouble("--gpu-price", "With --gpu: rental $ per GPU-hour. Default: the catalog's typical price.", "$/GPU-h", CliOptions.InRange(0, 1000));
+        var catalogModel = new Option<string?>("--catalog-model") { Description = "With --gpu: the catalog model the endpoint serves. Default: --model.", HelpName = "ID" };
         var json = CommonOptions.Json();
         var command = new Command("measure",
             "Load-test an OpenAI-compatible endpoint (vLLM, SGLang, TensorRT-LLM, llama.cpp, a gateway, or infercost emulate): fixed " +
@@ -76,6 +88,7 @@ internal static class MeasureCommand
         }
 
         trace.AddTo(command, prefixCache: false);
+        foreach (var option in new Option[] { gpu, gpus, gpuPrice, catalogModel }) command.Options.Add(option);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -118,6 +131,7 @@ internal static class MeasureCommand
             }
 
             var levels = Levels(parse, concurrency, rate, arrival, sweep, traceTimes);
+            var deployment = parse.GetValue(gpu) is { } gpuId ? Deployment(gpuId, parse.GetValue(catalogModel) ?? parse.GetValue(model)!, parse.GetValue(gpus), parse.GetValue(gpuPrice)) : null;
             using var http = EndpointClient.CreateHttp();
             var client = new EndpointClient(http, options);
             client.PreflightAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -148,6 +162,15 @@ internal static class MeasureCommand
             }
 
             var report = new MeasureReport(options.Base.ToString(), options.Model, kind == ApiKind.Chat ? "chat" : "completions", options.Stream, TokenText.Name, summaries);
+            if (deployment is { } d)
+            {
+                report = report with
+                {
+                    Deployment = $"{d.Replicas} × {d.Setup.Layout} ({d.Setup.Model.Id}) at {Guard.Format(d.PricePerGpu)} $/GPU-h",
+                    Gaps = [.. summaries.Select((sum, i) => Compare(d, levels[i], sum, n, parse.GetValue(seed)))],
+                };
+            }
+
             if (parse.GetValue(outFile) is { } o) context.WriteText(o, System.Text.Json.JsonSerializer.Serialize(report, Serialization.InfercostJson.Options), "--out");
             if (parse.GetValue(csvFile) is { } c) context.WriteText(c, Csv(all, levels), "--csv");
             if (asJson) context.WriteJson(report);
@@ -155,6 +178,54 @@ internal static class MeasureCommand
             return all.All(x => x.Status == OutcomeStatus.Ok) ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
+    }
+
+    private sealed record Deployed(Serving.ServingSetup Setup, int Replicas, double PricePerGpu, int Gpus);
+
+    private static Deployed Deployment(string gpuId, string modelId, int gpus, double? price)
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        if (!catalog.TryGetAccelerator(gpuId, out var accelerator)) throw new InvalidInputException("gpu", $"gpu '{gpuId}' is not in the catalog (see infercost catalog list).");
+        if (!catalog.TryGetModel(modelId, out var architecture))
+        {
+            throw new InvalidInputException("catalog-model", $"model '{modelId}' is not in the catalog; give --catalog-model ID for the model the endpoint serves (see infercost catalog list).");
+        }
+
+        var perGpu = price ?? accelerator.RentalPerHour?.Value ?? throw new InvalidInputException("gpu-price", $"gpu-price is required: the catalog has no rental price for {gpuId}.");
+        var config = new Serving.ServingConfig { TotalDevices = gpus };
+        var setup = new Serving.ServingSetup(architecture, accelerator, Serving.ParallelismPlanner.Choose(architecture, accelerator, config), config);
+        return new Deployed(setup, Math.Max(1, gpus / setup.DevicesPerReplica), perGpu, gpus);
+    }
+
+    // The same setup, load and mean lengths through the simulator. A closed loop is simulated on one replica with its
+    // share of the users, and its throughput scaled by the replica count.
+    private static DeploymentGap? Compare(Deployed d, LoadLevel level, MeasurementSummary measured, int requests, long seed)
+    {
+        if (measured.Succeeded == 0) return null;
+        var input = new FixedLength(Math.Max(1, (int)Math.Round(measured.MeanPromptTokens)));
+        var output = new FixedLength(Math.Max(1, (int)Math.Round(measured.MeanOutputTokens)));
+        var options = new SimulationOptions(SchedulerConfig.Default, measured.Slo, new Costing.RentalCost(DollarsPerHour.FromDollarsPerHour(d.PricePerGpu)));
+        SimulationResult predicted;
+        switch (level)
+        {
+            case ConcurrencyLevel c:
+                var users = (int)Math.Ceiling((double)c.Users / d.Replicas);
+                var one = ServingSimulator.RunClosedLoop(d.Setup, users, input, output, Math.Max(requests / d.Replicas, users), seed, options);
+                predicted = one with
+                {
+                    OutputThroughput = TokensPerSecond.FromTokensPerSecond(one.OutputThroughput.Value * d.Replicas),
+                    InputThroughput = TokensPerSecond.FromTokensPerSecond(one.InputThroughput.Value * d.Replicas),
+                };
+                break;
+            case RateLevel r:
+                var arrivals = new ArrivalProcess(RateCurve.Constant(r.Rate), r.Poisson ? ArrivalKind.Poisson : ArrivalKind.Gamma, r.Poisson ? 1 : 0.05);
+                predicted = ServingSimulator.Run(d.Setup, d.Replicas, new RequestGenerator(arrivals, input, output, seed, requests), options);
+                break;
+            default:
+                return null;
+        }
+
+        return DeploymentGap.Of(measured, predicted, DollarsPerHour.FromDollarsPerHour(d.PricePerGpu * d.Gpus));
     }
 
     private static List<LoadLevel> Levels(ParseResult parse, Option<int?> concurrency, Option<double?> rate, Option<string?> arrival, Option<string?> sweep,
@@ -208,8 +279,9 @@ internal static class MeasureCommand
 
     private static void Render(IAnsiConsole console, MeasureReport report)
     {
-        foreach (var s in report.Levels)
+        for (var i = 0; i < report.Levels.Count; i++)
         {
+            var s = report.Levels[i];
             var table = KeyValueTable.Grid($"{report.Model} at {report.Endpoint}: {s.Level}", "", "Mean", "P50", "P90", "P95", "P99", "Max");
             foreach (var (name, d) in new[] { ("Time to first token", s.TimeToFirstToken), ("Inter-token latency", s.InterTokenLatency), ("Time per output token", s.TimePerOutputToken), ("End to end", s.EndToEnd) })
             {
@@ -230,6 +302,19 @@ internal static class MeasureCommand
                 ("Token counts", s.Succeeded == 0 ? "–" : s.TokensFromUsage == s.Succeeded ? "from the server's usage" : $"{Number(s.Succeeded - s.TokensFromUsage)} of {Number(s.Succeeded)} requests without usage: counted with {report.Tokenizer}"),
                 ("Client overhead", s.ClientOverhead is { } o ? $"{Percent(o)} of inter-token latency (client mean vs the server's emission timestamps, {Time(Seconds.FromSeconds(s.ServerInterTokenLatency!.Value))})" : null),
             ]));
+            if (report.Gaps?[i] is not { } g) continue;
+            var gap = KeyValueTable.Grid($"Dollars and the gap to the model: {report.Deployment}", "", "Measured", "Infercost", "Gap");
+            gap.AddTextRow("$/MTok blended (in + out)", Money(g.MeasuredBlended), Money(g.PredictedBlended), Percent(g.MeasuredBlended.Value / g.PredictedBlended.Value - 1));
+            gap.AddTextRow("$/MTok output (all cost on output)", Money(g.MeasuredOutput), Money(g.PredictedOutput), Percent(g.MeasuredOutput.Value / g.PredictedOutput.Value - 1));
+            gap.AddTextRow("$/MTok input (all cost on input)", Money(g.MeasuredInput), "", "");
+            foreach (var t in g.Terms)
+            {
+                var seconds = t.Name.Contains("time", StringComparison.Ordinal);
+                gap.AddTextRow(t.Name, seconds ? Time(Seconds.FromSeconds(t.Measured)) : $"{Number(t.Measured)} tok/s", seconds ? Time(Seconds.FromSeconds(t.Predicted)) : $"{Number(t.Predicted)} tok/s", Percent(t.Gap));
+            }
+
+            console.Write(gap);
+            console.WriteLine($"• Largest contributor: {g.Largest.Name} ({Percent(g.Largest.Gap)} against the model), which points to {g.Largest.Cause}.");
         }
     }
 }
