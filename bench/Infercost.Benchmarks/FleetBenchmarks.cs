@@ -28,9 +28,7 @@ public class FleetBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var catalog = Catalog.Catalog.Embedded;
-        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
-            new ServingConfig { TotalDevices = 1 });
+        _setup = BenchSetups.Llama8bOnH100();
     }
 
     /// <summary>One open-loop run of one million requests.</summary>
@@ -57,9 +55,7 @@ public class ParallelRunsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var catalog = Catalog.Catalog.Embedded;
-        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
-            new ServingConfig { TotalDevices = 1 });
+        _setup = BenchSetups.Llama8bOnH100();
     }
 
     /// <summary>Eight seeded runs.</summary>

@@ -24,9 +24,7 @@ public class SimulatorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var catalog = Catalog.Catalog.Embedded;
-        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
-            new ServingConfig { TotalDevices = 1 });
+        _setup = BenchSetups.Llama8bOnH100();
         _options = new SimulationOptions(SchedulerConfig.Default, Slo.Default);
     }
 

@@ -28,9 +28,7 @@ public class TraceReplayBenchmarks
     {
         var path = Path.Combine(Root(), "data", "traces", "mooncake-fast25-conversation.jsonl");
         _lines = File.ReadAllLines(path);
-        var catalog = Catalog.Catalog.Embedded;
-        _setup = new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
-            new ServingConfig { TotalDevices = 1 });
+        _setup = BenchSetups.Llama8bOnH100();
         _options = new SimulationOptions(SchedulerConfig.Default, Slo.Default, PrefixCache: PrefixCacheSpec.OfKvPool);
     }
 

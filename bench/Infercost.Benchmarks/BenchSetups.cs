@@ -1,0 +1,15 @@
+using Infercost.Serving;
+
+namespace Infercost.Benchmarks;
+
+/// <summary>The serving setups the simulator benchmarks share, built once here so every benchmark times the same replica.</summary>
+internal static class BenchSetups
+{
+    /// <summary>Llama 3.1 8B on one H100 SXM, default serving configuration: the simulator benchmarks' replica.</summary>
+    public static ServingSetup Llama8bOnH100()
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        return new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
+            new ServingConfig { TotalDevices = 1 });
+    }
+}
