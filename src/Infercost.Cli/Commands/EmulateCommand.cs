@@ -20,6 +20,14 @@ internal static class EmulateCommand
         var name = new Option<string?>("--served-model-name") { Description = "The model name clients send and /v1/models lists. Default: the model id.", HelpName = "NAME" };
         var keyEnv = new Option<string?>("--api-key-env") { Description = "Require Authorization: Bearer with the key held in this environment variable (401 otherwise).", HelpName = "VAR" };
         var maxTokens = CliOptions.Int("--default-max-tokens", "Output tokens for a request that sends no max_tokens.", 1, 1_000_000, 256);
+        var onDisconnect = new Option<string>("--on-disconnect")
+        {
+            Description = "What the replica does with a request whose client disconnects: abort (drop it and free its KV cache, as vLLM, SGLang " +
+                "and TensorRT-LLM's servers do) or finish (generate it anyway). Default: abort.",
+            HelpName = "abort|finish",
+            DefaultValueFactory = _ => "abort",
+        };
+        onDisconnect.AcceptOnlyFromAmong("abort", "finish");
         var stopAfter = SimulationInputs.Duration("--for", "Stop after this long (for example 10m). Default: run until Ctrl+C.", 0.01, 365 * 86_400);
         var command = new Command("emulate",
             "Serve an OpenAI-compatible endpoint (POST /v1/chat/completions and /v1/completions, streaming or not; GET /v1/models) whose " +
@@ -30,7 +38,7 @@ internal static class EmulateCommand
             "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200");
         subject.AddTo(command);
         serving.AddTo(command);
-        foreach (var option in new Option[] { host, port, name, keyEnv, maxTokens, stopAfter }) command.Options.Add(option);
+        foreach (var option in new Option[] { host, port, name, keyEnv, maxTokens, onDisconnect, stopAfter }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
@@ -40,7 +48,7 @@ internal static class EmulateCommand
             var scheduler = new SchedulerConfig(parse.GetValue(serving.PrefillChunk) ?? SchedulerConfig.Default.MaxBatchedTokens, parse.GetValue(serving.MaxBatch)).Validated();
             var key = MeasureCommand.KeyFrom(parse.GetValue(keyEnv));
             var options = new EmulatorOptions(setup, scheduler, parse.GetValue(name) ?? s.Model.Id, parse.GetValue(host) ?? "127.0.0.1", parse.GetValue(port), key,
-                parse.GetValue(maxTokens));
+                parse.GetValue(maxTokens), AbortOnDisconnect: parse.GetValue(onDisconnect) != "finish");
             var server = EmulatorServer.StartAsync(options).GetAwaiter().GetResult();
             try
             {

@@ -43,19 +43,49 @@ internal sealed class EmulatorEngine : IDisposable
         lock (_gate) return _replica.CanEverFit(prompt, output);
     }
 
-    /// <summary>Queues a request now; its tokens arrive on the returned channel, which completes after the last.</summary>
-    public ChannelReader<Emitted> Submit(int promptTokens, int outputTokens)
+    /// <summary>Requests waiting or running on the replica.</summary>
+    public int Outstanding
     {
-        var channel = Channel.CreateUnbounded<Emitted>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        get
+        {
+            lock (_gate) return _replica.Outstanding;
+        }
+    }
+
+    /// <summary>Requests aborted because their client went away.</summary>
+    public long Aborted
+    {
+        get
+        {
+            lock (_gate) return _replica.Aborted;
+        }
+    }
+
+    /// <summary>Drops request <paramref name="id"/> from the replica (its KV cache is freed at the next step) and
+    /// completes its channel; false when it had already finished.</summary>
+    public bool Cancel(long id)
+    {
         lock (_gate)
         {
-            var id = _nextId++;
+            if (_requests.Remove(id, out var channel)) channel.Writer.TryComplete();
+            return _replica.Abort(id);
+        }
+    }
+
+    /// <summary>Queues a request now; its tokens arrive on the returned channel, which completes after the last.</summary>
+    public (long Id, ChannelReader<Emitted> Tokens) Submit(int promptTokens, int outputTokens)
+    {
+        var channel = Channel.CreateUnbounded<Emitted>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        long id;
+        lock (_gate)
+        {
+            id = _nextId++;
             _replica.Enqueue(id, Now, promptTokens, outputTokens);
             _requests[id] = channel;
             Monitor.Pulse(_gate);
         }
 
-        return channel.Reader;
+        return (id, channel.Reader);
     }
 
     private void Run()

@@ -23,8 +23,10 @@ namespace Infercost.Cli.Emulation;
 /// <param name="Port">Port; 0 lets the system choose.</param>
 /// <param name="ApiKey">When set, requests must carry <c>Authorization: Bearer</c> with it (else 401).</param>
 /// <param name="DefaultMaxTokens">Output tokens when a request gives no max_tokens.</param>
+/// <param name="AbortOnDisconnect">True (the default, as vLLM, SGLang and TensorRT-LLM's server do): a request whose client
+/// disconnects is dropped and its KV cache freed; false: the replica finishes it anyway.</param>
 internal sealed record EmulatorOptions(ServingSetup Setup, SchedulerConfig Scheduler, string ModelName, string Host = "127.0.0.1", int Port = 8000,
-    string? ApiKey = null, int DefaultMaxTokens = 256);
+    string? ApiKey = null, int DefaultMaxTokens = 256, bool AbortOnDisconnect = true);
 
 // OpenAI's wire format (chat.completion.chunk / text_completion, usage in a last chunk with no choices when
 // stream_options.include_usage is set, then "data: [DONE]"). Each token chunk also carries "infercost": {"t": seconds},
@@ -50,6 +52,12 @@ internal sealed class EmulatorServer : IAsyncDisposable
 
     /// <summary>Steps the scheduler has run.</summary>
     public long Steps => _engine.Steps;
+
+    /// <summary>Requests waiting or running on the emulated replica.</summary>
+    public int Outstanding => _engine.Outstanding;
+
+    /// <summary>Requests dropped because their client disconnected.</summary>
+    public long Aborted => _engine.Aborted;
 
     /// <summary>Starts listening; the returned server runs until disposed.</summary>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions options)
@@ -159,7 +167,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
 
         var id = (chat ? "chatcmpl-" : "cmpl-") + Interlocked.Increment(ref _completionId).ToString(CultureInfo.InvariantCulture);
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var tokens = _engine.Submit(request.PromptTokens, request.MaxTokens);
+        var (requestId, tokens) = _engine.Submit(request.PromptTokens, request.MaxTokens);
         var ct = ctx.RequestAborted;
         var usage = new { prompt_tokens = request.PromptTokens, completion_tokens = request.MaxTokens, total_tokens = request.PromptTokens + request.MaxTokens };
         if (!request.Stream)
@@ -172,6 +180,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
+                if (_options.AbortOnDisconnect) _engine.Cancel(requestId);
                 return;
             }
 
@@ -207,9 +216,11 @@ internal sealed class EmulatorServer : IAsyncDisposable
             if (request.IncludeUsage) await Send(ctx, prefix + "],\"usage\":" + JsonSerializer.Serialize(usage) + "}\n\n", ct).ConfigureAwait(false);
             await Send(ctx, "data: [DONE]\n\n", ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            // The client went away; the replica still finishes the request, as a server that does not abort would.
+            // The client went away: drop the request and free its KV cache (unless told to finish it, as a server that does
+            // not abort would).
+            if (_options.AbortOnDisconnect) _engine.Cancel(requestId);
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class LiveReplica
 {
     private readonly Replica _replica;
     private readonly List<TokenEmission> _emitted = [];
+    private readonly MetricsCollector _metrics;
 
     /// <summary>A replica of <paramref name="setup"/> with <paramref name="scheduler"/>'s settings.</summary>
     /// <exception cref="ModelDoesNotFitException">The weights, or not even one KV block, fit.</exception>
@@ -37,8 +38,8 @@ public sealed class LiveReplica
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(scheduler);
         scheduler.Validated();
-        var metrics = new MetricsCollector(Slo.Default, new TimeSeries(2, 1, 1));
-        _replica = new Replica(setup, scheduler, ServingSimulator.KvBlocksPerReplica(setup, scheduler), metrics,
+        _metrics = new MetricsCollector(Slo.Default, new TimeSeries(2, 1, 1));
+        _replica = new Replica(setup, scheduler, ServingSimulator.KvBlocksPerReplica(setup, scheduler), _metrics,
             onToken: s => _emitted.Add(new TokenEmission(s.Request.Id, s.Generated, s.Generated >= s.Request.OutputTokens)));
     }
 
@@ -69,6 +70,13 @@ public sealed class LiveReplica
 
         _replica.Enqueue(new SimRequest(id, time, promptTokens, 0, outputTokens));
     }
+
+    /// <summary>Drops request <paramref name="id"/> (waiting or running) and frees its KV cache, as a serving engine does
+    /// when the client disconnects; false when it is not outstanding.</summary>
+    public bool Abort(long id) => _replica.Abort(id);
+
+    /// <summary>Requests dropped by <see cref="Abort"/> so far.</summary>
+    public long Aborted => _metrics.Aborted;
 
     /// <summary>Runs one step from <see cref="Clock"/>; the clock moves to its end.</summary>
     /// <exception cref="InvalidOperationException">Nothing to run.</exception>

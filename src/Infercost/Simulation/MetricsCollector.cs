@@ -21,6 +21,9 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
     public long Rejected;
     public long Good;
     public long Preemptions;
+
+    /// <summary>Requests dropped before they finished (the client went away: <see cref="Replica.Abort"/>).</summary>
+    public long Aborted;
     public long PreemptedRequests;
     public long Steps;
     public double BusyTime;

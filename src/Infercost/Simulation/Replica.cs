@@ -237,6 +237,27 @@ internal sealed class Replica
         Finish();
     }
 
+    /// <summary>Drops request <paramref name="id"/> wherever it is (waiting or running), freeing its KV blocks at once,
+    /// as an engine does when the client disconnects (vLLM and SGLang abort the request). Returns false when the request
+    /// is not here (already finished or never queued).</summary>
+    public bool Abort(long id)
+    {
+        var s = _waiting.Remove(q => q.Request.Id == id);
+        if (s is null)
+        {
+            var i = _running.FindIndex(q => q.Request.Id == id);
+            if (i < 0) return false;
+            s = _running[i];
+            _running.RemoveAt(i);
+            _freeBlocks += s.Blocks;
+            s.Blocks = 0;
+        }
+
+        OutstandingTokens -= (long)s.Request.PromptTokens + s.Request.OutputTokens - s.Generated;
+        _metrics.Aborted++;
+        return true;
+    }
+
     private void Preempt(Sequence s)
     {
         _running.RemoveAt(_running.Count - 1);

@@ -34,6 +34,24 @@ internal sealed class SequenceDeque
         return s;
     }
 
+    /// <summary>Removes the first sequence (front to back) that <paramref name="match"/> accepts, keeping the order of
+    /// the rest; returns it, or null when none matched. O(Count).</summary>
+    public Sequence? Remove(Func<Sequence, bool> match)
+    {
+        var mask = _items.Length - 1;
+        for (var i = 0; i < Count; i++)
+        {
+            var s = _items[(_head + i) & mask]!;
+            if (!match(s)) continue;
+            for (var j = i; j < Count - 1; j++) _items[(_head + j) & mask] = _items[(_head + j + 1) & mask];
+            _items[(_head + Count - 1) & mask] = null;
+            Count--;
+            return s;
+        }
+
+        return null;
+    }
+
     private void Grow()
     {
         if (Count < _items.Length) return;

@@ -64,6 +64,47 @@ public sealed class EmulatorTests
         Assert.Equal(4000, json.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ClientDisconnectsMidStream_RequestIsAbortedOnlyWhenAskedTo(bool abort)
+    {
+        await using var emulator = await Servers.Emulator(abortOnDisconnect: abort);
+        using var http = new HttpClient { BaseAddress = emulator.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        // Given a stream of 20,000 tokens (minutes of decode at one token per step), read until the first token arrives
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions"))
+        {
+            request.Content = Body(new { model = "llama-3.1-8b", messages = new[] { new { role = "user", content = "hi" } }, max_tokens = 20_000, stream = true });
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            await using var stream = await response.Content.ReadAsStreamAsync(Ct);
+            using var reader = new StreamReader(stream);
+            var tokens = 0;
+            while (tokens < 3 && await reader.ReadLineAsync(Ct) is { } line)
+            {
+                if (line.Contains("\"content\":\" the\"", StringComparison.Ordinal)) tokens++;
+            }
+
+            Assert.Equal(3, tokens);
+            Assert.Equal(1, emulator.Outstanding);
+        } // When the client closes the connection mid-stream
+
+        // Then with abort the replica drops it within a few steps; with finish it keeps generating
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var wait = TimeSpan.FromSeconds(abort ? 10 : 1);
+        while (emulator.Outstanding > 0 && watch.Elapsed < wait) await Task.Delay(20, Ct);
+        if (abort)
+        {
+            Assert.Equal(0, emulator.Outstanding);
+            Assert.Equal(1, emulator.Aborted);
+        }
+        else
+        {
+            Assert.Equal(1, emulator.Outstanding);
+            Assert.Equal(0, emulator.Aborted);
+        }
+    }
+
     [Fact]
     public async Task Models_ListsTheServedName_WrongModelIs404()
     {

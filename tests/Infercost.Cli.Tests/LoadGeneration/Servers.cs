@@ -18,8 +18,8 @@ internal static class Servers
     public static ServingSetup Llama8B { get; } = new(Catalog.Catalog.Embedded.GetModel("llama-3.1-8b"), Catalog.Catalog.Embedded.GetAccelerator("nvidia-h100-sxm"),
         Parallelism.Single, new ServingConfig { TotalDevices = 1 });
 
-    public static Task<EmulatorServer> Emulator(string? apiKey = null) =>
-        EmulatorServer.StartAsync(new EmulatorOptions(Llama8B, SchedulerConfig.Default, "llama-3.1-8b", Port: 0, ApiKey: apiKey));
+    public static Task<EmulatorServer> Emulator(string? apiKey = null, bool abortOnDisconnect = true) =>
+        EmulatorServer.StartAsync(new EmulatorOptions(Llama8B, SchedulerConfig.Default, "llama-3.1-8b", Port: 0, ApiKey: apiKey, AbortOnDisconnect: abortOnDisconnect));
 
     /// <summary>A server that misbehaves as real ones do; the first path segment picks how (see <see cref="Chat"/>).</summary>
     public static async Task<(WebApplication App, string Url)> Misbehaving()
