@@ -137,6 +137,15 @@ DATE_FIXES = {
     ("llm-prices", "DeepSeek", "DeepSeek Chat (promo)"): {"effectiveUntil": "2025-02-08"},
 }
 
+# Two catalog ids that are one served model, so their prices on a date should agree; where they do not, both are
+# marked disputed. (provider, model) -> the other id.
+# litellm's deepseek-v3.2 key gives $0.28/$0.40 while deepseek-chat (V3.2 non-thinking since 2026-01-14) gives
+# $0.28/$0.42: the same model at two prices.
+SAME_MODEL = {
+    ("DeepSeek", "DeepSeek V3.2"): "deepseek-chat",
+    ("DeepSeek", "DeepSeek V3.2 (first litellm entry)"): "deepseek-chat",
+}
+
 SKIPPED = {
     # A blended figure only; input and output list prices are in the litellm rows.
     ("seed-note", "OpenAI", "GPT-5.4 mini"),
@@ -252,6 +261,7 @@ def main():
             "sourceKind": kind,
             "aliases": [row["source_key"].strip()] if row["source_key"].strip() else [],
             "notes": notes,
+            "sameModelAs": SAME_MODEL.get((provider, model)),
         }
         entry.update(DATE_FIXES.get((sid, provider, model), {}))
         for slug in slugs:

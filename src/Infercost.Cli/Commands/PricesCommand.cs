@@ -43,6 +43,12 @@ internal static class PricesCommand
             else
             {
                 rows = prices.On(on);
+                if (rows.Count == 0 && on is { } day)
+                {
+                    var first = prices.FirstPricedDay() is { } f ? $"the earliest price in the catalog starts on {f:yyyy-MM-dd}" : "the catalog has no dated prices";
+                    throw new InvalidInputException("on", $"--on {day:yyyy-MM-dd}: no model has a price in effect on that date; {first}.");
+                }
+
                 title = on is { } d ? $"API prices on {d:yyyy-MM-dd} (latest row in effect per model)" : "API prices now (best-supported row per model)";
             }
 

@@ -30,6 +30,15 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Prices_OnADateBeforeAnyPrice_IsRefusedWithWhereTheCatalogStarts()
+    {
+        var run = CliRunner.Run("prices", "--on", "1900-01-01");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("--on 1900-01-01: no model has a price in effect on that date; the earliest price in the catalog starts on 2023-03-01.", Assert.Single(run.ErrorLines));
+        Assert.Empty(run.Out);
+    }
+
+    [Fact]
     public void Prices_OnDate_ReadsThePriceThen()
     {
         var run = CliRunner.Run("prices", "--model", "gpt-4o", "--on", "2024-06-01", "--json");

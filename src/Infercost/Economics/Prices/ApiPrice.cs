@@ -51,6 +51,10 @@ public sealed record ApiPrice(
     /// <summary>Other names this price is known by (litellm keys such as <c>claude-opus-4-5</c>).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
+    /// <summary>Another catalog id that is the same served model (litellm's <c>deepseek-v3.2</c> is <c>deepseek-chat</c>);
+    /// where the two give different prices on a date, both answers are marked disputed.</summary>
+    public string? SameModelAs { get; init; }
+
     /// <summary>When disputed: each other source's price for the same model and date, for example
     /// <c>seed-note: $30 in / $60 out</c>.</summary>
     public IReadOnlyList<string> DisputedBy { get; init; } = [];

@@ -134,7 +134,8 @@ public sealed class PriceCatalog
         }
 
         if (candidates.Count == 0) throw NoPriceOn(id, rows, onDate);
-        return PriceResolution.Best(candidates, rows);
+        var best = PriceResolution.Best(candidates, rows);
+        return source is null ? AgainstSameModel(best, onDate) : best;
     }
 
     /// <summary>Every row for <paramref name="modelId"/>, oldest first; undated rows last. Disputed flags as in <see cref="Prices"/>.</summary>
@@ -158,7 +159,37 @@ public sealed class PriceCatalog
         _modelIds
             .Select(id => PriceResolution.Candidates(_byModel[id], onDate) is { Count: > 0 } c ? PriceResolution.Best(c, _byModel[id]) : null)
             .OfType<ApiPrice>()
+            .Select(p => AgainstSameModel(p, onDate))
             .ToList();
+
+    // Ids that name the same served model (SameModelAs, either way round) should agree on a date; where one gives a
+    // different price, the answer says so instead of silently picking whichever id was asked for.
+    private ApiPrice AgainstSameModel(ApiPrice best, DateOnly? onDate)
+    {
+        var twins = _byModel.Values.SelectMany(l => l)
+            .Where(r => string.Equals(r.SameModelAs, best.ModelId, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.ModelId)
+            .Concat(_byModel[best.ModelId].Select(r => r.SameModelAs).OfType<string>())
+            .Where(t => !string.Equals(t, best.ModelId, StringComparison.OrdinalIgnoreCase) && _byModel.ContainsKey(t))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        var against = new List<string>();
+        foreach (var twin in twins)
+        {
+            var rows = _byModel[twin];
+            if (PriceResolution.Candidates(rows, onDate) is not { Count: > 0 } c) continue;
+            var other = PriceResolution.Best(c, rows);
+            if (!PriceResolution.SamePrice(other, best)) against.Add($"{other.ModelId} (same model, {other.SourceId}): {other.Summary}");
+        }
+
+        return against.Count == 0 ? best : best with { Disputed = true, DisputedBy = [.. best.DisputedBy, .. against] };
+    }
+
+    /// <summary>The first day on which any model has a price in effect; null when no row is dated.</summary>
+    public DateOnly? FirstPricedDay()
+    {
+        var starts = _byModel.Values.SelectMany(rows => rows.Select(r => PriceResolution.Start(r, rows))).OfType<DateOnly>().ToList();
+        return starts.Count > 0 ? starts.Min() : null;
+    }
 
     private string Resolve(string modelId)
     {
@@ -177,7 +208,7 @@ public sealed class PriceCatalog
 
     private static InvalidInputException NoPriceOn(string id, IReadOnlyList<ApiPrice> rows, DateOnly? onDate)
     {
-        var starts = rows.Select(PriceResolution.Start).OfType<DateOnly>().Where(d => d != DateOnly.MinValue).ToList();
+        var starts = rows.Select(r => PriceResolution.Start(r, rows)).OfType<DateOnly>().ToList();
         var tail = starts.Count > 0
             ? $"its dated prices start on {starts.Min():yyyy-MM-dd}."
             : "it has only undated prices; ask without a date.";
@@ -191,10 +222,8 @@ public sealed class PriceCatalog
         return rows.Select(row =>
         {
             var others = new List<ApiPrice>();
-            var start = PriceResolution.Start(row);
-            if (start is { } s)
+            if (PriceResolution.Start(row, rows) is { } day)
             {
-                var day = s == DateOnly.MinValue && row.EffectiveUntil is { } u ? u.AddDays(-1) : s;
                 var then = PriceResolution.Candidates(rows, day);
                 if (then.Contains(row)) others.AddRange(then.Where(o => !ReferenceEquals(o, row)));
             }

@@ -20,7 +20,7 @@ internal static class PriceCatalogParser
     [
         "model", "provider", "name", "inputUsdPerMTok", "cachedInputUsdPerMTok", "cacheWriteUsdPerMTok", "cacheWrite1hUsdPerMTok",
         "outputUsdPerMTok", "batchDiscount", "longContext", "contextWindowTokens", "effectiveFrom", "effectiveUntil", "observedOn", "source",
-        "sourceKind", "aliases", "notes",
+        "sourceKind", "aliases", "notes", "sameModelAs",
     ];
 
     private static readonly string[] TierFields = ["thresholdTokens", "inputUsdPerMTok", "outputUsdPerMTok"];
@@ -144,6 +144,7 @@ internal static class PriceCatalogParser
         var name = r.String("name", required: false);
         var source = r.String("source", required: false) ?? sourceName;
         var notes = r.String("notes", required: false) ?? "";
+        var sameAs = r.String("sameModelAs", required: false);
         if (model is null || input is null || output is null) return null;
         return new ApiPrice(model.Trim(), provider, name ?? model, input.Value, cached, write, output.Value, batch, tier, window,
             from, observed, source, notes)
@@ -152,6 +153,7 @@ internal static class PriceCatalogParser
             SourceKind = kind,
             Aliases = aliases,
             CacheWriteOneHour = writeOneHour,
+            SameModelAs = string.IsNullOrWhiteSpace(sameAs) ? null : sameAs.Trim(),
         };
     }
 

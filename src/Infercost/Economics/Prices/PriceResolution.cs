@@ -4,8 +4,10 @@ namespace Infercost.Economics.Prices;
 // be read (and tested through the catalog) in one place. See docs/economics.md#price-catalog.
 //
 // 1. In effect on D: a dated row whose start (EffectiveFrom, else ObservedOn) is on or before D and whose
-//    EffectiveUntil, if any, is after D. With no date asked, every row not known to have ended is in effect,
-//    undated rows included. Undated rows never answer a dated question.
+//    EffectiveUntil, if any, is after D. A row seen only after its stated end (a history entry) has no start of its
+//    own: it starts where another row of the model giving the same price was first seen, and with no such row it
+//    answers no dated question (it does not reach back to the beginning of time). With no date asked, every row not
+//    known to have ended is in effect, undated rows included. Undated rows never answer a dated question.
 // 2. Latest per source: of each source's rows in effect, only the latest (litellm's current file and its history
 //    mirror count as one source). A source's undated rows all stay.
 // 3. Superseded: a dated row older than the latest stated price change (the largest EffectiveFrom in effect)
@@ -22,22 +24,22 @@ internal static class PriceResolution
     /// <summary>The rows that speak for <paramref name="rows"/>' model on <paramref name="date"/> (null: now, undated rows included).</summary>
     public static List<ApiPrice> Candidates(IReadOnlyList<ApiPrice> rows, DateOnly? date)
     {
-        var eligible = rows.Where(r => InEffect(r, date)).ToList();
+        var eligible = rows.Where(r => InEffect(r, rows, date)).ToList();
         var kept = new List<ApiPrice>();
         foreach (var family in eligible.GroupBy(Family, StringComparer.OrdinalIgnoreCase))
         {
-            var dated = family.Where(r => Start(r) is not null).ToList();
+            var dated = family.Where(r => Start(r, rows) is not null).ToList();
             if (dated.Count > 0)
             {
-                var latest = dated.Max(r => Start(r)!.Value);
-                kept.AddRange(dated.Where(r => Start(r) == latest));
+                var latest = dated.Max(r => Start(r, rows)!.Value);
+                kept.AddRange(dated.Where(r => Start(r, rows) == latest));
             }
 
-            kept.AddRange(family.Where(r => Start(r) is null));
+            kept.AddRange(family.Where(r => Start(r, rows) is null));
         }
 
         var change = eligible.Where(r => r.EffectiveFrom is not null).Select(r => r.EffectiveFrom!.Value).DefaultIfEmpty().Max();
-        kept.RemoveAll(r => Start(r) is { } s && s < change);
+        kept.RemoveAll(r => Start(r, rows) is { } s && s < change);
         kept.Sort((a, b) => IndexOf(rows, a).CompareTo(IndexOf(rows, b)));
         return kept;
     }
@@ -49,7 +51,7 @@ internal static class PriceResolution
         var best = candidates
             .OrderByDescending(r => Support(r, candidates))
             .ThenBy(r => (int)r.SourceKind)
-            .ThenByDescending(r => Start(r) ?? DateOnly.MinValue)
+            .ThenByDescending(r => Start(r, fileOrder) ?? DateOnly.MinValue)
             .ThenBy(r => IndexOf(fileOrder, r))
             .First();
         return WithDispute(best, candidates);
@@ -69,19 +71,31 @@ internal static class PriceResolution
     }
 
     /// <summary>Whether the row is in force on <paramref name="date"/> (rule 1).</summary>
-    public static bool InEffect(ApiPrice row, DateOnly? date)
+    public static bool InEffect(ApiPrice row, IReadOnlyList<ApiPrice> rows, DateOnly? date)
     {
         if (date is not { } d) return row.EffectiveUntil is null;
-        if (Start(row) is not { } start) return false;
+        if (Start(row, rows) is not { } start) return false;
         return start <= d && (row.EffectiveUntil is not { } until || d < until);
     }
 
-    /// <summary>The first day a row is known to apply: EffectiveFrom, else ObservedOn; a row observed only after its
-    /// stated end (a history entry) applies from the beginning of time until that end.</summary>
-    public static DateOnly? Start(ApiPrice row)
+    /// <summary>The first day a row is known to apply: EffectiveFrom, else ObservedOn. A row observed only after its
+    /// stated end (a history entry) starts on the earliest known start of another of <paramref name="rows"/> giving the
+    /// same price; null (no dated answer) when none does.</summary>
+    public static DateOnly? Start(ApiPrice row, IReadOnlyList<ApiPrice> rows)
+    {
+        if (OwnStart(row) is { } own) return own;
+        if (row.EffectiveUntil is null) return null;
+        return rows.Where(o => !ReferenceEquals(o, row) && SamePrice(o, row))
+            .Select(OwnStart)
+            .Where(s => s is { } d && d < row.EffectiveUntil)
+            .Min();
+    }
+
+    // A start the row states itself: EffectiveFrom, or ObservedOn while the price was still running.
+    private static DateOnly? OwnStart(ApiPrice row)
     {
         if (row.EffectiveFrom is { } from) return from;
-        if (row.EffectiveUntil is { } until && (row.ObservedOn is null || row.ObservedOn >= until)) return DateOnly.MinValue;
+        if (row.EffectiveUntil is { } until && (row.ObservedOn is null || row.ObservedOn >= until)) return null;
         return row.ObservedOn;
     }
 

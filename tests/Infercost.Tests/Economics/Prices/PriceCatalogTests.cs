@@ -131,6 +131,53 @@ public class PriceCatalogTests
     }
 
     [Fact]
+    public void Get_HistoryRowSeenAfterItsEnd_DoesNotReachBackToTheBeginningOfTime()
+    {
+        // Given deepseek-chat's promo price: llm-prices records it (seen 2026-08-05) as ending 2025-02-08 with no start,
+        // and litellm's history first saw it on 2025-02-06
+        // When its price in 1900 is asked for
+        var e = Assert.Throws<InvalidInputException>(() => Embedded.Get("deepseek-chat", new DateOnly(1900, 1, 1)));
+
+        // Then there is none: the promo is in effect only from when a source first saw it
+        Assert.Equal("no price for deepseek-chat on 1900-01-01; its dated prices start on 2025-02-06.", e.Message);
+        Assert.Empty(Embedded.On(new DateOnly(1900, 1, 1)));
+        Assert.Equal(0.14, Embedded.Get("deepseek-chat", new DateOnly(2025, 2, 6)).Input.Value, 9);
+        Assert.Throws<InvalidInputException>(() => Embedded.Get("deepseek-chat", new DateOnly(2025, 2, 5)));
+    }
+
+    [Fact]
+    public void Get_HistoryRowWithNoCorroboratedStart_AnswersNoDatedQuestion()
+    {
+        // Given a user file with one history row: a price seen in 2026 that ended in 2024, and nothing else
+        var catalog = PriceCatalog.Parse("""
+            {"prices": [{"model": "m", "inputUsdPerMTok": 1, "outputUsdPerMTok": 2, "effectiveUntil": "2024-01-01", "observedOn": "2026-01-01"}]}
+            """, "test");
+
+        // Then it is not in effect on any date: its start is unknown
+        Assert.Throws<InvalidInputException>(() => catalog.Get("m", new DateOnly(2023, 6, 1)));
+        Assert.Empty(catalog.On(new DateOnly(1900, 1, 1)));
+    }
+
+    [Fact]
+    public void Get_DeepSeekV32AndDeepSeekChat_SameModelAtTwoPrices_BothAreDisputed()
+    {
+        // Given litellm's deepseek-v3.2 key ($0.28/$0.40) and deepseek-chat, V3.2 non-thinking since 2026-01-14 ($0.28/$0.42)
+        var day = new DateOnly(2026, 7, 20);
+        var v32 = Embedded.Get("deepseek-v3.2", day);
+        var chat = Embedded.Get("deepseek-chat", day);
+
+        // Then each answer says the other id, the same model, gives another price
+        Assert.True(v32.Disputed);
+        Assert.Contains(v32.DisputedBy, d => d.StartsWith("deepseek-chat (same model", StringComparison.Ordinal) && d.Contains("$0.42 out", StringComparison.Ordinal));
+        Assert.True(chat.Disputed);
+        Assert.Contains(chat.DisputedBy, d => d.StartsWith("deepseek-v3.2 (same model", StringComparison.Ordinal) && d.Contains("$0.4 out", StringComparison.Ordinal));
+        Assert.True(Embedded.On(day).Single(p => p.ModelId == "deepseek-v3.2").Disputed);
+
+        // And before V3.2 pricing reached deepseek-chat, it disagrees too (V3's $1.10 output against $0.40)
+        Assert.True(Embedded.Get("deepseek-v3.2", new DateOnly(2025, 12, 20)).Disputed);
+    }
+
+    [Fact]
     public void Get_UnknownId_SuggestsTheClosestIds()
     {
         var e = Assert.Throws<InvalidInputException>(() => Embedded.Get("claude-sonet-4.5"));
