@@ -21,7 +21,7 @@ internal static class CheckCommand
         var decode = CliOptions.OptionalDouble(CheckRequest.DecodeTpsField, "Claimed generated (output) tokens per second for all the devices.", "TOK/S");
         var inputPrice = CliOptions.OptionalDouble(CheckRequest.InputPriceField, "Claimed cost in dollars per million input tokens.", "$/MTOK");
         var outputPrice = CliOptions.OptionalDouble(CheckRequest.OutputPriceField, "Claimed cost in dollars per million output tokens.", "$/MTOK");
-        var batch = CliOptions.OptionalInt(CheckRequest.BatchField, "For decode claims: sequences advancing together; enables the bandwidth ceiling.");
+        var batch = CliOptions.OptionalInt(CheckRequest.BatchField, "For decode claims: sequences advancing together across the whole cluster (all --gpus, not per replica or per GPU); enables the bandwidth ceiling.");
         var gpuPrice = CliOptions.OptionalDouble(CheckRequest.GpuPriceField, "For price claims: dollars per GPU-hour. Default: the catalog's rental price.", "$/GPU-h");
         var activeParams = CliOptions.OptionalDouble(CheckRequest.ActiveParamsField, "Parameters each token multiplies through (2 FLOPs each), e.g. 37e9. Default: the model's computed active parameters without the input embedding.", "X");
         var precision = CliOptions.Precision("--precision", "Matrix precision whose dense peak is the ceiling. Default: fp8 where the device has it, else bf16.");
@@ -79,9 +79,9 @@ internal static class CheckCommand
         var stated = c.Kind switch
         {
             ClaimKind.PrefillTokensPerSecond => $"prefill {Number(c.Value)} tok/s",
-            ClaimKind.DecodeTokensPerSecond => $"decode {Number(c.Value)} tok/s" + (c.Batch is { } b ? $" at batch {Number(b)}" : ""),
+            ClaimKind.DecodeTokensPerSecond => $"decode {Number(c.Value)} tok/s" + (c.Batch is { } b ? $" at batch {Number(b)} (whole cluster)" : ""),
             ClaimKind.InputPricePerMillion => $"input at {Money(c.Value)}/MTok",
-            _ => $"output at {Money(c.Value)}/MTok" + (c.Batch is { } b2 ? $" at batch {Number(b2)}" : ""),
+            _ => $"output at {Money(c.Value)}/MTok" + (c.Batch is { } b2 ? $" at batch {Number(b2)} (whole cluster)" : ""),
         };
         console.Write(KeyValueTable.Create("Claim check",
         [
@@ -91,7 +91,7 @@ internal static class CheckCommand
             ("Cluster cost", c.ClusterCost is { } cost ? Money(cost) : null),
             ("Claimed rate", Rate(v.ClaimedRate)),
             ("Compute ceiling", Rate(v.ComputeCeiling) + " (100% of peak)"),
-            ("Bandwidth ceiling", v.BandwidthCeiling is { } bw ? Rate(bw) + " (weights read once per step at full bandwidth)" : "not checked (decode claims with --batch only)"),
+            ("Bandwidth ceiling", v.BandwidthCeiling is { } bw ? Rate(bw) + $" (weights read once per step at full bandwidth of all {c.Devices} devices, {Number(c.Batch ?? 0)} sequences in the cluster)" : "not checked (decode claims with --batch only)"),
             ("Weight bytes per step", c.WeightBytesPerStep is { } wb ? Bytes(wb) : null),
             ("Required per device", Flops(v.RequiredFlopsPerSecondPerDevice)),
             ("Factor over compute ceiling", Factor(v.FactorOverCompute)),

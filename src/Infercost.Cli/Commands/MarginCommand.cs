@@ -45,6 +45,7 @@ internal static class MarginCommand
             var workload = parse.GetValue(profile) is { } p ? WorkloadProfiles.Get(p) : null;
             PriceSheet cost;
             double utilisation = 1;
+            var assumed = new List<string>();
             if (parse.GetValue(costIn) is { } ci && parse.GetValue(costOut) is { } co)
             {
                 if (selfHost.FirstGiven(parse) is { } both)
@@ -60,13 +61,18 @@ internal static class MarginCommand
                 var quote = selfHost.Quote(parse, context, workload ?? WorkloadProfiles.Chat, WorkloadLevers.None);
                 cost = quote.Prices;
                 utilisation = quote.Cost.Utilisation;
+                if (workload is null)
+                {
+                    assumed.Add($"No --profile: the engine priced the chat profile's mean request ({Number(quote.Serving.InputTokens)} input, " +
+                        $"{Number(quote.Serving.OutputTokens)} output tokens); give --profile {string.Join("|", WorkloadProfiles.All.Select(w => w.Id))} for another shape.");
+                }
             }
             else
             {
                 throw new InvalidInputException("cost-in", "give the true cost: --cost-in X --cost-out Y, or a cluster with --model, --gpu and --gpus.");
             }
 
-            var report = MarginCalculator.Compute(price, cost, utilisation, workload);
+            var report = MarginCalculator.Compute(price, cost, utilisation, workload) with { Assumed = assumed };
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
             if (parse.GetValue(json))
             {
@@ -75,6 +81,7 @@ internal static class MarginCommand
             }
 
             var console = context.Console;
+            foreach (var line in report.Assumed) console.Write(new Text("Assumed: " + line + "\n"));
             var table = KeyValueTable.Grid($"Gross margin of {price.Label} ({price.Basis}{(price.Disputed ? "; disputed" : "")}) over {cost.Label}", "", "Price", "True cost", "Gross margin");
             table.AddTextRow("Input", Money(price.Input), Money(cost.Input), Percent(report.InputMargin));
             table.AddTextRow("Output", Money(price.Output), Money(cost.Output), Percent(report.OutputMargin));

@@ -54,7 +54,8 @@ public sealed record CheckRequest : ModelGpuRequest
     /// <summary>Claimed cost in dollars per million output tokens.</summary>
     public double? OutputPrice { get; init; }
 
-    /// <summary>For decode claims: sequences advancing together; enables the bandwidth ceiling.</summary>
+    /// <summary>For decode claims: sequences advancing together across the whole cluster (all devices, not per replica);
+    /// enables the bandwidth ceiling.</summary>
     public int? Batch { get; init; }
 
     /// <summary>For price claims: dollars per GPU-hour; default the catalog's rental price.</summary>

@@ -59,6 +59,18 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void Check_Batch_IsSaidToBeTheWholeClustersConcurrency()
+    {
+        var run = CliRunner.Run("check", "--model", "llama-3.1-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8",
+            "--decode-tps", "20000", "--batch", "64");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("decode 20,000 tok/s at batch 64 (whole cluster) on 8 × nvidia-h100-sxm", run.Console, StringComparison.Ordinal);
+        Assert.Contains("full bandwidth of all 8 devices, 64 sequences in the cluster", run.Console, StringComparison.Ordinal);
+        Assert.Contains("across the whole cluster", CliRunner.Run("check", "--help").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_PriceClaim_ReportsTheFloorPrice()
     {
         var run = CliRunner.Run("check", "--model", "llama-3.1-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8",

@@ -90,6 +90,21 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Margin_SelfHostedWithoutProfile_SaysWhichRequestShapeItAssumed()
+    {
+        var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"Assumed: No --profile: the engine priced the chat profile's mean request \([0-9,]+ input, [0-9,]+ output tokens\); give --profile chat\|", run.Console);
+
+        var json = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--json");
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Contains("chat profile", doc.RootElement.GetProperty("assumed")[0].GetString(), StringComparison.Ordinal);
+
+        var given = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--profile", "rag");
+        Assert.DoesNotContain("Assumed:", given.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Margin_AldersonApiRow_Gives99Point7And80()
     {
         var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--cost-in", "0.01", "--cost-out", "3");

@@ -26,6 +26,10 @@ public sealed record MarginReport(
     IReadOnlyList<MarginCell> Sensitivity,
     IReadOnlyList<string> LeftOut)
 {
+    /// <summary>What the caller assumed on the user's behalf (a request shape nobody gave), each as one sentence;
+    /// empty when everything was given.</summary>
+    public IReadOnlyList<string> Assumed { get; init; } = [];
+
     /// <summary>Revenue per day for the workload at the price; null when no workload.</summary>
     public Dollars? RevenuePerDay => Workload?.PerDay;
 
