@@ -16,6 +16,10 @@ internal static class FitCommand
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: false);
         var contextTokens = CliOptions.Int(FitRequest.ContextField, "Context length per sequence (prompt + output) in tokens.", 2000);
+        var allowLong = new Option<bool>("--allow-long-context")
+        {
+            Description = "Plan a --context longer than the model's maximum context instead of refusing it.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("fit",
             "Check whether a model's weights and KV cache fit, and print the per-GPU memory plan. Without --tp/--pp/--ep/--dp " +
@@ -25,11 +29,16 @@ internal static class FitCommand
         subject.AddTo(command);
         serving.AddTo(command);
         command.Options.Add(contextTokens);
+        command.Options.Add(allowLong);
         command.Options.Add(json);
 
         command.SetAction(parse =>
         {
-            var request = serving.Fill(subject.Fill(new FitRequest(), parse, context), parse) with { Context = parse.GetValue(contextTokens) };
+            var request = serving.Fill(subject.Fill(new FitRequest(), parse, context), parse) with
+            {
+                Context = parse.GetValue(contextTokens),
+                AllowLongContext = parse.GetValue(allowLong),
+            };
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, setup) = request.Answer(request.Resolve(catalog, configSource));
             if (parse.GetValue(json))

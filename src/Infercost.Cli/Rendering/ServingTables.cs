@@ -41,7 +41,7 @@ internal static class ServingTables
             ("Capacity", Bytes(m.Capacity)),
             ("Runtime reserve", Bytes(m.Reserve)),
             ("Weights", Bytes(m.Weights)),
-            ("KV cache available", m.KvAvailable.Value < 0 ? $"none (weights and reserve exceed capacity by {Bytes(-m.KvAvailable)})" : Bytes(m.KvAvailable)),
+            ("KV cache available", !m.WeightsFit ? $"none: does not fit (weights and reserve exceed capacity by {Bytes(m.Shortfall)})" : Bytes(m.KvAvailable)),
             ("KV bytes per token (whole model)", Bytes(m.KvBytesPerToken)),
             ($"KV per sequence at {Number(m.ContextTokens)} tokens", Bytes(m.SequenceKv) +
                 (Math.Abs(m.SequenceKv.Value - m.KvPerSequence.Value) > 0.5 ? $" ({Bytes(m.KvPerSequence)} per device, averaged over the replica)" : "")),

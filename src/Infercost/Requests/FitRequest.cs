@@ -39,6 +39,9 @@ public sealed record FitRequest : DeploymentRequest
     /// <summary>Context length per sequence (prompt + output) in tokens.</summary>
     public int Context { get; init; } = 2000;
 
+    /// <summary>Plan a <see cref="Context"/> longer than the model's published maximum instead of refusing it.</summary>
+    public bool AllowLongContext { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -59,10 +62,18 @@ public sealed record FitRequest : DeploymentRequest
         ArgumentNullException.ThrowIfNull(subject);
         Validate();
         var tokens = Context;
+        if (tokens > subject.Model.MaxContextTokens && !AllowLongContext)
+        {
+            throw RequestFields.Error("context",
+                $"{{context}} {tokens} exceeds {subject.Model.Id}'s maximum context of {subject.Model.MaxContextTokens}; " +
+                "shorten it, or add {allowLongContext} to plan it anyway.");
+        }
+
         // The planner sizes for input + output tokens; one output token makes that the requested context.
         var config = (ToConfig() with { InputTokens = Math.Max(1, tokens - 1), OutputTokens = 1 }).Validated();
         var batch = config.Batch ?? 1;
         string? failure = null;
+        var searched = false;
         Parallelism layout;
         try
         {
@@ -71,12 +82,14 @@ public sealed record FitRequest : DeploymentRequest
         catch (ModelDoesNotFitException e)
         {
             failure = e.Message;
+            searched = true;
             layout = ParallelismPlanner.Layout(subject.Model, subject.Accelerator, config.TotalDevices) ?? Parallelism.Single;
         }
 
         var setup = new ServingSetup(subject.Model, subject.Accelerator, layout, config with { Parallelism = layout });
         var plan = MemoryPlanner.Plan(setup, tokens);
-        if (failure is null)
+        // The search's message names the last layout it tried; the verdict speaks for the layout the report shows.
+        if (failure is null || searched)
         {
             try
             {

@@ -6,7 +6,8 @@ namespace Infercost.Serving;
 /// <param name="Capacity">Device memory.</param>
 /// <param name="Reserve">Held back for activations, graphs and fragmentation (reserve fraction × capacity).</param>
 /// <param name="Weights">Resident weights per device.</param>
-/// <param name="KvAvailable">Capacity − reserve − weights: what the KV cache may use (negative when weights do not fit).</param>
+/// <param name="KvAvailable">Capacity − reserve − weights: what the KV cache may use; zero when the weights and reserve
+/// do not fit (<see cref="MemoryPlan.Shortfall"/> says by how much).</param>
 /// <param name="KvBytesPerToken">KV bytes per token of context across all layers, whole model (no sliding-window cap).</param>
 /// <param name="KvPerSequence">KV bytes per device for one sequence at <paramref name="ContextTokens"/>, averaged over
 /// the replica's devices (a sequence lives on one attention-DP rank, so this is its whole cache ÷ every KV split: DP
@@ -28,6 +29,9 @@ public sealed record MemoryPlan(
 {
     /// <summary>KV bytes one sequence at <see cref="ContextTokens"/> caches, all layers, before any split across devices.</summary>
     public Bytes SequenceKv { get; init; }
+
+    /// <summary>By how much weights + reserve exceed capacity per device; zero when they fit.</summary>
+    public Bytes Shortfall { get; init; }
 
     /// <summary>True when the weights and at least one sequence at the context fit.</summary>
     public bool Fits => WeightsFit && MaxBatch >= 1;

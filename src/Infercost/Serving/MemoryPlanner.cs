@@ -21,10 +21,11 @@ public static class MemoryPlanner
         var available = capacity - reserve - weights;
         var perSequence = setup.KvPerDevice(1, contextTokens);
         var maxBatch = available.Value <= 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Floor(available / perSequence));
-        return new MemoryPlan(capacity, reserve, weights, available,
+        return new MemoryPlan(capacity, reserve, weights, Bytes.Max(available, Bytes.Zero),
             KvCache.BytesPerToken(setup.Model, setup.KvPrecision), perSequence, contextTokens, maxBatch, available.Value > 0)
         {
             SequenceKv = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, contextTokens),
+            Shortfall = Bytes.Max(Bytes.Zero - available, Bytes.Zero),
         };
     }
 
@@ -41,8 +42,18 @@ public static class MemoryPlanner
         if (batch > plan.MaxBatch)
         {
             throw ModelDoesNotFitException.KvCache(setup.Model.Id, setup.Layout, batch, plan.ContextTokens,
-                plan.KvPerSequence * batch, plan.KvAvailable, plan.MaxBatch);
+                plan.KvPerSequence * batch, plan.KvAvailable, plan.MaxBatch, LowerPrecisions(setup, plan.MaxBatch == 0));
         }
+    }
+
+    // Only precisions below what the setup already uses: fp8 KV cache for a bf16 cache, fp8 weights (when not even one
+    // sequence fits, so freeing weight memory is the way) for weights above one byte.
+    private static List<string> LowerPrecisions(ServingSetup setup, bool weightsToo)
+    {
+        var ways = new List<string>();
+        if (setup.KvPrecision.BytesPerElement() > 1) ways.Add("fp8 KV cache");
+        if (weightsToo && (setup.WeightPrecision.BytesPerElement() > 1 || setup.ExpertPrecision.BytesPerElement() > 1)) ways.Add("fp8 weights");
+        return ways;
     }
 
     private static string WayOut(ServingSetup setup)
@@ -53,8 +64,20 @@ public static class MemoryPlanner
         var total = setup.NonExpertWeightBytes + setup.ExpertWeightBytes;
         var devicesNeeded = (int)Math.Ceiling(total / usable);
         var hints = new List<string> { $"the weights alone need at least {devicesNeeded} devices per replica" };
-        if (setup.WeightPrecision.BytesPerElement() > 1) hints.Add("fp8 weights halve them");
-        else if (setup.WeightPrecision.BytesPerElement() > 0.5) hints.Add("4-bit weights halve them again");
+        // A lower precision is advice only where it shrinks the weights: gpt-oss-120b's experts are already 4-bit, so
+        // "fp8 weights" would double them; each part keeps its precision where the suggestion is not lower.
+        foreach (var (target, name) in new[] { (Precision.Fp8, "fp8"), (Precision.Fp4, "4-bit") })
+        {
+            var bytes = target.BytesPerElement();
+            var nonExpert = setup.NonExpertWeightBytes * Math.Min(1, bytes / setup.WeightPrecision.BytesPerElement());
+            var experts = setup.ExpertWeightBytes * Math.Min(1, bytes / setup.ExpertPrecision.BytesPerElement());
+            var smaller = nonExpert + experts;
+            if (smaller.Value >= 0.9 * total.Value) continue;
+            var which = setup.ExpertWeightBytes.Value > 0 ? $"{name} weights and experts" : $"{name} weights";
+            hints.Add($"at {which} they would need {(int)Math.Ceiling(smaller / usable)}");
+            break;
+        }
+
         return "Use more GPUs per replica (" + string.Join("; ", hints) + ").";
     }
 }

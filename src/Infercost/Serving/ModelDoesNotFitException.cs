@@ -24,12 +24,19 @@ public sealed class ModelDoesNotFitException : Exception
             $"after the runtime reserve. {wayOut}", required, available);
 
     /// <summary>The weights fit but the KV cache of the requested batch does not.</summary>
-    public static ModelDoesNotFitException KvCache(string modelId, string layout, int batch, int context, Bytes required, Bytes available, int maxBatch) =>
-        new($"{modelId} on {layout}: batch {batch} at {context} tokens of context needs {Gb(required)} GB of KV cache per device, " +
+    /// <remarks>The way out lists <paramref name="lowerPrecisions"/> ("fp8 KV cache", "fp8 weights"): only precisions that
+    /// would shrink what does not fit, so the advice never suggests one the model is already below.</remarks>
+    public static ModelDoesNotFitException KvCache(string modelId, string layout, int batch, int context, Bytes required, Bytes available, int maxBatch,
+        IReadOnlyList<string> lowerPrecisions)
+    {
+        ArgumentNullException.ThrowIfNull(lowerPrecisions);
+        var ways = (maxBatch > 0 ? new[] { $"--batch {maxBatch}", "more GPUs" } : ["more GPUs"]).Concat(lowerPrecisions).Append("a shorter context").ToList();
+        var list = string.Join(", ", ways.Take(ways.Count - 1)) + " or " + ways[^1];
+        return new($"{modelId} on {layout}: batch {batch} at {context} tokens of context needs {Gb(required)} GB of KV cache per device, " +
             $"{Gb(available)} GB left after weights. " +
-            (maxBatch > 0 ? $"At most batch {maxBatch} fits; use --batch {maxBatch}, more GPUs, fp8 KV cache or a shorter context."
-                          : "Not even one sequence fits; use more GPUs, fp8 weights or KV cache, or a shorter context."),
+            (maxBatch > 0 ? $"At most batch {maxBatch} fits; use {list}." : $"Not even one sequence fits; use {list}."),
             required, available);
+    }
 
     private static string Gb(Bytes b) => Guard.Format(Math.Round(b.Gigabytes, 2));
 }

@@ -1,4 +1,5 @@
 using Infercost.Quantities;
+using CatalogData = Infercost.Catalog.Catalog;
 using Infercost.Serving;
 using Xunit;
 
@@ -37,7 +38,37 @@ public class MemoryPlannerTests
         Assert.Equal(0, plan.MaxBatch);
         Assert.Contains("weights need 141.11 GB per device, 72 GB available", error.Message);
         Assert.Contains("at least 2 devices per replica", error.Message);
-        Assert.Contains("fp8 weights halve them", error.Message);
+        Assert.Contains("at fp8 weights they would need 1", error.Message);
+    }
+
+    [Fact]
+    public void Plan_WeightsAlreadyFourBit_AdviceNeverSuggestsAHigherPrecision()
+    {
+        // Given gpt-oss-120b, whose routed experts ship in MXFP4 (the bulk of its 61.6 GB) and the rest in bf16,
+        // on one 24 GB L4
+        var model = CatalogData.Embedded.GetModel("gpt-oss-120b");
+        var setup = Fixtures.Setup(model, CatalogData.Embedded.GetAccelerator("nvidia-l4"));
+
+        // When the weights do not fit
+        var error = Assert.Throws<ModelDoesNotFitException>(() => MemoryPlanner.EnsureFits(setup, MemoryPlanner.Plan(setup, 2000), 1));
+
+        // Then neither "fp8 weights" (doubling the experts) nor "4-bit" (they are already) is offered
+        Assert.Equal(Precision.Fp4, setup.ExpertPrecision);
+        Assert.DoesNotContain("fp8", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4-bit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 3 devices per replica", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_WeightsDoNotFit_KvAvailableIsZeroAndTheShortfallIsSaid()
+    {
+        // Given Llama 3.3 70B (141 GB at bf16) on one 80 GB H100 with 8 GB reserved
+        var plan = MemoryPlanner.Plan(Fixtures.Setup(Fixtures.Llama70B, Fixtures.H100), 1000);
+
+        // Then KV available is zero, never negative, and the shortfall is what weights + reserve exceed capacity by
+        Assert.Equal(0, plan.KvAvailable.Value);
+        Assert.Equal((plan.Weights + plan.Reserve - plan.Capacity).Value, plan.Shortfall.Value, 1e-3);
+        Assert.True(plan.Shortfall.Value > 0);
     }
 
     [Fact]
