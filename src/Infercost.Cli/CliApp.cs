@@ -20,6 +20,7 @@ public static class CliApp
         FitCommand.Create,
         SweepCommand.Create,
         CheckCommand.Create,
+        CompareCommand.Create,
         CatalogCommand.Create,
         ValidateCommand.Create,
         KernelsCommand.Create,

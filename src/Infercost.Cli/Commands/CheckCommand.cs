@@ -103,5 +103,6 @@ internal static class CheckCommand
         console.Write(new Rule(v.Possible ? "[green]POSSIBLE[/]" : "[bold red]IMPOSSIBLE[/]").LeftJustified());
         console.WriteLine(v.Explanation);
         if (r.WeightBytesMethod is { } method) console.WriteLine("Weight bytes per step: " + method);
+        if (r.Engine is { } engine) console.WriteLine(engine.Explanation);
     }
 }

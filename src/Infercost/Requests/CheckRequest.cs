@@ -14,13 +14,29 @@ namespace Infercost.Requests;
 /// <param name="HighestPeak">That peak, per device.</param>
 /// <param name="FactorOverHighestPeak">Claimed rate ÷ the compute ceiling at the highest peak.</param>
 /// <param name="WeightBytesMethod">How <see cref="Physics.Claim.WeightBytesPerStep"/> was derived; null when not used.</param>
+/// <param name="Engine">For a decode-throughput claim: what the serving model predicts on the same devices and the batch
+/// at which it matches the claim; null for other claims or when the model does not fit.</param>
 public sealed record CheckReport(
     Claim Claim,
     ClaimVerdict Verdict,
     Precision HighestPeakPrecision,
     FlopsPerSecond HighestPeak,
     double FactorOverHighestPeak,
-    string? WeightBytesMethod);
+    string? WeightBytesMethod,
+    EngineReading? Engine = null);
+
+/// <summary>A decode-throughput claim read against the serving model (not the 100%-efficiency rooflines): the realistic
+/// figure, and the batch that the claim implies.</summary>
+/// <param name="Layout">Replica layout the planner chose for the devices (1,000 in / 1,000 out tokens per request).</param>
+/// <param name="Replicas">Replicas on the devices.</param>
+/// <param name="LargestBatch">Largest decode batch per replica that fits (up to the default cap).</param>
+/// <param name="AtLargestBatch">Cluster output tokens/s at <paramref name="LargestBatch"/>.</param>
+/// <param name="AtBatchOne">Cluster output tokens/s at one sequence per replica.</param>
+/// <param name="ImpliedBatch">Smallest batch per replica at which the serving model reaches the claim; null when even
+/// <paramref name="LargestBatch"/> falls short.</param>
+/// <param name="Explanation">Which assumption makes the difference, in a sentence.</param>
+public sealed record EngineReading(Parallelism Layout, int Replicas, int LargestBatch, TokensPerSecond AtLargestBatch, TokensPerSecond AtBatchOne,
+    int? ImpliedBatch, string Explanation);
 
 /// <summary>The <c>check</c> question: is a claimed throughput or price physically possible on the hardware named?
 /// Exactly one of <see cref="PrefillTps"/>, <see cref="DecodeTps"/>, <see cref="InputPrice"/>, <see cref="OutputPrice"/>.</summary>
@@ -131,7 +147,52 @@ public sealed record CheckRequest : ModelGpuRequest
         var verdict = PhysicsCheck.Check(claim);
         var (best, bestPeak) = HighestPeak(accelerator);
         var atBest = PhysicsCheck.Check(claim with { Precision = best });
-        return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod);
+        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, value) : null;
+        return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod, engine);
+    }
+
+    // The serving model's decode throughput rises with the batch (weights are read once per step whatever the batch), so
+    // the batch a claim implies is found by bisection between 1 and the largest batch that fits.
+    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, double claimed)
+    {
+        try
+        {
+            var config = new ServingConfig { TotalDevices = devices, WeightPrecision = weights };
+            var full = ServingEstimator.Estimate(model, accelerator, config);
+            if (full.Replicas == 0) return null;
+            var setup = new ServingSetup(model, accelerator, full.Parallelism, config with { Parallelism = full.Parallelism });
+            double At(int batch) => ServingEstimator.Estimate(setup, batch).ClusterDecodeTokensPerSecond.Value;
+            var largest = full.Decode.Batch;
+            var one = At(1);
+            int? implied = null;
+            if (claimed <= full.ClusterDecodeTokensPerSecond.Value)
+            {
+                var (lo, hi) = (1, largest);
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) / 2;
+                    if (At(mid) >= claimed) hi = mid;
+                    else lo = mid + 1;
+                }
+
+                implied = lo;
+            }
+
+            var predicted = full.ClusterDecodeTokensPerSecond.Value;
+            var f = System.Globalization.CultureInfo.InvariantCulture;
+            var explanation = implied is { } b
+                ? $"The serving model predicts {predicted.ToString("N0", f)} output tok/s on these {devices} devices ({full.Replicas} × {full.Parallelism}) at " +
+                  $"its largest batch of {largest} per replica, {(predicted / claimed).ToString("0.0", f)}× the claim; it reaches the claim at a batch of {b} per replica " +
+                  $"({one.ToString("N0", f)} tok/s at batch 1). What makes the difference is the batch the claim assumes, not the hardware."
+                : $"The serving model predicts at most {predicted.ToString("N0", f)} output tok/s on these {devices} devices ({full.Replicas} × {full.Parallelism}, batch " +
+                  $"{largest} per replica), {(claimed / predicted).ToString("0.0", f)}× short of the claim: it needs more than the memory lets batch, a lower weight " +
+                  "precision, or efficiencies above those calibrated.";
+            return new EngineReading(full.Parallelism, full.Replicas, largest, full.ClusterDecodeTokensPerSecond, TokensPerSecond.FromTokensPerSecond(one), implied, explanation);
+        }
+        catch (ModelDoesNotFitException)
+        {
+            return null;
+        }
     }
 
     // A single-device setup reads every weight exactly once per step: the fewest bytes any layout must read.
