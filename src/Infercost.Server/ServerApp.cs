@@ -44,6 +44,8 @@ public static class ServerApp
             o.SerializerOptions.Converters.Add(new NumberRangeJsonConverter());
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Jobs.JobStore>();
         builder.Services.AddSingleton<IScenarioStore>(sp =>
             SqlScenarioStore.OpenAsync(sp.GetRequiredService<IOptions<ServerSettings>>().Value.DatabaseOrDefault).GetAwaiter().GetResult());
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -66,6 +68,7 @@ public static class ServerApp
         app.MapScalarApiReference(o => o.WithTitle("Infercost API"));
         QuestionEndpoints.Map(app);
         ScenarioEndpoints.Map(app);
+        JobEndpoints.Map(app);
         app.MapGet("/api/version", () => Results.Json(new { engine = EngineVersion.Current }))
             .WithTags("Server").WithSummary("The engine version that computes every answer");
         return app;

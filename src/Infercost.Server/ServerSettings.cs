@@ -27,12 +27,10 @@ public sealed class ServerSettings
     /// config a few kilobytes).</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Most requests one simulation job may simulate (bounds the work of one HTTP request).</summary>
-    public long MaxSimulatedRequests { get; set; } = 200_000;
-
     /// <summary>Most jobs that run at once; more are refused with 429 until one finishes.</summary>
     public int MaxConcurrentJobs { get; set; } = 2;
 
-    /// <summary>Longest a job may run before it is cancelled, in seconds.</summary>
+    /// <summary>Longest a job (or a synchronous answer) may run before it is cancelled, in seconds. The core's own
+    /// simulation budget (2 billion output tokens, about a minute) bounds the work first.</summary>
     public double JobTimeoutSeconds { get; set; } = 120;
 }

@@ -4,7 +4,7 @@ using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
 using Infercost.Economics.Margins;
 using Infercost.Economics.Workloads;
-using Infercost.Quantities;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -41,38 +41,25 @@ internal static class MarginCommand
 
         command.SetAction(parse =>
         {
-            var price = PriceSheet.FromApi(prices.Get(parse, context, parse.GetValue(priceModel)!));
-            var workload = parse.GetValue(profile) is { } p ? WorkloadProfiles.Get(p) : null;
-            PriceSheet cost;
-            double utilisation = 1;
-            var assumed = new List<string>();
-            if (parse.GetValue(costIn) is { } ci && parse.GetValue(costOut) is { } co)
+            var request = new MarginRequest
             {
-                if (selfHost.FirstGiven(parse) is { } both)
-                    throw new InvalidInputException(both.Name.TrimStart('-'), $"give either --cost-in/--cost-out or the engine's cluster ({both.Name}), not both.");
-                cost = PriceSheet.Flat("given cost", DollarsPerMillionTokens.FromDollarsPerMillionTokens(ci), DollarsPerMillionTokens.FromDollarsPerMillionTokens(co));
-            }
-            else if (parse.GetValue(costIn) is not null || parse.GetValue(costOut) is not null)
-            {
-                throw new InvalidInputException("cost-in", "give both --cost-in and --cost-out.");
-            }
-            else if (selfHost.Given(parse))
-            {
-                var quote = selfHost.Quote(parse, context, workload ?? WorkloadProfiles.Chat, WorkloadLevers.None);
-                cost = quote.Prices;
-                utilisation = quote.Cost.Utilisation;
-                if (workload is null)
-                {
-                    assumed.Add($"No --profile: the engine priced the chat profile's mean request ({Number(quote.Serving.InputTokens)} input, " +
-                        $"{Number(quote.Serving.OutputTokens)} output tokens); give --profile {string.Join("|", WorkloadProfiles.All.Select(w => w.Id))} for another shape.");
-                }
-            }
-            else
-            {
-                throw new InvalidInputException("cost-in", "give the true cost: --cost-in X --cost-out Y, or a cluster with --model, --gpu and --gpus.");
-            }
-
-            var report = MarginCalculator.Compute(price, cost, utilisation, workload) with { Assumed = assumed };
+                PriceModel = parse.GetValue(priceModel),
+                CostIn = parse.GetValue(costIn),
+                CostOut = parse.GetValue(costOut),
+                Model = parse.GetValue(selfHost.Model),
+                Gpu = parse.GetValue(selfHost.Gpu),
+                Gpus = parse.GetValue(selfHost.Gpus),
+                GpuPrice = parse.GetValue(selfHost.GpuPrice),
+                Utilisation = parse.GetValue(selfHost.Utilisation),
+                CachedPrefill = parse.GetValue(selfHost.CachedPrefill),
+                Profile = parse.GetValue(profile),
+                On = parse.GetValue(prices.On),
+            };
+            request.Validate();
+            var catalog = request.Model is null ? Catalog.Catalog.Embedded : selfHost.Catalog.Load(parse, context);
+            var report = request.Answer(catalog, prices.Load(parse, context), CliOptions.Flag);
+            var (price, cost) = (report.Price, report.Cost);
+            var utilisation = report.CostUtilisation;
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
             if (parse.GetValue(json))
             {

@@ -4,6 +4,7 @@ using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
 using Infercost.Economics.Prices;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -31,40 +32,19 @@ internal static class PricesCommand
 
         command.SetAction(parse =>
         {
-            var prices = catalog.Load(parse, context);
             var on = parse.GetValue(catalog.On);
-            IReadOnlyList<ApiPrice> rows;
-            string title;
-            if (parse.GetValue(history) is { } id)
-            {
-                rows = prices.History(id);
-                title = $"Price history of {rows[0].ModelId} (every source, oldest first; undated rows last)";
-            }
-            else
-            {
-                rows = prices.On(on);
-                if (rows.Count == 0 && on is { } day)
-                {
-                    var first = prices.FirstPricedDay() is { } f ? $"the earliest price in the catalog starts on {f:yyyy-MM-dd}" : "the catalog has no dated prices";
-                    throw new InvalidInputException("on", $"--on {day:yyyy-MM-dd}: no model has a price in effect on that date; {first}.");
-                }
-
-                title = on is { } d ? $"API prices on {d:yyyy-MM-dd} (latest row in effect per model)" : "API prices now (best-supported row per model)";
-            }
-
-            if (parse.GetValue(provider) is { } p) rows = rows.Where(r => r.Provider.Contains(p.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-            if (parse.GetValue(model) is { } m) rows = rows.Where(r => r.ModelId.Contains(m.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
-            if (rows.Count == 0)
-            {
-                throw new InvalidInputException("model", "no prices match the filters; run 'infercost prices' to list every model.");
-            }
-
+            var request = new PricesRequest { Provider = parse.GetValue(provider), Model = parse.GetValue(model), History = parse.GetValue(history), On = on };
+            var report = request.Answer(catalog.Load(parse, context));
             if (parse.GetValue(json))
             {
-                context.WriteJson(new PricesReport(on, rows));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
+            var rows = report.Prices;
+            var title = request.History is not null
+                ? $"Price history of {rows[0].ModelId} (every source, oldest first; undated rows last)"
+                : on is { } d ? $"API prices on {d:yyyy-MM-dd} (latest row in effect per model)" : "API prices now (best-supported row per model)";
             context.Console.Write(Table(title, rows));
             var disputed = rows.Where(r => r.Disputed).ToList();
             if (disputed.Count > 0)
@@ -103,11 +83,6 @@ internal static class PricesCommand
         return table;
     }
 }
-
-/// <summary>The JSON form of <c>infercost prices</c>.</summary>
-/// <param name="OnDate">The date asked about; null for now.</param>
-/// <param name="Prices">The rows shown.</param>
-internal sealed record PricesReport(DateOnly? OnDate, IReadOnlyList<ApiPrice> Prices);
 
 // The price-catalog options are shared by every economics command (prices, workload, margin, route, breakeven); they live
 // with the prices command because that is where the catalog is introduced.

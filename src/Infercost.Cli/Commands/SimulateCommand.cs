@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Cli.Reports;
-using Infercost.Serving;
+using Infercost.Requests;
 using Infercost.Simulation;
 using Infercost.Simulation.Traces;
 using Spectre.Console;
@@ -24,11 +23,11 @@ internal static class SimulateCommand
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var trace = new TraceInputs();
-        var rate = CliOptions.OptionalDouble("--rate", "Requests per second (the peak hour's rate with --diurnal). Give --rate, --rate-curve or --concurrency.", "REQ/S", CliOptions.InRange(1e-6, 1e6));
-        var concurrency = CliOptions.OptionalInt("--concurrency", "Closed loop instead of arrivals: this many users on one replica, each sending its next request when the previous completes.", 1, 1_000_000);
-        var requests = CliOptions.OptionalInt("--requests", "Requests to send. Default: 2,000 (or all arrivals within --duration).", 1, 100_000_000);
+        var rate = CliOptions.OptionalDouble(SimulateRequest.RateField, "Requests per second (the peak hour's rate with --diurnal). Give --rate, --rate-curve or --concurrency.", "REQ/S");
+        var concurrency = CliOptions.OptionalInt(SimulateRequest.ConcurrencyField, "Closed loop instead of arrivals: this many users on one replica, each sending its next request when the previous completes.");
+        var requests = CliOptions.OptionalInt(SimulateRequest.RequestsField, "Requests to send. Default: 2,000 (or all arrivals within --duration).");
         var duration = SimulationInputs.Duration("--duration", "Stop arrivals after this long (for example 10m, 24h). Default: none (stop at --requests).", 1e-3, 365 * 86_400);
-        var runs = CliOptions.OptionalInt("--runs", "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.", 1, 64);
+        var runs = CliOptions.OptionalInt(SimulateRequest.RunsField, "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.");
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -49,92 +48,79 @@ internal static class SimulateCommand
 
         command.SetAction(parse =>
         {
-            var s = subject.Resolve(parse, context);
-            var config = serving.Config(parse).Validated();
-            var setup = new ServingSetup(s.Model, s.Accelerator, config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config), config);
-            var replicas = config.TotalDevices / setup.DevicesPerReplica;
-            var options = new SimulationOptions(PerReplica(SimulationInputs.Scheduler(parse, serving, workload), setup), workload.SloOf(parse), cost.Basis(parse),
-                Router: workload.RouterOf(parse), RouterSeed: workload.SeedOf(parse));
-            var input = workload.InputOf(parse, serving, context);
-            var output = workload.OutputOf(parse, serving, context);
-            RequestFit.EnsureShortestFits(setup, input, output);
-            var asJson = parse.GetValue(json);
-
-            SimulationResult result;
-            string arrivals;
-            string inputText = SimulationInputs.Describe(input), outputText = SimulationInputs.Describe(output);
-            IReadOnlyList<string> notes = [];
-            SimulationSpread? spread = null;
-            if (parse.GetValue(runs) is > 1 && (trace.PathOf(parse) is not null || parse.GetValue(concurrency) is not null))
+            var tracePath = trace.PathOf(parse);
+            var request = workload.Fill(cost.Fill(serving.Fill(subject.Fill(new SimulateRequest(), parse, context), parse), parse), parse, context) with
+            {
+                Rate = parse.GetValue(rate),
+                Concurrency = parse.GetValue(concurrency),
+                Requests = parse.GetValue(requests),
+                Duration = SimulationInputs.Typed(parse, duration),
+                Runs = parse.GetValue(runs),
+                Arrival = parse.GetValue(workload.Arrival),
+                Cv = parse.GetValue(workload.Cv),
+                Diurnal = parse.GetValue(workload.Diurnal),
+                RateCurve = parse.GetValue(workload.RateCurveFile) is { } curveFile && tracePath is null ? context.ReadText(curveFile, "--rate-curve") : null,
+                Turns = parse.GetValue(workload.Turns),
+                ThinkTime = SimulationInputs.Typed(parse, workload.ThinkTime),
+                PrefixHit = parse.GetValue(workload.PrefixHit),
+                SloTtft = SimulationInputs.Typed(parse, workload.SloTtft),
+                SloTpot = SimulationInputs.Typed(parse, workload.SloTpot),
+                Router = parse.GetValue(workload.Router),
+            };
+            if (parse.GetValue(runs) is > 1 && tracePath is not null)
             {
                 throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
             }
 
-            if (trace.PathOf(parse) is { } path)
+            if (tracePath is not null && (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
+                || parse.GetValue(duration) is not null || parse.GetValue(workload.Turns) is not null))
             {
-                if (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
-                    || parse.GetValue(duration) is not null || parse.GetValue(workload.Turns) is not null)
-                {
-                    throw new InvalidInputException("trace", "--trace gives the arrivals and lengths; drop --rate, --rate-curve, --concurrency, --duration and --turns (use --trace-window or --requests to shorten it).");
-                }
+                throw new InvalidInputException("trace", "--trace gives the arrivals and lengths; drop --rate, --rate-curve, --concurrency, --duration and --turns (use --trace-window or --requests to shorten it).");
+            }
 
+            var (catalog, configSource) = subject.Sources(parse, context);
+            var subjectResolved = request.Resolve(catalog, configSource);
+            var asJson = parse.GetValue(json);
+            SimulateReport report;
+            if (tracePath is { } path)
+            {
+                // A trace gives the arrivals: the request supplies everything else, so check it without a rate.
+                var prepared = (request with { Rate = 1 }).Prepare(subjectResolved, workload.HistogramSources(parse));
+                var (setup, options) = (prepared.Setup, prepared.Options);
                 var replay = trace.ReplayOf(parse, workload.SeedOf(parse), parse.GetValue(requests));
                 options = options with { PrefixCache = trace.PrefixCacheOf(parse, setup) };
                 var stats = new TraceStats();
+                SimulationResult result;
                 using (var reader = context.OpenText(path, "--trace"))
                 {
                     var stream = replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), stats), stats);
-                    result = WithBadLineHint(() => ServingSimulator.Run(setup, replicas, Budgeted(stream, path), options));
+                    result = WithBadLineHint(() => ServingSimulator.Run(setup, prepared.Replicas, Budgeted(stream, path), options));
                 }
 
                 if (stats.Emitted == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
-                arrivals = TraceInputs.Describe(path, stats, replay);
-                inputText = $"from the trace (mean {Number(result.PromptTokens.Value / Math.Max(1, result.Completed))})";
-                outputText = $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})";
-                notes = [.. TraceInputs.Notes(stats)];
-            }
-            else if (parse.GetValue(concurrency) is { } users)
-            {
-                if (parse.GetValue(rate) is not null || parse.GetValue(workload.RateCurveFile) is not null)
+                report = new SimulateReport(prepared.Subject.Model.Id, prepared.Subject.Accelerator.Id, TraceInputs.Describe(path, stats, replay),
+                    $"from the trace (mean {Number(result.PromptTokens.Value / Math.Max(1, result.Completed))})",
+                    $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})", options.Scheduler, result)
                 {
-                    throw new InvalidInputException("concurrency", "--concurrency runs a closed loop; drop --rate/--rate-curve, or drop --concurrency.");
-                }
-
-                var n = parse.GetValue(requests) ?? 2000;
-                SimulationBudget.Ensure(n, output, "requests", $"--requests {Typed(parse, requests) ?? "2000"}");
-                arrivals = $"closed loop, {users} users";
-                result = Run(context, asJson, n, p => ServingSimulator.RunClosedLoop(setup, users, input, output, n, workload.SeedOf(parse), options, p));
+                    Notes = [.. TraceInputs.Notes(stats)],
+                };
             }
             else
             {
-                var curve = workload.CurveOf(parse, rate, context);
-                var horizon = parse.GetValue(duration);
-                var count = parse.GetValue(requests) is { } r ? r : horizon is null ? 2000 : (long?)null;
-                var stream = new RequestGenerator(workload.ArrivalsOf(parse, curve), input, output, workload.SeedOf(parse), count, horizon, workload.SessionsOf(parse)).Validated();
-                SimulationBudget.Ensure(stream.ExpectedRequests, output, count is not null && horizon is null ? "requests" : "duration",
-                    horizon is null ? $"--requests {Typed(parse, requests) ?? "2000"}" : $"--duration {Typed(parse, duration)} at this rate");
-                arrivals = SimulationInputs.Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
-                if (parse.GetValue(runs) is > 1 and var n)
-                {
-                    SimulationBudget.Ensure(stream.ExpectedRequests * n, output, "runs", $"--runs {n} of {Count(stream.ExpectedRequests)} requests each");
-                    var seeds = Enumerable.Range(0, n).Select(i => ParallelRuns.SeedOf(stream.Seed, i)).ToList();
-                    var all = ParallelRuns.Run(n, stream.Seed, (_, seed) => ServingSimulator.Run(setup, replicas, stream with { Seed = seed }, options with { RouterSeed = seed }));
-                    result = all[0];
-                    spread = SimulationSpread.Of(all, seeds);
-                }
-                else
-                {
-                    result = Run(context, asJson, stream.ExpectedRequests, p => ServingSimulator.Run(setup, replicas, stream, options, p));
-                }
+                var prepared = request.Prepare(subjectResolved, workload.HistogramSources(parse));
+                var expected = request.Concurrency is not null ? request.Requests ?? SimulateRequest.DefaultRequests : request.Requests ?? ProgressBarThreshold + 1;
+                report = Run(context, asJson || request.Runs is > 1, expected,
+                    p => request.Answer(prepared, parse.GetValue(workload.RateCurveFile), p));
             }
 
             if (asJson)
             {
-                context.WriteJson(new SimulateReport(s.Model.Id, s.Accelerator.Id, arrivals, inputText, outputText, options.Scheduler, result) { Notes = notes, Spread = spread });
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
-            SimulationTables.Render(context.Console, result, arrivals, inputText, outputText, options.Scheduler);
+            var (r, arrivals, inputText, outputText, spread, notes) = (report.Result, report.Arrivals, report.Input, report.Output, report.Spread, report.Notes);
+            SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             foreach (var note in notes) context.Console.WriteLine("• " + note);
             return ExitCodes.Ok;
@@ -172,10 +158,10 @@ internal static class SimulateCommand
         }
     }
 
-    private static SimulationResult Run(CliContext context, bool asJson, double expected, Func<IProgress<double>?, SimulationResult> run)
+    private static SimulateReport Run(CliContext context, bool asJson, double expected, Func<IProgress<double>?, SimulateReport> run)
     {
         if (asJson || expected <= ProgressBarThreshold || !context.Console.Profile.Capabilities.Interactive) return run(null);
-        SimulationResult? result = null;
+        SimulateReport? result = null;
         context.Console.Progress().Start(ctx =>
         {
             var task = ctx.AddTask($"Simulating {Count(expected)} requests", maxValue: 1);
@@ -183,11 +169,4 @@ internal static class SimulateCommand
         });
         return result!;
     }
-
-    // The value as the user typed it (the last occurrence), for messages.
-    private static string? Typed(ParseResult parse, Option option) => parse.GetResult(option)?.Tokens is { Count: > 0 } t ? t[^1].Value : null;
-
-    // --max-batch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.
-    private static SchedulerConfig PerReplica(SchedulerConfig scheduler, ServingSetup setup) =>
-        scheduler with { MaxRunningSequences = (int)Math.Min(1_000_000, (long)scheduler.MaxRunningSequences * setup.Parallelism.AttentionData) };
 }

@@ -5,6 +5,7 @@ using Infercost.Cli.Rendering;
 using Infercost.Economics.Prices;
 using Infercost.Economics.Subscriptions;
 using Infercost.Quantities;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -17,7 +18,7 @@ internal static class SubscriptionCommand
     /// <summary>Above this many simulated subscribers a progress bar is shown (tables only, not with --json).</summary>
     public const int ProgressBarThreshold = 200_000;
 
-    private const string HeadlineSource = "Alderson (Aug 2025) headline: $0.003 in / $3.08 out per MTok";
+    private const string HeadlineSource = SubscriptionPopulationRequest.HeadlineSource;
 
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(CliContext context)
@@ -118,7 +119,7 @@ internal static class SubscriptionCommand
     {
         var plan = PlanOption(required: true);
         var family = FamilyOption();
-        var users = CliOptions.Int("--users", "Subscribers to simulate.", 1, PopulationSpec.MaxSubscribers, 100_000);
+        var users = CliOptions.Int(SubscriptionPopulationRequest.UsersField, "Subscribers to simulate.", 100_000);
         var seed = CliOptions.Int("--seed", "Seed of the random stream; the same seed gives the same result.", 0, int.MaxValue, 42);
         var median = CliOptions.Double("--median-output-per-day", "Median output tokens per subscriber per day (lognormal median). An assumption: no provider publishes its usage distribution.", "TOKENS", Positive, 20_000);
         var sigma = CliOptions.Double("--sigma", "Spread of ln(output per day) (lognormal sigma).", "S", CliOptions.InRange(0, 5), 1.5);
@@ -145,21 +146,32 @@ internal static class SubscriptionCommand
 
         command.SetAction(parse =>
         {
-            var p = SubscriptionPlans.Get(parse.GetValue(plan)!);
-            var components = parse.GetValue(mixture) is { Length: > 0 } parts
-                ? parts.Select(LognormalComponent.Parse).ToList()
-                : [new LognormalComponent(1, Tokens.FromTokens(parse.GetValue(median)), parse.GetValue(sigma))];
-            var spec = new PopulationSpec(
-                p, parse.GetValue(family)!, new UsageDistribution(components, parse.GetValue(ratio)), rates.Rates(parse),
-                parse.GetValue(users), parse.GetValue(seed), WeeksPerMonth.Parse(parse.GetValue(weeks)!));
+            var request = new SubscriptionPopulationRequest
+            {
+                Plan = parse.GetValue(plan),
+                ModelFamily = parse.GetValue(family)!,
+                Users = parse.GetValue(users),
+                Seed = parse.GetValue(seed),
+                MedianOutputPerDay = parse.GetValue(median),
+                Sigma = parse.GetValue(sigma),
+                InputPerOutput = parse.GetValue(ratio),
+                Mixture = parse.GetValue(mixture) is { Length: > 0 } parts ? parts : null,
+                CostIn = parse.GetResult(rates.CostIn) is { Implicit: false } ? parse.GetValue(rates.CostIn) : null,
+                CostOut = parse.GetResult(rates.CostOut) is { Implicit: false } ? parse.GetValue(rates.CostOut) : null,
+                MoeEfficiency = parse.GetValue(rates.Moe),
+                WeeksPerMonth = parse.GetValue(weeks)!,
+            };
+            var spec = request.Spec();
+            var p = spec.Plan;
             var asJson = parse.GetValue(json);
-            var result = !asJson && spec.Subscribers > ProgressBarThreshold
-                ? WithProgressBar(context.Console, spec)
-                : PopulationSimulation.Run(spec);
+            var report = !asJson && spec.Subscribers > ProgressBarThreshold
+                ? WithProgressBar(context.Console, request, spec.Subscribers)
+                : request.Answer();
+            var result = report.Result;
             var plotPath = parse.GetValue(plot) is { } path ? PlotWriter.Write(Charts.CostDistribution(result, p.Name), path) : null;
             if (asJson)
             {
-                context.WriteJson(new SubscriptionPopulationReport(spec.Usage, rates.Describe(parse), result));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
@@ -170,13 +182,13 @@ internal static class SubscriptionCommand
         return command;
     }
 
-    private static PopulationResult WithProgressBar(IAnsiConsole console, PopulationSpec spec)
+    private static SubscriptionPopulationReport WithProgressBar(IAnsiConsole console, SubscriptionPopulationRequest request, int subscribers)
     {
-        PopulationResult? result = null;
+        SubscriptionPopulationReport? result = null;
         console.Progress().Start(ctx =>
         {
-            var task = ctx.AddTask($"Simulating {Number(spec.Subscribers)} subscribers", maxValue: 1);
-            result = PopulationSimulation.Run(spec, new SynchronousProgress(v => task.Value = v));
+            var task = ctx.AddTask($"Simulating {Number(subscribers)} subscribers", maxValue: 1);
+            result = request.Answer(new SynchronousProgress(v => task.Value = v));
         });
         return result!;
     }
@@ -359,10 +371,4 @@ internal static class SubscriptionCommand
     /// <param name="RateSource">Where the serving rates came from.</param>
     /// <param name="Cost">The subscriber's monthly cost.</param>
     internal sealed record SubscriptionCostReport(string PlanId, string RateSource, UserCost Cost);
-
-    /// <summary>JSON of <c>subscription population</c>.</summary>
-    /// <param name="Usage">Usage distribution simulated.</param>
-    /// <param name="RateSource">Where the serving rates came from.</param>
-    /// <param name="Result">Population statistics.</param>
-    internal sealed record SubscriptionPopulationReport(UsageDistribution Usage, string RateSource, PopulationResult Result);
 }

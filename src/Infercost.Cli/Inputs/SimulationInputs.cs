@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Infercost.Quantities;
+using Infercost.Requests;
 using Infercost.Simulation;
-using static Infercost.Cli.Rendering.Formats;
 
 namespace Infercost.Cli.Inputs;
 
@@ -114,16 +114,38 @@ internal sealed class SimulationInputs
     public SessionSpec? SessionsOf(ParseResult parse) =>
         parse.GetValue(Turns) is { } turns ? new SessionSpec(turns, parse.GetValue(ThinkTime), parse.GetValue(PrefixHit)).Validated() : null;
 
-    public static string Describe(LengthDistribution d) => d switch
-    {
-        FixedLength f => $"{f.Tokens} tokens",
-        LognormalLength l => $"lognormal, median {Guard.Format(l.Median)}, σ {Guard.Format(l.Sigma)} (mean {Number(l.Mean)})",
-        _ => $"histogram (mean {Number(d.Mean)})",
-    };
+    public static string Describe(LengthDistribution d) => SimulationRequest.Describe(d);
 
-    public static string Describe(ArrivalProcess a) =>
-        (a.Kind == ArrivalKind.Poisson ? "Poisson" : $"gamma (cv {Guard.Format(a.CoefficientOfVariation)})") +
-        (a.Rate.IsFlat ? $" at {Number(a.Rate.Peak)} req/s" : $", day curve peaking at {Number(a.Rate.Peak)} req/s (mean {Number(a.Rate.Mean)})");
+    public static string Describe(ArrivalProcess a) => SimulationRequest.Describe(a);
+
+    /// <summary><paramref name="request"/> with the workload fields these options give (histogram files read here:
+    /// the request carries their text), over a request already filled with the subject, serving and cost fields.</summary>
+    public T Fill<T>(T request, ParseResult parse, CliContext context) where T : SimulationRequest
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        string? Read(Option<string?> option) => parse.GetValue(option) is { } path ? context.ReadText(path, option.Name) : null;
+        if (parse.GetValue(InputDist) is not null && parse.GetValue(InputHistogram) is not null)
+            throw new InvalidInputException("input-dist", $"--input-dist and {InputHistogram.Name} both give the lengths; use one.");
+        if (parse.GetValue(OutputDist) is not null && parse.GetValue(OutputHistogram) is not null)
+            throw new InvalidInputException("output-dist", $"--output-dist and {OutputHistogram.Name} both give the lengths; use one.");
+        return (T)(request with
+        {
+            InputDist = parse.GetValue(InputDist),
+            OutputDist = parse.GetValue(OutputDist),
+            InputHist = Read(InputHistogram),
+            OutputHist = Read(OutputHistogram),
+            BlockSize = parse.GetValue(BlockSize),
+            Seed = parse.GetValue(Seed),
+        });
+    }
+
+    /// <summary>Where the histogram texts came from, for the core's messages.</summary>
+    public (string? Input, string? Output) HistogramSources(ParseResult parse) => (parse.GetValue(InputHistogram), parse.GetValue(OutputHistogram));
+
+    /// <summary>The value as the user typed it (the last occurrence), or null when the option was not given.</summary>
+    public static string? Typed(ParseResult parse, Option option) =>
+        parse.GetResult(option) is { Implicit: false, Tokens: { Count: > 0 } t } ? t[^1].Value : null;
 
     private static double? ParseDuration(ArgumentResult r, double low, double high)
     {

@@ -3,15 +3,17 @@ using Infercost.Requests;
 using Infercost.Serialization;
 using Infercost.Serving;
 using Infercost.Server.Http;
+using Microsoft.Extensions.Options;
 
 namespace Infercost.Server.Endpoints;
 
-// One endpoint per question whose request record exists in the core. Each reads the record from the body, lets the
-// core validate and answer it (no calculation or validation here), and returns the same result record the CLI prints
-// with --json, serialised with the same options.
+// One endpoint per question whose request record exists in the core (Questions.All). Each reads the record from the
+// body, lets the core validate and answer it (no calculation or validation here), and returns the same result record
+// the CLI prints with --json, serialised with the same options. A synchronous answer is bounded like a job: it stops
+// when the client goes away or at the job time limit.
 
-/// <summary>The question endpoints: <c>POST /api/cost</c>, <c>/api/fit</c>, <c>/api/sweep</c>, <c>/api/check</c>,
-/// <c>GET /api/catalog</c>, <c>/api/catalog/{id}</c>.</summary>
+/// <summary>The question endpoints: <c>POST /api/{question}</c> for every question, <c>GET /api/catalog</c>,
+/// <c>/api/catalog/{id}</c>.</summary>
 internal static class QuestionEndpoints
 {
     /// <summary>Maps the endpoints.</summary>
@@ -20,18 +22,13 @@ internal static class QuestionEndpoints
         var api = app.MapGroup("/api").WithTags("Questions");
         var catalog = Catalog.Catalog.Embedded;
 
-        api.MapPost("/cost", (HttpContext http, CancellationToken _) => Answer<CostRequest>(http, r => r.Answer(catalog)))
-            .WithSummary("Throughput, latency and $/MTok in and out, with P10-P90 bands (infercost cost)")
-            .Accepts<CostRequest>("application/json").Produces<CostReport>().ProducesValidationProblem();
-        api.MapPost("/fit", (HttpContext http, CancellationToken _) => Answer<FitRequest>(http, r => r.Answer(catalog)))
-            .WithSummary("Does the model fit, on which layout, how many sequences at a context (infercost fit)")
-            .Accepts<FitRequest>("application/json").Produces<FitReport>().ProducesValidationProblem();
-        api.MapPost("/sweep", (HttpContext http, CancellationToken _) => Answer<SweepRequest>(http, r => r.Answer(catalog)))
-            .WithSummary("Decode speed and $/MTok output across batch sizes (infercost sweep)")
-            .Accepts<SweepRequest>("application/json").Produces<SweepReport>().ProducesValidationProblem();
-        api.MapPost("/check", (HttpContext http, CancellationToken _) => Answer<CheckRequest>(http, r => r.Answer(catalog)))
-            .WithSummary("Is a claimed throughput or price physically possible (infercost check)")
-            .Accepts<CheckRequest>("application/json").Produces<CheckReport>().ProducesValidationProblem();
+        foreach (var question in Questions.All.Values)
+        {
+            api.MapPost("/" + question.Name, (HttpContext http, IOptions<ServerSettings> settings) => Answer(http, question, settings.Value))
+                .WithName(question.Name).WithSummary(question.Summary)
+                .Accepts(question.RequestType, "application/json").Produces(StatusCodes.Status200OK, question.ResultType).ProducesValidationProblem();
+        }
+
         api.MapGet("/catalog", (string? kind) => Json(() => new CatalogListRequest(kind).Answer(catalog)))
             .WithSummary("The models and accelerators the estimates know (infercost catalog list)")
             .Produces<CatalogListReport>().ProducesValidationProblem();
@@ -40,11 +37,22 @@ internal static class QuestionEndpoints
             .ProducesValidationProblem();
     }
 
-    /// <summary>Reads <typeparamref name="T"/> from the body and answers it, or the problem with it.</summary>
-    public static async Task<IResult> Answer<T>(HttpContext http, Func<T, object> answer) where T : class
+    /// <summary>Reads the question's request from the body and answers it, or the problem with it.</summary>
+    private static async Task<IResult> Answer(HttpContext http, Question question, ServerSettings settings)
     {
-        var (request, problem) = await RequestBody.ReadAsync<T>(http).ConfigureAwait(false);
-        return problem ?? Json(() => answer(request!));
+        var (request, problem) = await RequestBody.ReadAsync(http, question.RequestType).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        limit.CancelAfter(TimeSpan.FromSeconds(settings.JobTimeoutSeconds));
+        try
+        {
+            return Json(() => question.Answer(request!, null, limit.Token));
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Stopped",
+                $"the answer took longer than {settings.JobTimeoutSeconds} s (or the client went away); run it as a job: POST /api/jobs/{question.Name}.");
+        }
     }
 
     /// <summary>The result record as the CLI's --json prints it, or 400 naming the field.</summary>
@@ -53,6 +61,24 @@ internal static class QuestionEndpoints
         try
         {
             return Results.Text(JsonSerializer.Serialize(answer(), InfercostJson.Options), "application/json");
+        }
+        catch (InvalidInputException e)
+        {
+            return Problems.Invalid(e);
+        }
+        catch (ModelDoesNotFitException e)
+        {
+            return Problems.Invalid("gpus", e.Message);
+        }
+    }
+
+    /// <summary>Validates <paramref name="request"/> for <paramref name="question"/> without answering it: null, or the 400.</summary>
+    public static IResult? Check(Question question, object request)
+    {
+        try
+        {
+            question.Check(request);
+            return null;
         }
         catch (InvalidInputException e)
         {

@@ -3,12 +3,19 @@ using Infercost.Requests;
 namespace Infercost.Server.Endpoints;
 
 /// <summary>A question the server answers: its name (the CLI command), its request record type and how the core answers it.</summary>
-/// <param name="Name">The CLI command name.</param>
+/// <param name="Name">The CLI command name (<c>subscription population</c> is <c>subscription-population</c>); the
+/// endpoint is <c>POST /api/{Name}</c>.</param>
 /// <param name="RequestType">The core request record.</param>
-/// <param name="Answer">Validates and answers a request of <see cref="RequestType"/>.</param>
-internal sealed record Question(string Name, Type RequestType, Func<object, object> Answer);
+/// <param name="Answer">Validates and answers a request of <see cref="RequestType"/>, reporting progress where the
+/// question is long, and stopping when the token is cancelled.</param>
+/// <param name="Check">Validates a request (and resolves its ids) without doing the work: a job is refused up front.</param>
+/// <param name="ResultType">The result record (what <c>--json</c> prints).</param>
+/// <param name="Summary">One line for the OpenAPI document.</param>
+/// <param name="Long">True for questions that also run as jobs (<c>POST /api/jobs/{Name}</c>) with progress.</param>
+internal sealed record Question(string Name, Type RequestType, Func<object, IProgress<double>?, CancellationToken, object> Answer,
+    Action<object> Check, Type ResultType, string Summary, bool Long = false);
 
-/// <summary>The questions that can be saved as scenarios.</summary>
+/// <summary>The questions the server answers, saved as scenarios and, the long ones, run as jobs.</summary>
 internal static class Questions
 {
     private static readonly Catalog.Catalog Catalog = Infercost.Catalog.Catalog.Embedded;
@@ -16,9 +23,30 @@ internal static class Questions
     /// <summary>By name.</summary>
     public static readonly IReadOnlyDictionary<string, Question> All = new Question[]
     {
-        new("cost", typeof(CostRequest), r => ((CostRequest)r).Answer(Catalog)),
-        new("fit", typeof(FitRequest), r => ((FitRequest)r).Answer(Catalog)),
-        new("sweep", typeof(SweepRequest), r => ((SweepRequest)r).Answer(Catalog)),
-        new("check", typeof(CheckRequest), r => ((CheckRequest)r).Answer(Catalog)),
+        Quick<CostRequest, CostReport>("cost", "Throughput, latency and $/MTok in and out, with P10-P90 bands (infercost cost)",
+            r => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
+        Quick<FitRequest, FitReport>("fit", "Does the model fit, on which layout, how many sequences at a context (infercost fit)",
+            r => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
+        Slow<SweepRequest, SweepReport>("sweep", "Decode speed and $/MTok output across batch sizes (infercost sweep)",
+            (r, _, _) => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
+        Quick<CheckRequest, CheckReport>("check", "Is a claimed throughput or price physically possible (infercost check)",
+            r => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
+        Quick<PricesRequest, PricesReport>("prices", "API list prices with billing rules, dates and sources (infercost prices)",
+            r => r.Answer(Economics.Prices.PriceCatalog.Embedded), _ => { }),
+        Quick<MarginRequest, Economics.Margins.MarginReport>("margin", "Gross margin against a list price with a cost x utilisation grid (infercost margin)",
+            r => r.Answer(Catalog), r => r.Validate()),
+        Slow<SubscriptionPopulationRequest, SubscriptionPopulationReport>("subscription-population",
+            "Seeded Monte Carlo of a flat-rate plan's subscribers, with the cost histogram (infercost subscription population)",
+            (r, p, c) => r.Answer(p, c), r => r.Validate()),
+        Slow<SimulateRequest, SimulateReport>("simulate", "Discrete-event serving simulation: TTFT/TPOT percentiles, KV use, queue, $/MTok (infercost simulate)",
+            (r, p, c) => r.Answer(Catalog, p, c), r => r.Prepare(r.Resolve(Catalog))),
+        Slow<FrontierRequest, FrontierReport>("frontier", "Throughput per GPU against tokens/s per user from closed-loop runs (infercost frontier)",
+            (r, p, c) => r.Answer(Catalog, p, c), r => r.Prepare(r.Resolve(Catalog))),
     }.ToDictionary(q => q.Name, StringComparer.Ordinal);
+
+    private static Question Quick<T, TResult>(string name, string summary, Func<T, object> answer, Action<T> check) =>
+        new(name, typeof(T), (r, _, _) => answer((T)r), r => check((T)r), typeof(TResult), summary);
+
+    private static Question Slow<T, TResult>(string name, string summary, Func<T, IProgress<double>?, CancellationToken, object> answer, Action<T> check) =>
+        new(name, typeof(T), (r, p, c) => answer((T)r, p, c), r => check((T)r), typeof(TResult), summary, Long: true);
 }

@@ -105,7 +105,7 @@ internal static class ScenarioEndpoints
 
         try
         {
-            var result = question.Answer(request);
+            var result = question.Answer(request, null, CancellationToken.None);
             return (JsonSerializer.SerializeToElement(request, question.RequestType, InfercostJson.Options),
                 JsonSerializer.SerializeToElement(result, result.GetType(), InfercostJson.Options), null);
         }

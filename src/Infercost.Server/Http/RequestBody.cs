@@ -19,6 +19,13 @@ internal static class RequestBody
     /// <summary>The request, or the problem to answer instead.</summary>
     public static async Task<(T? Request, IResult? Problem)> ReadAsync<T>(HttpContext context) where T : class
     {
+        var (request, problem) = await ReadAsync(context, typeof(T)).ConfigureAwait(false);
+        return ((T?)request, problem);
+    }
+
+    /// <summary>A request of <paramref name="type"/>, or the problem to answer instead.</summary>
+    public static async Task<(object? Request, IResult? Problem)> ReadAsync(HttpContext context, Type type)
+    {
         var http = context.Request;
         if (!(http.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -40,12 +47,12 @@ internal static class RequestBody
         var body = buffer.ToArray();
         try
         {
-            var request = JsonSerializer.Deserialize<T>(body, Options);
+            var request = JsonSerializer.Deserialize(body, type, Options);
             return request is null ? (null, Problems.Invalid("body", "body must be a JSON object; was null.")) : (request, null);
         }
         catch (JsonException e)
         {
-            return (null, Describe<T>(e, body));
+            return (null, Describe(type, e, body));
         }
     }
 
@@ -53,7 +60,7 @@ internal static class RequestBody
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"the body must be at most {limit} bytes.");
 
     // "$.gpus" → gpus; an unknown member is named in the message; a value of the wrong type gets the expected form.
-    private static IResult Describe<T>(JsonException e, byte[] body)
+    private static IResult Describe(Type type, JsonException e, byte[] body)
     {
         if (!WellFormed(body)) return Problems.Invalid("body", $"body must be well-formed JSON; {FirstSentence(e.Message)}");
         var path = e.Path ?? "$";
@@ -62,7 +69,7 @@ internal static class RequestBody
         if (unknown is not null) return Problems.Invalid(unknown, $"{unknown} is not a field of this request; see the OpenAPI document at /openapi/v1.json.");
         if (field.Length == 0) return Problems.Invalid("body", $"body must be a JSON object; {FirstSentence(e.Message)}");
         var name = field.Split('[', '.')[0];
-        var property = typeof(T).GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
         var expected = property is null ? "a valid value" : Expected(property.PropertyType);
         return Problems.Invalid(name, $"{name} must be {expected}; was {ValueAt(body, name)}.");
     }

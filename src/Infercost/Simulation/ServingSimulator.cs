@@ -30,8 +30,9 @@ public static class ServingSimulator
     /// <param name="requests">The stream; a <see cref="RequestGenerator"/> also supplies the horizon and the expected count.</param>
     /// <param name="options">Scheduler, SLO and cost basis.</param>
     /// <param name="progress">Receives the fraction of expected arrivals processed, from 0 to 1.</param>
+    /// <param name="cancellation">Checked at every arrival: a cancelled run stops with <see cref="OperationCanceledException"/>.</param>
     public static SimulationResult Run(ServingSetup setup, int replicas, IEnumerable<SimRequest> requests, SimulationOptions options,
-        IProgress<double>? progress = null)
+        IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(requests);
@@ -48,6 +49,7 @@ public static class ServingSimulator
         var previous = double.NegativeInfinity;
         foreach (var r in requests)
         {
+            cancellation.ThrowIfCancellationRequested();
             if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
             previous = r.ArrivalTime;
             metrics.Arrived++;
@@ -66,8 +68,9 @@ public static class ServingSimulator
 
     /// <summary>Closed loop: <paramref name="concurrency"/> users on one replica, each sending its next request the
     /// moment the previous one completes (a fixed-concurrency benchmark), until <paramref name="requests"/> have been sent.</summary>
+    /// <remarks><paramref name="cancellation"/> is checked at every step: a cancelled run stops with <see cref="OperationCanceledException"/>.</remarks>
     public static SimulationResult RunClosedLoop(ServingSetup setup, int concurrency, LengthDistribution input, LengthDistribution output,
-        long requests, long seed, SimulationOptions options, IProgress<double>? progress = null)
+        long requests, long seed, SimulationOptions options, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(input);
@@ -94,6 +97,7 @@ public static class ServingSimulator
         while (issued < Math.Min(concurrency, requests)) Issue(0);
         while (replica.HasWork)
         {
+            cancellation.ThrowIfCancellationRequested();
             replica.Step();
             for (; seen < replica.CompletedCount; seen++)
             {

@@ -24,12 +24,18 @@ public static class SimulationBudget
     /// <exception cref="InvalidInputException">Over the budget.</exception>
     public static void Ensure(double requests, LengthDistribution output, string field, string what)
     {
+        if (Exceeded(requests, output, what) is { } message) throw new InvalidInputException(field, message);
+    }
+
+    /// <summary>The message <see cref="Ensure"/> throws, or null within the budget (for callers that raise it in
+    /// their own terms, such as a request record's <c>{field}</c> template).</summary>
+    public static string? Exceeded(double requests, LengthDistribution output, string what)
+    {
         ArgumentNullException.ThrowIfNull(output);
         var tokens = requests * Math.Max(1, output.Mean);
-        if (tokens <= MaxOutputTokens) return;
-        throw new InvalidInputException(field,
-            $"{what} means about {Math.Round(requests).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} requests × {Guard.Format(Math.Round(output.Mean, 1))} output tokens = " +
+        if (tokens <= MaxOutputTokens) return null;
+        return $"{what} means about {Math.Round(requests).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)} requests × {Guard.Format(Math.Round(output.Mean, 1))} output tokens = " +
             $"{Guard.Format(Math.Round(tokens / 1e9, 1))} billion tokens to simulate; one run simulates at most {Guard.Format(MaxOutputTokens / 1e9)} billion " +
-            $"(about {Guard.Format(Math.Round(MaxOutputTokens / TokensPerSecond))} s at ~{Guard.Format(TokensPerSecond / 1e6)} million tokens/s). Lower it.");
+            $"(about {Guard.Format(Math.Round(MaxOutputTokens / TokensPerSecond))} s at ~{Guard.Format(TokensPerSecond / 1e6)} million tokens/s). Lower it.";
     }
 }

@@ -19,8 +19,9 @@ public static class ThroughputFrontier
     /// <param name="seed">Fixes the lengths drawn.</param>
     /// <param name="options">Scheduler, SLO and cost basis.</param>
     /// <param name="progress">Receives the fraction of runs done.</param>
+    /// <param name="cancellation">Reaches each run's step loop: a cancelled frontier stops with <see cref="OperationCanceledException"/>.</param>
     public static FrontierResult Run(ServingSetup setup, LengthDistribution input, LengthDistribution output, IReadOnlyList<int> concurrencies,
-        long requestsPerPoint, long seed, SimulationOptions options, IProgress<double>? progress = null)
+        long requestsPerPoint, long seed, SimulationOptions options, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(concurrencies);
@@ -31,7 +32,7 @@ public static class ThroughputFrontier
         {
             var c = Guard.InRange(concurrencies[i], 1, 1_000_000, "concurrency");
             var n = requestsPerPoint > 0 ? requestsPerPoint : Math.Max(200, 10L * c);
-            var r = ServingSimulator.RunClosedLoop(setup, c, input, output, n, seed, options);
+            var r = ServingSimulator.RunClosedLoop(setup, c, input, output, n, seed, options, null, cancellation);
             var perUser = r.TimePerOutputToken.Mean.Value > 0 ? 1 / r.TimePerOutputToken.Mean.Value : 0;
             points.Add(new FrontierPoint(c, r.OutputThroughput / setup.DevicesPerReplica, TokensPerSecond.FromTokensPerSecond(perUser),
                 r.TimeToFirstToken.P50, r.TimePerOutputToken.P50, r.TimePerOutputToken.P90, r.BusyFraction, r.Preemptions, r.OutputPerMillion));

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Infercost.Simulation;
+
+namespace Infercost.Requests;
+
+/// <summary>What <c>frontier</c> measured (the document <c>frontier --json</c> prints).</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Accelerator">Accelerator id.</param>
+/// <param name="Input">Prompt lengths, in words.</param>
+/// <param name="Output">Output lengths, in words.</param>
+/// <param name="Scheduler">Scheduler settings.</param>
+/// <param name="Frontier">The points.</param>
+public sealed record FrontierReport(string Model, string Accelerator, string Input, string Output, SchedulerConfig Scheduler, FrontierResult Frontier);
+
+/// <summary>The <c>frontier</c> question: output tokens/s per GPU against tokens/s per user, from closed-loop runs of
+/// one replica at fixed concurrencies.</summary>
+public sealed record FrontierRequest : SimulationRequest
+{
+    /// <summary>Accepted range of each concurrency level; at most <see cref="MaxLevels"/> of them.</summary>
+    public static readonly WholeField ConcurrencyField = new("concurrency", 1, 1_000_000);
+
+    /// <summary>Accepted range of <see cref="Requests"/> (0: 10 × concurrency, at least 200).</summary>
+    public static readonly WholeField RequestsField = new("requests", 0, 100_000_000);
+
+    /// <summary>Most concurrency levels one frontier runs.</summary>
+    public const int MaxLevels = 256;
+
+    /// <summary>Users per run (closed loop); default powers of two from 1 to 256.</summary>
+    public IReadOnlyList<int>? Concurrency { get; init; }
+
+    /// <summary>Requests per run; 0 for 10 × concurrency (at least 200).</summary>
+    public int Requests { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        RequestsField.Check(Requests);
+        if (Concurrency is null) return;
+        if (Concurrency.Count == 0) throw new InvalidInputException("concurrency", "concurrency must list at least one level; was empty.");
+        if (Concurrency.Count > MaxLevels) throw new InvalidInputException("concurrency", $"concurrency must list at most {MaxLevels} levels; was {Concurrency.Count}.");
+        foreach (var level in Concurrency) ConcurrencyField.Check(level);
+    }
+
+    /// <summary>The levels run: <see cref="Concurrency"/> or the defaults.</summary>
+    public IReadOnlyList<int> Levels => Concurrency is { Count: > 0 } given ? given : ThroughputFrontier.DefaultConcurrencies;
+
+    /// <summary>Validates, resolves and runs the frontier.</summary>
+    /// <exception cref="InvalidInputException">A field out of range, an unknown id, or more work than one run allows.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public FrontierReport Answer(Catalog.Catalog catalog, IProgress<double>? progress = null, CancellationToken cancellation = default) =>
+        Answer(Prepare(Resolve(catalog)), progress, cancellation);
+
+    /// <summary>Runs the frontier for an already prepared <paramref name="s"/>.</summary>
+    public FrontierReport Answer(SimulationSetup s, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var users = Levels;
+        var perPoint = Requests;
+        var what = perPoint > 0
+            ? $"{{requests}} {perPoint.ToString(CultureInfo.InvariantCulture)} at each of {users.Count} concurrencies"
+            : $"{{concurrency}} {string.Join(',', users)} (10 × each level's requests)";
+        if (SimulationBudget.Exceeded(users.Sum(c => perPoint > 0 ? perPoint : Math.Max(200, 10.0 * c)), s.Output, what) is { } template)
+        {
+            throw RequestFields.Error(perPoint > 0 ? "requests" : "concurrency", template);
+        }
+
+        var result = ThroughputFrontier.Run(s.Setup, s.Input, s.Output, users, perPoint, Seed, s.Options, progress, cancellation);
+        return new FrontierReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, Describe(s.Input), Describe(s.Output), s.Options.Scheduler, result);
+    }
+}

@@ -1,0 +1,216 @@
+using Infercost.Simulation;
+
+namespace Infercost.Requests;
+
+/// <summary>What <c>simulate</c> measured (the document <c>simulate --json</c> prints).</summary>
+/// <param name="Model">Model id.</param>
+/// <param name="Accelerator">Accelerator id.</param>
+/// <param name="Arrivals">How requests arrived, in words.</param>
+/// <param name="Input">Prompt lengths, in words.</param>
+/// <param name="Output">Output lengths, in words.</param>
+/// <param name="Scheduler">Scheduler settings.</param>
+/// <param name="Result">What the run measured.</param>
+public sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result)
+{
+    /// <summary>What a trace replay skipped (bad lines, rows without output); empty otherwise.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>With runs above 1: the spread of the headline figures over the seeds (Result is run 0's); null otherwise.</summary>
+    public SimulationSpread? Spread { get; init; }
+}
+
+/// <summary>The <c>simulate</c> question: a generated request stream (open loop at a rate or day curve, or a closed
+/// loop of users) through a fleet of replicas, step by step. Trace replay reads a file and stays in the CLI, on the
+/// same <see cref="SimulationRequest.Prepare"/>.</summary>
+public sealed record SimulateRequest : SimulationRequest
+{
+    /// <summary>Default requests sent when neither <see cref="Requests"/> nor <see cref="Duration"/> is given.</summary>
+    public const int DefaultRequests = 2000;
+
+    /// <summary>Accepted ranges.</summary>
+    public static readonly NumberField RateField = new("rate", 1e-6, 1e6), CvField = new("cv", 0.05, 20), TurnsField = new("turns", 1, 1000),
+        PrefixHitField = new("prefixHit", 0, 1);
+
+    /// <summary>Accepted ranges.</summary>
+    public static readonly WholeField ConcurrencyField = new("concurrency", 1, 1_000_000), RequestsField = new("requests", 1, 100_000_000),
+        RunsField = new("runs", 1, 64);
+
+    /// <summary>Requests per second (the peak hour's rate with <see cref="Diurnal"/>). Give rate, rateCurve or concurrency.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Closed loop instead of arrivals: this many users on one replica.</summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary>Requests to send; default 2,000 (or all arrivals within <see cref="Duration"/>).</summary>
+    public int? Requests { get; init; }
+
+    /// <summary>Stop arrivals after this long (<c>10m</c>, <c>24h</c>, or seconds); default none.</summary>
+    public string? Duration { get; init; }
+
+    /// <summary>Repeat the run with this many seeds, in parallel, and report the spread; default 1.</summary>
+    public int? Runs { get; init; }
+
+    /// <summary>Gaps between arrivals: <c>poisson</c> (default) or <c>gamma</c>.</summary>
+    public string? Arrival { get; init; }
+
+    /// <summary>With gamma arrivals: coefficient of variation of the gaps.</summary>
+    public double Cv { get; init; } = 2;
+
+    /// <summary>Vary the rate over the day with the built-in shape.</summary>
+    public bool Diurnal { get; init; }
+
+    /// <summary>The day's load: the CSV text of <c>hour,rate</c> lines (the CLI reads <c>--rate-curve FILE</c>).</summary>
+    public string? RateCurve { get; init; }
+
+    /// <summary>Multi-turn sessions with this mean number of turns.</summary>
+    public double? Turns { get; init; }
+
+    /// <summary>With turns: mean time between a session's turns (duration text); default 30 s.</summary>
+    public string? ThinkTime { get; init; }
+
+    /// <summary>With turns: probability a follow-up finds the conversation in the prefix cache.</summary>
+    public double PrefixHit { get; init; } = 0.8;
+
+    /// <summary>Time-to-first-token target (duration text); default 2 s.</summary>
+    public string? SloTtft { get; init; }
+
+    /// <summary>Time-per-output-token target (duration text); default 50 ms.</summary>
+    public string? SloTpot { get; init; }
+
+    /// <summary>Router: least-requests (default), round-robin, least-tokens, p2c, session or prefix.</summary>
+    public string? Router { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        RateField.Check(Rate);
+        ConcurrencyField.Check(Concurrency);
+        RequestsField.Check(Requests);
+        RunsField.Check(Runs);
+        CvField.Check(Cv);
+        TurnsField.Check(Turns);
+        PrefixHitField.Check(PrefixHit);
+        _ = HorizonSeconds;
+        _ = ParseDuration(ThinkTime, "thinkTime", 0, 86_400, 30);
+        _ = SloOf();
+        if (Router is { } router) RouterPolicies.Parse(router);
+        if (Runs is > 1 && Concurrency is not null)
+        {
+            throw RequestFields.Error("runs", "{runs} repeats a generated stream with other seeds; it does not apply to {trace} or {concurrency}. Drop {runs}, or those.");
+        }
+
+        if (Concurrency is not null && (Rate is not null || RateCurve is not null))
+        {
+            throw RequestFields.Error("concurrency", "{concurrency} runs a closed loop; drop {rate}/{rateCurve}, or drop {concurrency}.");
+        }
+
+        if (RateCurve is not null && (Rate is not null || Diurnal))
+        {
+            throw RequestFields.Error("rateCurve", "{rateCurve} gives the whole day's rates; drop {rate} and {diurnal}.");
+        }
+
+        if (Concurrency is null && Rate is null && RateCurve is null)
+        {
+            throw RequestFields.Error("rate", "rate is required: give {rate} REQ/S, {rateCurve} FILE or {concurrency} N.");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override SimulationOptions Options(SimulationOptions options) => options with
+    {
+        Slo = SloOf(),
+        Router = Router is { } r ? RouterPolicies.Parse(r) : RouterPolicy.LeastRequests,
+        RouterSeed = Seed,
+    };
+
+    private double? HorizonSeconds => Duration is null ? null : ParseDuration(Duration, "duration", 1e-3, 365 * 86_400, 0);
+
+    private Slo SloOf() => new Slo(
+        Quantities.Seconds.FromSeconds(ParseDuration(SloTtft, "sloTtft", 1e-6, 86_400, Slo.Default.TimeToFirstToken.Value)),
+        Quantities.Seconds.FromSeconds(ParseDuration(SloTpot, "sloTpot", 1e-6, 3600, Slo.Default.TimePerOutputToken.Value))).Validated();
+
+    /// <summary>Validates, resolves the model and accelerator in <paramref name="catalog"/> and runs the simulation.</summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="progress">Receives the fraction of expected requests processed.</param>
+    /// <param name="cancellation">Reaches the simulator's loop.</param>
+    /// <exception cref="InvalidInputException">A field out of range, an unknown id, or more work than one run allows.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public SimulateReport Answer(Catalog.Catalog catalog, IProgress<double>? progress = null, CancellationToken cancellation = default) =>
+        Answer(Prepare(Resolve(catalog)), null, progress, cancellation);
+
+    /// <summary>Runs the simulation for an already prepared <paramref name="s"/>.</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source (the CLI's file path).</param>
+    /// <param name="progress">Receives the fraction of expected requests processed.</param>
+    /// <param name="cancellation">Reaches the simulator's loop.</param>
+    public SimulateReport Answer(SimulationSetup s, string? rateCurveSource, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var (setup, options, input, output) = (s.Setup, s.Options, s.Input, s.Output);
+        SimulationResult result;
+        string arrivals;
+        SimulationSpread? spread = null;
+        if (Concurrency is { } users)
+        {
+            var n = Requests ?? DefaultRequests;
+            Budget(n, output, "requests", "{requests} " + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            arrivals = $"closed loop, {users} users";
+            result = ServingSimulator.RunClosedLoop(setup, users, input, output, n, Seed, options, progress, cancellation);
+        }
+        else
+        {
+            var curve = RateCurve is { } csv ? Simulation.RateCurve.ParseCsv(csv, rateCurveSource ?? "rateCurve")
+                : Diurnal ? Simulation.RateCurve.Diurnal(Rate!.Value) : Simulation.RateCurve.Constant(Rate!.Value);
+            var horizon = HorizonSeconds;
+            var count = Requests is { } r ? r : horizon is null ? DefaultRequests : (long?)null;
+            var stream = new RequestGenerator(ArrivalsOf(curve), input, output, Seed, count, horizon, SessionsOf()).Validated();
+            Budget(stream.ExpectedRequests, output, count is not null && horizon is null ? "requests" : "duration",
+                horizon is null ? "{requests} " + count!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "{duration} " + Duration + " at this rate");
+            arrivals = Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
+            if (Runs is > 1 and var runs)
+            {
+                Budget(stream.ExpectedRequests * runs, output, "runs", $"{{runs}} {runs} of {Count(stream.ExpectedRequests)} requests each");
+                var seeds = Enumerable.Range(0, runs).Select(i => ParallelRuns.SeedOf(stream.Seed, i)).ToList();
+                var done = 0;
+                var all = ParallelRuns.Run(runs, stream.Seed, (_, seed) =>
+                {
+                    var run = ServingSimulator.Run(setup, s.Replicas, stream with { Seed = seed }, options with { RouterSeed = seed }, null, cancellation);
+                    progress?.Report((double)Interlocked.Increment(ref done) / runs);
+                    return run;
+                });
+                result = all[0];
+                spread = SimulationSpread.Of(all, seeds);
+            }
+            else
+            {
+                result = ServingSimulator.Run(setup, s.Replicas, stream, options, progress, cancellation);
+            }
+        }
+
+        return new SimulateReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, arrivals, Describe(input), Describe(output), options.Scheduler, result)
+        {
+            Spread = spread,
+        };
+    }
+
+    /// <summary>Multi-turn sessions, or null without <see cref="Turns"/>.</summary>
+    public SessionSpec? SessionsOf() =>
+        Turns is { } turns ? new SessionSpec(turns, ParseDuration(ThinkTime, "thinkTime", 0, 86_400, 30), PrefixHit).Validated() : null;
+
+    private ArrivalProcess ArrivalsOf(Simulation.RateCurve curve)
+    {
+        var kind = Arrival?.Trim().ToLowerInvariant() switch
+        {
+            null or "poisson" => ArrivalKind.Poisson,
+            "gamma" => ArrivalKind.Gamma,
+            var other => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{other}'."),
+        };
+        return new ArrivalProcess(curve, kind, kind == ArrivalKind.Gamma ? Cv : 1).Validated();
+    }
+
+    private static void Budget(double requests, LengthDistribution output, string field, string whatTemplate)
+    {
+        if (SimulationBudget.Exceeded(requests, output, whatTemplate) is { } template) throw RequestFields.Error(field, template);
+    }
+}
