@@ -109,4 +109,33 @@ public class EmbeddedCatalogTests
         Assert.Equal(new Infercost.Models.SlidingWindow(128, 18), c.GetModel("gpt-oss-120b").SlidingWindow);
         Assert.Equal(new Infercost.Models.SlidingWindow(128, 12), c.GetModel("gpt-oss-20b").SlidingWindow);
     }
+
+    [Theory]
+    [InlineData("nvidia-gb300", 288, 8.0, Precision.Fp4, 15000)]
+    [InlineData("nvidia-rubin", 288, 22.0, Precision.Fp4, 35000)]
+    [InlineData("google-tpu-v7", 192, 7.37, Precision.Fp8, 4614)]
+    [InlineData("aws-trainium2", 96, 2.9, Precision.Fp8, 1299)]
+    [InlineData("aws-trainium3", 144, 4.9, Precision.Fp8, 2520)]
+    [InlineData("aws-inferentia2", 32, 0.82, Precision.Bf16, 190)]
+    public void Embedded_NonGpuAndNextGenerationEntries_CarryTheVendorsFigures(string id, double memoryGb, double tbps, Precision precision, double teraflops)
+    {
+        var a = ModelCatalog.Embedded.GetAccelerator(id);
+
+        Assert.Equal(memoryGb * 1e9, a.Memory.Value, 0);
+        Assert.Equal(tbps * 1e12, a.MemoryBandwidth.Value, 0);
+        Assert.Equal(teraflops * 1e12, a.Peaks.For(precision)!.Value.Value, 0);
+        Assert.NotEmpty(a.Source.Sources);
+    }
+
+    [Fact]
+    public void Embedded_PrecisionAVendorDidNotPublish_IsRefusedNotDerived()
+    {
+        // Rubin has only an announced FP4 peak: a bf16 prediction is refused, naming the flag that fixes it
+        var rubin = ModelCatalog.Embedded.GetAccelerator("nvidia-rubin");
+        Assert.Null(rubin.Peaks.For(Precision.Bf16));
+        Assert.Null(rubin.Peaks.For(Precision.Fp8));
+        var e = Assert.Throws<InvalidInputException>(() => new Infercost.Serving.ServingSetup(ModelCatalog.Embedded.GetModel("llama-3.1-8b"), rubin,
+            Infercost.Serving.Parallelism.Single, new Infercost.Serving.ServingConfig { TotalDevices = 1 }));
+        Assert.Equal("computePrecision", e.Field);
+    }
 }
