@@ -64,6 +64,7 @@ public static class ServerApp
         // Open (and migrate) the database now, so a wrong path or connection string stops start-up, not a request.
         _ = app.Services.GetRequiredService<IScenarioStore>();
         app.UseMiddleware<AccessMiddleware>();
+        Dashboard.Use(app);
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Infercost API"));
         QuestionEndpoints.Map(app);

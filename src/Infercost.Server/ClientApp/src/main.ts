@@ -1,0 +1,379 @@
+import "uplot/dist/uPlot.min.css";
+import "./style.css";
+import { ApiError, del, get, post, runJob } from "./api";
+import { barChart, lineChart } from "./charts";
+import { bytes, esc, money, number, percent, seconds } from "./format";
+
+// One page over the HTTP API. The form's fields are named as the request records' fields (gpuPrice, input, ...), so
+// a 400 problem's `field` finds its input, and the shareable URL's query string is the same names.
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>("inputs");
+
+type Json = Record<string, any>;
+
+/** Fields shared by every serving question, read from the form. */
+const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", "output", "utilisation"] as const;
+/** Simulation fields, kept in the shareable URL too. */
+const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
+
+let lastCost: Json | null = null;
+
+function value(id: string): string {
+  return ($<HTMLInputElement>(id).value ?? "").trim();
+}
+
+/** A number field as a number, or the text as typed (the server names the field when it is not a number). */
+function numeric(text: string): number | string {
+  return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
+}
+
+/** The serving request the form describes (a CostRequest; simulate and frontier take the same fields). */
+function servingBody(withUtilisation = true): Json {
+  const body: Json = { gpu: value("gpu") };
+  const config = value("modelConfig");
+  if (config) {
+    body.modelConfig = config;
+    if (value("model")) body.model = "pasted-" + value("model");
+  } else {
+    body.model = value("model");
+  }
+  for (const f of ["gpus", "input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
+  if (value("gpuPrice") !== "") body.gpuPrice = numeric(value("gpuPrice"));
+  if (withUtilisation && value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
+  return body;
+}
+
+// ---- field errors ----
+
+function clearErrors(scope: ParentNode = document) {
+  scope.querySelectorAll<HTMLElement>(".error").forEach((e) => (e.textContent = ""));
+  scope.querySelectorAll<HTMLElement>("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+}
+
+/** Shows a problem next to the field it names, or under the form when no input has that name. */
+function showError(e: unknown, fallback = "body-error") {
+  const problem = e instanceof ApiError ? e.problem : { detail: String(e) };
+  const field = "field" in problem ? problem.field : undefined;
+  const input = field ? document.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`) : null;
+  const message = problem.detail ?? "request failed";
+  if (input && field) {
+    input.setAttribute("aria-invalid", "true");
+    const slot = $(`${field}-error`);
+    if (slot) {
+      slot.textContent = message;
+      input.setAttribute("aria-describedby", `${field}-error`);
+      input.closest("details")?.setAttribute("open", "");
+      input.focus();
+      return;
+    }
+  }
+  $(fallback).textContent = message;
+}
+
+function status(id: string, text: string) {
+  $(id).textContent = text;
+}
+
+// ---- shareable URL ----
+
+function shareableUrl(): string {
+  const params = new URLSearchParams();
+  for (const f of [...formFields, ...simFields]) {
+    const v = value(f);
+    if (v !== "" && f !== "modelConfig") params.set(f, v);
+  }
+  return `${location.origin}/?${params.toString()}`;
+}
+
+function readUrl(): boolean {
+  const params = new URLSearchParams(location.search);
+  let any = false;
+  for (const f of [...formFields, ...simFields]) {
+    const v = params.get(f);
+    if (v === null) continue;
+    $<HTMLInputElement>(f).value = v;
+    any = true;
+  }
+  return any;
+}
+
+// ---- catalog ----
+
+async function loadCatalog() {
+  const catalog = await get<Json>("/api/catalog");
+  const fill = (id: string, items: Json[], selected: string) => {
+    const select = $<HTMLSelectElement>(id);
+    select.innerHTML = items.map((i) => `<option value="${esc(i.id)}"${i.id === selected ? " selected" : ""}>${esc(i.id)}</option>`).join("");
+  };
+  fill("model", catalog.models, "llama-3.3-70b");
+  fill("gpu", catalog.accelerators, "nvidia-h100-sxm");
+  try {
+    const prices = await post<Json>("/api/prices", {});
+    fill("priceModel", prices.prices.map((p: Json) => ({ id: p.modelId })), "claude-sonnet-4.5");
+  } catch (e) {
+    showError(e, "priceModel-error");
+  }
+}
+
+// ---- estimate ----
+
+function band(b: Json | undefined, format: (v: number) => string): string {
+  return b ? `<span class="band">P10–P90 ${format(b.p10)} – ${format(b.p90)}</span>` : "";
+}
+
+function renderCost(report: Json) {
+  const { serving, cost, bands } = report;
+  const card = (label: string, main: string, extra: string, id: string) =>
+    `<div class="card" id="${id}"><h3>${label}</h3><p class="big">${main}</p>${extra}</div>`;
+  $("cost").innerHTML = [
+    card("$/MTok input", money(cost.inputPerMillion), band(bands.inputPerMillion, money), "card-input"),
+    card("$/MTok output", money(cost.outputPerMillion), band(bands.outputPerMillion, money), "card-output"),
+    card("$/request", money(cost.perRequest), band(bands.perRequest, money), "card-request"),
+    card("Cluster output", number(serving.clusterDecodeTokensPerSecond) + " tok/s", band(bands.clusterDecodeTokensPerSecond, number), "card-decode"),
+    card("Per user", number(serving.decode.tokensPerSecondPerUser) + " tok/s", band(bands.decodeTokensPerSecondPerUser, number), "card-user"),
+    card("Layout", `${serving.replicas} × ${esc(serving.parallelism.devicesPerReplica)} GPU`,
+      `<span class="band">TP${serving.parallelism.tensor} PP${serving.parallelism.pipeline} EP${serving.parallelism.expert} DP${serving.parallelism.attentionData}</span>`, "card-layout"),
+  ].join("");
+  const m = serving.memory;
+  $("memory").innerHTML = `<table class="data"><caption class="sr-only">Memory per device</caption><tbody>
+    <tr><th scope="row">Capacity</th><td>${bytes(m.capacity)}</td></tr>
+    <tr><th scope="row">Weights</th><td>${bytes(m.weights)} (${percent(m.weights / m.capacity)})</td></tr>
+    <tr><th scope="row">KV cache available</th><td>${bytes(m.kvAvailable)}</td></tr>
+    <tr><th scope="row">KV per sequence at ${number(m.contextTokens)} tokens</th><td>${bytes(m.kvPerSequence)}</td></tr>
+    <tr><th scope="row">Most sequences that fit</th><td>${number(m.maxBatch)} per replica — ${m.fits ? "fits" : "does not fit"}</td></tr>
+  </tbody></table>`;
+  const notes: string[] = [bands.method, ...(serving.notes ?? [])];
+  for (const [key, v] of Object.entries(report)) if (/extrapolat/i.test(key) && v) notes.push(`${key}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  $("notes").innerHTML = notes.map((n) => `<li>${esc(n)}</li>`).join("");
+}
+
+async function estimate() {
+  clearErrors(form);
+  status("form-status", "Estimating…");
+  try {
+    lastCost = await post<Json>("/api/cost", servingBody());
+    renderCost(lastCost);
+    history.replaceState(null, "", shareableUrl());
+    status("form-status", `Estimated ${lastCost.serving.modelId} on ${lastCost.serving.totalDevices} × ${lastCost.serving.acceleratorId}.`);
+  } catch (e) {
+    status("form-status", "");
+    showError(e);
+  }
+}
+
+// ---- scenarios ----
+
+async function loadScenarios() {
+  const list = await get<Json[]>("/api/scenarios?limit=50");
+  $("scenarios").innerHTML = list.map((s) => `<tr>
+      <td><input type="checkbox" class="pick" value="${esc(s.id)}" aria-label="Compare ${esc(s.name)}"></td>
+      <td>${esc(s.name)}</td><td>${esc(s.question)}</td><td>${esc(new Date(s.createdAt).toLocaleString())}</td><td>${esc(s.engineVersion)}</td>
+    </tr>`).join("");
+}
+
+async function save() {
+  clearErrors();
+  const name = value("scenario-name");
+  try {
+    await post<Json>("/api/scenarios", { name, question: "cost", inputs: servingBody() });
+    await loadScenarios();
+    $<HTMLInputElement>("scenario-name").value = "";
+    status("form-status", `Saved '${name}'.`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function compare() {
+  const ids = [...document.querySelectorAll<HTMLInputElement>(".pick:checked")].map((c) => c.value);
+  if (ids.length < 2) {
+    $("comparison").innerHTML = `<p class="error" role="alert">Tick two or more scenarios.</p>`;
+    return;
+  }
+  const scenarios = await Promise.all(ids.map((id) => get<Json>(`/api/scenarios/${encodeURIComponent(id)}`)));
+  const rows: [string, (s: Json) => string][] = [
+    ["Model", (s) => s.inputs.model ?? "pasted config"],
+    ["GPU", (s) => s.inputs.gpu],
+    ["GPUs", (s) => number(s.inputs.gpus)],
+    ["$/GPU-hour", (s) => (s.inputs.gpuPrice === null || s.inputs.gpuPrice === undefined ? "catalog" : String(s.inputs.gpuPrice))],
+    ["Prompt / output tokens", (s) => `${number(s.inputs.input)} / ${number(s.inputs.output)}`],
+    ["$/MTok input", (s) => money(s.result.cost?.inputPerMillion)],
+    ["$/MTok output", (s) => money(s.result.cost?.outputPerMillion)],
+    ["Cluster output tok/s", (s) => number(s.result.serving?.clusterDecodeTokensPerSecond)],
+    ["Tok/s per user", (s) => number(s.result.serving?.decode?.tokensPerSecondPerUser)],
+    ["Engine", (s) => s.engineVersion],
+  ];
+  const body = rows.map(([label, f]) => {
+    const cells = scenarios.map(f);
+    const differs = new Set(cells).size > 1;
+    return `<tr${differs ? ' class="differs"' : ""}><th scope="row">${esc(label)}</th>${cells.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`;
+  }).join("");
+  $("comparison").innerHTML = `<table class="data" id="comparison-table"><caption>Side by side (rows that differ are marked)</caption>
+    <thead><tr><th scope="col">Figure</th>${scenarios.map((s) => `<th scope="col">${esc(s.name)}</th>`).join("")}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+// ---- frontier ----
+
+async function frontier() {
+  clearErrors();
+  const bar = $<HTMLProgressElement>("frontier-progress");
+  bar.hidden = false;
+  bar.value = 0;
+  try {
+    const report = await runJob<Json>("frontier", { ...servingBody(false), concurrency: [1, 2, 4, 8, 16, 32, 64, 128] }, (p) => (bar.value = p), () => {});
+    const points: Json[] = report.frontier.points;
+    lineChart($("frontier-chart"), "Output tok/s per GPU vs tok/s per user", "tok/s per user", [
+      { label: "tok/s per GPU", x: points.map((p) => p.perUser), y: points.map((p) => p.outputPerGpu), stroke: "#2563eb" },
+    ]);
+    $("frontier-table").innerHTML = `<table class="data"><caption>Frontier points (${esc(report.frontier.layout)})</caption>
+      <thead><tr><th scope="col">Users</th><th scope="col">tok/s/GPU</th><th scope="col">tok/s/user</th><th scope="col">TTFT P50</th><th scope="col">$/MTok out</th></tr></thead><tbody>
+      ${points.map((p) => `<tr><td>${p.concurrency}</td><td>${number(p.outputPerGpu)}</td><td>${number(p.perUser)}</td><td>${seconds(p.timeToFirstTokenP50)}</td><td>${money(p.outputPerMillion)}</td></tr>`).join("")}
+      </tbody></table>`;
+  } catch (e) {
+    showError(e);
+  } finally {
+    bar.hidden = true;
+  }
+}
+
+// ---- margin ----
+
+function heat(v: number): string {
+  // Red below break-even, green above; lightness keeps the text readable.
+  const clamped = Math.max(-1, Math.min(1, v));
+  const hue = clamped < 0 ? 0 : 130;
+  return `hsl(${hue} 70% ${92 - Math.abs(clamped) * 35}%)`;
+}
+
+async function margin() {
+  clearErrors();
+  if (!lastCost) await estimate();
+  if (!lastCost) return;
+  try {
+    const report = await post<Json>("/api/margin", {
+      priceModel: value("priceModel"), costIn: lastCost.cost.inputPerMillion, costOut: lastCost.cost.outputPerMillion,
+    });
+    const cells: Json[] = report.sensitivity;
+    const utils = [...new Set(cells.map((c) => c.utilisation))];
+    const factors = [...new Set(cells.map((c) => c.costFactor))];
+    const cell = (f: number, u: number) => cells.find((c) => c.costFactor === f && c.utilisation === u)!;
+    $("margin").innerHTML = `<p>List price ${money(report.price.input)} in / ${money(report.price.output)} out (${esc(report.price.label)});
+      gross margin ${percent(report.inputMargin)} on input, <strong>${percent(report.outputMargin)}</strong> on output.</p>
+      <table class="data heatmap" id="margin-table"><caption>Output gross margin by cost error (rows) × utilisation (columns)</caption>
+      <thead><tr><th scope="col">Cost ×</th>${utils.map((u) => `<th scope="col">util ${percent(u)}</th>`).join("")}</tr></thead>
+      <tbody>${factors.map((f) => `<tr><th scope="row">${f}×</th>${utils.map((u) => {
+        const m = cell(f, u).output;
+        return `<td style="background:${heat(m)}">${percent(m)}</td>`;
+      }).join("")}</tr>`).join("")}</tbody></table>
+      <p class="hint">Left out: ${esc(report.leftOut.join("; "))}.</p>`;
+  } catch (e) {
+    showError(e, "priceModel-error");
+  }
+}
+
+// ---- subscription population ----
+
+async function subscriptions() {
+  clearErrors();
+  const body: Json = { plan: value("plan"), users: numeric(value("users")) };
+  if (lastCost) {
+    body.costIn = lastCost.cost.inputPerMillion;
+    body.costOut = lastCost.cost.outputPerMillion;
+  }
+  try {
+    const report = await runJob<Json>("subscription-population", body, () => {}, () => {});
+    const r = report.result;
+    $("subs-summary").innerHTML = `<p>Mean cost per subscriber ${money(r.meanCost)}/month against ${money(r.planPrice)};
+      ${percent(r.lossMakingShare)} cost more than they pay; P50 ${money(r.p50)}, P90 ${money(r.p90)}, P99 ${money(r.p99)}.
+      <span class="hint">Serving cost: ${esc(report.rateSource === "user-supplied" ? "this estimate's $/MTok" : report.rateSource)}.</span></p>`;
+    const bins: Json[] = r.histogram;
+    barChart($("subs-chart"), "Subscribers by monthly cost", "$/month", bins.map((b) => (b.from + b.to) / 2), bins.map((b) => b.subscribers));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// ---- simulation ----
+
+let simJob: string | null = null;
+
+async function simulate() {
+  clearErrors();
+  const bar = $<HTMLProgressElement>("sim-progress");
+  bar.value = 0;
+  const cancel = $<HTMLButtonElement>("cancel-sim");
+  const body: Json = { ...servingBody(false) };
+  for (const f of ["rate", "requests"]) if (value(f) !== "") body[f] = numeric(value(f));
+  for (const f of ["sloTtft", "sloTpot"]) if (value(f) !== "") body[f] = value(f);
+  status("sim-status", "Starting…");
+  try {
+    const report = await runJob<Json>("simulate", body, (p) => {
+      bar.value = p;
+      status("sim-status", `Simulating: ${percent(p)}`);
+    }, (id) => {
+      simJob = id;
+      cancel.disabled = false;
+    });
+    renderSimulation(report);
+    status("sim-status", `Done: ${number(report.result.completed)} requests in ${seconds(report.result.wallTime)} of simulated time.`);
+  } catch (e) {
+    status("sim-status", e instanceof ApiError && e.problem.title === "cancelled" ? "Cancelled." : "");
+    if (!(e instanceof ApiError && e.problem.title === "cancelled")) showError(e);
+  } finally {
+    simJob = null;
+    cancel.disabled = true;
+  }
+}
+
+function renderSimulation(report: Json) {
+  const r = report.result;
+  const row = (label: string, l: Json) => `<tr><th scope="row">${label}</th><td>${seconds(l.p50)}</td><td>${seconds(l.p90)}</td><td>${seconds(l.p99)}</td></tr>`;
+  $("sim-summary").innerHTML = `<table class="data" id="sim-table"><caption>${esc(report.arrivals)}; ${esc(r.layout)} × ${r.replicas}</caption>
+    <thead><tr><th scope="col">Latency</th><th scope="col">P50</th><th scope="col">P90</th><th scope="col">P99</th></tr></thead>
+    <tbody>${row("Time to first token", r.timeToFirstToken)}${row("Time per output token", r.timePerOutputToken)}${row("Queue wait", r.queueWait)}${row("End to end", r.endToEnd)}</tbody></table>
+    <p>Goodput ${percent(r.goodFraction)} within the SLO; mean KV use ${percent(r.meanKvUse)}; busy ${percent(r.busyFraction)};
+      ${money(r.outputPerMillion)}/MTok output including idle time.</p>`;
+  const s: Json[] = r.series;
+  lineChart($("sim-chart"), "KV use, waiting and running over time", "simulated seconds", [
+    { label: "KV use (%)", x: s.map((p) => p.start), y: s.map((p) => p.kvUse * 100), stroke: "#2563eb" },
+    { label: "Waiting", x: s.map((p) => p.start), y: s.map((p) => p.waiting), stroke: "#dc2626" },
+    { label: "Running", x: s.map((p) => p.start), y: s.map((p) => p.running), stroke: "#16a34a" },
+  ]);
+}
+
+async function cancelSimulation() {
+  if (simJob) await del(`/api/jobs/${simJob}`);
+}
+
+// ---- wiring ----
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  void estimate();
+});
+$("share").addEventListener("click", async () => {
+  const url = shareableUrl();
+  history.replaceState(null, "", url);
+  try {
+    await navigator.clipboard.writeText(url);
+    status("form-status", "Link copied: " + url);
+  } catch {
+    status("form-status", "Link: " + url);
+  }
+});
+$("save").addEventListener("click", () => void save());
+$("compare").addEventListener("click", () => void compare());
+$("run-frontier").addEventListener("click", () => void frontier());
+$("run-margin").addEventListener("click", () => void margin());
+$("run-subs").addEventListener("click", () => void subscriptions());
+$("run-sim").addEventListener("click", () => void simulate());
+$("cancel-sim").addEventListener("click", () => void cancelSimulation());
+
+(async () => {
+  await loadCatalog();
+  const shared = readUrl();
+  await loadScenarios();
+  document.body.dataset.ready = "true";
+  if (shared) await estimate();
+})().catch((e) => showError(e));

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Infercost.Server.Tests.Dashboard;
+
+// End to end: the dashboard in real headless Chromium against the server on a real Kestrel. Each scenario ends with a
+// screenshot (kept in the test output folder) that must not be blank, and with no console or page errors (a script
+// error or a Content-Security-Policy violation would be one).
+public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static string Shots => Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    private async Task<IPage> Open(List<string> errors, string query = "", int width = 1280)
+    {
+        var page = await browser.NewPage(errors, width);
+        await page.GotoAsync("/" + query);
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        return page;
+    }
+
+    private static async Task Estimate(IPage page, string model, string gpu, int gpus)
+    {
+        await page.SelectOptionAsync("#model", model);
+        await page.SelectOptionAsync("#gpu", gpu);
+        await page.FillAsync("#gpus", gpus.ToString(CultureInfo.InvariantCulture));
+        await page.ClickAsync("#estimate");
+        await page.WaitForSelectorAsync($"#form-status:has-text('Estimated {model} on {gpus} × {gpu}')");
+    }
+
+    private async Task ScreenshotIsNotBlank(IPage page, string name)
+    {
+        Directory.CreateDirectory(Shots);
+        var png = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true, Path = Path.Combine(Shots, name + ".png") });
+        var variance = await browser.PixelVariance(png);
+        Assert.True(variance > 100, $"screenshot {name} looks blank: luminance variance {variance:0.0}");
+    }
+
+    private static double Dollars(string text) => double.Parse(text.TrimStart('$'), CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Estimate_ShowsTheApisDollarsPerMillionTokens_WithBands_AndAShareableUrl()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+
+        await Estimate(page, "llama-3.1-8b", "nvidia-h100-sxm", 1);
+
+        var api = await browser.Client.PostAsync("/api/cost", new StringContent("""{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 1000 }""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        var cost = (await api.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("cost");
+        var shownOut = Dollars(await page.InnerTextAsync("#card-output .big"));
+        var shownIn = Dollars(await page.InnerTextAsync("#card-input .big"));
+        Assert.Equal(cost.GetProperty("outputPerMillion").GetDouble(), shownOut, 0.0005);
+        Assert.Equal(cost.GetProperty("inputPerMillion").GetDouble(), shownIn, 0.0005);
+        Assert.Contains("P10–P90", await page.InnerTextAsync("#card-output"), StringComparison.Ordinal);
+        Assert.Contains("Most sequences that fit", await page.InnerTextAsync("#memory"), StringComparison.Ordinal);
+        Assert.Contains("gpus=1", page.Url, StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "estimate");
+
+        // The URL carries the inputs: opened fresh, it shows the same estimate.
+        var shared = await Open(errors, new Uri(page.Url).Query);
+        await shared.WaitForSelectorAsync("#card-output .big");
+        Assert.Equal(shownOut, Dollars(await shared.InnerTextAsync("#card-output .big")));
+        Assert.Equal("llama-3.1-8b", await shared.InputValueAsync("#model"));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task SaveTwoScenarios_ThenCompare_ShowsThemSideBySide()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        var a = "one GPU " + Guid.NewGuid().ToString("n")[..6];
+        var b = "two GPUs " + Guid.NewGuid().ToString("n")[..6];
+
+        await Estimate(page, "llama-3.1-8b", "nvidia-h100-sxm", 1);
+        await page.FillAsync("#scenario-name", a);
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync($"#scenarios tr:has-text('{a}')");
+        await Estimate(page, "llama-3.1-8b", "nvidia-h100-sxm", 2);
+        await page.FillAsync("#scenario-name", b);
+        await page.ClickAsync("#save");
+        await page.WaitForSelectorAsync($"#scenarios tr:has-text('{b}')");
+        await page.CheckAsync($"#scenarios tr:has-text('{a}') input.pick");
+        await page.CheckAsync($"#scenarios tr:has-text('{b}') input.pick");
+        await page.ClickAsync("#compare");
+        await page.WaitForSelectorAsync("#comparison-table");
+
+        var headers = await page.Locator("#comparison-table thead th").AllInnerTextsAsync();
+        Assert.Contains(a, headers);
+        Assert.Contains(b, headers);
+        var gpusRow = page.Locator("#comparison-table tr:has(th:text-is('GPUs'))");
+        Assert.Contains("differs", await gpusRow.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+        Assert.Equal(["1", "2"], (await gpusRow.Locator("td").AllInnerTextsAsync()).Order());
+        await ScreenshotIsNotBlank(page, "compare");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Simulate_ShowsProgressAsItRuns_ThenTheLatenciesAndTheTimeSeries()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "1");
+        await page.FillAsync("#rate", "40");
+        await page.FillAsync("#requests", "60000");
+
+        await page.ClickAsync("#run-sim");
+        var seen = new List<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            seen.Add(await page.EvaluateAsync<double>("() => document.getElementById('sim-progress').value"));
+            if ((await page.InnerTextAsync("#sim-status")).StartsWith("Done", StringComparison.Ordinal)) break;
+            await Task.Delay(40, TestContext.Current.CancellationToken);
+        }
+
+        Assert.StartsWith("Done", await page.InnerTextAsync("#sim-status"), StringComparison.Ordinal);
+        Assert.Contains(seen, p => p is > 0 and < 1);
+        Assert.Equal(seen.Order(), seen);
+        Assert.Contains("Time to first token", await page.InnerTextAsync("#sim-table"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#sim-chart canvas").CountAsync());
+        await ScreenshotIsNotBlank(page, "simulate");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task BadInput_IsShownAsAnErrorOnTheField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.FillAsync("#gpus", "0");
+
+        await page.ClickAsync("#estimate");
+        await page.WaitForSelectorAsync("#gpus-error:not(:empty)");
+
+        Assert.Equal("gpus must be in [1, 1000000]; was 0.", await page.InnerTextAsync("#gpus-error"));
+        Assert.Equal("true", await page.GetAttributeAsync("#gpus", "aria-invalid"));
+        Assert.Equal("gpus-error", await page.GetAttributeAsync("#gpus", "aria-describedby"));
+        Assert.Equal("gpus", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await ScreenshotIsNotBlank(page, "bad-input");
+        // The browser logs the 400 response itself; nothing else may go wrong.
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OnAPhone_TheFormAndResultsStackAndTheKeyboardReachesEstimate()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors, "?model=llama-3.1-8b&gpu=nvidia-h100-sxm&gpus=1", width: 390);
+        await page.WaitForSelectorAsync("#card-output .big");
+
+        var form = await page.Locator("#inputs").BoundingBoxAsync();
+        var results = await page.Locator("#main").BoundingBoxAsync();
+        Assert.True(results!.Y >= form!.Y + form.Height, "results stack below the form on a narrow screen");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling");
+        await page.FocusAsync("#gpus");
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("2");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("#form-status:has-text('on 2 × nvidia-h100-sxm')");
+        await ScreenshotIsNotBlank(page, "phone");
+        Assert.Empty(errors);
+    }
+}
