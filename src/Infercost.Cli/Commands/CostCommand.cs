@@ -47,7 +47,7 @@ internal static class CostCommand
 
             var console = context.Console;
             console.Write(ServingTables.Setup(estimate, s.Model, s.Accelerator));
-            console.Write(ServingTables.Memory(estimate.Memory, estimate.Decode.Batch, dataRanks: estimate.Parallelism.AttentionData, cap: request.MaxBatch));
+            console.Write(ServingTables.Memory(estimate.Memory, estimate.Decode.Batch, dataRanks: estimate.Parallelism.AttentionData, cap: request.ToConfig().MaxBatch));
             console.Write(ServingTables.Throughput(estimate, bands));
             console.Write(CostTables.Cost(costEstimate, basis, s.Accelerator, bands));
             ServingTables.WriteNotes(console, estimate.Notes);

@@ -45,7 +45,7 @@ internal static class EmulateCommand
             var s = subject.Resolve(parse, context);
             var config = serving.Config(parse).Validated();
             var setup = new ServingSetup(s.Model, s.Accelerator, config.Parallelism ?? ParallelismPlanner.Choose(s.Model, s.Accelerator, config), config);
-            var scheduler = new SchedulerConfig(parse.GetValue(serving.PrefillChunk) ?? SchedulerConfig.Default.MaxBatchedTokens, parse.GetValue(serving.MaxBatch)).Validated();
+            var scheduler = new SchedulerConfig(config.PrefillChunkTokens, config.MaxBatch).Validated();
             var key = MeasureCommand.KeyFrom(parse.GetValue(keyEnv));
             var options = new EmulatorOptions(setup, scheduler, parse.GetValue(name) ?? s.Model.Id, parse.GetValue(host) ?? "127.0.0.1", parse.GetValue(port), key,
                 parse.GetValue(maxTokens), AbortOnDisconnect: parse.GetValue(onDisconnect) != "finish");

@@ -103,7 +103,7 @@ internal static class SimulateCommand
                     $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})", options.Scheduler, result)
                 {
                     Notes = [.. TraceInputs.Notes(stats)],
-                };
+                }.WithCoverage(setup);
             }
             else
             {
@@ -121,6 +121,7 @@ internal static class SimulateCommand
 
             var (r, arrivals, inputText, outputText, spread, notes) = (report.Result, report.Arrivals, report.Input, report.Output, report.Spread, report.Notes);
             SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
+            if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             foreach (var note in notes) context.Console.WriteLine("• " + note);
             return ExitCodes.Ok;

@@ -51,18 +51,20 @@ internal static class ValidateCommand
             }
 
             var table = KeyValueTable.Grid("Predicted vs measured (output tokens/s per instance)",
-                "id", "model", "accelerator", "layout", "prec.", "in/out", "measured", "predicted", "error");
+                "id", "model", "accelerator", "layout", "prec.", "in/out", "measured", "predicted", "P10-P90", "error");
             foreach (var p in report.Rows)
             {
                 var r = p.Row;
                 table.AddTextRow(r.Id, r.ModelId, r.AcceleratorId, $"TP{r.TensorParallel} PP{r.PipelineParallel}",
                     r.WeightPrecision.Name(), $"{r.InputTokens}/{r.OutputTokens}", Number(r.MeasuredOutputTokensPerSecond),
                     p.PredictedOutputTokensPerSecond is { } v ? Number(v) : "-",
+                    p.P10 is { } low && p.P90 is { } high ? $"{Number(low)} .. {Number(high)}" : "-",
                     p.SignedError is { } e ? SignedPercent(e) : p.Reason ?? "");
             }
 
             console.Write(table);
             console.Write(Summaries("Error by group", report));
+            console.WriteLine($"Band coverage: {Pct(report.BandCoveragePct)} of predicted rows lie inside their P10-P90 (an honest band holds 80%).");
             return ExitCodes.Ok;
         });
         return command;
@@ -98,9 +100,14 @@ internal sealed record ValidationJson(
     public static ValidationJson Of(ValidationReport report, IReadOnlyList<RowProblem>? problems = null) => new(
         report.Rows.Select(p => new ValidationRowJson(p.Row.Id, p.Row.Source, p.Row.ModelId, p.Row.AcceleratorId, p.Row.Gpus,
             p.Row.InputTokens, p.Row.OutputTokens, p.Row.MeasuredOutputTokensPerSecond, p.PredictedOutputTokensPerSecond,
-            p.SignedError is { } e ? e * 100 : null, p.Reason, p.Row.Engine?.Name)).ToList(),
+            p.SignedError is { } e ? e * 100 : null, p.Reason, p.Row.Engine?.Name)
+        {
+            P10 = p.P10,
+            P90 = p.P90,
+            Extrapolating = p.Extrapolating.Select(x => x.Label).ToList(),
+        }).ToList(),
         new ValidationSummaryJson(report.Overall.MedianAbsPctError, report.Overall.P90AbsPctError, report.Overall.MeanSignedPctError,
-            report.Overall.Rows, report.Overall.PredictedRows, problems?.Select(p => p.Line).Distinct().Count() ?? 0),
+            report.Overall.Rows, report.Overall.PredictedRows, problems?.Select(p => p.Line).Distinct().Count() ?? 0, report.BandCoveragePct),
         report.ByModel, report.ByAccelerator, report.BySource)
     {
         RejectedRows = (problems ?? []).Select(p => new RejectedRowJson(p.Line, p.Field, p.Message)).ToList(),
@@ -116,7 +123,19 @@ internal sealed record RejectedRowJson(int Line, string Field, string Message);
 /// <summary>One row of <see cref="ValidationJson"/>.</summary>
 internal sealed record ValidationRowJson(string Id, string Source, string Model, string Accelerator, int Gpus, int InputTokens,
     int OutputTokens, double MeasuredOutputTokensPerSecond, double? PredictedOutputTokensPerSecond, double? SignedErrorPct, string? Reason,
-    string? Engine);
+    string? Engine)
+{
+    /// <summary>P10 of the predicted output tokens/s.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("p10")]
+    public double? P10 { get; init; }
+
+    /// <summary>P90 of the predicted output tokens/s.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("p90")]
+    public double? P90 { get; init; }
+
+    /// <summary>Where the prediction lies outside calibration coverage.</summary>
+    public IReadOnlyList<string> Extrapolating { get; init; } = [];
+}
 
 /// <summary>The summary object: errors in percent.</summary>
 internal sealed record ValidationSummaryJson(
@@ -125,4 +144,5 @@ internal sealed record ValidationSummaryJson(
     [property: System.Text.Json.Serialization.JsonPropertyName("mean_signed_pct_error")] double? MeanSignedPctError,
     [property: System.Text.Json.Serialization.JsonPropertyName("rows")] int Rows,
     [property: System.Text.Json.Serialization.JsonPropertyName("predicted_rows")] int PredictedRows,
-    [property: System.Text.Json.Serialization.JsonPropertyName("rejected_rows")] int RejectedRows);
+    [property: System.Text.Json.Serialization.JsonPropertyName("rejected_rows")] int RejectedRows,
+    [property: System.Text.Json.Serialization.JsonPropertyName("band_coverage_pct")] double? BandCoveragePct = null);

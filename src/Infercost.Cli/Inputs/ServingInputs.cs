@@ -37,7 +37,15 @@ internal sealed class ServingInputs
 
     public Option<int> Input { get; } = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request.", Defaults.InputTokens);
     public Option<int> Output { get; } = CliOptions.Int(ServingRequest.OutputField, "Generated tokens per request.", Defaults.OutputTokens);
-    public Option<int> MaxBatch { get; } = CliOptions.Int(ServingRequest.MaxBatchField, "Cap on the automatic batch per attention-data-parallel rank (vLLM's max_num_seqs; each DP rank schedules its own batch, so a replica with --dp N runs up to N × this).", Defaults.MaxBatch);
+    public Option<int?> MaxBatch { get; } = CliOptions.OptionalInt(ServingRequest.MaxBatchField, "Cap on the automatic batch per attention-data-parallel rank (vLLM's max_num_seqs; each DP rank schedules its own batch, so a replica with --dp N runs up to N × this). Default: the engine's (vllm 256, sglang 4096, trtllm 2048).");
+
+    public Option<string?> Engine { get; } = new("--engine")
+    {
+        Description = "Serving engine profile: vllm (default), sglang, trtllm (TensorRT-LLM 0.17, the calibrated one), trtllm-0.14 or trtllm-1 (TensorRT-LLM 1.x). " +
+                      "Sets the scheduler defaults (max batch, token budget, KV memory, sliding windows) and the runtime overhead (host time per step, collective latency floor); " +
+                      "explicit options win. A prediction for any engine but trtllm says it extrapolates.",
+        HelpName = "engine",
+    };
     public Option<int?> PrefillChunk { get; } = CliOptions.OptionalInt(ServingRequest.PrefillChunkField, $"Token budget of one prefill pass. Default: {Defaults.PrefillChunkTokens}.");
 
     public Option<double?> MatmulMfu { get; } = CliOptions.OptionalDouble(ServingRequest.MfuField, $"Share of the kernel curves' GEMM efficiency that matrix multiplies achieve (1 = the benchmarks; docs/methodology.md#kernels). Default: {Guard.Format(EfficiencyFactors.Default.MatmulMfu)} (calibrated).", "F");
@@ -52,7 +60,7 @@ internal sealed class ServingInputs
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        Option[] memory = [Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
+        Option[] memory = [Engine, Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
         Option[] workload = [Input, Output, MaxBatch, PrefillChunk, MatmulMfu, AttentionMfu, Mbu, StepOverheadMs, CollectiveLatencyUs, LinkEfficiency, ActivationPasses, RooflineSoftness];
         foreach (var option in _workload ? [.. memory, .. workload] : memory) command.Options.Add(option);
     }
@@ -77,6 +85,7 @@ internal sealed class ServingInputs
             Compute = parse.GetValue(Compute),
             Batch = _batch ? parse.GetValue(Batch) : null,
             Reserve = parse.GetValue(Reserve),
+            Engine = parse.GetValue(Engine),
         };
         if (_workload && filled is ServingRequest serving)
         {

@@ -59,9 +59,12 @@ internal sealed class SimulationInputs
         foreach (var option in new Option[] { Turns, ThinkTime, PrefixHit }) command.Options.Add(option);
     }
 
-    public static SchedulerConfig Scheduler(ParseResult parse, ServingInputs serving, SimulationInputs inputs) =>
-        new SchedulerConfig(parse.GetValue(serving.PrefillChunk) ?? SchedulerConfig.Default.MaxBatchedTokens, parse.GetValue(serving.MaxBatch),
-            parse.GetValue(inputs.BlockSize)).Validated();
+    public static SchedulerConfig Scheduler(ParseResult parse, ServingInputs serving, SimulationInputs inputs)
+    {
+        // The engine profile's scheduler defaults apply where --prefill-chunk and --max-batch are not given.
+        var config = serving.Config(parse);
+        return new SchedulerConfig(config.PrefillChunkTokens, config.MaxBatch, parse.GetValue(inputs.BlockSize)).Validated();
+    }
 
     public Slo SloOf(ParseResult parse) =>
         new Slo(Seconds.FromSeconds(parse.GetValue(SloTtft)), Seconds.FromSeconds(parse.GetValue(SloTpot))).Validated();

@@ -25,6 +25,24 @@ public static class CalibratedEfficiency
     public static PredictionBand ThroughputRatio { get; } = new(0.86, 1.21,
         "P10-P90 of measured/predicted output tokens/s, leave-one-GPU-out over the calibration data");
 
+    /// <summary>Band widening per extrapolation dimension, fitted by <see cref="BandFit.Fit"/> on the calibration data
+    /// (a test refits it and fails on drift): σ₀ from the in-sample residuals, each δ from a leave-one-group-out split.
+    /// The engine width comes from data/calibration/online-serving.csv's all-at-once rows (TensorRT-LLM 0.14, an engine
+    /// version the fit never saw) predicted by the factors fitted on all of throughput-calibration.csv.</summary>
+    public static ExtrapolationBands Bands { get; } = new(
+        BaseLogMean: 0.0095,
+        BaseLogSd: 0.1208,
+        Widths: new Dictionary<CoverageDimension, BandWidth>
+        {
+            [CoverageDimension.GpuGeneration] = new(0.1072, 338, "leave one GPU generation out (ampere, ada, hopper) of throughput-calibration.csv"),
+            [CoverageDimension.Precision] = new(0.1609, 338, "leave one weight precision out (fp16, fp8) of throughput-calibration.csv"),
+            [CoverageDimension.ModelFamily] = new(0.1139, 338, "leave one model family out (llama, mistral, mixtral) of throughput-calibration.csv"),
+            [CoverageDimension.Engine] = new(0.3037, 12, "leave the engine version out: online-serving.csv all-at-once rows (TensorRT-LLM 0.14) predicted by the fit on throughput-calibration.csv (TensorRT-LLM 0.17)"),
+            [CoverageDimension.BatchRegime] = new(0.1098, 338, "leave one batch regime out (≤ 64, 65–512, > 512 sequences per step) of throughput-calibration.csv"),
+            [CoverageDimension.Layout] = new(0.1173, 338, "leave one tensor-parallel degree out (TP1, 2, 4, 8) of throughput-calibration.csv"),
+        },
+        Source: Data + "; online-serving.csv for the engine width; fitted " + FittedOn);
+
     /// <summary>The fitted factors.</summary>
     /// <remarks>On top of the kernel curves (<see cref="Kernels.KernelCurves.Fitted"/>): the matmul, attention, bandwidth
     /// and link figures are fractions of what the kernel benchmarks give for each shape. GEMMs and weight streaming reach

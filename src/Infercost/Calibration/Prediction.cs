@@ -12,6 +12,21 @@ public sealed record Prediction(Measurement Row, double? PredictedOutputTokensPe
     /// <summary>Predicted ÷ measured − 1 (positive: the engine overestimates).</summary>
     public double? SignedError => PredictedOutputTokensPerSecond is { } p ? p / Row.MeasuredOutputTokensPerSecond - 1 : null;
 
+    /// <summary>Where the prediction lies outside the calibration data's coverage (empty when inside).</summary>
+    public IReadOnlyList<Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>The P10–P90 band of measured ÷ predicted for this prediction, widened for <see cref="Extrapolating"/>.</summary>
+    public PredictionBand? Band { get; init; }
+
+    /// <summary>P10 of the predicted output tokens/s (prediction × band low); null when not predicted.</summary>
+    public double? P10 => PredictedOutputTokensPerSecond is { } p && Band is { } b ? p * b.Low : null;
+
+    /// <summary>P90 of the predicted output tokens/s.</summary>
+    public double? P90 => PredictedOutputTokensPerSecond is { } p && Band is { } b ? p * b.High : null;
+
+    /// <summary>Whether the measurement lies inside [P10, P90]; null when not predicted.</summary>
+    public bool? InsideBand => P10 is { } low && P90 is { } high ? Row.MeasuredOutputTokensPerSecond >= low && Row.MeasuredOutputTokensPerSecond <= high : null;
+
     /// <summary>ln(predicted ÷ measured), the residual the calibration minimises.</summary>
     public double? LogError => PredictedOutputTokensPerSecond is { } p ? Math.Log(p / Row.MeasuredOutputTokensPerSecond) : null;
 }

@@ -41,13 +41,19 @@ public static class Predictor
                 MemoryReserveFraction = software.MemoryReserveFraction,
                 MemoryReserveBasis = software.ReserveBasis,
                 HonourSlidingWindow = software.HonoursSlidingWindow,
-                Efficiency = efficiency,
+                Efficiency = software.Over(efficiency),
+                Engine = software,
             }.Validated();
             var setup = new ServingSetup(model, accelerator, parallelism, config);
             var step = row.Scenario == LoadScenario.Concurrency && row.Concurrency is { } c
                 ? MixedStepModel.FixedConcurrency(setup, row.InputTokens, row.OutputTokens, c, software.TokenBudget)
                 : MixedStepModel.MaxThroughput(setup, row.InputTokens, row.OutputTokens, software.MaxBatch, software.TokenBudget);
-            return new Prediction(row, step.OutputTokensPerSecond.Value, null, step);
+            var extrapolating = CalibrationCoverage.Shipped.Assess(setup, software, step.DecodeTokens);
+            return new Prediction(row, step.OutputTokensPerSecond.Value, null, step)
+            {
+                Extrapolating = extrapolating,
+                Band = CalibratedEfficiency.Bands.For(extrapolating),
+            };
         }
         catch (Exception ex) when (ex is InvalidInputException or ModelDoesNotFitException)
         {

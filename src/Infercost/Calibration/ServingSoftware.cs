@@ -1,38 +1,133 @@
+using Infercost.Quantities;
 using Infercost.Serving;
 
 namespace Infercost.Calibration;
 
-/// <summary>Serving-engine settings that shape a max-throughput run: how many requests it keeps in flight and how many
-/// tokens one step may carry. These are the engine's documented defaults, not fitted values.</summary>
-/// <param name="Name">Engine and version.</param>
-/// <param name="MaxBatch">Most requests in flight (TensorRT-LLM <c>max_batch_size</c>, vLLM <c>max_num_seqs</c>).</param>
-/// <param name="TokenBudget">Most tokens per step (TensorRT-LLM <c>max_num_tokens</c>, vLLM <c>max_num_batched_tokens</c>).</param>
+// A serving-engine profile is a value, not a static default: the serving setup receives it through ServingConfig.Engine,
+// so a user's own fitted profile (a later issue) plugs in where these built-in ones do.
+
+/// <summary>A serving engine's profile: the scheduler defaults that shape a run (how many requests in flight, how many
+/// tokens per step, how much memory the KV cache gets, chunked prefill, CUDA-graph capture, overlap scheduling) and its
+/// runtime overhead (host time per step, latency floor per collective). Scheduler values are the engine's documented
+/// defaults, not fits; where the runtime could be fitted (TensorRT-LLM 0.17, on the calibration file) the fit is used.</summary>
+/// <param name="Name">Engine and version, as reports print it.</param>
+/// <param name="MaxBatch">Most requests in flight (TensorRT-LLM <c>max_batch_size</c>, vLLM <c>max_num_seqs</c>, SGLang <c>max_running_requests</c>).</param>
+/// <param name="TokenBudget">Most tokens per step (TensorRT-LLM <c>max_num_tokens</c>, vLLM <c>max_num_batched_tokens</c>, SGLang <c>chunked_prefill_size</c>).</param>
 /// <param name="MemoryReserveFraction">Memory not given to the KV cache, as a fraction of <paramref name="ReserveBasis"/>.</param>
 /// <param name="ReserveBasis">Whether the reserve is a fraction of capacity or of memory free after weights.</param>
 /// <param name="HonoursSlidingWindow">Whether the engine caps sliding-window layers at their window.</param>
 public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget, double MemoryReserveFraction,
     MemoryReserveBasis ReserveBasis, bool HonoursSlidingWindow)
 {
+    /// <summary>Short id the CLI and the measurement files use (<c>trtllm-0.17</c>, <c>vllm</c>).</summary>
+    public string Id { get; init; } = "custom";
+
+    /// <summary>Whether long prompts are split into chunks that share steps with decoding sequences (all four built-in
+    /// engines do by default in the versions profiled; TensorRT-LLM 0.17 packs context and generation tokens in one step).</summary>
+    public bool ChunkedPrefill { get; init; } = true;
+
+    /// <summary>Largest decode batch the engine captures in a CUDA graph; larger batches run eagerly. 0 when the engine
+    /// captures none by default.</summary>
+    public int CudaGraphMaxBatch { get; init; }
+
+    /// <summary>Whether the scheduler prepares step n+1 on the host while the GPU runs step n (overlap scheduling), so
+    /// host time per step hides behind the kernels instead of adding to them.</summary>
+    public bool OverlapScheduling { get; init; }
+
+    /// <summary>The engine's runtime overhead; null means the calibrated <see cref="EfficiencyFactors"/> carry it
+    /// (the engine the factors were fitted on).</summary>
+    public EngineRuntime? Runtime { get; init; }
+
+    /// <summary>Where the profile's values come from.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary><paramref name="factors"/> with this engine's per-step and per-collective overheads in place of the
+    /// calibrated ones (unchanged when <see cref="Runtime"/> is null). Explicit user values are applied after this.</summary>
+    public EfficiencyFactors Over(EfficiencyFactors factors)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        return Runtime is not { } r ? factors : factors with { StepOverhead = r.EffectiveStepOverhead(OverlapScheduling), CollectiveLatency = r.CollectiveLatency };
+    }
+
     /// <summary>TensorRT-LLM 0.17 defaults: max_batch_size 2048, max_num_tokens 8192, kv_cache_free_gpu_mem_fraction 0.9,
     /// full attention on every layer (no max_attention_window set). The last is also what the calibration data shows:
     /// Mistral 7B (4,096-token window) and Llama 3.1 8B run within 2% of each other at 20,000-token prompts, which a
-    /// window-capped cache would not allow.</summary>
-    public static ServingSoftware TensorRtLlm { get; } = new("TensorRT-LLM 0.17 defaults", 2048, 8192, 0.10,
-        MemoryReserveBasis.FreeAfterWeights, HonoursSlidingWindow: false);
+    /// window-capped cache would not allow. Runtime: the calibration fit (<see cref="CalibratedEfficiency"/>).</summary>
+    public static ServingSoftware TensorRtLlm { get; } = new("TensorRT-LLM 0.17", 2048, 8192, 0.10,
+        MemoryReserveBasis.FreeAfterWeights, HonoursSlidingWindow: false)
+    {
+        Id = "trtllm-0.17",
+        CudaGraphMaxBatch = 0,
+        OverlapScheduling = false,
+        Source = "TensorRT-LLM 0.17 trtllm-bench defaults (docs/source/performance/perf-overview.md @ 258c7540); runtime fitted on data/calibration/throughput-calibration.csv",
+    };
 
-    /// <summary>vLLM defaults: max_num_seqs 256, max_num_batched_tokens 8192, gpu_memory_utilization 0.9.</summary>
-    public static ServingSoftware Vllm { get; } = new("vLLM defaults", 256, 8192, 0.10, MemoryReserveBasis.Capacity, HonoursSlidingWindow: true);
+    /// <summary>TensorRT-LLM 0.14 with the Triton backend (the engine of data/calibration/online-serving.csv): the same
+    /// scheduler defaults and fitted runtime as 0.17 (the page lists no different defaults); a separate version, so a
+    /// prediction for it says it extrapolates in engine version.</summary>
+    public static ServingSoftware TensorRtLlm014 { get; } = TensorRtLlm with
+    {
+        Name = "TensorRT-LLM 0.14 (Triton)",
+        Id = "trtllm-0.14",
+        Source = "TensorRT-LLM perf-overview.md 'Online Serving Measurements' (v0.14.0, Triton backend); scheduler and runtime as 0.17",
+    };
+
+    /// <summary>TensorRT-LLM 1.x (PyTorch backend) defaults: max_batch_size 2048, max_num_tokens 8192,
+    /// free_gpu_memory_fraction 0.9 of free memory, CUDA graphs for decode batches (cuda_graph_config max_batch_size 128
+    /// in the trtllm-bench extra options), overlap scheduler on by default. Runtime: the tuned-stack collective floor
+    /// (custom/NCCL symmetric all-reduce under CUDA graphs; <see cref="Kernels.KernelModel.GraphCollectiveLatencySeconds"/>
+    /// from the kernel benchmarks) and a documented default host time per step.</summary>
+    public static ServingSoftware TensorRtLlm1 { get; } = new("TensorRT-LLM 1.x", 2048, 8192, 0.10, MemoryReserveBasis.FreeAfterWeights, HonoursSlidingWindow: true)
+    {
+        Id = "trtllm-1",
+        CudaGraphMaxBatch = 128,
+        OverlapScheduling = true,
+        Runtime = EngineRuntime.TunedStack("TensorRT-LLM 1.x PyTorch backend"),
+        Source = "TensorRT-LLM 1.0 LLM API / trtllm-bench defaults (max_batch_size 2048, max_num_tokens 8192, free_gpu_memory_fraction 0.9, disable_overlap_scheduler false)",
+    };
+
+    /// <summary>vLLM (V1 engine) defaults: max_num_seqs 256, max_num_batched_tokens 8192 with chunked prefill,
+    /// gpu_memory_utilization 0.9 of capacity, CUDA graphs captured up to batch 512 (cudagraph capture sizes), sliding
+    /// windows honoured. Scheduling is not overlapped with the GPU by default (asynchronous scheduling is the opt-in
+    /// <c>--async-scheduling</c>), so the host time per step adds in full. Runtime: the tuned-stack collective floor
+    /// (vLLM's custom all-reduce under CUDA graphs) and the documented default host time per step.</summary>
+    public static ServingSoftware Vllm { get; } = new("vLLM", 256, 8192, 0.10, MemoryReserveBasis.Capacity, HonoursSlidingWindow: true)
+    {
+        Id = "vllm",
+        CudaGraphMaxBatch = 512,
+        OverlapScheduling = false,
+        Runtime = EngineRuntime.TunedStack("vLLM V1"),
+        Source = "vLLM engine arguments (max_num_seqs 256, max_num_batched_tokens 8192, gpu_memory_utilization 0.9, cudagraph capture sizes up to 512, async scheduling off by default)",
+    };
+
+    /// <summary>SGLang defaults: max_running_requests derived from memory (the cap here is its 4096 token-pool bound
+    /// per rank at this scale; the KV cache then limits first), chunked_prefill_size 8192, mem_fraction_static 0.88 of
+    /// capacity, CUDA graphs up to batch 160 (cuda_graph_max_bs on H100-class parts), overlap scheduler on.</summary>
+    public static ServingSoftware Sglang { get; } = new("SGLang", 4096, 8192, 0.12, MemoryReserveBasis.Capacity, HonoursSlidingWindow: true)
+    {
+        Id = "sglang",
+        CudaGraphMaxBatch = 160,
+        OverlapScheduling = true,
+        Runtime = EngineRuntime.TunedStack("SGLang"),
+        Source = "SGLang server arguments (chunked_prefill_size 8192, mem_fraction_static 0.88, cuda_graph_max_bs 160, overlap scheduler enabled)",
+    };
+
+    /// <summary>The built-in profiles.</summary>
+    public static IReadOnlyList<ServingSoftware> BuiltIn { get; } = [TensorRtLlm, TensorRtLlm014, TensorRtLlm1, Vllm, Sglang];
 
     /// <summary>The names <see cref="TryNamed"/> accepts, canonical first.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["trtllm", "trtllm-0.17", "tensorrt-llm", "vllm"];
+    public static IReadOnlyList<string> Names { get; } = ["trtllm", "trtllm-0.17", "tensorrt-llm", "trtllm-0.14", "trtllm-1", "vllm", "sglang"];
 
     /// <summary>The profile called <paramref name="name"/> (case-insensitive; see <see cref="Names"/>).</summary>
     public static bool TryNamed(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServingSoftware? software)
     {
         software = name?.Trim().ToLowerInvariant() switch
         {
-            "trtllm" or "trtllm-0.17" or "tensorrt-llm" => TensorRtLlm,
+            "trtllm" or "trtllm-0.17" or "tensorrt-llm" or "tensorrt-llm-0.17" => TensorRtLlm,
+            "trtllm-0.14" or "tensorrt-llm-0.14" => TensorRtLlm014,
+            "trtllm-1" or "trtllm-1.x" or "tensorrt-llm-1" or "tensorrt-llm-1.x" => TensorRtLlm1,
             "vllm" => Vllm,
+            "sglang" => Sglang,
             _ => null,
         };
         return software is not null;
@@ -42,4 +137,34 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     public static ServingSoftware Named(string? name, string field) =>
         TryNamed(name, out var s) ? s
             : throw new InvalidInputException(field, $"{field} must be one of {string.Join(", ", Names)}; was '{name}'.");
+}
+
+/// <summary>A serving engine's own time outside the kernels.</summary>
+/// <param name="HostStepTime">Host time per step (scheduling, input preparation, sampling, detokenisation hand-off),
+/// seconds; hidden behind the GPU's work when the engine overlaps scheduling, except <see cref="UnhiddenShare"/>.</param>
+/// <param name="CollectiveLatency">Latency floor of one small collective (all-reduce, all-to-all), seconds.</param>
+/// <param name="Source">Where the two values come from.</param>
+public sealed record EngineRuntime(Seconds HostStepTime, Seconds CollectiveLatency, string Source)
+{
+    /// <summary>Share of the host step time that still adds to the step under overlap scheduling: the synchronisation
+    /// at the step boundary (output copy, sampling result) cannot overlap. A documented default, not a fit.</summary>
+    public const double UnhiddenShare = 0.25;
+
+    /// <summary>Host time per step of a Python engine's scheduler and input preparation before overlap: 0.6 ms. An
+    /// assumed default, not a fit (no calibration row is a vLLM, SGLang or TensorRT-LLM 1.x run): the vLLM V1 post
+    /// (blog.vllm.ai, 2025-01-24, "Optimized execution loop") calls this CPU work pronounced against a ~5 ms GPU step of
+    /// Llama 8B on H100, which puts it at a tenth of a millisecond to a millisecond; the overlap schedulers of vLLM V1
+    /// (engine core in its own process), SGLang (zero-overhead batch scheduler, v0.4) and TensorRT-LLM's PyTorch
+    /// backend (overlap scheduler, on by default) hide most of it.</summary>
+    public static readonly Seconds DefaultHostStepTime = Seconds.FromMilliseconds(0.6);
+
+    /// <summary>The per-step overhead that adds to the GPU time.</summary>
+    public Seconds EffectiveStepOverhead(bool overlapped) => overlapped ? HostStepTime * UnhiddenShare : HostStepTime;
+
+    /// <summary>A graph-captured engine on a tuned collective stack: the small-message all-reduce floor from the kernel
+    /// benchmarks (nccl-tests / custom all-reduce rows, <see cref="Kernels.KernelCurves.Fitted"/>
+    /// GraphCollectiveLatencySeconds, the geometric mean of the 2.3–8 µs statements) and the documented host time.</summary>
+    public static EngineRuntime TunedStack(string engine) => new(DefaultHostStepTime,
+        Seconds.FromSeconds(Kernels.KernelCurves.Fitted.GraphCollectiveLatencySeconds),
+        $"{engine}: collective floor {Guard.Format(Kernels.KernelCurves.Fitted.GraphCollectiveLatencySeconds * 1e6)} µs from the collective_latency_floor rows of data/kernels/kernel-benchmarks.csv; host time per step {Guard.Format(DefaultHostStepTime.Milliseconds)} ms (documented default), {Guard.Format(UnhiddenShare)} of it unhidden under overlap scheduling");
 }

@@ -13,6 +13,17 @@ public sealed record ValidationReport(
     IReadOnlyList<ErrorSummary> ByAccelerator,
     IReadOnlyList<ErrorSummary> BySource)
 {
+    /// <summary>Share of predicted rows whose measurement lies inside the prediction's own P10–P90 band, percent; null
+    /// when no row was predicted. 80% is what an honest band promises.</summary>
+    public double? BandCoveragePct
+    {
+        get
+        {
+            var judged = Rows.Where(r => r.InsideBand is not null).ToList();
+            return judged.Count == 0 ? null : 100.0 * judged.Count(r => r.InsideBand == true) / judged.Count;
+        }
+    }
+
     /// <summary>Rows the engine could not predict, with their reasons.</summary>
     public IReadOnlyList<Prediction> Unpredicted => Rows.Where(r => r.PredictedOutputTokensPerSecond is null).ToList();
 }

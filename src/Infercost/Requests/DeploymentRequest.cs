@@ -1,3 +1,4 @@
+using Infercost.Calibration;
 using Infercost.Serving;
 
 namespace Infercost.Requests;
@@ -49,10 +50,20 @@ public record DeploymentRequest : ModelGpuRequest
     /// <summary>Fraction of device memory held back for activations, graphs and fragmentation; default 0.1.</summary>
     public double? Reserve { get; init; }
 
+    /// <summary>Serving engine profile (<c>--engine</c>): trtllm (0.17), trtllm-0.14, trtllm-1, vllm or sglang; default
+    /// vllm. Its scheduler defaults (max batch, token budget, KV memory) and runtime overhead apply where the request
+    /// does not set them.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>The engine profile <see cref="Engine"/> names (vLLM when null).</summary>
+    /// <exception cref="InvalidInputException">An unknown engine name.</exception>
+    public ServingSoftware EngineProfile() => Engine is null ? ServingSoftware.Vllm : ServingSoftware.Named(Engine, "engine");
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
+        EngineProfile();
         GpusField.Required(Gpus);
         TpField.Check(Tp);
         PpField.Check(Pp);
@@ -67,8 +78,11 @@ public record DeploymentRequest : ModelGpuRequest
         Tp is null && Pp is null && Ep is null && Dp is null ? null : new Parallelism(Tp ?? 1, Pp ?? 1, Ep ?? 1, Dp ?? 1);
 
     /// <summary>The serving configuration the fields describe (validated by the core where it is used).</summary>
-    public virtual ServingConfig ToConfig() => new()
+    public virtual ServingConfig ToConfig()
     {
+        var engine = EngineProfile();
+        return new()
+        {
         TotalDevices = Gpus ?? 0,
         Parallelism = Layout(),
         WeightPrecision = Weights,
@@ -76,6 +90,14 @@ public record DeploymentRequest : ModelGpuRequest
         KvPrecision = Kv ?? Defaults.KvPrecision,
         ComputePrecision = Compute,
         Batch = Batch,
-        MemoryReserveFraction = Reserve ?? Defaults.MemoryReserveFraction,
-    };
+        // A reserve the user gives is a share of capacity (the option's meaning); the engine's own is of its basis.
+        MemoryReserveFraction = Reserve ?? engine.MemoryReserveFraction,
+        MemoryReserveBasis = Reserve is null ? engine.ReserveBasis : MemoryReserveBasis.Capacity,
+        HonourSlidingWindow = engine.HonoursSlidingWindow,
+        MaxBatch = engine.MaxBatch,
+        PrefillChunkTokens = engine.TokenBudget,
+        Efficiency = engine.Over(EfficiencyFactors.Default),
+        Engine = engine,
+        };
+    }
 }

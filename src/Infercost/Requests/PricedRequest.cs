@@ -1,4 +1,3 @@
-using Infercost.Calibration;
 using Infercost.Costing;
 using Infercost.Hardware;
 using Infercost.Quantities;
@@ -103,7 +102,7 @@ public record PricedRequest : ServingRequest
     {
         CostEstimate At(Corner c) => CostModel.Estimate(serving, accelerator, Basis(c), UtilisationAt(c), FacilityPue);
         var central = At(Corner.Mid);
-        var bands = CostBands.Of(serving, central, At(Corner.Low), At(Corner.High), CalibratedEfficiency.ThroughputRatio);
+        var bands = CostBands.Of(serving, central, At(Corner.Low), At(Corner.High), serving.ThroughputBand);
         return (central, bands);
     }
 }

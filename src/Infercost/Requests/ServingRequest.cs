@@ -25,10 +25,10 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Generated tokens per request.</summary>
     public int Output { get; init; } = Defaults.OutputTokens;
 
-    /// <summary>Cap on the automatic batch (vLLM's max_num_seqs).</summary>
-    public int MaxBatch { get; init; } = Defaults.MaxBatch;
+    /// <summary>Cap on the automatic batch (vLLM's max_num_seqs); default the engine's.</summary>
+    public int? MaxBatch { get; init; }
 
-    /// <summary>Token budget of one prefill pass; default 8192.</summary>
+    /// <summary>Token budget of one prefill pass; default the engine's (8192 for every built-in profile).</summary>
     public int? PrefillChunk { get; init; }
 
     /// <summary>Fraction of dense peak that matrix multiplies achieve; default calibrated.</summary>
@@ -90,22 +90,27 @@ public record ServingRequest : DeploymentRequest
     }
 
     /// <inheritdoc />
-    public override ServingConfig ToConfig() => base.ToConfig() with
+    public override ServingConfig ToConfig()
     {
+        var config = base.ToConfig();
+        var factors = config.Efficiency;
+        return config with
+        {
         InputTokens = Input,
         OutputTokens = Output,
-        MaxBatch = MaxBatch,
-        PrefillChunkTokens = PrefillChunk ?? Defaults.PrefillChunkTokens,
-        Efficiency = Factors with
+        MaxBatch = MaxBatch ?? config.MaxBatch,
+        PrefillChunkTokens = PrefillChunk ?? config.PrefillChunkTokens,
+        Efficiency = factors with
         {
             MatmulMfu = Mfu ?? Factors.MatmulMfu,
             AttentionMfu = AttentionMfu ?? Factors.AttentionMfu,
             Mbu = Mbu ?? Factors.Mbu,
-            StepOverhead = StepOverheadMs is { } ms ? Seconds.FromMilliseconds(ms) : Factors.StepOverhead,
-            CollectiveLatency = CollectiveLatencyUs is { } us ? Seconds.FromMicroseconds(us) : Factors.CollectiveLatency,
+            StepOverhead = StepOverheadMs is { } ms ? Seconds.FromMilliseconds(ms) : factors.StepOverhead,
+            CollectiveLatency = CollectiveLatencyUs is { } us ? Seconds.FromMicroseconds(us) : factors.CollectiveLatency,
             LinkEfficiency = LinkEfficiency ?? Factors.LinkEfficiency,
             ActivationPasses = ActivationPasses ?? Factors.ActivationPasses,
             RooflineSoftness = RooflineSoftness ?? Factors.RooflineSoftness,
         },
-    };
+        };
+    }
 }

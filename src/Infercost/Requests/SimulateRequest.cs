@@ -17,6 +17,22 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
 
     /// <summary>With runs above 1: the spread of the headline figures over the seeds (Result is run 0's); null otherwise.</summary>
     public SimulationSpread? Spread { get; init; }
+
+    /// <summary>The serving engine profile the run was timed with.</summary>
+    public string Engine { get; init; } = "";
+
+    /// <summary>Where the run lies outside calibration coverage (GPU generation, precision, model family, engine, batch
+    /// regime at the run's mean decode tokens per step, layout); the text output prints it as one line.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>The report with <see cref="Engine"/> and <see cref="Extrapolating"/> filled for <paramref name="setup"/>.</summary>
+    public SimulateReport WithCoverage(Serving.ServingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        // The run's mean decode tokens per step per replica is the batch regime it ran in.
+        var batch = Result.OutputTokens.Value / Math.Max(1, Result.Steps);
+        return this with { Engine = setup.Config.Engine.Name, Extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, setup.Config.Engine, batch) };
+    }
 }
 
 /// <summary>The <c>simulate</c> question: a generated request stream (open loop at a rate or day curve, or a closed
@@ -191,7 +207,7 @@ public sealed record SimulateRequest : SimulationRequest
         return new SimulateReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, arrivals, Describe(input), Describe(output), options.Scheduler, result)
         {
             Spread = spread,
-        };
+        }.WithCoverage(setup);
     }
 
     /// <summary>Multi-turn sessions, or null without <see cref="Turns"/>.</summary>

@@ -69,7 +69,8 @@ public abstract record SimulationRequest : PricedRequest
         var setup = new ServingSetup(subject.Model, subject.Accelerator,
             config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config), config);
         var replicas = config.TotalDevices / setup.DevicesPerReplica;
-        var scheduler = new SchedulerConfig(PrefillChunk ?? SchedulerConfig.Default.MaxBatchedTokens, MaxBatch, BlockSize).Validated();
+        // The engine profile's scheduler defaults apply where maxBatch and prefillChunk are not given (ToConfig).
+        var scheduler = new SchedulerConfig(config.PrefillChunkTokens, config.MaxBatch, BlockSize).Validated();
         // maxBatch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.
         scheduler = scheduler with { MaxRunningSequences = (int)Math.Min(1_000_000, (long)scheduler.MaxRunningSequences * setup.Parallelism.AttentionData) };
         var options = Options(new SimulationOptions(scheduler, Slo.Default, Basis()));

@@ -48,6 +48,11 @@ public sealed record ServingConfig
     /// (TensorRT-LLM 0.17 by default) keep full attention for every layer.</summary>
     public bool HonourSlidingWindow { get; init; } = true;
 
+    /// <summary>The serving engine's profile (scheduler defaults and runtime overhead): which engine the prediction is
+    /// for, and so where it extrapolates. The fields above carry its scheduler values once a request has applied them
+    /// (<see cref="Requests.ServingRequest.ToConfig"/>); <see cref="Efficiency"/> carries its runtime.</summary>
+    public Calibration.ServingSoftware Engine { get; init; } = Calibration.ServingSoftware.Vllm;
+
     /// <summary>Efficiency factors; see <see cref="EfficiencyFactors.Default"/>.</summary>
     public EfficiencyFactors Efficiency { get; init; } = EfficiencyFactors.Default;
 

@@ -49,6 +49,17 @@ public sealed record ServingEstimate(
     Seconds RequestLatency,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Where this estimate lies outside the calibration data (GPU generation, precision, model family or
+    /// structure, engine, batch regime, layout); empty when inside. The first note says the same in one line.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>P10–P90 of measured ÷ predicted throughput for this estimate: the calibrated in-coverage band, widened
+    /// for each dimension in <see cref="Extrapolating"/> (docs/validation.md#bands).</summary>
+    public Calibration.PredictionBand ThroughputBand { get; init; } = Calibration.CalibratedEfficiency.ThroughputRatio;
+
+    /// <summary>The serving engine the estimate is for.</summary>
+    public string Engine { get; init; } = "";
+
     /// <summary>Input tokens per hour for the cluster (prefill only).</summary>
     public Tokens PrefillTokensPerHour => ClusterPrefillTokensPerSecond * Seconds.FromHours(1);
 

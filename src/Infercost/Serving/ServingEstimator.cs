@@ -36,11 +36,19 @@ public static class ServingEstimator
         var idle = config.TotalDevices - replicas * setup.DevicesPerReplica;
         var latency = prefill.TimeToFirstToken + decode.StepTime * config.OutputTokens;
 
+        var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, config.Engine, batch);
+        var notes = Notes(setup, context, idle);
+        if (Calibration.Extrapolation.Line(extrapolating) is { } line) notes.Insert(0, line);
         return new ServingEstimate(setup.Model.Id, setup.Accelerator.Id, setup.Parallelism, config.TotalDevices, replicas, idle,
             setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, setup.ComputePrecision, setup.Peak,
             setup.Parameters.Total, setup.Parameters.ActiveCompute, config.InputTokens, config.OutputTokens,
             memory, prefill, decode,
-            prefill.TokensPerSecond * replicas, decode.TokensPerSecond * replicas, latency, Notes(setup, context, idle));
+            prefill.TokensPerSecond * replicas, decode.TokensPerSecond * replicas, latency, notes)
+        {
+            Extrapolating = extrapolating,
+            ThroughputBand = Calibration.CalibratedEfficiency.Bands.For(extrapolating),
+            Engine = config.Engine.Name,
+        };
     }
 
     private static List<string> Notes(ServingSetup setup, int context, int idle)

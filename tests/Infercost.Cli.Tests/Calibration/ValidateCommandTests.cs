@@ -83,7 +83,7 @@ public class ValidateCommandTests
         Assert.Equal("engine", rejected[1].GetProperty("field").GetString());
         var rows = json.RootElement.GetProperty("rows");
         Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("engine").ValueKind);
-        Assert.Equal("vLLM defaults", rows[1].GetProperty("engine").GetString());
+        Assert.Equal("vLLM", rows[1].GetProperty("engine").GetString());
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class ValidateCommandTests
     {
         var run = CliRunner.Run(Files, "validate", "--data", "runs.csv", "--engine", "tgi");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("engine must be one of trtllm, trtllm-0.17, tensorrt-llm, vllm; was 'tgi'.", Assert.Single(run.ErrorLines));
+        Assert.Equal("engine must be one of trtllm, trtllm-0.17, tensorrt-llm, trtllm-0.14, trtllm-1, vllm, sglang; was 'tgi'.", Assert.Single(run.ErrorLines));
     }
 
     // Eighteen real rows (Llama 3.1 8B fp8 on one H100 or H200, TensorRT-LLM 0.17): nine per GPU, more than the seven
