@@ -22,9 +22,46 @@ internal static class CalibrateCommand
             "Compare with the factors the engine ships (Calibration/CalibratedEfficiency.cs)." +
             "\n\nExample:\n  infercost calibrate --data data/calibration/throughput-calibration.csv");
         inputs.AddTo(command);
+        var bands = new Option<bool>("--bands")
+        {
+            Description = "Also fit the band widening per extrapolation dimension (leave one GPU generation, weight precision, model family, " +
+                          "batch regime and tensor degree out; with --online FILE the engine version too) and print each split's held-out error. About 2 minutes.",
+        };
+        var online = new Option<string?>("--online")
+        {
+            Description = "With --bands: an online-serving CSV (data/calibration/online-serving.csv) whose all-at-once rows, another engine version, give the engine width.",
+            HelpName = "FILE.csv",
+        };
+        command.Options.Add(bands);
+        command.Options.Add(online);
         command.SetAction(parse =>
         {
             var (rows, cat, sw) = inputs.Load(parse, context);
+            if (parse.GetValue(bands))
+            {
+                var onlinePath = parse.GetValue(online);
+                var held = onlinePath is null ? null
+                    : OnlineServingCsv.Parse(context.ReadText(onlinePath, "--online"), onlinePath).Where(r => r.OfferedRequestsPerSecond is null).Select(r => r.AsThroughput()).ToList();
+                var fitted = BandFit.Fit(rows, cat, sw, held, $"leave the engine version out: {onlinePath} all-at-once rows predicted by the fit on --data");
+                if (parse.GetValue(inputs.Json))
+                {
+                    context.WriteJson(fitted);
+                    return ExitCodes.Ok;
+                }
+
+                var widths = KeyValueTable.Grid($"Band widening (in-sample ln-residual mean {Number(fitted.BaseLogMean)}, sd {Number(fitted.BaseLogSd)})",
+                    "dimension", "δ (ln)", "held-out rows", "median |error|", "P90 |error|", "mean signed", "split");
+                foreach (var (dimension, w) in fitted.Widths.OrderBy(x => x.Key))
+                {
+                    var o = w.HeldOut?.Overall;
+                    widths.AddTextRow(ExtrapolationBands.Name(dimension), Number(w.LogSd), Number(w.HeldOutRows), ValidateCommand.Pct(o?.MedianAbsPctError),
+                        ValidateCommand.Pct(o?.P90AbsPctError), ValidateCommand.Pct(o?.MeanSignedPctError, signed: true), w.Source);
+                }
+
+                context.Console.Write(widths);
+                return ExitCodes.Ok;
+            }
+
             var fit = Calibrator.Fit(rows, cat, sw);
             var byGpu = Calibrator.LeaveOneGroupOut(rows, r => r.AcceleratorId, cat, sw);
             var byModel = Calibrator.LeaveOneGroupOut(rows, r => r.ModelId, cat, sw);

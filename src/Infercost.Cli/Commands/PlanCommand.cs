@@ -2,6 +2,7 @@ using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
 using Infercost.Cli.Reports;
+using Infercost.Requests;
 using Infercost.Serving;
 using Infercost.Simulation;
 using Spectre.Console;
@@ -26,8 +27,9 @@ internal static class PlanCommand
         var output = CliOptions.Int("--output", "Output tokens per request (see --output-dist).", 1, 10_000_000, Defaults.OutputTokens);
         var weights = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
         var kv = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
-        var maxBatch = CliOptions.Int("--max-batch", "Most sequences running at once per replica (vLLM's max_num_seqs).", 1, 1_000_000, SchedulerConfig.Default.MaxRunningSequences);
-        var chunk = CliOptions.Int("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens).", 1, 10_000_000, SchedulerConfig.Default.MaxBatchedTokens);
+        var maxBatch = CliOptions.OptionalInt("--max-batch", "Most sequences running at once per replica (vLLM's max_num_seqs). Default: the engine's.", 1, 1_000_000);
+        var chunk = CliOptions.OptionalInt("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens). Default: the engine's.", 1, 10_000_000);
+        var engine = new ServingInputs(workload: false).Engine;
         var step = CliOptions.Int("--autoscale-step", "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1, 24, 1);
         var maxPerReplica = CliOptions.Int("--max-gpus-per-replica", "Largest replica tried (sizes 1, 2, 4, ... up to this).", 1, 1024, 8);
         var disaggregated = new Option<bool>("--disaggregated")
@@ -46,7 +48,7 @@ internal static class PlanCommand
             "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
             "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4");
         subject.AddTo(command);
-        foreach (var option in new Option[] { rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
+        foreach (var option in new Option[] { engine, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
         workload.AddTo(command, sessions: false);
         trace.AddTo(command, prefixCache: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
@@ -58,9 +60,11 @@ internal static class PlanCommand
             var fromTrace = trace.WorkloadOf(parse, context, workload.SeedOf(parse), rate, workload);
             var day = fromTrace is null ? workload.CurveOf(parse, rate, context) : RateCurve.Constant(fromTrace.Rate);
             var arrivals = fromTrace is null ? workload.ArrivalsOf(parse, day) : new ArrivalProcess(day, ArrivalKind.Gamma, Math.Clamp(fromTrace.GapCv, 0.05, 20));
+            // The engine profile's scheduler defaults, memory reserve and runtime (Requests.DeploymentRequest.ToConfig).
+            var engineConfig = new DeploymentRequest { Gpus = 1, Engine = parse.GetValue(engine) }.ToConfig();
             var inputs = new PlanInputs(s.Model, s.Accelerator,
-                Defaults with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
-                new SchedulerConfig(parse.GetValue(chunk), parse.GetValue(maxBatch), parse.GetValue(workload.BlockSize)),
+                engineConfig with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
+                new SchedulerConfig(parse.GetValue(chunk) ?? engineConfig.PrefillChunkTokens, parse.GetValue(maxBatch) ?? engineConfig.MaxBatch, parse.GetValue(workload.BlockSize)),
                 fromTrace?.Input ?? SimulationInputs.Lengths(parse, workload.InputDist, workload.InputHistogram, parse.GetValue(input), "input-dist", context),
                 fromTrace?.Output ?? SimulationInputs.Lengths(parse, workload.OutputDist, workload.OutputHistogram, parse.GetValue(output), "output-dist", context),
                 day.Peak, workload.SloOf(parse), cost.Basis(parse), day, arrivals.Kind, arrivals.CoefficientOfVariation,

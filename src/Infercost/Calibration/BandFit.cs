@@ -29,7 +29,7 @@ public static class BandFit
         {
             var held = Calibrator.LeaveOneGroupOut(rows, group, catalog, software);
             var residuals = Residuals(held.Rows);
-            widths[d] = Width(residuals, sd, $"leave one {what} out of the calibration data ({residuals.Count} held-out rows)");
+            widths[d] = Width(residuals, sd, $"leave one {what} out of the calibration data ({residuals.Count} held-out rows)") with { HeldOut = held };
         }
 
         Split(CoverageDimension.GpuGeneration, r => Architectures.Of(catalog.GetAccelerator(r.AcceleratorId)).Name(), "GPU generation");
@@ -39,8 +39,9 @@ public static class BandFit
         Split(CoverageDimension.Layout, r => "TP" + r.TensorParallel, "tensor-parallel degree");
         if (engineHeldOut is { Count: > 0 })
         {
-            var residuals = Residuals(engineHeldOut.Select(r => Predictor.Predict(r, catalog, fit.Fitted, software)).ToList());
-            widths[CoverageDimension.Engine] = Width(residuals, sd, engineHeldOutSource + $" ({residuals.Count} held-out rows)");
+            var predictions = engineHeldOut.Select(r => Predictor.Predict(r, catalog, fit.Fitted, software)).ToList();
+            var residuals = Residuals(predictions);
+            widths[CoverageDimension.Engine] = Width(residuals, sd, engineHeldOutSource + $" ({residuals.Count} held-out rows)") with { HeldOut = Validator.Summarise(predictions) };
         }
 
         return new ExtrapolationBands(mean, sd, widths, $"fitted on {rows.Count} calibration rows");

@@ -5,7 +5,12 @@ namespace Infercost.Calibration;
 /// dimension: √(max(0, RMS²(held-out residuals) − σ₀²)).</param>
 /// <param name="HeldOutRows">Rows whose held-out residuals the width was fitted on.</param>
 /// <param name="Source">The split it came from ("leave one GPU generation out of throughput-calibration.csv").</param>
-public sealed record BandWidth(double LogSd, int HeldOutRows, string Source);
+public sealed record BandWidth(double LogSd, int HeldOutRows, string Source)
+{
+    /// <summary>The held-out error of the split, when it was just fitted (null on the stored widths).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ValidationReport? HeldOut { get; init; }
+}
 
 /// <summary>P10–P90 bands that widen with every dimension a prediction extrapolates along.</summary>
 /// <remarks>ln(measured ÷ predicted) is taken as normal: within coverage with mean μ₀ and spread σ₀ (the in-sample
