@@ -24,6 +24,7 @@ public static class CliApp
         CatalogCommand.Create,
         ValidateCommand.Create,
         KernelsCommand.Create,
+        OnlineCommand.Create,
         CalibrateCommand.Create,
         SubscriptionCommand.Create,
         PriceCurveCommand.Create,
