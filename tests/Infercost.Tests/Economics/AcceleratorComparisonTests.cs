@@ -20,11 +20,13 @@ public sealed class AcceleratorComparisonTests
         // H100 against A100 80GB, both bf16, 8 devices each
         var r = Compare("nvidia-a100-sxm-80gb", ["nvidia-h100-sxm"]);
 
-        // A batch-1 decode step reads the weights: its ratio sits near the HBM bandwidth ratio (3.35 / 2.039 = 1.64),
-        // well below the dense-peak ratio (989 / 312 = 3.17); prefill sits near the peak ratio, not the bandwidth one.
+        // A batch-1 decode step reads the weights: its ratio is at least the HBM bandwidth ratio (3.35 / 2.039 = 1.64) and
+        // below the dense-peak ratio (989 / 312 = 3.17). It sits above the bandwidth ratio because a one-row GEMM still pays
+        // for a tile of rows and a fixed per-kernel cost, both larger on Ampere in the kernel rows (KernelCurves.Fitted).
+        // Prefill sits near the peak ratio, not the bandwidth one.
         Assert.Equal(3.35 / 2.039, Ratio(r, "hbm-bandwidth"), 2);
         Assert.Equal(989.0 / 312, Ratio(r, "dense-peak"), 2);
-        Assert.InRange(Ratio(r, "decode-batch-1"), 1.3, 2.3);
+        Assert.InRange(Ratio(r, "decode-batch-1"), 3.35 / 2.039, 989.0 / 312);
         Assert.InRange(Ratio(r, "prefill"), 2.3, 3.6);
         Assert.True(Ratio(r, "prefill") > Ratio(r, "decode-batch-1"));
     }
@@ -45,7 +47,7 @@ public sealed class AcceleratorComparisonTests
         Assert.True(fp8.Claim!.Holds);
         Assert.Equal("prefill", fp8.Claim.ClosestRegime);
         Assert.Contains("the precision, not the chip", fp8.Claim.Explanation, StringComparison.Ordinal);
-        Assert.InRange(Ratio(fp8, "decode-batch-1"), 1.3, 2.7);
+        Assert.InRange(Ratio(fp8, "decode-batch-1"), 3.35 / 2.039, 2 * 3.35 / 2.039); // fp8 halves the bytes read per step
     }
 
     // Source: "each GPU generation does more per dollar" (issue 12's claim audit), A100 → H100 → H200 → B200 at the

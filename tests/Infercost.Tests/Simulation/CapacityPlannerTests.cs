@@ -53,7 +53,7 @@ public sealed class CapacityPlannerTests
 
         // When simulate runs every replica of it (shortest-queue routing) on a stream of 10 minutes, warm-up included
         var stream = new RequestGenerator(ArrivalProcess.Poisson(Inputs.PeakRate), Inputs.Input, Inputs.Output, 7, null, 600);
-        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(Inputs.Scheduler, Inputs.Slo, Inputs.Basis));
+        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(Inputs.Scheduler, Inputs.Slo, Inputs.Basis), cancellation: TestContext.Current.CancellationToken);
 
         // Then it meets the SLO, as the plan says
         Assert.True(run.MeetsSloAtP90, $"P90 TTFT {run.TimeToFirstToken.P90}, P90 TPOT {run.TimePerOutputToken.P90} on {plan.Replicas} replicas");
@@ -71,7 +71,7 @@ public sealed class CapacityPlannerTests
         // When the whole fleet is simulated with shortest-queue routing for two minutes
         var setup = new ServingSetup(inputs.Model, inputs.Accelerator, plan.Parallelism, inputs.Config with { Parallelism = plan.Parallelism });
         var stream = new RequestGenerator(ArrivalProcess.Poisson(inputs.PeakRate), inputs.Input, inputs.Output, 7, null, 120);
-        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis));
+        var run = ServingSimulator.Run(setup, plan.Replicas, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis), cancellation: TestContext.Current.CancellationToken);
 
         // Then it meets the SLO: the group of eight at its share is the harder test
         Assert.True(run.MeetsSloAtP90, $"P90 TTFT {run.TimeToFirstToken.P90}, P90 TPOT {run.TimePerOutputToken.P90} on {plan.Replicas} replicas");

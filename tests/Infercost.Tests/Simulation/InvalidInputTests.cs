@@ -44,7 +44,7 @@ public sealed class InvalidInputTests
     public void Requests_OutOfTimeOrder_AreRejected()
     {
         var e = Assert.Throws<InvalidInputException>(() => ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 1,
-            [new SimRequest(0, 2, 10, 0, 2), new SimRequest(1, 1, 10, 0, 2)], SimulationFixtures.Options()));
+            [new SimRequest(0, 2, 10, 0, 2), new SimRequest(1, 1, 10, 0, 2)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken));
 
         Assert.Equal("requests", e.Field);
     }

@@ -21,7 +21,7 @@ public sealed class LowLoadLatencyTests
         var one = new[] { new SimRequest(0, 5.0, prompt, 0, 10) };
 
         // When it is simulated
-        var result = ServingSimulator.Run(Setup, 1, one, SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Setup, 1, one, SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         // Then TTFT is BatchStepModel.Cost(setup, one chunk of `prompt` tokens at offset 0).Total: the mean exactly,
         // the P50 (a histogram estimate) within 1%
@@ -36,7 +36,7 @@ public sealed class LowLoadLatencyTests
     public void Ttft_IdleReplica_AgreesWithPrefillModelTimeToFirstToken()
     {
         // PrefillModel prices one prompt alone on a TP1 replica the same way (within 1%)
-        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 1000, 0, 2)], SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 1000, 0, 2)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         var expected = PrefillModel.Estimate(Setup, 1000).TimeToFirstToken.Value;
         Assert.Equal(expected, result.TimeToFirstToken.Mean.Value, expected * 0.01);
@@ -46,7 +46,7 @@ public sealed class LowLoadLatencyTests
     public void Ttft_PromptLongerThanBudget_IsTheSumOfItsChunks()
     {
         // Given a 20,000-token prompt and an 8,192-token budget: chunks of 8192, 8192, 3616 at offsets 0, 8192, 16384
-        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 20_000, 0, 2)], SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 20_000, 0, 2)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         var expected = 0.0;
         foreach (var (tokens, offset) in new[] { (8192, 0), (8192, 8192), (3616, 16384) })
@@ -63,7 +63,7 @@ public sealed class LowLoadLatencyTests
     public void Ttft_CachedPrefix_IsTheUncachedChunkAtItsOffset()
     {
         // Given 3,000 of 4,000 prompt tokens already in the prefix cache
-        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 4000, 3000, 2)], SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, 4000, 3000, 2)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         // Then only the last 1,000 are computed, attending to the 3,000 cached ones
         var chunk = new BatchComposition();
@@ -78,7 +78,7 @@ public sealed class LowLoadLatencyTests
     {
         // Given one request of 500 prompt and 100 output tokens alone
         const int prompt = 500, output = 100;
-        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, prompt, 0, output)], SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Setup, 1, [new SimRequest(0, 0, prompt, 0, output)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         // Then TPOT = mean over tokens 2..100 of BatchStepModel.Cost(one decode at context prompt + k).Total, k = 1..99
         var sum = 0.0;

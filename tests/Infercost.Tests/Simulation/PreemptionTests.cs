@@ -16,7 +16,7 @@ public sealed class PreemptionTests
         Assert.InRange(blocks, 50, 32 * 600 / 16 / 2);
 
         // When 400 requests run
-        var result = ServingSimulator.RunClosedLoop(Tight, 32, new FixedLength(300), new FixedLength(300), 400, 3, SimulationFixtures.Options());
+        var result = ServingSimulator.RunClosedLoop(Tight, 32, new FixedLength(300), new FixedLength(300), 400, 3, SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         // Then sequences were preempted, yet each request completed exactly once with all its tokens
         Assert.True(result.Preemptions > 0, "expected preemptions");
@@ -37,7 +37,7 @@ public sealed class PreemptionTests
         var blocks = ServingSimulator.KvBlocksPerReplica(Tight, SchedulerConfig.Default);
         var tooLong = blocks * 16 + 1;
 
-        var result = ServingSimulator.Run(Tight, 1, [new SimRequest(0, 0, 100, 0, 10), new SimRequest(1, 1, tooLong, 0, 10)], SimulationFixtures.Options());
+        var result = ServingSimulator.Run(Tight, 1, [new SimRequest(0, 0, 100, 0, 10), new SimRequest(1, 1, tooLong, 0, 10)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(1, result.Completed);
         Assert.Equal(1, result.Rejected);

@@ -53,7 +53,7 @@ public sealed class RoutingTests
         var stream = Bursty(3000);
 
         // When it runs through the simulator and through a scan of every replica on every arrival
-        var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, replicas, stream, SimulationFixtures.Options());
+        var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, replicas, stream, SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
         var reference = ScanEveryReplica(replicas, stream);
 
         // Then every count and every latency percentile is the same
@@ -88,8 +88,8 @@ public sealed class RoutingTests
         var options = SimulationFixtures.Options() with { Router = policy };
 
         // When it runs twice with the same seeds
-        var a = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, stream, options);
-        var b = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, stream, options);
+        var a = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, stream, options, cancellation: TestContext.Current.CancellationToken);
+        var b = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, stream, options, cancellation: TestContext.Current.CancellationToken);
 
         // Then every request completes, the run is reproduced exactly, and the report names the router
         Assert.Equal(2000, a.Completed);
@@ -105,8 +105,8 @@ public sealed class RoutingTests
         var options = SimulationFixtures.Options();
 
         // When routed blind (in turn) and by load (outstanding tokens)
-        var blind = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 4, stream, options with { Router = RouterPolicy.RoundRobin });
-        var balanced = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 4, stream, options with { Router = RouterPolicy.LeastTokens });
+        var blind = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 4, stream, options with { Router = RouterPolicy.RoundRobin }, cancellation: TestContext.Current.CancellationToken);
+        var balanced = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 4, stream, options with { Router = RouterPolicy.LeastTokens }, cancellation: TestContext.Current.CancellationToken);
 
         // Then the load-aware router waits less in the queue at the tail
         Assert.True(balanced.QueueWait.P99 < blind.QueueWait.P99, $"least-tokens P99 queue {balanced.QueueWait.P99} vs round-robin {blind.QueueWait.P99}");
@@ -120,8 +120,8 @@ public sealed class RoutingTests
         var options = SimulationFixtures.Options() with { PrefixCache = PrefixCacheSpec.OfKvPool };
 
         // When routed by load alone and by the first prefix block
-        var spread = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, requests, options with { Router = RouterPolicy.LeastRequests });
-        var affine = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, requests, options with { Router = RouterPolicy.Prefix });
+        var spread = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, requests, options with { Router = RouterPolicy.LeastRequests }, cancellation: TestContext.Current.CancellationToken);
+        var affine = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 8, requests, options with { Router = RouterPolicy.Prefix }, cancellation: TestContext.Current.CancellationToken);
 
         // Then keeping a prefix on the replicas that hold it finds more of it cached
         Assert.True(affine.PrefixCache!.HitRate > spread.PrefixCache!.HitRate + 0.02,

@@ -28,7 +28,7 @@ public sealed class SaturationTests
 
         // When `cap` users keep the replica full for 100 requests each
         var result = ServingSimulator.RunClosedLoop(setup, cap, new FixedLength(input), new FixedLength(output), 100L * cap, 7,
-            SimulationFixtures.Options(scheduler));
+            SimulationFixtures.Options(scheduler), cancellation: TestContext.Current.CancellationToken);
 
         // Then output throughput agrees within 3%
         Assert.Equal(0, result.Preemptions);

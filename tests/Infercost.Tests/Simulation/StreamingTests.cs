@@ -110,7 +110,7 @@ public sealed class StreamingTests
     {
         var options = SimulationFixtures.Options() with { SeriesPoints = 40 };
 
-        var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 1, SimulationFixtures.Poisson(20, 300, 50, 20_000), options);
+        var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 1, SimulationFixtures.Poisson(20, 300, 50, 20_000), options, cancellation: TestContext.Current.CancellationToken);
 
         Assert.InRange(result.Series.Count, 10, 40);
         Assert.All(result.Series, p => Assert.InRange(p.KvUse, 0, 1));
@@ -122,7 +122,7 @@ public sealed class StreamingTests
     {
         // Two requests an hour apart: the replica idles most of the hour and is paid for all of it
         var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 1,
-            [new SimRequest(0, 0, 100, 0, 10), new SimRequest(1, 3600, 100, 0, 10)], SimulationFixtures.Options());
+            [new SimRequest(0, 0, 100, 0, 10), new SimRequest(1, 3600, 100, 0, 10)], SimulationFixtures.Options(), cancellation: TestContext.Current.CancellationToken);
 
         Assert.True(result.BusyFraction < 0.01);
         Assert.Equal(2.0 * result.WallTime.Hours, result.Cost!.Value.Value, 9);

@@ -87,7 +87,7 @@ public sealed class PrefixCacheTests
         };
 
         var result = ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 1, requests,
-            SimulationFixtures.Options() with { PrefixCache = new PrefixCacheSpec(3) });
+            SimulationFixtures.Options() with { PrefixCache = new PrefixCacheSpec(3) }, cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(3 + 1 + 1 + 2, result.PrefixCache!.BlocksLookedUp);
         Assert.Equal(0 + 1 + 0 + 1, result.PrefixCache.BlocksHit);
