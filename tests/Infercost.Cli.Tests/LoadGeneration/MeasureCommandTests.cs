@@ -138,7 +138,7 @@ public sealed class MeasureCommandTests
     }
 
     [Theory]
-    [InlineData("disconnect", "disconnected", "the connection closed after 3 tokens received")]
+    [InlineData("disconnect", "disconnected", "the connection closed after ")] // a TCP reset drops chunks the client had not read yet: 1-3 arrive on a loaded machine
     [InlineData("malformed", "malformed chunk", "malformed chunk after 3 tokens received: '{")]
     [InlineData("nodone", "no [DONE]", "the stream ended without data: [DONE] after 3 tokens received")]
     [InlineData("stall", "timeout", "no complete answer within 1 s (")] // how many of the 3 chunks arrive first depends on the machine
@@ -163,6 +163,7 @@ public sealed class MeasureCommandTests
         File.Delete(csv);
         Assert.Equal(4, rows.Length);
         Assert.All(rows.Skip(1), r => Assert.Contains(error, r, StringComparison.Ordinal));
+        if (mode == "disconnect") Assert.All(rows.Skip(1), r => Assert.Matches("closed after [1-3] tokens received", r));
     }
 
     [Fact]

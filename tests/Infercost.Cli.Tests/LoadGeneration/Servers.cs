@@ -66,7 +66,7 @@ internal static class Servers
         switch (mode)
         {
             case "disconnect":
-                await Task.Delay(50, ct); // let the chunks reach the client before the reset
+                await Task.Delay(250, ct); // let the chunks reach the client before the reset (a reset discards what it has not read)
                 ctx.Abort();
                 return;
             case "malformed":
