@@ -129,10 +129,12 @@ internal sealed class HfLayerPlan
 
         var sliding = HasWindow(r, "sliding_window") && r.Bool("use_sliding_window", fallback: true);
         if (!sliding) return false;
-        if (r.Has("sliding_window_pattern") || type == "gemma2")
+        var defaultPattern = FamilyDefaults.For(type).SlidingWindowPattern;
+        if (r.Has("sliding_window_pattern") || type == "gemma2" || defaultPattern is not null)
         {
-            // Gemma: every n-th layer is global, the others slide (Gemma 2: n = 2; Gemma 3: sliding_window_pattern 6).
-            var n = r.Has("sliding_window_pattern") ? r.Int("sliding_window_pattern", 1, layers) ?? 2 : 2;
+            // Gemma: every n-th layer is global, the others slide (Gemma 2: n = 2; Gemma 3: sliding_window_pattern,
+            // 6 by default when the config leaves it out).
+            var n = r.Has("sliding_window_pattern") ? r.Int("sliding_window_pattern", 1, layers) ?? 2 : defaultPattern ?? 2;
             for (var i = 0; i < layers; i++) mixers[i] = (i + 1) % n == 0 ? Mixer.Full : Mixer.Sliding;
         }
         else if (type == "gpt_oss")

@@ -117,15 +117,20 @@ public static class HuggingFaceConfig
         var heads = Required(r, 1, ShapeLimits.MaxHeads, "num_attention_heads", "n_head", "n_heads", "num_heads");
         var kvKey = r.FirstPresent("num_key_value_heads", "num_kv_heads", "n_kv_heads", "multi_query_group_num");
         var kvHeads = kvKey is null ? heads : r.Int(kvKey, 1, heads ?? ShapeLimits.MaxHeads);
-        var vocab = Required(r, 1, ShapeLimits.MaxVocabSize, "vocab_size", "padded_vocab_size");
+        var defaults = FamilyDefaults.For(type);
+        var vocab = defaults.VocabSize is { } dv && r.FirstPresent("vocab_size", "padded_vocab_size") is null
+            ? Defaulted(notes, "vocab_size", dv, defaults)
+            : Required(r, 1, ShapeLimits.MaxVocabSize, "vocab_size", "padded_vocab_size");
         var contextKey = r.FirstPresent("max_position_embeddings", "seq_length", "max_sequence_length", "n_positions", "model_max_length");
-        int? context = contextKey is null
-            ? Missing(r, "max_position_embeddings", "the longest context the model supports")
-            : ContextLength(r, contextKey);
+        int? context = contextKey is not null ? ContextLength(r, contextKey)
+            : defaults.MaxContextTokens is { } dc ? Defaulted(notes, "max_position_embeddings", dc, defaults)
+            : Missing(r, "max_position_embeddings", "the longest context the model supports");
         var tied = TiedEmbeddings(root, r, type);
         var mla = ReadMla(r);
         var isMla = mla is not null || r.Has("kv_lora_rank");
-        var headDim = isMla ? (mla is null ? null : mla.QkNopeHeadDim + mla.QkRopeHeadDim) : ReadHeadDim(r, hidden, heads);
+        var headDim = isMla ? (mla is null ? null : mla.QkNopeHeadDim + mla.QkRopeHeadDim)
+            : defaults.HeadDim is { } dh && r.FirstPresent("head_dim", "kv_channels", "attention_head_dim") is null ? Defaulted(notes, "head_dim", dh, defaults)
+            : ReadHeadDim(r, hidden, heads);
         if (!isMla && heads is { } h && kvHeads is { } kv && h % kv != 0)
             r.Problem(kvKey ?? "num_key_value_heads", $"must divide num_attention_heads ({h}); was {kv}");
 
@@ -138,6 +143,7 @@ public static class HuggingFaceConfig
         var (moe, dense) = ReadMlp(r, type, plan, total);
         var recurrent = plan.RecurrentKind is { } kind ? ReadRecurrent(r, kind, plan.RecurrentLayers) : null;
         var indexer = ReadIndexer(r);
+        var global = isMla ? null : ReadGlobalAttention(r, kvHeads, headDim, heads);
         var (qkvBias, outputBias) = ReadAttentionBias(r, type, isMla);
         if (r.Bool("mlp_bias")) r.Problem("mlp_bias", "true is not modelled (biases on the MLP projections); accepted: false");
         var mtp = ReadMtp(r);
@@ -166,6 +172,7 @@ public static class HuggingFaceConfig
             Attention = isMla ? AttentionKind.Mla : AttentionKind.Gqa,
             Mla = mla,
             SlidingWindow = plan.Window,
+            GlobalAttention = global,
             AttentionSinks = type == "gpt_oss",
             QkvBias = qkvBias,
             OutputBias = outputBias,
@@ -190,12 +197,31 @@ public static class HuggingFaceConfig
     {
         if (r.Has("compress_ratios"))
             r.Problem("compress_ratios", "compressed attention (DeepSeek-V4: per-layer KV compression with hyper-connections) is not modelled");
-        if (r.Has("hidden_size_per_layer_input"))
-            r.Problem("hidden_size_per_layer_input", "per-layer input embeddings (Gemma 3n) are not modelled");
+        // Gemma 4's larger checkpoints write hidden_size_per_layer_input: 0 (no per-layer embeddings); only a width refuses.
+        if (r.TryGet("hidden_size_per_layer_input", out var perLayer) && !(perLayer.ValueKind == JsonValueKind.Number && perLayer.TryGetInt32(out var pl) && pl == 0))
+            r.Problem("hidden_size_per_layer_input", $"per-layer input embeddings (Gemma 3n, Gemma 4 E2B/E4B) are not modelled; accepted: 0; was {JsonObjectReader.Raw(perLayer)}");
+        if (r.Bool("enable_moe_block"))
+            r.Problem("enable_moe_block", "layers that run a dense MLP and an expert block side by side (Gemma 4 26B-A4B) are not modelled; accepted: false");
         if (r.TryGet("num_kv_shared_layers", out var shared) && shared.ValueKind == JsonValueKind.Number && shared.TryGetInt32(out var s) && s > 0)
             r.Problem("num_kv_shared_layers", $"layers that reuse another layer's KV cache are not modelled; accepted: 0; was {s}");
-        if (r.Has("attn_type_list"))
-            r.Problem("attn_type_list", "lightning (linear) attention layers of MiniMax-01/M1 are not modelled");
+        // MiniMax writes one entry per layer: 0 lightning (linear) attention, 1 softmax attention. MiniMax-M2 lists only 1s.
+        if (r.TryGet("attn_type_list", out var kinds))
+        {
+            var i = 0;
+            foreach (var k in kinds.ValueKind == JsonValueKind.Array ? kinds.EnumerateArray() : default)
+            {
+                if (!(k.ValueKind == JsonValueKind.Number && k.TryGetInt32(out var kind) && kind == 1))
+                {
+                    r.Problem($"attn_type_list[{i}]", $"lightning (linear) attention layers of MiniMax-01/M1 are not modelled; accepted: 1 (softmax attention); was {JsonObjectReader.Raw(k)}");
+                    break;
+                }
+
+                i++;
+            }
+
+            if (kinds.ValueKind != JsonValueKind.Array)
+                r.Problem("attn_type_list", $"must be an array of per-layer attention kinds; was {JsonObjectReader.Raw(kinds)}");
+        }
         if (r.Has("linear_attn_config"))
             r.Problem("linear_attn_config", "Kimi Delta Attention layers are not modelled");
     }
@@ -207,6 +233,12 @@ public static class HuggingFaceConfig
         var also = names.Length > 1 ? $" (also read as {string.Join(" or ", names[1..].ToArray())})" : "";
         r.Problem(names[0], $"required field is missing{also}");
         return null;
+    }
+
+    private static int Defaulted(List<string> notes, string key, int value, FamilyDefaults defaults)
+    {
+        notes.Add($"{key} is not in the config; {defaults.Family}'s default {value:N0} ({defaults.Source}) is used.");
+        return value;
     }
 
     private static int? Missing(JsonObjectReader r, string name, string why)
@@ -259,6 +291,20 @@ public static class HuggingFaceConfig
         return q is null || kv is null || nope is null || rope is null || v is null
             ? null
             : new MlaShape(q.Value, kv.Value, nope.Value, rope.Value, v.Value);
+    }
+
+    // Gemma 4: full-attention layers with wider heads, fewer KV heads and keys that double as values. Null when the
+    // config gives no such keys or they repeat the main geometry.
+    private static GlobalAttention? ReadGlobalAttention(JsonObjectReader r, int? kvHeads, int? headDim, int? heads)
+    {
+        if (!r.Has("global_head_dim") && !r.Has("num_global_key_value_heads") && !r.Bool("attention_k_eq_v")) return null;
+        var d = r.Has("global_head_dim") ? r.Int("global_head_dim", 1, ShapeLimits.MaxHeadDim) : headDim;
+        var kv = r.Has("num_global_key_value_heads") ? r.Int("num_global_key_value_heads", 1, heads ?? ShapeLimits.MaxHeads) : kvHeads;
+        var shared = r.Bool("attention_k_eq_v");
+        if (d is null || kv is null) return null;
+        if (heads is { } h && h % kv.Value != 0)
+            r.Problem("num_global_key_value_heads", $"must divide num_attention_heads ({h}); was {kv}");
+        return d == headDim && kv == kvHeads && !shared ? null : new GlobalAttention(kv.Value, d.Value, shared);
     }
 
     private static SparseIndexer? ReadIndexer(JsonObjectReader r)
@@ -357,7 +403,8 @@ public static class HuggingFaceConfig
     private static (bool Qkv, bool Output) ReadAttentionBias(JsonObjectReader r, string type, bool isMla)
     {
         // Qwen2 (and its MoE and VL variants) always has Q/K/V biases and no output bias; the config has no key for it.
-        if (type.StartsWith("qwen2", StringComparison.Ordinal)) return (true, false);
+        // MiMo builds on Qwen2's attention module (modeling_mimo.py): its attention_bias: true is the same q/k/v biases.
+        if (type.StartsWith("qwen2", StringComparison.Ordinal) || (type == "mimo" && r.Bool("attention_bias", fallback: true))) return (true, false);
         var bias = r.Bool("attention_bias");
         if (isMla && bias) r.Problem("attention_bias", "true is not modelled for MLA attention; accepted: false");
         if (isMla) return (false, false);

@@ -39,6 +39,14 @@ public static class FlopCounter
         return 4 * heads * model.HeadDim;
     }
 
+    /// <summary>Attention FLOPs per query-key pair on a full-attention layer: <see cref="AttentionPerPairPerLayer"/>
+    /// unless the model's full layers have their own head width (Gemma 4: 4 · n_q · global_head_dim).</summary>
+    public static double FullAttentionPerPairPerLayer(ModelArchitecture model, bool absorbed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.GlobalAttention is { } g ? 4.0 * model.AttentionHeads * g.HeadDim : AttentionPerPairPerLayer(model, absorbed);
+    }
+
     /// <summary>Attention FLOPs for one new token attending to <paramref name="contextTokens"/> cached tokens (decode):
     /// attention over the context (capped at the window on windowed layers and at the indexer's top-k on sparse layers),
     /// the indexer's scoring of the whole context, and the recurrent layers' state update.</summary>
@@ -46,8 +54,8 @@ public static class FlopCounter
     {
         var (full, sliding, window) = KvCache.LayerSplit(model);
         var topK = model.Indexer?.TopK ?? double.PositiveInfinity;
-        var pairs = full * Math.Min(contextTokens, topK) + sliding * Math.Min(contextTokens, window);
-        return Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: true) * pairs
+        return Flops.FromFlops(FullAttentionPerPairPerLayer(model, absorbed: true) * full * Math.Min(contextTokens, topK)
+            + AttentionPerPairPerLayer(model, absorbed: true) * sliding * Math.Min(contextTokens, window)
             + IndexerPerPairPerLayer(model) * full * contextTokens
             + RecurrentPerTokenAllLayers(model));
     }
@@ -87,10 +95,19 @@ public static class FlopCounter
     /// causal attention, and the LM head for the last position only (the only logits prefill needs).</summary>
     public static Flops Prefill(ModelArchitecture model, ParameterBreakdown parameters, double tokens) =>
         LinearPerTokenWithoutHead(parameters) * tokens
-        + Flops.FromFlops(AttentionPerPairPerLayer(model, absorbed: false) * CausalPairs(model, tokens)
+        + Flops.FromFlops(PrefillAttention(model, tokens)
             + IndexerPerPairPerLayer(model) * KvCache.LayerSplit(model).Full * tokens * (tokens + 1) / 2
             + RecurrentPerTokenAllLayers(model) * tokens)
         + LmHeadPerToken(model);
+
+    // Causal attention of a prompt, full and windowed layers each at their own per-pair cost.
+    private static double PrefillAttention(ModelArchitecture model, double tokens)
+    {
+        var (full, sliding, window) = KvCache.LayerSplit(model);
+        var topK = model.Indexer?.TopK ?? double.PositiveInfinity;
+        return FullAttentionPerPairPerLayer(model, absorbed: false) * full * CappedCausalPairs(tokens, topK)
+            + AttentionPerPairPerLayer(model, absorbed: false) * sliding * CappedCausalPairs(tokens, window);
+    }
 
     /// <summary>Total FLOPs for one decode token at <paramref name="contextTokens"/> of context: linear layers, attention
     /// over the context, and the LM head.</summary>

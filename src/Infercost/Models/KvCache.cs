@@ -7,7 +7,8 @@ namespace Infercost.Models;
 /// layers hold at most the window. MLA: (kv_lora_rank + qk_rope_head_dim) × bytes per layer per token (one shared latent,
 /// no per-head K/V); a sparse-attention indexer adds its own key (index_head_dim) per layer per token. Recurrent layers
 /// (Gated DeltaNet, Mamba-2) and mixer-free layers cache nothing per token; a recurrent layer keeps a fixed state per
-/// sequence instead (<see cref="RecurrentLayers.StateElementsPerLayer"/>), held at 16 bits.
+/// sequence instead (<see cref="RecurrentLayers.StateElementsPerLayer"/>), held at 16 bits. Full-attention layers with
+/// their own geometry (Gemma 4, <see cref="GlobalAttention"/>) cache (1 or 2) × their KV heads × their head width.
 /// Sources: Mazurek &amp; Gabriel 2025 (327,680 B/token for Llama 3.3 70B at bf16); DeepSeek-V2 paper §2.1 (MLA cache);
 /// DeepSeek-V3.2-Exp report §2.1 (indexer keys). See docs/methodology.md#kv-cache.</remarks>
 public static class KvCache
@@ -16,9 +17,25 @@ public static class KvCache
     /// default (<c>mamba_ssm_cache_dtype auto</c>) keep it in.</summary>
     public const double StateBytesPerElement = 2.0;
 
-    /// <summary>Elements one attention layer caches per token: the attention cache plus any indexer key.</summary>
+    /// <summary>Elements one attention layer caches per token: the attention cache plus any indexer key. For a model
+    /// whose full-attention layers have their own geometry, this is a windowed layer's; see <see cref="FullLayerElementsPerToken"/>.</summary>
     public static double ElementsPerTokenPerLayer(ModelArchitecture model) =>
         AttentionElementsPerTokenPerLayer(model) + (model.Indexer?.HeadDim ?? 0);
+
+    /// <summary>Elements one full-attention layer caches per token (its own geometry where it has one, else
+    /// <see cref="ElementsPerTokenPerLayer"/>).</summary>
+    public static double FullLayerElementsPerToken(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.GlobalAttention is { } g ? g.CachedElementsPerToken + (model.Indexer?.HeadDim ?? 0) : ElementsPerTokenPerLayer(model);
+    }
+
+    /// <summary>Elements of the attention cache proper that a full-attention layer reads per key it attends to.</summary>
+    public static double FullLayerAttentionElementsPerToken(ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.GlobalAttention is { } g ? g.CachedElementsPerToken : AttentionElementsPerTokenPerLayer(model);
+    }
 
     /// <summary>Elements of the attention cache proper (K and V, or the MLA latent) per token per attention layer:
     /// what attention reads for each key it attends to.</summary>
@@ -31,8 +48,12 @@ public static class KvCache
     }
 
     /// <summary>Bytes per token across all attention layers when no window caps them (the headline "KV bytes per token").</summary>
-    public static Bytes BytesPerToken(ModelArchitecture model, Precision kvPrecision) =>
-        Bytes.FromBytes(ElementsPerTokenPerLayer(model) * model.AttentionLayers * kvPrecision.BytesPerElement());
+    public static Bytes BytesPerToken(ModelArchitecture model, Precision kvPrecision)
+    {
+        var (full, windowed, _) = LayerSplit(model);
+        return Bytes.FromBytes((FullLayerElementsPerToken(model) * full + ElementsPerTokenPerLayer(model) * windowed)
+            * kvPrecision.BytesPerElement());
+    }
 
     /// <summary>Fixed bytes one sequence holds in recurrent-layer state, whatever its length; zero without recurrent layers.</summary>
     public static Bytes StateBytesPerSequence(ModelArchitecture model)
@@ -47,9 +68,10 @@ public static class KvCache
     /// layers capped at their window, plus the fixed state of recurrent layers.</summary>
     public static Bytes BytesPerSequence(ModelArchitecture model, Precision kvPrecision, double contextTokens)
     {
-        var perLayerToken = ElementsPerTokenPerLayer(model) * kvPrecision.BytesPerElement();
+        var bytes = kvPrecision.BytesPerElement();
         var (fullLayers, slidingLayers, window) = LayerSplit(model);
-        return Bytes.FromBytes(perLayerToken * (fullLayers * contextTokens + slidingLayers * Math.Min(contextTokens, window)))
+        return Bytes.FromBytes(bytes * (FullLayerElementsPerToken(model) * fullLayers * contextTokens
+                + ElementsPerTokenPerLayer(model) * slidingLayers * Math.Min(contextTokens, window)))
             + StateBytesPerSequence(model);
     }
 

@@ -30,6 +30,9 @@ public sealed record ModelArchitecture
     public MlaShape? Mla { get; init; }
     /// <summary>Sliding-window layers, if any.</summary>
     public SlidingWindow? SlidingWindow { get; init; }
+    /// <summary>Head geometry of the full-attention layers when it differs from the windowed layers' (Gemma 4); null
+    /// when every attention layer has the shape of <see cref="HeadDim"/> and <see cref="KvHeads"/>.</summary>
+    public GlobalAttention? GlobalAttention { get; init; }
     /// <summary>Learned per-head attention-sink logits (gpt-oss): one parameter per head per layer.</summary>
     public bool AttentionSinks { get; init; }
     /// <summary>Biases on the Q, K and V projections (Qwen2, gpt-oss).</summary>

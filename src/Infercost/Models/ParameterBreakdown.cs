@@ -35,6 +35,11 @@ public sealed record ParameterBreakdown(
     /// <summary>Sparse-attention indexer of one attention layer; 0 without one. Included in <see cref="AttentionPerLayer"/>.</summary>
     public double IndexerPerLayer { get; init; }
 
+    /// <summary>Attention of one full-attention layer: <see cref="AttentionPerLayer"/> unless the model's full layers have
+    /// their own head geometry (<see cref="ModelArchitecture.GlobalAttention"/>, Gemma 4), when <see cref="AttentionPerLayer"/>
+    /// is the windowed layers'.</summary>
+    public double FullAttentionPerLayer { get; init; }
+
     /// <summary>Multi-token-prediction layers shipped with the checkpoint; not in <see cref="Total"/> (the usual published
     /// convention: DeepSeek-V3 is 671B, 685B with its MTP module).</summary>
     public double MultiTokenPrediction { get; init; }

@@ -3,7 +3,8 @@ namespace Infercost.Models;
 /// <summary>Counts parameters from a model's shape.</summary>
 /// <remarks>Per layer: attention (GQA: h·(n_q + 2·n_kv)·d + n_q·d·h; MLA: the five DeepSeek projections plus two
 /// latent norms), two norms of width h, and either a dense gated MLP (3·h·f) or E routed experts, s shared experts
-/// and a router (h·E). Biases, q/k norms and sinks where the architecture has them.
+/// and a router (h·E). Biases, q/k norms and sinks where the architecture has them. Full-attention layers with their
+/// own geometry (Gemma 4) use it: h·n_q·d_g + h·n_kv,g·d_g (keys that are also values) + n_q·d_g·h.
 /// See docs/methodology.md#parameters.</remarks>
 public static class ParameterCounter
 {
@@ -15,7 +16,9 @@ public static class ParameterCounter
         double embedding = (double)model.VocabSize * h;
         var lmHead = model.TieWordEmbeddings ? 0.0 : embedding;
         var indexer = IndexerParameters(model);
-        var attention = AttentionParameters(model) + indexer;
+        var attention = AttentionParameters(model, full: false) + indexer;
+        var fullAttention = model.GlobalAttention is null ? attention : AttentionParameters(model, full: true) + indexer;
+        var (fullLayers, windowedLayers, _) = KvCache.LayerSplit(model);
         var recurrent = model.Recurrent?.ParametersPerLayer(h) ?? 0.0;
         var recurrentLayers = model.Recurrent?.Layers ?? 0;
         var norms = 2 * h;
@@ -35,7 +38,7 @@ public static class ParameterCounter
 
         // One norm before each sub-block that exists: a standard layer has two (mixer, MLP); a Nemotron-H block one.
         var allNorms = h * (2.0 * model.Layers - model.MixerFreeLayers - model.MlpFreeLayers);
-        var mixers = model.AttentionLayers * attention + recurrentLayers * recurrent + allNorms;
+        var mixers = windowedLayers * attention + fullLayers * fullAttention + recurrentLayers * recurrent + allNorms;
         var total = embedding + lmHead + h
             + mixers
             + model.DenseLayers * denseMlp
@@ -56,6 +59,7 @@ public static class ParameterCounter
         {
             RecurrentPerLayer = recurrent,
             IndexerPerLayer = indexer,
+            FullAttentionPerLayer = fullAttention,
             MultiTokenPrediction = model.MtpLayers * mtpLayer,
             Encoder = model.EncoderParameters ?? 0,
         };
@@ -69,9 +73,12 @@ public static class ParameterCounter
         return q + h * ix.HeadDim + 2.0 * ix.HeadDim + h * ix.Heads;
     }
 
-    private static double AttentionParameters(ModelArchitecture m)
+    // full: the layer is a full-attention one of a model whose full layers have their own geometry (Gemma 4).
+    private static double AttentionParameters(ModelArchitecture m, bool full)
     {
         double h = m.HiddenSize, nq = m.AttentionHeads;
+        var global = full ? m.GlobalAttention : null;
+        double headDim = global?.HeadDim ?? m.HeadDim;
         double p;
         if (m.Attention == AttentionKind.Mla)
         {
@@ -87,14 +94,16 @@ public static class ParameterCounter
         }
         else
         {
-            double d = m.HeadDim, nkv = m.KvHeads;
-            p = h * (nq + 2 * nkv) * d + nq * d * h;
-            if (m.QkvBias) p += (nq + 2 * nkv) * d;
+            double d = headDim, nkv = global?.KvHeads ?? m.KvHeads;
+            // K and V projections; one when keys double as values (Gemma 4's full layers).
+            var kv = global is { SharedKeyValue: true } ? 1 : 2;
+            p = h * (nq + kv * nkv) * d + nq * d * h;
+            if (m.QkvBias) p += (nq + kv * nkv) * d;
         }
 
-        if (m.AttentionOutputGate) p += h * nq * m.HeadDim;
+        if (m.AttentionOutputGate) p += h * nq * headDim;
         if (m.OutputBias) p += h;
-        if (m.QkNorm) p += 2 * m.HeadDim;
+        if (m.QkNorm) p += 2 * headDim;
         if (m.AttentionSinks) p += nq;
         return p;
     }

@@ -30,13 +30,16 @@ public static class BatchStepModel
         // Sparse (top-k) attention caps the full-layer pairs; indexer scoring and recurrent state add work (Models/MixerStepTerms).
         var mixer = MixerStepTerms.For(m, setup.KvPrecision, batch.PrefillTokens, batch.PrefillPairsFull,
             batch.DecodeSequences, batch.DecodeContextFull);
-        var prefillPairs = full * mixer.PrefillPairsFull + sliding * batch.PrefillPairsWindowed;
-        var decodePairs = full * mixer.DecodePairsFull + sliding * batch.DecodeContextWindowed;
-        var attentionFlops = Flops.FromFlops((FlopCounter.AttentionPerPairPerLayer(m, absorbed: false) * prefillPairs
-            + FlopCounter.AttentionPerPairPerLayer(m, absorbed: true) * decodePairs + mixer.ExtraFlops) / n);
+        // Full and windowed layers each at their own per-pair cost and cache width (they differ for Gemma 4).
+        var attentionFlops = Flops.FromFlops((FlopCounter.FullAttentionPerPairPerLayer(m, absorbed: false) * full * mixer.PrefillPairsFull
+            + FlopCounter.AttentionPerPairPerLayer(m, absorbed: false) * sliding * batch.PrefillPairsWindowed
+            + FlopCounter.FullAttentionPerPairPerLayer(m, absorbed: true) * full * mixer.DecodePairsFull
+            + FlopCounter.AttentionPerPairPerLayer(m, absorbed: true) * sliding * batch.DecodeContextWindowed + mixer.ExtraFlops) / n);
 
-        var kvPerTokenPerLayer = KvCache.AttentionElementsPerTokenPerLayer(m) * setup.KvPrecision.BytesPerElement();
-        var kvRead = Bytes.FromBytes((kvPerTokenPerLayer * decodePairs + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));
+        var kvBytes = setup.KvPrecision.BytesPerElement();
+        var kvElements = KvCache.FullLayerAttentionElementsPerToken(m) * full * mixer.DecodePairsFull
+            + KvCache.AttentionElementsPerTokenPerLayer(m) * sliding * batch.DecodeContextWindowed;
+        var kvRead = Bytes.FromBytes((kvElements * kvBytes + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));
         var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
         // Causal prefill over a prompt of S tokens attends S/2 pairs per token: S ≈ 2 · pairs / tokens.

@@ -58,8 +58,11 @@ internal sealed class Replica
         _freeBlocks = TotalBlocks;
         var (full, sliding, window) = KvCache.LayerSplit(setup.Model);
         _window = window;
-        _fullShare = (double)full / (full + sliding);
-        _slidingShare = (double)sliding / (full + sliding);
+        // Shares of a token's KV bytes: full and windowed layers may cache different widths (Gemma 4).
+        var fullBytes = full * KvCache.FullLayerElementsPerToken(setup.Model);
+        var slidingBytes = sliding * KvCache.ElementsPerTokenPerLayer(setup.Model);
+        _fullShare = fullBytes / (fullBytes + slidingBytes);
+        _slidingShare = slidingBytes / (fullBytes + slidingBytes);
         if (prefixCache is not null && role != ReplicaRole.Decode)
         {
             var capacity = prefixCache.KvPool ? Math.Max(1, (long)TotalBlocks * _blockTokens / prefixCache.BlockTokens) : prefixCache.CapacityBlocks;

@@ -29,6 +29,18 @@ public class StructuralConfigTests
         { "zai-org--GLM-4.7-FP8_config.json", 355, 0.01, 32, 0.03, true },
         { "zai-org--GLM-5-FP8_config.json", 744, 0.01, 40, 0.03, true },
         { "Qwen--Qwen3-VL-235B-A22B-Thinking_config.json", 235, 0.01, 22, 0.03, false },
+        // NVIDIA: "31.6B total parameters", about 3.6B active including the embeddings (3.2B without the input one).
+        { "nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16_config.json", 31.6, 0.01, 3.6, 0.01, false },
+        // MiniMax: "230 billion total parameters with 10 billion active parameters" (MiniMax-M2 README; M2.5 is the same shape).
+        { "MiniMaxAI--MiniMax-M2.5_config.json", 230, 0.01, 10, 0.03, true },
+        // DeepSeek-V2 paper: 236B total, 21B activated per token.
+        { "deepseek-ai--DeepSeek-V2_config.json", 236, 0.01, 21, 0.03, false },
+        // Dense models known by the size in their name (the 10% rule): active = total.
+        { "mistralai--Mistral-Small-3.x-24B_config.json", 24, 0.10, 24, 0.10, false },
+        { "XiaomiMiMo--MiMo-7B_config.json", 7, 0.10, 7, 0.10, false },
+        { "google--gemma-3-27b_text-config-copy.json", 27, 0.10, 27, 0.10, false },
+        { "google--gemma-3-12b-it_config-copy.json", 12, 0.10, 12, 0.10, false },
+        { "google--gemma-4-31B-it_config.json", 31, 0.10, 31, 0.10, false },
     };
 
     [Theory]
