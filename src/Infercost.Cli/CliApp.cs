@@ -44,6 +44,7 @@ public static class CliApp
         TrainingCommand.Create,
         SessionCommand.Create,
         SpeculateCommand.Create,
+        SearchCommand.Create,
         DataflowCommand.Create,
     ];
 

@@ -116,6 +116,40 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
         }
     }
 
+    /// <summary>Appends text to a file (<see cref="File.AppendAllText(string, string?)"/> unless replaced, as tests may).</summary>
+    public Action<string, string>? AppendFile { get; init; }
+
+    /// <summary>Appends <paramref name="text"/> to the file that <paramref name="option"/> names, turning I/O failures into an
+    /// <see cref="InvalidInputException"/> that names the option and the path.</summary>
+    public void AppendText(string path, string text, string option)
+    {
+        try
+        {
+            (AppendFile ?? File.AppendAllText)(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidInputException(option, $"cannot write {option} file '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>Reads the file <paramref name="option"/> names, or null when it does not exist yet.</summary>
+    public string? ReadTextIfExists(string path, string option)
+    {
+        try
+        {
+            return ReadFile(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidInputException(option, $"cannot read {option} file '{path}': {e.Message}");
+        }
+    }
+
     /// <summary>Writes <paramref name="report"/> to <see cref="Out"/> as indented JSON (<see cref="InfercostJson.Options"/>).</summary>
     public void WriteJson<T>(T report) => Out.WriteLine(JsonSerializer.Serialize(report, InfercostJson.Options));
 }

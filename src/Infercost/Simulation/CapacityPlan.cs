@@ -104,3 +104,12 @@ public sealed record PlanTrial(int Replicas, int SimulatedReplicas, double Rate,
     /// <summary>The P90s, or why the run is not steady.</summary>
     public string Describe() => Unsteady ?? $"P90 TTFT {Result.TimeToFirstToken.P90}, P90 TPOT {Result.TimePerOutputToken.P90}";
 }
+
+/// <summary>The planner's search for one replica layout (<see cref="CapacityPlanner.SizeFleet"/>).</summary>
+/// <param name="Replicas">Fewest replicas meeting the SLO; null when none up to the limit does.</param>
+/// <param name="Reason">Why none does; null when one does.</param>
+/// <param name="Trials">Simulations run (the saturation run included).</param>
+/// <param name="Pass">The trial of <paramref name="Replicas"/>; null when infeasible.</param>
+/// <param name="Fail">The last failing trial (one replica fewer when feasible); null when none was run.</param>
+/// <param name="Saturation">One replica saturated; null when one request alone already misses the SLO.</param>
+public sealed record FleetSizing(int? Replicas, string? Reason, int Trials, PlanTrial? Pass, PlanTrial? Fail, ReplicaSaturation? Saturation);

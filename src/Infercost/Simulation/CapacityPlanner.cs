@@ -142,14 +142,15 @@ public static class CapacityPlanner
         ArgumentNullException.ThrowIfNull(saturation);
         Guard.InRange(replicas, 1, 10_000_000, "replicas");
         var pool = Math.Min(replicas, MaxPoolReplicas);
+        if (inputs.Trace is { } trace) return TraceTrial(inputs, setup, trace, replicas, pool);
         var poolRate = rate * pool / replicas;
         var lifetime = saturation.Lifetime.Value;
         var horizon = Math.Max(inputs.TrialSeconds, LifetimesPerTrial * lifetime);
-        if (poolRate * horizon > MaxTrialRequests) horizon = MaxTrialRequests / poolRate;
+        if (poolRate * horizon > inputs.MaxTrialRequests) horizon = inputs.MaxTrialRequests / poolRate;
         var warmUp = horizon / 6;
         var stream = new RequestGenerator(new ArrivalProcess(RateCurve.Constant(poolRate), inputs.Arrival, inputs.CoefficientOfVariation),
-            inputs.Input, inputs.Output, inputs.Seed, MaxTrialRequests, horizon);
-        var result = ServingSimulator.Run(setup, pool, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, WarmUpSeconds: warmUp));
+            inputs.Input, inputs.Output, inputs.Seed, inputs.MaxTrialRequests, horizon);
+        var result = ServingSimulator.Run(setup, pool, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache));
         var middle = (warmUp + horizon) / 2;
         var first = MeanBacklog(result.Series, warmUp, middle);
         var second = MeanBacklog(result.Series, middle, horizon);
@@ -160,7 +161,7 @@ public static class CapacityPlanner
         }
         else if (horizon - warmUp < 10 * lifetime)
         {
-            unsteady = $"the measured window ({Seconds.FromSeconds(horizon - warmUp)}) is shorter than 10 request lifetimes ({Seconds.FromSeconds(10 * lifetime)}) within {MaxTrialRequests:N0} requests";
+            unsteady = $"the measured window ({Seconds.FromSeconds(horizon - warmUp)}) is shorter than 10 request lifetimes ({Seconds.FromSeconds(10 * lifetime)}) within {inputs.MaxTrialRequests:N0} requests";
         }
         else if (second > 1.2 * first + pool)
         {
@@ -168,6 +169,37 @@ public static class CapacityPlanner
         }
 
         return new PlanTrial(replicas, pool, poolRate, Seconds.FromSeconds(warmUp), Seconds.FromSeconds(horizon), first / pool, second / pool, unsteady, result);
+    }
+
+    // A fleet of n judged on a recorded trace: k = min(n, 8) replicas on the trace thinned to k/n (random routing gives
+    // each group of k that share of the requests, bursts and all), the first sixth of its span as warm-up. The thinning
+    // draws come from the seed alone, so every fleet size and every configuration sees the same requests (common random
+    // numbers). The trace is finite and drained, so an overloaded fleet shows in its P90s; no backlog test is needed.
+    private static PlanTrial TraceTrial(PlanInputs inputs, ServingSetup setup, IReadOnlyList<SimRequest> trace, int replicas, int pool)
+    {
+        var share = (double)pool / replicas;
+        var start = trace[0].ArrivalTime;
+        var span = Math.Max(trace[^1].ArrivalTime - start, 1e-9);
+        var warmUp = span / 6;
+        var result = ServingSimulator.Run(setup, pool, Thinned(trace, share, inputs.Seed), new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis,
+            WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache));
+        var unsteady = result.TimeToFirstToken.Count < MinMeasuredRequests
+            ? $"only {result.TimeToFirstToken.Count} requests of the trace measured after the warm-up (fewer than {MinMeasuredRequests}) at {Guard.Format(Math.Round(share, 4))} of its rate"
+            : null;
+        var rate = (trace.Count - 1) / span * share;
+        return new PlanTrial(replicas, pool, rate, Seconds.FromSeconds(warmUp), Seconds.FromSeconds(span), 0, 0, unsteady, result);
+    }
+
+    private static IEnumerable<SimRequest> Thinned(IReadOnlyList<SimRequest> trace, double share, long seed)
+    {
+        var start = trace[0].ArrivalTime;
+        var random = new Pcg32(seed);
+        long id = 0;
+        foreach (var r in trace)
+        {
+            if (share < 1 && !random.NextBool(share)) continue;
+            yield return r with { Id = id++, ArrivalTime = r.ArrivalTime - start };
+        }
     }
 
     // Time-averaged waiting + running requests over [from, to), from the run's series.
@@ -202,8 +234,21 @@ public static class CapacityPlanner
             return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id} ({parallelism})", null, null, FirstSentence(e.Message), 0), null);
         }
 
+        var sized = SizeFleet(inputs, setup);
+        if (sized.Replicas is not { } hi) return (new LayoutOption(d, setup.Layout, null, null, sized.Reason, sized.Trials), null);
+        return (new LayoutOption(d, setup.Layout, hi, (int)Math.Min(int.MaxValue, (long)hi * d), null, sized.Trials),
+            new Found(setup, sized.Saturation!, hi, sized.Pass!, sized.Fail));
+    }
+
+    /// <summary>The fewest replicas of <paramref name="setup"/> (its memory fit already checked) whose trial meets the SLO
+    /// at the peak rate: the planner's search for one replica layout (one request alone, saturation, gallop from the
+    /// capacity bound, bisection), up to <see cref="PlanInputs.MaxReplicas"/>.</summary>
+    public static FleetSizing SizeFleet(PlanInputs inputs, ServingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(setup);
         var alone = AloneMisses(inputs, setup);
-        if (alone is not null) return (new LayoutOption(d, setup.Layout, null, null, alone, 0), null);
+        if (alone is not null) return new FleetSizing(null, alone, 0, null, null, null);
 
         var saturation = Saturate(inputs, setup);
         var trials = 1;
@@ -227,7 +272,7 @@ public static class CapacityPlanner
             var reason = giveUp ?? (loTrial is { } last
                 ? $"{last.Replicas:N0} replicas still miss the SLO ({last.Describe()})"
                 : $"{inputs.MaxReplicas:N0} replicas still miss the SLO");
-            return (new LayoutOption(d, setup.Layout, null, null, reason, trials), null);
+            return new FleetSizing(null, reason, trials, null, loTrial, saturation);
         }
 
         while (hi - lo > 1)
@@ -238,7 +283,7 @@ public static class CapacityPlanner
             else (lo, loTrial) = (mid, t);
         }
 
-        return (new LayoutOption(d, setup.Layout, hi, (int)Math.Min(int.MaxValue, (long)hi * d), null, trials), new Found(setup, saturation, hi, hiTrial, loTrial));
+        return new FleetSizing(hi, null, trials, hiTrial, loTrial, saturation);
     }
 
     // From a first guess, finds hi (passes) and lo (fails, or 0) with lo < hi, galloping: the step doubles each time.

@@ -30,12 +30,24 @@ public static class DisaggregatedPlanner
         Guard.InRange(decodeDevicesPerReplica, 1, 1024, "decodeDevicesPerReplica");
         var prefill = SetupFor(inputs, prefillDevicesPerReplica, "prefillDevicesPerReplica");
         var decode = SetupFor(inputs, decodeDevicesPerReplica, "decodeDevicesPerReplica");
-        var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis);
+        return Plan(inputs, prefill, decode, progress);
+    }
+
+    /// <summary>Plans the two pools with the replica layouts given (their memory fit already checked). With
+    /// <see cref="PlanInputs.Trace"/> the pools are judged on the whole trace (both pools simulated whole).</summary>
+    /// <exception cref="InvalidInputException">One request alone misses the SLO, or no pools up to
+    /// <see cref="PlanInputs.MaxReplicas"/> (at most 512) replicas meet it.</exception>
+    public static DisaggregatedPlan Plan(PlanInputs inputs, ServingSetup prefill, ServingSetup decode, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(prefill);
+        ArgumentNullException.ThrowIfNull(decode);
+        var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, PrefixCache: inputs.PrefixCache);
         AloneMisses(inputs, prefill, decode);
 
         // Whole pools are simulated here (no per-group sharing as in CapacityPlanner), so their size stays bounded.
         var maxReplicas = Math.Min(inputs.MaxReplicas, 512);
-        var stream = CapacityPlanner.TrialStream(inputs, inputs.PeakRate);
+        IEnumerable<SimRequest> stream = inputs.Trace ?? (IEnumerable<SimRequest>)CapacityPlanner.TrialStream(inputs, inputs.PeakRate);
         var results = new Dictionary<(int, int), DisaggregatedResult>();
         DisaggregatedResult Trial(int p, int d)
         {

@@ -25,6 +25,11 @@ namespace Infercost.Simulation;
 /// <param name="TrialSeconds">Least simulated arrival time per trial (trials also cover 30 request lifetimes, within 200,000 requests).</param>
 /// <param name="MaxDevicesPerReplica">Largest replica tried; sizes 1, 2, 4, ... up to it.</param>
 /// <param name="MaxReplicas">Largest fleet tried per layout.</param>
+/// <param name="MaxTrialRequests">Most requests one generated trial simulates, whatever the rate: the bound on work per trial.</param>
+/// <param name="Trace">A recorded request stream (time order) to judge fleets on instead of generated trials: a fleet of n
+/// replicas is judged by min(n, <see cref="CapacityPlanner.MaxPoolReplicas"/>) of them on the trace thinned to their
+/// share (random routing); null for generated trials.</param>
+/// <param name="PrefixCache">Each simulated replica's prefix cache (trace replay with block ids); null for none.</param>
 public sealed record PlanInputs(
     ModelArchitecture Model,
     Accelerator Accelerator,
@@ -42,7 +47,10 @@ public sealed record PlanInputs(
     long Seed = 1,
     double TrialSeconds = 120,
     int MaxDevicesPerReplica = 8,
-    int MaxReplicas = 1_000_000)
+    int MaxReplicas = 1_000_000,
+    long MaxTrialRequests = CapacityPlanner.MaxTrialRequests,
+    IReadOnlyList<SimRequest>? Trace = null,
+    PrefixCacheSpec? PrefixCache = null)
 {
     /// <summary>Checks each field's range.</summary>
     public PlanInputs Validated()
@@ -61,6 +69,13 @@ public sealed record PlanInputs(
         Guard.InRange(TrialSeconds, 1, 86_400, "trialSeconds");
         Guard.InRange(MaxDevicesPerReplica, 1, 1024, "maxDevicesPerReplica");
         Guard.InRange(MaxReplicas, 1, 10_000_000, "maxReplicas");
+        if (MaxTrialRequests < 1000 || MaxTrialRequests > CapacityPlanner.MaxTrialRequests)
+        {
+            throw new InvalidInputException("trialRequests", $"trialRequests must be in [1000, {CapacityPlanner.MaxTrialRequests}]; was {MaxTrialRequests}.");
+        }
+
+        PrefixCache?.Validated();
+        if (Trace is { Count: < 2 }) throw new InvalidInputException("trace", $"trace must hold at least two requests; had {Trace.Count}.");
         return this;
     }
 }

@@ -1,0 +1,380 @@
+using System.Security.Cryptography;
+using System.Text;
+using Infercost.Quantities;
+using Infercost.Search;
+using Infercost.Simulation;
+using Infercost.Simulation.Traces;
+
+namespace Infercost.Requests;
+
+/// <summary>What <c>search</c> found (the document <c>search --json</c> prints).</summary>
+/// <param name="Workload">The workload in words.</param>
+/// <param name="Slo">The P90 targets.</param>
+/// <param name="InputsHash">SHA-256 of the inputs (what a state file is checked against).</param>
+/// <param name="Candidates">Configurations in the space.</param>
+/// <param name="Stages">Candidates removed by each stage, and simulated.</param>
+/// <param name="SimulatedThisRun">Candidates simulated in this run.</param>
+/// <param name="Reused">Candidates taken from the state file.</param>
+/// <param name="Feasible">Simulated candidates that meet the SLO within the GPU limit.</param>
+/// <param name="Trials">Simulations behind the simulated candidates.</param>
+/// <param name="BoundViolations">Feasible candidates below their analytic lower bound (0 when the bound held).</param>
+/// <param name="Rank">What the best are ranked by.</param>
+/// <param name="FrontAxis">The Pareto front's second axis.</param>
+/// <param name="Best">The best candidates, best first.</param>
+/// <param name="Front">The Pareto front over candidates ranked no worse than the last of <paramref name="Best"/>.</param>
+/// <param name="Simulated">Every simulated candidate's outcome, by index.</param>
+public sealed record SearchReport(string Workload, Slo Slo, string InputsHash, int Candidates, IReadOnlyList<StageCount> Stages, int SimulatedThisRun, int Reused,
+    int Feasible, int Trials, int BoundViolations, SearchRank Rank, SearchFront FrontAxis, IReadOnlyList<CandidateOutcome> Best,
+    IReadOnlyList<CandidateOutcome> Front, IReadOnlyList<CandidateOutcome> Simulated);
+
+/// <summary>The <c>search</c> question: which of model × precision × GPU × layout × batch cap × token budget ×
+/// disaggregation meets the SLO at the required rate (or on a trace) most cheaply. Lists are tried in every
+/// combination; a trace arrives as its text (the CLI reads <c>--trace FILE</c>).</summary>
+public sealed record SearchRequest
+{
+    /// <summary>Accepted ranges.</summary>
+    public static readonly WholeField GpusPerReplicaField = new("gpusPerReplica", 1, 1024), TopField = new("top", 1, 1000), WaveField = new("wave", 1, 1024),
+        MaxGpusField = new("maxGpus", 1, 10_000_000), TrialRequestsField = new("trialRequests", 1000, (int)CapacityPlanner.MaxTrialRequests),
+        RequestsField = new("requests", 2, 1_000_000);
+
+    /// <summary>Accepted ranges.</summary>
+    public static readonly NumberField TraceSpeedField = new("traceSpeed", 1e-3, 1e6);
+
+    /// <summary>Model ids; every one is tried. Required.</summary>
+    public IReadOnlyList<string>? Model { get; init; }
+
+    /// <summary>Accelerator ids; every one is tried. Required.</summary>
+    public IReadOnlyList<string>? Gpu { get; init; }
+
+    /// <summary>Rental $/GPU-hour per entry of <see cref="Gpu"/>, in the same order; default each one's catalog price.</summary>
+    public IReadOnlyList<double>? GpuPrice { get; init; }
+
+    /// <summary>Weight precisions; default the model's published precision.</summary>
+    public IReadOnlyList<string>? Weights { get; init; }
+
+    /// <summary>KV-cache precisions; default bf16.</summary>
+    public IReadOnlyList<string>? Kv { get; init; }
+
+    /// <summary>Devices per replica; default 1, 2, 4, 8.</summary>
+    public IReadOnlyList<int>? GpusPerReplica { get; init; }
+
+    /// <summary><c>all</c> (default): every tensor × pipeline split of each size, and expert parallelism with attention
+    /// data parallelism for MoE models; <c>widest</c>: the widest tensor split only.</summary>
+    public string? Layouts { get; init; }
+
+    /// <summary>Sequence caps per attention-data-parallel rank (vLLM's max_num_seqs); default the engine's.</summary>
+    public IReadOnlyList<int>? MaxBatch { get; init; }
+
+    /// <summary>Token budgets per step (chunked-prefill size, vLLM's max_num_batched_tokens); default the engine's.</summary>
+    public IReadOnlyList<int>? PrefillChunk { get; init; }
+
+    /// <summary><c>no</c> (default), <c>yes</c> (prefill and decode pools of the candidate's layout) or <c>both</c>.</summary>
+    public string? Disaggregation { get; init; }
+
+    /// <summary>Serving engine profile; default vllm.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>Required requests per second (not with <see cref="Trace"/>).</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Prompt tokens per request (see <see cref="InputDist"/>).</summary>
+    public int Input { get; init; } = 1000;
+
+    /// <summary>Output tokens per request (see <see cref="OutputDist"/>).</summary>
+    public int Output { get; init; } = 200;
+
+    /// <summary>Prompt lengths: <c>N</c> or <c>lognormal:MEDIAN:SIGMA[:MAX]</c>.</summary>
+    public string? InputDist { get; init; }
+
+    /// <summary>Output lengths: <c>N</c> or <c>lognormal:MEDIAN:SIGMA[:MAX]</c>.</summary>
+    public string? OutputDist { get; init; }
+
+    /// <summary>Prompt lengths from a histogram: the CSV text of <c>tokens,weight</c> lines.</summary>
+    public string? InputHist { get; init; }
+
+    /// <summary>Output lengths from a histogram: the CSV text of <c>tokens,weight</c> lines.</summary>
+    public string? OutputHist { get; init; }
+
+    /// <summary>Gaps between arrivals: <c>poisson</c> (default) or <c>gamma</c>.</summary>
+    public string? Arrival { get; init; }
+
+    /// <summary>With gamma arrivals: coefficient of variation of the gaps.</summary>
+    public double Cv { get; init; } = 2;
+
+    /// <summary>A trace's text (Azure CSV, Mooncake JSONL or BurstGPT CSV) to judge fleets on; its mean rate is the required rate.</summary>
+    public string? Trace { get; init; }
+
+    /// <summary>Trace format: auto (default), azure, mooncake or burstgpt.</summary>
+    public string? TraceFormat { get; init; }
+
+    /// <summary>Replay the trace this many times faster.</summary>
+    public double TraceSpeed { get; init; } = 1;
+
+    /// <summary>With a trace: use its first this many requests.</summary>
+    public int? Requests { get; init; }
+
+    /// <summary>With a trace that has block ids: each replica's prefix cache, <c>kv</c> (default), <c>unbounded</c> or <c>off</c>.</summary>
+    public string? PrefixCache { get; init; }
+
+    /// <summary>Time-to-first-token target (duration text); default 2 s.</summary>
+    public string? SloTtft { get; init; }
+
+    /// <summary>Time-per-output-token target (duration text); default 50 ms.</summary>
+    public string? SloTpot { get; init; }
+
+    /// <summary><c>cost</c> (default, $/MTok), <c>gpus</c> or <c>energy</c> (kWh/MTok).</summary>
+    public string? Rank { get; init; }
+
+    /// <summary>The Pareto front's second axis: <c>tpot</c> (default), <c>ttft</c> or <c>gpus</c>.</summary>
+    public string? Front { get; init; }
+
+    /// <summary>How many best candidates to report (and to prune against).</summary>
+    public int Top { get; init; } = 10;
+
+    /// <summary>Candidates simulated between pruning decisions.</summary>
+    public int Wave { get; init; } = 8;
+
+    /// <summary>False: simulate every candidate that fits in memory (brute force, to check the pruning).</summary>
+    public bool Prune { get; init; } = true;
+
+    /// <summary>Most GPUs one fleet may have.</summary>
+    public int MaxGpus { get; init; } = 100_000;
+
+    /// <summary>Least simulated arrival time per generated trial (duration text); default 60 s.</summary>
+    public string? TrialTime { get; init; }
+
+    /// <summary>Most requests per generated trial.</summary>
+    public int TrialRequests { get; init; } = 20_000;
+
+    /// <summary>Tokens per KV-cache block.</summary>
+    public int BlockSize { get; init; } = SchedulerConfig.Default.BlockTokens;
+
+    /// <summary>Seed of every trial (common random numbers across candidates).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Facility power usage effectiveness for energy; default 1.3.</summary>
+    public double? Pue { get; init; }
+
+    /// <summary>Checks every field; the first problem is thrown, naming its field.</summary>
+    /// <exception cref="InvalidInputException">A field out of range or a bad combination.</exception>
+    public void Validate()
+    {
+        if (Model is not { Count: > 0 } || Model.Any(string.IsNullOrWhiteSpace)) throw new InvalidInputException("model", "model is required: give one or more catalog model ids, comma-separated.");
+        if (Gpu is not { Count: > 0 } || Gpu.Any(string.IsNullOrWhiteSpace)) throw new InvalidInputException("gpu", "gpu is required: give one or more accelerator ids, comma-separated.");
+        if (GpuPrice is { } prices)
+        {
+            if (prices.Count != Gpu.Count) throw RequestFields.Error("gpuPrice", $"{{gpuPrice}} gives one price per {{gpu}} entry, in order; was {prices.Count} prices for {Gpu.Count} GPUs.");
+            foreach (var price in prices) PricedRequest.GpuPriceField.Check(price);
+        }
+
+        foreach (var w in Weights ?? []) PrecisionInfo.Parse(w, "weights");
+        foreach (var k in Kv ?? []) PrecisionInfo.Parse(k, "kv");
+        foreach (var g in GpusPerReplica ?? []) GpusPerReplicaField.Check(g);
+        foreach (var b in MaxBatch ?? []) ServingRequest.MaxBatchField.Check(b);
+        foreach (var c in PrefillChunk ?? []) ServingRequest.PrefillChunkField.Check(c);
+        _ = AllLayouts;
+        _ = DisaggregationOf();
+        new DeploymentRequest { Gpus = 1, Engine = Engine }.EngineProfile();
+        ServingRequest.InputField.Check(Input);
+        ServingRequest.OutputField.Check(Output);
+        SimulateRequest.CvField.Check(Cv);
+        SimulateRequest.RateField.Check(Rate);
+        TraceSpeedField.Check(TraceSpeed);
+        RequestsField.Check(Requests);
+        TopField.Check(Top);
+        WaveField.Check(Wave);
+        MaxGpusField.Check(MaxGpus);
+        TrialRequestsField.Check(TrialRequests);
+        SimulationRequest.BlockSizeField.Check(BlockSize);
+        SimulationRequest.SeedField.Check(Seed);
+        PricedRequest.PueField.Check(Pue);
+        _ = SloOf();
+        _ = TrialSeconds;
+        _ = RankOf();
+        _ = FrontOf();
+        _ = ArrivalOf();
+        if (InputDist is not null && InputHist is not null) throw RequestFields.Error("inputDist", "{inputDist} and {inputHist} both give the prompt lengths; use one.");
+        if (OutputDist is not null && OutputHist is not null) throw RequestFields.Error("outputDist", "{outputDist} and {outputHist} both give the output lengths; use one.");
+        if (Trace is null)
+        {
+            if (Rate is null) throw RequestFields.Error("rate", "rate is required: give {rate} REQ/S, or {trace} FILE.");
+            if (Requests is not null || PrefixCache is not null || TraceFormat is not null || TraceSpeed != 1)
+            {
+                throw RequestFields.Error("requests", "{requests}, {prefixCache}, {traceFormat} and {traceSpeed} shape a trace replay; add {trace} FILE or drop them.");
+            }
+        }
+        else
+        {
+            if (Rate is not null || InputDist is not null || OutputDist is not null || InputHist is not null || OutputHist is not null || Arrival is not null)
+            {
+                throw RequestFields.Error("trace", "{trace} gives the rate, arrivals and lengths; drop {rate}, {arrival} and the length distributions.");
+            }
+
+            _ = TraceFormatOf();
+            if (PrefixCache is not null && PrefixCache.Trim().ToLowerInvariant() is not ("kv" or "unbounded" or "off"))
+            {
+                throw new InvalidInputException("prefixCache", $"prefixCache must be kv, unbounded or off; was '{PrefixCache}'.");
+            }
+        }
+    }
+
+    /// <summary>Validates and resolves everything the search needs from <paramref name="catalog"/>.</summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="sources">How problems in the histogram and trace texts name their source (the CLI's file paths).</param>
+    /// <exception cref="InvalidInputException">A field out of range, an unknown id, a bad trace line, or too much work.</exception>
+    public (SearchSpace Space, SearchWorkload Workload, SearchSettings Settings, string Description) Prepare(Catalog.Catalog catalog,
+        (string? Input, string? Output, string? Trace) sources = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Validate();
+        var models = Model!.Select(m => catalog.GetModel(m.Trim())).ToList();
+        var devices = Gpu!.Select((g, i) =>
+        {
+            var a = catalog.GetAccelerator(g.Trim());
+            var price = GpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p[i]) : new Costing.RentalCost().PerDevice(a).Total;
+            return new SearchDevice(a, price);
+        }).ToList();
+        var engine = new DeploymentRequest { Gpus = 1, Engine = Engine }.ToConfig();
+        var space = new SearchSpace(models, devices,
+            Weights is { Count: > 0 } w ? [.. w.Select(x => (Precision?)PrecisionInfo.Parse(x, "weights"))] : [null],
+            Kv is { Count: > 0 } k ? [.. k.Select(x => PrecisionInfo.Parse(x, "kv"))] : [engine.KvPrecision],
+            GpusPerReplica is { Count: > 0 } g ? g : [1, 2, 4, 8], AllLayouts,
+            MaxBatch is { Count: > 0 } b ? b : [engine.MaxBatch], PrefillChunk is { Count: > 0 } c ? c : [engine.PrefillChunkTokens], DisaggregationOf());
+        var settings = new SearchSettings(SloOf(), engine, BlockSize, RankOf(), FrontOf(), Top, Wave, Prune, MaxGpus, TrialSeconds, TrialRequests, Seed,
+            Pue ?? new Costing.OwnedCost().Pue).Validated();
+        var (workload, description) = Trace is { } text ? FromTrace(text, sources.Trace ?? "trace") : Generated(sources);
+        return (space, workload.Validated(), settings, description);
+    }
+
+    /// <summary>Runs the search.</summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="finished">Finished candidates from a state file of the same inputs.</param>
+    /// <param name="onFinished">Called with each newly simulated candidate (from worker threads).</param>
+    /// <param name="maxParallelism">Most threads; null for one per core. The answer does not depend on it.</param>
+    /// <param name="sources">How problems in the histogram and trace texts name their source.</param>
+    /// <param name="progress">Receives the fraction done.</param>
+    /// <param name="cancellation">Checked between candidates.</param>
+    public SearchReport Answer(Catalog.Catalog catalog, IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
+        int? maxParallelism = null, (string? Input, string? Output, string? Trace) sources = default, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var (space, workload, settings, description) = Prepare(catalog, sources);
+        var r = DesignSearch.Run(space, workload, settings, finished, onFinished, maxParallelism, progress, cancellation);
+        return new SearchReport(description, settings.Slo, InputsHash(catalog), r.Candidates, r.Stages, r.Simulated, r.Reused, r.Feasible, r.Trials, r.BoundViolations,
+            r.Rank, r.FrontAxis, r.Best, r.Front, [.. r.Outcomes.Where(o => o.Stage == SearchStage.Simulated)]);
+    }
+
+    /// <summary>SHA-256 (hex) of this request and of the catalog entries it names: two searches with the same hash
+    /// search the same space on the same workload and give the same answer.</summary>
+    public string InputsHash(Catalog.Catalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Validate();
+        var text = new StringBuilder(Serialization.InfercostJson.Serialize(this));
+        foreach (var m in Model!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetModel(m.Trim())));
+        foreach (var g in Gpu!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetAccelerator(g.Trim())));
+        text.Append('\n').Append(SearchState.FormatName);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private bool AllLayouts => Layouts?.Trim().ToLowerInvariant() switch
+    {
+        null or "all" => true,
+        "widest" => false,
+        _ => throw new InvalidInputException("layouts", $"layouts must be all or widest; was '{Layouts}'."),
+    };
+
+    private bool[] DisaggregationOf() => Disaggregation?.Trim().ToLowerInvariant() switch
+    {
+        null or "no" => [false],
+        "yes" => [true],
+        "both" => [false, true],
+        _ => throw new InvalidInputException("disaggregation", $"disaggregation must be no, yes or both; was '{Disaggregation}'."),
+    };
+
+    private SearchRank RankOf() => Rank?.Trim().ToLowerInvariant() switch
+    {
+        null or "cost" => SearchRank.Cost,
+        "gpus" => SearchRank.Gpus,
+        "energy" => SearchRank.Energy,
+        _ => throw new InvalidInputException("rank", $"rank must be cost, gpus or energy; was '{Rank}'."),
+    };
+
+    private SearchFront FrontOf() => Front?.Trim().ToLowerInvariant() switch
+    {
+        null or "tpot" => SearchFront.Tpot,
+        "ttft" => SearchFront.Ttft,
+        "gpus" => SearchFront.Gpus,
+        _ => throw new InvalidInputException("front", $"front must be tpot, ttft or gpus; was '{Front}'."),
+    };
+
+    private ArrivalKind ArrivalOf() => Arrival?.Trim().ToLowerInvariant() switch
+    {
+        null or "poisson" => ArrivalKind.Poisson,
+        "gamma" => ArrivalKind.Gamma,
+        _ => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{Arrival}'."),
+    };
+
+    private TraceFormat TraceFormatOf() => TraceFormat?.Trim().ToLowerInvariant() switch
+    {
+        null or "auto" => Simulation.Traces.TraceFormat.Auto,
+        "azure" => Simulation.Traces.TraceFormat.Azure,
+        "mooncake" => Simulation.Traces.TraceFormat.Mooncake,
+        "burstgpt" => Simulation.Traces.TraceFormat.BurstGpt,
+        _ => throw new InvalidInputException("traceFormat", $"traceFormat must be auto, azure, mooncake or burstgpt; was '{TraceFormat}'."),
+    };
+
+    private double TrialSeconds => TrialTime is null ? 60 : DurationText.ParseSeconds(TrialTime, "trialTime", 1, 86_400);
+
+    private Slo SloOf() => new Slo(
+        Seconds.FromSeconds(SloTtft is null ? Slo.Default.TimeToFirstToken.Value : DurationText.ParseSeconds(SloTtft, "sloTtft", 1e-6, 86_400)),
+        Seconds.FromSeconds(SloTpot is null ? Slo.Default.TimePerOutputToken.Value : DurationText.ParseSeconds(SloTpot, "sloTpot", 1e-6, 3600))).Validated();
+
+    private (SearchWorkload, string) Generated((string? Input, string? Output, string? Trace) sources)
+    {
+        var input = InputHist is not null ? EmpiricalLength.ParseCsv(InputHist, sources.Input ?? "inputHist")
+            : InputDist is not null ? LengthDistribution.Parse(InputDist, "inputDist") : new FixedLength(Input);
+        var output = OutputHist is not null ? EmpiricalLength.ParseCsv(OutputHist, sources.Output ?? "outputHist")
+            : OutputDist is not null ? LengthDistribution.Parse(OutputDist, "outputDist") : new FixedLength(Output);
+        var arrival = ArrivalOf();
+        var cv = arrival == ArrivalKind.Gamma ? Cv : 1;
+        var text = $"{SimulationRequest.Describe(new ArrivalProcess(RateCurve.Constant(Rate!.Value), arrival, cv))}, prompt {SimulationRequest.Describe(input)}, output {SimulationRequest.Describe(output)}";
+        return (new SearchWorkload(Rate.Value, input, output, arrival, cv), text);
+    }
+
+    private (SearchWorkload, string) FromTrace(string text, string source)
+    {
+        var stats = new TraceStats();
+        List<SimRequest> requests;
+        try
+        {
+            var replay = new TraceReplay(TraceSpeed, MaxRequests: Requests).Validated();
+            requests = [.. replay.Requests(TraceReader.Read(TraceReader.Lines(new StringReader(text)), TraceFormatOf(), BadLinePolicy.Fail, stats), stats)];
+        }
+        catch (InvalidInputException e) when (e.Field == TraceReader.BadLineField)
+        {
+            throw new InvalidInputException("trace", $"trace {source}: {e.Message}");
+        }
+
+        var summary = TraceWorkload.Of(requests);
+        var outputTokens = requests.Sum(r => (double)r.OutputTokens);
+        if (outputTokens > SimulationBudget.MaxOutputTokens)
+        {
+            throw RequestFields.Error("trace", $"{{trace}} {source} holds {Guard.Format(Math.Round(outputTokens / 1e9, 2))} billion output tokens; one search replays at most " +
+                $"{Guard.Format(SimulationBudget.MaxOutputTokens / 1e9)} billion per trial. Shorten it with {{requests}}.");
+        }
+
+        var hasBlocks = requests.Any(r => r.PrefixBlocks is { Count: > 0 });
+        PrefixCacheSpec? cache = !hasBlocks ? null : PrefixCache?.Trim().ToLowerInvariant() switch
+        {
+            "off" => null,
+            "unbounded" => new PrefixCacheSpec(null, TraceReader.MooncakeBlockTokens, EvictionPolicy.Lru).Validated(),
+            _ => new PrefixCacheSpec(null, TraceReader.MooncakeBlockTokens, EvictionPolicy.Lru, KvPool: true).Validated(),
+        };
+        var description = $"trace {source}: {summary.Requests:N0} requests over {Seconds.FromSeconds(summary.Span)}, mean rate {SimulationRequest.Number(summary.Rate)} req/s, " +
+            $"gap CV {Guard.Format(Math.Round(summary.GapCv, 2))}, prompt mean {SimulationRequest.Number(summary.Input.Mean)}, output mean {SimulationRequest.Number(summary.Output.Mean)} tokens" +
+            (cache is not null && summary.ReusedBlockShare is { } share ? $", {Guard.Format(Math.Round(share * 100, 1))}% of prompt blocks seen before (prefix cache per replica)" : "");
+        return (new SearchWorkload(summary.Rate, summary.Input, summary.Output, ArrivalKind.Gamma, Math.Clamp(summary.GapCv, 0.05, 20), requests, cache,
+            cache is not null ? summary.ReusedBlockShare ?? 0 : 0), description);
+    }
+}

@@ -1,0 +1,209 @@
+using Infercost.Costing;
+using Infercost.Serving;
+using Infercost.Simulation;
+
+namespace Infercost.Search;
+
+// Branch and bound in waves, so the answer does not depend on the number of threads:
+//  1. Every candidate is screened analytically (CandidateBounds): invalid, memory, latency floor, throughput bound.
+//  2. The survivors are sorted by their lower bound on the rank (then by index). Waves of `Wave` candidates are taken in
+//     that order; before each wave, every remaining candidate whose bound exceeds the k-th best rank found so far is
+//     pruned (they are sorted, so that is the tail). A wave's candidates are simulated in parallel, each on its own
+//     (CapacityPlanner.SizeFleet / DisaggregatedPlanner with the candidate's layout), and their outcomes are placed by
+//     index; the best-k is updated only between waves. What is simulated, and every outcome, is therefore the same on
+//     one core or sixteen.
+//  3. Pruning is exact for the top-k when the bounds hold: a candidate whose true rank is at most the final k-th best
+//     has a bound at most that, never above the threshold at any wave, so it is simulated. The same argument makes the
+//     Pareto front exact over candidates ranked no worse than the k-th best, which is the front reported.
+//  4. Outcomes already finished (a state file) are taken instead of simulated; the same waves follow, so a resumed
+//     search ends where an uninterrupted one would.
+
+/// <summary>Searches a design space for the configurations that meet the SLO at the required rate most cheaply (or
+/// with the fewest GPUs, or the least energy). Pure: the shell reads and writes any state.</summary>
+public static class DesignSearch
+{
+    /// <summary>Runs the search.</summary>
+    /// <param name="space">The candidates.</param>
+    /// <param name="workload">The rate and lengths, or a trace.</param>
+    /// <param name="settings">SLO, rank, pruning and work bounds.</param>
+    /// <param name="finished">Outcomes of simulated candidates from an earlier run of the same search, by index.</param>
+    /// <param name="onFinished">Called with each newly simulated outcome, from the thread that simulated it.</param>
+    /// <param name="maxParallelism">Most threads (null: one per core). Does not change the answer.</param>
+    /// <param name="progress">Receives the fraction of the current upper bound on simulations done.</param>
+    /// <param name="cancellation">Checked between candidates.</param>
+    /// <exception cref="InvalidInputException">A field out of range, or a space with no or too many candidates.</exception>
+    public static SearchResult Run(SearchSpace space, SearchWorkload workload, SearchSettings settings,
+        IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
+        int? maxParallelism = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(settings);
+        workload.Validated();
+        settings.Validated();
+        if (maxParallelism is { } p) Guard.InRange(p, 1, 4096, "threads");
+        var candidates = space.Candidates();
+        var outcomes = new CandidateOutcome?[candidates.Count];
+        var screens = new CandidateScreen[candidates.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        For(candidates.Count, options, i => screens[i] = CandidateBounds.Screen(candidates[i], workload, settings, settings.Prune));
+
+        var pending = new List<int>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var s = screens[i];
+            if (s.PrunedAt is { } stage && (settings.Prune || stage is SearchStage.Invalid or SearchStage.Memory))
+            {
+                outcomes[i] = Outcome(candidates[i], stage, s.Reason, s.LowerBoundGpus);
+            }
+            else
+            {
+                pending.Add(i);
+            }
+        }
+
+        pending.Sort((a, b) => screens[a].LowerBound != screens[b].LowerBound ? screens[a].LowerBound.CompareTo(screens[b].LowerBound) : a.CompareTo(b));
+        var best = new List<CandidateOutcome>();
+        int reused = 0, simulated = 0, violations = 0;
+        var next = 0;
+        while (next < pending.Count)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (settings.Prune && best.Count >= settings.Top)
+            {
+                var threshold = best[settings.Top - 1].Metric(settings.Rank)!.Value;
+                if (screens[pending[next]].LowerBound > threshold)
+                {
+                    for (var j = next; j < pending.Count; j++)
+                    {
+                        var i = pending[j];
+                        outcomes[i] = Outcome(candidates[i], SearchStage.Bound,
+                            $"its lower bound ({Bound(settings, screens[i].LowerBound)}) is above the {Kth(settings.Top)} found ({Bound(settings, threshold)})", screens[i].LowerBoundGpus);
+                    }
+
+                    break;
+                }
+            }
+
+            var wave = pending.GetRange(next, Math.Min(settings.Wave, pending.Count - next));
+            next += wave.Count;
+            var fresh = new bool[wave.Count];
+            For(wave.Count, options, w =>
+            {
+                var i = wave[w];
+                if (finished is not null && finished.TryGetValue(i, out var done) && done.Stage == SearchStage.Simulated && done.Index == i)
+                {
+                    outcomes[i] = done;
+                    return;
+                }
+
+                var o = Simulate(candidates[i], screens[i], workload, settings);
+                outcomes[i] = o;
+                fresh[w] = true;
+                onFinished?.Invoke(o);
+            });
+
+            foreach (var (i, w) in wave.Select((i, w) => (i, w)))
+            {
+                var o = outcomes[i]!;
+                if (fresh[w]) simulated++;
+                else reused++;
+                if (o.Feasible && o.Gpus < o.LowerBoundGpus) violations++;
+                if (o.Feasible) best.Add(o);
+            }
+
+            best.Sort((a, b) => Compare(a, b, settings.Rank));
+            if (best.Count > settings.Top) best.RemoveRange(settings.Top, best.Count - settings.Top);
+            progress?.Report((double)next / pending.Count);
+        }
+
+        progress?.Report(1);
+        return SearchResult.Of(candidates.Count, outcomes!, settings, reused, simulated, violations);
+    }
+
+    /// <summary>Orders feasible outcomes by the rank, then by cost, then by index (a total order).</summary>
+    public static int Compare(CandidateOutcome a, CandidateOutcome b, SearchRank rank)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var byRank = a.Metric(rank)!.Value.CompareTo(b.Metric(rank)!.Value);
+        if (byRank != 0) return byRank;
+        var byCost = (a.PerMillionTokens?.Value ?? 0).CompareTo(b.PerMillionTokens?.Value ?? 0);
+        return byCost != 0 ? byCost : a.Index.CompareTo(b.Index);
+    }
+
+    private static CandidateOutcome Simulate(SearchCandidate c, CandidateScreen screen, SearchWorkload workload, SearchSettings settings)
+    {
+        var setup = screen.Setup!;
+        var inputs = new PlanInputs(c.Model, c.Device.Accelerator, setup.Config, screen.Scheduler!, workload.Input, workload.Output, workload.Rate, settings.Slo,
+            new RentalCost(c.Device.Price), Arrival: workload.Arrival, CoefficientOfVariation: workload.Cv, Seed: settings.Seed, TrialSeconds: settings.TrialSeconds,
+            MaxDevicesPerReplica: Math.Min(1024, c.DevicesPerReplica), MaxReplicas: Math.Max(1, settings.MaxGpus / c.DevicesPerReplica),
+            MaxTrialRequests: settings.TrialRequests, Trace: workload.Trace, PrefixCache: workload.PrefixCache);
+        if (!c.Disaggregated)
+        {
+            var sized = CapacityPlanner.SizeFleet(inputs, setup);
+            if (sized.Replicas is not { } n) return Outcome(c, SearchStage.Simulated, sized.Reason, screen.LowerBoundGpus) with { Trials = sized.Trials };
+            var result = sized.Pass!.Result;
+            return Feasible(c, screen, workload, settings, n, null, null, n * c.DevicesPerReplica, result.TimeToFirstToken.P90, result.TimePerOutputToken.P90, sized.Trials);
+        }
+
+        try
+        {
+            var plan = DisaggregatedPlanner.Plan(inputs, setup, setup);
+            var fleet = plan.AtPeak.Fleet;
+            return Feasible(c, screen, workload, settings, plan.PrefillReplicas + plan.DecodeReplicas, plan.PrefillReplicas, plan.DecodeReplicas, plan.Devices,
+                fleet.TimeToFirstToken.P90, fleet.TimePerOutputToken.P90, plan.Trials);
+        }
+        catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
+        {
+            return Outcome(c, SearchStage.Simulated, CandidateBounds.FirstSentence(e.Message), screen.LowerBoundGpus);
+        }
+    }
+
+    private static CandidateOutcome Feasible(SearchCandidate c, CandidateScreen screen, SearchWorkload workload, SearchSettings settings, int replicas,
+        int? prefill, int? decode, int gpus, Quantities.Seconds ttft, Quantities.Seconds tpot, int trials)
+    {
+        var fleet = c.Device.Price * gpus;
+        return Outcome(c, SearchStage.Simulated, null, screen.LowerBoundGpus) with
+        {
+            Feasible = true,
+            Replicas = replicas,
+            PrefillReplicas = prefill,
+            DecodeReplicas = decode,
+            Gpus = gpus,
+            FleetPerHour = fleet,
+            PerMillionTokens = CandidateBounds.PerMillionTokens(workload, fleet),
+            KwhPerMillionTokens = CandidateBounds.KwhPerMillionTokens(settings, workload, c.Device, gpus),
+            P90Ttft = ttft,
+            P90Tpot = tpot,
+            Trials = trials,
+        };
+    }
+
+    private static CandidateOutcome Outcome(SearchCandidate c, SearchStage stage, string? reason, int lowerBoundGpus) =>
+        new(c.Index, c.ToString(), c.Model.Id, c.Device.Accelerator.Id, c.WeightsServed.Name(), c.Kv.Name(), c.Parallelism.ToString(), c.DevicesPerReplica,
+            c.MaxBatch, c.TokenBudget, c.Disaggregated, stage, reason, lowerBoundGpus);
+
+    private static string Bound(SearchSettings settings, double value) => settings.Rank switch
+    {
+        SearchRank.Cost => "$" + Guard.Format(Math.Round(value, 4)) + "/MTok",
+        SearchRank.Gpus => Guard.Format(value) + " GPUs",
+        _ => Guard.Format(Math.Round(value, 4)) + " kWh/MTok",
+    };
+
+    private static string Kth(int k) => k == 1 ? "best" :
+        k + (k % 10 == 1 && k % 100 != 11 ? "st" : k % 10 == 2 && k % 100 != 12 ? "nd" : k % 10 == 3 && k % 100 != 13 ? "rd" : "th") + " best";
+
+    // Parallel.For wraps what a body throws; a bad input fails alike everywhere, so rethrow the first as a loop would.
+    private static void For(int count, ParallelOptions options, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, options, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+}
