@@ -33,8 +33,10 @@ internal static class CatalogParser
         "qkNorm", "moe", "maxContextTokens", "defaultWeightPrecision", "defaultExpertPrecision", "publishedTotalBillions",
         "publishedActiveBillions", "releaseDate", "sources", "asOf", "notes",
         "moeLayerCount", "mlpFreeLayers", "mixerFreeLayers", "mlpProjections", "recurrent", "indexer", "attentionOutputGate",
-        "mtpLayers", "encoderBillions",
+        "mtpLayers", "encoderBillions", "globalAttention",
     ];
+
+    private static readonly string[] GlobalAttentionFields = ["kvHeads", "headDim", "sharedKeyValue"];
 
     private static readonly string[] RecurrentFields = ["kind", "layers", "keyHeads", "keyHeadDim", "valueHeads", "valueHeadDim", "convKernel"];
     private static readonly string[] IndexerFields = ["heads", "headDim", "topK"];
@@ -218,6 +220,7 @@ internal static class CatalogParser
         var projections = r.Int("mlpProjections", 2, 3, required: false) ?? 3;
         var recurrent = ReadRecurrent(r, layers);
         var indexer = ReadIndexer(r);
+        var global = ReadGlobalAttention(r, heads, attention, sliding);
         var outputGate = r.Bool("attentionOutputGate");
         var mtp = r.Int("mtpLayers", 0, ShapeLimits.MaxLayers, required: false) ?? 0;
         var encoder = r.Positive("encoderBillions", required: false, high: ShapeLimits.MaxBillions);
@@ -265,6 +268,7 @@ internal static class CatalogParser
             MlpProjections = projections,
             Recurrent = recurrent,
             Indexer = indexer,
+            GlobalAttention = global,
             AttentionOutputGate = outputGate,
             MtpLayers = mtp,
             EncoderParameters = encoder is { } e ? e * 1e9 : null,
@@ -347,6 +351,20 @@ internal static class CatalogParser
         return kind is null || count is null || kh is null || kd is null || vh is null || vd is null || conv is null
             ? null
             : new RecurrentLayers(kind.Value, count.Value, kh.Value, kd.Value, vh.Value, vd.Value, conv.Value);
+    }
+
+    // Full-attention layers with their own geometry (Gemma 4); only meaningful beside windowed layers of another shape.
+    private static GlobalAttention? ReadGlobalAttention(JsonObjectReader r, int? heads, AttentionKind? attention, SlidingWindow? sliding)
+    {
+        if (!r.Has("globalAttention") || r.Object("globalAttention") is not { } g) return null;
+        g.RejectUnknown(GlobalAttentionFields);
+        var kv = g.Int("kvHeads", 1, heads ?? ShapeLimits.MaxHeads);
+        var dim = g.Int("headDim", 1, ShapeLimits.MaxHeadDim);
+        var shared = g.Bool("sharedKeyValue");
+        if (attention == AttentionKind.Mla) r.Problem("globalAttention", "applies to gqa attention only; was given with mla");
+        if (sliding is null) r.Problem("globalAttention", "needs slidingWindow (the windowed layers keep headDim and kvHeads); was given without one");
+        if (heads is { } h && kv is { } k && h % k != 0) g.Problem("kvHeads", $"must divide attentionHeads ({h}); was {k}");
+        return kv is null || dim is null ? null : new GlobalAttention(kv.Value, dim.Value, shared);
     }
 
     private static SparseIndexer? ReadIndexer(JsonObjectReader r)

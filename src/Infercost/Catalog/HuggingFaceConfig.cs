@@ -370,8 +370,9 @@ public static class HuggingFaceConfig
                 : sharedWidth is > 0 || type.StartsWith("llama4", StringComparison.Ordinal) ? 1 : 0;
             if (sharedWidth == 0) shared = 0;
             // noaux_tc routing adds e_score_correction_bias: one learned value per routed expert (DeepSeek-V3, GLM-4.5, Kimi K2).
+            // MiniMax-M2 says the same with use_routing_bias.
             var routerBias = (r.TryGet("topk_method", out var method) && method.ValueKind == JsonValueKind.String
-                && method.GetString() == "noaux_tc") || type == "gpt_oss";
+                && method.GetString() == "noaux_tc") || type == "gpt_oss" || r.Bool("use_routing_bias");
             if (experts is not null && perToken is not null && width is not null && shared is not null)
             {
                 moe = new MoeShape(experts.Value, perToken.Value, shared.Value, width.Value, plan.FirstDenseLayers,

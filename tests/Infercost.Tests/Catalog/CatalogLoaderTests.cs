@@ -242,4 +242,21 @@ public class CatalogLoaderTests
         // Then the missing width is named
         Assert.Equal(["models[0].denseIntermediateSize: required for a dense model (moe is null); was missing or null"], Lines(e));
     }
+
+    [Fact]
+    public void Loader_GlobalAttention_NeedsWindowedLayersAndDividesTheHeads()
+    {
+        // Given a model with full-layer geometry but no sliding window, and one whose global KV heads do not divide the heads
+        var noWindow = Model.Replace("\"maxContextTokens\": 4096,", "\"maxContextTokens\": 4096, \"globalAttention\": { \"kvHeads\": 2, \"headDim\": 128 },", StringComparison.Ordinal);
+        var badHeads = Model.Replace("\"maxContextTokens\": 4096,", "\"maxContextTokens\": 4096, \"slidingWindow\": { \"windowTokens\": 512, \"layers\": 3 }, \"globalAttention\": { \"kvHeads\": 3, \"headDim\": 128, \"extra\": 1 },", StringComparison.Ordinal);
+
+        // When each is parsed
+        var e1 = Rejects(Document(Accelerator, noWindow));
+        var e2 = Rejects(Document(Accelerator, badHeads));
+
+        // Then each problem is named with its path
+        Assert.Contains("models[0].globalAttention: needs slidingWindow (the windowed layers keep headDim and kvHeads); was given without one", Lines(e1));
+        Assert.Contains(Lines(e2), l => l.StartsWith("models[0].globalAttention.extra", StringComparison.Ordinal));
+        Assert.Contains("models[0].globalAttention.kvHeads: must divide attentionHeads (8); was 3", Lines(e2));
+    }
 }

@@ -21,7 +21,9 @@ public class CatalogParameterCountTests
         { "mixtral-8x22b", 140.621, 39.152, false },
         { "deepseek-v3", 671.026, 37.552, false },
         { "deepseek-r1", 671.026, 37.552, false },
-        { "deepseek-v3.2", 671.026, 37.552, false },
+        // DeepSeek-V3 plus the DSA indexer on 61 layers: 1,536 × 8,192 (q) + 7,168 × 128 (k) + 2 × 128 (k LayerNorm)
+        // + 7,168 × 64 (head weights) = 13,959,424 per layer, 0.852B in all, every one of them active.
+        { "deepseek-v3.2", 671.878, 38.404, false },
         { "gpt-oss-120b", 116.829, 5.133, true },
         { "gpt-oss-20b", 20.915, 3.608, true },
         { "qwen3-235b-a22b", 235.094, 22.191, false },
@@ -57,7 +59,7 @@ public class CatalogParameterCountTests
         { "mixtral-8x22b", 0.01, "141B/39B are integers (half a unit is 0.4% and 1.3% at most); observed 0.3%/0.4%" },
         { "deepseek-v3", 0.02, "37B active is an integer (half a unit is 1.4%) and may be counted without one embedding table; 671B matches to 0.01%" },
         { "deepseek-r1", 0.02, "same architecture and figures as DeepSeek-V3" },
-        { "deepseek-v3.2", 0.02, "same figures as DeepSeek-V3; the sparse-attention indexer is not counted by either" },
+        { "deepseek-v3.2", 0.04, "DeepSeek gives V3's 671B/37B for V3.2; the indexer's 0.85B (all active) is outside the 37B, which puts active 3.8% over" },
         { "gpt-oss-120b", 0.01, "117B/5.1B are rounded to three and two significant figures; active excludes the input embedding" },
         { "gpt-oss-20b", 0.025, "21B/3.6B are two significant figures (half a unit is 2.4% and 1.4%)" },
         { "qwen3-235b-a22b", 0.025, "22B active is two significant figures (half a unit is 2.3%)" },

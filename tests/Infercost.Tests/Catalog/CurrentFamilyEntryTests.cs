@@ -19,6 +19,12 @@ public class CurrentFamilyEntryTests
         { "kimi-k2", 0.10, 0.03, false, "1T is a rounded figure (the name rule); 32B an integer" },
         { "glm-4.7", 0.01, 0.03, true, "355B/32B (GLM-5 report table 1), active without the embeddings" },
         { "glm-5", 0.01, 0.03, true, "744B/40B (GLM-5 report table 1), active without the embeddings" },
+        { "deepseek-v3.2", 0.01, 0.04, false, "671B/37B, V3's figures; V3.2 adds the DSA indexer (0.85B, all active), outside the 37B" },
+        { "gemma-3-27b", 0.10, 0.10, false, "27B is the name's size; the total includes the vision tower" },
+        { "gemma-4-31b", 0.10, 0.10, false, "31B is the name's size; the total includes the vision tower" },
+        { "mistral-small-3-24b", 0.10, 0.10, false, "24B is the name's size; the total includes the Pixtral tower" },
+        { "minimax-m2.5", 0.01, 0.03, true, "230B total, 10B active (MiniMax-M2 README), active without the embeddings" },
+        { "nemotron-3-nano-30b-a3b", 0.01, 0.01, false, "31.6B total, about 3.6B active with the embeddings (NVIDIA)" },
     };
 
     [Theory]
@@ -47,6 +53,11 @@ public class CurrentFamilyEntryTests
         { "qwen3.5-397b-a17b", "Qwen--Qwen3.5-397B-A17B_config.json" },
         { "kimi-k2", "moonshotai--Kimi-K2-Instruct_config.json" },
         { "glm-4.7", "zai-org--GLM-4.7-FP8_config.json" },
+        { "gemma-3-27b", "google--gemma-3-27b_text-config-copy.json" },
+        { "gemma-4-31b", "google--gemma-4-31B-it_config.json" },
+        { "mistral-small-3-24b", "mistralai--Mistral-Small-3.x-24B_config.json" },
+        { "minimax-m2.5", "MiniMaxAI--MiniMax-M2.5_config.json" },
+        { "nemotron-3-nano-30b-a3b", "nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16_config.json" },
     };
 
     [Theory]
@@ -62,6 +73,8 @@ public class CurrentFamilyEntryTests
         // When the language-model parameters are counted from both
         // Then they agree to the parameter (MTP layers absent from trimmed copies aside; the tower is an estimate either way)
         Assert.Equal(ParameterCounter.Count(read).Total, ParameterCounter.Count(entry).Total);
+        Assert.Equal(read.GlobalAttention, entry.GlobalAttention);
+        Assert.Equal(read.SlidingWindow, entry.SlidingWindow);
         Assert.Equal(KvCache.BytesPerToken(read, Precision.Bf16), KvCache.BytesPerToken(entry, Precision.Bf16));
         Assert.Equal(KvCache.StateBytesPerSequence(read), KvCache.StateBytesPerSequence(entry));
     }

@@ -116,9 +116,9 @@ public class PublisherConfigTests
         // Given MiniMax-M2.5, whose attn_type_list marks all 62 layers 1 (softmax attention)
         var model = Read("MiniMaxAI--MiniMax-M2.5_config.json");
 
-        // Then it is a plain GQA MoE: 256 experts, 8 per token, no shared expert
+        // Then it is a plain GQA MoE: 256 experts, 8 per token, no shared expert, a routing bias per expert
         Assert.Null(model.SlidingWindow);
-        Assert.Equal(new MoeShape(256, 8, 0, 1536, 0, ExpertBias: false, RouterBias: false), model.Moe);
+        Assert.Equal(new MoeShape(256, 8, 0, 1536, 0, ExpertBias: false, RouterBias: true), model.Moe);
         Assert.Equal(62, model.AttentionLayers);
     }
 
