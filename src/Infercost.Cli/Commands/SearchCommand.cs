@@ -173,18 +173,17 @@ internal static class SearchCommand
         return command;
     }
 
-    /// <summary>The front as a chart: every simulated feasible candidate no worse than the k-th best, the front joined.</summary>
+    /// <summary>The front as a chart: the best k as points, the front joined.</summary>
     public static PlotSpec Chart(SearchReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var limit = report.Best.Count > 0 ? report.Best[^1].Metric(report.Rank) : null;
-        var shown = report.Simulated.Where(o => o.Feasible && o.Metric(report.Rank) <= limit).ToList();
+        var shown = report.Best;
         var (xLabel, yLabel) = (AxisLabel(report.FrontAxis), RankLabel(report.Rank));
-        return new PlotSpec($"Design-space search: {report.Candidates:N0} candidates, {report.Feasible:N0} feasible simulated, front of {report.Front.Count}", xLabel, yLabel)
+        return new PlotSpec($"Design-space search: {report.Candidates:N0} candidates, Pareto front of the best {report.Best.Count}", xLabel, yLabel)
         {
             Series =
             [
-                new PointSeries("Candidates (no worse than the k-th best)", [.. shown.Select(o => X(o, report.FrontAxis))], [.. shown.Select(o => o.Metric(report.Rank)!.Value)]),
+                new PointSeries($"Best {report.Best.Count}", [.. shown.Select(o => X(o, report.FrontAxis))], [.. shown.Select(o => o.Metric(report.Rank)!.Value)]),
                 new LineSeries("Pareto front", [.. report.Front.Select(o => X(o, report.FrontAxis))], [.. report.Front.Select(o => o.Metric(report.Rank)!.Value)], Markers: true),
             ],
         };
@@ -230,7 +229,7 @@ internal static class SearchCommand
         }
 
         console.Write(best);
-        var frontTable = KeyValueTable.Grid($"Pareto front: {RankLabel(r.Rank)} against {AxisLabel(r.FrontAxis)}, over candidates no worse than the {Kth(r.Best.Count)}",
+        var frontTable = KeyValueTable.Grid($"Pareto front of the best {Number(r.Best.Count)}: {RankLabel(r.Rank)} against {AxisLabel(r.FrontAxis)}",
             "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk", "GPUs", "$/MTok", "P90 TTFT", "P90 TPOT");
         foreach (var o in r.Front)
         {
@@ -247,9 +246,6 @@ internal static class SearchCommand
 
     private static string[] Columns(CandidateOutcome o) =>
         [o.Model, $"{o.Weights}/{o.Kv}", o.Gpu, $"{o.GpusPerReplica} × {o.Layout}{(o.Disaggregated ? ", disaggregated" : "")}", Number(o.MaxBatch), Number(o.PrefillChunk)];
-
-    private static string Kth(int k) => k == 1 ? "best" :
-        k + (k % 10 == 1 && k % 100 != 11 ? "st" : k % 10 == 2 && k % 100 != 12 ? "nd" : k % 10 == 3 && k % 100 != 13 ? "rd" : "th") + " best";
 
     private static string Replicas(CandidateOutcome o) => o.Disaggregated ? $"{o.PrefillReplicas} prefill + {o.DecodeReplicas} decode" : Number(o.Replicas ?? 0);
 

@@ -21,7 +21,7 @@ namespace Infercost.Requests;
 /// <param name="Rank">What the best are ranked by.</param>
 /// <param name="FrontAxis">The Pareto front's second axis.</param>
 /// <param name="Best">The best candidates, best first.</param>
-/// <param name="Front">The Pareto front over candidates ranked no worse than the last of <paramref name="Best"/>.</param>
+/// <param name="Front">The Pareto front of <paramref name="Best"/> (rank against the second axis).</param>
 /// <param name="Simulated">Every simulated candidate's outcome, by index.</param>
 public sealed record SearchReport(string Workload, Slo Slo, string InputsHash, int Candidates, IReadOnlyList<StageCount> Stages, int SimulatedThisRun, int Reused,
     int Feasible, int Trials, int BoundViolations, SearchRank Rank, SearchFront FrontAxis, IReadOnlyList<CandidateOutcome> Best,

@@ -111,7 +111,8 @@ public static class CandidateBounds
                 $"the required {Guard.Format(workload.Rate)} req/s needs at least {gpus:N0} GPUs by the saturated-throughput bound; the limit is {settings.MaxGpus:N0}", (int)Math.Min(int.MaxValue, gpus));
         }
 
-        return new CandidateScreen(null, null, setup, scheduler, (int)gpus, Metric(settings, workload, c.Device, (int)gpus));
+        return new CandidateScreen(null, null, setup, scheduler, (int)gpus, Metric(settings, workload, c.Device, (int)gpus),
+            PerMillionTokens(workload, c.Device.Price * gpus).Value);
     }
 
     /// <summary>The rank of a fleet of <paramref name="gpus"/> devices serving <paramref name="workload"/> (lower is better).</summary>
@@ -190,7 +191,9 @@ public static class CandidateBounds
 /// <param name="Scheduler">Its scheduler; null when pruned.</param>
 /// <param name="LowerBoundGpus">The analytic lower bound on its fleet's GPUs.</param>
 /// <param name="LowerBound">That fleet's rank: a lower bound on the candidate's.</param>
-public sealed record CandidateScreen(SearchStage? PrunedAt, string? Reason, ServingSetup? Setup, SchedulerConfig? Scheduler, int LowerBoundGpus, double LowerBound)
+/// <param name="LowerBoundCost">That fleet's $/MTok: a lower bound on the candidate's cost (the rank's tie-break).</param>
+public sealed record CandidateScreen(SearchStage? PrunedAt, string? Reason, ServingSetup? Setup, SchedulerConfig? Scheduler, int LowerBoundGpus, double LowerBound,
+    double LowerBoundCost = double.PositiveInfinity)
 {
     /// <summary>Removed at <paramref name="stage"/>.</summary>
     public static CandidateScreen Pruned(SearchStage stage, string reason, int lowerBoundGpus = 0) => new(stage, reason, null, null, lowerBoundGpus, double.PositiveInfinity);

@@ -7,14 +7,14 @@ namespace Infercost.Search;
 // Branch and bound in waves, so the answer does not depend on the number of threads:
 //  1. Every candidate is screened analytically (CandidateBounds): invalid, memory, latency floor, throughput bound.
 //  2. The survivors are sorted by their lower bound on the rank (then by index). Waves of `Wave` candidates are taken in
-//     that order; before each wave, every remaining candidate whose bound exceeds the k-th best rank found so far is
-//     pruned (they are sorted, so that is the tail). A wave's candidates are simulated in parallel, each on its own
-//     (CapacityPlanner.SizeFleet / DisaggregatedPlanner with the candidate's layout), and their outcomes are placed by
-//     index; the best-k is updated only between waves. What is simulated, and every outcome, is therefore the same on
-//     one core or sixteen.
-//  3. Pruning is exact for the top-k when the bounds hold: a candidate whose true rank is at most the final k-th best
-//     has a bound at most that, never above the threshold at any wave, so it is simulated. The same argument makes the
-//     Pareto front exact over candidates ranked no worse than the k-th best, which is the front reported.
+//     that order; a candidate is pruned instead when it cannot enter the best k found so far (its bound above the k-th
+//     best's rank, or equal with a higher cost bound, or equal in both and later in the order). A wave's candidates are
+//     simulated in parallel, each on its own (CapacityPlanner.SizeFleet / DisaggregatedPlanner with the candidate's
+//     layout), and their outcomes are placed by index; the best-k is updated only between waves. What is simulated, and
+//     every outcome, is therefore the same on one core or sixteen.
+//  3. Pruning is exact for the top-k in the order (rank, cost, index) when the bounds hold: a candidate's true rank is at
+//     least its bound and its true cost at least its cost bound, so one that belongs in the final top-k is never behind
+//     the k-th best at any wave and is simulated. The Pareto front is taken over that top-k, so it is exact too.
 //  4. Outcomes already finished (a state file) are taken instead of simulated; the same waves follow, so a resumed
 //     search ends where an uninterrupted one would.
 
@@ -69,24 +69,22 @@ public static class DesignSearch
         while (next < pending.Count)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (settings.Prune && best.Count >= settings.Top)
+            var wave = new List<int>(settings.Wave);
+            var kth = settings.Prune && best.Count >= settings.Top ? best[settings.Top - 1] : null;
+            for (; next < pending.Count && wave.Count < settings.Wave; next++)
             {
-                var threshold = best[settings.Top - 1].Metric(settings.Rank)!.Value;
-                if (screens[pending[next]].LowerBound > threshold)
+                var i = pending[next];
+                if (kth is null || !CannotBeat(screens[i], i, kth, settings.Rank))
                 {
-                    for (var j = next; j < pending.Count; j++)
-                    {
-                        var i = pending[j];
-                        outcomes[i] = Outcome(candidates[i], SearchStage.Bound,
-                            $"its lower bound ({Bound(settings, screens[i].LowerBound)}) is above the {Kth(settings.Top)} found ({Bound(settings, threshold)})", screens[i].LowerBoundGpus);
-                    }
-
-                    break;
+                    wave.Add(i);
+                    continue;
                 }
+
+                outcomes[i] = Outcome(candidates[i], SearchStage.Bound,
+                    $"its lower bound ({Bound(settings, screens[i].LowerBound)}) cannot beat the {Kth(settings.Top)} found ({Bound(settings, kth.Metric(settings.Rank)!.Value)})", screens[i].LowerBoundGpus);
             }
 
-            var wave = pending.GetRange(next, Math.Min(settings.Wave, pending.Count - next));
-            next += wave.Count;
+            if (wave.Count == 0) break;
             var fresh = new bool[wave.Count];
             For(wave.Count, options, w =>
             {
@@ -119,6 +117,17 @@ public static class DesignSearch
 
         progress?.Report(1);
         return SearchResult.Of(candidates.Count, outcomes!, settings, reused, simulated, violations);
+    }
+
+    // A candidate cannot enter the top-k when its bound is worse than the k-th best, or equal to it while its cost bound
+    // is higher, or both equal and it comes later in the order: its true rank is at least its bound and its true cost at
+    // least its cost bound (GPUs × price, with GPUs at least the bound's), and the order breaks ties by cost, then index.
+    private static bool CannotBeat(CandidateScreen screen, int index, CandidateOutcome kth, SearchRank rank)
+    {
+        var threshold = kth.Metric(rank)!.Value;
+        if (screen.LowerBound != threshold) return screen.LowerBound > threshold;
+        var cost = kth.PerMillionTokens!.Value.Value;
+        return screen.LowerBoundCost != cost ? screen.LowerBoundCost > cost : index > kth.Index;
     }
 
     /// <summary>Orders feasible outcomes by the rank, then by cost, then by index (a total order).</summary>

@@ -17,8 +17,8 @@ public sealed record StageCount(SearchStage Stage, int Removed);
 /// <param name="Rank">What the best are ranked by.</param>
 /// <param name="FrontAxis">The front's second axis.</param>
 /// <param name="Best">The best k feasible candidates, best first.</param>
-/// <param name="Front">The Pareto front (rank against <paramref name="FrontAxis"/>, both lower is better) over the
-/// feasible candidates ranked no worse than the k-th best, in rank order: exact there whatever was pruned.</param>
+/// <param name="Front">The Pareto front (rank against <paramref name="FrontAxis"/>, both lower is better) of
+/// <paramref name="Best"/>, in rank order: exact whatever was pruned, because the best k are.</param>
 /// <param name="Outcomes">Every candidate's outcome, by index.</param>
 public sealed record SearchResult(
     int Candidates,
@@ -44,22 +44,14 @@ public sealed record SearchResult(
         feasible.Sort((a, b) => DesignSearch.Compare(a, b, settings.Rank));
         var best = feasible.Take(settings.Top).ToList();
         var front = new List<CandidateOutcome>();
-        if (best.Count > 0)
+        var lowest = double.PositiveInfinity;
+        // Equal ranks: the lower second axis first, so a dominated twin never enters the front.
+        foreach (var o in best.OrderBy(o => o.Metric(settings.Rank)!.Value).ThenBy(o => o.FrontValue(settings.Front)!.Value).ThenBy(o => o.Index))
         {
-            var limit = best[^1].Metric(settings.Rank)!.Value;
-            var lowest = double.PositiveInfinity;
-            // Equal ranks: the lower second axis first, so a dominated twin never enters the front.
-            var ordered = feasible.OrderBy(o => o.Metric(settings.Rank)!.Value).ThenBy(o => o.FrontValue(settings.Front)!.Value).ThenBy(o => o.Index);
-            foreach (var o in ordered)
-            {
-                if (o.Metric(settings.Rank)!.Value > limit) break;
-                var y = o.FrontValue(settings.Front)!.Value;
-                if (y < lowest)
-                {
-                    front.Add(o);
-                    lowest = y;
-                }
-            }
+            var y = o.FrontValue(settings.Front)!.Value;
+            if (y >= lowest) continue;
+            front.Add(o);
+            lowest = y;
         }
 
         return new SearchResult(candidates, stages, simulated, reused, feasible.Count, outcomes.Sum(o => o.Trials), violations, settings.Rank, settings.Front,
