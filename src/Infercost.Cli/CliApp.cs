@@ -59,13 +59,14 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        ParseResult? parse = null;
         try
         {
-            var parse = BuildRoot(context).Parse(args);
+            parse = BuildRoot(context).Parse(args);
             if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
             {
                 // One line, whatever System.CommandLine found, and where to look; help stays behind --help.
-                var messages = parse.Errors.Select(e => Regex.Replace(e.Message, @"\s*[\r\n]+\s*", " ")).Distinct();
+                var messages = parse.Errors.Select(e => NamingTheOption(e)).Select(m => Regex.Replace(m, @"\s*[\r\n]+\s*", " ")).Distinct();
                 context.Error.WriteLine(string.Join(" ", messages) + $" See '{CommandPath(parse)} --help'.");
                 return ExitCodes.InvalidInput;
             }
@@ -79,7 +80,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
         {
-            context.Error.WriteLine(e is InvalidInputException invalid ? InFlagTerms(invalid) : e.Message);
+            context.Error.WriteLine(e is InvalidInputException invalid ? WithTypedOption(InFlagTerms(invalid), parse) : e.Message);
             return ExitCodes.InvalidInput;
         }
 #pragma warning disable CA1031 // The shell's last line of defence: any other failure is one line, never a stack trace.
@@ -90,6 +91,34 @@ public static class CliApp
             return ExitCodes.Failure;
         }
     }
+
+    // System.CommandLine's own messages for an option's value ("Argument 'x' not recognized. Must be one of: ...") do not
+    // say which option; say it first.
+    private static string NamingTheOption(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || Mentions(error.Message, option.Name) ? error.Message : $"{option.Name}: {error.Message}";
+    }
+
+    // A refusal that quotes a value the user typed ("unknown accelerator 'h100'") but not the option it came from (the
+    // catalog does not know whether it was --gpu, --compare-gpu or --train-gpu) gets that option's name first.
+    internal static string WithTypedOption(string message, ParseResult? parse)
+    {
+        if (parse is null) return message;
+        var typed = parse.CommandResult.Children.OfType<OptionResult>()
+            .Where(o => !o.Implicit && o.Tokens.Any(t => t.Value.Length > 0 && message.Contains($"'{t.Value}'", StringComparison.Ordinal)))
+            .Select(o => o.Option.Name).Distinct().ToList();
+        return typed.Count == 1 && !Mentions(message, typed[0]) ? $"{typed[0]}: {message}" : message;
+    }
+
+    // Whether the message names the option (with or without its dashes) as a word of its own.
+    private static bool Mentions(string message, string option) =>
+        Regex.IsMatch(message, $@"(?<![\w-])(?:--)?{Regex.Escape(option.TrimStart('-'))}(?![\w-])", RegexOptions.CultureInvariant);
 
     // The core names fields as its records do; where a message starts with such a name, say the flag the user typed.
     private static readonly Dictionary<string, string> CoreFieldFlags = new(StringComparer.Ordinal)

@@ -99,6 +99,18 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
         }
     }
 
+    /// <summary>Refuses, before any work, a file to be written whose folder does not exist.</summary>
+    /// <exception cref="InvalidInputException">The folder is missing; names the option and the path.</exception>
+    public void CheckWritable(string path, string option)
+    {
+        var folder = Path.GetDirectoryName(path);
+        // Where the file will be written: the disk unless WriteFile is replaced (as tests may).
+        if (!string.IsNullOrEmpty(folder) && !(WriteFile is null ? Directory.Exists(folder) : Folder(folder)))
+        {
+            throw new InvalidInputException(option, $"cannot write {option} file '{path}': the folder '{folder}' does not exist.");
+        }
+    }
+
     /// <summary>Writes a whole text file (<see cref="File.WriteAllText(string, string?)"/> unless replaced, as tests may).</summary>
     public Action<string, string>? WriteFile { get; init; }
 

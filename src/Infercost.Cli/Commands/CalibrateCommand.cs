@@ -36,6 +36,12 @@ internal static class CalibrateCommand
         command.Options.Add(online);
         command.SetAction(parse =>
         {
+            // --online only feeds the band fit: refused without --bands rather than read and ignored.
+            if (parse.GetResult(online) is { Implicit: false } && !parse.GetValue(bands))
+            {
+                throw new InvalidInputException("online", "--online applies to the band fit; add --bands.");
+            }
+
             var (rows, cat, sw) = inputs.Load(parse, context);
             if (parse.GetValue(bands))
             {

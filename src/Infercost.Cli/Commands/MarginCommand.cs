@@ -18,8 +18,8 @@ internal static class MarginCommand
     {
         var prices = new PriceInputs();
         var priceModel = new Option<string>("--price-model") { Description = "API model whose list price is the revenue (see 'infercost prices').", HelpName = "ID", Required = true };
-        var costIn = CliOptions.OptionalDouble("--cost-in", "True cost per million input tokens (instead of the engine).", "$/MTok", Guard.NonNegative);
-        var costOut = CliOptions.OptionalDouble("--cost-out", "True cost per million output tokens (instead of the engine).", "$/MTok", Guard.NonNegative);
+        var costIn = CliOptions.OptionalDouble("--cost-in", "True cost per million input tokens (instead of the engine).", "$/MTok", CliOptions.InRange(0, 100_000));
+        var costOut = CliOptions.OptionalDouble("--cost-out", "True cost per million output tokens (instead of the engine).", "$/MTok", CliOptions.InRange(0, 100_000));
         var selfHost = new SelfHostInputs("--model", withSwitch: false);
         var profile = new Option<string?>("--profile") { Description = $"Workload for the blended margin: {string.Join(", ", WorkloadProfiles.All.Select(w => w.Id))}.", HelpName = "ID" };
         var plot = PlotOptions.Plot("gross margin against the cost multiplier, one line per utilisation");
@@ -56,6 +56,11 @@ internal static class MarginCommand
                 On = parse.GetValue(prices.On),
             };
             request.Validate();
+            if (request.Model is null && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
+            {
+                throw new InvalidInputException("catalog", "--catalog describes the self-hosted cluster's model and GPU; add --model, --gpu and --gpus, or leave it out with --cost-in/--cost-out.");
+            }
+
             var catalog = request.Model is null ? Catalog.Catalog.Embedded : selfHost.Catalog.Load(parse, context);
             var report = request.Answer(catalog, prices.Load(parse, context), CliOptions.Flag);
             var (price, cost) = (report.Price, report.Cost);

@@ -93,6 +93,15 @@ internal static class MeasureCommand
 
         command.SetAction(parse =>
         {
+            // Everything that can be refused is refused before the first request is sent.
+            trace.Check(parse);
+            if (parse.GetValue(gpu) is null && new Option[] { catalogModel, gpus, gpuPrice }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+            {
+                throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} prices the run against Infercost's model; add --gpu ID.");
+            }
+
+            if (parse.GetValue(outFile) is { } outPath) context.CheckWritable(outPath, "--out");
+            if (parse.GetValue(csvFile) is { } csvPath) context.CheckWritable(csvPath, "--csv");
             var kind = parse.GetValue(api)?.Trim().ToLowerInvariant() switch
             {
                 null or "chat" => ApiKind.Chat,

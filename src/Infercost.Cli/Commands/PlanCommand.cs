@@ -56,6 +56,7 @@ internal static class PlanCommand
 
         command.SetAction(parse =>
         {
+            trace.Check(parse);
             var s = subject.Resolve(parse, context);
             var fromTrace = trace.WorkloadOf(parse, context, workload.SeedOf(parse), rate, workload);
             var day = fromTrace is null ? workload.CurveOf(parse, rate, context) : RateCurve.Constant(fromTrace.Rate);

@@ -26,17 +26,17 @@ internal static class PnlCommand
         var perNode = CliOptions.Int("--gpus-per-node", "GPUs per node, for node counts and node-hour prices.", 1, 1024, 8);
         var gpuPrice = CliOptions.OptionalDouble("--gpu-price", "Cost per GPU-hour (lease or equivalent).", "$/GPU-h", CliOptions.InRange(0, 10_000));
         var hours = CliOptions.Double("--hours", "Length of the period.", "H", CliOptions.InRange(1.0 / 3600, 8784), 24);
-        var input = CliOptions.OptionalDouble("--input-tokens", "Input tokens served in the period, cache hits included (e.g. 608e9).", "TOKENS", Guard.NonNegative);
-        var cached = CliOptions.Double("--cached-tokens", "Of the input tokens, those that hit the prompt cache.", "TOKENS", Guard.NonNegative, 0);
-        var output = CliOptions.OptionalDouble("--output-tokens", "Output tokens served in the period.", "TOKENS", Guard.NonNegative);
-        var priceIn = CliOptions.OptionalDouble("--price-in", "List price per million uncached input tokens.", "$/MTok", Positive);
-        var priceCached = CliOptions.OptionalDouble("--price-cached", "List price per million cached input tokens. Default: --price-in.", "$/MTok", Positive);
-        var priceOut = CliOptions.OptionalDouble("--price-out", "List price per million output tokens.", "$/MTok", Positive);
-        var prefill = CliOptions.OptionalDouble("--prefill-per-node", "Input tokens/s one node sustains while prefilling (for the node-count check).", "TOK/S", Positive);
-        var decode = CliOptions.OptionalDouble("--decode-per-node", "Output tokens/s one node sustains while decoding (for the node-count check).", "TOK/S", Positive);
-        var training = CliOptions.OptionalDouble("--training-cost", "Lab view: what training the served model cost, amortised over the tokens served.", "$", Guard.NonNegative);
+        var input = CliOptions.OptionalDouble("--input-tokens", "Input tokens served in the period, cache hits included (e.g. 608e9).", "TOKENS", CliOptions.InRange(0, 1e18));
+        var cached = CliOptions.Double("--cached-tokens", "Of the input tokens, those that hit the prompt cache.", "TOKENS", CliOptions.InRange(0, 1e18), 0);
+        var output = CliOptions.OptionalDouble("--output-tokens", "Output tokens served in the period.", "TOKENS", CliOptions.InRange(0, 1e18));
+        var priceIn = CliOptions.OptionalDouble("--price-in", "List price per million uncached input tokens.", "$/MTok", CliOptions.Above(0, 100_000));
+        var priceCached = CliOptions.OptionalDouble("--price-cached", "List price per million cached input tokens. Default: --price-in.", "$/MTok", CliOptions.Above(0, 100_000));
+        var priceOut = CliOptions.OptionalDouble("--price-out", "List price per million output tokens.", "$/MTok", CliOptions.Above(0, 100_000));
+        var prefill = CliOptions.OptionalDouble("--prefill-per-node", "Input tokens/s one node sustains while prefilling (for the node-count check).", "TOK/S", CliOptions.Above(0, 1e9));
+        var decode = CliOptions.OptionalDouble("--decode-per-node", "Output tokens/s one node sustains while decoding (for the node-count check).", "TOK/S", CliOptions.Above(0, 1e9));
+        var training = CliOptions.OptionalDouble("--training-cost", "Lab view: what training the served model cost, amortised over the tokens served.", "$", CliOptions.InRange(0, 1e13));
         var years = CliOptions.Double("--amortise-years", "Lab view: years over which training is written off.", "YEARS", CliOptions.InRange(0.1, 20), 1);
-        var tokensPerDay = CliOptions.OptionalDouble("--training-tokens-per-day", "Lab view: tokens (input + output) served per day over those years. Default: this period's rate.", "TOKENS", Positive);
+        var tokensPerDay = CliOptions.OptionalDouble("--training-tokens-per-day", "Lab view: tokens (input + output) served per day over those years. Default: this period's rate.", "TOKENS", CliOptions.Above(0, 1e18));
         var trainRun = new TrainingInputs();
         var catalog = new CatalogInputs();
         var json = CommonOptions.Json();
@@ -85,6 +85,8 @@ internal static class PnlCommand
 
             TrainingAmortisation? amortisation = null;
             double? trainingCost = parse.GetValue(training);
+            if (trainRun.FirstGiven(parse) is null && parse.GetResult(catalog.File) is { Implicit: false })
+                throw new InvalidInputException("catalog", "--catalog only supplies the training run's accelerator; add --train-params and --train-tokens, or leave it out.");
             if (trainRun.FirstGiven(parse) is { } runOption)
             {
                 if (trainingCost is not null)
@@ -116,8 +118,6 @@ internal static class PnlCommand
     }
 
     private static string OneDecimal(double value) => value.ToString("N1", CultureInfo.InvariantCulture);
-
-    private static double Positive(double value, string name) => Guard.Positive(value, name);
 
     private static double Need(double? value, string option) =>
         value ?? throw new InvalidInputException(option.TrimStart('-'), $"{option} is required without a scenario (or name one: {string.Join(", ", ProviderScenarios.All.Select(s => s.Name))}).");

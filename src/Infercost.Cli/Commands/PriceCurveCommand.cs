@@ -36,7 +36,7 @@ internal static class PriceCurveCommand
         };
         kind.AcceptOnlyFromAmong("blended", "input", "output");
         var factor = CliOptions.OptionalDouble("--factor", "Constant mode: prices fall this many times per year (a16z: 10).", "X", CliOptions.InRange(1e-3, 1e6));
-        var fromPrice = CliOptions.OptionalDouble("--from-price", "Constant mode: starting price per million tokens.", "$/MTok", (v, n) => Guard.Positive(v, n));
+        var fromPrice = CliOptions.OptionalDouble("--from-price", "Constant mode: starting price per million tokens.", "$/MTok", CliOptions.Above(0, 100_000));
         var years = CliOptions.OptionalDouble("--years", "Constant mode: years to project. Default: 3.", "YEARS", CliOptions.InRange(1e-3, 100));
         var fromDate = new Option<string?>("--from-date")
         {
@@ -67,6 +67,8 @@ internal static class PriceCurveCommand
             var modes = new[] { parse.GetValue(points) is not null, parse.GetValue(model) is not null, parse.GetValue(factor) is not null }.Count(x => x);
             if (modes != 1)
                 throw new InvalidInputException("points", "give exactly one of --points FILE.csv, --model ID or --factor X.");
+            if (parse.GetValue(factor) is null && new Option[] { fromPrice, years, fromDate, slow, fast }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } constantOnly)
+                throw new InvalidInputException(constantOnly.Name.TrimStart('-'), $"{constantOnly.Name} applies to constant mode; add --factor X (or leave it out with --points or --model).");
             PriceCurveReport report;
             if (parse.GetValue(factor) is { } f)
             {

@@ -77,7 +77,7 @@ internal static class RouteCommand
             throw new InvalidInputException("tier", $"tier must be MODEL=SHARE or NAME@IN/OUT=SHARE; was '{text}'.");
         var name = text[..eq].Trim();
         if (!double.TryParse(text[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var share))
-            throw new InvalidInputException("tier", $"share of {name} must be a number; was '{text[(eq + 1)..]}'.");
+            throw new InvalidInputException("tier", $"tier {name} share must be a number; was '{text[(eq + 1)..]}'.");
         var at = name.IndexOf('@', StringComparison.Ordinal);
         if (at < 0) return new RouteTier(lookup(name), share);
         var rates = name[(at + 1)..].Split('/');

@@ -48,6 +48,7 @@ internal static class SimulateCommand
 
         command.SetAction(parse =>
         {
+            trace.Check(parse);
             var tracePath = trace.PathOf(parse);
             var request = workload.Fill(cost.Fill(serving.Fill(subject.Fill(new SimulateRequest(), parse, context), parse), parse), parse, context) with
             {
@@ -57,12 +58,12 @@ internal static class SimulateCommand
                 Duration = SimulationInputs.Typed(parse, duration),
                 Runs = parse.GetValue(runs),
                 Arrival = parse.GetValue(workload.Arrival),
-                Cv = parse.GetValue(workload.Cv),
+                Cv = parse.GetResult(workload.Cv) is { Implicit: false } ? parse.GetValue(workload.Cv) : null,
                 Diurnal = parse.GetValue(workload.Diurnal),
                 RateCurve = parse.GetValue(workload.RateCurveFile) is { } curveFile && tracePath is null ? context.ReadText(curveFile, "--rate-curve") : null,
                 Turns = parse.GetValue(workload.Turns),
                 ThinkTime = SimulationInputs.Typed(parse, workload.ThinkTime),
-                PrefixHit = parse.GetValue(workload.PrefixHit),
+                PrefixHit = parse.GetResult(workload.PrefixHit) is { Implicit: false } ? parse.GetValue(workload.PrefixHit) : null,
                 SloTtft = SimulationInputs.Typed(parse, workload.SloTtft),
                 SloTpot = SimulationInputs.Typed(parse, workload.SloTpot),
                 Router = parse.GetValue(workload.Router),

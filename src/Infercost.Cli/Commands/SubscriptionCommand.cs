@@ -40,8 +40,8 @@ internal static class SubscriptionCommand
         var plan = PlanOption(required: false);
         var family = FamilyOption();
         var weeks = WeeksOption();
-        var apiIn = CliOptions.OptionalDouble("--api-in", "API list price of the model per million input tokens. Default: the price catalog's price of --price-model.", "$/MTok", Positive);
-        var apiOut = CliOptions.OptionalDouble("--api-out", "API list price of the model per million output tokens. Default: the price catalog's price of --price-model.", "$/MTok", Positive);
+        var apiIn = CliOptions.OptionalDouble("--api-in", "API list price of the model per million input tokens. Default: the price catalog's price of --price-model.", "$/MTok", CliOptions.Above(0, 100_000));
+        var apiOut = CliOptions.OptionalDouble("--api-out", "API list price of the model per million output tokens. Default: the price catalog's price of --price-model.", "$/MTok", CliOptions.Above(0, 100_000));
         var priceModel = new Option<string?>("--price-model")
         {
             Description = "Price-catalog model whose list price values the credits. Default: claude-opus-4.5, claude-sonnet-4.5 or claude-haiku-4.5 by --model-family.",
@@ -61,7 +61,7 @@ internal static class SubscriptionCommand
             var familyId = parse.GetValue(family)!;
             var (input, output, priceSource) = ApiPrices(parse.GetValue(apiIn), parse.GetValue(apiOut), parse.GetValue(priceModel), familyId);
             var weeksText = parse.GetValue(weeks)!;
-            var weeksPerMonth = WeeksPerMonth.Parse(weeksText);
+            var weeksPerMonth = WeeksPerMonth.Parse(weeksText, "weeks-per-month");
             var plans = parse.GetValue(plan) is { } id ? [SubscriptionPlans.Get(id)] : SubscriptionPlans.All;
             var values = plans.Select(p => PlanValuation.Value(p, familyId, input, output, weeksPerMonth)).ToList();
             var report = new SubscriptionValueReport(priceSource, plans, values);
@@ -81,10 +81,10 @@ internal static class SubscriptionCommand
     private static Command Cost(CliContext context)
     {
         var plan = PlanOption(required: true);
-        var inPerDay = CliOptions.Double("--input-per-day", "Input tokens the subscriber sends per day (10e6 for Alderson's heavy Claude Code user).", "TOKENS", Guard.NonNegative, 0);
-        var outPerDay = CliOptions.Double("--output-per-day", "Output tokens the subscriber receives per day.", "TOKENS", Guard.NonNegative, 0);
+        var inPerDay = CliOptions.Double("--input-per-day", "Input tokens the subscriber sends per day (10e6 for Alderson's heavy Claude Code user).", "TOKENS", CliOptions.InRange(0, 1e12), 0);
+        var outPerDay = CliOptions.Double("--output-per-day", "Output tokens the subscriber receives per day.", "TOKENS", CliOptions.InRange(0, 1e12), 0);
         var rates = new RateOptions();
-        var price = CliOptions.OptionalDouble("--price", "Monthly price the subscriber pays. Default: the plan's list price.", "$", Positive);
+        var price = CliOptions.OptionalDouble("--price", "Monthly price the subscriber pays. Default: the plan's list price.", "$", CliOptions.Above(0, 1e6));
         var weeks = WeeksOption();
         var json = CommonOptions.Json();
         var command = new Command("cost",
@@ -102,7 +102,7 @@ internal static class SubscriptionCommand
             var planPrice = parse.GetValue(price) is { } given ? Dollars.FromDollars(given) : p.MonthlyPrice;
             var cost = UserCost.Monthly(
                 Tokens.FromTokens(parse.GetValue(inPerDay)), Tokens.FromTokens(parse.GetValue(outPerDay)), rates.Rates(parse),
-                planPrice, WeeksPerMonth.Parse(parse.GetValue(weeks)!));
+                planPrice, WeeksPerMonth.Parse(parse.GetValue(weeks)!, "weeks-per-month"));
             if (parse.GetValue(json))
             {
                 context.WriteJson(new SubscriptionCostReport(p.Id, rates.Describe(parse), cost));
@@ -121,7 +121,7 @@ internal static class SubscriptionCommand
         var family = FamilyOption();
         var users = CliOptions.Int(SubscriptionPopulationRequest.UsersField, "Subscribers to simulate.", 100_000);
         var seed = CliOptions.Int("--seed", "Seed of the random stream; the same seed gives the same result.", 0, int.MaxValue, 42);
-        var median = CliOptions.Double("--median-output-per-day", "Median output tokens per subscriber per day (lognormal median). An assumption: no provider publishes its usage distribution.", "TOKENS", Positive, 20_000);
+        var median = CliOptions.Double("--median-output-per-day", "Median output tokens per subscriber per day (lognormal median). An assumption: no provider publishes its usage distribution.", "TOKENS", CliOptions.Above(0, 1e12), 20_000);
         var sigma = CliOptions.Double("--sigma", "Spread of ln(output per day) (lognormal sigma).", "S", CliOptions.InRange(0, 5), 1.5);
         var ratio = CliOptions.Double("--input-per-output", "Input tokens per output token (Alderson's heavy user: 10M/100k = 100).", "R", CliOptions.InRange(0, 10_000), 100);
         var mixture = new Option<string[]>("--mixture")
@@ -195,8 +195,6 @@ internal static class SubscriptionCommand
 
     // ---- options ----
 
-    private static double Positive(double value, string name) => Guard.Positive(value, name);
-
     private static Option<string?> PlanOption(bool required) => new("--plan")
     {
         Description = $"Plan id: {string.Join(", ", SubscriptionPlans.All.Select(p => p.Id))}." + (required ? "" : " Default: every plan (the cross-tier table)."),
@@ -224,7 +222,7 @@ internal static class SubscriptionCommand
             if (r.Tokens.Count == 0) return;
             try
             {
-                WeeksPerMonth.Parse(r.Tokens[^1].Value);
+                WeeksPerMonth.Parse(r.Tokens[^1].Value, "weeks-per-month");
             }
             catch (InvalidInputException e)
             {
@@ -257,8 +255,8 @@ internal static class SubscriptionCommand
     /// <summary>The serving-cost options shared by <c>cost</c> and <c>population</c>.</summary>
     private sealed class RateOptions
     {
-        public Option<double> CostIn { get; } = CliOptions.Double("--cost-in", "Serving cost per million input tokens (" + HeadlineSource + ").", "$/MTok", Guard.NonNegative, 0.003);
-        public Option<double> CostOut { get; } = CliOptions.Double("--cost-out", "Serving cost per million output tokens.", "$/MTok", Guard.NonNegative, 3.08);
+        public Option<double> CostIn { get; } = CliOptions.Double("--cost-in", "Serving cost per million input tokens (" + HeadlineSource + ").", "$/MTok", CliOptions.InRange(0, 100_000), 0.003);
+        public Option<double> CostOut { get; } = CliOptions.Double("--cost-out", "Serving cost per million output tokens.", "$/MTok", CliOptions.InRange(0, 100_000), 3.08);
         public Option<double> Moe { get; } = CliOptions.Double("--moe-efficiency", "Fraction of headline throughput achieved; costs are divided by it. 0.6 is Alderson's implicit MoE penalty (turns $0.003/$3.08 into $0.005/$5.13).", "F", CliOptions.InRange(0.001, 1), 1);
 
         public void AddTo(Command command)

@@ -114,7 +114,7 @@ internal sealed class WorkloadInputs
     }
 
     public Option<string> Profile { get; }
-    public Option<double?> RequestsPerDay { get; } = CliOptions.OptionalDouble("--requests-per-day", "Total requests (turns) per day, keeping the profile's mix. Default: the profile's volume.", "N", Guard.NonNegative);
+    public Option<double?> RequestsPerDay { get; } = CliOptions.OptionalDouble("--requests-per-day", "Total requests (turns) per day, keeping the profile's mix. Default: the profile's volume.", "N", CliOptions.InRange(0, 1e12));
     public Option<double?> CacheHit { get; } = CliOptions.OptionalDouble("--cache-hit", "Fraction of cacheable prompt tokens served from the prompt cache, in [0, 1]; 0 = no caching. Default: the profile's.", "F", CliOptions.InRange(0, 1));
     public Option<double> Compaction { get; } = CliOptions.Double("--compaction", "Fraction of conversation history removed by context compaction, in [0, 0.99].", "F", CliOptions.InRange(0, 0.99), 0);
     public Option<double> OutputReduction { get; } = CliOptions.Double("--output-reduction", "Fraction of output and reasoning tokens saved by a more token-efficient model, in [0, 0.99] (0.65 = 65% fewer).", "F", CliOptions.InRange(0, 0.99), 0);
@@ -167,7 +167,7 @@ internal sealed class SelfHostInputs
 
     /// <summary>The first self-host option given explicitly, if any.</summary>
     public Option? FirstGiven(ParseResult parse) =>
-        new Option[] { Model, Gpu, Gpus, GpuPrice }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+        new Option[] { Model, Gpu, Gpus, GpuPrice, Utilisation, CachedPrefill, Catalog.File }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
 
     /// <summary>True when the cluster is described (model, GPU and count all given).</summary>
     public bool Given(ParseResult parse) => FirstGiven(parse) is not null;

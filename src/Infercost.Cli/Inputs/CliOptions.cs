@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
@@ -15,6 +16,19 @@ namespace Infercost.Cli.Inputs;
 /// <summary>Factories for options whose values are validated at parse time.</summary>
 internal static class CliOptions
 {
+    // The range each number option was built with, so it can be read back (generated tests, help).
+    private static readonly ConditionalWeakTable<Option, Accepts> Declared = new();
+
+    /// <summary>The range a number option built here accepts; null for any other option.</summary>
+    public static Accepts? AcceptedBy(Option option) => Declared.TryGetValue(option, out var accepts) ? accepts : null;
+
+    /// <summary>Records the range <paramref name="option"/> accepts (see <see cref="AcceptedBy"/>).</summary>
+    public static TOption Declare<TOption>(TOption option, Accepts accepts) where TOption : Option
+    {
+        Declared.AddOrUpdate(option, accepts);
+        return option;
+    }
+
     /// <summary>The flag of a request field: <c>gpuPrice</c> → <c>--gpu-price</c>.</summary>
     public static string Flag(string field) => "--" + RequestFields.FlagOf(field);
 
@@ -37,94 +51,95 @@ internal static class CliOptions
 
     /// <summary>An option for an optional number request field.</summary>
     public static Option<double?> OptionalDouble(NumberField field, string description, string helpName) =>
-        OptionalDouble(Flag(field.Name), description, helpName, GuardOf(field));
+        OptionalDouble(Flag(field.Name), description, helpName, AcceptsOf(field));
 
     /// <summary>An option for an optional number-or-range request field.</summary>
     public static Option<NumberRange?> OptionalRange(NumberField field, string description, string helpName) =>
-        OptionalRange(Flag(field.Name), description, helpName, GuardOf(field));
+        OptionalRange(Flag(field.Name), description, helpName, AcceptsOf(field));
 
     /// <summary>An option for a number-or-range request field with a default.</summary>
     public static Option<NumberRange> Range(NumberField field, string description, string helpName, double defaultValue) =>
-        Range(Flag(field.Name), description, helpName, GuardOf(field), defaultValue);
+        Range(Flag(field.Name), description, helpName, AcceptsOf(field), defaultValue);
 
     /// <summary>An option for an optional list of whole numbers, each checked by <paramref name="field"/>.</summary>
     public static Option<int[]?> IntList(WholeField field, string description) =>
         IntList(Flag(field.Name), description, field.Low, field.High);
 
     // The field's range, reported under the flag's name (the message the core gives, in the CLI's terms).
-    private static Func<double, string, double> GuardOf(NumberField field) => field.Exclusive
-        ? Guard.Positive
-        : (v, name) => Guard.InRange(v, field.Low, field.High, name);
+    private static Accepts AcceptsOf(NumberField field) => new(field.Low, field.High, field.Exclusive);
 
     /// <summary>A whole number in [<paramref name="low"/>, <paramref name="high"/>] with a default.</summary>
     public static Option<int> Int(string name, string description, int low, int high, int defaultValue) =>
-        new(name)
+        Declare(new Option<int>(name)
         {
             Description = description,
             HelpName = "N",
             DefaultValueFactory = _ => defaultValue,
             CustomParser = r => ParseInt(r, low, high) ?? defaultValue,
-        };
+        }, new Accepts(low, high, Whole: true));
 
     /// <summary>A required whole number in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static Option<int> RequiredInt(string name, string description, int low, int high) =>
-        new(name)
+        Declare(new Option<int>(name)
         {
             Description = description,
             HelpName = "N",
             Required = true,
             CustomParser = r => ParseInt(r, low, high) ?? 0,
-        };
+        }, new Accepts(low, high, Whole: true));
 
     /// <summary>An optional whole number in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static Option<int?> OptionalInt(string name, string description, int low, int high) =>
-        new(name)
+        Declare(new Option<int?>(name)
         {
             Description = description,
             HelpName = "N",
             CustomParser = r => ParseInt(r, low, high),
-        };
+        }, new Accepts(low, high, Whole: true));
 
-    /// <summary>A finite number checked by <paramref name="guard"/> (one of the <see cref="Guard"/> methods), with a default.</summary>
-    public static Option<double> Double(string name, string description, string helpName, Func<double, string, double> guard, double defaultValue) =>
-        new(name)
+    /// <summary>A finite number in <paramref name="accepts"/>, with a default.</summary>
+    public static Option<double> Double(string name, string description, string helpName, Accepts accepts, double defaultValue) =>
+        Declare(new Option<double>(name)
         {
             Description = description,
             HelpName = helpName,
             DefaultValueFactory = _ => defaultValue,
-            CustomParser = r => ParseDouble(r, guard) ?? defaultValue,
-        };
+            CustomParser = r => ParseDouble(r, accepts) ?? defaultValue,
+        }, accepts);
 
-    /// <summary>An optional finite number checked by <paramref name="guard"/>.</summary>
-    public static Option<double?> OptionalDouble(string name, string description, string helpName, Func<double, string, double> guard) =>
-        new(name)
+    /// <summary>An optional finite number in <paramref name="accepts"/>.</summary>
+    public static Option<double?> OptionalDouble(string name, string description, string helpName, Accepts accepts) =>
+        Declare(new Option<double?>(name)
         {
             Description = description,
             HelpName = helpName,
-            CustomParser = r => ParseDouble(r, guard),
-        };
+            CustomParser = r => ParseDouble(r, accepts),
+        }, accepts);
 
-    /// <summary>An optional number or range <c>LOW..HIGH</c>, each end checked by <paramref name="guard"/>.</summary>
-    public static Option<NumberRange?> OptionalRange(string name, string description, string helpName, Func<double, string, double> guard) =>
-        new(name)
+    /// <summary>An optional number or range <c>LOW..HIGH</c>, each end in <paramref name="accepts"/>.</summary>
+    public static Option<NumberRange?> OptionalRange(string name, string description, string helpName, Accepts accepts) =>
+        Declare(new Option<NumberRange?>(name)
         {
             Description = description + " A range LOW..HIGH widens the P10-P90 bands; the centre uses the midpoint.",
             HelpName = helpName + "|LOW..HIGH",
-            CustomParser = r => ParseRange(r, guard),
-        };
+            CustomParser = r => ParseRange(r, accepts),
+        }, accepts);
 
     /// <summary>A number or range with a default.</summary>
-    public static Option<NumberRange> Range(string name, string description, string helpName, Func<double, string, double> guard, double defaultValue) =>
-        new(name)
+    public static Option<NumberRange> Range(string name, string description, string helpName, Accepts accepts, double defaultValue) =>
+        Declare(new Option<NumberRange>(name)
         {
             Description = description + " A range LOW..HIGH widens the P10-P90 bands; the centre uses the midpoint.",
             HelpName = helpName + "|LOW..HIGH",
             DefaultValueFactory = _ => new NumberRange(defaultValue, defaultValue),
-            CustomParser = r => ParseRange(r, guard) ?? new NumberRange(defaultValue, defaultValue),
-        };
+            CustomParser = r => ParseRange(r, accepts) ?? new NumberRange(defaultValue, defaultValue),
+        }, accepts);
 
-    /// <summary>A guard for [<paramref name="low"/>, <paramref name="high"/>].</summary>
-    public static Func<double, string, double> InRange(double low, double high) => (v, name) => Guard.InRange(v, low, high, name);
+    /// <summary>The range [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static Accepts InRange(double low, double high) => new(low, high);
+
+    /// <summary>The range (<paramref name="low"/>, <paramref name="high"/>]: above <paramref name="low"/>, up to <paramref name="high"/>.</summary>
+    public static Accepts Above(double low, double high) => new(low, high, LowExclusive: true);
 
     /// <summary>An optional precision name (<c>fp16|bf16|fp8|int8|int4|fp4</c> and aliases).</summary>
     public static Option<Precision?> Precision(string name, string description) =>
@@ -144,7 +159,7 @@ internal static class CliOptions
 
     /// <summary>An optional comma-separated list of whole numbers, each in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static Option<int[]?> IntList(string name, string description, int low, int high) =>
-        new(name)
+        Declare(new Option<int[]?>(name)
         {
             Description = description,
             HelpName = "N,N,...",
@@ -153,8 +168,10 @@ internal static class CliOptions
                 if (r.Tokens.Count == 0) return null;
                 var field = FieldOf(r);
                 var text = r.Tokens[^1].Value;
+                var parts = ListItems(r, field, text);
+                if (parts is null) return null;
                 var values = new List<int>();
-                foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                foreach (var part in parts)
                 {
                     if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
                     {
@@ -162,7 +179,7 @@ internal static class CliOptions
                         return null;
                     }
 
-                    var error = Message(() => Guard.InRange(value, low, high, field));
+                    var error = new Accepts(low, high, Whole: true).Problem(value, field, part);
                     if (error is not null)
                     {
                         r.AddError(error);
@@ -172,29 +189,50 @@ internal static class CliOptions
                     values.Add(value);
                 }
 
-                if (values.Count == 0) r.AddError($"{field} must list at least one number; was '{text}'.");
-                return values.Count == 0 ? null : [.. values];
+                return [.. values];
             },
-        };
+        }, new Accepts(low, high, Whole: true));
+
+    /// <summary>The items of a comma-separated list, trimmed; null (with the error added) when the list is empty or an
+    /// item is (<c>1,,2</c>): an empty item is a typing slip, not a value to skip.</summary>
+    public static IReadOnlyList<string>? ListItems(ArgumentResult r, string field, string text)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.All(p => p.Length == 0))
+        {
+            r.AddError($"{field} must list at least one value; was '{text}'.");
+            return null;
+        }
+
+        var empty = Array.FindIndex(parts, p => p.Length == 0);
+        if (empty < 0) return parts;
+        r.AddError($"{field} item {empty + 1} is empty; was '{text}'.");
+        return null;
+    }
 
     private static int? ParseInt(ArgumentResult r, int low, int high)
     {
         if (r.Tokens.Count == 0) return null;
         var field = FieldOf(r);
         var text = r.Tokens[^1].Value;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        var accepts = new Accepts(low, high, Whole: true);
+        // 1e8 and 3000000000 are whole numbers too: checked against the range, and reported as typed.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
+            value != Math.Floor(value) || text.Contains('.', StringComparison.Ordinal))
         {
             r.AddError($"{field} must be a whole number; was '{text}'.");
             return null;
         }
 
-        var error = Message(() => Guard.InRange(value, low, high, field));
-        if (error is null) return value;
+        var error = accepts.Problem(value, field, text);
+        if (error is null) return (int)value;
         r.AddError(error);
         return null;
     }
 
-    private static double? ParseDouble(ArgumentResult r, Func<double, string, double> guard)
+    private static double? ParseDouble(ArgumentResult r, Accepts accepts)
     {
         if (r.Tokens.Count == 0) return null;
         var field = FieldOf(r);
@@ -205,13 +243,13 @@ internal static class CliOptions
             return null;
         }
 
-        var error = Message(() => guard(value, field));
+        var error = accepts.Problem(value, field, text);
         if (error is null) return value;
         r.AddError(error);
         return null;
     }
 
-    private static NumberRange? ParseRange(ArgumentResult r, Func<double, string, double> guard)
+    private static NumberRange? ParseRange(ArgumentResult r, Accepts accepts)
     {
         if (r.Tokens.Count == 0) return null;
         var field = FieldOf(r);
@@ -232,7 +270,7 @@ internal static class CliOptions
                 return null;
             }
 
-            var error = Message(() => guard(values[i], field));
+            var error = accepts.Problem(values[i], field, parts[i]);
             if (error is not null)
             {
                 r.AddError(error);

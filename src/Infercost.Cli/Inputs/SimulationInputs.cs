@@ -35,21 +35,21 @@ internal sealed class SimulationInputs
     public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed of every random draw: the same seed reproduces the run exactly.", 0, int.MaxValue, 1);
 
     /// <summary>A duration option (2s, 50ms, 1.5) with a default in seconds.</summary>
-    public static Option<double> Duration(string name, string description, double low, double high, double defaultValue) => new(name)
+    public static Option<double> Duration(string name, string description, double low, double high, double defaultValue) => CliOptions.Declare(new Option<double>(name)
     {
         Description = description + $" Default: {Guard.Format(defaultValue)} s.",
         HelpName = "DURATION",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = r => ParseDuration(r, low, high) ?? defaultValue,
-    };
+    }, CliOptions.InRange(low, high));
 
     /// <summary>An optional duration option.</summary>
-    public static Option<double?> Duration(string name, string description, double low, double high) => new(name)
+    public static Option<double?> Duration(string name, string description, double low, double high) => CliOptions.Declare(new Option<double?>(name)
     {
         Description = description,
         HelpName = "DURATION",
         CustomParser = r => ParseDuration(r, low, high),
-    };
+    }, CliOptions.InRange(low, high));
 
     public void AddTo(Command command, bool sessions)
     {
@@ -111,6 +111,11 @@ internal sealed class SimulationInputs
             "gamma" => ArrivalKind.Gamma,
             var other => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{other}'."),
         };
+        if (kind != ArrivalKind.Gamma && parse.GetResult(Cv) is { Implicit: false })
+        {
+            throw new InvalidInputException("cv", "--cv shapes gamma arrivals; add --arrival gamma, or drop --cv.");
+        }
+
         return new ArrivalProcess(curve, kind, kind == ArrivalKind.Gamma ? parse.GetValue(Cv) : 1).Validated();
     }
 

@@ -62,6 +62,22 @@ internal sealed partial class TraceInputs
 
     public string? PathOf(ParseResult parse) => parse.GetValue(Trace);
 
+    /// <summary>Refuses a replay option given without <c>--trace</c> (it would be ignored) and checks the choices and
+    /// the window before any work, so a typo is refused at once rather than after a simulation or a load run.</summary>
+    /// <exception cref="InvalidInputException">A replay option without --trace, or a bad choice or window.</exception>
+    public void Check(ParseResult parse)
+    {
+        if (PathOf(parse) is null && new Option[] { Format, Speed, Window, Sample, Bad, PrefixCache, Eviction }
+                .FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+        {
+            throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} applies to a trace replay; add --trace FILE.");
+        }
+
+        FormatOf(parse);
+        PolicyOf(parse);
+        ReplayOf(parse, 0, null);
+    }
+
     public TraceFormat FormatOf(ParseResult parse) => parse.GetValue(Format)?.Trim().ToLowerInvariant() switch
     {
         null or "auto" => TraceFormat.Auto,

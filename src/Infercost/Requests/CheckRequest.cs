@@ -51,9 +51,9 @@ public sealed record CheckRequest : ModelGpuRequest
     public static readonly WholeField GpusField = new("gpus", 1, 10_000_000), BatchField = new("batch", 1, 10_000_000);
 
     /// <summary>Accepted ranges.</summary>
-    public static readonly NumberField PrefillTpsField = NumberField.Positive("prefillTps"), DecodeTpsField = NumberField.Positive("decodeTps"),
-        InputPriceField = NumberField.Positive("inputPrice"), OutputPriceField = NumberField.Positive("outputPrice"),
-        GpuPriceField = new("gpuPrice", 0, 10_000), ActiveParamsField = NumberField.Positive("activeParams");
+    public static readonly NumberField PrefillTpsField = NumberField.Positive("prefillTps", 1e12), DecodeTpsField = NumberField.Positive("decodeTps", 1e12),
+        InputPriceField = NumberField.Positive("inputPrice", 100_000), OutputPriceField = NumberField.Positive("outputPrice", 100_000),
+        GpuPriceField = new("gpuPrice", 0, 10_000), ActiveParamsField = NumberField.Positive("activeParams", 1e15);
 
     /// <summary>Devices the claimed figure is for. Required.</summary>
     public int? Gpus { get; init; }

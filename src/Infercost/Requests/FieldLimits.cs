@@ -23,19 +23,23 @@ public sealed record WholeField(string Name, int Low, int High)
 }
 
 /// <summary>A finite-number request field and its accepted range; <see cref="Exclusive"/> makes the low end exclusive
-/// (<c>must be &gt; 0</c>).</summary>
+/// (<c>must be in (0, 1000]</c>). Every field has a finite upper end: no figure a user types runs to 300 digits.</summary>
 /// <param name="Name">The camelCase field name.</param>
 /// <param name="Low">Smallest accepted value (exclusive when <see cref="Exclusive"/>).</param>
-/// <param name="High">Largest accepted value.</param>
-/// <param name="Exclusive">True for "must be &gt; Low" with no upper bound.</param>
+/// <param name="High">Largest accepted value; finite.</param>
+/// <param name="Exclusive">True for "must be &gt; Low".</param>
 public sealed record NumberField(string Name, double Low, double High, bool Exclusive = false)
 {
-    /// <summary>A field that must be finite and &gt; 0.</summary>
-    public static NumberField Positive(string name) => new(name, 0, double.PositiveInfinity, Exclusive: true);
+    /// <summary>A field that must be &gt; 0 and at most <paramref name="high"/>.</summary>
+    public static NumberField Positive(string name, double high) => new(name, 0, high, Exclusive: true);
 
     /// <summary>Returns <paramref name="value"/> if it is finite and in range.</summary>
     /// <exception cref="InvalidInputException">NaN, infinite or out of range; names the field, the range and the value.</exception>
-    public double Check(double value) => Exclusive ? Guard.Positive(value, Name) : Guard.InRange(value, Low, High, Name);
+    public double Check(double value) => Exclusive
+        ? double.IsFinite(value) && value > Low && value <= High
+            ? value
+            : throw new InvalidInputException(Name, $"{Name} must be in ({Guard.Format(Low)}, {Guard.Format(High)}]; was {Guard.Format(value)}.")
+        : Guard.InRange(value, Low, High, Name);
 
     /// <summary>Returns <paramref name="value"/> if it is null or in range.</summary>
     public double? Check(double? value) => value is { } v ? Check(v) : null;

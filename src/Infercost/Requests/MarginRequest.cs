@@ -13,7 +13,7 @@ namespace Infercost.Requests;
 public sealed record MarginRequest
 {
     /// <summary>Accepted ranges.</summary>
-    public static readonly NumberField CostInField = new("costIn", 0, double.MaxValue), CostOutField = new("costOut", 0, double.MaxValue),
+    public static readonly NumberField CostInField = new("costIn", 0, 100_000), CostOutField = new("costOut", 0, 100_000),
         GpuPriceField = new("gpuPrice", 0, 10_000), UtilisationField = new("utilisation", 0.01, 1), CachedPrefillField = new("cachedPrefill", 0, 1);
 
     /// <summary>Accepted range of <see cref="Gpus"/>.</summary>

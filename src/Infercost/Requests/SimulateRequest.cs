@@ -69,8 +69,8 @@ public sealed record SimulateRequest : SimulationRequest
     /// <summary>Gaps between arrivals: <c>poisson</c> (default) or <c>gamma</c>.</summary>
     public string? Arrival { get; init; }
 
-    /// <summary>With gamma arrivals: coefficient of variation of the gaps.</summary>
-    public double Cv { get; init; } = 2;
+    /// <summary>With gamma arrivals: coefficient of variation of the gaps; default 2. Refused with other arrivals.</summary>
+    public double? Cv { get; init; }
 
     /// <summary>Vary the rate over the day with the built-in shape.</summary>
     public bool Diurnal { get; init; }
@@ -84,8 +84,8 @@ public sealed record SimulateRequest : SimulationRequest
     /// <summary>With turns: mean time between a session's turns (duration text); default 30 s.</summary>
     public string? ThinkTime { get; init; }
 
-    /// <summary>With turns: probability a follow-up finds the conversation in the prefix cache.</summary>
-    public double PrefixHit { get; init; } = 0.8;
+    /// <summary>With turns: probability a follow-up finds the conversation in the prefix cache; default 0.8.</summary>
+    public double? PrefixHit { get; init; }
 
     /// <summary>Time-to-first-token target (duration text); default 2 s.</summary>
     public string? SloTtft { get; init; }
@@ -124,6 +124,22 @@ public sealed record SimulateRequest : SimulationRequest
         if (RateCurve is not null && (Rate is not null || Diurnal))
         {
             throw RequestFields.Error("rateCurve", "{rateCurve} gives the whole day's rates; drop {rate} and {diurnal}.");
+        }
+
+        // Inputs that would be ignored are refused: each shapes something this request does not have.
+        if (Cv is not null && !string.Equals(Arrival?.Trim(), "gamma", StringComparison.OrdinalIgnoreCase))
+        {
+            throw RequestFields.Error("cv", "{cv} shapes gamma arrivals; add {arrival} gamma, or drop {cv}.");
+        }
+
+        if (Turns is null && (ThinkTime is not null || PrefixHit is not null))
+        {
+            throw RequestFields.Error(ThinkTime is not null ? "thinkTime" : "prefixHit", $"{{{(ThinkTime is not null ? "thinkTime" : "prefixHit")}}} applies to multi-turn sessions; add {{turns}}, or drop it.");
+        }
+
+        if (Diurnal && Concurrency is not null)
+        {
+            throw RequestFields.Error("diurnal", "{diurnal} varies the arrival rate; a closed loop ({concurrency}) has no arrivals. Drop one.");
         }
 
         if (Concurrency is null && Rate is null && RateCurve is null)
@@ -212,7 +228,7 @@ public sealed record SimulateRequest : SimulationRequest
 
     /// <summary>Multi-turn sessions, or null without <see cref="Turns"/>.</summary>
     public SessionSpec? SessionsOf() =>
-        Turns is { } turns ? new SessionSpec(turns, ParseDuration(ThinkTime, "thinkTime", 0, 86_400, 30), PrefixHit).Validated() : null;
+        Turns is { } turns ? new SessionSpec(turns, ParseDuration(ThinkTime, "thinkTime", 0, 86_400, 30), PrefixHit ?? 0.8).Validated() : null;
 
     private ArrivalProcess ArrivalsOf(Simulation.RateCurve curve)
     {
@@ -222,7 +238,7 @@ public sealed record SimulateRequest : SimulationRequest
             "gamma" => ArrivalKind.Gamma,
             var other => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{other}'."),
         };
-        return new ArrivalProcess(curve, kind, kind == ArrivalKind.Gamma ? Cv : 1).Validated();
+        return new ArrivalProcess(curve, kind, kind == ArrivalKind.Gamma ? Cv ?? 2 : 1).Validated();
     }
 
     private static void Budget(double requests, LengthDistribution output, string field, string whatTemplate)

@@ -19,8 +19,8 @@ public sealed record SubscriptionPopulationRequest
     public static readonly WholeField UsersField = new("users", 1, PopulationSpec.MaxSubscribers), SeedField = new("seed", 0, int.MaxValue);
 
     /// <summary>Accepted ranges.</summary>
-    public static readonly NumberField MedianField = NumberField.Positive("medianOutputPerDay"), SigmaField = new("sigma", 0, 5),
-        RatioField = new("inputPerOutput", 0, 10_000), CostInField = new("costIn", 0, double.MaxValue), CostOutField = new("costOut", 0, double.MaxValue),
+    public static readonly NumberField MedianField = NumberField.Positive("medianOutputPerDay", 1e12), SigmaField = new("sigma", 0, 5),
+        RatioField = new("inputPerOutput", 0, 10_000), CostInField = new("costIn", 0, 100_000), CostOutField = new("costOut", 0, 100_000),
         MoeField = new("moeEfficiency", 0.001, 1);
 
     /// <summary>Most mixture components.</summary>

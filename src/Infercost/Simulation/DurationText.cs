@@ -27,6 +27,10 @@ public static class DurationText
             throw new InvalidInputException(field, $"{field} must be a duration such as 2s, 50ms or 1.5 (seconds); was '{text}'.");
         }
 
-        return Guard.InRange(value * factor, low, high, field);
+        // The range is in seconds; the value is shown as typed (5m, not 300; 1e400s, not infinity).
+        var seconds = value * factor;
+        return double.IsFinite(seconds) && seconds >= low && seconds <= high
+            ? seconds
+            : throw new InvalidInputException(field, $"{field} must be in [{Guard.Format(low)}, {Guard.Format(high)}] seconds; was {text}.");
     }
 }

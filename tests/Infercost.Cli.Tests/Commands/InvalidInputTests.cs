@@ -13,7 +13,7 @@ public sealed class InvalidInputTests
         { Cost + " --weights fp3", "weights must be one of fp16, bf16, fp8, int8, int4, fp4; was 'fp3'." },
         { Cost + " --utilisation 1.5", "utilisation must be in [0.01, 1]; was 1.5." },
         { Cost + " --mfu NaN", "mfu must be in [0.001, 1]; was NaN." },
-        { Cost + " --gpu-price Infinity", "gpu-price must be in [0, 10000]; was infinity." },
+        { Cost + " --gpu-price Infinity", "gpu-price must be in [0, 10000]; was Infinity." },
         { Cost + " --gpu-price -1", "gpu-price must be in [0, 10000]; was -1." },
         { Cost + " --purchase-price 30000", "--purchase-price applies to owned hardware; add --owned." },
         { Cost + " --bogus", "Unrecognized command or argument '--bogus'." },

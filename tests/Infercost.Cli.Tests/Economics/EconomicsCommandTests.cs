@@ -167,7 +167,7 @@ public sealed class EconomicsCommandTests
         { "prices --history claude-sonet-4.5", "unknown priced model 'claude-sonet-4.5'; did you mean claude-sonnet-4.5" },
         { "prices --on 2024-13-01", "on must be a date written YYYY-MM-DD; was '2024-13-01'." },
         { "prices --litellm missing.json", "cannot read --litellm file 'missing.json'" },
-        { "workload --profile chat --model gpt-5 --requests-per-day -5", "requests-per-day must be >= 0; was -5." },
+        { "workload --profile chat --model gpt-5 --requests-per-day -5", "requests-per-day must be in [0, 1E+12]; was -5." },
         { "workload --profile chat --model gpt-5 --cache-hit 1.2", "cache-hit must be in [0, 1]; was 1.2." },
         { "workload --profile chat --model gpt-5 --cache-hit -0.1", "cache-hit must be in [0, 1]; was -0.1." },
         { "workload --profile chatt --model gpt-5", "unknown workload profile 'chatt'; did you mean chat?" },
@@ -178,9 +178,9 @@ public sealed class EconomicsCommandTests
         { "margin --price-model claude-sonnet-4.5 --cost-in 0.01", "give both --cost-in and --cost-out." },
         { "route --profile chat --tier claude-opus-4.5=0.1 --tier claude-sonnet-4.5=0.3 --tier claude-haiku-4.5=0.5", "tier shares must sum to 1; was 0.9 (claude-opus-4.5=0.1 + claude-sonnet-4.5=0.3 + claude-haiku-4.5=0.5)." },
         { "route --profile chat --tier claude-opus-4.5", "tier must be MODEL=SHARE or NAME@IN/OUT=SHARE; was 'claude-opus-4.5'." },
-        { "route --profile chat --tier claude-opus-4.5=lots", "share of claude-opus-4.5 must be a number; was 'lots'." },
+        { "route --profile chat --tier claude-opus-4.5=lots", "tier claude-opus-4.5 share must be a number; was 'lots'." },
         { "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm", "--gpus is required for a self-hosted cluster" },
-        { "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --requests-per-day -1", "requests-per-day must be >= 0; was -1." },
+        { "breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --requests-per-day -1", "requests-per-day must be in [0, 1E+12]; was -1." },
     };
 
     [Theory]

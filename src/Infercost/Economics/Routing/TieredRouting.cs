@@ -20,7 +20,13 @@ public static class TieredRouting
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(tiers);
         if (tiers.Count == 0) throw new InvalidInputException("tier", "at least one --tier MODEL=SHARE is required; was none.");
-        foreach (var t in tiers) Guard.InRange(t.Share, 0, 1, $"share of {t.Prices.Label}");
+        foreach (var t in tiers) Guard.InRange(t.Share, 0, 1, $"tier {t.Prices.Label} share");
+        // A tier named twice would be priced twice over; its shares belong in one --tier.
+        if (tiers.GroupBy(t => t.Prices.Label, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidInputException("tier", $"tier {twice.Key} is given {twice.Count()} times; give each tier once with its whole share.");
+        }
+
         var sum = tiers.Sum(t => t.Share);
         if (Math.Abs(sum - 1) > ShareTolerance)
         {

@@ -16,7 +16,12 @@ public static class WeeksPerMonth
 
     /// <summary>Parses <c>30/7</c>, <c>52/12</c> or a decimal such as <c>4.33</c>; the result must lie in [1, 6].</summary>
     /// <exception cref="InvalidInputException">Not a number or fraction, or out of range.</exception>
-    public static double Parse(string text)
+    public static double Parse(string text) => Parse(text, "weeksPerMonth");
+
+    /// <summary>Parses as <see cref="Parse(string)"/>, naming <paramref name="field"/> (the CLI's <c>weeks-per-month</c>)
+    /// and the text as typed in any message.</summary>
+    /// <exception cref="InvalidInputException">Not a number or fraction, or out of range.</exception>
+    public static double Parse(string text, string field)
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split('/', StringSplitOptions.TrimEntries);
@@ -24,8 +29,8 @@ public static class WeeksPerMonth
         if (parts.Length == 1 && TryNumber(parts[0], out var single)) value = single;
         else if (parts.Length == 2 && TryNumber(parts[0], out var numerator) && TryNumber(parts[1], out var denominator) && denominator != 0)
             value = numerator / denominator;
-        else throw new InvalidInputException("weeksPerMonth", $"weeksPerMonth must be a number or a fraction such as 30/7 or 52/12; was '{text}'.");
-        return Guard.InRange(value, 1, 6, "weeksPerMonth");
+        else throw new InvalidInputException(field, $"{field} must be a number or a fraction such as 30/7 or 52/12; was '{text}'.");
+        return value is >= 1 and <= 6 ? value : throw new InvalidInputException(field, $"{field} must be in [1, 6]; was {text}.");
     }
 
     private static bool TryNumber(string text, out double value) =>

@@ -116,7 +116,7 @@ public sealed class PriceCurveCommandTests
     [InlineData("give exactly one of", "price-curve")]
     [InlineData("give exactly one of", "price-curve", "--factor", "10", "--model", "gpt-4o")]
     [InlineData("--factor needs --from-price", "price-curve", "--factor", "10")]
-    [InlineData("from-price must be > 0; was 0.", "price-curve", "--factor", "10", "--from-price", "0")]
+    [InlineData("from-price must be in (0, 100000]; was 0.", "price-curve", "--factor", "10", "--from-price", "0")]
     [InlineData("cannot read points file 'missing.csv'", "price-curve", "--points", "missing.csv")]
     [InlineData("unknown", "price-curve", "--model", "no-such-model-xyz")]
     public void BadOptions_AreOneLine_ExitTwo(string message, params string[] args)

@@ -62,6 +62,6 @@ public class TieredRoutingTests
     {
         var tiers = new[] { new RouteTier(Api("gpt-5.4"), 1.5), new RouteTier(Api("gpt-5.4-mini"), -0.5) };
         var e = Assert.Throws<InvalidInputException>(() => TieredRouting.Route(WorkloadProfiles.Rag, tiers));
-        Assert.Equal("share of gpt-5.4 must be in [0, 1]; was 1.5.", e.Message);
+        Assert.Equal("tier gpt-5.4 share must be in [0, 1]; was 1.5.", e.Message);
     }
 }
