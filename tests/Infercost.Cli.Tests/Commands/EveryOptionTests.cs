@@ -57,6 +57,7 @@ public sealed class EveryOptionTests
         ["margin"] = ["--price-model", "gpt-4o", "--cost-in", "1", "--cost-out", "1"],
         ["pnl"] = ["deepseek-day6"],
         ["price-curve"] = ["--model", "gpt-3.5-turbo"],
+        ["search"] = ["--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--rate", "1"],
     };
 
     // Where one option needs company to take effect (a training run for --train-gpu).
@@ -183,6 +184,9 @@ public sealed class EveryOptionTests
             "config.json|folder" => ["no/such/config.json"],
             "FILE.png|svg" => ["chart.bmp"],
             "FILE.json" or "FILE.csv" or "FILE" when path == "measure" => ["no/such/folder/out.json"],
+            "FILE.jsonl" => ["no/such/folder/state.jsonl"],
+            "$/H,$/H,..." => ["1,,2"],
+            "P,P,..." => ["fp3"],
             "FILE.json" or "FILE.csv" or "FILE" => ["no/such/file.csv"],
             "VAR" => ["INFERCOST_TEST_NO_SUCH_VARIABLE"],
             "URL" => ["not a url"],
