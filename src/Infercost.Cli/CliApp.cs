@@ -137,6 +137,7 @@ public static class CliApp
         ["maxBatch"] = "max-batch",
         ["prefillDevicesPerReplica"] = "prefill-gpus-per-replica",
         ["decodeDevicesPerReplica"] = "decode-gpus-per-replica",
+        ["cachedTokens"] = "cached-tokens",
     };
 
     // A request record's fields are the camelCase of the flags (Infercost.Requests.RequestFields): a message that

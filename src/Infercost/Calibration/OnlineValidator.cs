@@ -47,7 +47,7 @@ public static class OnlineValidator
             var parallelism = new Parallelism(row.TensorParallel, row.PipelineParallel);
             var config = new ServingConfig
             {
-                TotalDevices = row.Gpus, Parallelism = parallelism, WeightPrecision = row.WeightPrecision, ExpertWeightPrecision = row.WeightPrecision,
+                TotalDevices = row.Gpus, Parallelism = parallelism, WeightPrecision = row.WeightPrecision, ExpertWeightPrecision = model.IsMoe ? row.WeightPrecision : null,
                 KvPrecision = row.KvPrecision, InputTokens = row.InputTokens, OutputTokens = row.OutputTokens, MaxBatch = engine.MaxBatch,
                 PrefillChunkTokens = engine.TokenBudget, MemoryReserveFraction = engine.MemoryReserveFraction, MemoryReserveBasis = engine.ReserveBasis,
                 HonourSlidingWindow = engine.HonoursSlidingWindow, Efficiency = engine.Over(efficiency), Engine = engine,

@@ -32,7 +32,7 @@ public static class Predictor
                 TotalDevices = row.Gpus,
                 Parallelism = parallelism,
                 WeightPrecision = row.WeightPrecision,
-                ExpertWeightPrecision = row.WeightPrecision,
+                ExpertWeightPrecision = model.IsMoe ? row.WeightPrecision : null,
                 KvPrecision = row.KvPrecision,
                 InputTokens = row.InputTokens,
                 OutputTokens = row.OutputTokens,

@@ -69,6 +69,12 @@ public abstract record SimulationRequest : PricedRequest
         var setup = new ServingSetup(subject.Model, subject.Accelerator,
             config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config), config);
         var replicas = config.TotalDevices / setup.DevicesPerReplica;
+        // The field accepts any cluster size the costing does; the simulator's own limit is on replicas, said in gpus.
+        if (replicas > ServingSimulator.MaxReplicas)
+        {
+            throw RequestFields.Error("gpus", $"{{gpus}} {config.TotalDevices} makes {replicas} replicas of {setup.DevicesPerReplica} device(s); a simulation runs at most {ServingSimulator.MaxReplicas} replicas. Simulate one share of the fleet and scale.");
+        }
+
         // The engine profile's scheduler defaults apply where maxBatch and prefillChunk are not given (ToConfig).
         var scheduler = new SchedulerConfig(config.PrefillChunkTokens, config.MaxBatch, BlockSize).Validated();
         // maxBatch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.

@@ -49,6 +49,12 @@ public sealed class ServingSetup
             throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {Parallelism.Expert}.");
         }
 
+        if (model.Moe is null && config.ExpertWeightPrecision is { } expert)
+        {
+            // A dense model has no routed experts: the precision would silently apply to nothing.
+            throw Requests.RequestFields.Error("expertWeights", $"{{expertWeights}} {expert.Name()} applies to routed experts; {model.Id} is dense and has none. Use {{weights}}.");
+        }
+
         Guard.InRange(Parallelism.Pipeline, 1, model.Layers, "pipelineParallel");
         NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
         ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());

@@ -126,6 +126,14 @@ public sealed record EmpiricalLength : LengthDistribution
                 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tokens)
                 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
             {
+                // A bin of 1.5 or 1e3 tokens is a number but not a whole token count: say so, with its line.
+                if (parts.Length == 2 && !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                    && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new InvalidInputException("histogram", $"{sourceName} line {i + 1}: tokens must be a whole number in [1, 10000000]; was '{parts[0]}'.");
+                }
+
                 if (isFirst) continue;
                 throw new InvalidInputException("histogram", $"{sourceName} line {i + 1}: expected 'tokens,weight' with numbers; was '{line}'.");
             }

@@ -22,6 +22,9 @@ public static class ServingSimulator
         return (int)Math.Min(int.MaxValue / 2, Math.Floor(plan.KvAvailable / perBlock));
     }
 
+    /// <summary>Most replicas one simulation steps (each is stepped separately).</summary>
+    public const int MaxReplicas = 100_000;
+
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through <paramref name="replicas"/> replicas of
     /// <paramref name="setup"/>; each arrival goes to the replica <see cref="SimulationOptions.Router"/> picks (by
     /// default the one with the fewest outstanding requests).</summary>
@@ -38,7 +41,7 @@ public static class ServingSimulator
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
-        Guard.InRange(replicas, 1, 100_000, "replicas");
+        Guard.InRange(replicas, 1, MaxReplicas, "replicas");
         var stream = requests as RequestGenerator;
         stream?.Validated();
         var expected = stream?.ExpectedRequests ?? 0;

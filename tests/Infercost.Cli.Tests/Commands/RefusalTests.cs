@@ -41,7 +41,25 @@ public sealed class RefusalTests
         { "margin --price-model gpt-4o --cost-in 1 --cost-out 2 --catalog mine.json", "--catalog describes the self-hosted cluster's model and GPU" },
         { "pnl deepseek-day6 --catalog mine.json", "--catalog only supplies the training run's accelerator" },
         { "price-curve --model gpt-3.5-turbo --years 2", "--years applies to constant mode; add --factor X" },
+        { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --expert-weights fp8", "--expert-weights fp8 applies to routed experts; llama-3.1-8b is dense and has none. Use --weights." },
+        // Item 12: what --gpus accepts is what runs: the simulator's replica limit is said in --gpus terms
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1000000 --rate 1 --requests 10", "--gpus 1000000 makes 1000000 replicas of 1 device(s); a simulation runs at most 100000 replicas." },
+        // Item 12: --gpu-price 0 is refused by breakeven in its own terms (a free cluster has no break-even), not as clusterPerHour
+        { "breakeven --api-model gpt-4o --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --gpu-price 0", "(--gpu-price 0) is cheaper than the API at every volume, so there is no break-even; give --gpu-price above 0." },
+        { "pnl --gpus 8 --gpu-price 2 --input-tokens 1e6 --cached-tokens 2e6 --output-tokens 1 --price-in 1 --price-out 1", "cached-tokens must be in [0, 1E+06]" },
     };
+
+    [Fact]
+    public void HistogramBinThatIsNotWhole_NamesItsLine()
+    {
+        var files = new Dictionary<string, string> { ["lengths.csv"] = "tokens,weight\n100,1\n1.5,2\n" };
+
+        var run = CliRunner.Run(files, "simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--rate", "1",
+            "--requests", "10", "--input-hist", "lengths.csv");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["lengths.csv line 3: tokens must be a whole number in [1, 10000000]; was '1.5'."], run.ErrorLines);
+    }
 
     [Theory]
     [MemberData(nameof(Refusals))]

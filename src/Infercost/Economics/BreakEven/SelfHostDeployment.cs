@@ -21,7 +21,12 @@ public sealed record SelfHostDeployment(string Label, DollarsPerHour ClusterPerH
     /// <summary>Checks the ranges.</summary>
     public SelfHostDeployment Validated()
     {
-        Guard.Positive(ClusterPerHour.Value, "clusterPerHour");
+        // A free cluster has no break-even volume (it wins at every one); refused in the price's own terms.
+        if (!(ClusterPerHour.Value > 0))
+        {
+            throw Requests.RequestFields.Error("gpuPrice", $"a cluster that costs ${Guard.Format(ClusterPerHour.Value)}/h ({{gpuPrice}} 0) is cheaper than the API at every volume, so there is no break-even; give {{gpuPrice}} above 0.");
+        }
+
         Guard.InRange(MaxUtilisation, 0.01, 1, "maxUtilisation");
         return this;
     }

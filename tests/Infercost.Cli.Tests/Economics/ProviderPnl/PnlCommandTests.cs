@@ -54,7 +54,7 @@ public sealed class PnlCommandTests
     [InlineData("--price-in is required without a scenario", "pnl", "--gpus", "8")]
     [InlineData("output-tokens must be in [0, 1E+18]; was -1.", "pnl", "--output-tokens", "-1")]
     [InlineData("price-out must be in (0, 100000]; was 0.", "pnl", "--price-out", "0")]
-    [InlineData("cachedTokens must be in [0, 1E+06]; was 2E+06.", "pnl", "--gpus", "8", "--gpu-price", "2", "--input-tokens", "1e6", "--cached-tokens", "2e6", "--output-tokens", "1", "--price-in", "1", "--price-out", "1")]
+    [InlineData("cached-tokens must be in [0, 1E+06]; was 2E+06.", "pnl", "--gpus", "8", "--gpu-price", "2", "--input-tokens", "1e6", "--cached-tokens", "2e6", "--output-tokens", "1", "--price-in", "1", "--price-out", "1")]
     [InlineData("--amortise-years applies to the lab view; add --training-cost (or --train-params and --train-tokens).", "pnl", "deepseek-day6", "--amortise-years", "3")]
     public void BadInput_IsOneLine_ExitTwo(string message, params string[] args)
     {
