@@ -27,15 +27,23 @@ internal static class ValidateCommand
         inputs.AddTo(command);
         command.SetAction(parse =>
         {
-            var (file, catalog, software) = inputs.LoadLenient(parse, context);
-            if (file.Rows.Count == 0)
+            // The file is streamed: each row is parsed and predicted as it is read, never the whole text or all its fields at once.
+            var problems = new List<RowProblem>();
+            ValidationReport report;
+            using (var reader = context.OpenText(parse.GetValue(inputs.Data)!, "--data"))
             {
-                throw new InvalidInputException("--data", file.Problems.Count == 0
-                    ? $"--data {parse.GetValue(inputs.Data)} has a header and no rows; nothing to validate."
-                    : $"--data {parse.GetValue(inputs.Data)}: no row could be read ({file.RejectedRows} rejected; first: {file.Problems[0].Message}).");
+                var (rows, catalog, software) = inputs.Stream(parse, context, reader, problems);
+                report = Validator.Validate(rows, catalog, EfficiencyFactors.Default, software);
             }
 
-            var report = Validator.Validate(file.Rows, catalog, EfficiencyFactors.Default, software);
+            var file = new MeasurementFile([], problems);
+            if (report.Rows.Count == 0)
+            {
+                throw new InvalidInputException("--data", problems.Count == 0
+                    ? $"--data {parse.GetValue(inputs.Data)} has a header and no rows; nothing to validate."
+                    : $"--data {parse.GetValue(inputs.Data)}: no row could be read ({file.RejectedRows} rejected; first: {problems[0].Message}).");
+            }
+
             if (parse.GetValue(inputs.Json))
             {
                 context.WriteJson(ValidationJson.Of(report, file.Problems));

@@ -50,6 +50,17 @@ internal sealed class MeasurementInputs
         return (file.Rows, catalog, software);
     }
 
+    /// <summary>The rows of <c>--data</c> streamed from <paramref name="reader"/> as they are enumerated (the file is
+    /// never read whole), the problems of bad rows added to <paramref name="problems"/> as they are passed over.</summary>
+    /// <exception cref="InvalidInputException">Bad catalog or unknown engine; on enumeration, a missing column.</exception>
+    public (IEnumerable<Measurement> Rows, Catalog.Catalog Catalog, ServingSoftware Software) Stream(ParseResult parse, CliContext context,
+        TextReader reader, List<RowProblem> problems)
+    {
+        var software = ServingSoftware.Named(parse.GetValue(Software), "engine");
+        var rows = MeasurementCsv.Stream(MeasurementCsv.Records(reader), parse.GetValue(Data)!, problems);
+        return (rows, _catalog.Load(parse, context), software);
+    }
+
     /// <summary>As <see cref="Load"/>, keeping the good rows and the problems of the bad ones.</summary>
     /// <exception cref="InvalidInputException">Unreadable file, missing column, bad catalog, unknown engine.</exception>
     public (MeasurementFile File, Catalog.Catalog Catalog, ServingSoftware Software) LoadLenient(ParseResult parse, CliContext context)

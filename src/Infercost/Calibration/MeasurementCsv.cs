@@ -48,9 +48,25 @@ public static class MeasurementCsv
     public static MeasurementFile Read(string csv, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        var lines = SplitRecords(csv);
-        if (lines.Count == 0) throw new InvalidInputException(sourceName, $"{sourceName}: the file is empty; expected a header with {string.Join(", ", RequiredColumns)}.");
-        var header = lines[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var problems = new List<RowProblem>();
+        var rows = Stream(Records(new StringReader(csv)), sourceName, problems).ToList();
+        return new MeasurementFile(rows, problems);
+    }
+
+    /// <summary>The good rows of <paramref name="records"/> one at a time, as they are read: nothing but the current
+    /// record is held, so a file of any size is read in constant memory. Each bad field is added to
+    /// <paramref name="problems"/> as its row is passed over.</summary>
+    /// <param name="records">The file's records (<see cref="Records"/>), the header first.</param>
+    /// <param name="sourceName">How messages name the file.</param>
+    /// <param name="problems">Receives one problem per bad field, in file order.</param>
+    /// <exception cref="InvalidInputException">On enumeration: the file is empty or lacks a required column.</exception>
+    public static IEnumerable<Measurement> Stream(IEnumerable<(int Line, List<string> Fields)> records, string sourceName, List<RowProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(problems);
+        using var e = records.GetEnumerator();
+        if (!e.MoveNext()) throw new InvalidInputException(sourceName, $"{sourceName}: the file is empty; expected a header with {string.Join(", ", RequiredColumns)}.");
+        var header = e.Current.Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
         var missing = RequiredColumns.Where(c => !header.Contains(c)).ToList();
         if (missing.Count > 0)
         {
@@ -58,10 +74,9 @@ public static class MeasurementCsv
         }
 
         var index = RequiredColumns.Concat(OptionalColumns).ToDictionary(c => c, c => header.IndexOf(c));
-        var problems = new List<RowProblem>();
-        var rows = new List<Measurement>();
-        foreach (var (lineNumber, fields) in lines.Skip(1))
+        while (e.MoveNext())
         {
+            var (lineNumber, fields) = e.Current;
             if (fields.All(string.IsNullOrWhiteSpace)) continue;
             var row = new RowReader(fields, index, lineNumber, sourceName, problems);
             var scenarioText = row.Text("scenario").ToLowerInvariant();
@@ -91,10 +106,8 @@ public static class MeasurementCsv
             {
                 Engine = engine,
             };
-            if (row.Ok) rows.Add(m);
+            if (row.Ok) yield return m;
         }
-
-        return new MeasurementFile(rows, problems);
     }
 
     private sealed class RowReader(IReadOnlyList<string> fields, Dictionary<string, int> index, int line, string source, List<RowProblem> problems)
@@ -148,23 +161,28 @@ public static class MeasurementCsv
         }
     }
 
-    // RFC 4180: commas inside double quotes, doubled quotes as escapes, records on lines.
-    internal static List<(int Line, List<string> Fields)> SplitRecords(string csv)
+    internal static List<(int Line, List<string> Fields)> SplitRecords(string csv) => Records(new StringReader(csv)).ToList();
+
+    // RFC 4180: commas inside double quotes, doubled quotes as escapes, records on lines. Read a character at a time
+    // from the reader, one record held at a time.
+
+    /// <summary>The records of CSV text read from <paramref name="reader"/>, each with the 1-based line it starts on,
+    /// produced one at a time as the reader is read (RFC 4180 quoting; a quoted field may span lines).</summary>
+    public static IEnumerable<(int Line, List<string> Fields)> Records(TextReader reader)
     {
-        var records = new List<(int, List<string>)>();
+        ArgumentNullException.ThrowIfNull(reader);
         var fields = new List<string>();
         var field = new StringBuilder();
         var inQuotes = false;
         var line = 1;
         var recordLine = 1;
-        for (var i = 0; i < csv.Length; i++)
+        for (var c = reader.Read(); c >= 0; c = reader.Read())
         {
-            var c = csv[i];
             if (inQuotes)
             {
-                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"') { field.Append('"'); i++; }
+                if (c == '"' && reader.Peek() == '"') { field.Append('"'); reader.Read(); }
                 else if (c == '"') inQuotes = false;
-                else { if (c == '\n') line++; field.Append(c); }
+                else { if (c == '\n') line++; field.Append((char)c); }
                 continue;
             }
 
@@ -175,19 +193,18 @@ public static class MeasurementCsv
                 case '\r': break;
                 case '\n':
                     fields.Add(field.ToString()); field.Clear();
-                    records.Add((recordLine, fields)); fields = [];
+                    yield return (recordLine, fields);
+                    fields = [];
                     line++; recordLine = line;
                     break;
-                default: field.Append(c); break;
+                default: field.Append((char)c); break;
             }
         }
 
         if (field.Length > 0 || fields.Count > 0)
         {
             fields.Add(field.ToString());
-            records.Add((recordLine, fields));
+            yield return (recordLine, fields);
         }
-
-        return records;
     }
 }

@@ -6,7 +6,12 @@ namespace Infercost.Calibration;
 public static class Validator
 {
     /// <summary>Predicts every row and summarises the errors.</summary>
-    public static ValidationReport Validate(IReadOnlyList<Measurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software)
+    public static ValidationReport Validate(IReadOnlyList<Measurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software) =>
+        Validate((IEnumerable<Measurement>)rows, catalog, efficiency, software);
+
+    /// <summary>Predicts each row of <paramref name="rows"/> as it is read (a streamed file: rows are not collected
+    /// first) and summarises the errors. The report keeps one prediction per row, which the table and JSON list.</summary>
+    public static ValidationReport Validate(IEnumerable<Measurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var predictions = rows.Select(r => Predictor.Predict(r, catalog, efficiency, software)).ToList();
