@@ -28,6 +28,8 @@ internal static class SimulateCommand
         var requests = CliOptions.OptionalInt(SimulateRequest.RequestsField, "Requests to send. Default: 2,000 (or all arrivals within --duration).");
         var duration = SimulationInputs.Duration("--duration", "Stop arrivals after this long (for example 10m, 24h). Default: none (stop at --requests).", 1e-3, 365 * 86_400);
         var runs = CliOptions.OptionalInt(SimulateRequest.RunsField, "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.");
+        var mtbf = SimulationInputs.Duration("--mtbf", "Replicas fail at random: mean time between failures of one replica (for example 24h). What a failed replica held is recomputed on the others. Default: no failures.", 1, 1e9);
+        var repair = SimulationInputs.Duration("--repair-time", "With --mtbf: how long a failed replica stays down before it returns empty. Default: 5m.", 0, 1e7);
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -44,6 +46,8 @@ internal static class SimulateCommand
         workload.AddTo(command, sessions: true);
         trace.AddTo(command);
         command.Options.Add(workload.Router);
+        command.Options.Add(mtbf);
+        command.Options.Add(repair);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -67,6 +71,8 @@ internal static class SimulateCommand
                 SloTtft = SimulationInputs.Typed(parse, workload.SloTtft),
                 SloTpot = SimulationInputs.Typed(parse, workload.SloTpot),
                 Router = parse.GetValue(workload.Router),
+                Mtbf = SimulationInputs.Typed(parse, mtbf),
+                RepairTime = SimulationInputs.Typed(parse, repair),
             };
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
             {
@@ -124,6 +130,13 @@ internal static class SimulateCommand
             SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
             if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
+            if (r.Failures is { } f)
+            {
+                context.Console.WriteLine($"• Failures: {Number(f.Failures)} replica failures, {Number(f.Recoveries)} recoveries; {Number(f.InterruptedRequests)} requests interrupted and recomputed elsewhere; " +
+                    $"replicas down {Time(Quantities.Seconds.FromSeconds(f.DownReplicaSeconds))} in all ({Percent(f.DownReplicaSeconds / (r.Replicas * Math.Max(r.WallTime.Value, 1e-12)))} of replica time), " +
+                    $"every replica down for {Time(Quantities.Seconds.FromSeconds(f.FleetDownSeconds))}.");
+            }
+
             foreach (var note in notes) context.Console.WriteLine("• " + note);
             return ExitCodes.Ok;
         });

@@ -96,6 +96,12 @@ public sealed record SimulateRequest : SimulationRequest
     /// <summary>Router: least-requests (default), round-robin, least-tokens, p2c, session or prefix.</summary>
     public string? Router { get; init; }
 
+    /// <summary>Replicas fail: mean time between failures of one replica (duration text); default none.</summary>
+    public string? Mtbf { get; init; }
+
+    /// <summary>With <see cref="Mtbf"/>: how long a failed replica stays down (duration text); default 5 min.</summary>
+    public string? RepairTime { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -111,6 +117,9 @@ public sealed record SimulateRequest : SimulationRequest
         _ = ParseDuration(ThinkTime, "thinkTime", 0, 86_400, 30);
         _ = SloOf();
         if (Router is { } router) RouterPolicies.Parse(router);
+        _ = FailuresOf();
+        if (RepairTime is not null && Mtbf is null) throw RequestFields.Error("repairTime", "{repairTime} is how long a failed replica stays down; add {mtbf}.");
+        if (Mtbf is not null && Concurrency is not null) throw RequestFields.Error("mtbf", "{mtbf} fails replicas of an open-loop fleet; it does not apply to {concurrency}.");
         if (Runs is > 1 && Concurrency is not null)
         {
             throw RequestFields.Error("runs", "{runs} repeats a generated stream with other seeds; it does not apply to {trace} or {concurrency}. Drop {runs}, or those.");
@@ -154,7 +163,11 @@ public sealed record SimulateRequest : SimulationRequest
         Slo = SloOf(),
         Router = Router is { } r ? RouterPolicies.Parse(r) : RouterPolicy.LeastRequests,
         RouterSeed = Seed,
+        Failures = FailuresOf(),
     };
+
+    private FailureSpec? FailuresOf() => Mtbf is null ? null
+        : new FailureSpec(ParseDuration(Mtbf, "mtbf", 1, 1e9, 0), ParseDuration(RepairTime, "repairTime", 0, 1e7, 300), Seed).Validated();
 
     private double? HorizonSeconds => Duration is null ? null : ParseDuration(Duration, "duration", 1e-3, 365 * 86_400, 0);
 

@@ -34,7 +34,8 @@ internal sealed class Replica
     private readonly ReplicaRole _role;
     private readonly Action<Sequence, double>? _handoff;
     private readonly Func<int, double>? _transferSeconds;
-    private readonly PrefixCache? _prefixCache;
+    private PrefixCache? _prefixCache;
+    private readonly PrefixCacheSpec? _prefixSpec;
     private readonly Action<Sequence>? _onToken;
     private int _freeBlocks;
     private double _linkFreeAt;
@@ -67,6 +68,7 @@ internal sealed class Replica
         {
             var capacity = prefixCache.KvPool ? Math.Max(1, (long)TotalBlocks * _blockTokens / prefixCache.BlockTokens) : prefixCache.CapacityBlocks;
             _prefixCache = new PrefixCache(capacity, prefixCache.BlockTokens, prefixCache.Eviction);
+            _prefixSpec = prefixCache;
             PrefixCapacityBlocks = capacity;
         }
     }
@@ -75,7 +77,9 @@ internal sealed class Replica
     public long? PrefixCapacityBlocks { get; }
 
     /// <summary>Prefix blocks evicted from this replica's cache.</summary>
-    public long PrefixEvictions => _prefixCache?.Evictions ?? 0;
+    public long PrefixEvictions => _evictedBefore + (_prefixCache?.Evictions ?? 0);
+
+    private long _evictedBefore;
 
     public int TotalBlocks { get; }
     public double Clock { get; private set; }
@@ -126,6 +130,12 @@ internal sealed class Replica
     {
         while (HasWork && Clock < time) Step(time);
         if (!HasWork && Clock < time) Clock = time;
+    }
+
+    /// <summary>Runs steps that start before <paramref name="time"/>, leaving an idle replica's clock where its work ended.</summary>
+    public void RunUntil(double time)
+    {
+        while (HasWork && Clock < time) Step(time);
     }
 
     /// <summary>Runs steps until nothing is left.</summary>
@@ -238,6 +248,40 @@ internal sealed class Replica
         _metrics.Steps++;
         Steps++;
         Finish();
+    }
+
+    /// <summary>The replica fails at its clock (the end of the step in progress at <paramref name="time"/>): every
+    /// sequence it holds, running then waiting, is returned reset for recomputation (as a preemption: prompt and the
+    /// tokens generated so far are prefilled again where it goes next; tokens already delivered stay delivered), and its
+    /// KV and prefix caches are emptied.</summary>
+    public List<Sequence> Fail(double time)
+    {
+        var lost = new List<Sequence>(_running.Count + _waiting.Count);
+        foreach (var s in _running) lost.Add(s);
+        while (_waiting.Count > 0) lost.Add(_waiting.PopFront());
+        _running.Clear();
+        foreach (var s in lost)
+        {
+            s.Blocks = 0;
+            s.Computed = 0;
+            s.Scheduled = 0;
+            s.Target = s.Request.PromptTokens + s.Generated;
+        }
+
+        _freeBlocks = TotalBlocks;
+        OutstandingTokens = 0;
+        _evictedBefore += _prefixCache?.Evictions ?? 0;
+        if (_prefixSpec is not null) _prefixCache = new PrefixCache(PrefixCapacityBlocks, _prefixSpec.BlockTokens, _prefixSpec.Eviction);
+        if (Clock < time) Clock = time;
+        return lost;
+    }
+
+    /// <summary>Queues a sequence taken from a failed replica at <paramref name="time"/>.</summary>
+    public void EnqueueRestarted(Sequence s, double time)
+    {
+        if (!HasWork && Clock < time) Clock = time;
+        OutstandingTokens += (long)s.Request.PromptTokens + s.Request.OutputTokens - s.Generated;
+        _waiting.PushBack(s);
     }
 
     /// <summary>Drops request <paramref name="id"/> wherever it is (waiting or running), freeing its KV blocks at once,

@@ -40,16 +40,22 @@ internal sealed class ReplicaPool
     private readonly long[] _load;
     private readonly Pcg32 _random;
     private readonly Dictionary<long, int> _owner = [];
+    private readonly bool[] _down;
     private long _totalLoad;
+    private int _upCount;
     private int _next;
 
-    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed)
+    /// <summary>A pool; with <paramref name="failures"/> replicas can be taken down and brought back, and every policy
+    /// keeps the load tree so that a pick that lands on a down replica goes to the least loaded one up.</summary>
+    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed, bool failures = false)
     {
         Replicas = replicas;
         _policy = policy;
         _queued = new bool[replicas.Length];
+        _down = new bool[replicas.Length];
+        _upCount = replicas.Length;
         _random = new Pcg32(unchecked((long)Mix((ulong)seed ^ 0x9E3779B97F4A7C15UL))); // not the workload's stream for the same seed
-        _tree = policy is RouterPolicy.LeastRequests or RouterPolicy.LeastTokens or RouterPolicy.Session or RouterPolicy.Prefix;
+        _tree = failures || policy is RouterPolicy.LeastRequests or RouterPolicy.LeastTokens or RouterPolicy.Session or RouterPolicy.Prefix;
         _leaves = 1;
         while (_leaves < replicas.Length) _leaves *= 2;
         _load = new long[replicas.Length];
@@ -62,12 +68,19 @@ internal sealed class ReplicaPool
     public Replica[] Replicas { get; }
 
     /// <summary>Runs every replica's steps that start before <paramref name="time"/>.</summary>
-    public void AdvanceTo(double time)
+    public void AdvanceTo(double time) => Advance(time, idleToo: true);
+
+    /// <summary>As <see cref="AdvanceTo"/>, but a replica whose work ends before <paramref name="time"/> keeps its clock
+    /// there (the run may end before <paramref name="time"/>).</summary>
+    public void RunUntil(double time) => Advance(time, idleToo: false);
+
+    private void Advance(double time, bool idleToo)
     {
         while (_busy.TryPeek(out var i, out var clock) && clock < time)
         {
             var replica = Replicas[i];
-            replica.AdvanceTo(time);
+            if (idleToo) replica.AdvanceTo(time);
+            else replica.RunUntil(time);
             Update(i);
             if (replica.HasWork)
             {
@@ -81,8 +94,52 @@ internal sealed class ReplicaPool
         }
     }
 
-    /// <summary>The replica for <paramref name="r"/>; call after <see cref="AdvanceTo"/> its arrival time.</summary>
+    /// <summary>Replicas up.</summary>
+    public int UpCount => _upCount;
+
+    /// <summary>True while some replica has a step to run.</summary>
+    public bool Busy => _busy.Count > 0;
+
+    /// <summary>Whether replica <paramref name="i"/> is down.</summary>
+    public bool IsDown(int i) => _down[i];
+
+    /// <summary>Takes replica <paramref name="i"/> down at <paramref name="time"/> (advance the pool to it first); returns
+    /// what it held, reset for recomputation.</summary>
+    public List<Sequence> Fail(int i, double time)
+    {
+        var lost = Replicas[i].Fail(time);
+        _down[i] = true;
+        _upCount--;
+        Update(i);
+        return lost;
+    }
+
+    /// <summary>Brings replica <paramref name="i"/> back, empty, at <paramref name="time"/>.</summary>
+    public void Recover(int i, double time)
+    {
+        Replicas[i].AdvanceTo(time);
+        _down[i] = false;
+        _upCount++;
+        Update(i);
+    }
+
+    /// <summary>Queues a sequence taken from a failed replica on replica <paramref name="i"/>.</summary>
+    public void EnqueueRestarted(int i, Sequence s, double time)
+    {
+        Replicas[i].EnqueueRestarted(s, time);
+        Queued(i);
+    }
+
+    /// <summary>The replica for <paramref name="r"/>, never a down one; -1 when every replica is down. Call after
+    /// <see cref="AdvanceTo"/> its arrival time.</summary>
     public int Pick(in SimRequest r)
+    {
+        if (_upCount == 0) return -1;
+        var pick = Choose(r);
+        return _down[pick] ? _winner[1] : pick;
+    }
+
+    private int Choose(in SimRequest r)
     {
         var count = Replicas.Length;
         switch (_policy)
@@ -171,7 +228,7 @@ internal sealed class ReplicaPool
     }
 
     private bool Overloaded(int candidate, int least) =>
-        _load[candidate] - _load[least] > AbsoluteImbalance && _load[candidate] + 1 > Math.Ceiling(BoundedLoadFactor * (_totalLoad + 1) / Replicas.Length);
+        _load[candidate] - _load[least] > AbsoluteImbalance && _load[candidate] + 1 > Math.Ceiling(BoundedLoadFactor * (_totalLoad + 1) / Math.Max(1, _upCount));
 
     // SplitMix64's finaliser (Steele, Lea and Flood 2014): spreads consecutive keys over the whole range.
     private static ulong Mix(ulong z)
@@ -181,12 +238,16 @@ internal sealed class ReplicaPool
         return z ^ (z >> 31);
     }
 
+    // A down replica's load is far above any real one, so the tree never picks it while one is up; it is kept out of the
+    // fleet's total (the bounded-load capacity counts the replicas up).
+    private const long DownLoad = long.MaxValue / 4;
+
     private void Update(int i)
     {
         if (!_tree) return;
-        var load = _policy == RouterPolicy.LeastTokens ? Replicas[i].OutstandingTokens : Replicas[i].Outstanding;
+        var load = _down[i] ? DownLoad : _policy == RouterPolicy.LeastTokens ? Replicas[i].OutstandingTokens : Replicas[i].Outstanding;
         if (load == _load[i]) return;
-        _totalLoad += load - _load[i];
+        _totalLoad += (load == DownLoad ? 0 : load) - (_load[i] == DownLoad ? 0 : _load[i]);
         _load[i] = load;
         for (var n = (_leaves + i) >> 1; n >= 1; n >>= 1) _winner[n] = Better(_winner[2 * n], _winner[2 * n + 1]);
     }

@@ -46,6 +46,7 @@ public static class ServingSimulator
         stream?.Validated();
         var expected = stream?.ExpectedRequests ?? 0;
         var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream));
+        if (options.Failures is { } failures) return RunWithFailures(setup, fleet, metrics, requests, stream, options, failures, progress, cancellation);
         var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed);
         var reportEvery = Math.Max(1, (long)(expected / 200));
 
@@ -67,6 +68,129 @@ public static class ServingSimulator
         progress?.Report(1);
         var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
         return Result(setup, fleet, metrics, options, end);
+    }
+
+    // Failures and recoveries are events between arrivals: before an arrival, every event due by its time is applied in
+    // time order (the pool is advanced to the event, so a failure takes effect at the end of the step in progress). The
+    // fleet fails at rate up ÷ MTBF (exponential gaps, redrawn after each event: the process is memoryless), the replica
+    // that fails is drawn uniformly from those up, and it returns after the repair time. What a failed replica held is
+    // routed again, in order, to the replicas up (the router never picks a down one); with every replica down, arrivals
+    // and restarted requests wait in the fleet's queue for the first recovery. After the last arrival the events go on
+    // until every request has finished.
+    /// <summary>Most replica failures one run simulates: beyond it the fleet fails faster than it finishes its work.</summary>
+    public const long MaxFailures = 1_000_000;
+
+    private static SimulationResult RunWithFailures(ServingSetup setup, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
+        RequestGenerator? stream, SimulationOptions options, FailureSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed, failures: true);
+        var random = new Pcg32(unchecked(spec.Seed * 0x2545F4914F6CDD1DL + 0x1F));
+        var recoveries = new PriorityQueue<int, (double Time, int Replica)>();
+        var waiting = new Queue<Sequence>();
+        var downSince = new double[fleet.Length];
+        long failed = 0, recovered = 0, interrupted = 0;
+        double down = 0, allDown = 0, allDownSince = double.NaN;
+        double NextFailure(double now) => pool.UpCount == 0 ? double.PositiveInfinity : now - Math.Log(1 - random.NextDouble()) * spec.MeanTimeBetweenFailures / pool.UpCount;
+        var nextFailure = NextFailure(0);
+        var expected = stream?.ExpectedRequests ?? 0;
+        var reportEvery = Math.Max(1, (long)(expected / 200));
+
+        void Place(Sequence s, double time)
+        {
+            var target = pool.Pick(s.Request);
+            if (target < 0) waiting.Enqueue(s);
+            else pool.EnqueueRestarted(target, s, time);
+        }
+
+        // Applies the next event if it is due by `until`; false when none is.
+        bool Event(double until)
+        {
+            var repair = recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
+            var at = Math.Min(nextFailure, repair);
+            if (!(at <= until) || double.IsPositiveInfinity(at)) return false;
+            pool.AdvanceTo(at);
+            if (repair <= nextFailure)
+            {
+                var i = recoveries.Dequeue();
+                pool.Recover(i, at);
+                recovered++;
+                down += at - downSince[i];
+                if (!double.IsNaN(allDownSince)) (allDown, allDownSince) = (allDown + at - allDownSince, double.NaN);
+                var backlog = waiting.Count;
+                for (var k = 0; k < backlog; k++) Place(waiting.Dequeue(), at);
+            }
+            else
+            {
+                var pick = (int)(random.NextUInt() % (uint)pool.UpCount);
+                var i = 0;
+                for (; ; i++)
+                {
+                    if (pool.IsDown(i)) continue;
+                    if (pick-- == 0) break;
+                }
+
+                if (failed >= MaxFailures)
+                {
+                    throw new InvalidInputException("mtbf", $"mtbf: replicas failed {MaxFailures:N0} times before the requests finished; with a mean of {Guard.Format(spec.MeanTimeBetweenFailures)} s between failures they fail faster than the work completes. Raise it.");
+                }
+
+                var lost = pool.Fail(i, at);
+                failed++;
+                interrupted += lost.Count;
+                downSince[i] = at;
+                recoveries.Enqueue(i, (at + spec.RepairSeconds, i));
+                if (pool.UpCount == 0) allDownSince = at;
+                foreach (var s in lost) Place(s, at);
+            }
+
+            nextFailure = NextFailure(at);
+            return true;
+        }
+
+        var previous = double.NegativeInfinity;
+        foreach (var r in requests)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
+            previous = r.ArrivalTime;
+            metrics.Arrived++;
+            while (Event(r.ArrivalTime))
+            {
+            }
+
+            pool.AdvanceTo(r.ArrivalTime);
+            if (!fleet[0].CanEverFit(r))
+            {
+                metrics.Rejected++;
+            }
+            else
+            {
+                var target = pool.Pick(r);
+                if (target < 0) waiting.Enqueue(new Sequence(r));
+                else pool.Enqueue(target, r);
+            }
+
+            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
+        }
+
+        // After the last arrival: run up to each event and apply it only if work is left by then (an event after the
+        // last completion would otherwise stretch the run, and its cost, to its time).
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var repair = recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
+            var at = Math.Min(nextFailure, repair);
+            pool.RunUntil(at);
+            if ((!pool.Busy && waiting.Count == 0) || double.IsPositiveInfinity(at)) break;
+            Event(at);
+        }
+
+        pool.Drain();
+        progress?.Report(1);
+        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
+        foreach (var (i, _) in recoveries.UnorderedItems) down += Math.Max(0, end - downSince[i]);
+        if (!double.IsNaN(allDownSince)) allDown += Math.Max(0, end - allDownSince);
+        return Result(setup, fleet, metrics, options, end) with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) };
     }
 
     /// <summary>Closed loop: <paramref name="concurrency"/> users on one replica, each sending its next request the

@@ -13,8 +13,9 @@ namespace Infercost.Simulation;
 /// for none (then a request's own <see cref="SimRequest.CachedTokens"/> applies).</param>
 /// <param name="Router">How arrivals (and, disaggregated, finished prompts) are spread over the replicas.</param>
 /// <param name="RouterSeed">Seed of the router's own draws (power of two choices).</param>
+/// <param name="Failures">Replicas fail and recover (aggregated open-loop runs only); null for none.</param>
 public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0,
-    PrefixCacheSpec? PrefixCache = null, RouterPolicy Router = RouterPolicy.LeastRequests, long RouterSeed = 1)
+    PrefixCacheSpec? PrefixCache = null, RouterPolicy Router = RouterPolicy.LeastRequests, long RouterSeed = 1, FailureSpec? Failures = null)
 {
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
@@ -29,6 +30,7 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
         Guard.InRange(SeriesPoints, 2, 100_000, "seriesPoints");
         Guard.InRange(WarmUpSeconds, 0, 365 * 86_400.0, "warmUp");
         PrefixCache?.Validated();
+        Failures?.Validated();
         if (!Enum.IsDefined(Router)) throw new InvalidInputException("router", $"router must be {RouterPolicies.Names}; was {Router}.");
         return this;
     }

@@ -78,6 +78,9 @@ public sealed record SimulationResult(
     /// <summary>What the prefix cache did (trace replay with prefix block ids); null when the run had no prefix cache.</summary>
     public PrefixCacheUsage? PrefixCache { get; init; }
 
+    /// <summary>What replica failures did (runs with <see cref="SimulationOptions.Failures"/>); null otherwise.</summary>
+    public FailureUsage? Failures { get; init; }
+
     /// <summary>The router policy's name (<see cref="RouterPolicies.Name"/>).</summary>
     public string Router { get; init; } = RouterPolicies.Name(RouterPolicy.LeastRequests);
 
