@@ -34,6 +34,7 @@ internal static class CalibrateCommand
         };
         command.Options.Add(bands);
         command.Options.Add(online);
+        command.Subcommands.Add(CalibrateDeploymentCommand.Create(context));
         command.SetAction(parse =>
         {
             // --online only feeds the band fit: refused without --bands rather than read and ignored.

@@ -18,7 +18,7 @@ internal static class CompareCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: true);
+        var serving = new ServingInputs(workload: true, batch: true) { Context = context };
         var versus = new Option<string[]?>("--versus")
         {
             Description = $"Accelerator ids to compare with the baseline --gpu, comma-separated, in order (1 to {AcceleratorComparison.MaxAccelerators - 1}); " +

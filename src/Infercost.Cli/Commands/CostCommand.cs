@@ -12,7 +12,7 @@ internal static class CostCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true);
+        var serving = new ServingInputs(workload: true) { Context = context };
         var cost = new CostInputs();
         var json = CommonOptions.Json();
         var allowLong = new Option<bool>("--allow-long-context")

@@ -14,7 +14,7 @@ internal static class EmulateCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: false);
+        var serving = new ServingInputs(workload: true, batch: false) { Context = context };
         var host = new Option<string>("--host") { Description = "Address to listen on. Default: 127.0.0.1 (this machine only).", HelpName = "IP", DefaultValueFactory = _ => "127.0.0.1" };
         var port = CliOptions.Int("--port", "Port to listen on (0: any free port, printed at start).", 0, 65535, 8000);
         var name = new Option<string?>("--served-model-name") { Description = "The model name clients send and /v1/models lists. Default: the model id.", HelpName = "NAME" };

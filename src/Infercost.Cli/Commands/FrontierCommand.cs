@@ -15,7 +15,7 @@ internal static class FrontierCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: false);
+        var serving = new ServingInputs(workload: true, batch: false) { Context = context };
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var levels = CliOptions.IntList(FrontierRequest.ConcurrencyField, $"Users per run (closed loop). Default: {string.Join(',', ThroughputFrontier.DefaultConcurrencies)}.");

@@ -29,7 +29,9 @@ internal static class PlanCommand
         var kv = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
         var maxBatch = CliOptions.OptionalInt("--max-batch", "Most sequences running at once per replica (vLLM's max_num_seqs). Default: the engine's.", 1, 1_000_000);
         var chunk = CliOptions.OptionalInt("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens). Default: the engine's.", 1, 10_000_000);
-        var engine = new ServingInputs(workload: false).Engine;
+        var servingOptions = new ServingInputs(workload: true) { Context = context };
+        var engine = servingOptions.Engine;
+        var engineProfile = servingOptions.EngineProfile;
         var step = CliOptions.Int("--autoscale-step", "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1, 24, 1);
         var maxPerReplica = CliOptions.Int("--max-gpus-per-replica", "Largest replica tried (sizes 1, 2, 4, ... up to this).", 1, 1024, 8);
         var disaggregated = new Option<bool>("--disaggregated")
@@ -48,7 +50,7 @@ internal static class PlanCommand
             "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
             "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4");
         subject.AddTo(command);
-        foreach (var option in new Option[] { engine, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
+        foreach (var option in new Option[] { engine, engineProfile, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
         workload.AddTo(command, sessions: false);
         trace.AddTo(command, prefixCache: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
@@ -62,7 +64,7 @@ internal static class PlanCommand
             var day = fromTrace is null ? workload.CurveOf(parse, rate, context) : RateCurve.Constant(fromTrace.Rate);
             var arrivals = fromTrace is null ? workload.ArrivalsOf(parse, day) : new ArrivalProcess(day, ArrivalKind.Gamma, Math.Clamp(fromTrace.GapCv, 0.05, 20));
             // The engine profile's scheduler defaults, memory reserve and runtime (Requests.DeploymentRequest.ToConfig).
-            var engineConfig = new DeploymentRequest { Gpus = 1, Engine = parse.GetValue(engine) }.ToConfig();
+            var engineConfig = new DeploymentRequest { Gpus = 1, Engine = parse.GetValue(engine), EngineProfile = ServingInputs.ReadProfile(context, parse.GetValue(engineProfile)) }.ToConfig();
             var inputs = new PlanInputs(s.Model, s.Accelerator,
                 engineConfig with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
                 new SchedulerConfig(parse.GetValue(chunk) ?? engineConfig.PrefillChunkTokens, parse.GetValue(maxBatch) ?? engineConfig.MaxBatch, parse.GetValue(workload.BlockSize)),

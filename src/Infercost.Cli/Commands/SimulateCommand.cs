@@ -19,7 +19,7 @@ internal static class SimulateCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: false);
+        var serving = new ServingInputs(workload: true, batch: false) { Context = context };
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var trace = new TraceInputs();

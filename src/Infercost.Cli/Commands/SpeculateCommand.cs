@@ -18,7 +18,7 @@ internal static class SpeculateCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: false);
+        var serving = new ServingInputs(workload: true, batch: false) { Context = context };
         var method = new Option<string>("--spec-method") { Description = "mtp (the model's multi-token-prediction modules) or draft (a separate draft model, --draft-model).", HelpName = "mtp|draft", DefaultValueFactory = _ => "mtp" };
         var length = CliOptions.Int("--spec-length", "Draft tokens per step (k).", 1, 16, 1);
         var acceptance = new Option<double[]?>("--spec-acceptance")

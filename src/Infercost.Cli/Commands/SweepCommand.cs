@@ -16,7 +16,7 @@ internal static class SweepCommand
     public static Command Create(CliContext context)
     {
         var subject = new SubjectInputs();
-        var serving = new ServingInputs(workload: true, batch: false);
+        var serving = new ServingInputs(workload: true, batch: false) { Context = context };
         var cost = new CostInputs();
         var batches = CliOptions.IntList(SweepRequest.BatchesField, "Batch sizes per replica to evaluate, for example \"1,2,4,8,16,32,64,128,256\". " +
                                                       "Default: powers of two up to the largest batch that fits, and that batch.");

@@ -46,6 +46,16 @@ internal sealed class ServingInputs
                       "explicit options win. A prediction for any engine but trtllm says it extrapolates.",
         HelpName = "engine",
     };
+    public Option<string?> EngineProfile { get; } = new("--engine-profile")
+    {
+        Description = "An engine profile fitted to your own deployment by 'infercost calibrate deployment --profile-out FILE': its engine's scheduler defaults " +
+                      "with the host time per step and MBU fitted to your load tests. Explicit --step-overhead-ms and --mbu still win; --engine, if given, must name the same engine.",
+        HelpName = "FILE.json",
+    };
+
+    /// <summary>Where <c>--engine-profile</c> files are read; without it the option is not offered.</summary>
+    public CliContext? Context { get; init; }
+
     public Option<int?> PrefillChunk { get; } = CliOptions.OptionalInt(ServingRequest.PrefillChunkField, $"Token budget of one prefill pass. Default: {Defaults.PrefillChunkTokens}.");
 
     public Option<double?> MatmulMfu { get; } = CliOptions.OptionalDouble(ServingRequest.MfuField, $"Share of the kernel curves' GEMM efficiency that matrix multiplies achieve (1 = the benchmarks; docs/methodology.md#kernels). Default: {Guard.Format(EfficiencyFactors.Default.MatmulMfu)} (calibrated).", "F");
@@ -63,6 +73,7 @@ internal sealed class ServingInputs
         Option[] memory = [Engine, Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
         Option[] workload = [Input, Output, MaxBatch, PrefillChunk, MatmulMfu, AttentionMfu, Mbu, StepOverheadMs, CollectiveLatencyUs, LinkEfficiency, ActivationPasses, RooflineSoftness];
         foreach (var option in _workload ? [.. memory, .. workload] : memory) command.Options.Add(option);
+        if (_workload && Context is not null) command.Options.Add(EngineProfile);
     }
 
     /// <summary>The layout the user fixed, or null to let the planner choose.</summary>
@@ -86,6 +97,7 @@ internal sealed class ServingInputs
             Batch = _batch ? parse.GetValue(Batch) : null,
             Reserve = parse.GetValue(Reserve),
             Engine = parse.GetValue(Engine),
+            EngineProfile = _workload ? ReadProfile(Context, parse.GetValue(EngineProfile)) : null,
         };
         if (_workload && filled is ServingRequest serving)
         {
@@ -108,6 +120,11 @@ internal sealed class ServingInputs
 
         return (T)filled;
     }
+
+    /// <summary>The fitted engine profile in <paramref name="path"/>, or null without one.</summary>
+    /// <exception cref="InvalidInputException">Unreadable file or not a profile; names --engine-profile.</exception>
+    public static Calibration.DeploymentProfile? ReadProfile(CliContext? context, string? path) =>
+        path is null || context is null ? null : Calibration.DeploymentProfile.Parse(context.ReadText(path, "--engine-profile"), "--engine-profile");
 
     /// <summary>The serving configuration the options describe (validated later by the core).</summary>
     public ServingConfig Config(ParseResult parse) =>

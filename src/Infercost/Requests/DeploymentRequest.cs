@@ -55,15 +55,32 @@ public record DeploymentRequest : ModelGpuRequest
     /// does not set them.</summary>
     public string? Engine { get; init; }
 
-    /// <summary>The engine profile <see cref="Engine"/> names (vLLM when null).</summary>
+    /// <summary>The engine profile: the fitted <see cref="EngineProfile"/> when given, else the built-in one <see cref="Engine"/> names (vLLM when null).</summary>
     /// <exception cref="InvalidInputException">An unknown engine name.</exception>
-    public ServingSoftware EngineProfile() => Engine is null ? ServingSoftware.Vllm : ServingSoftware.Named(Engine, "engine");
+    public ServingSoftware ResolveEngine()
+    {
+        if (EngineProfile is not { } fitted) return Engine is null ? ServingSoftware.Vllm : ServingSoftware.Named(Engine, "engine");
+        var built = ServingSoftware.Named(fitted.Engine, "engineProfile");
+        if (Engine is not null && ServingSoftware.Named(Engine, "engine").Id != built.Id)
+        {
+            throw RequestFields.Error("engine",
+                $"{{engine}} {Engine} differs from the engine the {{engineProfile}} was fitted on ({fitted.Engine}); drop one of them.");
+        }
+
+        return fitted.BaseEngine();
+    }
+
+    /// <summary>An engine profile fitted to the user's own deployment (<c>--engine-profile FILE</c>, written by
+    /// <c>calibrate deployment</c>): its base engine, host time per step and MBU replace the built-in profile's; explicit
+    /// efficiency options still win.</summary>
+    public DeploymentProfile? EngineProfile { get; init; }
 
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
-        EngineProfile();
+        ResolveEngine();
+        EngineProfile?.Validated("engineProfile");
         GpusField.Required(Gpus);
         TpField.Check(Tp);
         PpField.Check(Pp);
@@ -80,7 +97,7 @@ public record DeploymentRequest : ModelGpuRequest
     /// <summary>The serving configuration the fields describe (validated by the core where it is used).</summary>
     public virtual ServingConfig ToConfig()
     {
-        var engine = EngineProfile();
+        var engine = ResolveEngine();
         return new()
         {
         TotalDevices = Gpus ?? 0,
@@ -96,7 +113,7 @@ public record DeploymentRequest : ModelGpuRequest
         HonourSlidingWindow = engine.HonoursSlidingWindow,
         MaxBatch = engine.MaxBatch,
         PrefillChunkTokens = engine.TokenBudget,
-        Efficiency = engine.Over(EfficiencyFactors.Default),
+        Efficiency = EngineProfile is { } fitted ? fitted.Over(engine.Over(EfficiencyFactors.Default)) : engine.Over(EfficiencyFactors.Default),
         Engine = engine,
         };
     }

@@ -102,14 +102,14 @@ public record ServingRequest : DeploymentRequest
         PrefillChunkTokens = PrefillChunk ?? config.PrefillChunkTokens,
         Efficiency = factors with
         {
-            MatmulMfu = Mfu ?? Factors.MatmulMfu,
-            AttentionMfu = AttentionMfu ?? Factors.AttentionMfu,
-            Mbu = Mbu ?? Factors.Mbu,
+            MatmulMfu = Mfu ?? factors.MatmulMfu,
+            AttentionMfu = AttentionMfu ?? factors.AttentionMfu,
+            Mbu = Mbu ?? factors.Mbu,
             StepOverhead = StepOverheadMs is { } ms ? Seconds.FromMilliseconds(ms) : factors.StepOverhead,
             CollectiveLatency = CollectiveLatencyUs is { } us ? Seconds.FromMicroseconds(us) : factors.CollectiveLatency,
-            LinkEfficiency = LinkEfficiency ?? Factors.LinkEfficiency,
-            ActivationPasses = ActivationPasses ?? Factors.ActivationPasses,
-            RooflineSoftness = RooflineSoftness ?? Factors.RooflineSoftness,
+            LinkEfficiency = LinkEfficiency ?? factors.LinkEfficiency,
+            ActivationPasses = ActivationPasses ?? factors.ActivationPasses,
+            RooflineSoftness = RooflineSoftness ?? factors.RooflineSoftness,
         },
         };
     }
