@@ -174,7 +174,7 @@ public sealed record SearchRequest
         foreach (var c in PrefillChunk ?? []) ServingRequest.PrefillChunkField.Check(c);
         _ = AllLayouts;
         _ = DisaggregationOf();
-        new DeploymentRequest { Gpus = 1, Engine = Engine }.EngineProfile();
+        new DeploymentRequest { Gpus = 1, Engine = Engine }.ResolveEngine();
         ServingRequest.InputField.Check(Input);
         ServingRequest.OutputField.Check(Output);
         SimulateRequest.CvField.Check(Cv);

@@ -151,8 +151,9 @@ public sealed class MeasureCommandTests
         await using var _ = app;
         var csv = Path.Combine(Path.GetTempPath(), $"infercost-measure-{Guid.NewGuid():N}.csv");
 
-        // When three requests are measured (1 s timeout, two retries after a 429)
-        var run = Measure($"{url}/{mode}", "--concurrency", "3", "--requests", "3", "--timeout", "1s", "--csv", csv);
+        // When three requests are measured (1 s timeout for the stall, 20 s for the rest so that a loaded machine cannot turn
+        // their failure into a timeout; two retries after a 429)
+        var run = Measure($"{url}/{mode}", "--concurrency", "3", "--requests", "3", "--timeout", mode == "stall" ? "1s" : "20s", "--csv", csv);
 
         // Then the run ends, exits 1 with the report, counts the failures by kind, and the CSV holds each error
         Assert.Equal(1, run.ExitCode);
