@@ -43,6 +43,7 @@ internal static class CalibrateDeploymentCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(profileOut) is { } target) context.CheckWritable(target, "--profile-out");
             var request = serving.Fill(subject.Fill(new ServingRequest(), parse, context), parse);
             request.Validate();
             var s = subject.Resolve(parse, context);

@@ -37,6 +37,7 @@ public sealed class EveryOptionTests
         ["--tier"] = "gpt-4o=1",
         ["--versus"] = "nvidia-a100-sxm-80gb",
         ["--data"] = "data/calibration/throughput-calibration.csv",
+        ["--from"] = "data/calibration/throughput-calibration.csv", // read only after every other option is checked
     };
 
     // Where a command needs more than its required options to get past its own checks.
@@ -185,6 +186,8 @@ public sealed class EveryOptionTests
             "FILE.png|svg" => ["chart.bmp"],
             "FILE.json" or "FILE.csv" or "FILE" when path == "measure" => ["no/such/folder/out.json"],
             "FILE.jsonl" => ["no/such/folder/state.jsonl"],
+            "FILE.json[,FILE.json]" => ["no/such/file.json", "a.json,,b.json"],
+            "FILE.json" when option.Name == "--profile-out" => ["no/such/folder/profile.json"],
             "$/H,$/H,..." => ["1,,2"],
             "P,P,..." => ["fp3"],
             "FILE.json" or "FILE.csv" or "FILE" => ["no/such/file.csv"],
