@@ -29,7 +29,7 @@ internal sealed class ServingInputs
 
     public Option<Precision?> Weights { get; } = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
     public Option<Precision?> ExpertWeights { get; } = CliOptions.Precision("--expert-weights", "Routed-expert weight precision. Default: --weights, else the model's published expert precision.");
-    public Option<Precision?> Kv { get; } = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
+    public Option<Precision?> Kv { get; } = CliOptions.Precision("--kv", "KV-cache precision. Default: the format a --model-config checkpoint was calibrated for (kv_cache_quant_algo, kv_cache_scheme), else bf16.");
     public Option<Precision?> Compute { get; } = CliOptions.Precision("--compute", "Matrix-unit precision. Default: the weight precision where the device has a peak for it, else bf16.");
 
     public Option<int?> Batch { get; } = CliOptions.OptionalInt(DeploymentRequest.BatchField, "Concurrent sequences per replica. Default: the most that fit, capped at --max-batch.");

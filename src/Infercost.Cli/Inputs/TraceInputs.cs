@@ -142,7 +142,7 @@ internal sealed partial class TraceInputs
             "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
             "KIB" => 1024.0, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, _ => 1024.0 * 1024 * 1024 * 1024,
         };
-        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.Config.KvPrecision, block).Value;
+        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, block).Value;
         var count = (long)Math.Floor(size * unit / perBlock);
         if (count < 1) throw new InvalidInputException("prefix-cache", $"prefix-cache must hold at least one {block}-token block ({Number(perBlock / 1e6)} MB); was '{text}'.");
         return new PrefixCacheSpec(count, block, eviction).Validated();

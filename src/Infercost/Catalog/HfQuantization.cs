@@ -54,6 +54,44 @@ internal static class HfQuantization
         return new Result(dtype, null, []);
     }
 
+    /// <summary>The KV-cache precision the checkpoint was calibrated for, where it says: ModelOpt's <c>kv_cache_quant_algo</c>
+    /// (in <c>hf_quant_config.json</c> or an inline modelopt <c>quantization_config</c>) or compressed-tensors'
+    /// <c>kv_cache_scheme</c>. Null when the checkpoint says nothing (the cache is then the serving default, bf16).</summary>
+    public static (Precision? Kv, string? Note) ReadKv(JsonObjectReader root, JsonObjectReader text, JsonElement? hfQuant,
+        string hfQuantName, CatalogProblems quantProblems)
+    {
+        if (hfQuant is { ValueKind: JsonValueKind.Object } hq)
+        {
+            var q = new JsonObjectReader(hq, "", quantProblems).Object("quantization", required: false);
+            return q is null ? (null, null) : KvAlgo(q, hfQuantName);
+        }
+
+        var holder = root.Has("quantization_config") ? root : text.Has("quantization_config") ? text : null;
+        if (holder?.Object("quantization_config", required: false) is not { } qc) return (null, null);
+        var inner = qc.Object("quantization", required: false) ?? qc;
+        if (inner.Has("kv_cache_quant_algo")) return KvAlgo(inner, "config.json quantization_config");
+        if (qc.Object("kv_cache_scheme", required: false) is not { } scheme) return (null, null);
+        var bits = scheme.Int("num_bits", 1, 16);
+        var type = scheme.String("type", required: false) ?? "int";
+        Precision? p = (bits, type) switch { (8, "float") => Precision.Fp8, (8, _) => Precision.Int8, _ => null };
+        if (p is null && bits is not null)
+            scheme.Problem("num_bits", $"{bits}-bit {type} KV cache has no precision in this tool (accepted: 8-bit float or int); set it with --kv");
+        return p is { } kv ? (kv, $"KV cache {kv.Name()} by default, as the checkpoint's config.json quantization_config.kv_cache_scheme says (--kv overrides).") : (null, null);
+    }
+
+    private static (Precision? Kv, string? Note) KvAlgo(JsonObjectReader q, string where)
+    {
+        if (!q.Has("kv_cache_quant_algo") || q.String("kv_cache_quant_algo") is not { } algo) return (null, null);
+        Precision? p = algo.ToUpperInvariant() switch { "FP8" => Precision.Fp8, "NVFP4" => Precision.Fp4, "INT8" => Precision.Int8, _ => null };
+        if (p is null)
+        {
+            q.Problem("kv_cache_quant_algo", $"\"{algo}\" is not a KV-cache format this reader knows (accepted: FP8, NVFP4, INT8, or null); set the cache precision with --kv");
+            return (null, null);
+        }
+
+        return (p, $"KV cache {p.Value.Name()} by default, as {where} kv_cache_quant_algo {algo} says (--kv overrides).");
+    }
+
     private static Precision ReadDtype(JsonObjectReader text, JsonObjectReader root)
     {
         var holder = text.Has("torch_dtype") || text.Has("dtype") ? text : root;

@@ -55,14 +55,17 @@ public static class HuggingFaceConfig
         var model = Read(root, text, modelType, id, sourceName, notes);
         var quantProblems = new CatalogProblems();
         var quant = HfQuantization.Read(root, text, quantDocument?.RootElement, quantSourceName ?? "hf_quant_config.json", problems, quantProblems);
+        var (kv, kvNote) = HfQuantization.ReadKv(root, text, quantDocument?.RootElement, quantSourceName ?? "hf_quant_config.json", quantProblems);
         problems.ThrowIfAny(sourceName);
         quantProblems.ThrowIfAny(quantSourceName ?? "hf_quant_config.json");
         notes.AddRange(quant.Notes);
+        if (kvNote is not null) notes.Add(kvNote);
         var sources = quantSourceName is null ? new[] { sourceName } : [sourceName, quantSourceName];
         return model! with
         {
             DefaultWeightPrecision = quant.Weights,
             DefaultExpertPrecision = quant.Experts,
+            DefaultKvPrecision = kv,
             Source = new Provenance(sources, "user-supplied", notes),
         };
     }

@@ -71,6 +71,9 @@ public sealed record ModelArchitecture
     public Precision DefaultWeightPrecision { get; init; } = Precision.Bf16;
     /// <summary>Precision of the published expert weights when it differs (gpt-oss: MXFP4).</summary>
     public Precision? DefaultExpertPrecision { get; init; }
+    /// <summary>KV-cache precision the checkpoint was calibrated for (ModelOpt <c>kv_cache_quant_algo</c>, compressed-tensors
+    /// <c>kv_cache_scheme</c>); the serving default when no KV precision is given. Null: bf16.</summary>
+    public Precision? DefaultKvPrecision { get; init; }
     /// <summary>Total parameters as the publisher states them, in billions; for checking the computed count.</summary>
     public double? PublishedTotalBillions { get; init; }
     /// <summary>Active parameters per token as the publisher states them, in billions.</summary>

@@ -237,7 +237,7 @@ public sealed record SearchRequest
         var engine = new DeploymentRequest { Gpus = 1, Engine = Engine }.ToConfig();
         var space = new SearchSpace(models, devices,
             Weights is { Count: > 0 } w ? [.. w.Select(x => (Precision?)PrecisionInfo.Parse(x, "weights"))] : [null],
-            Kv is { Count: > 0 } k ? [.. k.Select(x => PrecisionInfo.Parse(x, "kv"))] : [engine.KvPrecision],
+            Kv is { Count: > 0 } k ? [.. k.Select(x => PrecisionInfo.Parse(x, "kv"))] : [engine.KvPrecision ?? Precision.Bf16],
             GpusPerReplica is { Count: > 0 } g ? g : [1, 2, 4, 8], AllLayouts,
             MaxBatch is { Count: > 0 } b ? b : [engine.MaxBatch], PrefillChunk is { Count: > 0 } c ? c : [engine.PrefillChunkTokens], DisaggregationOf());
         var settings = new SearchSettings(SloOf(), engine, BlockSize, RankOf(), FrontOf(), Top, Wave, Prune, MaxGpus, TrialSeconds, TrialRequests, Seed,

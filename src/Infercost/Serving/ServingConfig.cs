@@ -15,8 +15,9 @@ public sealed record ServingConfig
     /// <summary>Routed-expert weight precision; null uses <see cref="WeightPrecision"/> if given, else the model's published expert precision.</summary>
     public Precision? ExpertWeightPrecision { get; init; }
 
-    /// <summary>KV-cache precision.</summary>
-    public Precision KvPrecision { get; init; } = Precision.Bf16;
+    /// <summary>KV-cache precision; null uses the precision the checkpoint's quantisation names for its cache
+    /// (<see cref="Models.ModelArchitecture.DefaultKvPrecision"/>), else bf16.</summary>
+    public Precision? KvPrecision { get; init; }
 
     /// <summary>Precision of the matrix units; null picks the weight precision where the device supports it, else bf16/fp16.</summary>
     public Precision? ComputePrecision { get; init; }

@@ -32,7 +32,7 @@ public sealed class ServingSetup
         WeightPrecision = config.WeightPrecision ?? model.DefaultWeightPrecision;
         ExpertPrecision = config.ExpertWeightPrecision
             ?? (config.WeightPrecision is { } w ? w : model.DefaultExpertPrecision ?? WeightPrecision);
-        KvPrecision = config.KvPrecision;
+        KvPrecision = config.KvPrecision ?? model.DefaultKvPrecision ?? Precision.Bf16;
         ComputePrecision = config.ComputePrecision ?? DefaultCompute(accelerator, WeightPrecision);
         Peak = accelerator.Peaks.For(ComputePrecision)
             ?? throw new InvalidInputException("computePrecision",

@@ -19,10 +19,10 @@ public class ModelFolderTests
         // When fit is asked about the folder
         var run = CliRunner.Run(files, "fit", "--model-config", "models/Qwen3-30B-A3B-NVFP4", "--gpu", "nvidia-h100-sxm", "--gpus", "1");
 
-        // Then the weights are FP4, not bf16, and the model takes the folder's name
+        // Then the weights are FP4, not bf16, the KV cache the FP8 its kv_cache_quant_algo names, and the model takes the folder's name
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Qwen3-30B-A3B-NVFP4", run.Console, StringComparison.Ordinal);
-        Assert.Contains("fp4 / fp4 / bf16", run.Console, StringComparison.Ordinal);
+        Assert.Contains("fp4 / fp4 / fp8", run.Console, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,6 +39,24 @@ public class ModelFolderTests
         var run = CliRunner.Run(files, "fit", "--model-config", "m/config.json", "--gpu", "nvidia-h100-sxm", "--gpus", "1");
 
         // Then hf_quant_config.json beside it is read too
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("fp4 / fp4 / fp8", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KvFlag_OverridesTheCheckpointsCachePrecision()
+    {
+        // Given the NVFP4 folder, whose hf_quant_config.json names an FP8 cache
+        var files = new Dictionary<string, string>
+        {
+            ["m/config.json"] = Fixture("Qwen--Qwen3-30B-A3B_config.json"),
+            ["m/hf_quant_config.json"] = Fixture("nvidia--Qwen3-30B-A3B-NVFP4_hf_quant_config.json"),
+        };
+
+        // When fit is asked with --kv bf16
+        var run = CliRunner.Run(files, "fit", "--model-config", "m", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--kv", "bf16");
+
+        // Then the flag wins
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("fp4 / fp4 / bf16", run.Console, StringComparison.Ordinal);
     }
