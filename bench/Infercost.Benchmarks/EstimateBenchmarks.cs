@@ -7,7 +7,11 @@ using Infercost.Serving;
 namespace Infercost.Benchmarks;
 
 /// <summary>One full cost estimate (layout already chosen, as in a design-space sweep) and a 10,000-point sweep.</summary>
+// Median (the target's statistic) and minimum beside the mean: on a shared machine the mean carries other
+// processes' preemptions, the minimum what one call costs when it runs undisturbed.
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class EstimateBenchmarks
 {
     private ModelArchitecture _model = null!;

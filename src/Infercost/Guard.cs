@@ -9,31 +9,45 @@ public static class Guard
     /// <summary>Returns <paramref name="value"/> if it is finite.</summary>
     /// <exception cref="InvalidInputException">NaN or infinity.</exception>
     public static double Finite(double value, string name) =>
-        double.IsFinite(value) ? value : throw new InvalidInputException(name, $"{name} must be a finite number; was {Format(value)}.");
+        double.IsFinite(value) ? value : throw NotFinite(value, name);
 
     /// <summary>Returns <paramref name="value"/> if it lies in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static double InRange(double value, double low, double high, string name) =>
         double.IsFinite(value) && value >= low && value <= high
             ? value
-            : throw new InvalidInputException(name, $"{name} must be in [{Format(low)}, {Format(high)}]; was {Format(value)}.");
+            : throw OutOfRange(value, low, high, name);
 
     /// <summary>Returns <paramref name="value"/> if it lies in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static int InRange(int value, int low, int high, string name) =>
         value >= low && value <= high
             ? value
-            : throw new InvalidInputException(name, $"{name} must be in [{low}, {high}]; was {value}.");
+            : throw OutOfRange(value, low, high, name);
 
     /// <summary>Returns <paramref name="value"/> if it is finite and strictly positive.</summary>
     public static double Positive(double value, string name) =>
         double.IsFinite(value) && value > 0
             ? value
-            : throw new InvalidInputException(name, $"{name} must be > 0; was {Format(value)}.");
+            : throw Bound(value, "> 0", name);
 
     /// <summary>Returns <paramref name="value"/> if it is finite and not negative.</summary>
     public static double NonNegative(double value, string name) =>
         double.IsFinite(value) && value >= 0
             ? value
-            : throw new InvalidInputException(name, $"{name} must be >= 0; was {Format(value)}.");
+            : throw Bound(value, ">= 0", name);
+
+    // The messages are built out of line so that the checks themselves stay small enough to inline: they run on every
+    // quantity constructed on the estimate path.
+    private static InvalidInputException Bound(double value, string bound, string name) =>
+        new(name, $"{name} must be {bound}; was {Format(value)}.");
+
+    private static InvalidInputException NotFinite(double value, string name) =>
+        new(name, $"{name} must be a finite number; was {Format(value)}.");
+
+    private static InvalidInputException OutOfRange(double value, double low, double high, string name) =>
+        new(name, $"{name} must be in [{Format(low)}, {Format(high)}]; was {Format(value)}.");
+
+    private static InvalidInputException OutOfRange(int value, int low, int high, string name) =>
+        new(name, $"{name} must be in [{low}, {high}]; was {value}.");
 
     /// <summary>Formats a number the way every message prints it: invariant, up to six significant digits.</summary>
     public static string Format(double value) => value switch

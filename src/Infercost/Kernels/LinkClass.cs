@@ -27,8 +27,14 @@ public static class LinkClasses
     public static LinkClass Of(Accelerator accelerator, int devices)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
+        return Of(accelerator, Architectures.Of(accelerator), devices);
+    }
+
+    /// <summary><see cref="Of(Accelerator, int)"/> with the accelerator's <see cref="Architectures.Of"/> already known.</summary>
+    internal static LinkClass Of(Accelerator accelerator, Architecture architecture, int devices)
+    {
         if (devices > accelerator.ScaleUpDomain || accelerator.ScaleUpBandwidth is null) return accelerator.ScaleUpDomain <= 1 && devices <= 8 ? LinkClass.Pcie : LinkClass.Network;
-        return Architectures.Of(accelerator) switch
+        return architecture switch
         {
             Architecture.Ampere => LinkClass.NvLink3,
             Architecture.Hopper => LinkClass.NvLink4,

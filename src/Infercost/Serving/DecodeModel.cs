@@ -20,13 +20,7 @@ public static class DecodeModel
     /// <summary>Estimates one decode step for <paramref name="batch"/> sequences at <paramref name="contextTokens"/> of context.</summary>
     public static DecodeEstimate Step(ServingSetup setup, int batch, double contextTokens)
     {
-        ArgumentNullException.ThrowIfNull(setup);
-        Guard.InRange(batch, 1, 10_000_000, "batch");
-        Guard.InRange(contextTokens, 0, 1e9, "contextTokens");
-        // One physics for every step: a decode step is a batch of sequences at one context.
-        var composition = new BatchComposition();
-        composition.AddDecodes(batch, contextTokens, KvCache.LayerSplit(setup.Model).Window);
-        var work = BatchStepModel.Work(setup, composition);
+        var work = Work(setup, batch, contextTokens);
         var (weights, kv, flops, comm) = (work.WeightBytes, work.KvBytes, work.LinearFlops + work.AttentionFlops, work.Communication);
         var cost = work.Cost(setup);
         var step = cost.Total;
@@ -38,5 +32,19 @@ public static class DecodeModel
         {
             Cost = cost,
         };
+    }
+
+    /// <summary>The step time of <see cref="Step"/> alone (the layout search's score), without the estimate record.</summary>
+    internal static Seconds StepTime(ServingSetup setup, int batch, double contextTokens) => Work(setup, batch, contextTokens).Cost(setup).Total;
+
+    private static StepWork Work(ServingSetup setup, int batch, double contextTokens)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        Guard.InRange(batch, 1, 10_000_000, "batch");
+        Guard.InRange(contextTokens, 0, 1e9, "contextTokens");
+        // One physics for every step: a decode step is a batch of sequences at one context.
+        var composition = new BatchComposition();
+        composition.AddDecodes(batch, contextTokens, KvCache.LayerSplit(setup.Model).Window);
+        return BatchStepModel.Work(setup, composition);
     }
 }

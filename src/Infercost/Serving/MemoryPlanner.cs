@@ -15,12 +15,9 @@ public static class MemoryPlanner
         Guard.InRange(contextTokens, 1, 100_000_000, "contextTokens");
         var capacity = setup.Accelerator.Memory;
         var weights = setup.WeightsPerDevice;
-        var reserve = setup.Config.MemoryReserveBasis == MemoryReserveBasis.Capacity
-            ? capacity * setup.Config.MemoryReserveFraction
-            : Bytes.Max(capacity - weights, Bytes.Zero) * setup.Config.MemoryReserveFraction;
-        var available = capacity - reserve - weights;
+        var available = Available(setup, weights, out var reserve);
         var perSequence = setup.KvPerDevice(1, contextTokens);
-        var maxBatch = available.Value <= 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Floor(available / perSequence));
+        var maxBatch = MaxBatch(available, perSequence);
         return new MemoryPlan(capacity, reserve, weights, Bytes.Max(available, Bytes.Zero),
             KvCache.BytesPerToken(setup.Model, setup.KvPrecision), perSequence, contextTokens, maxBatch, available.Value > 0)
         {
@@ -28,6 +25,21 @@ public static class MemoryPlanner
             Shortfall = Bytes.Max(Bytes.Zero - available, Bytes.Zero),
         };
     }
+
+    /// <summary>Memory left for the KV cache per device once <paramref name="weights"/> and the reserve are taken
+    /// (negative when the weights do not fit): capacity − reserve − weights.</summary>
+    internal static Bytes Available(ServingSetup setup, Bytes weights, out Bytes reserve)
+    {
+        var capacity = setup.Accelerator.Memory;
+        reserve = setup.Config.MemoryReserveBasis == MemoryReserveBasis.Capacity
+            ? capacity * setup.Config.MemoryReserveFraction
+            : Bytes.Max(capacity - weights, Bytes.Zero) * setup.Config.MemoryReserveFraction;
+        return capacity - reserve - weights;
+    }
+
+    /// <summary>⌊available / KV per sequence per device⌋, 0 when nothing is available.</summary>
+    internal static int MaxBatch(Bytes available, Bytes perSequence) =>
+        available.Value <= 0 ? 0 : (int)Math.Min(int.MaxValue / 2, Math.Floor(available / perSequence));
 
     /// <summary>Throws <see cref="ModelDoesNotFitException"/> unless the weights and <paramref name="batch"/> sequences fit.</summary>
     public static void EnsureFits(ServingSetup setup, MemoryPlan plan, int batch)

@@ -18,17 +18,23 @@ public sealed record Parallelism(int Tensor = 1, int Pipeline = 1, int Expert = 
     /// <summary>Checks each degree and that expert parallelism divides the replica.</summary>
     public Parallelism Validated()
     {
-        Guard.InRange(Tensor, 1, 1024, "tensorParallel");
-        Guard.InRange(Pipeline, 1, 1024, "pipelineParallel");
-        Guard.InRange(AttentionData, 1, 1024, "attentionDataParallel");
-        Guard.InRange(Expert, 1, DevicesPerReplica, "expertParallel");
-        if (DevicesPerReplica % Expert != 0)
+        Validate(Tensor, Pipeline, Expert, AttentionData);
+        return this;
+    }
+
+    /// <summary>The checks of <see cref="Validated"/> on the four degrees.</summary>
+    internal static void Validate(int tensor, int pipeline, int expert, int attentionData)
+    {
+        Guard.InRange(tensor, 1, 1024, "tensorParallel");
+        Guard.InRange(pipeline, 1, 1024, "pipelineParallel");
+        Guard.InRange(attentionData, 1, 1024, "attentionDataParallel");
+        var devices = tensor * pipeline * attentionData;
+        Guard.InRange(expert, 1, devices, "expertParallel");
+        if (devices % expert != 0)
         {
             throw new InvalidInputException("expertParallel",
-                $"expertParallel must divide the replica's {DevicesPerReplica} devices (tensor × pipeline × attention-data); was {Expert}.");
+                $"expertParallel must divide the replica's {devices} devices (tensor × pipeline × attention-data); was {expert}.");
         }
-
-        return this;
     }
 
     /// <inheritdoc />

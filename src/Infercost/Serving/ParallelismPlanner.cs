@@ -1,5 +1,6 @@
 using Infercost.Hardware;
 using Infercost.Models;
+using Infercost.Quantities;
 
 namespace Infercost.Serving;
 
@@ -15,7 +16,11 @@ namespace Infercost.Serving;
 public static class ParallelismPlanner
 {
     /// <summary>Chooses a layout, or throws <see cref="ModelDoesNotFitException"/> naming the requirement.</summary>
-    public static Parallelism Choose(ModelArchitecture model, Accelerator accelerator, ServingConfig config)
+    public static Parallelism Choose(ModelArchitecture model, Accelerator accelerator, ServingConfig config) =>
+        ChooseSetup(model, accelerator, config).Parallelism;
+
+    /// <summary><see cref="Choose"/>, returning the chosen layout's setup (so the estimate does not resolve it again).</summary>
+    internal static ServingSetup ChooseSetup(ModelArchitecture model, Accelerator accelerator, ServingConfig config)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(accelerator);
@@ -23,29 +28,61 @@ public static class ParallelismPlanner
         var context = config.InputTokens + config.OutputTokens;
         var needed = config.Batch ?? 1;
         var parameters = ParameterCounter.Count(model);
-        Parallelism? best = null;
+        ServingSetup? best = null;
         var bestRate = double.NegativeInfinity;
-        ServingSetup? largest = null;
-        foreach (var candidate in Candidates(model, accelerator, config.TotalDevices))
+        Shape? largest = null;
+        // The first candidate's setup resolves what every layout shares (precisions, peaks, kernel rates, a sequence's KV
+        // bytes); each further candidate costs a weight-fit test, then a ceiling on its rate from the weights its decode
+        // step must read at least (ServingSetup.DecodeStepFloor), and a setup and a decode step only if that ceiling
+        // beats the best so far. A candidate skipped either way could not have been chosen, so the choice is the one
+        // that scoring every candidate makes.
+        ServingSetup? first = null;
+        var sequenceBytes = Bytes.Zero;
+        foreach (var shape in Shapes(model, accelerator, config.TotalDevices))
         {
-            var setup = new ServingSetup(model, accelerator, candidate, config, parameters);
-            if (largest is null || candidate.DevicesPerReplica >= largest.DevicesPerReplica) largest = setup;
-            var plan = MemoryPlanner.Plan(setup, context);
-            if (!plan.WeightsFit || plan.MaxBatch < needed) continue;
-            var batch = config.Batch ?? Math.Min(plan.MaxBatch, config.MaxBatch * candidate.AttentionData);
-            var replicas = config.TotalDevices / candidate.DevicesPerReplica;
-            var rate = replicas * DecodeModel.Step(setup, batch, config.InputTokens + config.OutputTokens / 2.0).TokensPerSecond.Value;
+            var (tensor, pipeline, attentionData) = (shape.Tensor, shape.Pipeline, shape.AttentionData);
+            var devices = tensor * pipeline * attentionData;
+            Parallelism? candidate = null;
+            if (first is null)
+            {
+                candidate = shape.ToParallelism();
+                first = new ServingSetup(model, accelerator, candidate, config, parameters);
+                sequenceBytes = KvCache.BytesPerSequence(first.Model, first.KvPrecision, context);
+            }
+
+            if (largest is null || devices >= largest.Value.Devices) largest = shape;
+            var available = MemoryPlanner.Available(first, first.WeightsPerDeviceWith(tensor, pipeline, devices), out _);
+            var maxBatch = available.Value <= 0 ? 0 : MemoryPlanner.MaxBatch(available, first.KvPerSequenceWith(tensor, pipeline, attentionData, sequenceBytes));
+            if (available.Value <= 0 || maxBatch < needed)
+            {
+                // Validated as building its setup would have.
+                shape.Validate();
+                continue;
+            }
+
+            var batch = config.Batch ?? Math.Min(maxBatch, config.MaxBatch * attentionData);
+            var replicas = config.TotalDevices / devices;
+            if (best is not null && replicas * (batch / first.DecodeStepFloor(tensor, pipeline, devices, (double)batch / pipeline)) <= bestRate * (1 + 1e-9))
+            {
+                shape.Validate();
+                continue;
+            }
+
+            var setup = candidate is not null ? first : first.WithLayout(shape.ToParallelism());
+            var rate = replicas * (Tokens.FromTokens(batch) / DecodeModel.StepTime(setup, batch, config.InputTokens + config.OutputTokens / 2.0)).Value;
             if (rate > bestRate * (1 + 1e-9))
             {
-                best = candidate;
+                best = setup;
                 bestRate = rate;
             }
         }
 
         if (best is not null) return best;
-        var full = largest ?? new ServingSetup(model, accelerator, Parallelism.Single, config);
+        var full = largest is not { } widest ? new ServingSetup(model, accelerator, Parallelism.Single, config)
+            : widest.Equals(new Shape(first!.Parallelism.Tensor, first.Parallelism.Pipeline, first.Parallelism.Expert, first.Parallelism.AttentionData))
+                ? first : first.WithLayout(widest.ToParallelism());
         MemoryPlanner.EnsureFits(full, MemoryPlanner.Plan(full, context), needed);
-        return full.Parallelism;
+        return full;
     }
 
     /// <summary>The smallest replica that holds the weights and the requested batch (or one sequence): the answer to
@@ -78,24 +115,55 @@ public static class ParallelismPlanner
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(accelerator);
-        for (var devices = 1; devices <= totalDevices; devices++)
+        return Shapes(model, accelerator, totalDevices).Select(s => s.ToParallelism());
+    }
+
+    // The layout search visits every candidate but builds a layout object only for those whose weights fit.
+    private readonly record struct Shape(int Tensor, int Pipeline, int Expert, int AttentionData)
+    {
+        public int Devices => Tensor * Pipeline * AttentionData;
+
+        public Parallelism ToParallelism() => new(Tensor, Pipeline, Expert, AttentionData);
+
+        public void Validate() => Parallelism.Validate(Tensor, Pipeline, Expert, AttentionData);
+    }
+
+    private static IEnumerable<Shape> Shapes(ModelArchitecture model, Accelerator accelerator, int totalDevices)
+    {
+        foreach (var devices in Divisors(totalDevices))
         {
-            if (totalDevices % devices != 0) continue;
+            // tp is a power of two, so "divides" is a mask test.
             for (var tp = 1; tp <= Math.Min(devices, accelerator.ScaleUpDomain); tp *= 2)
             {
-                if (devices % tp != 0) continue;
+                if ((devices & (tp - 1)) != 0) continue;
                 if (model.Attention == AttentionKind.Gqa && model.AttentionHeads % tp != 0) continue;
                 var pp = devices / tp;
-                if (pp <= model.Layers) yield return new Parallelism(Tensor: tp, Pipeline: pp);
+                if (pp <= model.Layers) yield return new Shape(tp, pp, 1, 1);
 
                 // MoE: experts sharded over the whole replica, attention replicated per tensor group (DeepSeek's and
                 // SGLang's large-scale layout): no pipeline, attention data parallelism for the rest.
                 if (model.Moe is { } moe && devices > tp && moe.Experts >= devices)
                 {
-                    yield return new Parallelism(Tensor: tp, Pipeline: 1, Expert: devices, AttentionData: devices / tp);
+                    yield return new Shape(tp, 1, devices, devices / tp);
                 }
             }
         }
+    }
+
+    /// <summary>The divisors of <paramref name="n"/> in ascending order (pairs d, n/d up to √n: O(√n) divisions).</summary>
+    private static List<int> Divisors(int n)
+    {
+        var small = new List<int>();
+        var large = new List<int>();
+        for (var d = 1; (long)d * d <= n; d++)
+        {
+            if (n % d != 0) continue;
+            small.Add(d);
+            if (d != n / d) large.Add(n / d);
+        }
+
+        for (var i = large.Count - 1; i >= 0; i--) small.Add(large[i]);
+        return small;
     }
 
     /// <summary>The split of <paramref name="devices"/> devices with the widest tensor parallelism, or null if none is valid.</summary>

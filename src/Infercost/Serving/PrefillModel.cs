@@ -24,7 +24,9 @@ public static class PrefillModel
         var flops = flopsPerPrompt * sequences;
 
         var n = setup.DevicesPerReplica;
-        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * tokens + FlopCounter.LmHeadPerToken(setup.Model) * sequences;
+        var linearPerToken = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters);
+        var head = FlopCounter.LmHeadPerToken(setup.Model);
+        var linearFlops = linearPerToken * tokens + head * sequences;
         var attentionFlops = flops - linearFlops;
         // Pipelined, each stage reads its own weights once per pass: the per-round figure (which counts every stage's
         // re-reads for PP micro-batches) divided by PP.
@@ -36,9 +38,9 @@ public static class PrefillModel
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
         var groupShare = 1.0 / p.Tensor;
         var single = StepCost.Of(setup,
-            (FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens + FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
+            (linearPerToken * promptTokens + head) * groupShare,
             setup.WeightBytesReadPerDevice(promptTokens, out _),
-            (flopsPerPrompt - FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * promptTokens - FlopCounter.LmHeadPerToken(setup.Model)) * groupShare,
+            (flopsPerPrompt - linearPerToken * promptTokens - head) * groupShare,
             Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens);
         var ttft = single.Total;
         return new PrefillEstimate(sequences, Tokens.FromTokens(tokens), flops, cost.ComputeTime, cost.MemoryTime, comm, cost.Overhead, time,

@@ -14,8 +14,9 @@ public static class ServingEstimator
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validated();
-        var parallelism = config.Parallelism ?? ParallelismPlanner.Choose(model, accelerator, config);
-        var setup = new ServingSetup(model, accelerator, parallelism, config);
+        var setup = config.Parallelism is { } parallelism
+            ? new ServingSetup(model, accelerator, parallelism, config)
+            : ParallelismPlanner.ChooseSetup(model, accelerator, config);
         return Estimate(setup);
     }
 
@@ -36,24 +37,24 @@ public static class ServingEstimator
         var idle = config.TotalDevices - replicas * setup.DevicesPerReplica;
         var latency = prefill.TimeToFirstToken + decode.StepTime * config.OutputTokens;
 
-        var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, config.Engine, batch);
-        var notes = Notes(setup, context, idle);
-        if (Calibration.Extrapolation.Line(extrapolating) is { } line) notes.Insert(0, line);
+        var coverage = Calibration.CoverageMemo.For(Calibration.CalibrationCoverage.Shipped, Calibration.CalibratedEfficiency.Bands, setup, config.Engine, batch);
+        var notes = Notes(setup, context, idle, coverage.Line);
         return new ServingEstimate(setup.Model.Id, setup.Accelerator.Id, setup.Parallelism, config.TotalDevices, replicas, idle,
             setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, setup.ComputePrecision, setup.Peak,
             setup.Parameters.Total, setup.Parameters.ActiveCompute, config.InputTokens, config.OutputTokens,
             memory, prefill, decode,
             prefill.TokensPerSecond * replicas, decode.TokensPerSecond * replicas, latency, notes)
         {
-            Extrapolating = extrapolating,
-            ThroughputBand = Calibration.CalibratedEfficiency.Bands.For(extrapolating),
+            Extrapolating = coverage.Extrapolating,
+            ThroughputBand = coverage.Band,
             Engine = config.Engine.Name,
         };
     }
 
-    private static List<string> Notes(ServingSetup setup, int context, int idle)
+    private static List<string> Notes(ServingSetup setup, int context, int idle, string? extrapolating)
     {
         var notes = new List<string>();
+        if (extrapolating is not null) notes.Add(extrapolating);
         var m = setup.Model;
         var p = setup.Parallelism;
         if (context > m.MaxContextTokens)

@@ -37,31 +37,105 @@ public sealed class ServingSetup
         Peak = accelerator.Peaks.For(ComputePrecision)
             ?? throw new InvalidInputException("computePrecision",
                 $"{accelerator.Id} has no published dense peak for {ComputePrecision.Name()}; choose another --compute precision or weight precision.");
-        if (Parallelism.Tensor > 1 && model.Attention == AttentionKind.Gqa && model.AttentionHeads % Parallelism.Tensor != 0)
+        CheckLayout(model, Parallelism, config);
+        NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
+        ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
+        KvShard = KvShardOf(model, Parallelism.Tensor);
+        Architecture = Architectures.Of(accelerator);
+        _embeddingBytes = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * WeightPrecision.BytesPerElement());
+        _denseBytesReadPerDevice = (NonExpertWeightBytes - _embeddingBytes) / Parallelism.Tensor;
+        if (Model.Moe is { } moe) _bytesPerExpert = ExpertWeightBytes / ((double)Model.MoeLayers * moe.Experts);
+        ActivationBytesPerToken = ActivationBytes(Model, Efficiency);
+        if (Efficiency.Kernels is { } kernels) StepKernels = new KernelTerms(this, kernels);
+    }
+
+    // The layout search scores dozens of layouts of one model on one device: everything that does not depend on the
+    // layout is taken from the first setup instead of being resolved again (the values are the same, so are the results).
+    private ServingSetup(ServingSetup prototype, Parallelism parallelism)
+    {
+        Model = prototype.Model;
+        Accelerator = prototype.Accelerator;
+        Parallelism = parallelism.Validated();
+        Config = prototype.Config;
+        Efficiency = prototype.Efficiency;
+        Parameters = prototype.Parameters;
+        WeightPrecision = prototype.WeightPrecision;
+        ExpertPrecision = prototype.ExpertPrecision;
+        KvPrecision = prototype.KvPrecision;
+        ComputePrecision = prototype.ComputePrecision;
+        Peak = prototype.Peak;
+        CheckLayout(Model, Parallelism, config: null);
+        NonExpertWeightBytes = prototype.NonExpertWeightBytes;
+        ExpertWeightBytes = prototype.ExpertWeightBytes;
+        KvShard = KvShardOf(Model, Parallelism.Tensor);
+        Architecture = prototype.Architecture;
+        _embeddingBytes = prototype._embeddingBytes;
+        _denseBytesReadPerDevice = (NonExpertWeightBytes - _embeddingBytes) / Parallelism.Tensor;
+        _bytesPerExpert = prototype._bytesPerExpert;
+        ActivationBytesPerToken = prototype.ActivationBytesPerToken;
+        if (prototype.StepKernels is { } kernels) StepKernels = new KernelTerms(kernels, this);
+    }
+
+    private static int KvShardOf(ModelArchitecture model, int tensor) =>
+        model.Attention == AttentionKind.Gqa ? Math.Min(tensor, model.KvHeads) : 1;
+
+    /// <summary>A lower bound on the decode step time of this setup's model under another layout (tensor × pipeline,
+    /// <paramref name="devices"/> per replica) with
+    /// <paramref name="tokensPerMicroBatch"/> tokens through each stage, in seconds, computed without the layout's setup:
+    /// the step reads at least its weights (<see cref="StepCost.Linear"/> ≥ its memory term, and every other term is ≥ 0).
+    /// The dense part is <see cref="WeightBytesReadPerDevice"/>'s; for the experts, E·xt/(1 + xt) ≤ E·(1 − (1 − x)^t)
+    /// distinct experts (x = k/E, t tokens; (1 − x)^t ≤ e^(−xt) ≤ 1/(1 + xt)), less 10^-6 for rounding.</summary>
+    internal double DecodeStepFloor(int tensor, int pipeline, int devices, double tokensPerMicroBatch)
+    {
+        var bytes = ((NonExpertWeightBytes - _embeddingBytes) / tensor).Value;
+        if (Model.Moe is { } moe)
+        {
+            var xt = (double)moe.ExpertsPerToken / moe.Experts * tokensPerMicroBatch;
+            var touched = moe.Experts * xt / (1 + xt);
+            bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
+        }
+
+        var bandwidth = StepKernels?.WeightBandwidth ?? (Accelerator.MemoryBandwidth * Efficiency.Mbu).Value;
+        return bytes / bandwidth * (1 - 1e-6);
+    }
+
+    /// <summary>The KV cache of one sequence per device under another layout, from its bytes
+    /// (<see cref="KvPerDevice(double, double)"/> with batch 1 for that layout's setup).</summary>
+    internal Bytes KvPerSequenceWith(int tensor, int pipeline, int attentionData, Bytes sequenceBytes) =>
+        sequenceBytes * (1.0 / attentionData / (pipeline * KvShardOf(Model, tensor)));
+
+    /// <summary>This setup with another layout of the same devices (validated as the constructor validates it).</summary>
+    internal ServingSetup WithLayout(Parallelism parallelism) => new(this, parallelism ?? throw new ArgumentNullException(nameof(parallelism)));
+
+    // The config's own checks sit between the layout's (their order decides which error a bad request gets); a setup
+    // made from another with a new layout passes null, its config having been checked already.
+    private static void CheckLayout(ModelArchitecture model, Parallelism parallelism, ServingConfig? config)
+    {
+        if (parallelism.Tensor > 1 && model.Attention == AttentionKind.Gqa && model.AttentionHeads % parallelism.Tensor != 0)
         {
             throw new InvalidInputException("tensorParallel",
-                $"tensorParallel must divide {model.Id}'s {model.AttentionHeads} attention heads; was {Parallelism.Tensor}.");
+                $"tensorParallel must divide {model.Id}'s {model.AttentionHeads} attention heads; was {parallelism.Tensor}.");
         }
 
-        if (model.Moe is { } routed && Parallelism.Expert > routed.Experts)
+        if (model.Moe is { } routed && parallelism.Expert > routed.Experts)
         {
             // Each expert-parallel rank holds at least one whole expert; more ranks than experts would hold nothing.
-            throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {Parallelism.Expert}.");
+            throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {parallelism.Expert}.");
         }
 
-        if (model.Moe is null && config.ExpertWeightPrecision is { } expert)
+        if (model.Moe is null && config?.ExpertWeightPrecision is { } expert)
         {
             // A dense model has no routed experts: the precision would silently apply to nothing.
             throw Requests.RequestFields.Error("expertWeights", $"{{expertWeights}} {expert.Name()} applies to routed experts; {model.Id} is dense and has none. Use {{weights}}.");
         }
 
-        Guard.InRange(Parallelism.Pipeline, 1, model.Layers, "pipelineParallel");
-        NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
-        ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
-        KvShard = model.Attention == AttentionKind.Gqa ? Math.Min(Parallelism.Tensor, model.KvHeads) : 1;
-        Architecture = Architectures.Of(accelerator);
-        if (Efficiency.Kernels is { } kernels) StepKernels = new KernelTerms(this, kernels);
+        Guard.InRange(parallelism.Pipeline, 1, model.Layers, "pipelineParallel");
     }
+
+    // Layout-independent parts of WeightBytesReadPerDevice, resolved once.
+    private readonly Bytes _embeddingBytes;
+    private readonly Bytes _denseBytesReadPerDevice;
+    private readonly Bytes _bytesPerExpert;
 
     /// <summary>The accelerator's generation, which keys the kernel curves.</summary>
     public Architecture Architecture { get; }
@@ -107,14 +181,12 @@ public sealed class ServingSetup
     public Bytes WeightBytesReadPerDevice(double tokensPerMicroBatch, out double expertsTouchedPerLayer)
     {
         var p = Parallelism;
-        var embedding = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * WeightPrecision.BytesPerElement());
-        var bytes = (NonExpertWeightBytes - embedding) / p.Tensor;
+        var bytes = _denseBytesReadPerDevice;
         expertsTouchedPerLayer = 0;
         if (Model.Moe is { } moe)
         {
             expertsTouchedPerLayer = DecodeModel.ExpectedDistinctExperts(moe.Experts, moe.ExpertsPerToken, tokensPerMicroBatch);
-            var perExpert = ExpertWeightBytes / ((double)Model.MoeLayers * moe.Experts);
-            bytes += perExpert * (p.Pipeline * Model.MoeLayers * expertsTouchedPerLayer / DevicesPerReplica);
+            bytes += _bytesPerExpert * (p.Pipeline * Model.MoeLayers * expertsTouchedPerLayer / DevicesPerReplica);
         }
 
         return bytes;
@@ -122,18 +194,16 @@ public sealed class ServingSetup
 
     /// <summary>Element-wise activation traffic per token through the whole model:
     /// activation passes × layers × (hidden + active MLP width) × 2 bytes.</summary>
-    public Bytes ActivationBytesPerToken
+    public Bytes ActivationBytesPerToken { get; }
+
+    private static Bytes ActivationBytes(ModelArchitecture m, EfficiencyFactors efficiency)
     {
-        get
-        {
-            var m = Model;
-            double mlpWidth = m.Moe is { } moe
-                ? (moe.ExpertsPerToken + moe.SharedExperts) * (double)moe.ExpertIntermediateSize
-                : m.DenseIntermediateSize ?? 0;
-            var denseWidth = m.DenseIntermediateSize ?? mlpWidth;
-            var perLayer = m.MoeLayers * (m.HiddenSize + mlpWidth) + m.DenseLayers * (m.HiddenSize + denseWidth);
-            return Bytes.FromBytes(Efficiency.ActivationPasses * perLayer * 2.0);
-        }
+        double mlpWidth = m.Moe is { } moe
+            ? (moe.ExpertsPerToken + moe.SharedExperts) * (double)moe.ExpertIntermediateSize
+            : m.DenseIntermediateSize ?? 0;
+        var denseWidth = m.DenseIntermediateSize ?? mlpWidth;
+        var perLayer = m.MoeLayers * (m.HiddenSize + mlpWidth) + m.DenseLayers * (m.HiddenSize + denseWidth);
+        return Bytes.FromBytes(efficiency.ActivationPasses * perLayer * 2.0);
     }
 
     /// <summary>Time for the element-wise work of <paramref name="tokens"/> tokens spread over the replica.</summary>
@@ -148,8 +218,11 @@ public sealed class ServingSetup
 
     /// <summary>Resident weight bytes per device: non-expert weights split by tensor and pipeline parallelism
     /// (replicated across attention-data-parallel copies), routed experts split across every device of the replica.</summary>
-    public Bytes WeightsPerDevice =>
-        NonExpertWeightBytes / (Parallelism.Tensor * Parallelism.Pipeline) + ExpertWeightBytes / DevicesPerReplica;
+    public Bytes WeightsPerDevice => WeightsPerDeviceWith(Parallelism.Tensor, Parallelism.Pipeline, DevicesPerReplica);
+
+    /// <summary><see cref="WeightsPerDevice"/> under another layout of this setup's model, precisions and devices.</summary>
+    internal Bytes WeightsPerDeviceWith(int tensor, int pipeline, int devices) =>
+        NonExpertWeightBytes / (tensor * pipeline) + ExpertWeightBytes / devices;
 
     /// <summary>KV-cache bytes per device for <paramref name="batch"/> sequences of <paramref name="contextTokens"/> tokens:
     /// (batch / attention-DP) × bytes per sequence / (pipeline × KV shard).</summary>
@@ -191,17 +264,54 @@ internal sealed class KernelTerms
         Prefill = kernels.PrefillFor(arch);
         AttentionPeak = (a.Peaks.For(Precision.Bf16) ?? setup.Peak).Value * eff.AttentionMfu;
         HeadDim = setup.Model.HeadDim;
+        _prefillPeakAtHeadDim = Prefill.PeakFraction * Math.Pow(HeadDim / 128, Prefill.HeadDimExponent);
+        LongPrefillRate = PrefillRate(1e6);
         var decode = kernels.DecodeFor(arch);
         KvBandwidth = decode.BandwidthFraction * a.MemoryBandwidth.Value * eff.Mbu;
+        _kernels = kernels;
+        _gemmFixed = gemm.FixedSeconds;
+        _decodeFixed = decode.FixedSeconds;
+        (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
+    }
+
+    /// <summary>The terms of <paramref name="prototype"/> for <paramref name="setup"/>, which differs from the prototype's
+    /// setup only in its layout: the rates are copied, the per-layout terms computed afresh.</summary>
+    public KernelTerms(KernelTerms prototype, ServingSetup setup)
+    {
+        ComputeRate = prototype.ComputeRate;
+        TileFlopsPerWeightByte = prototype.TileFlopsPerWeightByte;
+        WeightBandwidth = prototype.WeightBandwidth;
+        Prefill = prototype.Prefill;
+        AttentionPeak = prototype.AttentionPeak;
+        HeadDim = prototype.HeadDim;
+        _prefillPeakAtHeadDim = prototype._prefillPeakAtHeadDim;
+        LongPrefillRate = prototype.LongPrefillRate;
+        KvBandwidth = prototype.KvBandwidth;
+        _kernels = prototype._kernels;
+        _gemmFixed = prototype._gemmFixed;
+        _decodeFixed = prototype._decodeFixed;
+        (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
+    }
+
+    private readonly KernelModel _kernels;
+    private readonly double _gemmFixed;
+    private readonly double _decodeFixed;
+    // η_max · (d/128)^γ of the prefill curve: the head dimension is the model's, so the power is taken once.
+    private readonly double _prefillPeakAtHeadDim;
+
+    private (double AttentionFixed, double GemmFixed, (double, double) Tensor, (double, double) Expert) LayoutTerms(ServingSetup setup)
+    {
         var m = setup.Model;
+        var a = setup.Accelerator;
+        var eff = setup.Efficiency;
         var layersPerDevice = (double)m.Layers / setup.Parallelism.Pipeline;
-        AttentionFixed = decode.FixedSeconds * layersPerDevice;
+        var attentionFixed = _decodeFixed * layersPerDevice;
         // Four GEMMs per layer (QKV, output projection, gate-up, down) and the LM head; a MoE layer's expert GEMMs are
         // one grouped module with its own fixed cost.
         var moeLayersPerDevice = (double)m.MoeLayers / setup.Parallelism.Pipeline;
-        GemmFixed = gemm.FixedSeconds * (4 * layersPerDevice + 1) + kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice;
-        Tensor = LinkTerms(kernels, a, setup.Parallelism.Tensor, eff);
-        Expert = LinkTerms(kernels, a, setup.Parallelism.Expert, eff, allToAll: true);
+        var gemmFixed = _gemmFixed * (4 * layersPerDevice + 1) + _kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice;
+        return (attentionFixed, gemmFixed, LinkTerms(_kernels, a, setup.Architecture, setup.Parallelism.Tensor, eff, allToAll: false),
+            LinkTerms(_kernels, a, setup.Architecture, setup.Parallelism.Expert, eff, allToAll: true));
     }
 
     /// <summary>η_max·P·f_mm, FLOP/s.</summary>
@@ -228,14 +338,26 @@ internal sealed class KernelTerms
     public (double Latency, double Bandwidth) Expert { get; }
 
     /// <summary>Achieved FLOP/s of causal prefill attention over prompts of <paramref name="sequence"/> tokens.</summary>
-    public double PrefillRate(double sequence) => Prefill.Efficiency(Math.Max(sequence, 1), HeadDim, causal: true) * AttentionPeak;
+    /// <remarks>The curve's efficiency (<see cref="PrefillAttentionCurve.Efficiency"/>) with its head-dimension power
+    /// taken once per setup.</remarks>
+    public double PrefillRate(double sequence)
+    {
+        var s = Math.Max(sequence, 1);
+        return Math.Min(1, _prefillPeakAtHeadDim * s / (s + Prefill.HalfLengthCausal)) * AttentionPeak;
+    }
+
+    /// <summary><see cref="PrefillRate"/> of a step whose prompt length is unknown: long-sequence efficiency (10^6 tokens).</summary>
+    public double LongPrefillRate { get; }
 
     /// <summary>(α, η·B_link·f_link) of a collective over <paramref name="devices"/> devices; α is the engine's
     /// <see cref="EfficiencyFactors.CollectiveLatency"/>.</summary>
-    public static (double Latency, double Bandwidth) LinkTerms(KernelModel kernels, Accelerator accelerator, int devices, EfficiencyFactors eff, bool allToAll = false)
+    public static (double Latency, double Bandwidth) LinkTerms(KernelModel kernels, Accelerator accelerator, int devices, EfficiencyFactors eff, bool allToAll = false) =>
+        devices <= 1 ? (0, 1) : LinkTerms(kernels, accelerator, Architectures.Of(accelerator), devices, eff, allToAll);
+
+    private static (double Latency, double Bandwidth) LinkTerms(KernelModel kernels, Accelerator accelerator, Architecture architecture, int devices, EfficiencyFactors eff, bool allToAll)
     {
         if (devices <= 1) return (0, 1);
-        var link = LinkClasses.Of(accelerator, devices);
+        var link = LinkClasses.Of(accelerator, architecture, devices);
         var curve = allToAll ? kernels.AllToAllFor(link) : kernels.AllReduceFor(link);
         return (eff.CollectiveLatency.Value, curve.BandwidthFraction * accelerator.LinkBandwidthFor(devices).Value * eff.LinkEfficiency);
     }

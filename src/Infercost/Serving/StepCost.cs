@@ -94,7 +94,7 @@ public sealed record StepCost(
         var eff = setup.Efficiency;
         if (setup.StepKernels is { } k)
         {
-            var prefillRate = k.PrefillRate(prefillLength > 0 ? prefillLength : 1e6);
+            var prefillRate = prefillLength > 0 ? k.PrefillRate(prefillLength) : k.LongPrefillRate;
             var hasKv = kvBytes.Value > 0;
             return new StepCost(
                 Seconds.FromSeconds((linearFlops.Value + k.TileFlopsPerWeightByte * weightBytes.Value) / k.ComputeRate),
