@@ -66,7 +66,7 @@ public static class CliApp
             if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
             {
                 // One line, whatever System.CommandLine found, and where to look; help stays behind --help.
-                var messages = parse.Errors.Select(e => NamingTheOption(e)).Select(m => Regex.Replace(m, @"\s*[\r\n]+\s*", " ")).Distinct();
+                var messages = parse.Errors.Select(e => NamingTheOption(e, parse, args)).Select(m => Regex.Replace(m, @"\s*[\r\n]+\s*", " ")).Distinct();
                 context.Error.WriteLine(string.Join(" ", messages) + $" See '{CommandPath(parse)} --help'.");
                 return ExitCodes.InvalidInput;
             }
@@ -94,8 +94,18 @@ public static class CliApp
 
     // System.CommandLine's own messages for an option's value ("Argument 'x' not recognized. Must be one of: ...") do not
     // say which option; say it first.
-    private static string NamingTheOption(ParseError error)
+    private static string NamingTheOption(ParseError error, ParseResult parse, string[] args)
     {
+        // A word after a switch ("--json maybe") is left over as an unmatched token: say it was given to the switch.
+        if (error.SymbolResult is CommandResult && parse.UnmatchedTokens.Count > 0)
+        {
+            var at = Array.IndexOf(args, parse.UnmatchedTokens[0]);
+            if (at > 0 && parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == args[at - 1] || o.Aliases.Contains(args[at - 1])) is Option<bool> flag)
+            {
+                return $"{flag.Name} is a switch and takes no value (or true/false); was '{args[at]}'.";
+            }
+        }
+
         var option = error.SymbolResult switch
         {
             OptionResult o => o.Option,

@@ -48,6 +48,7 @@ public sealed class EveryOptionTests
         ["validate-online"] = ["--data", "data/calibration/online-serving.csv"],
         ["dataflow"] = ["--model", "llama-3.1-8b", "--gpu", "groq-lpu-v1"],
         ["catalog show"] = ["nvidia-h100-sxm"],
+        ["catalog list"] = ["gpus"],
         ["breakeven"] = ["--api-model", "gpt-4o", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1"],
         ["datacenter"] = ["--gpu", "nvidia-h100-sxm", "--gpus", "1000"],
         ["training"] = ["--train-params", "8e9", "--train-tokens", "15e12"],
@@ -160,9 +161,8 @@ public sealed class EveryOptionTests
     private static string[]? BadValues(string path, Option option)
     {
         var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
-        // A switch takes no value: a word after it is a stray argument ("Unrecognized command or argument 'maybe'"),
-        // not a bad value of the switch. Switches that cannot take effect are tested one by one (InputsWithoutEffect).
-        if (type == typeof(bool)) return [];
+        // A switch takes no value, or true/false: a word after it is refused naming the switch.
+        if (type == typeof(bool)) return ["maybe"];
         if (type == typeof(Precision)) return ["fp3"];
         if (type == typeof(DateOnly)) return ["2026-13-45"];
         if (type == typeof(int[]) || type == typeof(double[])) return ["1,,2", "abc", .. OutsideRange(option, whole: type == typeof(int[]))];

@@ -19,6 +19,8 @@ public sealed class RefusalTests
         { "compare --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --versus h100", "--versus: unknown accelerator 'h100'" },
         { "training --train-params 8e9 --train-tokens 15e12 --train-gpu h100", "--train-gpu: unknown accelerator 'h100'" },
         { "emulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --on-disconnect later", "--on-disconnect: Argument 'later' not recognized." },
+        // Item 11: a word after a switch names the switch (was "Unrecognized command or argument 'maybe'")
+        { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --json maybe", "--json is a switch and takes no value (or true/false); was 'maybe'." },
         // Item 12: whole numbers typed with an exponent are checked against the range; every figure has an upper bound
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1 --requests 1e9", "requests must be in [1, 100000000]; was 1e9." },
         { "subscription cost --plan max-20x --input-per-day 1e300", "input-per-day must be in [0, 1E+12]; was 1e300." },
