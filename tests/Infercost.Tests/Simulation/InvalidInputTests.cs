@@ -21,7 +21,7 @@ public sealed class InvalidInputTests
         { "input-dist", "input-dist must be in [1, 10000000]; was 0.", () => LengthDistribution.Parse("0", "input-dist") },
         { "input-dist sigma", "input-dist sigma must be in [0, 5]; was 9.", () => LengthDistribution.Parse("lognormal:500:9", "input-dist") },
         { "slo-tpot", "slo-tpot must be a duration such as 2s, 50ms or 1.5 (seconds); was 'fast'.", () => DurationText.ParseSeconds("fast", "slo-tpot", 0, 10) },
-        { "slo-ttft", "slo-ttft must be in [1E-06, 86400] seconds; was -2.", () => DurationText.ParseSeconds("-2s", "slo-ttft", 1e-6, 86_400) },
+        { "slo-ttft", "slo-ttft must be in [1E-06, 86400] seconds; was -2s.", () => DurationText.ParseSeconds("-2s", "slo-ttft", 1e-6, 86_400) },
         { "rateCurve", "day.csv: every hour 0–23 needs a rate; missing 2, 3", () => RateCurve.ParseCsv("hour,rate\n0,1\n1,2\n" + string.Join('\n', Enumerable.Range(4, 20).Select(h => $"{h},1")), "day.csv") },
         { "rateCurve", "day.csv line 2: expected 'hour,rate' with numbers; was '0;1'.", () => RateCurve.ParseCsv("hour,rate\n0;1", "day.csv") },
         { "replicas", "replicas must be in [1, 100000]; was 0.", () => ServingSimulator.Run(SimulationFixtures.Llama8BOnH100, 0, [], SimulationFixtures.Options()) },
