@@ -100,6 +100,46 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
         Assert.Contains("cancelled by DELETE", status.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    private const string ShortPlan = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 30, "input": 200, "output": 50, "maxGpusPerReplica": 1, "trialTime": "10s" }""";
+
+    // Hundreds of 200,000-request trials over eight replica sizes: minutes of work, unless cancelled.
+    private const string LongPlan = """{ "model": "llama-3.1-70b", "gpu": "nvidia-h100-sxm", "rate": 400, "input": 2000, "output": 500, "trialTime": "3600s", "diurnal": true, "autoscaleStep": 1 }""";
+
+    [Fact]
+    public async Task Plan_AsAJob_StreamsRisingProgress_ThenTheCliRecord()
+    {
+        var client = server.CreateClient();
+
+        var job = await StartJob(client, "plan", ShortPlan);
+        var events = await ReadEvents(client, job.GetProperty("id").GetString()!);
+
+        var progress = events.Where(e => e.Event == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("progress").GetDouble()).ToList();
+        Assert.NotEmpty(progress);
+        Assert.Equal(progress.Order(), progress);
+        var (last, data) = events[^1];
+        Assert.Equal("succeeded", last);
+        using var status = JsonDocument.Parse(data);
+        var cli = CliJson.Run("plan", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--rate", "30", "--input", "200", "--output", "50", "--max-gpus-per-replica", "1", "--trial-time", "10s");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
+    }
+
+    [Fact]
+    public async Task Delete_CancelsARunningPlan_WithinATrialStep()
+    {
+        var client = server.CreateClient();
+        var job = await StartJob(client, "plan", LongPlan);
+        var id = job.GetProperty("id").GetString()!;
+        var clock = Stopwatch.StartNew();
+
+        await Task.Delay(200, Token);
+        var delete = await client.DeleteAsync("/api/jobs/" + id, Token);
+        var events = await ReadEvents(client, id);
+
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Assert.Equal("cancelled", events[^1].Event);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public async Task Frontier_AndPopulation_RunAsJobs()
     {

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Economics.BreakEven;
-using Infercost.Economics.Workloads;
+using Infercost.Requests;
 using static Infercost.Cli.Rendering.Formats;
 
 namespace Infercost.Cli.Commands;
@@ -17,7 +16,7 @@ internal static class BreakEvenCommand
         var workload = new WorkloadInputs();
         var selfHost = new SelfHostInputs("--model", withSwitch: false);
         var apiModel = new Option<string>("--api-model") { Description = "API model to compare against (see 'infercost prices').", HelpName = "ID", Required = true };
-        var maxUtilisation = CliOptions.Double("--max-utilisation", "The busiest a cluster is run before another is added (headroom for peaks).", "F", CliOptions.InRange(0.01, 1), 1);
+        var maxUtilisation = CliOptions.Double(BreakEvenRequest.MaxUtilisationField, "The busiest a cluster is run before another is added (headroom for peaks).", "F", 1);
         var json = CommonOptions.Json();
         var command = new Command("breakeven",
             "Self-hosted cluster versus API price for a workload: the daily volume and utilisation where the cluster (a fixed cost " +
@@ -33,12 +32,18 @@ internal static class BreakEvenCommand
 
         command.SetAction(parse =>
         {
-            var w = workload.Workload(parse);
-            var levers = workload.Levers(parse);
-            var api = PriceSheet.FromApi(prices.Get(parse, context, parse.GetValue(apiModel)!));
-            var quote = selfHost.Quote(parse, context, w, levers);
-            var deployment = SelfHostDeployment.FromQuote(quote, parse.GetValue(maxUtilisation));
-            var result = BreakEvenAnalysis.Analyse(w, api, deployment, levers);
+            var request = selfHost.Fill(parse, workload.Fill(parse, new BreakEvenRequest
+            {
+                ApiModel = parse.GetValue(apiModel),
+                Model = parse.GetValue(selfHost.Model),
+                MaxUtilisation = parse.GetValue(maxUtilisation),
+                On = parse.GetValue(prices.On),
+            }));
+            request.Validate();
+            var (result, quote) = request.Analyse(selfHost.Catalog.Load(parse, context), prices.Load(parse, context));
+            var w = request.Workload();
+            var api = result.Api;
+            var deployment = result.SelfHost;
             if (parse.GetValue(json))
             {
                 context.WriteJson(result);

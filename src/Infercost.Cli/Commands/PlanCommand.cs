@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Cli.Reports;
 using Infercost.Requests;
 using Infercost.Serving;
 using Infercost.Simulation;
@@ -22,24 +21,24 @@ internal static class PlanCommand
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var trace = new TraceInputs();
-        var rate = CliOptions.OptionalDouble("--rate", "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S", CliOptions.InRange(1e-6, 1e6));
-        var input = CliOptions.Int("--input", "Prompt tokens per request (see --input-dist for a distribution).", 1, 10_000_000, Defaults.InputTokens);
-        var output = CliOptions.Int("--output", "Output tokens per request (see --output-dist).", 1, 10_000_000, Defaults.OutputTokens);
+        var rate = CliOptions.OptionalDouble(PlanRequest.RateField, "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S");
+        var input = CliOptions.Int(PlanRequest.InputField, "Prompt tokens per request (see --input-dist for a distribution).", Defaults.InputTokens);
+        var output = CliOptions.Int(PlanRequest.OutputField, "Output tokens per request (see --output-dist).", Defaults.OutputTokens);
         var weights = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
         var kv = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
-        var maxBatch = CliOptions.OptionalInt("--max-batch", "Most sequences running at once per replica (vLLM's max_num_seqs). Default: the engine's.", 1, 1_000_000);
-        var chunk = CliOptions.OptionalInt("--prefill-chunk", "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens). Default: the engine's.", 1, 10_000_000);
+        var maxBatch = CliOptions.OptionalInt(PlanRequest.MaxBatchField, "Most sequences running at once per replica (vLLM's max_num_seqs). Default: the engine's.");
+        var chunk = CliOptions.OptionalInt(PlanRequest.PrefillChunkField, "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens). Default: the engine's.");
         var servingOptions = new ServingInputs(workload: true) { Context = context };
         var engine = servingOptions.Engine;
         var engineProfile = servingOptions.EngineProfile;
-        var step = CliOptions.Int("--autoscale-step", "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1, 24, 1);
-        var maxPerReplica = CliOptions.Int("--max-gpus-per-replica", "Largest replica tried (sizes 1, 2, 4, ... up to this).", 1, 1024, 8);
+        var step = CliOptions.Int(PlanRequest.AutoscaleStepField, "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1);
+        var maxPerReplica = CliOptions.Int(PlanRequest.MaxGpusPerReplicaField, "Largest replica tried (sizes 1, 2, 4, ... up to this).", 8);
         var disaggregated = new Option<bool>("--disaggregated")
         {
             Description = "Also plan separate prefill and decode pools (the KV cache crosses the scale-out network) and compare them with the aggregated fleet.",
         };
-        var prefillSize = CliOptions.OptionalInt("--prefill-gpus-per-replica", "With --disaggregated: GPUs per prefill replica. Default: the aggregated plan's replica size.", 1, 1024);
-        var decodeSize = CliOptions.OptionalInt("--decode-gpus-per-replica", "With --disaggregated: GPUs per decode replica. Default: the aggregated plan's replica size.", 1, 1024);
+        var prefillSize = CliOptions.OptionalInt(PlanRequest.PrefillGpusPerReplicaField, "With --disaggregated: GPUs per prefill replica. Default: the aggregated plan's replica size.");
+        var decodeSize = CliOptions.OptionalInt(PlanRequest.DecodeGpusPerReplicaField, "With --disaggregated: GPUs per decode replica. Default: the aggregated plan's replica size.");
         var trial = SimulationInputs.Duration("--trial-time", "Least simulated arrival time per trial; trials also cover 30 request lifetimes, within 200,000 requests.", 1, 86_400, 120);
         var json = CommonOptions.Json();
         var command = new Command("plan",
@@ -59,66 +58,66 @@ internal static class PlanCommand
         command.SetAction(parse =>
         {
             trace.Check(parse);
-            var s = subject.Resolve(parse, context);
-            var fromTrace = trace.WorkloadOf(parse, context, workload.SeedOf(parse), rate, workload);
-            var day = fromTrace is null ? workload.CurveOf(parse, rate, context) : RateCurve.Constant(fromTrace.Rate);
-            var arrivals = fromTrace is null ? workload.ArrivalsOf(parse, day) : new ArrivalProcess(day, ArrivalKind.Gamma, Math.Clamp(fromTrace.GapCv, 0.05, 20));
-            // The engine profile's scheduler defaults, memory reserve and runtime (Requests.DeploymentRequest.ToConfig).
-            var engineConfig = new DeploymentRequest { Gpus = 1, Engine = parse.GetValue(engine), EngineProfile = ServingInputs.ReadProfile(context, parse.GetValue(engineProfile)) }.ToConfig();
-            var inputs = new PlanInputs(s.Model, s.Accelerator,
-                engineConfig with { WeightPrecision = parse.GetValue(weights), KvPrecision = parse.GetValue(kv) ?? Defaults.KvPrecision },
-                new SchedulerConfig(parse.GetValue(chunk) ?? engineConfig.PrefillChunkTokens, parse.GetValue(maxBatch) ?? engineConfig.MaxBatch, parse.GetValue(workload.BlockSize)),
-                fromTrace?.Input ?? SimulationInputs.Lengths(parse, workload.InputDist, workload.InputHistogram, parse.GetValue(input), "input-dist", context),
-                fromTrace?.Output ?? SimulationInputs.Lengths(parse, workload.OutputDist, workload.OutputHistogram, parse.GetValue(output), "output-dist", context),
-                day.Peak, workload.SloOf(parse), cost.Basis(parse), day, arrivals.Kind, arrivals.CoefficientOfVariation,
-                parse.GetValue(step), workload.SeedOf(parse), parse.GetValue(trial), parse.GetValue(maxPerReplica));
+            string? Read(Option<string?> option) => parse.GetValue(option) is { } path ? context.ReadText(path, option.Name) : null;
+            var request = subject.Fill(new PlanRequest(), parse, context) with
+            {
+                Rate = parse.GetValue(rate),
+                RateCurve = Read(workload.RateCurveFile),
+                Diurnal = parse.GetValue(workload.Diurnal),
+                Arrival = parse.GetValue(workload.Arrival),
+                Cv = parse.GetValue(workload.Cv),
+                Input = parse.GetValue(input),
+                Output = parse.GetValue(output),
+                InputDist = parse.GetValue(workload.InputDist),
+                OutputDist = parse.GetValue(workload.OutputDist),
+                InputHist = Read(workload.InputHistogram),
+                OutputHist = Read(workload.OutputHistogram),
+                Weights = parse.GetValue(weights),
+                Kv = parse.GetValue(kv),
+                MaxBatch = parse.GetValue(maxBatch),
+                PrefillChunk = parse.GetValue(chunk),
+                Engine = parse.GetValue(engine),
+                EngineProfile = ServingInputs.ReadProfile(context, parse.GetValue(engineProfile)),
+                BlockSize = parse.GetValue(workload.BlockSize),
+                Seed = parse.GetValue(workload.Seed),
+                SloTtft = SimulationInputs.Typed(parse, workload.SloTtft),
+                SloTpot = SimulationInputs.Typed(parse, workload.SloTpot),
+                AutoscaleStep = parse.GetValue(step),
+                MaxGpusPerReplica = parse.GetValue(maxPerReplica),
+                TrialTime = SimulationInputs.Typed(parse, trial),
+                Disaggregated = parse.GetValue(disaggregated),
+                PrefillGpusPerReplica = parse.GetValue(prefillSize),
+                DecodeGpusPerReplica = parse.GetValue(decodeSize),
+                GpuPrice = parse.GetValue(cost.GpuPrice),
+                Owned = parse.GetValue(cost.Owned),
+                PurchasePrice = parse.GetValue(cost.PurchasePrice),
+                ServerShare = parse.GetValue(cost.ServerShare),
+                LifespanYears = parse.GetValue(cost.LifespanYears),
+                Electricity = parse.GetValue(cost.Electricity),
+                Pue = parse.GetValue(cost.Pue),
+                Power = parse.GetValue(cost.Power),
+            };
+            request.Validate();
+            var (catalog, configSource) = subject.Sources(parse, context);
+            var s = request.Resolve(catalog, configSource);
+            var fromTrace = trace.WorkloadOf(parse, context, request.Seed, rate, workload);
+            var inputs = request.Prepare(s, fromTrace, (parse.GetValue(workload.RateCurveFile), parse.GetValue(workload.InputHistogram), parse.GetValue(workload.OutputHistogram)));
             var asJson = parse.GetValue(json);
-            if (!parse.GetValue(disaggregated))
-            {
-                if (parse.GetValue(prefillSize) is not null || parse.GetValue(decodeSize) is not null)
-                {
-                    throw new InvalidInputException("disaggregated", "--prefill-gpus-per-replica and --decode-gpus-per-replica size the pools of --disaggregated; add --disaggregated.");
-                }
-            }
-            else
-            {
-                var (sizeP, sizeD) = (parse.GetValue(prefillSize), parse.GetValue(decodeSize));
-                var (aggregated, split) = WithProgress(context, asJson, "Simulating fleets", progress =>
-                {
-                    CapacityPlan? a = null;
-                    try
-                    {
-                        a = CapacityPlanner.Plan(inputs, progress is null ? null : new SynchronousProgress(v => progress(0.5 * v)));
-                    }
-                    catch (InvalidInputException) when (sizeP is not null && sizeD is not null)
-                    {
-                        // The pools are sized by hand: they may meet an SLO that no aggregated fleet meets.
-                    }
-
-                    var d = DisaggregatedPlanner.Plan(inputs, sizeP ?? a!.DevicesPerReplica, sizeD ?? a!.DevicesPerReplica,
-                        progress is null ? null : new SynchronousProgress(v => progress(0.5 + 0.5 * v)));
-                    return (a, d);
-                });
-                if (asJson)
-                {
-                    context.WriteJson(new DisaggregatedPlanReport(s.Model.Id, s.Accelerator.Id, SimulationInputs.Describe(inputs.Input), SimulationInputs.Describe(inputs.Output), aggregated, split));
-                    return ExitCodes.Ok;
-                }
-
-                DisaggregatedPlanTables.Render(context.Console, split, aggregated, s.Model.Id, inputs);
-                return ExitCodes.Ok;
-            }
-
-            var plan = WithProgress(context, asJson, "Simulating fleets", progress =>
-                CapacityPlanner.Plan(inputs, progress is null ? null : new SynchronousProgress(progress)));
-
+            var report = WithProgress(context, asJson, "Simulating fleets", progress =>
+                request.Answer(s, inputs, progress is null ? null : new SynchronousProgress(progress)));
             if (asJson)
             {
-                context.WriteJson(new PlanReport(s.Model.Id, s.Accelerator.Id, SimulationInputs.Describe(inputs.Input), SimulationInputs.Describe(inputs.Output), plan));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
-            Render(context.Console, plan, s.Model.Id, inputs);
+            if (report is DisaggregatedPlanReport split)
+            {
+                DisaggregatedPlanTables.Render(context.Console, split.Disaggregated, split.Aggregated, s.Model.Id, inputs);
+                return ExitCodes.Ok;
+            }
+
+            Render(context.Console, ((PlanReport)report).Plan, s.Model.Id, inputs);
             if (fromTrace is not null) context.Console.WriteLine("• " + TraceInputs.Describe(fromTrace));
             return ExitCodes.Ok;
         });

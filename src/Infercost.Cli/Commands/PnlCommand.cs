@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Datacenter;
 using Infercost.Economics.ProviderPnl;
-using Infercost.Quantities;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -22,21 +21,21 @@ internal static class PnlCommand
             Description = $"A built-in scenario: {string.Join(", ", ProviderScenarios.All.Select(s => s.Name))}. Omit to give the figures as options.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var gpus = CliOptions.OptionalDouble("--gpus", "GPUs in service on average over the period (DeepSeek: 226.75 nodes × 8 = 1,814).", "N", CliOptions.InRange(1e-3, 1e8));
-        var perNode = CliOptions.Int("--gpus-per-node", "GPUs per node, for node counts and node-hour prices.", 1, 1024, 8);
-        var gpuPrice = CliOptions.OptionalDouble("--gpu-price", "Cost per GPU-hour (lease or equivalent).", "$/GPU-h", CliOptions.InRange(0, 10_000));
-        var hours = CliOptions.Double("--hours", "Length of the period.", "H", CliOptions.InRange(1.0 / 3600, 8784), 24);
-        var input = CliOptions.OptionalDouble("--input-tokens", "Input tokens served in the period, cache hits included (e.g. 608e9).", "TOKENS", CliOptions.InRange(0, 1e18));
-        var cached = CliOptions.Double("--cached-tokens", "Of the input tokens, those that hit the prompt cache.", "TOKENS", CliOptions.InRange(0, 1e18), 0);
-        var output = CliOptions.OptionalDouble("--output-tokens", "Output tokens served in the period.", "TOKENS", CliOptions.InRange(0, 1e18));
-        var priceIn = CliOptions.OptionalDouble("--price-in", "List price per million uncached input tokens.", "$/MTok", CliOptions.Above(0, 100_000));
-        var priceCached = CliOptions.OptionalDouble("--price-cached", "List price per million cached input tokens. Default: --price-in.", "$/MTok", CliOptions.Above(0, 100_000));
-        var priceOut = CliOptions.OptionalDouble("--price-out", "List price per million output tokens.", "$/MTok", CliOptions.Above(0, 100_000));
-        var prefill = CliOptions.OptionalDouble("--prefill-per-node", "Input tokens/s one node sustains while prefilling (for the node-count check).", "TOK/S", CliOptions.Above(0, 1e9));
-        var decode = CliOptions.OptionalDouble("--decode-per-node", "Output tokens/s one node sustains while decoding (for the node-count check).", "TOK/S", CliOptions.Above(0, 1e9));
-        var training = CliOptions.OptionalDouble("--training-cost", "Lab view: what training the served model cost, amortised over the tokens served.", "$", CliOptions.InRange(0, 1e13));
-        var years = CliOptions.Double("--amortise-years", "Lab view: years over which training is written off.", "YEARS", CliOptions.InRange(0.1, 20), 1);
-        var tokensPerDay = CliOptions.OptionalDouble("--training-tokens-per-day", "Lab view: tokens (input + output) served per day over those years. Default: this period's rate.", "TOKENS", CliOptions.Above(0, 1e18));
+        var gpus = CliOptions.OptionalDouble(PnlRequest.GpusField, "GPUs in service on average over the period (DeepSeek: 226.75 nodes × 8 = 1,814).", "N");
+        var perNode = CliOptions.Int(PnlRequest.GpusPerNodeField, "GPUs per node, for node counts and node-hour prices.", 8);
+        var gpuPrice = CliOptions.OptionalDouble(PnlRequest.GpuPriceField, "Cost per GPU-hour (lease or equivalent).", "$/GPU-h");
+        var hours = CliOptions.Double(PnlRequest.HoursField, "Length of the period.", "H", 24);
+        var input = CliOptions.OptionalDouble(PnlRequest.InputTokensField, "Input tokens served in the period, cache hits included (e.g. 608e9).", "TOKENS");
+        var cached = CliOptions.Double(PnlRequest.CachedTokensField, "Of the input tokens, those that hit the prompt cache.", "TOKENS", 0);
+        var output = CliOptions.OptionalDouble(PnlRequest.OutputTokensField, "Output tokens served in the period.", "TOKENS");
+        var priceIn = CliOptions.OptionalDouble(PnlRequest.PriceInField, "List price per million uncached input tokens.", "$/MTok");
+        var priceCached = CliOptions.OptionalDouble(PnlRequest.PriceCachedField, "List price per million cached input tokens. Default: --price-in.", "$/MTok");
+        var priceOut = CliOptions.OptionalDouble(PnlRequest.PriceOutField, "List price per million output tokens.", "$/MTok");
+        var prefill = CliOptions.OptionalDouble(PnlRequest.PrefillPerNodeField, "Input tokens/s one node sustains while prefilling (for the node-count check).", "TOK/S");
+        var decode = CliOptions.OptionalDouble(PnlRequest.DecodePerNodeField, "Output tokens/s one node sustains while decoding (for the node-count check).", "TOK/S");
+        var training = CliOptions.OptionalDouble(PnlRequest.TrainingCostField, "Lab view: what training the served model cost, amortised over the tokens served.", "$");
+        var years = CliOptions.Double(PnlRequest.AmortiseYearsField, "Lab view: years over which training is written off.", "YEARS", 1);
+        var tokensPerDay = CliOptions.OptionalDouble(PnlRequest.TrainingTokensPerDayField, "Lab view: tokens (input + output) served per day over those years. Default: this period's rate.", "TOKENS");
         var trainRun = new TrainingInputs();
         var catalog = new CatalogInputs();
         var json = CommonOptions.Json();
@@ -55,56 +54,36 @@ internal static class PnlCommand
 
         command.SetAction(parse =>
         {
-            ProviderDay day;
-            var figures = new Option[] { gpus, perNode, gpuPrice, hours, input, cached, output, priceIn, priceCached, priceOut, prefill, decode };
-            if (parse.GetValue(scenario) is { } id)
+            var request = new PnlRequest
             {
-                if (figures.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } extra)
-                    throw new InvalidInputException(extra.Name.TrimStart('-'), $"{extra.Name} cannot change the built-in scenario {id}; omit the scenario to give every figure yourself.");
-                day = ProviderScenarios.Get(id);
-            }
-            else
-            {
-                var pIn = Need(parse.GetValue(priceIn), "--price-in");
-                day = new ProviderDay(
-                    "custom",
-                    Need(parse.GetValue(gpus), "--gpus") / parse.GetValue(perNode),
-                    parse.GetValue(perNode),
-                    DollarsPerHour.FromDollarsPerHour(Need(parse.GetValue(gpuPrice), "--gpu-price")),
-                    Seconds.FromHours(parse.GetValue(hours)),
-                    Tokens.FromTokens(Need(parse.GetValue(input), "--input-tokens")),
-                    Tokens.FromTokens(parse.GetValue(cached)),
-                    Tokens.FromTokens(Need(parse.GetValue(output), "--output-tokens")),
-                    DollarsPerMillionTokens.FromDollarsPerMillionTokens(pIn),
-                    DollarsPerMillionTokens.FromDollarsPerMillionTokens(parse.GetValue(priceCached) ?? pIn),
-                    DollarsPerMillionTokens.FromDollarsPerMillionTokens(Need(parse.GetValue(priceOut), "--price-out")),
-                    parse.GetValue(prefill) is { } pf ? TokensPerSecond.FromTokensPerSecond(pf) : null,
-                    parse.GetValue(decode) is { } dc ? TokensPerSecond.FromTokensPerSecond(dc) : null,
-                    Source: Provenance.User("command-line figures"));
-            }
-
-            TrainingAmortisation? amortisation = null;
-            double? trainingCost = parse.GetValue(training);
+                Scenario = parse.GetValue(scenario),
+                Gpus = parse.GetValue(gpus),
+                GpusPerNode = Given(parse, perNode),
+                GpuPrice = parse.GetValue(gpuPrice),
+                Hours = Given(parse, hours),
+                InputTokens = parse.GetValue(input),
+                CachedTokens = Given(parse, cached),
+                OutputTokens = parse.GetValue(output),
+                PriceIn = parse.GetValue(priceIn),
+                PriceCached = parse.GetValue(priceCached),
+                PriceOut = parse.GetValue(priceOut),
+                PrefillPerNode = parse.GetValue(prefill),
+                DecodePerNode = parse.GetValue(decode),
+                TrainingCost = parse.GetValue(training),
+                AmortiseYears = Given(parse, years),
+                TrainingTokensPerDay = parse.GetValue(tokensPerDay),
+                TrainParams = parse.GetValue(trainRun.Parameters),
+                TrainTokens = parse.GetValue(trainRun.Tokens),
+                TrainGpu = parse.GetValue(trainRun.Gpu),
+                TrainPrecision = parse.GetValue(trainRun.Precision),
+                TrainMfu = Given(parse, trainRun.Mfu),
+                TrainGpuPrice = parse.GetValue(trainRun.GpuPrice),
+                TrainGpus = parse.GetValue(trainRun.Gpus),
+            };
+            request.Validate();
             if (trainRun.FirstGiven(parse) is null && parse.GetResult(catalog.File) is { Implicit: false })
                 throw new InvalidInputException("catalog", "--catalog only supplies the training run's accelerator; add --train-params and --train-tokens, or leave it out.");
-            if (trainRun.FirstGiven(parse) is { } runOption)
-            {
-                if (trainingCost is not null)
-                    throw new InvalidInputException("training-cost", $"--training-cost and {runOption.Name} both give the training bill; keep one.");
-                trainingCost = TrainingCost.Estimate(trainRun.Run(parse, catalog.Load(parse, context))).Cost.Value;
-            }
-
-            if (trainingCost is { } cost)
-            {
-                amortisation = new TrainingAmortisation(Dollars.FromDollars(cost), parse.GetValue(years),
-                    parse.GetValue(tokensPerDay) is { } t ? Tokens.FromTokens(t) : null);
-            }
-            else if (new Option[] { years, tokensPerDay }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } orphan)
-            {
-                throw new InvalidInputException(orphan.Name.TrimStart('-'), $"{orphan.Name} applies to the lab view; add --training-cost (or --train-params and --train-tokens).");
-            }
-
-            var pnl = ProviderPnlModel.Compute(day, amortisation);
+            var pnl = request.Answer(request.TrainParams is null && request.TrainTokens is null ? Catalog.Catalog.Embedded : catalog.Load(parse, context));
             if (parse.GetValue(json))
             {
                 context.WriteJson(pnl);
@@ -119,8 +98,9 @@ internal static class PnlCommand
 
     private static string OneDecimal(double value) => value.ToString("N1", CultureInfo.InvariantCulture);
 
-    private static double Need(double? value, string option) =>
-        value ?? throw new InvalidInputException(option.TrimStart('-'), $"{option} is required without a scenario (or name one: {string.Join(", ", ProviderScenarios.All.Select(s => s.Name))}).");
+    // An option with a default, as the request's null when the user did not type it (the request applies the default).
+    private static T? Given<T>(ParseResult parse, Option<T> option) where T : struct =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
 
     private static void Render(IAnsiConsole console, PnlStatement p)
     {

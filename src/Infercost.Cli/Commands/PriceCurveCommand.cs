@@ -5,7 +5,7 @@ using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
 using Infercost.Economics.PriceCurves;
 using Infercost.Economics.Prices;
-using Infercost.Quantities;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -35,18 +35,18 @@ internal static class PriceCurveCommand
             DefaultValueFactory = _ => "blended",
         };
         kind.AcceptOnlyFromAmong("blended", "input", "output");
-        var factor = CliOptions.OptionalDouble("--factor", "Constant mode: prices fall this many times per year (a16z: 10).", "X", CliOptions.InRange(1e-3, 1e6));
-        var fromPrice = CliOptions.OptionalDouble("--from-price", "Constant mode: starting price per million tokens.", "$/MTok", CliOptions.Above(0, 100_000));
-        var years = CliOptions.OptionalDouble("--years", "Constant mode: years to project. Default: 3.", "YEARS", CliOptions.InRange(1e-3, 100));
+        var factor = CliOptions.OptionalDouble(PriceCurveRequest.FactorField, "Constant mode: prices fall this many times per year (a16z: 10).", "X");
+        var fromPrice = CliOptions.OptionalDouble(PriceCurveRequest.FromPriceField, "Constant mode: starting price per million tokens.", "$/MTok");
+        var years = CliOptions.OptionalDouble(PriceCurveRequest.YearsField, "Constant mode: years to project. Default: 3.", "YEARS");
         var fromDate = new Option<string?>("--from-date")
         {
             Description = "Constant mode: date of the starting price (yyyy-MM-dd). Default: today.",
             HelpName = "DATE",
         };
-        var slow = CliOptions.OptionalDouble("--slow-factor", "Constant mode: slowest factor per year for the band (its high price), e.g. Epoch's slowest 9.24.", "X", CliOptions.InRange(1e-3, 1e6));
-        var fast = CliOptions.OptionalDouble("--fast-factor", "Constant mode: fastest factor per year for the band (its low price), e.g. Epoch's fastest 851.", "X", CliOptions.InRange(1e-3, 1e6));
-        var projectYears = CliOptions.Double("--project-years", "Fit mode: years to project past the last frontier point.", "YEARS", CliOptions.InRange(0, 100), 2);
-        var sigmas = CliOptions.Double("--band-sigmas", "Fit mode: the band spans the slope ± this many standard errors.", "K", CliOptions.InRange(0, 10), 1);
+        var slow = CliOptions.OptionalDouble(PriceCurveRequest.SlowFactorField, "Constant mode: slowest factor per year for the band (its high price), e.g. Epoch's slowest 9.24.", "X");
+        var fast = CliOptions.OptionalDouble(PriceCurveRequest.FastFactorField, "Constant mode: fastest factor per year for the band (its low price), e.g. Epoch's fastest 851.", "X");
+        var projectYears = CliOptions.Double(PriceCurveRequest.ProjectYearsField, "Fit mode: years to project past the last frontier point.", "YEARS", 2);
+        var sigmas = CliOptions.Double(PriceCurveRequest.BandSigmasField, "Fit mode: the band spans the slope ± this many standard errors.", "K", 1);
         var allPoints = new Option<bool>("--all-points")
         {
             Description = "Fit mode: fit every point, not only the running-minimum frontier (points cheaper than every earlier one).",
@@ -64,35 +64,24 @@ internal static class PriceCurveCommand
 
         command.SetAction(parse =>
         {
-            var modes = new[] { parse.GetValue(points) is not null, parse.GetValue(model) is not null, parse.GetValue(factor) is not null }.Count(x => x);
-            if (modes != 1)
-                throw new InvalidInputException("points", "give exactly one of --points FILE.csv, --model ID or --factor X.");
-            if (parse.GetValue(factor) is null && new Option[] { fromPrice, years, fromDate, slow, fast }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } constantOnly)
-                throw new InvalidInputException(constantOnly.Name.TrimStart('-'), $"{constantOnly.Name} applies to constant mode; add --factor X (or leave it out with --points or --model).");
-            PriceCurveReport report;
-            if (parse.GetValue(factor) is { } f)
+            var file = parse.GetValue(points);
+            var request = new PriceCurveRequest
             {
-                var start = parse.GetValue(fromPrice) ?? throw new InvalidInputException("from-price", "--factor needs --from-price (the starting $/MTok).");
-                var date = parse.GetValue(fromDate) is { } text ? ParseDate(text) : DateOnly.FromDateTime(DateTime.UtcNow);
-                var horizon = parse.GetValue(years) ?? 3;
-                var projection = ConstantDecline.Projection(date, DollarsPerMillionTokens.FromDollarsPerMillionTokens(start), f,
-                    parse.GetValue(slow), parse.GetValue(fast), horizon);
-                report = new PriceCurveReport("constant", null, [], null, f, null, projection);
-            }
-            else
-            {
-                var (source, data) = parse.GetValue(points) is { } file
-                    ? (Path.GetFileName(file), PricePointsCsv.Parse(context.ReadText(file, "points"), Path.GetFileName(file)))
-                    : FromCatalog(parse.GetValue(model)!, parse.GetValue(kind)!);
-                if (data.Count < 2)
-                    throw new InvalidInputException("points", $"points must number at least 2 to fit a curve; {source} has {data.Count}.");
-                var fit = EpochEstimator.Fit(data, parse.GetValue(sigmas), takeFrontier: !parse.GetValue(allPoints));
-                var endpoints = ConstantDecline.FactorPerYear(fit.Frontier[0], fit.Frontier[^1]);
-                var horizon = parse.GetValue(projectYears);
-                var projection = horizon > 0 ? EpochEstimator.Project(fit, horizon) : [];
-                report = new PriceCurveReport("fit", source, data, fit, fit.FactorPerYear, endpoints, projection);
-            }
-
+                Points = file is null ? null : context.ReadText(file, "points"),
+                Model = parse.GetValue(model),
+                PriceKind = parse.GetValue(kind)!,
+                Factor = parse.GetValue(factor),
+                FromPrice = parse.GetValue(fromPrice),
+                Years = parse.GetValue(years),
+                FromDate = parse.GetValue(fromDate),
+                SlowFactor = parse.GetValue(slow),
+                FastFactor = parse.GetValue(fast),
+                ProjectYears = parse.GetValue(projectYears),
+                BandSigmas = parse.GetValue(sigmas),
+                AllPoints = parse.GetValue(allPoints),
+            };
+            request.Validate();
+            var report = request.Answer(DateOnly.FromDateTime(DateTime.UtcNow), file is null ? null : Path.GetFileName(file), PriceCatalog.Embedded);
             var plotPath = parse.GetValue(plot) is { } path ? PlotWriter.Write(Chart(report), path) : null;
             if (parse.GetValue(json))
             {
@@ -105,27 +94,6 @@ internal static class PriceCurveCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static DateOnly ParseDate(string text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw new InvalidInputException("from-date", $"from-date must be yyyy-MM-dd; was '{text}'.");
-
-    private static (string Source, IReadOnlyList<PricePoint> Points) FromCatalog(string modelId, string kind)
-    {
-        var history = PriceCatalog.Embedded.History(modelId);
-        var points = history
-            .Where(p => p.AsOf is not null)
-            .Select(p => new PricePoint(p.AsOf!.Value, kind switch
-            {
-                "input" => p.Input,
-                "output" => p.Output,
-                _ => BlendedPrice.ThreeToOne(p.Input, p.Output),
-            }, $"{p.Name} ({p.SourceId})"))
-            .ToList();
-        var id = history.Count > 0 ? history[0].ModelId : modelId;
-        return ($"price catalog history of {id} ({kind})", points);
     }
 
     private static PlotSpec Chart(PriceCurveReport r)
@@ -184,21 +152,4 @@ internal static class PriceCurveCommand
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>JSON of <c>price-curve</c>.</summary>
-    /// <param name="Mode"><c>fit</c> or <c>constant</c>.</param>
-    /// <param name="Source">File or catalog history fitted; null in constant mode.</param>
-    /// <param name="Points">Dated prices read; empty in constant mode.</param>
-    /// <param name="Fit">The Epoch fit; null in constant mode.</param>
-    /// <param name="FactorPerYear">Central factor per year.</param>
-    /// <param name="EndpointFactorPerYear">Constant factor between the first and last frontier points; null in constant mode.</param>
-    /// <param name="Projection">Monthly projection with its band.</param>
-    internal sealed record PriceCurveReport(
-        string Mode,
-        string? Source,
-        IReadOnlyList<PricePoint> Points,
-        DeclineFit? Fit,
-        double FactorPerYear,
-        double? EndpointFactorPerYear,
-        IReadOnlyList<ProjectedPrice> Projection);
 }

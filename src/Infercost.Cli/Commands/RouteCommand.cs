@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Economics.Routing;
-using Infercost.Economics.Workloads;
-using Infercost.Quantities;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -40,13 +37,15 @@ internal static class RouteCommand
 
         command.SetAction(parse =>
         {
-            var catalog = prices.Load(parse, context);
-            var on = parse.GetValue(prices.On);
-            var w = workload.Workload(parse);
-            var levers = workload.Levers(parse);
-            var routeTiers = (parse.GetValue(tiers) ?? []).Select(t => ParseTier(t, id => PriceSheet.FromApi(catalog.Get(id, on)))).ToList();
-            var baselineSheet = parse.GetValue(baseline) is { } b ? PriceSheet.FromApi(catalog.Get(b, on)) : null;
-            var result = TieredRouting.Route(w, routeTiers, baselineSheet, levers);
+            var request = workload.Fill(parse, new RouteRequest
+            {
+                Tier = parse.GetValue(tiers),
+                Baseline = parse.GetValue(baseline),
+                On = parse.GetValue(prices.On),
+            });
+            request.Validate();
+            var result = request.Answer(prices.Load(parse, context));
+            var w = request.Workload();
             if (parse.GetValue(json))
             {
                 context.WriteJson(result);
@@ -67,28 +66,5 @@ internal static class RouteCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>Parses <c>MODEL=SHARE</c> or <c>NAME@IN/OUT=SHARE</c>.</summary>
-    private static RouteTier ParseTier(string text, Func<string, PriceSheet> lookup)
-    {
-        var eq = text.LastIndexOf('=');
-        if (eq <= 0 || eq == text.Length - 1)
-            throw new InvalidInputException("tier", $"tier must be MODEL=SHARE or NAME@IN/OUT=SHARE; was '{text}'.");
-        var name = text[..eq].Trim();
-        if (!double.TryParse(text[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var share))
-            throw new InvalidInputException("tier", $"tier {name} share must be a number; was '{text[(eq + 1)..]}'.");
-        var at = name.IndexOf('@', StringComparison.Ordinal);
-        if (at < 0) return new RouteTier(lookup(name), share);
-        var rates = name[(at + 1)..].Split('/');
-        if (rates.Length != 2
-            || !double.TryParse(rates[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var input)
-            || !double.TryParse(rates[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var output))
-            throw new InvalidInputException("tier", $"an explicit tier is NAME@IN/OUT=SHARE with IN and OUT in $/MTok; was '{text}'.");
-        var label = name[..at];
-        var sheet = PriceSheet.SelfHosted(label.Length > 0 ? label : "self-hosted",
-            DollarsPerMillionTokens.FromDollarsPerMillionTokens(Guard.NonNegative(input, "tier input price")),
-            DollarsPerMillionTokens.FromDollarsPerMillionTokens(Guard.NonNegative(output, "tier output price")), basis: "given $/MTok");
-        return new RouteTier(sheet, share);
     }
 }

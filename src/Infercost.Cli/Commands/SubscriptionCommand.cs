@@ -2,9 +2,7 @@ using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
-using Infercost.Economics.Prices;
 using Infercost.Economics.Subscriptions;
-using Infercost.Quantities;
 using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
@@ -40,8 +38,8 @@ internal static class SubscriptionCommand
         var plan = PlanOption(required: false);
         var family = FamilyOption();
         var weeks = WeeksOption();
-        var apiIn = CliOptions.OptionalDouble("--api-in", "API list price of the model per million input tokens. Default: the price catalog's price of --price-model.", "$/MTok", CliOptions.Above(0, 100_000));
-        var apiOut = CliOptions.OptionalDouble("--api-out", "API list price of the model per million output tokens. Default: the price catalog's price of --price-model.", "$/MTok", CliOptions.Above(0, 100_000));
+        var apiIn = CliOptions.OptionalDouble(SubscriptionValueRequest.ApiInField, "API list price of the model per million input tokens. Default: the price catalog's price of --price-model.", "$/MTok");
+        var apiOut = CliOptions.OptionalDouble(SubscriptionValueRequest.ApiOutField, "API list price of the model per million output tokens. Default: the price catalog's price of --price-model.", "$/MTok");
         var priceModel = new Option<string?>("--price-model")
         {
             Description = "Price-catalog model whose list price values the credits. Default: claude-opus-4.5, claude-sonnet-4.5 or claude-haiku-4.5 by --model-family.",
@@ -58,19 +56,23 @@ internal static class SubscriptionCommand
 
         command.SetAction(parse =>
         {
-            var familyId = parse.GetValue(family)!;
-            var (input, output, priceSource) = ApiPrices(parse.GetValue(apiIn), parse.GetValue(apiOut), parse.GetValue(priceModel), familyId);
-            var weeksText = parse.GetValue(weeks)!;
-            var weeksPerMonth = WeeksPerMonth.Parse(weeksText, "weeks-per-month");
-            var plans = parse.GetValue(plan) is { } id ? [SubscriptionPlans.Get(id)] : SubscriptionPlans.All;
-            var values = plans.Select(p => PlanValuation.Value(p, familyId, input, output, weeksPerMonth)).ToList();
-            var report = new SubscriptionValueReport(priceSource, plans, values);
+            var request = new SubscriptionValueRequest
+            {
+                Plan = parse.GetValue(plan),
+                ModelFamily = parse.GetValue(family)!,
+                WeeksPerMonth = parse.GetValue(weeks)!,
+                ApiIn = parse.GetValue(apiIn),
+                ApiOut = parse.GetValue(apiOut),
+                PriceModel = parse.GetValue(priceModel),
+            };
+            var report = request.Answer();
             if (parse.GetValue(json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
+            var (plans, values, priceSource, weeksText) = (report.Plans, report.Values, report.ApiPriceSource, request.WeeksPerMonth);
             if (values.Count == 1) RenderValue(context.Console, plans[0], values[0], priceSource, weeksText);
             else RenderTiers(context.Console, plans, values, priceSource, weeksText);
             return ExitCodes.Ok;
@@ -81,10 +83,10 @@ internal static class SubscriptionCommand
     private static Command Cost(CliContext context)
     {
         var plan = PlanOption(required: true);
-        var inPerDay = CliOptions.Double("--input-per-day", "Input tokens the subscriber sends per day (10e6 for Alderson's heavy Claude Code user).", "TOKENS", CliOptions.InRange(0, 1e12), 0);
-        var outPerDay = CliOptions.Double("--output-per-day", "Output tokens the subscriber receives per day.", "TOKENS", CliOptions.InRange(0, 1e12), 0);
+        var inPerDay = CliOptions.Double(SubscriptionCostRequest.InputPerDayField, "Input tokens the subscriber sends per day (10e6 for Alderson's heavy Claude Code user).", "TOKENS", 0);
+        var outPerDay = CliOptions.Double(SubscriptionCostRequest.OutputPerDayField, "Output tokens the subscriber receives per day.", "TOKENS", 0);
         var rates = new RateOptions();
-        var price = CliOptions.OptionalDouble("--price", "Monthly price the subscriber pays. Default: the plan's list price.", "$", CliOptions.Above(0, 1e6));
+        var price = CliOptions.OptionalDouble(SubscriptionCostRequest.PriceField, "Monthly price the subscriber pays. Default: the plan's list price.", "$");
         var weeks = WeeksOption();
         var json = CommonOptions.Json();
         var command = new Command("cost",
@@ -98,18 +100,26 @@ internal static class SubscriptionCommand
 
         command.SetAction(parse =>
         {
-            var p = SubscriptionPlans.Get(parse.GetValue(plan)!);
-            var planPrice = parse.GetValue(price) is { } given ? Dollars.FromDollars(given) : p.MonthlyPrice;
-            var cost = UserCost.Monthly(
-                Tokens.FromTokens(parse.GetValue(inPerDay)), Tokens.FromTokens(parse.GetValue(outPerDay)), rates.Rates(parse),
-                planPrice, WeeksPerMonth.Parse(parse.GetValue(weeks)!, "weeks-per-month"));
+            var request = new SubscriptionCostRequest
+            {
+                Plan = parse.GetValue(plan),
+                InputPerDay = parse.GetValue(inPerDay),
+                OutputPerDay = parse.GetValue(outPerDay),
+                CostIn = parse.GetResult(rates.CostIn) is { Implicit: false } ? parse.GetValue(rates.CostIn) : null,
+                CostOut = parse.GetResult(rates.CostOut) is { Implicit: false } ? parse.GetValue(rates.CostOut) : null,
+                MoeEfficiency = parse.GetValue(rates.Moe),
+                Price = parse.GetValue(price),
+                WeeksPerMonth = parse.GetValue(weeks)!,
+            };
+            var report = request.Answer();
             if (parse.GetValue(json))
             {
-                context.WriteJson(new SubscriptionCostReport(p.Id, rates.Describe(parse), cost));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
-            RenderCost(context.Console, p, cost, rates.Describe(parse));
+            var (p, cost) = (SubscriptionPlans.Get(report.PlanId), report.Cost);
+            RenderCost(context.Console, p, cost, report.RateSource);
             return ExitCodes.Ok;
         });
         return command;
@@ -232,32 +242,12 @@ internal static class SubscriptionCommand
         return option;
     }
 
-    private static (DollarsPerMillionTokens Input, DollarsPerMillionTokens Output, string Source) ApiPrices(double? apiIn, double? apiOut, string? priceModel, string family)
-    {
-        if (apiIn is { } i && apiOut is { } o)
-        {
-            if (priceModel is not null) throw new InvalidInputException("price-model", "--price-model and --api-in/--api-out both give the API price; use one.");
-            return (DollarsPerMillionTokens.FromDollarsPerMillionTokens(i), DollarsPerMillionTokens.FromDollarsPerMillionTokens(o), "user-supplied");
-        }
-
-        if (apiIn is not null || apiOut is not null)
-            throw new InvalidInputException(apiIn is null ? "api-in" : "api-out", "--api-in and --api-out go together; give both or neither.");
-        var id = priceModel ?? family.Trim().ToLowerInvariant() switch
-        {
-            "sonnet" => "claude-sonnet-4.5",
-            "haiku" => "claude-haiku-4.5",
-            _ => "claude-opus-4.5",
-        };
-        var price = PriceCatalog.Embedded.Get(id);
-        return (price.Input, price.Output, $"{price.ModelId} list price ({price.SourceId}{(price.AsOf is { } d ? ", " + d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})");
-    }
-
     /// <summary>The serving-cost options shared by <c>cost</c> and <c>population</c>.</summary>
     private sealed class RateOptions
     {
-        public Option<double> CostIn { get; } = CliOptions.Double("--cost-in", "Serving cost per million input tokens (" + HeadlineSource + ").", "$/MTok", CliOptions.InRange(0, 100_000), 0.003);
-        public Option<double> CostOut { get; } = CliOptions.Double("--cost-out", "Serving cost per million output tokens.", "$/MTok", CliOptions.InRange(0, 100_000), 3.08);
-        public Option<double> Moe { get; } = CliOptions.Double("--moe-efficiency", "Fraction of headline throughput achieved; costs are divided by it. 0.6 is Alderson's implicit MoE penalty (turns $0.003/$3.08 into $0.005/$5.13).", "F", CliOptions.InRange(0.001, 1), 1);
+        public Option<double> CostIn { get; } = CliOptions.Double(SubscriptionCostRequest.CostInField, "Serving cost per million input tokens (" + HeadlineSource + ").", "$/MTok", SubscriptionCostRequest.DefaultCostIn);
+        public Option<double> CostOut { get; } = CliOptions.Double(SubscriptionCostRequest.CostOutField, "Serving cost per million output tokens.", "$/MTok", SubscriptionCostRequest.DefaultCostOut);
+        public Option<double> Moe { get; } = CliOptions.Double(SubscriptionCostRequest.MoeField, "Fraction of headline throughput achieved; costs are divided by it. 0.6 is Alderson's implicit MoE penalty (turns $0.003/$3.08 into $0.005/$5.13).", "F", 1);
 
         public void AddTo(Command command)
         {
@@ -265,11 +255,6 @@ internal static class SubscriptionCommand
             command.Options.Add(CostOut);
             command.Options.Add(Moe);
         }
-
-        public ServingRates Rates(ParseResult parse) => new(
-            DollarsPerMillionTokens.FromDollarsPerMillionTokens(parse.GetValue(CostIn)),
-            DollarsPerMillionTokens.FromDollarsPerMillionTokens(parse.GetValue(CostOut)),
-            parse.GetValue(Moe));
 
         public string Describe(ParseResult parse) =>
             parse.GetResult(CostIn) is { Implicit: false } || parse.GetResult(CostOut) is { Implicit: false } ? "user-supplied" : HeadlineSource;
@@ -302,7 +287,7 @@ internal static class SubscriptionCommand
         ]));
     }
 
-    private static void RenderTiers(IAnsiConsole console, IReadOnlyList<SubscriptionPlan> plans, List<PlanValue> values, string priceSource, string weeksText)
+    private static void RenderTiers(IAnsiConsole console, IReadOnlyList<SubscriptionPlan> plans, IReadOnlyList<PlanValue> values, string priceSource, string weeksText)
     {
         var table = KeyValueTable.Grid($"API-equivalent value by plan ({values[0].ModelFamily}, {weeksText} weeks per month)",
             "Plan", "$/month", "Window credits", "Week credits", "$/window", "$/week", "Windows/week", "$/month value", "Multiple");
@@ -357,16 +342,4 @@ internal static class SubscriptionCommand
     }
 
     private static string Describe(Provenance source) => $"{string.Join(", ", source.Sources)} ({source.AsOf})";
-
-    /// <summary>JSON of <c>subscription value</c>.</summary>
-    /// <param name="ApiPriceSource">Where the API price came from.</param>
-    /// <param name="Plans">Plans valued, with their limits and sources.</param>
-    /// <param name="Values">One valuation per plan.</param>
-    internal sealed record SubscriptionValueReport(string ApiPriceSource, IReadOnlyList<SubscriptionPlan> Plans, IReadOnlyList<PlanValue> Values);
-
-    /// <summary>JSON of <c>subscription cost</c>.</summary>
-    /// <param name="PlanId">Plan id.</param>
-    /// <param name="RateSource">Where the serving rates came from.</param>
-    /// <param name="Cost">The subscriber's monthly cost.</param>
-    internal sealed record SubscriptionCostReport(string PlanId, string RateSource, UserCost Cost);
 }

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Costing;
 using Infercost.Economics.Workloads;
 using Infercost.Quantities;
-using Infercost.Serving;
+using Infercost.Requests;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -38,60 +37,39 @@ internal static class WorkloadCommand
 
         command.SetAction(parse =>
         {
-            var w = workload.Workload(parse);
-            var levers = workload.Levers(parse);
-            var sheets = new List<PriceSheet>();
-            SelfHostedQuote? quote = null;
-            if (parse.GetValue(model) is { } id) sheets.Add(PriceSheet.FromApi(prices.Get(parse, context, id)));
-            if (parse.GetValue(selfHost.Switch!))
+            var request = selfHost.Fill(parse, workload.Fill(parse, new WorkloadRequest
             {
-                quote = selfHost.Quote(parse, context, w, levers);
-                sheets.Add(quote.Prices);
-            }
-            else if (selfHost.FirstGiven(parse) is { } stray)
-            {
-                throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} applies to a self-hosted cluster; add --self-host.");
-            }
-
-            if (sheets.Count == 0)
-            {
-                throw new InvalidInputException("model", "give --model ID to price an API model, or --self-host with --serve-model, --gpu and --gpus.");
-            }
-
-            var results = sheets.Select(s => new WorkloadPricing(WorkloadCosting.Cost(w, s, levers), WorkloadCosting.Savings(w, s, levers))).ToList();
+                Model = parse.GetValue(model),
+                SelfHost = parse.GetValue(selfHost.Switch!),
+                ServeModel = parse.GetValue(selfHost.Model),
+                On = parse.GetValue(prices.On),
+            }));
+            request.Validate();
+            if (!request.SelfHost && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
+                throw new InvalidInputException("catalog", "--catalog applies to a self-hosted cluster; add --self-host.");
+            var report = request.Answer(request.SelfHost ? selfHost.Catalog.Load(parse, context) : Catalog.Catalog.Embedded, prices.Load(parse, context));
             if (parse.GetValue(json))
             {
-                context.WriteJson(new WorkloadReport(w, results, quote?.Cost, quote?.Serving.Notes));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
             var console = context.Console;
-            console.Write(WorkloadTables.Assumptions(w, levers));
-            foreach (var r in results)
+            var levers = request.Levers();
+            console.Write(WorkloadTables.Assumptions(report.Workload, levers));
+            foreach (var r in report.Pricings)
             {
                 console.Write(WorkloadTables.Cost(r.Cost));
-                console.Write(WorkloadTables.Savings(r.Savings, levers, w));
+                console.Write(WorkloadTables.Savings(r.Savings, levers, report.Workload));
                 WorkloadTables.WriteNotes(console, r.Cost.Notes);
             }
 
-            if (quote is not null) WorkloadTables.WriteNotes(console, quote.Serving.Notes);
+            if (report.SelfHostNotes is { } notes) WorkloadTables.WriteNotes(console, notes);
             return ExitCodes.Ok;
         });
         return command;
     }
 }
-
-/// <summary>A workload priced on one sheet.</summary>
-/// <param name="Cost">Cost with the levers applied.</param>
-/// <param name="Savings">What each lever saves.</param>
-internal sealed record WorkloadPricing(WorkloadCost Cost, WorkloadSavings Savings);
-
-/// <summary>The JSON form of <c>infercost workload</c>.</summary>
-/// <param name="Workload">The workload, its request types and assumptions.</param>
-/// <param name="Pricings">One entry per price sheet (API model, self-hosted cluster).</param>
-/// <param name="SelfHostCost">The engine's cost estimate when self-hosted.</param>
-/// <param name="SelfHostNotes">The engine's notes when self-hosted.</param>
-internal sealed record WorkloadReport(Workload Workload, IReadOnlyList<WorkloadPricing> Pricings, CostEstimate? SelfHostCost, IReadOnlyList<string>? SelfHostNotes);
 
 // The workload options and tables are shared by workload, margin, route and breakeven; they live with the workload
 // command, where the concept is introduced.
@@ -114,10 +92,10 @@ internal sealed class WorkloadInputs
     }
 
     public Option<string> Profile { get; }
-    public Option<double?> RequestsPerDay { get; } = CliOptions.OptionalDouble("--requests-per-day", "Total requests (turns) per day, keeping the profile's mix. Default: the profile's volume.", "N", CliOptions.InRange(0, 1e12));
-    public Option<double?> CacheHit { get; } = CliOptions.OptionalDouble("--cache-hit", "Fraction of cacheable prompt tokens served from the prompt cache, in [0, 1]; 0 = no caching. Default: the profile's.", "F", CliOptions.InRange(0, 1));
-    public Option<double> Compaction { get; } = CliOptions.Double("--compaction", "Fraction of conversation history removed by context compaction, in [0, 0.99].", "F", CliOptions.InRange(0, 0.99), 0);
-    public Option<double> OutputReduction { get; } = CliOptions.Double("--output-reduction", "Fraction of output and reasoning tokens saved by a more token-efficient model, in [0, 0.99] (0.65 = 65% fewer).", "F", CliOptions.InRange(0, 0.99), 0);
+    public Option<double?> RequestsPerDay { get; } = CliOptions.OptionalDouble(WorkloadQuestionRequest.RequestsPerDayField, "Total requests (turns) per day, keeping the profile's mix. Default: the profile's volume.", "N");
+    public Option<double?> CacheHit { get; } = CliOptions.OptionalDouble(WorkloadQuestionRequest.CacheHitField, "Fraction of cacheable prompt tokens served from the prompt cache, in [0, 1]; 0 = no caching. Default: the profile's.", "F");
+    public Option<double> Compaction { get; } = CliOptions.Double(WorkloadQuestionRequest.CompactionField, "Fraction of conversation history removed by context compaction, in [0, 0.99].", "F", 0);
+    public Option<double> OutputReduction { get; } = CliOptions.Double(WorkloadQuestionRequest.OutputReductionField, "Fraction of output and reasoning tokens saved by a more token-efficient model, in [0, 0.99] (0.65 = 65% fewer).", "F", 0);
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -125,16 +103,15 @@ internal sealed class WorkloadInputs
         foreach (var option in new Option[] { Profile, RequestsPerDay, CacheHit, Compaction, OutputReduction }) command.Options.Add(option);
     }
 
-    /// <summary>The profile, scaled to <c>--requests-per-day</c> when given.</summary>
-    public Workload Workload(ParseResult parse)
+    /// <summary><paramref name="request"/> with the workload fields from the options.</summary>
+    public T Fill<T>(ParseResult parse, T request) where T : WorkloadQuestionRequest => (T)(request with
     {
-        var w = WorkloadProfiles.Get(parse.GetValue(Profile) ?? _defaultProfile);
-        return parse.GetValue(RequestsPerDay) is { } v ? w.WithRequestsPerDay(v) : w;
-    }
-
-    /// <summary>The levers.</summary>
-    public WorkloadLevers Levers(ParseResult parse) =>
-        new WorkloadLevers(parse.GetValue(CacheHit), parse.GetValue(Compaction), parse.GetValue(OutputReduction)).Validated();
+        Profile = parse.GetValue(Profile) ?? _defaultProfile,
+        RequestsPerDay = parse.GetValue(RequestsPerDay),
+        CacheHit = parse.GetValue(CacheHit),
+        Compaction = parse.GetValue(Compaction),
+        OutputReduction = parse.GetValue(OutputReduction),
+    });
 }
 
 /// <summary>The options that describe a self-hosted cluster for the economics commands.</summary>
@@ -151,10 +128,10 @@ internal sealed class SelfHostInputs
     public Option<bool>? Switch { get; }
     public Option<string?> Model { get; }
     public Option<string?> Gpu { get; } = new("--gpu") { Description = "Accelerator id (see 'infercost catalog list gpus').", HelpName = "ID" };
-    public Option<int?> Gpus { get; } = CliOptions.OptionalInt("--gpus", "Devices in the cluster.", 1, 1_000_000);
-    public Option<double?> GpuPrice { get; } = CliOptions.OptionalDouble("--gpu-price", "Rental price per GPU-hour. Default: the catalog's typical price.", "$/GPU-h", CliOptions.InRange(0, 10_000));
-    public Option<double> Utilisation { get; } = CliOptions.Double("--utilisation", "Fraction of paid hours the cluster does useful work.", "F", CliOptions.InRange(0.01, 1), 1);
-    public Option<double> CachedPrefill { get; } = CliOptions.Double("--cached-prefill", "Cost of a cached prompt token as a fraction of a prefilled one (0 = a prefix-cache hit skips prefill).", "F", CliOptions.InRange(0, 1), 0);
+    public Option<int?> Gpus { get; } = CliOptions.OptionalInt(SelfHostedRequest.GpusField, "Devices in the cluster.");
+    public Option<double?> GpuPrice { get; } = CliOptions.OptionalDouble(SelfHostedRequest.GpuPriceField, "Rental price per GPU-hour. Default: the catalog's typical price.", "$/GPU-h");
+    public Option<double> Utilisation { get; } = CliOptions.Double(SelfHostedRequest.UtilisationField, "Fraction of paid hours the cluster does useful work.", "F", 1);
+    public Option<double> CachedPrefill { get; } = CliOptions.Double(SelfHostedRequest.CachedPrefillField, "Cost of a cached prompt token as a fraction of a prefilled one (0 = a prefix-cache hit skips prefill).", "F", 0);
     public CatalogInputs Catalog { get; } = new();
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
@@ -165,30 +142,15 @@ internal sealed class SelfHostInputs
         Catalog.AddTo(command);
     }
 
-    /// <summary>The first self-host option given explicitly, if any.</summary>
-    public Option? FirstGiven(ParseResult parse) =>
-        new Option[] { Model, Gpu, Gpus, GpuPrice, Utilisation, CachedPrefill, Catalog.File }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
-
-    /// <summary>True when the cluster is described (model, GPU and count all given).</summary>
-    public bool Given(ParseResult parse) => FirstGiven(parse) is not null;
-
-    /// <summary>The engine's quote for the cluster, sized to <paramref name="workload"/>'s mean request.</summary>
-    public SelfHostedQuote Quote(ParseResult parse, CliContext context, Workload workload, WorkloadLevers levers)
+    /// <summary><paramref name="request"/> with the cluster fields (not the engine model, whose field differs by command) from the options.</summary>
+    public T Fill<T>(ParseResult parse, T request) where T : SelfHostedRequest => (T)(request with
     {
-        var catalog = Catalog.Load(parse, context);
-        var modelId = parse.GetValue(Model) ?? throw Missing(Model);
-        var gpuId = parse.GetValue(Gpu) ?? throw Missing(Gpu);
-        var gpus = parse.GetValue(Gpus) ?? throw Missing(Gpus);
-        var model = catalog.GetModel(modelId);
-        var accelerator = catalog.GetAccelerator(gpuId);
-        var (input, output) = SelfHostedPricing.RequestShape(workload, levers, model);
-        var config = new ServingConfig { TotalDevices = gpus, InputTokens = input, OutputTokens = output };
-        var basis = new RentalCost(parse.GetValue(GpuPrice) is { } p ? DollarsPerHour.FromDollarsPerHour(p) : null);
-        return SelfHostedPricing.Quote(model, accelerator, config, basis, parse.GetValue(Utilisation), parse.GetValue(CachedPrefill));
-    }
-
-    private static InvalidInputException Missing(Option option) =>
-        new(option.Name.TrimStart('-'), $"{option.Name} is required for a self-hosted cluster (with the model, --gpu and --gpus).");
+        Gpu = parse.GetValue(Gpu),
+        Gpus = parse.GetValue(Gpus),
+        GpuPrice = parse.GetValue(GpuPrice),
+        Utilisation = parse.GetResult(Utilisation) is { Implicit: false } ? parse.GetValue(Utilisation) : null,
+        CachedPrefill = parse.GetResult(CachedPrefill) is { Implicit: false } ? parse.GetValue(CachedPrefill) : null,
+    });
 }
 
 /// <summary>Tables for workloads.</summary>

@@ -53,6 +53,10 @@ internal static class CliOptions
     public static Option<double?> OptionalDouble(NumberField field, string description, string helpName) =>
         OptionalDouble(Flag(field.Name), description, helpName, AcceptsOf(field));
 
+    /// <summary>An option for a number request field with a default.</summary>
+    public static Option<double> Double(NumberField field, string description, string helpName, double defaultValue) =>
+        Double(Flag(field.Name), description, helpName, AcceptsOf(field), defaultValue);
+
     /// <summary>An option for an optional number-or-range request field.</summary>
     public static Option<NumberRange?> OptionalRange(NumberField field, string description, string helpName) =>
         OptionalRange(Flag(field.Name), description, helpName, AcceptsOf(field));

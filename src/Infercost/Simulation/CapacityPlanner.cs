@@ -40,8 +40,12 @@ public static class CapacityPlanner
     public const long MinMeasuredRequests = 200;
 
     /// <summary>Plans the fleet.</summary>
+    /// <param name="inputs">Model, accelerator, workload, SLO, cost basis and search bounds.</param>
+    /// <param name="progress">Receives the fraction of the search done, from 0 to 1.</param>
+    /// <param name="cancellation">Reaches every trial's simulator loop.</param>
     /// <exception cref="InvalidInputException">No layout meets the SLO; the message gives each size's reason.</exception>
-    public static CapacityPlan Plan(PlanInputs inputs, IProgress<double>? progress = null)
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static CapacityPlan Plan(PlanInputs inputs, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         inputs.Validated();
@@ -54,7 +58,7 @@ public static class CapacityPlanner
         for (var k = 0; k < sizes.Count; k++)
         {
             var d = sizes[k];
-            var (option, found) = SearchLayout(inputs, d);
+            var (option, found) = SearchLayout(inputs, d, cancellation);
             layouts.Add(option);
             trials += option.Trials;
             if (found is { } f && (best is null || f.Replicas * d < best.Replicas * best.Setup.DevicesPerReplica))
@@ -81,7 +85,7 @@ public static class CapacityPlanner
             var rate = Enumerable.Range(h, hours).Max(i => day.HourlyRates[i]);
             if (!memo.TryGetValue(rate, out var n))
             {
-                n = rate <= 0 ? 0 : rate >= inputs.PeakRate ? b.Replicas : MinimumReplicas(inputs, b, rate, ref trials);
+                n = rate <= 0 ? 0 : rate >= inputs.PeakRate ? b.Replicas : MinimumReplicas(inputs, b, rate, ref trials, cancellation);
                 memo[rate] = n;
             }
 
@@ -118,7 +122,7 @@ public static class CapacityPlanner
     /// <summary>What one replica of <paramref name="setup"/> completes when saturated: a closed loop holding the
     /// scheduler's batch limit (at most what the KV cache holds at mean lengths, at most 4,096) busy for three batches'
     /// worth of requests.</summary>
-    public static ReplicaSaturation Saturate(PlanInputs inputs, ServingSetup setup)
+    public static ReplicaSaturation Saturate(PlanInputs inputs, ServingSetup setup, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(setup);
@@ -127,7 +131,7 @@ public static class CapacityPlanner
         var fits = (int)Math.Clamp(Math.Floor(blocks / Math.Max(1, perSequence)), 1, 4096);
         var concurrency = Math.Min(inputs.Scheduler.MaxRunningSequences, fits);
         var options = new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis);
-        var run = ServingSimulator.RunClosedLoop(setup, concurrency, inputs.Input, inputs.Output, Math.Max(200, 3L * concurrency), inputs.Seed, options);
+        var run = ServingSimulator.RunClosedLoop(setup, concurrency, inputs.Input, inputs.Output, Math.Max(200, 3L * concurrency), inputs.Seed, options, null, cancellation);
         return new ReplicaSaturation(concurrency, run.RequestsPerSecond, Seconds.FromSeconds(Math.Max(run.EndToEnd.Mean.Value, 1e-3)));
     }
 
@@ -135,14 +139,15 @@ public static class CapacityPlanner
     /// <paramref name="rate"/> requests per second as the planner does: a group of up to
     /// <see cref="MaxPoolReplicas"/> replicas at its share of the rate, long enough for steady state, warm-up
     /// discarded, backlog compared between the halves of the measured window.</summary>
-    public static PlanTrial Trial(PlanInputs inputs, ServingSetup setup, ReplicaSaturation saturation, int replicas, double rate)
+    public static PlanTrial Trial(PlanInputs inputs, ServingSetup setup, ReplicaSaturation saturation, int replicas, double rate,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(saturation);
         Guard.InRange(replicas, 1, 10_000_000, "replicas");
         var pool = Math.Min(replicas, MaxPoolReplicas);
-        if (inputs.Trace is { } trace) return TraceTrial(inputs, setup, trace, replicas, pool);
+        if (inputs.Trace is { } trace) return TraceTrial(inputs, setup, trace, replicas, pool, cancellation);
         var poolRate = rate * pool / replicas;
         var lifetime = saturation.Lifetime.Value;
         var horizon = Math.Max(inputs.TrialSeconds, LifetimesPerTrial * lifetime);
@@ -150,7 +155,8 @@ public static class CapacityPlanner
         var warmUp = horizon / 6;
         var stream = new RequestGenerator(new ArrivalProcess(RateCurve.Constant(poolRate), inputs.Arrival, inputs.CoefficientOfVariation),
             inputs.Input, inputs.Output, inputs.Seed, inputs.MaxTrialRequests, horizon);
-        var result = ServingSimulator.Run(setup, pool, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache));
+        var result = ServingSimulator.Run(setup, pool, stream, new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis, WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache),
+            null, cancellation);
         var middle = (warmUp + horizon) / 2;
         var first = MeanBacklog(result.Series, warmUp, middle);
         var second = MeanBacklog(result.Series, middle, horizon);
@@ -175,14 +181,15 @@ public static class CapacityPlanner
     // each group of k that share of the requests, bursts and all), the first sixth of its span as warm-up. The thinning
     // draws come from the seed alone, so every fleet size and every configuration sees the same requests (common random
     // numbers). The trace is finite and drained, so an overloaded fleet shows in its P90s; no backlog test is needed.
-    private static PlanTrial TraceTrial(PlanInputs inputs, ServingSetup setup, IReadOnlyList<SimRequest> trace, int replicas, int pool)
+    private static PlanTrial TraceTrial(PlanInputs inputs, ServingSetup setup, IReadOnlyList<SimRequest> trace, int replicas, int pool,
+        CancellationToken cancellation)
     {
         var share = (double)pool / replicas;
         var start = trace[0].ArrivalTime;
         var span = Math.Max(trace[^1].ArrivalTime - start, 1e-9);
         var warmUp = span / 6;
         var result = ServingSimulator.Run(setup, pool, Thinned(trace, share, inputs.Seed), new SimulationOptions(inputs.Scheduler, inputs.Slo, inputs.Basis,
-            WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache));
+            WarmUpSeconds: warmUp, PrefixCache: inputs.PrefixCache), null, cancellation);
         var unsteady = result.TimeToFirstToken.Count < MinMeasuredRequests
             ? $"only {result.TimeToFirstToken.Count} requests of the trace measured after the warm-up (fewer than {MinMeasuredRequests}) at {Guard.Format(Math.Round(share, 4))} of its rate"
             : null;
@@ -219,7 +226,7 @@ public static class CapacityPlanner
 
     private sealed record Found(ServingSetup Setup, ReplicaSaturation Saturation, int Replicas, PlanTrial Pass, PlanTrial? Fail);
 
-    private static (LayoutOption, Found?) SearchLayout(PlanInputs inputs, int d)
+    private static (LayoutOption, Found?) SearchLayout(PlanInputs inputs, int d, CancellationToken cancellation)
     {
         var parallelism = ParallelismPlanner.Layout(inputs.Model, inputs.Accelerator, d);
         if (parallelism is null) return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id}", null, null, "no valid tensor × pipeline split", 0), null);
@@ -234,7 +241,7 @@ public static class CapacityPlanner
             return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id} ({parallelism})", null, null, FirstSentence(e.Message), 0), null);
         }
 
-        var sized = SizeFleet(inputs, setup);
+        var sized = SizeFleet(inputs, setup, cancellation);
         if (sized.Replicas is not { } hi) return (new LayoutOption(d, setup.Layout, null, null, sized.Reason, sized.Trials), null);
         return (new LayoutOption(d, setup.Layout, hi, (int)Math.Min(int.MaxValue, (long)hi * d), null, sized.Trials),
             new Found(setup, sized.Saturation!, hi, sized.Pass!, sized.Fail));
@@ -242,22 +249,23 @@ public static class CapacityPlanner
 
     /// <summary>The fewest replicas of <paramref name="setup"/> (its memory fit already checked) whose trial meets the SLO
     /// at the peak rate: the planner's search for one replica layout (one request alone, saturation, gallop from the
-    /// capacity bound, bisection), up to <see cref="PlanInputs.MaxReplicas"/>.</summary>
-    public static FleetSizing SizeFleet(PlanInputs inputs, ServingSetup setup)
+    /// capacity bound, bisection), up to <see cref="PlanInputs.MaxReplicas"/>; <paramref name="cancellation"/> reaches
+    /// every trial's simulator loop.</summary>
+    public static FleetSizing SizeFleet(PlanInputs inputs, ServingSetup setup, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(setup);
         var alone = AloneMisses(inputs, setup);
         if (alone is not null) return new FleetSizing(null, alone, 0, null, null, null);
 
-        var saturation = Saturate(inputs, setup);
+        var saturation = Saturate(inputs, setup, cancellation);
         var trials = 1;
         var start = (int)Math.Clamp(Math.Ceiling(inputs.PeakRate / saturation.RequestsPerSecond), 1, inputs.MaxReplicas);
         string? giveUp = null;
         PlanTrial Run(int n)
         {
             trials++;
-            var t = Trial(inputs, setup, saturation, n, inputs.PeakRate);
+            var t = Trial(inputs, setup, saturation, n, inputs.PeakRate, cancellation);
             if (!t.Passes && t.Unsteady is null && t.Result.BusyFraction < 0.5)
             {
                 giveUp ??= $"misses the SLO with replicas {Percent(t.Result.BusyFraction)} busy (P90 TTFT {t.Result.TimeToFirstToken.P90}, P90 TPOT {t.Result.TimePerOutputToken.P90}): more replicas do not help";
@@ -316,14 +324,14 @@ public static class CapacityPlanner
         return (0, null, lo, loTrial);
     }
 
-    private static int MinimumReplicas(PlanInputs inputs, Found plan, double rate, ref int trials)
+    private static int MinimumReplicas(PlanInputs inputs, Found plan, double rate, ref int trials, CancellationToken cancellation)
     {
         var start = (int)Math.Clamp(Math.Ceiling(rate / plan.Saturation.RequestsPerSecond), 1, plan.Replicas);
         var count = 0;
         PlanTrial Run(int n)
         {
             count++;
-            return Trial(inputs, plan.Setup, plan.Saturation, n, rate);
+            return Trial(inputs, plan.Setup, plan.Saturation, n, rate, cancellation);
         }
 
         var (hi, hiTrial, lo, _) = Bracket(inputs with { MaxReplicas = plan.Replicas }, start, Run, () => false);

@@ -22,7 +22,9 @@ public static class DisaggregatedPlanner
     /// <exception cref="InvalidInputException">A size has no layout, one request alone misses the SLO, or no pools up
     /// to <see cref="PlanInputs.MaxReplicas"/> replicas meet it.</exception>
     /// <exception cref="ModelDoesNotFitException">A pool's replica cannot hold the weights and one KV block.</exception>
-    public static DisaggregatedPlan Plan(PlanInputs inputs, int prefillDevicesPerReplica, int decodeDevicesPerReplica, IProgress<double>? progress = null)
+    /// <exception cref="OperationCanceledException">Cancelled (checked before every trial).</exception>
+    public static DisaggregatedPlan Plan(PlanInputs inputs, int prefillDevicesPerReplica, int decodeDevicesPerReplica, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         inputs.Validated();
@@ -30,14 +32,16 @@ public static class DisaggregatedPlanner
         Guard.InRange(decodeDevicesPerReplica, 1, 1024, "decodeDevicesPerReplica");
         var prefill = SetupFor(inputs, prefillDevicesPerReplica, "prefillDevicesPerReplica");
         var decode = SetupFor(inputs, decodeDevicesPerReplica, "decodeDevicesPerReplica");
-        return Plan(inputs, prefill, decode, progress);
+        return Plan(inputs, prefill, decode, progress, cancellation);
     }
 
     /// <summary>Plans the two pools with the replica layouts given (their memory fit already checked). With
     /// <see cref="PlanInputs.Trace"/> the pools are judged on the whole trace (both pools simulated whole).</summary>
     /// <exception cref="InvalidInputException">One request alone misses the SLO, or no pools up to
     /// <see cref="PlanInputs.MaxReplicas"/> (at most 512) replicas meet it.</exception>
-    public static DisaggregatedPlan Plan(PlanInputs inputs, ServingSetup prefill, ServingSetup decode, IProgress<double>? progress = null)
+    /// <exception cref="OperationCanceledException">Cancelled (checked before every trial).</exception>
+    public static DisaggregatedPlan Plan(PlanInputs inputs, ServingSetup prefill, ServingSetup decode, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(prefill);
@@ -53,6 +57,7 @@ public static class DisaggregatedPlanner
         {
             if (!results.TryGetValue((p, d), out var r))
             {
+                cancellation.ThrowIfCancellationRequested();
                 r = ServingSimulator.RunDisaggregated(new DisaggregatedFleet(prefill, p, decode, d), stream, options);
                 results[(p, d)] = r;
             }

@@ -13,7 +13,7 @@ public sealed class CapacityPlannerTests
         new FixedLength(1000), new FixedLength(200), 40, Slo.Default, new RentalCost(),
         Day: RateCurve.Diurnal(40), TrialSeconds: 30, MaxDevicesPerReplica: 1);
 
-    private static readonly Lazy<CapacityPlan> Plan = new(() => CapacityPlanner.Plan(Inputs));
+    private static readonly Lazy<CapacityPlan> Plan = new(() => CapacityPlanner.Plan(Inputs, cancellation: TestContext.Current.CancellationToken));
 
     [Fact]
     public void Plan_Answer_MeetsTheSloAtThePeak()
@@ -35,7 +35,7 @@ public sealed class CapacityPlannerTests
         var setup = new ServingSetup(Inputs.Model, Inputs.Accelerator, plan.Parallelism, Inputs.Config with { Parallelism = plan.Parallelism });
 
         // When the planner's trial is run here on one replica fewer
-        var fewer = CapacityPlanner.Trial(Inputs, setup, plan.Saturation, plan.Replicas - 1, Inputs.PeakRate);
+        var fewer = CapacityPlanner.Trial(Inputs, setup, plan.Saturation, plan.Replicas - 1, Inputs.PeakRate, cancellation: TestContext.Current.CancellationToken);
 
         // Then it misses the SLO, as the plan's own record of that fleet says
         Assert.False(fewer.Passes);
@@ -64,7 +64,7 @@ public sealed class CapacityPlannerTests
     {
         // Given short requests at a rate that needs more replicas than one trial simulates (8)
         var inputs = Inputs with { Input = new FixedLength(200), Output = new FixedLength(50), PeakRate = 1500, Day = null };
-        var plan = CapacityPlanner.Plan(inputs);
+        var plan = CapacityPlanner.Plan(inputs, cancellation: TestContext.Current.CancellationToken);
         Assert.True(plan.Replicas > CapacityPlanner.MaxPoolReplicas, $"expected a fleet larger than one trial group; got {plan.Replicas}");
         Assert.Equal(CapacityPlanner.MaxPoolReplicas, plan.PeakTrial.SimulatedReplicas);
 
@@ -86,7 +86,7 @@ public sealed class CapacityPlannerTests
         var inputs = Inputs with { Input = new FixedLength(200), Output = new FixedLength(50), PeakRate = rate, Day = null };
 
         // When the fleet is planned
-        var plan = CapacityPlanner.Plan(inputs);
+        var plan = CapacityPlanner.Plan(inputs, cancellation: TestContext.Current.CancellationToken);
 
         // Then the simulated replicas completed their share of the rate (no backlog left to drain at the end), the
         // fleet is at least the saturated-throughput bound, and the fleet scales with the rate
@@ -102,10 +102,10 @@ public sealed class CapacityPlannerTests
     {
         // Given one replica fed three times what it completes when saturated
         var setup = new ServingSetup(Inputs.Model, Inputs.Accelerator, Parallelism.Single, Inputs.Config);
-        var saturation = CapacityPlanner.Saturate(Inputs, setup);
+        var saturation = CapacityPlanner.Saturate(Inputs, setup, cancellation: TestContext.Current.CancellationToken);
 
         // When the planner's trial runs it
-        var trial = CapacityPlanner.Trial(Inputs, setup, saturation, 1, 3 * saturation.RequestsPerSecond);
+        var trial = CapacityPlanner.Trial(Inputs, setup, saturation, 1, 3 * saturation.RequestsPerSecond, cancellation: TestContext.Current.CancellationToken);
 
         // Then the backlog is seen to grow and the trial fails
         Assert.False(trial.Passes);
@@ -131,7 +131,7 @@ public sealed class CapacityPlannerTests
         var e = Assert.Throws<InvalidInputException>(() => CapacityPlanner.Plan(Inputs with
         {
             Slo = new Slo(Infercost.Quantities.Seconds.FromMilliseconds(1), Infercost.Quantities.Seconds.FromMilliseconds(50)),
-        }));
+        }, cancellation: TestContext.Current.CancellationToken));
 
         Assert.Equal("slo", e.Field);
         Assert.Contains("to its first token", e.Message, StringComparison.Ordinal);

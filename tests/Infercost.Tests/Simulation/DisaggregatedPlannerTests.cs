@@ -16,7 +16,7 @@ public sealed class DisaggregatedPlannerTests
         new FixedLength(2000), new FixedLength(400), 40, new Slo(Seconds.FromSeconds(2), Seconds.FromMilliseconds(20)), new RentalCost(),
         TrialSeconds: 30, MaxDevicesPerReplica: 1);
 
-    private static readonly Lazy<DisaggregatedPlan> Plan = new(() => DisaggregatedPlanner.Plan(Inputs, 1, 1));
+    private static readonly Lazy<DisaggregatedPlan> Plan = new(() => DisaggregatedPlanner.Plan(Inputs, 1, 1, cancellation: TestContext.Current.CancellationToken));
 
     private static DisaggregatedResult Simulate(int prefill, int decode)
     {
@@ -68,7 +68,7 @@ public sealed class DisaggregatedPlannerTests
     [Fact]
     public void Plan_IsDeterministic()
     {
-        var again = DisaggregatedPlanner.Plan(Inputs, 1, 1);
+        var again = DisaggregatedPlanner.Plan(Inputs, 1, 1, cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(Infercost.Serialization.InfercostJson.Serialize(Plan.Value), Infercost.Serialization.InfercostJson.Serialize(again));
     }
@@ -79,7 +79,7 @@ public sealed class DisaggregatedPlannerTests
         var e = Assert.Throws<InvalidInputException>(() => DisaggregatedPlanner.Plan(Inputs with
         {
             Slo = new Slo(Seconds.FromMilliseconds(1), Seconds.FromMilliseconds(50)),
-        }, 1, 1));
+        }, 1, 1, cancellation: TestContext.Current.CancellationToken));
 
         Assert.Equal("slo", e.Field);
         Assert.Contains("to its first token", e.Message, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class DisaggregatedPlannerTests
     [InlineData(1, 0, "decodeDevicesPerReplica", "decodeDevicesPerReplica must be in [1, 1024]; was 0.")]
     public void Plan_BadReplicaSize_ThrowsNamingTheField(int prefill, int decode, string field, string message)
     {
-        var e = Assert.Throws<InvalidInputException>(() => DisaggregatedPlanner.Plan(Inputs, prefill, decode));
+        var e = Assert.Throws<InvalidInputException>(() => DisaggregatedPlanner.Plan(Inputs, prefill, decode, cancellation: TestContext.Current.CancellationToken));
 
         Assert.Equal(field, e.Field);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);

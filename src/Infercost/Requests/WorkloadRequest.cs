@@ -1,0 +1,73 @@
+using Infercost.Costing;
+using Infercost.Economics.Prices;
+using Infercost.Economics.Workloads;
+
+namespace Infercost.Requests;
+
+/// <summary>A workload priced on one sheet.</summary>
+/// <param name="Cost">Cost with the levers applied.</param>
+/// <param name="Savings">What each lever saves.</param>
+public sealed record WorkloadPricing(WorkloadCost Cost, WorkloadSavings Savings);
+
+/// <summary>What <c>workload</c> priced (the document its <c>--json</c> prints).</summary>
+/// <param name="Workload">The workload, its request types and assumptions.</param>
+/// <param name="Pricings">One entry per price sheet (API model, self-hosted cluster).</param>
+/// <param name="SelfHostCost">The engine's cost estimate when self-hosted.</param>
+/// <param name="SelfHostNotes">The engine's notes when self-hosted.</param>
+public sealed record WorkloadReport(Workload Workload, IReadOnlyList<WorkloadPricing> Pricings, CostEstimate? SelfHostCost, IReadOnlyList<string>? SelfHostNotes);
+
+/// <summary>The <c>workload</c> question: a workload's cost per request, day and month on an API model
+/// (<see cref="Model"/>) and/or a self-hosted cluster (<see cref="SelfHost"/> with <see cref="ServeModel"/>), and what
+/// each lever saves.</summary>
+public sealed record WorkloadRequest : SelfHostedRequest
+{
+    /// <summary>API model id to price the workload on.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Also price the workload on a self-hosted cluster.</summary>
+    public bool SelfHost { get; init; }
+
+    /// <summary>Engine model id to self-host.</summary>
+    public string? ServeModel { get; init; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (!SelfHost && FirstSelfHostField("serveModel", ServeModel) is { } stray)
+        {
+            throw RequestFields.Error(stray, $"{{{stray}}} applies to a self-hosted cluster; add {{selfHost}}.");
+        }
+
+        if (!SelfHost && Model is null)
+        {
+            throw RequestFields.Error("model", "give {model} ID to price an API model, or {selfHost} with {serveModel}, {gpu} and {gpus}.");
+        }
+    }
+
+    /// <summary>Validates and answers from the embedded catalogs.</summary>
+    public WorkloadReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
+
+    /// <summary>Validates and answers: list prices from <paramref name="prices"/>, the engine's model and accelerator
+    /// from <paramref name="catalog"/>.</summary>
+    /// <exception cref="InvalidInputException">A field out of range, an unknown id or price model.</exception>
+    public WorkloadReport Answer(Catalog.Catalog catalog, PriceCatalog prices)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(prices);
+        Validate();
+        var w = Workload();
+        var levers = Levers();
+        var sheets = new List<PriceSheet>();
+        SelfHostedQuote? quote = null;
+        if (Model is { } id) sheets.Add(PriceSheet.FromApi(prices.Get(id, On)));
+        if (SelfHost)
+        {
+            quote = Quote(catalog, "serveModel", ServeModel, w, levers);
+            sheets.Add(quote.Prices);
+        }
+
+        var results = sheets.Select(s => new WorkloadPricing(WorkloadCosting.Cost(w, s, levers), WorkloadCosting.Savings(w, s, levers))).ToList();
+        return new WorkloadReport(w, results, quote?.Cost, quote?.Serving.Notes);
+    }
+}
