@@ -14,38 +14,41 @@ namespace Infercost.Cli;
 public static class CliApp
 {
     // The one registration list: a new command (prices, margin, plan...) is one more line here.
-    private static readonly Func<CliContext, Command>[] Registrations =
+    // Each command's name is listed beside its factory so that a run builds only the command it names: building all
+    // of them (their options, descriptions and the catalogs those descriptions list) is most of a cold start's work.
+    // Root help, an unknown or missing command, and --version build every one. HelpTests checks the names match.
+    internal static readonly (string Name, Func<CliContext, Command> Create)[] Registrations =
     [
-        CostCommand.Create,
-        FitCommand.Create,
-        SweepCommand.Create,
-        CheckCommand.Create,
-        CompareCommand.Create,
-        CatalogCommand.Create,
-        ValidateCommand.Create,
-        KernelsCommand.Create,
-        OnlineCommand.Create,
-        CalibrateCommand.Create,
-        SubscriptionCommand.Create,
-        PriceCurveCommand.Create,
-        PnlCommand.Create,
-        PricesCommand.Create,
-        WorkloadCommand.Create,
-        MarginCommand.Create,
-        RouteCommand.Create,
-        BreakEvenCommand.Create,
-        SimulateCommand.Create,
-        PlanCommand.Create,
-        FrontierCommand.Create,
-        ServeCommand.Create,
-        EmulateCommand.Create,
-        MeasureCommand.Create,
-        DatacenterCommand.Create,
-        TrainingCommand.Create,
-        SessionCommand.Create,
-        SpeculateCommand.Create,
-        SearchCommand.Create,
-        DataflowCommand.Create,
+        ("cost", CostCommand.Create),
+        ("fit", FitCommand.Create),
+        ("sweep", SweepCommand.Create),
+        ("check", CheckCommand.Create),
+        ("compare", CompareCommand.Create),
+        ("catalog", CatalogCommand.Create),
+        ("validate", ValidateCommand.Create),
+        ("kernels", KernelsCommand.Create),
+        ("validate-online", OnlineCommand.Create),
+        ("calibrate", CalibrateCommand.Create),
+        ("subscription", SubscriptionCommand.Create),
+        ("price-curve", PriceCurveCommand.Create),
+        ("pnl", PnlCommand.Create),
+        ("prices", PricesCommand.Create),
+        ("workload", WorkloadCommand.Create),
+        ("margin", MarginCommand.Create),
+        ("route", RouteCommand.Create),
+        ("breakeven", BreakEvenCommand.Create),
+        ("simulate", SimulateCommand.Create),
+        ("plan", PlanCommand.Create),
+        ("frontier", FrontierCommand.Create),
+        ("serve", ServeCommand.Create),
+        ("emulate", EmulateCommand.Create),
+        ("measure", MeasureCommand.Create),
+        ("datacenter", DatacenterCommand.Create),
+        ("training", TrainingCommand.Create),
+        ("session", SessionCommand.Create),
+        ("speculate", SpeculateCommand.Create),
+        ("search", SearchCommand.Create),
+        ("dataflow", DataflowCommand.Create),
     ];
 
     /// <summary>Runs the app with files read from disk.</summary>
@@ -62,7 +65,7 @@ public static class CliApp
         ParseResult? parse = null;
         try
         {
-            parse = BuildRoot(context).Parse(args);
+            parse = BuildRoot(context, args).Parse(args);
             if (parse.Action is ParseErrorAction && parse.Errors.Count > 0)
             {
                 // One line, whatever System.CommandLine found, and where to look; help stays behind --help.
@@ -161,8 +164,13 @@ public static class CliApp
     }
 
     /// <summary>The root command with every registered subcommand.</summary>
-    public static Command BuildRoot(CliContext context)
+    public static Command BuildRoot(CliContext context) => BuildRoot(context, []);
+
+    /// <summary>The root command with the subcommand <paramref name="args"/> names (its first argument), or with every
+    /// subcommand when the first argument names none.</summary>
+    public static Command BuildRoot(CliContext context, IReadOnlyList<string> args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         // A plain command rather than RootCommand, whose name comes from the executable (Infercost.Cli here, because
         // the assembly cannot be called "infercost"; see the csproj). Help and version are added as RootCommand would.
         var root = new Command("infercost",
@@ -170,7 +178,9 @@ public static class CliApp
             "\n\nExample:\n  infercost cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
-        foreach (var register in Registrations) root.Subcommands.Add(register(context));
+        var named = args.Count > 0 ? Array.FindIndex(Registrations, r => r.Name == args[0]) : -1;
+        if (named >= 0) root.Subcommands.Add(Registrations[named].Create(context));
+        else foreach (var (_, create) in Registrations) root.Subcommands.Add(create(context));
         return root;
     }
 

@@ -25,6 +25,17 @@ public sealed class HelpTests
         }
     }
 
+    [Fact]
+    public void Registrations_NameTheCommandTheyBuild_SoARunBuildsOnlyThatOne()
+    {
+        using var console = new TestConsole();
+        var context = new CliContext(console, TextWriter.Null, TextWriter.Null, File.ReadAllText);
+
+        foreach (var (name, create) in CliApp.Registrations) Assert.Equal(name, create(context).Name);
+        Assert.Equal(["cost"], CliApp.BuildRoot(context, ["cost", "--model", "x"]).Subcommands.Select(c => c.Name));
+        Assert.Equal(CliApp.Registrations.Length, CliApp.BuildRoot(context, ["--help"]).Subcommands.Count);
+    }
+
     [Theory]
     [MemberData(nameof(CommandPaths))]
     public void Help_EveryCommand_ExitsZeroWithAnExample(string path)
