@@ -65,7 +65,7 @@ internal static class PlanCommand
                 RateCurve = Read(workload.RateCurveFile),
                 Diurnal = parse.GetValue(workload.Diurnal),
                 Arrival = parse.GetValue(workload.Arrival),
-                Cv = parse.GetValue(workload.Cv),
+                Cv = parse.GetResult(workload.Cv) is { Implicit: false } ? parse.GetValue(workload.Cv) : null,
                 Input = parse.GetValue(input),
                 Output = parse.GetValue(output),
                 InputDist = parse.GetValue(workload.InputDist),

@@ -56,8 +56,8 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>Gaps between arrivals: <c>poisson</c> (default) or <c>gamma</c>.</summary>
     public string? Arrival { get; init; }
 
-    /// <summary>With gamma arrivals: coefficient of variation of the gaps.</summary>
-    public double Cv { get; init; } = 2;
+    /// <summary>With gamma arrivals: coefficient of variation of the gaps; default 2.</summary>
+    public double? Cv { get; init; }
 
     /// <summary>Prompt tokens per request (see <see cref="InputDist"/>).</summary>
     public int Input { get; init; } = Defaults.InputTokens;
@@ -169,7 +169,8 @@ public sealed record PlanRequest : ModelGpuRequest
         EngineProfile?.Validated("engineProfile");
         _ = SloOf();
         _ = TrialSeconds;
-        _ = ArrivalKindOf();
+        if (ArrivalKindOf() != ArrivalKind.Gamma && Cv is not null)
+            throw RequestFields.Error("cv", "{cv} shapes gamma arrivals; add {arrival} gamma, or drop {cv}.");
         CostFields().ValidateCost();
         if (InputDist is not null && InputHist is not null) throw RequestFields.Error("inputDist", "{inputDist} and {inputHist} both give the prompt lengths; use one.");
         if (OutputDist is not null && OutputHist is not null) throw RequestFields.Error("outputDist", "{outputDist} and {outputHist} both give the output lengths; use one.");
@@ -233,7 +234,7 @@ public sealed record PlanRequest : ModelGpuRequest
             day = RateCurve is { } csv ? Simulation.RateCurve.ParseCsv(csv, sources.RateCurve ?? "rateCurve")
                 : Diurnal ? Simulation.RateCurve.Diurnal(Rate!.Value) : Simulation.RateCurve.Constant(Rate!.Value);
             var kind = ArrivalKindOf();
-            arrivals = new ArrivalProcess(day, kind, kind == ArrivalKind.Gamma ? Cv : 1).Validated();
+            arrivals = new ArrivalProcess(day, kind, kind == ArrivalKind.Gamma ? Cv ?? 2 : 1).Validated();
             input = InputHist is { } ih ? EmpiricalLength.ParseCsv(ih, sources.InputHist ?? "inputHist")
                 : InputDist is { } id ? LengthDistribution.Parse(id, "inputDist") : new FixedLength(Input);
             output = OutputHist is { } oh ? EmpiricalLength.ParseCsv(oh, sources.OutputHist ?? "outputHist")
