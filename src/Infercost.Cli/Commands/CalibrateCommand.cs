@@ -66,6 +66,18 @@ internal static class CalibrateCommand
                 }
 
                 context.Console.Write(widths);
+                var groups = KeyValueTable.Grid("Held-out error per group (each group predicted by the fit made without it)",
+                    "split", "held-out group", "rows", "median |error|", "P90 |error|", "mean signed");
+                foreach (var (dimension, w) in fitted.Widths.OrderBy(x => x.Key))
+                {
+                    foreach (var g in w.ByGroup)
+                    {
+                        groups.AddTextRow(ExtrapolationBands.Name(dimension), g.Group, Number(g.PredictedRows), ValidateCommand.Pct(g.MedianAbsPctError),
+                            ValidateCommand.Pct(g.P90AbsPctError), ValidateCommand.Pct(g.MeanSignedPctError, signed: true));
+                    }
+                }
+
+                context.Console.Write(groups);
                 return ExitCodes.Ok;
             }
 

@@ -29,7 +29,10 @@ public static class BandFit
         {
             var held = Calibrator.LeaveOneGroupOut(rows, group, catalog, software);
             var residuals = Residuals(held.Rows);
-            widths[d] = Width(residuals, sd, $"leave one {what} out of the calibration data ({residuals.Count} held-out rows)") with { HeldOut = held };
+            // Each group's own held-out error: the rows of that group, predicted by the fit made without them.
+            var byGroup = held.Rows.GroupBy(p => group(p.Row), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => ErrorSummary.Of(g.Key, g.ToList())).ToList();
+            widths[d] = Width(residuals, sd, $"leave one {what} out of the calibration data ({residuals.Count} held-out rows)") with { HeldOut = held, ByGroup = byGroup };
         }
 
         Split(CoverageDimension.GpuGeneration, r => Architectures.Of(catalog.GetAccelerator(r.AcceleratorId)).Name(), "GPU generation");

@@ -10,6 +10,10 @@ public sealed record BandWidth(double LogSd, int HeldOutRows, string Source)
     /// <summary>The held-out error of the split, when it was just fitted (null on the stored widths).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public ValidationReport? HeldOut { get; init; }
+
+    /// <summary>The held-out error of each group of the split (Hopper predicted by the fit without Hopper, and so on),
+    /// when it was just fitted; empty on the stored widths.</summary>
+    public IReadOnlyList<ErrorSummary> ByGroup { get; init; } = [];
 }
 
 /// <summary>P10–P90 bands that widen with every dimension a prediction extrapolates along.</summary>

@@ -29,6 +29,14 @@ public class BandTests
             Assert.True(Math.Abs(width.LogSd - stored.Widths[dimension].LogSd) < 0.01, $"{dimension}: {report}");
             Assert.Equal(width.HeldOutRows, stored.Widths[dimension].HeldOutRows);
         }
+
+        // And each leave-one-group-out split reports every group's own held-out error (docs/validation.md): the
+        // generation split has one line per generation, and its lines account for every calibration row.
+        var generations = fit.Widths[CoverageDimension.GpuGeneration].ByGroup;
+        Assert.Equal(["ada", "ampere", "hopper"], generations.Select(g => g.Group));
+        Assert.Equal(CalibrationData.Rows.Count, generations.Sum(g => g.Rows));
+        Assert.All(generations, g => Assert.NotNull(g.MedianAbsPctError));
+        Assert.Equal(["llama", "mistral", "mixtral"], fit.Widths[CoverageDimension.ModelFamily].ByGroup.Select(g => g.Group));
     }
 
     [Fact]
