@@ -140,6 +140,47 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
+    private const string ShortSearch = """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "rate": 5, "input": 200, "output": 50, "trialTime": "10s", "trialRequests": 1000, "wave": 1 }""";
+
+    // Every candidate of two models on two GPUs simulated (no pruning) with 200,000-request trials: minutes, unless cancelled.
+    private const string LongSearch = """{ "model": ["llama-3.1-70b", "llama-3.1-8b"], "gpu": ["nvidia-h100-sxm", "nvidia-a100-sxm-80gb"], "rate": 400, "input": 2000, "output": 500, "trialTime": "3600s", "trialRequests": 200000, "prune": false }""";
+
+    [Fact]
+    public async Task Search_AsAJob_StreamsRisingProgress_ThenTheCliRecord()
+    {
+        var client = server.CreateClient();
+
+        var job = await StartJob(client, "search", ShortSearch);
+        var events = await ReadEvents(client, job.GetProperty("id").GetString()!);
+
+        var progress = events.Where(e => e.Event == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("progress").GetDouble()).ToList();
+        Assert.NotEmpty(progress);
+        Assert.Equal(progress.Order(), progress);
+        var (last, data) = events[^1];
+        Assert.Equal("succeeded", last);
+        using var status = JsonDocument.Parse(data);
+        var cli = CliJson.Run("search", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus-per-replica", "1,2", "--rate", "5", "--input", "200", "--output", "50",
+            "--trial-time", "10s", "--trial-requests", "1000", "--wave", "1");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
+    }
+
+    [Fact]
+    public async Task Delete_CancelsARunningSearch_WithinATrial()
+    {
+        var client = server.CreateClient();
+        var job = await StartJob(client, "search", LongSearch);
+        var id = job.GetProperty("id").GetString()!;
+        var clock = Stopwatch.StartNew();
+
+        await Task.Delay(200, Token);
+        var delete = await client.DeleteAsync("/api/jobs/" + id, Token);
+        var events = await ReadEvents(client, id);
+
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Assert.Equal("cancelled", events[^1].Event);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public async Task Frontier_AndPopulation_RunAsJobs()
     {

@@ -56,6 +56,8 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 16 --requests 200 --input 300 --output 50" },
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 30, "input": 200, "output": 50, "maxGpusPerReplica": 1, "trialTime": "10s" }""",
             "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 30 --input 200 --output 50 --max-gpus-per-replica 1 --trial-time 10s" },
+        { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "rate": 5, "input": 200, "output": 50, "trialTime": "10s", "trialRequests": 1000 }""",
+            "search --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus-per-replica 1,2 --rate 5 --input 200 --output 50 --trial-time 10s --trial-requests 1000" },
         { "/api/frontier", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": [1, 4], "input": 200, "output": 50 }""",
             "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 1,4 --input 200 --output 50" },
     };
@@ -118,6 +120,14 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 1, "maxGpusPerReplica": 2000 }""", "maxGpusPerReplica", "maxGpusPerReplica must be in [1, 1024]; was 2000." },
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 1, "trialTime": "forever" }""", "trialTime", "trialTime must be a duration" },
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 1, "gpuPrice": 2, "owned": true }""", "gpuPrice", "gpuPrice is a rental price; with owned give purchasePrice instead." },
+        { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 5, "top": 0 }""", "top", "top must be in [1, 1000]; was 0." },
+        { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 5, "gpusPerReplica": [1, 2, 4, 8], "layouts": "widest", "maxBatch": [8, 16, 32, 64, 128], "prefillChunk": [512, 1024, 2048, 4096] }""",
+            "candidates", "must be in [1, 64] for POST /api/search; was 80. Narrow a list, or run it as a job: POST /api/jobs/search." },
+        { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 5, "state": "s.jsonl" }""", "state", "state is not a field of this request" },
+        { "/api/cost", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "engineProfile": { "format": "x", "engine": "vllm", "stepOverheadMs": 3, "mbu": 0.7, "model": "m", "accelerator": "a", "gpus": 1, "layout": "TP1", "levels": 4, "source": "s" } }""",
+            "engineProfile", "engineProfile: not an engine profile (format must be 'infercost-engine-profile/1'; was 'x')" },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "engineProfile": { "format": "infercost-engine-profile/1", "engine": "vllm", "stepOverheadMs": 3, "mbu": 7, "model": "m", "accelerator": "a", "gpus": 1, "layout": "TP1", "levels": 4, "source": "s" } }""",
+            "engineProfile", "engineProfile: mbu must be in" },
         { "/api/prices", """{ "provider": "nobody-sells-this" }""", "model", "no prices match the filters" },
     };
 
@@ -133,12 +143,27 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
         Assert.Contains(detail, json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    // The profile calibrate deployment writes (--profile-out): the server takes the same object in the body.
+    private const string Profile = """{ "format": "infercost-engine-profile/1", "engine": "vllm", "stepOverheadMs": 3, "mbu": 0.7, "model": "llama-3.1-8b", "accelerator": "nvidia-h100-sxm", "gpus": 1, "layout": "TP1", "levels": 4, "source": "mine.csv" }""";
+
+    [Fact]
+    public async Task Cost_WithAnEngineProfileObject_IsTheCliWithEngineProfileFile()
+    {
+        var response = await Post("/api/cost", $$"""{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "engineProfile": {{Profile}} }""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cli = CliJson.RunWithFiles(new Dictionary<string, string> { ["mine.json"] = Profile },
+            "cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--engine-profile", "mine.json");
+        Assert.Equal(cli, await response.Content.ReadAsStringAsync(Token));
+        Assert.DoesNotContain("\"engineProfile\": null", cli, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task OpenApiDocument_ListsEveryQuestionAndTheJobs()
     {
         var document = await server.CreateClient().GetStringAsync("/openapi/v1.json", Token);
 
-        foreach (var name in new[] { "prices", "margin", "subscription-population", "simulate", "frontier", "jobs/simulate", "jobs/{id}/events" })
+        foreach (var name in new[] { "prices", "margin", "subscription-population", "simulate", "frontier", "search", "jobs/simulate", "jobs/search", "jobs/{id}/events" })
         {
             Assert.Contains($"\"/api/{name}\"", document, StringComparison.Ordinal);
         }

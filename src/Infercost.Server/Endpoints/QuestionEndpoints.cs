@@ -42,6 +42,7 @@ internal static class QuestionEndpoints
     {
         var (request, problem) = await RequestBody.ReadAsync(http, question.RequestType).ConfigureAwait(false);
         if (problem is not null) return problem;
+        if (question.Immediate is { } immediate && Check(request!, immediate) is { } refused) return refused;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         limit.CancelAfter(TimeSpan.FromSeconds(settings.JobTimeoutSeconds));
         try
@@ -75,9 +76,15 @@ internal static class QuestionEndpoints
     /// <summary>Validates <paramref name="request"/> for <paramref name="question"/> without answering it: null, or the 400.</summary>
     public static IResult? Check(Question question, object request)
     {
+        ArgumentNullException.ThrowIfNull(question);
+        return Check(request, question.Check);
+    }
+
+    private static IResult? Check(object request, Action<object> check)
+    {
         try
         {
-            question.Check(request);
+            check(request);
             return null;
         }
         catch (InvalidInputException e)

@@ -12,13 +12,19 @@ namespace Infercost.Server.Endpoints;
 /// <param name="ResultType">The result record (what <c>--json</c> prints).</param>
 /// <param name="Summary">One line for the OpenAPI document.</param>
 /// <param name="Long">True for questions that also run as jobs (<c>POST /api/jobs/{Name}</c>) with progress.</param>
+/// <param name="Immediate">Where set, what <c>POST /api/{Name}</c> checks on top of <paramref name="Check"/>: a request
+/// too large to answer while the client waits is refused there (the job takes it).</param>
 internal sealed record Question(string Name, Type RequestType, Func<object, IProgress<double>?, CancellationToken, object> Answer,
-    Action<object> Check, Type ResultType, string Summary, bool Long = false);
+    Action<object> Check, Type ResultType, string Summary, bool Long = false, Action<object>? Immediate = null);
 
 /// <summary>The questions the server answers, saved as scenarios and, the long ones, run as jobs.</summary>
 internal static class Questions
 {
     private static readonly Catalog.Catalog Catalog = Infercost.Catalog.Catalog.Embedded;
+
+    /// <summary>Most candidates <c>POST /api/search</c> answers while the client waits; a larger space runs as a job
+    /// (<c>POST /api/jobs/search</c>, up to <see cref="Search.SearchSpace.MaxCandidates"/>).</summary>
+    public const int MaxImmediateSearchCandidates = 64;
 
     /// <summary>By name.</summary>
     public static readonly IReadOnlyDictionary<string, Question> All = new Question[]
@@ -56,9 +62,24 @@ internal static class Questions
             (r, p, c) => r.Answer(Catalog, p, c), r => r.Prepare(r.Resolve(Catalog))),
         Slow<PlanRequest, PlanReport>("plan", "The fewest GPUs that meet P90 TTFT/TPOT targets at a peak rate, fixed and autoscaled day cost; disaggregated pools with disaggregated: true (infercost plan)",
             (r, p, c) => r.Answer(Catalog, p, c), r => r.Prepare(r.Resolve(Catalog))),
+        Slow<SearchRequest, SearchReport>("search", "Which model x precision x GPU x layout x batch cap x token budget x disaggregation meets the SLO most cheaply, pruned analytically and simulated (infercost search; the CLI's --state file is not offered)",
+            (r, p, c) => r.Answer(Catalog, progress: p, cancellation: c), r => r.Prepare(Catalog)) with { Immediate = r => SearchSmallEnough((SearchRequest)r) },
         Slow<FrontierRequest, FrontierReport>("frontier", "Throughput per GPU against tokens/s per user from closed-loop runs (infercost frontier)",
             (r, p, c) => r.Answer(Catalog, p, c), r => r.Prepare(r.Resolve(Catalog))),
     }.ToDictionary(q => q.Name, StringComparer.Ordinal);
+
+    // The space is counted before any simulation: each candidate can cost a capacity plan of several trials, so a
+    // large space is work for a job, which reports progress and can be cancelled.
+    private static void SearchSmallEnough(SearchRequest request)
+    {
+        var candidates = request.Prepare(Catalog).Space.Candidates().Count;
+        if (candidates > MaxImmediateSearchCandidates)
+        {
+            throw new InvalidInputException("candidates",
+                $"candidates (model x gpu x weights x kv x gpusPerReplica x layouts x maxBatch x prefillChunk x disaggregation) must be in [1, {MaxImmediateSearchCandidates}] " +
+                $"for POST /api/search; was {candidates}. Narrow a list, or run it as a job: POST /api/jobs/search.");
+        }
+    }
 
     private static Question Quick<T, TResult>(string name, string summary, Func<T, object> answer, Action<T> check) =>
         new(name, typeof(T), (r, _, _) => answer((T)r), r => check((T)r), typeof(TResult), summary);

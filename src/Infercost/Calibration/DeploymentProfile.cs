@@ -57,9 +57,15 @@ public sealed record DeploymentProfile(string Format, string Engine, double Step
     }
 
     /// <summary>Checks each value against the range its request field accepts.</summary>
-    /// <exception cref="InvalidInputException">A value out of range, or an unknown base engine.</exception>
+    /// <exception cref="InvalidInputException">Another format tag, a value out of range, or an unknown base engine.</exception>
     public DeploymentProfile Validated(string field)
     {
+        // A request body carries the profile as an object, not through Parse: check its format tag here too.
+        if (Format != FormatName)
+        {
+            throw new InvalidInputException(field, $"{field}: not an engine profile (format must be '{FormatName}'; was '{Format}'); write one with 'infercost calibrate deployment --profile-out FILE'.");
+        }
+
         ServingSoftware.Named(Engine, $"{field} engine");
         if (!(StepOverheadMs >= ServingRequest.StepOverheadMsField.Low && StepOverheadMs <= ServingRequest.StepOverheadMsField.High))
         {

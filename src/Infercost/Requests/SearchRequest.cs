@@ -253,7 +253,7 @@ public sealed record SearchRequest
     /// <param name="maxParallelism">Most threads; null for one per core. The answer does not depend on it.</param>
     /// <param name="sources">How problems in the histogram and trace texts name their source.</param>
     /// <param name="progress">Receives the fraction done.</param>
-    /// <param name="cancellation">Checked between candidates.</param>
+    /// <param name="cancellation">Checked between candidates and before every trial of each candidate's capacity planner.</param>
     public SearchReport Answer(Catalog.Catalog catalog, IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
         int? maxParallelism = null, (string? Input, string? Output, string? Trace) sources = default, IProgress<double>? progress = null,
         CancellationToken cancellation = default)
@@ -270,7 +270,17 @@ public sealed record SearchRequest
     {
         ArgumentNullException.ThrowIfNull(catalog);
         Validate();
-        var text = new StringBuilder(Serialization.InfercostJson.Serialize(this));
+        // An absent list and an empty one both mean the default; hash them alike (as the CLI gives them: empty number
+        // lists, absent word lists) so a request from the server and the same flags on the CLI share a hash.
+        var canonical = this with
+        {
+            GpusPerReplica = GpusPerReplica ?? [],
+            MaxBatch = MaxBatch ?? [],
+            PrefillChunk = PrefillChunk ?? [],
+            Weights = Weights is { Count: 0 } ? null : Weights,
+            Kv = Kv is { Count: 0 } ? null : Kv,
+        };
+        var text = new StringBuilder(Serialization.InfercostJson.Serialize(canonical));
         foreach (var m in Model!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetModel(m.Trim())));
         foreach (var g in Gpu!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetAccelerator(g.Trim())));
         text.Append('\n').Append(SearchState.FormatName);

@@ -30,7 +30,7 @@ public static class DesignSearch
     /// <param name="onFinished">Called with each newly simulated outcome, from the thread that simulated it.</param>
     /// <param name="maxParallelism">Most threads (null: one per core). Does not change the answer.</param>
     /// <param name="progress">Receives the fraction of the current upper bound on simulations done.</param>
-    /// <param name="cancellation">Checked between candidates.</param>
+    /// <param name="cancellation">Checked between candidates and, inside each candidate's capacity planner, before every trial.</param>
     /// <exception cref="InvalidInputException">A field out of range, or a space with no or too many candidates.</exception>
     public static SearchResult Run(SearchSpace space, SearchWorkload workload, SearchSettings settings,
         IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
@@ -95,7 +95,7 @@ public static class DesignSearch
                     return;
                 }
 
-                var o = Simulate(candidates[i], screens[i], workload, settings);
+                var o = Simulate(candidates[i], screens[i], workload, settings, cancellation);
                 outcomes[i] = o;
                 fresh[w] = true;
                 onFinished?.Invoke(o);
@@ -141,7 +141,7 @@ public static class DesignSearch
         return byCost != 0 ? byCost : a.Index.CompareTo(b.Index);
     }
 
-    private static CandidateOutcome Simulate(SearchCandidate c, CandidateScreen screen, SearchWorkload workload, SearchSettings settings)
+    private static CandidateOutcome Simulate(SearchCandidate c, CandidateScreen screen, SearchWorkload workload, SearchSettings settings, CancellationToken cancellation)
     {
         var setup = screen.Setup!;
         var inputs = new PlanInputs(c.Model, c.Device.Accelerator, setup.Config, screen.Scheduler!, workload.Input, workload.Output, workload.Rate, settings.Slo,
@@ -150,7 +150,7 @@ public static class DesignSearch
             MaxTrialRequests: settings.TrialRequests, Trace: workload.Trace, PrefixCache: workload.PrefixCache);
         if (!c.Disaggregated)
         {
-            var sized = CapacityPlanner.SizeFleet(inputs, setup);
+            var sized = CapacityPlanner.SizeFleet(inputs, setup, cancellation);
             if (sized.Replicas is not { } n) return Outcome(c, SearchStage.Simulated, sized.Reason, screen.LowerBoundGpus) with { Trials = sized.Trials };
             var result = sized.Pass!.Result;
             return Feasible(c, screen, workload, settings, n, null, null, n * c.DevicesPerReplica, result.TimeToFirstToken.P90, result.TimePerOutputToken.P90, sized.Trials);
@@ -158,7 +158,7 @@ public static class DesignSearch
 
         try
         {
-            var plan = DisaggregatedPlanner.Plan(inputs, setup, setup);
+            var plan = DisaggregatedPlanner.Plan(inputs, setup, setup, null, cancellation);
             var fleet = plan.AtPeak.Fleet;
             return Feasible(c, screen, workload, settings, plan.PrefillReplicas + plan.DecodeReplicas, plan.PrefillReplicas, plan.DecodeReplicas, plan.Devices,
                 fleet.TimeToFirstToken.P90, fleet.TimePerOutputToken.P90, plan.Trials);
