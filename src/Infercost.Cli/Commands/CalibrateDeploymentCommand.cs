@@ -33,9 +33,9 @@ internal static class CalibrateDeploymentCommand
             "Fit an engine profile to your own deployment: the host time per step and the share of the kernel curves' streaming bandwidth " +
             "that make the step model's mean time per output token match your measured levels, at each level's decode batch (Little's law on " +
             "the measured rate and decode time). Reports the error with the built-in profile, in-sample and with each level held out." +
-            "\n\nExample:\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --sweep concurrency:1,4,16,64 --requests 64 --out m.json" +
-            "\n  infercost calibrate deployment --from m.json --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --engine vllm --profile-out mine.json" +
-            "\n  infercost cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --engine-profile mine.json");
+            "\n\nExample:\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --sweep concurrency:1,4,16,64 --requests 64 --out examples/measure-llama-3.1-8b.json" +
+            "\n  infercost calibrate deployment --from examples/measure-llama-3.1-8b.json --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --engine vllm --profile-out examples/engine-profile-llama-3.1-8b.json" +
+            "\n  infercost cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --engine-profile examples/engine-profile-llama-3.1-8b.json");
         subject.AddTo(command);
         serving.AddTo(command);
         command.Options.Add(from);

@@ -32,7 +32,7 @@ internal static class CatalogCommand
         var json = CommonOptions.Json();
         var command = new Command("list",
             "List catalog entries with their key figures, source and date." +
-            "\n\nExample:\n  infercost catalog list models\n  infercost catalog list gpus --catalog my-gpus.json");
+            "\n\nExample:\n  infercost catalog list models\n  infercost catalog list gpus --catalog examples/my-gpus.json");
         command.Arguments.Add(kind);
         catalogInputs.AddTo(command);
         command.Options.Add(json);

@@ -46,7 +46,7 @@ internal static class PlanCommand
             "(over replica sizes and counts), show that one replica fewer misses it, and price a day with that fleet fixed and autoscaled " +
             "against the static estimate." +
             "\n\nExample:\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --slo-ttft 2s --slo-tpot 50ms --input 1000 --output 200 --diurnal" +
-            "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
+            "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve examples/day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
             "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4");
         subject.AddTo(command);
         foreach (var option in new Option[] { engine, engineProfile, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);

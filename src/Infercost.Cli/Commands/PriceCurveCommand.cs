@@ -57,7 +57,7 @@ internal static class PriceCurveCommand
             "Price decline rates. Fit mode (--points or --model): Epoch AI's estimator — running-minimum frontier in date " +
             "order, OLS of log10(price) on the day number, factor per year = 10^(−365 × slope) — projected forward with a " +
             "band from the slope's standard error. Constant mode (--factor): price ÷ factor^years (a16z's 10x per year)." +
-            "\n\nExample:\n  infercost price-curve --points mmlu.csv --project-years 2 --plot curve.png" +
+            "\n\nExample:\n  infercost price-curve --points examples/price-points.csv --project-years 2 --plot curve.png" +
             "\n  infercost price-curve --model gpt-3.5-turbo\n  infercost price-curve --factor 10 --from-price 60 --years 3");
         foreach (var option in new Option[] { points, model, kind, factor, fromPrice, years, fromDate, slow, fast, projectYears, sigmas, allPoints, plot, json })
             command.Options.Add(option);

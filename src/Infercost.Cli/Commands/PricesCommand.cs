@@ -26,7 +26,7 @@ internal static class PricesCommand
             "batch discount and long-context tier, each with its source and date. Sources that disagree are kept side by side; " +
             "the price shown is the one most sources support, marked 'disputed' when another source differs." +
             "\n\nExample:\n  infercost prices --provider anthropic\n  infercost prices --model gpt-4o --on 2024-06-01" +
-            "\n  infercost prices --history claude-opus-4.5\n  infercost prices --litellm model_prices_and_context_window.json --model my-model");
+            "\n  infercost prices --history claude-opus-4.5\n  infercost prices --litellm examples/litellm-prices.json --model my-model");
         catalog.AddTo(command);
         foreach (var option in new Option[] { provider, model, history, json }) command.Options.Add(option);
 

@@ -36,7 +36,7 @@ internal static class SimulateCommand
             "preemption, each step timed by the step-time model. Reports TTFT/TPOT percentiles, goodput, KV use, queue and $/MTok " +
             "including idle time." +
             "\n\nExample:\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 5 --requests 5000 --slo-ttft 2s --slo-tpot 50ms" +
-            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --rate 40 --diurnal --duration 24h --input-dist lognormal:800:1 --output-dist lognormal:250:0.8" +
+            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --rate 40 --diurnal --duration 2h --input-dist lognormal:800:1 --output-dist lognormal:250:0.8" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded");
         subject.AddTo(command);

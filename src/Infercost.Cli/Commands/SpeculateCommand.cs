@@ -37,7 +37,7 @@ internal static class SpeculateCommand
             "plain decoding, and the utilisation (useful FLOPs ÷ peak) each means. The gain shrinks as the batch grows and " +
             "the verify step reaches the compute roof." +
             "\n\nExample:\n  infercost speculate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --spec-acceptance 0.85" +
-            "\n  infercost speculate --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --spec-method draft --draft-model llama-3.2-1b --spec-length 4 --spec-acceptance 0.8,0.75,0.7");
+            "\n  infercost speculate --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --spec-method draft --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8,0.75,0.7");
         subject.AddTo(command);
         serving.AddTo(command);
         foreach (var option in new Option[] { method, length, acceptance, draft, batches, json }) command.Options.Add(option);

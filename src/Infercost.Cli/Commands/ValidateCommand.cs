@@ -23,7 +23,7 @@ internal static class ValidateCommand
             "skipped (the summary counts it), the rest are still predicted. An optional engine column names each row's " +
             "serving engine; --engine applies to rows that leave it empty." +
             "\n\nExample:\n  infercost validate --data data/calibration/throughput-calibration.csv" +
-            "\n  infercost validate --data my-runs.csv --software vllm --json");
+            "\n  infercost validate --data data/calibration/throughput-calibration.csv --software vllm --json");
         inputs.AddTo(command);
         command.SetAction(parse =>
         {

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console.Testing;
+
+namespace Infercost.Cli.Tests.Commands;
+
+// Every example in --help runs as printed (issue 9 item 17): the lines starting with "infercost " in each command's
+// "Example:" block, read from the command tree so that a new example cannot escape, each run in-process from the
+// repository root (so data/... and examples/... resolve as they do for a user in a checkout). Files an example writes
+// are held in memory and read back by later examples; plots go to the test's working folder.
+public sealed class HelpExampleTests
+{
+    // Examples that cannot exit 0 in a test, each with the exit code expected and the reason.
+    // Examples that need a live endpoint, so cannot exit 0 here: each with the exit code it gives without one and the
+    // reason. The emulate example starts such an endpoint; examples/measure-llama-3.1-8b.json is the report the second
+    // entry wrote against it, and the calibrate deployment example reads it.
+    private const string Unreachable = "needs a live OpenAI-compatible endpoint at 127.0.0.1:8000 (start one with the emulate example); without one it refuses: cannot reach";
+    private static readonly Dictionary<string, (int Exit, string Reason)> Exempt = new(StringComparer.Ordinal)
+    {
+        ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200"] = (2, Unreachable),
+        ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200 --input 1000 --output 200"] = (2, Unreachable),
+        ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --sweep concurrency:1,4,16,64 --requests 64 --out examples/measure-llama-3.1-8b.json"] = (2, Unreachable),
+        ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m"] = (2, Unreachable),
+        ["measure --endpoint https://api.example.com/v1 --model my-model --api-key-env MY_KEY --sweep rate:1,2,4 --out m.json --csv m.csv"] =
+            (2, "a hosted API with the user's key: refused here because MY_KEY is not set, before any network use"),
+    };
+
+    // Examples that start a server and run until Ctrl+C: never run here, each with the reason.
+    private static readonly Dictionary<string, string> NotRun = new(StringComparer.Ordinal)
+    {
+        ["serve"] = "listens until Ctrl+C",
+        ["serve --urls http://127.0.0.1:8080"] = "listens until Ctrl+C",
+        ["emulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --port 8000"] = "listens until Ctrl+C",
+    };
+
+    public static TheoryData<string> Examples()
+    {
+        var data = new TheoryData<string>();
+        foreach (var example in AllExamples().Distinct(StringComparer.Ordinal).Where(e => !NotRun.ContainsKey(e))) data.Add(example);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_RunsAsPrinted(string example)
+    {
+        var expected = Exempt.TryGetValue(example, out var exempt) ? exempt.Exit : 0;
+        var watch = Stopwatch.StartNew();
+
+        var (code, error) = RunWithin(example.Split(' ', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromSeconds(15));
+
+        Assert.True(code == expected, $"'infercost {example}' exited {code} (expected {expected}) after {watch.Elapsed.TotalSeconds:F1} s; stderr: {error}");
+        if (expected == 2) Assert.Contains(example.Contains("MY_KEY", StringComparison.Ordinal) ? "MY_KEY" : "cannot reach", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExceptionLists_NameExamplesThatExist()
+    {
+        var all = AllExamples().ToHashSet(StringComparer.Ordinal);
+
+        Assert.True(all.Count >= 40, $"found only {all.Count} examples in --help");
+        var stale = Exempt.Keys.Concat(NotRun.Keys).Where(k => !all.Contains(k)).ToList();
+        Assert.True(stale.Count == 0, "listed but not an example in --help: " + string.Join("; ", stale));
+    }
+
+    private static List<string> AllExamples()
+    {
+        using var console = new TestConsole();
+        var root = CliApp.BuildRoot(new CliContext(console, TextWriter.Null, TextWriter.Null, _ => ""));
+        var found = new List<string>();
+        void Walk(Command command)
+        {
+            var description = command.Description ?? "";
+            var at = description.IndexOf("Example:", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                found.AddRange(description[at..].Split('\n').Select(l => l.Trim())
+                    .Where(l => l.StartsWith("infercost ", StringComparison.Ordinal)).Select(l => l["infercost ".Length..].Trim()));
+            }
+
+            foreach (var sub in command.Subcommands) Walk(sub);
+        }
+
+        Walk(root);
+        return found;
+    }
+
+    // Files written by examples (measure --out, --profile-out, search --state), shared by later examples in this run.
+    private static readonly Dictionary<string, string> Written = new(StringComparer.Ordinal);
+
+    private static (int Code, string Error) RunWithin(string[] args, TimeSpan limit)
+    {
+        var root = RepositoryRoot();
+        string Read(string path)
+        {
+            lock (Written)
+            {
+                if (Written.TryGetValue(path, out var text)) return text;
+            }
+
+            return File.ReadAllText(Path.Combine(root, path));
+        }
+
+        void Write(string path, string text)
+        {
+            lock (Written) Written[path] = text;
+        }
+
+        void Append(string path, string text)
+        {
+            lock (Written) Written[path] = (Written.TryGetValue(path, out var old) ? old : "") + text;
+        }
+
+        var task = Task.Run(() =>
+        {
+            using var console = new TestConsole().Width(220);
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var context = new CliContext(console, stdout, stderr, Read, path => Directory.Exists(Path.Combine(root, path)))
+            {
+                WriteFile = Write,
+                AppendFile = Append,
+            };
+            var code = CliApp.Run(args, context);
+            return (code, stderr.ToString());
+        });
+        return task.Wait(limit, TestContext.Current.CancellationToken)
+            ? task.Result
+            : throw new Xunit.Sdk.XunitException($"'infercost {string.Join(' ', args)}' ran for more than {limit.TotalSeconds} s");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Infercost.slnx"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("Infercost.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
