@@ -60,20 +60,42 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
         return events;
     }
 
-    [Fact]
-    public async Task Simulate_AsAJob_StreamsRisingProgress_ThenTheCliRecord()
+    // Runs a job to its end: its progress events only rise and the last event is "succeeded"; returns the final status.
+    private static async Task<JsonDocument> RunToSuccess(HttpClient client, string question, string body)
     {
-        var client = server.CreateClient();
-
-        var job = await StartJob(client, "simulate", ShortSimulation);
+        var job = await StartJob(client, question, body);
         var events = await ReadEvents(client, job.GetProperty("id").GetString()!);
-
         var progress = events.Where(e => e.Event == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("progress").GetDouble()).ToList();
         Assert.NotEmpty(progress);
         Assert.Equal(progress.Order(), progress);
         var (last, data) = events[^1];
         Assert.Equal("succeeded", last);
-        using var status = JsonDocument.Parse(data);
+        return JsonDocument.Parse(data);
+    }
+
+    // Starts a long job, deletes it after the delay, and checks that it ends "cancelled" within 20 s; returns its id.
+    private static async Task<string> CancelWithin20Seconds(HttpClient client, string question, string body, TimeSpan delay)
+    {
+        var job = await StartJob(client, question, body);
+        var id = job.GetProperty("id").GetString()!;
+        var clock = Stopwatch.StartNew();
+
+        await Task.Delay(delay, Token);
+        var delete = await client.DeleteAsync("/api/jobs/" + id, Token);
+        var events = await ReadEvents(client, id);
+
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Assert.Equal("cancelled", events[^1].Event);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        return id;
+    }
+
+    [Fact]
+    public async Task Simulate_AsAJob_StreamsRisingProgress_ThenTheCliRecord()
+    {
+        var client = server.CreateClient();
+
+        using var status = await RunToSuccess(client, "simulate", ShortSimulation);
         Assert.Equal(1, status.RootElement.GetProperty("progress").GetDouble());
         var cli = CliJson.Run("simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--rate", "5", "--requests", "3000", "--input", "500", "--output", "100");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
@@ -110,15 +132,7 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
     {
         var client = server.CreateClient();
 
-        var job = await StartJob(client, "plan", ShortPlan);
-        var events = await ReadEvents(client, job.GetProperty("id").GetString()!);
-
-        var progress = events.Where(e => e.Event == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("progress").GetDouble()).ToList();
-        Assert.NotEmpty(progress);
-        Assert.Equal(progress.Order(), progress);
-        var (last, data) = events[^1];
-        Assert.Equal("succeeded", last);
-        using var status = JsonDocument.Parse(data);
+        using var status = await RunToSuccess(client, "plan", ShortPlan);
         var cli = CliJson.Run("plan", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--rate", "30", "--input", "200", "--output", "50", "--max-gpus-per-replica", "1", "--trial-time", "10s");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
     }
@@ -127,17 +141,7 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
     public async Task Delete_CancelsARunningPlan_WithinATrialStep()
     {
         var client = server.CreateClient();
-        var job = await StartJob(client, "plan", LongPlan);
-        var id = job.GetProperty("id").GetString()!;
-        var clock = Stopwatch.StartNew();
-
-        await Task.Delay(200, Token);
-        var delete = await client.DeleteAsync("/api/jobs/" + id, Token);
-        var events = await ReadEvents(client, id);
-
-        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-        Assert.Equal("cancelled", events[^1].Event);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        await CancelWithin20Seconds(client, "plan", LongPlan, TimeSpan.FromMilliseconds(200));
     }
 
     private const string ShortSearch = """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "rate": 5, "input": 200, "output": 50, "trialTime": "10s", "trialRequests": 1000, "wave": 1 }""";
@@ -150,15 +154,7 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
     {
         var client = server.CreateClient();
 
-        var job = await StartJob(client, "search", ShortSearch);
-        var events = await ReadEvents(client, job.GetProperty("id").GetString()!);
-
-        var progress = events.Where(e => e.Event == "progress").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("progress").GetDouble()).ToList();
-        Assert.NotEmpty(progress);
-        Assert.Equal(progress.Order(), progress);
-        var (last, data) = events[^1];
-        Assert.Equal("succeeded", last);
-        using var status = JsonDocument.Parse(data);
+        using var status = await RunToSuccess(client, "search", ShortSearch);
         var cli = CliJson.Run("search", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus-per-replica", "1,2", "--rate", "5", "--input", "200", "--output", "50",
             "--trial-time", "10s", "--trial-requests", "1000", "--wave", "1");
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
@@ -168,17 +164,7 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
     public async Task Delete_CancelsARunningSearch_WithinATrial()
     {
         var client = server.CreateClient();
-        var job = await StartJob(client, "search", LongSearch);
-        var id = job.GetProperty("id").GetString()!;
-        var clock = Stopwatch.StartNew();
-
-        await Task.Delay(200, Token);
-        var delete = await client.DeleteAsync("/api/jobs/" + id, Token);
-        var events = await ReadEvents(client, id);
-
-        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-        Assert.Equal("cancelled", events[^1].Event);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        await CancelWithin20Seconds(client, "search", LongSearch, TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
