@@ -63,7 +63,11 @@ public sealed record RequestOutcome(
     IReadOnlyList<double>? ServerGaps,
     int Attempts)
 {
-    /// <summary>(End to end − time to first token) ÷ (output tokens − 1), for a complete answer of ≥ 2 tokens.</summary>
+    /// <summary>
+    /// (End to end − time to first token) ÷ (output tokens − 1), seconds per token, for a complete answer of ≥ 2 tokens
+    /// that arrived in ≥ 2 chunks. An answer that came whole (no streaming, or a stream of one chunk) has no time per
+    /// output token: its first token is its last, and the difference would only time reading the body.
+    /// </summary>
     public double? TimePerOutputToken =>
-        Status == OutcomeStatus.Ok && OutputTokens > 1 && TimeToFirstToken is { } ttft ? (EndToEnd - ttft) / (OutputTokens - 1) : null;
+        Status == OutcomeStatus.Ok && OutputTokens > 1 && Gaps.Count > 0 && TimeToFirstToken is { } ttft ? (EndToEnd - ttft) / (OutputTokens - 1) : null;
 }
