@@ -74,6 +74,15 @@ public static class CliApp
                 return ExitCodes.InvalidInput;
             }
 
+            if (parse.Action is HelpAction)
+            {
+                // Help is written whole, then each option's default is kept once (HelpText.DefaultsOnce).
+                using var help = new StringWriter();
+                var shown = parse.Invoke(new InvocationConfiguration { Output = help, Error = context.Error, EnableDefaultExceptionHandler = false });
+                context.Out.Write(HelpText.DefaultsOnce(help.ToString()));
+                return shown;
+            }
+
             return parse.Invoke(new InvocationConfiguration
             {
                 Output = context.Out,
