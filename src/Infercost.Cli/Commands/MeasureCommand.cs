@@ -14,33 +14,16 @@ using static Infercost.Cli.Rendering.Formats;
 
 namespace Infercost.Cli.Commands;
 
-/// <summary>The <c>measure</c> JSON document (also written by <c>--out</c>).</summary>
-/// <param name="Endpoint">The API base measured.</param>
-/// <param name="Model">The model name sent.</param>
-/// <param name="Api">chat or completions.</param>
-/// <param name="Stream">Streaming or not.</param>
-/// <param name="Tokenizer">The tokenizer used where the server sent no usage, and to build prompts.</param>
-/// <param name="Levels">One summary per load level.</param>
-internal sealed record MeasureReport(string Endpoint, string Model, string Api, bool Stream, string Tokenizer, IReadOnlyList<MeasurementSummary> Levels)
-{
-    /// <summary>With --gpu: the devices behind the endpoint, as Infercost models them.</summary>
-    public string? Deployment { get; init; }
-
-    /// <summary>With --gpu: per level, $/MTok at the measured rate and the gap to Infercost's simulation of the same setup
-    /// and load (null for a level that cannot be compared).</summary>
-    public IReadOnlyList<DeploymentGap?>? Gaps { get; init; }
-}
-
 /// <summary><c>infercost measure</c>: load-test an OpenAI-compatible endpoint and report latency, throughput and goodput.</summary>
 internal static class MeasureCommand
 {
     /// <summary>The API key held in the environment variable <paramref name="variable"/>; null when none is named.</summary>
     /// <exception cref="InvalidInputException">The variable is named but not set.</exception>
-    public static string? KeyFrom(string? variable)
+    public static string? KeyFrom(string? variable, string flag = "api-key-env")
     {
         if (variable is null) return null;
         var value = Environment.GetEnvironmentVariable(variable);
-        return string.IsNullOrEmpty(value) ? throw new InvalidInputException("api-key-env", $"api-key-env names {variable}, which is not set in the environment.") : value;
+        return string.IsNullOrEmpty(value) ? throw new InvalidInputException(flag, $"{flag} names {variable}, which is not set in the environment.") : value;
     }
 
     /// <summary>Builds the command.</summary>
@@ -73,6 +56,9 @@ internal static class MeasureCommand
         var gpus = CliOptions.Int("--gpus", "With --gpu: devices behind the endpoint.", 1, 100_000, 1);
         var gpuPrice = CliOptions.OptionalDouble("--gpu-price", "With --gpu: rental $ per GPU-hour. Default: the catalog's typical price.", "$/GPU-h", CliOptions.InRange(0, 1000));
         var catalogModel = new Option<string?>("--catalog-model") { Description = "With --gpu: the catalog model the endpoint serves. Default: --model.", HelpName = "ID" };
+        var save = new Option<string?>("--save") { Description = "Keep the report as a scenario (question 'measure') of this name on an Infercost server (infercost serve); checked before any load is sent.", HelpName = "SCENARIO" };
+        var server = new Option<string?>("--server") { Description = $"With --save: the Infercost server's URL. Default: {ServerDefaults.Url}.", HelpName = "URL" };
+        var serverKeyEnv = new Option<string?>("--server-key-env") { Description = "With --save: environment variable holding the Infercost server's API key (sent as X-Api-Key).", HelpName = "VAR" };
         var json = CommonOptions.Json();
         var command = new Command("measure",
             "Load-test an OpenAI-compatible endpoint (vLLM, SGLang, TensorRT-LLM, llama.cpp, a gateway, or infercost emulate): fixed " +
@@ -81,14 +67,15 @@ internal static class MeasureCommand
             "results. Token counts come from the server's usage, else from the cl100k_base tokenizer." +
             "\n\nExample:\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200 --input 1000 --output 200" +
             "\n  infercost measure --endpoint https://api.example.com/v1 --model my-model --api-key-env MY_KEY --sweep rate:1,2,4 --out m.json --csv m.csv" +
-            "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m");
+            "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m" +
+            "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --save h100-vllm-c16 --server http://127.0.0.1:5178");
         foreach (var option in new Option[] { endpoint, model, api, keyEnv, noStream, concurrency, rate, arrival, sweep, requests, input, output, inputDist, outputDist, ignoreEos, timeout, retries, seed, sloTtft, sloTpot, outFile, csvFile })
         {
             command.Options.Add(option);
         }
 
         trace.AddTo(command, prefixCache: false);
-        foreach (var option in new Option[] { gpu, gpus, gpuPrice, catalogModel }) command.Options.Add(option);
+        foreach (var option in new Option[] { gpu, gpus, gpuPrice, catalogModel, save, server, serverKeyEnv }) command.Options.Add(option);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -98,6 +85,17 @@ internal static class MeasureCommand
             if (parse.GetValue(gpu) is null && new Option[] { catalogModel, gpus, gpuPrice }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
             {
                 throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} prices the run against Infercost's model; add --gpu ID.");
+            }
+
+            if (parse.GetValue(save) is null && new Option[] { server, serverKeyEnv }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } unsaved)
+            {
+                throw new InvalidInputException(unsaved.Name.TrimStart('-'), $"{unsaved.Name} says where --save keeps the report; add --save NAME.");
+            }
+
+            var saveName = parse.GetValue(save)?.Trim();
+            if (saveName is { Length: 0 or > NewMeasurement.MaxName })
+            {
+                throw new InvalidInputException("save", $"save must be a name of 1 to {NewMeasurement.MaxName} characters; was {saveName.Length}.");
             }
 
             if (parse.GetValue(outFile) is { } outPath) context.CheckWritable(outPath, "--out");
@@ -142,8 +140,11 @@ internal static class MeasureCommand
             var levels = Levels(parse, concurrency, rate, arrival, sweep, traceTimes);
             var deployment = parse.GetValue(gpu) is { } gpuId ? Deployment(gpuId, parse.GetValue(catalogModel) ?? parse.GetValue(model)!, parse.GetValue(gpus), parse.GetValue(gpuPrice)) : null;
             using var http = EndpointClient.CreateHttp();
+            var keeper = saveName is null ? null
+                : new ScenarioServer(http, ScenarioServer.BaseOf(parse.GetValue(server) ?? ServerDefaults.Url), KeyFrom(parse.GetValue(serverKeyEnv), "server-key-env"));
             var client = new EndpointClient(http, options);
             client.PreflightAsync(CancellationToken.None).GetAwaiter().GetResult();
+            keeper?.CheckAsync(CancellationToken.None).GetAwaiter().GetResult();
 
             var summaries = new List<MeasurementSummary>();
             var all = new List<RequestOutcome>();
@@ -184,6 +185,21 @@ internal static class MeasureCommand
             if (parse.GetValue(csvFile) is { } c) context.WriteText(c, Csv(all, levels), "--csv");
             if (asJson) context.WriteJson(report);
             else Render(context.Console, report);
+            if (keeper is not null)
+            {
+                // The run is over and reported: a server lost since the check costs the scenario, not the measurement.
+                try
+                {
+                    var id = keeper.SaveAsync(saveName!, report, CancellationToken.None).GetAwaiter().GetResult();
+                    if (!asJson) context.Console.MarkupLineInterpolated($"Saved as scenario '{saveName}' (id {id}, question measure).");
+                }
+                catch (InvalidInputException e)
+                {
+                    context.Error.WriteLine($"error: the report was not saved: {e.Message}");
+                    return ExitCodes.Failure;
+                }
+            }
+
             return all.All(x => x.Status == OutcomeStatus.Ok) ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Infercost.EndpointMeasurement;
 using Infercost.Serialization;
 using Infercost.Serving;
 using Infercost.Server.Http;
@@ -27,6 +28,9 @@ internal static class ScenarioEndpoints
             .Produces<ScenarioComparison>().ProducesProblem(404);
         api.MapGet("/compare", Compare).WithSummary("The inputs and results that differ between two scenarios")
             .Produces<ScenarioComparison>().ProducesProblem(404);
+        app.MapPost("/api/measurements", SaveMeasurement).WithTags("Scenarios")
+            .WithSummary("Keep a measurement of a live endpoint (what infercost measure --json prints) as a scenario of question 'measure'")
+            .Accepts<NewMeasurement>("application/json").Produces<Scenario>(StatusCodes.Status201Created).ProducesValidationProblem();
         api.MapDelete("/{id}", Delete).WithSummary("Delete a scenario").Produces(StatusCodes.Status204NoContent).ProducesProblem(404);
     }
 
@@ -49,6 +53,36 @@ internal static class ScenarioEndpoints
         return Results.Text(JsonSerializer.Serialize(scenario, InfercostJson.Options), "application/json", statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>The question name of a saved measurement. The server stores it as it came: it never sends load itself.</summary>
+    public const string MeasureQuestion = "measure";
+
+    private static async Task<IResult> SaveMeasurement(HttpContext http, IScenarioStore store, CancellationToken cancellation)
+    {
+        var (body, problem) = await RequestBody.ReadAsync<NewMeasurement>(http).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        NewMeasurement measurement;
+        try
+        {
+            measurement = body!.Validated();
+        }
+        catch (InvalidInputException e)
+        {
+            return Problems.Invalid(e);
+        }
+
+        var report = measurement.Report!;
+        var inputs = JsonSerializer.SerializeToElement(new
+        {
+            report.Endpoint, report.Model, report.Api, report.Stream, report.Tokenizer, report.Deployment,
+            Levels = report.Levels.Select(l => l.Level).ToArray(),
+        }, InfercostJson.Options);
+        var now = DateTimeOffset.UtcNow;
+        var scenario = new Scenario(Guid.NewGuid().ToString("n"), measurement.Name!, MeasureQuestion, inputs,
+            JsonSerializer.SerializeToElement(report, InfercostJson.Options), EngineVersion.Current, now, now);
+        await store.AddAsync(scenario, cancellation).ConfigureAwait(false);
+        return Results.Text(JsonSerializer.Serialize(scenario, InfercostJson.Options), "application/json", statusCode: StatusCodes.Status201Created);
+    }
+
     private static async Task<IResult> List(IScenarioStore store, int? limit, int? offset, CancellationToken cancellation)
     {
         if (limit is < 1 or > MaxList) return Problems.Invalid("limit", $"limit must be in [1, {MaxList}]; was {limit}.");
@@ -65,6 +99,12 @@ internal static class ScenarioEndpoints
     private static async Task<IResult> Rerun(string id, IScenarioStore store, CancellationToken cancellation)
     {
         if (await store.GetAsync(id, cancellation).ConfigureAwait(false) is not { } old) return NotFound(id);
+        if (old.Question == MeasureQuestion)
+        {
+            return Problems.Invalid("question", $"scenario {id} holds a measurement of a live endpoint (question '{MeasureQuestion}'); the server does not " +
+                "send load to endpoints, so it cannot re-run it: run infercost measure again with --save.");
+        }
+
         if (!Questions.All.TryGetValue(old.Question, out var question)) return Problems.Invalid("question", $"scenario {id} asks '{old.Question}', which this server does not answer.");
         var (_, result, invalid) = Answer(question, old.Inputs);
         if (invalid is not null) return invalid;

@@ -182,6 +182,7 @@ public sealed class EveryOptionTests
             "ID" or "ID,ID,..." => ["no-such-id"],
             "FAMILY" => ["no-such-family"],
             "NAME" => ["no-such-name"],
+            "SCENARIO" => [" ", new string('x', 201)],
             "config.json|folder" => ["no/such/config.json"],
             "FILE.png|svg" => ["chart.bmp"],
             "FILE.json" or "FILE.csv" or "FILE" when path == "measure" => ["no/such/folder/out.json"],

@@ -21,6 +21,7 @@ public sealed class HelpExampleTests
         ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --requests 200 --input 1000 --output 200"] = (2, Unreachable),
         ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --sweep concurrency:1,4,16,64 --requests 64 --out examples/measure-llama-3.1-8b.json"] = (2, Unreachable),
         ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m"] = (2, Unreachable),
+        ["measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --save h100-vllm-c16 --server http://127.0.0.1:5178"] = (2, Unreachable),
         ["measure --endpoint https://api.example.com/v1 --model my-model --api-key-env MY_KEY --sweep rate:1,2,4 --out m.json --csv m.csv"] =
             (2, "a hosted API with the user's key: refused here because MY_KEY is not set, before any network use"),
     };
