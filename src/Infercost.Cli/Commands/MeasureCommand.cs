@@ -46,6 +46,7 @@ internal static class MeasureCommand
         var ignoreEos = new Option<bool>("--ignore-eos") { Description = "Send ignore_eos (vLLM, SGLang) so every answer runs to max_tokens." };
         var timeout = SimulationInputs.Duration("--timeout", "Longest a request may take before it counts as timed out.", 0.01, 86_400, 60);
         var retries = CliOptions.Int("--max-retries", "Retries of a request answered 429, each after its Retry-After (within --timeout).", 0, 100, 2);
+        var warmup = CliOptions.Int("--warmup", "Requests sent before the first level and left out of every figure, so that neither the server's nor this client's start-up (JIT, connection set-up, caches) is measured; as many in flight as the first level's concurrency (64 for a rate).", 0, 10_000, 0);
         var seed = CliOptions.Int("--seed", "Seed of prompt words, length draws and Poisson gaps.", 0, int.MaxValue, 1);
         var sloTtft = SimulationInputs.Duration("--slo-ttft", "Goodput: time-to-first-token target.", 1e-6, 86_400, Slo.Default.TimeToFirstToken.Value);
         var sloTpot = SimulationInputs.Duration("--slo-tpot", "Goodput: time-per-output-token target.", 1e-6, 3600, Slo.Default.TimePerOutputToken.Value);
@@ -69,7 +70,7 @@ internal static class MeasureCommand
             "\n  infercost measure --endpoint https://api.example.com/v1 --model my-model --api-key-env MY_KEY --sweep rate:1,2,4 --out m.json --csv m.csv" +
             "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --trace data/traces/azure-llm-2023-conv.csv --trace-window 0..2m" +
             "\n  infercost measure --endpoint http://127.0.0.1:8000 --model llama-3.1-8b --concurrency 16 --save h100-vllm-c16 --server http://127.0.0.1:5178");
-        foreach (var option in new Option[] { endpoint, model, api, keyEnv, noStream, concurrency, rate, arrival, sweep, requests, input, output, inputDist, outputDist, ignoreEos, timeout, retries, seed, sloTtft, sloTpot, outFile, csvFile })
+        foreach (var option in new Option[] { endpoint, model, api, keyEnv, noStream, concurrency, rate, arrival, sweep, requests, input, output, inputDist, outputDist, ignoreEos, timeout, retries, warmup, seed, sloTtft, sloTpot, outFile, csvFile })
         {
             command.Options.Add(option);
         }
@@ -150,6 +151,17 @@ internal static class MeasureCommand
             var all = new List<RequestOutcome>();
             var asJson = parse.GetValue(json);
             var interactive = !asJson && context.Console.Profile.Capabilities.Interactive;
+            WarmupSummary? warm = null;
+            if (parse.GetValue(warmup) is > 0 and var w)
+            {
+                // The first w shapes (cycled when fewer), closed loop; the outcomes are only counted.
+                var warmShapes = Enumerable.Range(0, w).Select(i => shapes[i % shapes.Count]).ToList();
+                var users = Math.Min(w, levels[0] is ConcurrencyLevel first ? first.Users : 64);
+                var (outcomes, duration) = LoadGenerator.RunAsync(client, new ConcurrencyLevel(users), -1, warmShapes, parse.GetValue(seed), null, CancellationToken.None)
+                    .GetAwaiter().GetResult();
+                warm = new WarmupSummary(w, outcomes.Count(o => o.Status == OutcomeStatus.Ok), users, duration);
+            }
+
             for (var i = 0; i < levels.Count; i++)
             {
                 var level = levels[i];
@@ -171,7 +183,10 @@ internal static class MeasureCommand
                 summaries.Add(MeasurementSummary.Of(level.Description, run.Outcomes!, run.Duration, slo));
             }
 
-            var report = new MeasureReport(options.Base.ToString(), options.Model, kind == ApiKind.Chat ? "chat" : "completions", options.Stream, TokenText.Name, summaries);
+            var report = new MeasureReport(options.Base.ToString(), options.Model, kind == ApiKind.Chat ? "chat" : "completions", options.Stream, TokenText.Name, summaries)
+            {
+                Warmup = warm,
+            };
             if (deployment is { } d)
             {
                 report = report with
@@ -304,6 +319,11 @@ internal static class MeasureCommand
 
     private static void Render(IAnsiConsole console, MeasureReport report)
     {
+        if (report.Warmup is { } w)
+        {
+            console.MarkupLineInterpolated($"Warm-up: {w.Requests} requests ({w.Succeeded} succeeded, {w.Concurrency} at once, {Guard.Format(w.Duration)} s) sent first and left out of every figure below.");
+        }
+
         for (var i = 0; i < report.Levels.Count; i++)
         {
             var s = report.Levels[i];

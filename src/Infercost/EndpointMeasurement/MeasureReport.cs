@@ -15,7 +15,17 @@ public sealed record MeasureReport(string Endpoint, string Model, string Api, bo
     /// <summary>With --gpu: per level, $/MTok at the measured rate and the gap to Infercost's simulation of the same setup
     /// and load (null for a level that cannot be compared).</summary>
     public IReadOnlyList<DeploymentGap?>? Gaps { get; init; }
+
+    /// <summary>With --warmup: the requests sent before the first level, left out of every figure; null without.</summary>
+    public WarmupSummary? Warmup { get; init; }
 }
+
+/// <summary>The warm-up requests sent before the measured levels (their times are in no figure of the report).</summary>
+/// <param name="Requests">Warm-up requests sent.</param>
+/// <param name="Succeeded">How many of them succeeded.</param>
+/// <param name="Concurrency">How many were in flight at once.</param>
+/// <param name="Duration">Seconds from the first warm-up send to the last answer.</param>
+public sealed record WarmupSummary(int Requests, int Succeeded, int Concurrency, double Duration);
 
 /// <summary>A measurement sent to the server to be kept as a scenario (<c>POST /api/measurements</c>).</summary>
 /// <param name="Name">The scenario's name, 1–200 characters.</param>

@@ -65,6 +65,33 @@ public sealed class MeasureCommandTests
     }
 
     [Fact]
+    public async Task Measure_Warmup_SentFirstAndLeftOutOfEveryFigure()
+    {
+        await using var emulator = await Servers.Emulator();
+
+        // When 5 warm-up requests precede a level of 6 at concurrency 2
+        var run = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "llama-3.1-8b", "--concurrency", "2", "--requests", "6",
+            "--input", "50", "--output", "4", "--warmup", "5", "--json"]);
+
+        // Then the report says so, and the level counts only its own 6
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        var warm = json.RootElement.GetProperty("warmup");
+        Assert.Equal(5, warm.GetProperty("requests").GetInt32());
+        Assert.Equal(5, warm.GetProperty("succeeded").GetInt32());
+        Assert.Equal(2, warm.GetProperty("concurrency").GetInt32());
+        var level = json.RootElement.GetProperty("levels")[0];
+        Assert.Equal(6, level.GetProperty("requests").GetInt64());
+        Assert.Equal(6 * 3, level.GetProperty("interTokenLatency").GetProperty("count").GetInt64());
+
+        // And without --warmup there is none
+        var plain = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "llama-3.1-8b", "--concurrency", "2", "--requests", "2",
+            "--input", "50", "--output", "4", "--json"]);
+        using var plainJson = JsonDocument.Parse(plain.Out);
+        Assert.False(plainJson.RootElement.TryGetProperty("warmup", out var none) && none.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
     public void Measure_DeploymentNotInTheCatalog_OneLine()
     {
         var run = CliRunner.Run(["measure", "--endpoint", "http://127.0.0.1:1", "--model", "my-finetune", "--concurrency", "1", "--gpu", "nvidia-h100-sxm"]);
