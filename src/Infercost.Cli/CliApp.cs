@@ -4,6 +4,8 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using Infercost.Cli.Commands;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
 using Infercost.Requests;
 using Infercost.Serving;
 using Spectre.Console;
@@ -63,6 +65,9 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
         ParseResult? parse = null;
+        // Tables go through one console that prints them in the format --format asks for.
+        var formatting = new FormattingConsole(context.Console, context.Out, context.Error);
+        context = context with { Console = formatting };
         try
         {
             parse = BuildRoot(context, args).Parse(args);
@@ -72,6 +77,14 @@ public static class CliApp
                 var messages = parse.Errors.Select(e => NamingTheOption(e, parse, args)).Select(m => Regex.Replace(m, @"\s*[\r\n]+\s*", " ")).Distinct();
                 context.Error.WriteLine(string.Join(" ", messages) + $" See '{CommandPath(parse)} --help'.");
                 return ExitCodes.InvalidInput;
+            }
+
+            formatting.Format = CommonOptions.FormatOf(parse);
+            if (parse.GetResult(CommonOptions.FormatName) is OptionResult { Implicit: false } given && parse.GetResult("--json") is OptionResult { Implicit: false }
+                && formatting.Format != OutputFormat.Json)
+            {
+                throw new InvalidInputException("format",
+                    $"--format {(given.Tokens.Count > 0 ? given.Tokens[0].Value : "")} and --json ask for two formats; --json is --format json: give one of them.");
             }
 
             if (parse.Action is HelpAction)
@@ -190,7 +203,19 @@ public static class CliApp
         var named = args.Count > 0 ? Array.FindIndex(Registrations, r => r.Name == args[0]) : -1;
         if (named >= 0) root.Subcommands.Add(Registrations[named].Create(context));
         else foreach (var (_, create) in Registrations) root.Subcommands.Add(create(context));
+        AddFormat(root);
         return root;
+    }
+
+    // Every command that prints a result record as --json prints its tables as --format says.
+    private static void AddFormat(Command command)
+    {
+        if (command.Options.Any(o => o.Name == "--json") && !command.Options.Any(o => o.Name == CommonOptions.FormatName))
+        {
+            command.Options.Add(CommonOptions.Format());
+        }
+
+        foreach (var sub in command.Subcommands) AddFormat(sub);
     }
 
     private static string CommandPath(ParseResult parse)

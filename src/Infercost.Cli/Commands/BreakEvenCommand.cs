@@ -44,7 +44,7 @@ internal static class BreakEvenCommand
             var w = request.Workload();
             var api = result.Api;
             var deployment = result.SelfHost;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(result);
                 return ExitCodes.Ok;

@@ -50,7 +50,7 @@ internal static class CalibrateCommand
                 var held = onlinePath is null ? null
                     : OnlineServingCsv.Parse(context.ReadText(onlinePath, "--online"), onlinePath).Where(r => r.OfferedRequestsPerSecond is null).Select(r => r.AsThroughput()).ToList();
                 var fitted = BandFit.Fit(rows, cat, sw, held, $"leave the engine version out: {onlinePath} all-at-once rows predicted by the fit on --data");
-                if (parse.GetValue(inputs.Json))
+                if (CommonOptions.IsJson(parse, inputs.Json))
                 {
                     context.WriteJson(fitted);
                     return ExitCodes.Ok;
@@ -91,7 +91,7 @@ internal static class CalibrateCommand
             var result = new CalibrationJson(fit.Fitted, EfficiencyFactors.Default, fit.RootMeanSquareLogError, fit.Iterations,
                 ValidationJson.Of(fit.InSample).Summary, ValidationJson.Of(byGpu).Summary, ValidationJson.Of(byModel).Summary, band,
                 byGpu.ByAccelerator, byModel.ByModel);
-            if (parse.GetValue(inputs.Json))
+            if (CommonOptions.IsJson(parse, inputs.Json))
             {
                 context.WriteJson(result);
                 return ExitCodes.Ok;

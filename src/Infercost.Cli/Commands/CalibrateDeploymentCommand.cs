@@ -69,7 +69,7 @@ internal static class CalibrateDeploymentCommand
             }
 
             var skipped = measured.Count - usable.Count;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new DeploymentCalibrationReport(profile, fit, skipped));
                 return ExitCodes.Ok;

@@ -40,7 +40,7 @@ internal static class CatalogCommand
         {
             var catalog = catalogInputs.Load(parse, context);
             var report = new CatalogListRequest(parse.GetValue(kind)).Answer(catalog);
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;
@@ -71,7 +71,7 @@ internal static class CatalogCommand
         {
             var catalog = catalogInputs.Load(parse, context);
             var answer = new CatalogShowRequest(parse.GetValue(id)!).Answer(catalog);
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(answer);
                 return ExitCodes.Ok;

@@ -57,7 +57,7 @@ internal static class CheckCommand
             var (catalog, configSource) = subject.Sources(parse, context);
             var s = request.Resolve(catalog, configSource);
             var report = request.Answer(s);
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
             }

@@ -52,7 +52,7 @@ internal static class CompareCommand
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var report = request.Answer(request.Resolve(catalog, configSource));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

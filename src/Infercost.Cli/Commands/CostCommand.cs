@@ -37,7 +37,7 @@ internal static class CostCommand
             var request = cost.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse) with { AllowLongContext = parse.GetValue(allowLong) };
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, s) = request.Answer(request.Resolve(catalog, configSource));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

@@ -136,7 +136,7 @@ internal static class DatacenterCommand
                 claim = PowerClaimCheck.For(plan.Accelerators, Watts.FromWatts(mw * 1e6), plan.PerAccelerator, parameters);
             }
 
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new DatacenterReport(plan, claim, FacilityParameters.Sources));
                 return ExitCodes.Ok;

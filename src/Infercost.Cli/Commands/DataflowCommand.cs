@@ -103,7 +103,7 @@ internal static class DataflowCommand
                     estimate.JoulesPerToken is { } ej && joules is { } gj ? ej / gj : null);
             }
 
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new DataflowReport(estimate, comparison));
                 return ExitCodes.Ok;

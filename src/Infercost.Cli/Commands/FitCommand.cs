@@ -41,7 +41,7 @@ internal static class FitCommand
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, setup) = request.Answer(request.Resolve(catalog, configSource));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
             }

@@ -41,7 +41,7 @@ internal static class FrontierCommand
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var prepared = request.Prepare(request.Resolve(catalog, configSource), workload.HistogramSources(parse));
-            var asJson = parse.GetValue(json);
+            var asJson = CommonOptions.IsJson(parse, json);
             FrontierReport report;
             if (asJson || !context.Console.Profile.Capabilities.Interactive)
             {

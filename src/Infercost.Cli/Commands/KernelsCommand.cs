@@ -38,7 +38,7 @@ internal static class KernelsCommand
             var set = KernelBenchmarks.Read(context.ReadText(path, "--data"), catalog.Load(parse, context));
             var model = parse.GetValue(fit) ? KernelFit.Fit(set) : KernelCurves.Fitted;
             var report = KernelFit.Report(set, model);
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new KernelsJson(report.ByCategory, report.ByClass, Parameters(model), report.Skipped));
                 return ExitCodes.Ok;

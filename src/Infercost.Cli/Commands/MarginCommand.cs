@@ -66,7 +66,7 @@ internal static class MarginCommand
             var (price, cost) = (report.Price, report.Cost);
             var utilisation = report.CostUtilisation;
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

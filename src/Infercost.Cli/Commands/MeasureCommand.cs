@@ -149,7 +149,7 @@ internal static class MeasureCommand
 
             var summaries = new List<MeasurementSummary>();
             var all = new List<RequestOutcome>();
-            var asJson = parse.GetValue(json);
+            var asJson = CommonOptions.IsJson(parse, json);
             var interactive = !asJson && context.Console.Profile.Capabilities.Interactive;
             WarmupSummary? warm = null;
             if (parse.GetValue(warmup) is > 0 and var w)

@@ -46,7 +46,7 @@ internal static class OnlineCommand
             var profile = ServingSoftware.Named(parse.GetValue(engine), "engine");
             var predictions = OnlineValidator.Predict(rows, catalog.Load(parse, context), EfficiencyFactors.Default, profile);
             var byRate = predictions.GroupBy(p => p.Row.OfferedRequestsPerSecond).OrderBy(g => g.Key ?? double.MaxValue).ToList();
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 static object Summary(IEnumerable<OnlinePrediction> ps) => new
                 {

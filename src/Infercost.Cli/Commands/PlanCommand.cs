@@ -102,7 +102,7 @@ internal static class PlanCommand
             var s = request.Resolve(catalog, configSource);
             var fromTrace = trace.WorkloadOf(parse, context, request.Seed, rate, workload);
             var inputs = request.Prepare(s, fromTrace, (parse.GetValue(workload.RateCurveFile), parse.GetValue(workload.InputHistogram), parse.GetValue(workload.OutputHistogram)));
-            var asJson = parse.GetValue(json);
+            var asJson = CommonOptions.IsJson(parse, json);
             var report = WithProgress(context, asJson, "Simulating fleets", progress =>
                 request.Answer(s, inputs, progress is null ? null : new SynchronousProgress(progress)));
             if (asJson)

@@ -84,7 +84,7 @@ internal static class PnlCommand
             if (trainRun.FirstGiven(parse) is null && parse.GetResult(catalog.File) is { Implicit: false })
                 throw new InvalidInputException("catalog", "--catalog only supplies the training run's accelerator; add --train-params and --train-tokens, or leave it out.");
             var pnl = request.Answer(request.TrainParams is null && request.TrainTokens is null ? Catalog.Catalog.Embedded : catalog.Load(parse, context));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(pnl);
                 return ExitCodes.Ok;

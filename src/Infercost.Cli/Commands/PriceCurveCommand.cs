@@ -83,7 +83,7 @@ internal static class PriceCurveCommand
             request.Validate();
             var report = request.Answer(DateOnly.FromDateTime(DateTime.UtcNow), file is null ? null : Path.GetFileName(file), PriceCatalog.Embedded);
             var plotPath = parse.GetValue(plot) is { } path ? PlotWriter.Write(Chart(report), path) : null;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

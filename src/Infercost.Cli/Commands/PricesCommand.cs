@@ -35,7 +35,7 @@ internal static class PricesCommand
             var on = parse.GetValue(catalog.On);
             var request = new PricesRequest { Provider = parse.GetValue(provider), Model = parse.GetValue(model), History = parse.GetValue(history), On = on };
             var report = request.Answer(catalog.Load(parse, context));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

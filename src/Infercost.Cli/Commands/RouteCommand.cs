@@ -46,7 +46,7 @@ internal static class RouteCommand
             request.Validate();
             var result = request.Answer(prices.Load(parse, context));
             var w = request.Workload();
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(result);
                 return ExitCodes.Ok;

@@ -159,7 +159,7 @@ internal static class SearchCommand
 
             var report = request.Answer(cat, finished, record, parse.GetValue(threads), sources);
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

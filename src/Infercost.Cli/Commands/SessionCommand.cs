@@ -86,7 +86,7 @@ internal static class SessionCommand
                 bills.Add(SessionBilling.Bill(session, sheet, c));
             }
 
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new SessionReport(bills));
                 return ExitCodes.Ok;

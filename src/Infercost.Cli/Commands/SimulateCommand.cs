@@ -87,7 +87,7 @@ internal static class SimulateCommand
 
             var (catalog, configSource) = subject.Sources(parse, context);
             var subjectResolved = request.Resolve(catalog, configSource);
-            var asJson = parse.GetValue(json);
+            var asJson = CommonOptions.IsJson(parse, json);
             SimulateReport report;
             if (tracePath is { } path)
             {

@@ -54,7 +54,7 @@ internal static class SpeculateCommand
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var report = request.Answer(request.Resolve(catalog, configSource));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

@@ -66,7 +66,7 @@ internal static class SubscriptionCommand
                 PriceModel = parse.GetValue(priceModel),
             };
             var report = request.Answer();
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;
@@ -112,7 +112,7 @@ internal static class SubscriptionCommand
                 WeeksPerMonth = parse.GetValue(weeks)!,
             };
             var report = request.Answer();
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;
@@ -173,7 +173,7 @@ internal static class SubscriptionCommand
             };
             var spec = request.Spec();
             var p = spec.Plan;
-            var asJson = parse.GetValue(json);
+            var asJson = CommonOptions.IsJson(parse, json);
             var report = !asJson && spec.Subscribers > ProgressBarThreshold
                 ? WithProgressBar(context.Console, request, spec.Subscribers)
                 : request.Answer();

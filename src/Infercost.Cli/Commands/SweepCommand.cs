@@ -40,7 +40,7 @@ internal static class SweepCommand
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, setup) = request.Answer(request.Resolve(catalog, configSource));
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Charts.BatchSweep(report), file) : null;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
             }

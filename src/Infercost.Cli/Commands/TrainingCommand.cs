@@ -39,7 +39,7 @@ internal static class TrainingCommand
             var estimate = TrainingCost.Estimate(run);
             var hours = parse.GetValue(published);
             double? implied = hours is { } h ? TrainingCost.ImpliedMfu(run.Parameters, run.Tokens, h, run.Peak) : null;
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(new TrainingReport(estimate, hours, implied));
                 return ExitCodes.Ok;

@@ -44,7 +44,7 @@ internal static class ValidateCommand
                     : $"--data {parse.GetValue(inputs.Data)}: no row could be read ({file.RejectedRows} rejected; first: {problems[0].Message}).");
             }
 
-            if (parse.GetValue(inputs.Json))
+            if (CommonOptions.IsJson(parse, inputs.Json))
             {
                 context.WriteJson(ValidationJson.Of(report, file.Problems));
                 return ExitCodes.Ok;

@@ -48,7 +48,7 @@ internal static class WorkloadCommand
             if (!request.SelfHost && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
                 throw new InvalidInputException("catalog", "--catalog applies to a self-hosted cluster; add --self-host.");
             var report = request.Answer(request.SelfHost ? selfHost.Catalog.Load(parse, context) : Catalog.Catalog.Embedded, prices.Load(parse, context));
-            if (parse.GetValue(json))
+            if (CommonOptions.IsJson(parse, json))
             {
                 context.WriteJson(report);
                 return ExitCodes.Ok;

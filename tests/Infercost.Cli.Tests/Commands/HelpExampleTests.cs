@@ -48,13 +48,37 @@ public sealed class HelpExampleTests
         var expected = Exempt.TryGetValue(example, out var exempt) ? exempt.Exit : 0;
         var watch = Stopwatch.StartNew();
 
-        var (code, error) = RunWithin(example.Split(' ', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromSeconds(60));
+        var args = example.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var (code, error, console, _) = RunWithin(args, TimeSpan.FromSeconds(60));
         // 60 s bounds a hung example. The fits (calibrate, calibrate deployment) take a few seconds alone but reached 15 s
         // on CI's two cores, with the other test classes running beside them.
 
         Assert.True(code == expected, $"'infercost {example}' exited {code} (expected {expected}) after {watch.Elapsed.TotalSeconds:F1} s; stderr: {error}");
         if (expected == 2) Assert.Contains(example.Contains("MY_KEY", StringComparison.Ordinal) ? "MY_KEY" : "cannot reach", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        // Issue 9 item 16: at 80 columns no line is wider than the console, and no number is broken over two lines. The
+        // same example with --format csv gives every cell whole; each number the tables show must be one of those (a
+        // number broken as "1,97" / "9" is not).
+        var wide = console.Split('\n').Where(l => l.TrimEnd('\r').Length > Width).ToList();
+        Assert.True(wide.Count == 0, $"'infercost {example}' at {Width} columns printed {wide.Count} wider lines, first: {wide.FirstOrDefault()}");
+        if (code != 0 || !HasFormat(args) || args.Contains("--json")) return;
+        var (csvCode, csvError, csvConsole, csv) = RunWithin([.. args, "--format", "csv"], TimeSpan.FromSeconds(60));
+        Assert.True(csvCode == 0, $"'infercost {example} --format csv' exited {csvCode}: {csvError}");
+        Assert.Equal("", csvConsole);
+        var cells = TableFormatTests.ParseCsvTables(csv).SelectMany(t => t.Rows.Append(t.Headers)).SelectMany(r => r).ToList();
+        var whole = cells.Append(csvError).SelectMany(TableFormatTests.Numbers).ToHashSet(StringComparer.Ordinal);
+        var broken = TableFormatTests.Numbers(console).Where(n => !whole.Contains(n)).Distinct().ToList();
+        Assert.True(broken.Count == 0, $"'infercost {example}' at {Width} columns shows numbers no cell holds (broken over lines?): {string.Join(", ", broken.Take(10))}");
+    }
+
+    private const int Width = 80;
+
+    private static bool HasFormat(string[] args)
+    {
+        using var console = new TestConsole();
+        var parse = CliApp.BuildRoot(new CliContext(console, TextWriter.Null, TextWriter.Null, _ => ""), args).Parse(args);
+        return parse.CommandResult.Command.Options.Any(o => o.Name == "--format");
     }
 
     [Fact]
@@ -92,7 +116,7 @@ public sealed class HelpExampleTests
     // Files written by examples (measure --out, --profile-out, search --state), shared by later examples in this run.
     private static readonly Dictionary<string, string> Written = new(StringComparer.Ordinal);
 
-    private static (int Code, string Error) RunWithin(string[] args, TimeSpan limit)
+    private static (int Code, string Error, string Console, string Out) RunWithin(string[] args, TimeSpan limit)
     {
         var root = RepositoryRoot();
         string Read(string path)
@@ -117,7 +141,7 @@ public sealed class HelpExampleTests
 
         var task = Task.Run(() =>
         {
-            using var console = new TestConsole().Width(220);
+            using var console = new TestConsole().Width(Width);
             using var stdout = new StringWriter();
             using var stderr = new StringWriter();
             var context = new CliContext(console, stdout, stderr, Read, path => Directory.Exists(Path.Combine(root, path)))
@@ -126,7 +150,7 @@ public sealed class HelpExampleTests
                 AppendFile = Append,
             };
             var code = CliApp.Run(args, context);
-            return (code, stderr.ToString());
+            return (code, stderr.ToString(), console.Output, stdout.ToString());
         });
         return task.Wait(limit, TestContext.Current.CancellationToken)
             ? task.Result
