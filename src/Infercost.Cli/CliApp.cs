@@ -80,7 +80,9 @@ public static class CliApp
             }
 
             formatting.Format = CommonOptions.FormatOf(parse);
-            if (parse.GetResult(CommonOptions.FormatName) is OptionResult { Implicit: false } given && parse.GetResult("--json") is OptionResult { Implicit: false }
+            var options = parse.CommandResult.Command.Options;
+            if (options.FirstOrDefault(o => o.Name == CommonOptions.FormatName) is { } format && parse.GetResult(format) is { Implicit: false } given
+                && options.FirstOrDefault(o => o.Name == "--json") is { } json && parse.GetResult(json) is { Implicit: false }
                 && formatting.Format != OutputFormat.Json)
             {
                 throw new InvalidInputException("format",
