@@ -145,4 +145,32 @@ public class LiteLlmImportTests
         Assert.Contains("amazon.nova-2-pro-preview-20251202-v1:0", catalog.ModelIds);
         Assert.Equal(17.5, catalog.Get("amazon.nova-2-pro-preview-20251202-v1:0").Output.Value, 9);
     }
+
+    [Fact]
+    public void RealWholeFile2024_Imports()
+    {
+        // Given a whole real litellm price file: the 2024 copy that npm's llm-cost 1.0.5 ships (LiteLlm/README.md)
+        var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Economics", "Prices", "LiteLlm", "model_prices_and_context_window.2024.json"));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+
+        // Counted independently of the importer: the entries that are text models (mode chat, completion, or none)
+        // with a numeric price per input and per output token
+        var priced = doc.RootElement.EnumerateObject().Count(e => e.Name != "sample_spec"
+            && (!e.Value.TryGetProperty("mode", out var m) || m.GetString() is "chat" or "completion")
+            && e.Value.TryGetProperty("input_cost_per_token", out var i) && i.ValueKind == System.Text.Json.JsonValueKind.Number
+            && e.Value.TryGetProperty("output_cost_per_token", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Number);
+
+        // When it is imported
+        var (catalog, import) = PriceCatalog.ImportLiteLlm(json, "litellm-2024.json", includeOutliers: false);
+
+        // Then every one of them loads, and what is left out is named
+        Assert.Equal(361, priced);
+        Assert.Equal(priced, import.Prices.Count);
+        Assert.Empty(import.Skipped);
+        Assert.Empty(import.Outliers);
+        Assert.Equal(5, catalog.Get("gpt-4o").Input.Value, 9);
+        Assert.Equal(15, catalog.Get("gpt-4o").Output.Value, 9);
+        Assert.Contains("claude-3-5-sonnet-20240620", catalog.ModelIds);
+        Assert.Equal(0.1, catalog.Get("together-ai-up-to-4b").Input.Value, 9); // an entry without a mode is a text model
+    }
 }
