@@ -25,6 +25,8 @@ public sealed class QuestionEndpointTests(ServerFixture server) : IClassFixture<
     [Theory]
     [InlineData("/api/fit", """{ "model": "llama-3.1-70b", "gpu": "nvidia-h100-sxm", "gpus": 2, "context": 8192 }""", "fit --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 2 --context 8192")]
     [InlineData("/api/sweep", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "batches": [1, 8, 64] }""", "sweep --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --batches 1,8,64")]
+    [InlineData("/api/cost", """{ "model": "deepseek-v3", "gpu": "nvidia-h100-sxm", "gpus": 16, "specMethod": "mtp", "specAcceptance": [0.85] }""", "cost --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --spec-method mtp --spec-acceptance 0.85")]
+    [InlineData("/api/sweep", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "tp": 4, "batches": [1, 32], "draftModel": "llama-3.1-8b", "specLength": 4, "specAcceptance": [0.8, 0.7] }""", "sweep --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --tp 4 --batches 1,32 --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8,0.7")]
     [InlineData("/api/check", """{ "model": "deepseek-r1", "gpu": "nvidia-h100-sxm", "gpus": 8, "prefillTps": 1440000, "activeParams": 37e9, "precision": "fp8" }""", "check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 8 --prefill-tps 1440000 --active-params 37e9 --precision fp8")]
     public async Task Question_ReturnsTheCliJsonRecord(string path, string body, string cli)
     {
@@ -55,6 +57,8 @@ public sealed class QuestionEndpointTests(ServerFixture server) : IClassFixture<
         { """{ "model": "deepseek-r", "gpu": "nvidia-h100-sxm", "gpus": 1 }""", "model", "unknown model 'deepseek-r'; did you mean deepseek-r1" },
         { """{ "model": "llama-3.1-405b", "gpu": "nvidia-h100-sxm", "gpus": 1 }""", "gpus", "llama-3.1-405b does not fit on 1 × nvidia-h100-sxm" },
         { """{ "gpu": "nvidia-h100-sxm", "gpus": 1 }""", "model", "model is required" },
+        { """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "draftModel": "qwen2.5-7b" }""", "draftModel", "draftModel qwen2.5-7b has a vocabulary of" },
+        { """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specMethod": "mtp", "specLength": 0 }""", "specLength", "specLength must be in [1, 16]; was 0." },
         { """[1, 2]""", "body", "body must be a JSON object" },
         { """{ "model": """, "body", "body must be well-formed JSON" },
     };

@@ -13,6 +13,7 @@ internal static class CostCommand
     {
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: true) { Context = context };
+        var speculation = new SpeculationInputs();
         var cost = new CostInputs();
         var json = CommonOptions.Json();
         var allowLong = new Option<bool>("--allow-long-context")
@@ -22,19 +23,23 @@ internal static class CostCommand
         var command = new Command("cost",
             "Estimate throughput, latency and cost per million tokens of serving a model on a cluster of GPUs." +
             " Every throughput and price carries a P10-P90 band from the calibrated model error, widened by any input" +
-            " given as a range (for example --gpu-price 1.5..3.5)." +
+            " given as a range (for example --gpu-price 1.5..3.5). With --spec-method or --draft-model each decode step is speculative" +
+            " (a verify pass of k + 1 tokens per sequence plus drafting) and the output shows plain → speculative tokens/s and GPU utilisation." +
             "\n\nExample:\n  infercost cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72" +
             "\n  infercost cost --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 1.5..3.5 --utilisation 0.4..0.8" +
-            "\n  infercost cost --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 8 --weights fp8 --owned --electricity 0.12");
+            "\n  infercost cost --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 8 --weights fp8 --owned --electricity 0.12" +
+            "\n  infercost cost --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --spec-method mtp --spec-acceptance 0.85" +
+            "\n  infercost cost --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --tp 4 --batch 8 --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8");
         subject.AddTo(command);
         serving.AddTo(command);
+        speculation.AddTo(command);
         cost.AddTo(command);
         command.Options.Add(allowLong);
         command.Options.Add(json);
 
         command.SetAction(parse =>
         {
-            var request = cost.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse) with { AllowLongContext = parse.GetValue(allowLong) };
+            var request = cost.Fill(speculation.Fill(serving.Fill(subject.Fill(new CostRequest(), parse, context), parse), parse), parse) with { AllowLongContext = parse.GetValue(allowLong) };
             var (catalog, configSource) = subject.Sources(parse, context);
             var (report, s) = request.Answer(request.Resolve(catalog, configSource));
             if (CommonOptions.IsJson(parse, json))

@@ -16,6 +16,7 @@ internal static class FrontierCommand
     {
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: true, batch: false) { Context = context };
+        var speculation = new SpeculationInputs();
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var levels = CliOptions.IntList(FrontierRequest.ConcurrencyField, $"Users per run (closed loop). Default: {string.Join(',', ThroughputFrontier.DefaultConcurrencies)}.");
@@ -25,16 +26,18 @@ internal static class FrontierCommand
             "Throughput against interactivity: closed-loop runs of one replica at fixed concurrencies, each giving output tokens/s per GPU, " +
             "tokens/s per user and $/MTok." +
             "\n\nExample:\n  infercost frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --input 1000 --output 200" +
-            "\n  infercost frontier --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 4 --concurrency 1,8,32,128 --json");
+            "\n  infercost frontier --model llama-3.1-70b --gpu nvidia-h200-sxm --gpus 4 --concurrency 1,8,32,128 --json" +
+            "\n  infercost frontier --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --input 1000 --output 300 --concurrency 1,16,128 --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8");
         subject.AddTo(command);
         serving.AddTo(command);
+        speculation.AddTo(command);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
         foreach (var option in new Option[] { levels, requests, workload.InputDist, workload.OutputDist, workload.InputHistogram, workload.OutputHistogram, workload.BlockSize, workload.Seed }) command.Options.Add(option);
         command.Options.Add(json);
 
         command.SetAction(parse =>
         {
-            var request = workload.Fill(cost.Fill(serving.Fill(subject.Fill(new FrontierRequest(), parse, context), parse), parse), parse, context) with
+            var request = workload.Fill(cost.Fill(speculation.Fill(serving.Fill(subject.Fill(new FrontierRequest(), parse, context), parse), parse), parse), parse, context) with
             {
                 Concurrency = parse.GetValue(levels) is { Length: > 0 } given ? given : null,
                 Requests = parse.GetValue(requests),
@@ -75,6 +78,7 @@ internal static class FrontierCommand
             }
 
             context.Console.Write(table);
+            if (report.Speculation is { } used) context.Console.WriteLine($"• Speculative decoding: {used}; each decode step is a verify pass of k + 1 tokens per sequence plus drafting, and emits the accepted tokens (drawn with --seed).");
             return ExitCodes.Ok;
         });
         return command;

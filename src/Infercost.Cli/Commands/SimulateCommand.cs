@@ -20,6 +20,7 @@ internal static class SimulateCommand
     {
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: true, batch: false) { Context = context };
+        var speculation = new SpeculationInputs();
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var trace = new TraceInputs();
@@ -38,9 +39,11 @@ internal static class SimulateCommand
             "\n\nExample:\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 5 --requests 5000 --slo-ttft 2s --slo-tpot 50ms" +
             "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --rate 40 --diurnal --duration 2h --input-dist lognormal:800:1 --output-dist lognormal:250:0.8" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json" +
+            "\n  infercost simulate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --rate 20 --requests 1000 --spec-method mtp --spec-acceptance 0.85" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded");
         subject.AddTo(command);
         serving.AddTo(command);
+        speculation.AddTo(command);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
         foreach (var option in new Option[] { rate, concurrency, requests, duration, runs }) command.Options.Add(option);
         workload.AddTo(command, sessions: true);
@@ -54,7 +57,7 @@ internal static class SimulateCommand
         {
             trace.Check(parse);
             var tracePath = trace.PathOf(parse);
-            var request = workload.Fill(cost.Fill(serving.Fill(subject.Fill(new SimulateRequest(), parse, context), parse), parse), parse, context) with
+            var request = workload.Fill(cost.Fill(speculation.Fill(serving.Fill(subject.Fill(new SimulateRequest(), parse, context), parse), parse), parse), parse, context) with
             {
                 Rate = parse.GetValue(rate),
                 Concurrency = parse.GetValue(concurrency),
@@ -138,6 +141,7 @@ internal static class SimulateCommand
             }
 
             foreach (var note in notes) context.Console.WriteLine("• " + note);
+            if (report.Speculation is { } used) context.Console.WriteLine($"• Speculative decoding: {used}; each decode step is a verify pass of k + 1 tokens per sequence plus drafting, and emits the accepted tokens (drawn with --seed).");
             return ExitCodes.Ok;
         });
         return command;

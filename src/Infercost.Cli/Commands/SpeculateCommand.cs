@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
@@ -19,16 +18,7 @@ internal static class SpeculateCommand
     {
         var subject = new SubjectInputs();
         var serving = new ServingInputs(workload: true, batch: false) { Context = context };
-        var method = new Option<string>("--spec-method") { Description = "mtp (the model's multi-token-prediction modules) or draft (a separate draft model, --draft-model).", HelpName = "mtp|draft", DefaultValueFactory = _ => "mtp" };
-        var length = CliOptions.Int("--spec-length", "Draft tokens per step (k).", 1, 16, 1);
-        var acceptance = new Option<double[]?>("--spec-acceptance")
-        {
-            Description = "Per-position acceptance a_i = P(draft i accepted | earlier ones accepted), comma-separated; the last repeats. " +
-                          "Default: 0.85 (DeepSeek-V3 technical report §5.4.3: 85-90% second-token acceptance).",
-            HelpName = "A,A,...",
-            CustomParser = ParseRates,
-        };
-        var draft = new Option<string?>("--draft-model") { Description = "Catalog id of the draft model (with --spec-method draft).", HelpName = "ID" };
+        var speculation = new SpeculationInputs();
         var batches = CliOptions.IntList("--batches", "Batch sizes per replica. Default: powers of two up to the largest that fits.", 1, SpeculativeDecoding.MaxBatch);
         var json = CommonOptions.Json();
         var command = new Command("speculate",
@@ -40,16 +30,13 @@ internal static class SpeculateCommand
             "\n  infercost speculate --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --spec-method draft --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8,0.75,0.7");
         subject.AddTo(command);
         serving.AddTo(command);
-        foreach (var option in new Option[] { method, length, acceptance, draft, batches, json }) command.Options.Add(option);
+        speculation.AddTo(command);
+        foreach (var option in new Option[] { batches, json }) command.Options.Add(option);
 
         command.SetAction(parse =>
         {
-            var request = serving.Fill(subject.Fill(new SpeculateRequest(), parse, context), parse) with
+            var request = speculation.Fill(serving.Fill(subject.Fill(new SpeculateRequest(), parse, context), parse), parse) with
             {
-                SpecMethod = parse.GetValue(method) ?? "mtp",
-                SpecLength = parse.GetValue(length),
-                SpecAcceptance = parse.GetValue(acceptance) is { Length: > 0 } a ? a : [0.85],
-                DraftModel = parse.GetValue(draft),
                 Batches = parse.GetValue(batches) is { Length: > 0 } b ? b : null,
             };
             var (catalog, configSource) = subject.Sources(parse, context);
@@ -64,25 +51,6 @@ internal static class SpeculateCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static double[]? ParseRates(ArgumentResult r)
-    {
-        if (r.Tokens.Count == 0) return null;
-        var text = r.Tokens[^1].Value;
-        var values = new List<double>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0 || v > 1)
-            {
-                r.AddError($"spec-acceptance must be rates in [0, 1], comma-separated; was '{text}'.");
-                return null;
-            }
-
-            values.Add(v);
-        }
-
-        return [.. values];
     }
 
     private static string Pct(double f) => (f * 100).ToString("N0", CultureInfo.InvariantCulture) + "%";
@@ -116,7 +84,7 @@ internal static class SpeculateCommand
             "Compute busy = compute time at the calibrated MFU ÷ step time (the share of the step the matrix units bind); " +
             "MFU = FLOPs of the tokens kept ÷ (step × dense peak); HW FLOPs util counts rejected drafts and draft passes too; " +
             "HBM util = bytes moved ÷ (step × peak bandwidth). Draft KV (" + Bytes(r.Rows.FirstOrDefault(x => x.Step is not null)?.Step?.DraftKvBytesPerToken ?? Quantities.Bytes.Zero) +
-            " per token) is not taken from the memory plan."));
+            " per token) and its weights are in the memory plan: the largest batch is the one that fits beside them."));
         console.Write(table);
         if (s.Method == SpeculationMethod.Mtp)
         {

@@ -45,6 +45,9 @@ internal static class ServingTables
             ("KV bytes per token (whole model)", Bytes(m.KvBytesPerToken)),
             ($"KV per sequence at {Number(m.ContextTokens)} tokens", Bytes(m.SequenceKv) +
                 (Math.Abs(m.SequenceKv.Value - m.KvPerSequence.Value) > 0.5 ? $" ({Bytes(m.KvPerSequence)} per device, averaged over the replica)" : "")),
+            ("  of which speculation", m.DraftWeights.Value > 0 || m.DraftKvPerSequence.Value > 0
+                ? $"draft/MTP weights {Bytes(m.DraftWeights)}, draft KV {Bytes(m.DraftKvPerSequence)} per sequence per device (in the figures above)"
+                : null),
             ($"Max batch at {Number(m.ContextTokens)} tokens", Number(m.MaxBatch) + " per replica"),
             (batchLabel, batch is { } b ? Number(b) + " per replica" + BatchNote(b, dataRanks, cap) : null),
         ]);
@@ -76,6 +79,10 @@ internal static class ServingTables
             ("  element-wise", d.Cost is { Elementwise.Value: > 0 } c3 ? Time(c3.Elementwise) : null),
             ("  communication", d.Cost is { } c4 ? Time(c4.Communication) : null),
             ("  overhead", d.Cost is { } c5 ? Time(c5.Overhead) : null),
+            ("  speculation", e.Speculation is { } s1
+                ? $"verify {Time(s1.VerifyTime)} ({s1.Length + 1} tokens per sequence, {s1.VerifyBound.ToString().ToLowerInvariant()}-bound) + draft {Time(s1.DraftTime)}: " +
+                  $"{Number(s1.TokensPerStep)} tokens per step ({s1.Method}{(s1.DraftModel is { } dm ? " " + dm : "")}, k = {s1.Length}, acceptance {string.Join(", ", s1.Acceptance.Select(Number))})"
+                : null),
             ("Decode bound", d.Bound.ToString().ToLowerInvariant()),
             ("Decode batch", $"{Number(d.Batch)} sequences at {Number(d.ContextTokens)} tokens of context"),
             ("Decode per replica", Rate(d.TokensPerSecond)),
@@ -84,8 +91,14 @@ internal static class ServingTables
             ("Tokens per hour input", Count((e.ClusterPrefillTokensPerSecond * hour).Value)),
             ("Tokens per hour output", Count((e.ClusterDecodeTokensPerSecond * hour).Value)),
             ("Decode bandwidth utilisation", Percent(d.BandwidthUtilisation)),
-            ("Decode FLOP utilisation", Percent(d.FlopUtilisation)),
-            ("Request latency", Time(e.RequestLatency) + " (TTFT + output × step time)"),
+            ("Decode FLOP utilisation", Percent(d.FlopUtilisation) + (e.Speculation is null ? "" : " (FLOPs of the tokens kept)")),
+            ("Plain → speculative decode", e.Speculation is { } s2
+                ? $"{Rate(s2.PlainTokensPerSecond)} → {Rate(d.TokensPerSecond)} per replica ({Factor(s2.SpeedUp)}), {Rate(s2.PlainTokensPerSecondPerUser)} → {Rate(d.TokensPerSecondPerUser)} per user"
+                : null),
+            ("GPU utilisation plain → speculative", e.Speculation is { } s3
+                ? $"compute busy {Percent(s3.PlainComputeBusy)} → {Percent(s3.ComputeBusy)}, MFU {Percent(s3.PlainMfu)} → {Percent(s3.Mfu)} (all FLOPs run {Percent(s3.HardwareFlopsUtilisation)}), HBM {Percent(s3.PlainBandwidthUtilisation)} → {Percent(d.BandwidthUtilisation)}"
+                : null),
+            ("Request latency", Time(e.RequestLatency) + (e.Speculation is null ? " (TTFT + output × step time)" : " (TTFT + output ÷ decode per user)")),
         ]);
     }
 

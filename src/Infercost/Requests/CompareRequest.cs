@@ -20,6 +20,7 @@ public sealed record CompareRequest : ServingRequest
     public override void Validate()
     {
         base.Validate();
+        if (Speculates) throw RequestFields.Error(SpecMethod is not null ? "specMethod" : "draftModel", "{specMethod} and {draftModel} do not apply to compare, which compares plain decoding; ask cost with them on each accelerator.");
         if (Versus is not { Count: > 0 } versus)
         {
             throw RequestFields.Error("versus", "{versus} is required: give one or more accelerator ids to compare with the baseline {gpu} (see 'infercost catalog list gpus').");

@@ -28,7 +28,7 @@ public sealed record CostRequest : PricedRequest
         Validate();
         EnsureContext(subject.Model);
         var basis = Basis();
-        var estimate = ServingEstimator.Estimate(subject.Model, subject.Accelerator, ToConfig());
+        var estimate = ServingEstimator.Estimate(subject.Model, subject.Accelerator, ToConfig(subject));
         var (cost, bands) = Estimate(estimate, subject.Accelerator);
         return (new CostReport(estimate, basis, cost, bands), subject);
     }

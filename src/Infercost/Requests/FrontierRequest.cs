@@ -10,7 +10,11 @@ namespace Infercost.Requests;
 /// <param name="Output">Output lengths, in words.</param>
 /// <param name="Scheduler">Scheduler settings.</param>
 /// <param name="Frontier">The points.</param>
-public sealed record FrontierReport(string Model, string Accelerator, string Input, string Output, SchedulerConfig Scheduler, FrontierResult Frontier);
+public sealed record FrontierReport(string Model, string Accelerator, string Input, string Output, SchedulerConfig Scheduler, FrontierResult Frontier)
+{
+    /// <summary>The speculative decoding every decode step ran with; null without.</summary>
+    public Speculation.SpeculationSpec? Speculation { get; init; }
+}
 
 /// <summary>The <c>frontier</c> question: output tokens/s per GPU against tokens/s per user, from closed-loop runs of
 /// one replica at fixed concurrencies.</summary>
@@ -66,6 +70,9 @@ public sealed record FrontierRequest : SimulationRequest
         }
 
         var result = ThroughputFrontier.Run(s.Setup, s.Input, s.Output, users, perPoint, Seed, s.Options, progress, cancellation);
-        return new FrontierReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, Describe(s.Input), Describe(s.Output), s.Options.Scheduler, result);
+        return new FrontierReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, Describe(s.Input), Describe(s.Output), s.Options.Scheduler, result)
+        {
+            Speculation = s.Setup.Config.Speculation?.Spec,
+        };
     }
 }

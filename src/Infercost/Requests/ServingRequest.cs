@@ -19,6 +19,12 @@ public record ServingRequest : DeploymentRequest
         CollectiveLatencyUsField = new("collectiveLatencyUs", 0, 10_000), LinkEfficiencyField = new("linkEfficiency", 0.001, 1),
         ActivationPassesField = new("activationPasses", 0, 1000), RooflineSoftnessField = new("rooflineSoftness", 0, 1);
 
+    /// <summary>Accepted ranges of the speculation fields.</summary>
+    public static readonly WholeField SpecLengthField = new("specLength", 1, 16);
+
+    /// <summary>Accepted range of each acceptance rate.</summary>
+    public static readonly NumberField SpecAcceptanceField = new("specAcceptance", 0, 1);
+
     /// <summary>Prompt tokens per request.</summary>
     public int Input { get; init; } = Defaults.InputTokens;
 
@@ -55,6 +61,55 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Roofline knee softness: 0 is a hard max, 1 adds the terms.</summary>
     public double? RooflineSoftness { get; init; }
 
+    /// <summary>Speculative decoding (<c>--spec-method</c>): "mtp" (the model's multi-token-prediction modules) or
+    /// "draft" (a separate draft model, <see cref="DraftModel"/>); null decodes one token per step unless
+    /// <see cref="DraftModel"/> is given, which means "draft".</summary>
+    public string? SpecMethod { get; init; }
+
+    /// <summary>Draft tokens per step (k), in [1, 16]; default 1 (MTP: DeepSeek-V3's one module) when speculating.</summary>
+    public int? SpecLength { get; init; }
+
+    /// <summary>Per-position acceptance a_i = P(draft i accepted | drafts 1..i−1 accepted), each in [0, 1]; the last
+    /// repeats to k. Default 0.85: DeepSeek-V3 technical report §5.4.3, "85% to 90%" second-token acceptance (its low end).</summary>
+    public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> "draft"): same vocabulary as the served model.</summary>
+    public string? DraftModel { get; init; }
+
+    /// <summary>DeepSeek-V3's reported acceptance of the second token with one MTP module, low end of 85-90%
+    /// (DeepSeek-V3 technical report, arXiv 2412.19437, §5.4.3): the default when speculating without a rate.</summary>
+    public const double DefaultAcceptance = 0.85;
+
+    /// <summary>Whether the request speculates: <see cref="SpecMethod"/> or <see cref="DraftModel"/> given.</summary>
+    public virtual bool Speculates => SpecMethod is not null || DraftModel is not null;
+
+    /// <summary>The speculation the request describes, with the draft model resolved in <paramref name="subject"/>'s
+    /// catalog and checked against the served model; null when the request does not speculate.</summary>
+    /// <exception cref="InvalidInputException">Names <c>specMethod</c>, <c>specLength</c>, <c>specAcceptance</c> or <c>draftModel</c>.</exception>
+    public Speculation.SpeculationConfig? ResolveSpeculation(Subject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        if (!Speculates) return null;
+        var method = SpecMethod ?? (DraftModel is not null ? "draft" : "mtp");
+        Models.ModelArchitecture? draft = null;
+        if (DraftModel is { } id)
+        {
+            if (!subject.Catalog.TryGetModel(id, out var found))
+            {
+                throw RequestFields.Error("draftModel", $"{{draftModel}} '{id}' is not a catalog model (see 'infercost catalog list models').");
+            }
+
+            draft = found;
+        }
+
+        return new Speculation.SpeculationConfig(
+            method == "draft" ? Speculation.SpeculationMethod.DraftModel : Speculation.SpeculationMethod.Mtp,
+            SpecLength ?? 1, SpecAcceptance is { Count: > 0 } a ? a : [DefaultAcceptance], draft).CheckAgainst(subject.Model);
+    }
+
+    /// <summary><see cref="ToConfig()"/> with the speculation resolved for <paramref name="subject"/>.</summary>
+    public ServingConfig ToConfig(Subject subject) => ToConfig() with { Speculation = ResolveSpeculation(subject) };
+
     /// <summary>Estimate a context (input + output) longer than the model's published maximum instead of refusing it.</summary>
     public bool AllowLongContext { get; init; }
 
@@ -87,6 +142,26 @@ public record ServingRequest : DeploymentRequest
         LinkEfficiencyField.Check(LinkEfficiency);
         ActivationPassesField.Check(ActivationPasses);
         RooflineSoftnessField.Check(RooflineSoftness);
+        CheckSpeculation();
+    }
+
+    private void CheckSpeculation()
+    {
+        if (SpecMethod is not null and not ("mtp" or "draft"))
+        {
+            throw RequestFields.Error("specMethod", $"{{specMethod}} must be mtp or draft; was '{SpecMethod}'.");
+        }
+
+        if (SpecMethod == "draft" && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} is draft.");
+        if (SpecMethod == "mtp" && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} is draft.");
+        if (!Speculates && SpecLength is not null) throw RequestFields.Error("specLength", "{specLength} applies when speculating: give {specMethod} mtp or {draftModel} ID.");
+        if (!Speculates && SpecAcceptance is not null) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: give {specMethod} mtp or {draftModel} ID.");
+        if (SpecLength is { } k) SpecLengthField.Check(k);
+        if (SpecAcceptance is { } rates)
+        {
+            if (rates.Count is 0 or > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
+            foreach (var a in rates) SpecAcceptanceField.Check(a);
+        }
     }
 
     /// <inheritdoc />

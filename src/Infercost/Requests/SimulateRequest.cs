@@ -12,6 +12,9 @@ namespace Infercost.Requests;
 /// <param name="Result">What the run measured.</param>
 public sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result)
 {
+    /// <summary>The speculative decoding every decode step ran with; null without.</summary>
+    public Speculation.SpeculationSpec? Speculation { get; init; }
+
     /// <summary>What a trace replay skipped (bad lines, rows without output); empty otherwise.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -30,8 +33,14 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
     {
         ArgumentNullException.ThrowIfNull(setup);
         // The run's mean decode tokens per step per replica is the batch regime it ran in.
-        var batch = Result.OutputTokens.Value / Math.Max(1, Result.Steps);
-        return this with { Engine = setup.Config.Engine.Name, Extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, setup.Config.Engine, batch) };
+        // With speculation a step emits 1 + Σ Π a_j tokens per sequence, so the batch is that many times smaller.
+        var batch = Result.OutputTokens.Value / Math.Max(1, Result.Steps) / (setup.Config.Speculation?.ExpectedTokensPerStep ?? 1);
+        return this with
+        {
+            Engine = setup.Config.Engine.Name,
+            Extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, setup.Config.Engine, batch),
+            Speculation = setup.Config.Speculation?.Spec,
+        };
     }
 }
 

@@ -65,7 +65,7 @@ public abstract record SimulationRequest : PricedRequest
     {
         ArgumentNullException.ThrowIfNull(subject);
         Validate();
-        var config = ToConfig().Validated();
+        var config = ToConfig(subject).Validated();
         var setup = new ServingSetup(subject.Model, subject.Accelerator,
             config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config), config);
         var replicas = config.TotalDevices / setup.DevicesPerReplica;

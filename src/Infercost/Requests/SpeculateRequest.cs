@@ -24,18 +24,8 @@ public sealed record SpeculationRow(int Batch, bool Fits, SpeculativeStep? Step)
 /// <summary>The <c>speculate</c> question: what speculative decoding or MTP gains at each batch, and the utilisation it means.</summary>
 public sealed record SpeculateRequest : ServingRequest
 {
-    /// <summary>"mtp" (the model's multi-token-prediction modules) or "draft" (a separate draft model).</summary>
-    public string SpecMethod { get; init; } = "mtp";
-
-    /// <summary>Draft tokens per step.</summary>
-    public int SpecLength { get; init; } = 1;
-
-    /// <summary>Per-position acceptance rates; default DeepSeek-V3's reported 85% second-token acceptance (the low end of
-    /// its 85-90%).</summary>
-    public IReadOnlyList<double> SpecAcceptance { get; init; } = [0.85];
-
-    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> "draft").</summary>
-    public string? DraftModel { get; init; }
+    /// <summary>Always: with no <c>specMethod</c> the question is about MTP ("mtp"), or the draft model when one is given.</summary>
+    public override bool Speculates => true;
 
     /// <summary>Batch sizes; default powers of two up to the largest that fits.</summary>
     public IReadOnlyList<int>? Batches { get; init; }
@@ -44,9 +34,6 @@ public sealed record SpeculateRequest : ServingRequest
     public override void Validate()
     {
         base.Validate();
-        if (SpecMethod is not ("mtp" or "draft")) throw new InvalidInputException("specMethod", $"specMethod must be mtp or draft; was '{SpecMethod}'.");
-        if (SpecMethod == "draft" && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} is draft.");
-        if (SpecMethod == "mtp" && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} is draft.");
         if (Batches is { } b)
         {
             if (b.Count is 0 or > SweepRequest.MaxBatches)
@@ -60,12 +47,11 @@ public sealed record SpeculateRequest : ServingRequest
     {
         ArgumentNullException.ThrowIfNull(subject);
         Validate();
-        var config = ToConfig().Validated();
+        // The draft's weights and KV are in the memory plan (ServingSetup), so the largest batch is the one that fits with it.
+        var config = ToConfig(subject).Validated();
+        var speculation = config.Speculation!;
         var layout = config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config);
         var setup = new ServingSetup(subject.Model, subject.Accelerator, layout, config with { Parallelism = layout });
-        var speculation = new SpeculationConfig(
-            SpecMethod == "draft" ? SpeculationMethod.DraftModel : SpeculationMethod.Mtp, SpecLength, SpecAcceptance,
-            DraftModel is { } id ? subject.Catalog.GetModel(id) : null).Validated();
         var plan = MemoryPlanner.Plan(setup, config.InputTokens + config.OutputTokens);
         var context = config.InputTokens + (config.OutputTokens / 2.0);
         var sizes = Batches is { Count: > 0 } given ? given : SweepRequest.DefaultBatches(Math.Min(plan.MaxBatch, SpeculativeDecoding.MaxBatch));

@@ -36,7 +36,12 @@ public sealed record SweepRow(
     bool Fits,
     DecodeEstimate? Decode,
     TokensPerSecond? ClusterOutputTokensPerSecond,
-    DollarsPerMillionTokens? OutputPerMillion);
+    DollarsPerMillionTokens? OutputPerMillion)
+{
+    /// <summary>With speculation: plain against speculative decoding at this batch (speed-up, utilisation, the draft's
+    /// memory); <see cref="Decode"/> is then the speculative step. Null without speculation or when the batch does not fit.</summary>
+    public Speculation.SpeculationSummary? Speculation { get; init; }
+}
 
 /// <summary>The <c>sweep</c> question: decode speed and output price across batch sizes on one layout.</summary>
 public sealed record SweepRequest : PricedRequest
@@ -74,7 +79,7 @@ public sealed record SweepRequest : PricedRequest
         ArgumentNullException.ThrowIfNull(subject);
         Validate();
         var basis = Basis();
-        var config = ToConfig().Validated();
+        var config = ToConfig(subject).Validated();
         var layout = config.Parallelism ?? ParallelismPlanner.Choose(subject.Model, subject.Accelerator, config);
         var setup = new ServingSetup(subject.Model, subject.Accelerator, layout, config with { Parallelism = layout });
         var contextTokens = config.InputTokens + config.OutputTokens;
@@ -101,7 +106,7 @@ public sealed record SweepRequest : PricedRequest
         {
             var estimate = ServingEstimator.Estimate(setup, batch);
             var cost = CostModel.Estimate(estimate, setup.Accelerator, basis, utilisation, pue);
-            return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion);
+            return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion) { Speculation = estimate.Speculation };
         }
         catch (ModelDoesNotFitException)
         {

@@ -30,6 +30,14 @@ public sealed record MemoryPlan(
     /// <summary>KV bytes one sequence at <see cref="ContextTokens"/> caches, all layers, before any split across devices.</summary>
     public Bytes SequenceKv { get; init; }
 
+    /// <summary>Of <see cref="Weights"/>, what the speculation's draft model or MTP modules keep per device; zero without
+    /// speculation.</summary>
+    public Bytes DraftWeights { get; init; }
+
+    /// <summary>Of <see cref="KvPerSequence"/>, what the draft model or MTP modules cache per sequence per device; zero
+    /// without speculation.</summary>
+    public Bytes DraftKvPerSequence { get; init; }
+
     /// <summary>By how much weights + reserve exceed capacity per device; zero when they fit.</summary>
     public Bytes Shortfall { get; init; }
 

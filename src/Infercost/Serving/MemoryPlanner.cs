@@ -23,6 +23,8 @@ public static class MemoryPlanner
         {
             SequenceKv = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, contextTokens),
             Shortfall = Bytes.Max(Bytes.Zero - available, Bytes.Zero),
+            DraftWeights = setup.Config.Speculation is { } s ? Speculation.SpeculationMemory.WeightsPerDevice(setup, s) : Bytes.Zero,
+            DraftKvPerSequence = setup.Config.Speculation is { } t ? Speculation.SpeculationMemory.KvPerSequencePerDevice(setup, t, contextTokens) : Bytes.Zero,
         };
     }
 

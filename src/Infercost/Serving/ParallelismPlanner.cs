@@ -52,7 +52,7 @@ public static class ParallelismPlanner
 
             if (largest is null || devices >= largest.Value.Devices) largest = shape;
             var available = MemoryPlanner.Available(first, first.WeightsPerDeviceWith(tensor, pipeline, devices), out _);
-            var maxBatch = available.Value <= 0 ? 0 : MemoryPlanner.MaxBatch(available, first.KvPerSequenceWith(tensor, pipeline, attentionData, sequenceBytes));
+            var maxBatch = available.Value <= 0 ? 0 : MemoryPlanner.MaxBatch(available, first.KvPerSequenceWith(tensor, pipeline, attentionData, sequenceBytes, context));
             if (available.Value <= 0 || maxBatch < needed)
             {
                 // Validated as building its setup would have.

@@ -51,8 +51,13 @@ public sealed record ServingConfig
 
     /// <summary>The serving engine's profile (scheduler defaults and runtime overhead): which engine the prediction is
     /// for, and so where it extrapolates. The fields above carry its scheduler values once a request has applied them
-    /// (<see cref="Requests.ServingRequest.ToConfig"/>); <see cref="Efficiency"/> carries its runtime.</summary>
+    /// (<see cref="Requests.ServingRequest.ToConfig()"/>); <see cref="Efficiency"/> carries its runtime.</summary>
     public Calibration.ServingSoftware Engine { get; init; } = Calibration.ServingSoftware.Vllm;
+
+    /// <summary>Speculative decoding or multi-token prediction in every decode step; null decodes one token per step.
+    /// With it the decode step is a verify pass plus drafting (<see cref="Infercost.Speculation.SpeculativeDecoding"/>) and the
+    /// draft's weights and KV cache are in the memory plan (<see cref="Infercost.Speculation.SpeculationMemory"/>).</summary>
+    public Infercost.Speculation.SpeculationConfig? Speculation { get; init; }
 
     /// <summary>Efficiency factors; see <see cref="EfficiencyFactors.Default"/>.</summary>
     public EfficiencyFactors Efficiency { get; init; } = EfficiencyFactors.Default;
@@ -75,6 +80,7 @@ public sealed record ServingConfig
         }
 
         Efficiency.Validated();
+        Speculation?.Validated();
         return this;
     }
 }

@@ -57,6 +57,10 @@ public sealed record ServingEstimate(
     /// for each dimension in <see cref="Extrapolating"/> (docs/validation.md#bands).</summary>
     public Calibration.PredictionBand ThroughputBand { get; init; } = Calibration.CalibratedEfficiency.ThroughputRatio;
 
+    /// <summary>Speculative decoding or MTP in the decode step, against plain decoding at the same batch (tokens/s,
+    /// utilisation, the draft's memory); null without speculation. <see cref="Decode"/> is then the speculative step.</summary>
+    public Speculation.SpeculationSummary? Speculation { get; init; }
+
     /// <summary>The serving engine the estimate is for.</summary>
     public string Engine { get; init; } = "";
 

@@ -32,10 +32,26 @@ public static class ServingEstimator
         MemoryPlanner.EnsureFits(setup, memory, batch);
 
         var prefill = PrefillModel.Estimate(setup, config.InputTokens);
-        var decode = DecodeModel.Step(setup, batch, config.InputTokens + config.OutputTokens / 2.0);
+        var decodeContext = config.InputTokens + config.OutputTokens / 2.0;
+        DecodeEstimate decode;
+        Speculation.SpeculationSummary? speculation = null;
+        Quantities.Seconds latency;
+        if (config.Speculation is { } spec)
+        {
+            // Each step keeps 1 + Σ Π a_j tokens per sequence: the decode is the speculative step, per token its share.
+            var step = Speculation.SpeculativeDecoding.Step(setup, batch, decodeContext, spec);
+            decode = step.AsDecode(setup);
+            speculation = Speculation.SpeculationSummary.Of(setup, step, context);
+            latency = prefill.TimeToFirstToken + Quantities.Tokens.FromTokens(config.OutputTokens) / decode.TokensPerSecondPerUser;
+        }
+        else
+        {
+            decode = DecodeModel.Step(setup, batch, decodeContext);
+            latency = prefill.TimeToFirstToken + decode.StepTime * config.OutputTokens;
+        }
+
         var replicas = config.TotalDevices / setup.DevicesPerReplica;
         var idle = config.TotalDevices - replicas * setup.DevicesPerReplica;
-        var latency = prefill.TimeToFirstToken + decode.StepTime * config.OutputTokens;
 
         var coverage = Calibration.CoverageMemo.For(Calibration.CalibrationCoverage.Shipped, Calibration.CalibratedEfficiency.Bands, setup, config.Engine, batch);
         var notes = Notes(setup, context, idle, coverage.Line);
@@ -48,6 +64,7 @@ public static class ServingEstimator
             Extrapolating = coverage.Extrapolating,
             ThroughputBand = coverage.Band,
             Engine = config.Engine.Name,
+            Speculation = speculation,
         };
     }
 
@@ -88,6 +105,13 @@ public static class ServingEstimator
             notes.Add(p.Expert > setup.Accelerator.ScaleUpDomain
                 ? $"Expert parallelism {p.Expert} spans more than one {setup.Accelerator.ScaleUpDomain}-device domain: its all-to-alls cross the network and are not overlapped with compute here (DeepSeek and SGLang overlap them with two micro-batches), so prefill time is pessimistic."
                 : "Expert all-to-alls are not overlapped with compute here; engines that overlap them run faster.");
+        }
+
+        if (setup.Config.Speculation is { } speculation)
+        {
+            notes.Add(speculation.Method == Speculation.SpeculationMethod.Mtp
+                ? $"Decode speculates with {m.Id}'s MTP module(s), k = {speculation.Length}: each step verifies k + 1 tokens per sequence and keeps {Guard.Format(speculation.ExpectedTokensPerStep)} on average; the modules' weights and KV are in the memory plan."
+                : $"Decode speculates with draft model {speculation.Draft!.Id}, k = {speculation.Length}: each step runs k draft steps and verifies k + 1 tokens per sequence, keeping {Guard.Format(speculation.ExpectedTokensPerStep)} on average; the draft's weights and KV are in the memory plan.");
         }
 
         if (m.IsMoe) notes.Add("MoE expert reads assume uniform routing; real routing is skewed and touches somewhat fewer experts.");

@@ -101,8 +101,11 @@ public sealed class ServingSetup
 
     /// <summary>The KV cache of one sequence per device under another layout, from its bytes
     /// (<see cref="KvPerDevice(double, double)"/> with batch 1 for that layout's setup).</summary>
-    internal Bytes KvPerSequenceWith(int tensor, int pipeline, int attentionData, Bytes sequenceBytes) =>
-        sequenceBytes * (1.0 / attentionData / (pipeline * KvShardOf(Model, tensor)));
+    internal Bytes KvPerSequenceWith(int tensor, int pipeline, int attentionData, Bytes sequenceBytes, double contextTokens) =>
+        sequenceBytes * (1.0 / attentionData / (pipeline * KvShardOf(Model, tensor)))
+        + (Config.Speculation is { } speculation
+            ? Speculation.SpeculationMemory.KvPerSequencePerDevice(this, speculation, tensor, pipeline, attentionData, contextTokens)
+            : Bytes.Zero);
 
     /// <summary>This setup with another layout of the same devices (validated as the constructor validates it).</summary>
     internal ServingSetup WithLayout(Parallelism parallelism) => new(this, parallelism ?? throw new ArgumentNullException(nameof(parallelism)));
@@ -222,13 +225,19 @@ public sealed class ServingSetup
 
     /// <summary><see cref="WeightsPerDevice"/> under another layout of this setup's model, precisions and devices.</summary>
     internal Bytes WeightsPerDeviceWith(int tensor, int pipeline, int devices) =>
-        NonExpertWeightBytes / (tensor * pipeline) + ExpertWeightBytes / devices;
+        NonExpertWeightBytes / (tensor * pipeline) + ExpertWeightBytes / devices
+        + (Config.Speculation is { } speculation ? Speculation.SpeculationMemory.WeightsPerDevice(this, speculation, tensor, pipeline, devices) : Bytes.Zero);
 
     /// <summary>KV-cache bytes per device for <paramref name="batch"/> sequences of <paramref name="contextTokens"/> tokens:
     /// (batch / attention-DP) × bytes per sequence / (pipeline × KV shard).</summary>
-    public Bytes KvPerDevice(double batch, double contextTokens) =>
-        KvCache.BytesPerSequence(Model, KvPrecision, contextTokens)
-        * (batch / Parallelism.AttentionData / (Parallelism.Pipeline * KvShard));
+    public Bytes KvPerDevice(double batch, double contextTokens)
+    {
+        var kv = KvCache.BytesPerSequence(Model, KvPrecision, contextTokens)
+                 * (batch / Parallelism.AttentionData / (Parallelism.Pipeline * KvShard));
+        return Config.Speculation is { } speculation
+            ? kv + (Speculation.SpeculationMemory.KvPerSequencePerDevice(this, speculation, contextTokens) * batch)
+            : kv;
+    }
 
     /// <summary>The matrix precision used when none is requested: the weight precision where the device has a peak
     /// for it (fp8 on Hopper, fp4 on Blackwell); weight-only formats (int4, or fp4/fp8 without a native path) run at bf16.</summary>

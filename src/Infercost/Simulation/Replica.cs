@@ -39,15 +39,26 @@ internal sealed class Replica
     private readonly Action<Sequence>? _onToken;
     private int _freeBlocks;
     private double _linkFreeAt;
+    // Speculative decoding (setup.Config.Speculation): the drafter, the draft length and the draws of accepted tokens.
+    private readonly Speculation.Drafter? _drafter;
+    private readonly int _draftLength;
+    private readonly Pcg32? _acceptance;
 
     /// <summary>A replica; a <see cref="ReplicaRole.Prefill"/> replica passes finished prompts to
     /// <paramref name="handoff"/> (with the time), a <see cref="ReplicaRole.Decode"/> replica prices the KV transfer of a
     /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
         ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
-        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null)
+        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1)
     {
         _onToken = onToken;
+        if (setup.Config.Speculation is { } speculation && role != ReplicaRole.Prefill)
+        {
+            _drafter = new Speculation.Drafter(setup, speculation);
+            _draftLength = speculation.Length;
+            _acceptance = new Pcg32(unchecked((seed * 0x5851F42D4C957F2DL) + 0x14057B7EF767814FL));
+        }
+
         _setup = setup;
         _config = config;
         _metrics = metrics;
@@ -151,6 +162,8 @@ internal sealed class Replica
         var budget = _config.MaxBatchedTokens;
         var batch = new BatchComposition();
         var preempted = false;
+        var verified = 0;
+        var verifiedContext = 0.0;
 
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
@@ -165,7 +178,8 @@ internal sealed class Replica
                 continue;
             }
 
-            var extra = BlocksFor(s.Computed + 1) - s.Blocks;
+            // A speculative decode writes the KV of its k drafts in the verify pass (the rejected ones are dropped after).
+            var extra = BlocksFor(s.Computed + 1 + _draftLength) - s.Blocks;
             var selfPreempted = false;
             while (extra > _freeBlocks && !selfPreempted)
             {
@@ -178,9 +192,19 @@ internal sealed class Replica
             if (selfPreempted) break; // s was the newest: nothing follows it
             _freeBlocks -= extra;
             s.Blocks += extra;
-            batch.AddDecode(s.Computed + 1, _window);
-            s.Scheduled = 1;
-            budget -= 1;
+            if (_drafter is null)
+            {
+                batch.AddDecode(s.Computed + 1, _window);
+                s.Scheduled = 1;
+                budget -= 1;
+                continue;
+            }
+
+            Speculation.SpeculativeDecoding.AddVerify(ref batch, s.Computed + 1, _draftLength, _window);
+            s.Scheduled = Accepted(s.Request.OutputTokens - s.Generated);
+            verified++;
+            verifiedContext += s.Computed + 1;
+            budget -= 1 + _draftLength;
         }
 
         while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _config.MaxRunningSequences)
@@ -240,7 +264,10 @@ internal sealed class Replica
             return;
         }
 
-        var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
+        var duration = _drafter is null || verified == 0
+            ? BatchStepModel.Cost(_setup, batch).Total.Value
+            : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _draftLength).Cost(_setup).Total
+               + _drafter.Step(verified, verifiedContext / verified).Time).Value;
         _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
         Clock += duration;
         BusyTime += duration;
@@ -320,6 +347,17 @@ internal sealed class Replica
         _waiting.PushFront(s);
     }
 
+    // Tokens one speculative decode keeps, drawn with the replica's seeded generator: draft i is accepted with
+    // probability a_i once drafts 1..i−1 were (Leviathan et al. 2023), the verify pass adds one token (the correction or
+    // the bonus), and a sequence never emits past its output length. The mean is SpeculationConfig.ExpectedTokensPerStep.
+    private int Accepted(int remaining)
+    {
+        var config = _drafter!.Config;
+        var kept = 1;
+        for (var i = 1; i <= _draftLength && _acceptance!.NextBool(config.AcceptanceAt(i)); i++) kept++;
+        return Math.Min(kept, Math.Max(1, remaining));
+    }
+
     // Applies the step's work and removes finished sequences, keeping the running list in admission order.
     private void Finish()
     {
@@ -336,11 +374,17 @@ internal sealed class Replica
                 s.Computed += scheduled;
                 if (!wasPrefilling || !s.Prefilling)
                 {
-                    s.Generated++;
-                    OutstandingTokens--;
-                    _metrics.OutputTokens++;
-                    if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
-                    _onToken?.Invoke(s);
+                    // A prompt's last chunk emits one token; a decode emits what it scheduled (1, or a speculative
+                    // step's accepted drafts plus the verify token).
+                    var emitted = wasPrefilling ? 1 : scheduled;
+                    for (var t = 0; t < emitted; t++)
+                    {
+                        s.Generated++;
+                        OutstandingTokens--;
+                        _metrics.OutputTokens++;
+                        if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
+                        _onToken?.Invoke(s);
+                    }
                 }
 
                 if (s.Generated >= s.Request.OutputTokens)

@@ -45,7 +45,7 @@ public static class ServingSimulator
         var stream = requests as RequestGenerator;
         stream?.Validated();
         var expected = stream?.ExpectedRequests ?? 0;
-        var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream));
+        var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream), options.RouterSeed);
         if (options.Failures is { } failures) return RunWithFailures(setup, fleet, metrics, requests, stream, options, failures, progress, cancellation);
         var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed);
         var reportEvery = Math.Max(1, (long)(expected / 200));
@@ -206,7 +206,7 @@ public static class ServingSimulator
         options.Validated();
         Guard.InRange(concurrency, 1, 1_000_000, "concurrency");
         if (requests < 1 || requests > 1_000_000_000) throw new InvalidInputException("requests", $"requests must be in [1, 1000000000]; was {requests}.");
-        var (metrics, fleet) = Build(setup, 1, options, 1);
+        var (metrics, fleet) = Build(setup, 1, options, 1, seed);
         var replica = fleet[0];
         var random = new Pcg32(seed);
         long issued = 0, seen = 0;
@@ -288,7 +288,7 @@ public static class ServingSimulator
         var decode = new Replica[fleet.DecodeReplicas];
         for (var i = 0; i < decode.Length; i++)
         {
-            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer);
+            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer, seed: unchecked(options.RouterSeed + i));
         }
 
         var prefillPool = new ReplicaPool(prefill, options.Router, options.RouterSeed);
@@ -339,12 +339,12 @@ public static class ServingSimulator
     private static double InitialWidth(RequestGenerator? stream) =>
         stream?.Horizon is { } h ? h / 240 : stream?.MaxRequests is { } n ? Math.Max(1e-3, n / stream.Arrivals.Rate.Peak / 240) : 1;
 
-    private static (MetricsCollector, Replica[]) Build(ServingSetup setup, int replicas, SimulationOptions options, double initialWidth)
+    private static (MetricsCollector, Replica[]) Build(ServingSetup setup, int replicas, SimulationOptions options, double initialWidth, long seed)
     {
         var blocks = KvBlocksPerReplica(setup, options.Scheduler);
         var metrics = NewMetrics(options, replicas, initialWidth);
         var fleet = new Replica[replicas];
-        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache);
+        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache, seed: unchecked(seed + i));
         return (metrics, fleet);
     }
 

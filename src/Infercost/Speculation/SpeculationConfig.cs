@@ -35,6 +35,44 @@ public sealed record SpeculationConfig(SpeculationMethod Method, int Length, IRe
         return this;
     }
 
+    /// <summary>The speculation as reports print it.</summary>
+    public SpeculationSpec Spec => new(MethodName, Draft?.Id, Length, [.. Enumerable.Range(1, Length).Select(AcceptanceAt)], ExpectedTokensPerStep);
+
+    /// <summary>The method as the request field <c>specMethod</c> spells it: "mtp" or "draft".</summary>
+    public string MethodName => Method == SpeculationMethod.Mtp ? "mtp" : "draft";
+
+    /// <summary>Checks that this speculation can run beside <paramref name="target"/>: MTP needs a checkpoint that ships
+    /// MTP modules (its config's <c>num_nextn_predict_layers</c>, DeepSeek-V3/R1: 1); a draft model must be another model
+    /// with the target's vocabulary, since the verify pass compares token ids (Leviathan et al. 2023 assume one
+    /// tokenizer; a different vocabulary size means a different tokenizer).</summary>
+    /// <exception cref="InvalidInputException">Names <c>specMethod</c> or <c>draftModel</c>.</exception>
+    public SpeculationConfig CheckAgainst(ModelArchitecture target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        Validated();
+        if (Method == SpeculationMethod.Mtp && target.MtpLayers == 0)
+        {
+            throw Requests.RequestFields.Error("specMethod",
+                $"{{specMethod}} mtp needs a model whose config has multi-token-prediction layers (DeepSeek-V3/R1); {target.Id} has none. Use {{specMethod}} draft with {{draftModel}} ID.");
+        }
+
+        if (Draft is { } draft)
+        {
+            if (string.Equals(draft.Id, target.Id, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Requests.RequestFields.Error("draftModel", $"{{draftModel}} {draft.Id} is the served model itself; a draft must be a smaller model.");
+            }
+
+            if (draft.VocabSize != target.VocabSize)
+            {
+                throw Requests.RequestFields.Error("draftModel",
+                    $"{{draftModel}} {draft.Id} has a vocabulary of {draft.VocabSize} tokens and {target.Id} {target.VocabSize}: a draft must share the served model's tokenizer.");
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>a_i for 1-based position <paramref name="i"/> (the last rate given repeats).</summary>
     public double AcceptanceAt(int i) => Acceptance[Math.Min(i, Acceptance.Count) - 1];
 
@@ -56,4 +94,17 @@ public sealed record SpeculationConfig(SpeculationMethod Method, int Length, IRe
             return expected;
         }
     }
+}
+
+/// <summary>A speculation as reports print it.</summary>
+/// <param name="Method">"mtp" or "draft".</param>
+/// <param name="DraftModel">Catalog id of the draft model; null for MTP.</param>
+/// <param name="Length">Draft tokens per step (k).</param>
+/// <param name="Acceptance">a_1..a_k.</param>
+/// <param name="TokensPerStep">Expected tokens per sequence per step, 1 + Σ_{i≤k} Π_{j≤i} a_j (Leviathan et al. 2023).</param>
+public sealed record SpeculationSpec(string Method, string? DraftModel, int Length, IReadOnlyList<double> Acceptance, double TokensPerStep)
+{
+    /// <summary>One line for the CLI and notes: "draft llama-3.1-8b, k = 4, acceptance 0.8, 0.8, 0.8, 0.8: 3.36 tokens per step".</summary>
+    public override string ToString() =>
+        $"{Method}{(DraftModel is { } d ? " " + d : "")}, k = {Length}, acceptance {string.Join(", ", Acceptance.Select(Guard.Format))}: {Guard.Format(Math.Round(TokensPerStep, 3))} tokens per sequence per step";
 }

@@ -31,21 +31,17 @@ public static class SpeculativeDecoding
         config.Validated();
         Guard.InRange(batch, 1, MaxBatch, "batch");
         Guard.InRange(contextTokens, 0, 1e8, "contextTokens");
-        var k = config.Length;
         var model = setup.Model;
         var window = KvCache.LayerSplit(model).Window;
         var baseline = DecodeModel.Step(setup, batch, contextTokens);
 
         var composition = new BatchComposition();
-        composition.AddDecodes(batch, contextTokens, window);
-        var cached = (int)Math.Round(contextTokens) + 1;
-        for (var s = 0; s < batch; s++) composition.AddPrefillChunk(k, cached, window);
-        var work = BatchStepModel.Work(setup, composition);
-        var head = FlopCounter.LmHeadPerToken(model) * (k * (double)batch / setup.DevicesPerReplica);
-        work = work with { LinearFlops = work.LinearFlops + head };
+        for (var s = 0; s < batch; s++) AddVerify(ref composition, contextTokens, config.Length, window);
+        var work = VerifyWork(setup, composition, config.Length);
         var verify = work.Cost(setup);
 
-        var (draftTime, draftFlops, draftKv) = Draft(setup, batch, contextTokens, config);
+        var drafter = new Drafter(setup, config);
+        var (draftTime, draftFlops) = drafter.Step(batch, contextTokens);
         var step = verify.Total + draftTime;
         var perStep = config.ExpectedTokensPerStep;
         var tps = Tokens.FromTokens(batch * perStep) / step;
@@ -55,13 +51,52 @@ public static class SpeculativeDecoding
             Tokens.FromTokens(perStep) / step, tps / baseline.TokensPerSecond,
             baseline.FlopUtilisation, baselineFlops * perStep / (peak * step),
             (work.LinearFlops + work.AttentionFlops + draftFlops) / (peak * step), baseline.BandwidthUtilisation,
-            Math.Min(1, baseline.ComputeTime / baseline.StepTime), Math.Min(1, verify.ComputeTime / step), verify.Bound, draftKv);
+            Math.Min(1, baseline.ComputeTime / baseline.StepTime), Math.Min(1, verify.ComputeTime / step), verify.Bound,
+            drafter.KvBytesPerToken)
+        {
+            VerifyWeightBytesPerDevice = work.WeightBytes,
+            VerifyKvBytesPerDevice = work.KvBytes,
+            VerifyFlopsPerDevice = work.LinearFlops + work.AttentionFlops,
+            ExpertsTouchedPerLayer = work.ExpertsTouchedPerLayer,
+        };
     }
 
-    private static (Seconds Time, Flops Flops, Bytes KvPerToken) Draft(ServingSetup setup, int batch, double context, SpeculationConfig config)
+    /// <summary>Adds one sequence's verify pass to <paramref name="composition"/>: a decode at
+    /// <paramref name="contextTokens"/> (its last accepted token) plus a <paramref name="length"/>-token chunk of the
+    /// draft tokens after it at context + 1 cached tokens, so the pass carries k + 1 tokens and reads the sequence's KV once.</summary>
+    public static void AddVerify(ref BatchComposition composition, double contextTokens, int length, double window)
     {
-        var k = config.Length;
+        composition.AddDecode(contextTokens, window);
+        composition.AddPrefillChunk(length, (int)Math.Round(contextTokens) + 1, window);
+    }
+
+    /// <summary>The work of a composition holding verify passes of <paramref name="length"/> drafts: the batch step
+    /// model's work plus the output head for the k draft positions of every verified sequence (a prompt chunk computes
+    /// logits for its last token only; a verify needs them at every position), 2 × vocabulary × hidden FLOPs each.</summary>
+    public static StepWork VerifyWork(ServingSetup setup, in BatchComposition composition, int length)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var work = BatchStepModel.Work(setup, composition);
+        var head = FlopCounter.LmHeadPerToken(setup.Model) * (length * composition.DecodeSequences / setup.DevicesPerReplica);
+        return work with { LinearFlops = work.LinearFlops + head };
+    }
+}
+
+/// <summary>The drafting half of a speculative step, resolved once per setup: the MTP block(s) or the draft model on
+/// their own layout.</summary>
+public sealed class Drafter
+{
+    private readonly ServingSetup _setup;
+    private readonly int _copies;
+
+    /// <summary>Resolves the drafting setup of <paramref name="config"/> beside <paramref name="setup"/>.</summary>
+    public Drafter(ServingSetup setup, SpeculationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
         var model = setup.Model;
+        var plain = setup.Config with { Speculation = null };
         if (config.Method == SpeculationMethod.Mtp)
         {
             var block = model with
@@ -72,20 +107,49 @@ public static class SpeculativeDecoding
                 Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null,
                 SlidingWindow = null,
             };
-            var mtp = new ServingSetup(block, setup.Accelerator, setup.Parallelism, setup.Config);
-            var pass = DecodeModel.Step(mtp, batch, context);
-            var time = (pass.StepTime - pass.Overhead) * k;
-            return (time, pass.FlopsPerDevice * k, KvCache.BytesPerToken(block, setup.KvPrecision));
+            // The modules run after the last layer, on the last pipeline stage's devices (tensor × attention-DP of them).
+            var served = setup.Parallelism;
+            var stage = new Parallelism(served.Tensor, 1, Gcd(served.Expert, served.Tensor * served.AttentionData), served.AttentionData);
+            _setup = new ServingSetup(block, setup.Accelerator, stage, plain with { Parallelism = stage });
+            _copies = 1;
+            KvBytesPerToken = KvCache.BytesPerToken(block, setup.KvPrecision);
+            return;
         }
 
-        var draft = config.Draft!;
+        var draft = config.Draft ?? throw new InvalidInputException("draftModel", "draftModel is required when specMethod is draft.");
         var p = setup.Parallelism;
         var layout = new Parallelism(Math.Min(p.Tensor, Math.Max(1, draft.KvHeads)), p.Pipeline, 1, p.AttentionData);
-        var draftSetup = new ServingSetup(draft, setup.Accelerator, layout, setup.Config with { Parallelism = layout });
-
+        _setup = new ServingSetup(draft, setup.Accelerator, layout, plain with { Parallelism = layout, ExpertWeightPrecision = null });
         // A draft on a narrower tensor group runs as p.Tensor / its TP copies side by side, each with its share of the batch.
-        var copies = p.Tensor / layout.Tensor;
-        var steps = DecodeModel.Step(draftSetup, (batch + copies - 1) / copies, context);
-        return (steps.StepTime * k, steps.FlopsPerDevice * k, KvCache.BytesPerToken(draft, setup.KvPrecision));
+        _copies = p.Tensor / layout.Tensor;
+        KvBytesPerToken = KvCache.BytesPerToken(draft, _setup.KvPrecision);
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+
+    /// <summary>The speculation drafted.</summary>
+    public SpeculationConfig Config { get; }
+
+    /// <summary>The drafting model as set up: the MTP block(s) on the served layout, or the draft model on min(TP, its
+    /// KV heads) tensor ranks.</summary>
+    public ServingSetup Setup => _setup;
+
+    /// <summary>Side-by-side copies of the draft in one replica (served TP ÷ the draft's TP; 1 for MTP).</summary>
+    public int Copies => _copies;
+
+    /// <summary>KV bytes per context token the draft caches, whole draft (its layers at its KV precision).</summary>
+    public Bytes KvBytesPerToken { get; }
+
+    /// <summary>Time and FLOPs per device of drafting k tokens for <paramref name="batch"/> sequences at
+    /// <paramref name="contextTokens"/>: MTP runs its block(s) k times inside the step's graph (the decode step less
+    /// its fixed overhead, × k); a draft model runs k decode steps of its share of the batch.</summary>
+    public (Seconds Time, Flops Flops) Step(double batch, double contextTokens)
+    {
+        var k = Config.Length;
+        var sequences = Math.Max(1, (int)Math.Ceiling(batch / _copies));
+        var pass = DecodeModel.Step(_setup, sequences, contextTokens);
+        return Config.Method == SpeculationMethod.Mtp
+            ? ((pass.StepTime - pass.Overhead) * k, pass.FlopsPerDevice * k)
+            : (pass.StepTime * k, pass.FlopsPerDevice * k);
     }
 }

@@ -45,4 +45,34 @@ public sealed record SpeculativeStep(
     double BaselineComputeBusy,
     double ComputeBusy,
     Bound VerifyBound,
-    Bytes DraftKvBytesPerToken);
+    Bytes DraftKvBytesPerToken)
+{
+    /// <summary>Weight bytes one device reads in the verify pass.</summary>
+    public Bytes VerifyWeightBytesPerDevice { get; init; }
+
+    /// <summary>KV bytes one device reads in the verify pass.</summary>
+    public Bytes VerifyKvBytesPerDevice { get; init; }
+
+    /// <summary>FLOPs one device executes in the verify pass (linear, attention and the k extra output-head positions).</summary>
+    public Flops VerifyFlopsPerDevice { get; init; }
+
+    /// <summary>Distinct routed experts per MoE layer the verify pass's B(k + 1) tokens touch; 0 for dense.</summary>
+    public double ExpertsTouchedPerLayer { get; init; }
+
+    /// <summary>The speculative step as a decode step of the serving model: step time verify + draft; replica tokens/s
+    /// B × tokens per step ÷ step; per user tokens per step ÷ step; bandwidth utilisation of the verify pass's bytes over
+    /// the whole step; FLOP utilisation the useful (kept) FLOPs, <see cref="Mfu"/>. Costing, sweeps and renderers read
+    /// this where they read plain decoding.</summary>
+    public DecodeEstimate AsDecode(ServingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var bandwidth = setup.Accelerator.MemoryBandwidth;
+        return new DecodeEstimate(Batch, ContextTokens, VerifyWeightBytesPerDevice, VerifyKvBytesPerDevice, VerifyFlopsPerDevice,
+            ExpertsTouchedPerLayer, Verify.ComputeTime, Verify.MemoryTime, Verify.Communication, Verify.Overhead, StepTime,
+            VerifyBound, TokensPerSecond, TokensPerSecondPerUser,
+            (VerifyWeightBytesPerDevice + VerifyKvBytesPerDevice) / (bandwidth * StepTime), Mfu)
+        {
+            Cost = Verify,
+        };
+    }
+}

@@ -18,7 +18,7 @@ public sealed class SpeculateCommandTests
     [Fact]
     public void Json_CarriesEveryRow()
     {
-        var run = CliRunner.Run("speculate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--spec-length", "3",
+        var run = CliRunner.Run("speculate", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "4", "--draft-model", "llama-3.1-8b", "--spec-length", "3",
             "--spec-acceptance", "0.8,0.7,0.6", "--batches", "1,64,100000", "--json");
 
         Assert.Equal(0, run.ExitCode);

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Infercost.Requests;
+
+namespace Infercost.Cli.Inputs;
+
+/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate and speculate share: method, draft
+/// model, length and acceptance. They fill <see cref="ServingRequest"/>'s speculation fields, so a server request with
+/// the same fields gets the same answer.</summary>
+internal sealed class SpeculationInputs
+{
+    public Option<string?> Method { get; } = new("--spec-method")
+    {
+        Description = "Speculative decoding: mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1) or draft (a separate draft model, --draft-model). " +
+                      "Default: none (one token per step), draft when --draft-model is given.",
+        HelpName = "mtp|draft",
+    };
+
+    public Option<int?> Length { get; } = CliOptions.OptionalInt(ServingRequest.SpecLengthField,
+        "Draft tokens per step (k); the verify pass runs k + 1 tokens per sequence through the model. Default: 1 when speculating.");
+
+    public Option<double[]?> Acceptance { get; } = new("--spec-acceptance")
+    {
+        Description = "Per-position acceptance a_i = P(draft i accepted | earlier ones accepted), comma-separated; the last repeats. " +
+                      "Expected tokens per step 1 + Σ Π a_j (Leviathan et al. 2023). " +
+                      $"Default: {Guard.Format(ServingRequest.DefaultAcceptance)} (DeepSeek-V3 technical report §5.4.3: 85-90% second-token acceptance).",
+        HelpName = "A,A,...",
+        CustomParser = ParseRates,
+    };
+
+    public Option<string?> Draft { get; } = new("--draft-model")
+    {
+        Description = "Catalog id of the draft model (implies --spec-method draft); it must share the served model's vocabulary. Its weights and KV cache are in the memory plan.",
+        HelpName = "ID",
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Method, Length, Acceptance, Draft }) command.Options.Add(option);
+    }
+
+    /// <summary><paramref name="request"/> with the speculation fields the options give.</summary>
+    public T Fill<T>(T request, ParseResult parse) where T : ServingRequest
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request with
+        {
+            SpecMethod = parse.GetValue(Method),
+            SpecLength = parse.GetValue(Length),
+            SpecAcceptance = parse.GetValue(Acceptance) is { Length: > 0 } a ? a : null,
+            DraftModel = parse.GetValue(Draft),
+        };
+    }
+
+    private static double[]? ParseRates(ArgumentResult r)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var text = r.Tokens[^1].Value;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new List<double>();
+        foreach (var part in parts)
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0 || v > 1)
+            {
+                r.AddError($"--spec-acceptance must be rates in [0, 1], comma-separated; was '{text}'.");
+                return null;
+            }
+
+            values.Add(v);
+        }
+
+        if (values.Count > 16)
+        {
+            r.AddError($"--spec-acceptance must list 1 to 16 rates; was {values.Count}.");
+            return null;
+        }
+
+        return [.. values];
+    }
+}
