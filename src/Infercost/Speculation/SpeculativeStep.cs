@@ -25,7 +25,7 @@ namespace Infercost.Speculation;
 /// <param name="ComputeBusy">Speculative: the verify pass's compute time ÷ step time.</param>
 /// <param name="VerifyBound">Whether the verify pass is compute- or memory-bound.</param>
 /// <param name="DraftKvBytesPerToken">Extra KV cache per context token the draft keeps (MTP blocks' or the draft
-/// model's); not subtracted from the memory plan.</param>
+/// model's), whole draft; the memory plan takes it per device through <see cref="SpeculationMemory"/>.</param>
 public sealed record SpeculativeStep(
     SpeculationConfig Config,
     int Batch,
