@@ -107,16 +107,25 @@ public static class CliApp
         }
         catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
         {
-            context.Error.WriteLine(e is InvalidInputException invalid ? WithTypedOption(InFlagTerms(invalid), parse) : e.Message);
+            context.Error.WriteLine(Printable(e is InvalidInputException invalid ? WithTypedOption(InFlagTerms(invalid), parse) : e.Message));
             return ExitCodes.InvalidInput;
         }
 #pragma warning disable CA1031 // The shell's last line of defence: any other failure is one line, never a stack trace.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            context.Error.WriteLine("error: " + FirstLine(e.Message));
+            context.Error.WriteLine("error: " + Printable(FirstLine(e.Message)));
             return ExitCodes.Failure;
         }
+    }
+
+    // A refusal quotes the line it could not read; from a binary file that is raw bytes (NULs, escapes, invalid UTF-8),
+    // which would reach the terminal. A quoted excerpt holding such bytes is replaced by what it is, and any other
+    // control character by '?'.
+    internal static string Printable(string message)
+    {
+        var quoted = Regex.Replace(message, @"'[^']*[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD][^']*'", "binary data (not text)");
+        return Regex.Replace(quoted, @"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]", "?");
     }
 
     // System.CommandLine's own messages for an option's value ("Argument 'x' not recognized. Must be one of: ...") do not

@@ -11,7 +11,7 @@ namespace Infercost.Cli.Tests.Commands;
 // NaN. Number options are read back for the range they were built with (CliOptions.AcceptedBy) and get a value just
 // outside each end, a non-number and an overflow; lists get an empty item; strings get a value of the kind their help
 // names (an unknown id, a missing file, an unknown choice). Everything runs in-process; most cases stop at parsing.
-public sealed class EveryOptionTests
+public sealed partial class EveryOptionTests
 {
     // Options with no bad value, each with the reason. Anything else without a generator fails Generator_CoversEveryOption.
     private static readonly Dictionary<string, string> NoBadValue = new(StringComparer.Ordinal)
@@ -99,7 +99,17 @@ public sealed class EveryOptionTests
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("is required", run.Error, StringComparison.Ordinal);
+        // Issue 9 item 11: no internal name (a record field, a quantity type) in place of the flag the user typed.
+        var internalNames = InternalName().Matches(run.Error).Select(m => m.Value).Where(n => !KnownWords.Contains(n)).ToList();
+        Assert.True(internalNames.Count == 0, $"'{shown}' names {string.Join(", ", internalNames)}: {run.Error}");
     }
+
+    // camelCase (cachedTokens, weeksPerMonth, rateCurve) or PascalCase of two words or more (FlopsPerSecond), as a word.
+    [GeneratedRegex(@"(?<![\w.-])(?:[a-z]+[A-Z][a-z]+[A-Za-z]*|[A-Z][a-z]+[A-Z][a-z]+[A-Za-z]*)(?![\w-])")]
+    private static partial Regex InternalName();
+
+    // Names that are the user's words, not the code's.
+    private static readonly HashSet<string> KnownWords = new(StringComparer.Ordinal) { "DeepSeek", "HuggingFace", "LiteLlm", "OpenAI" };
 
     [Fact]
     public void Generator_CoversEveryOption()

@@ -63,6 +63,23 @@ public sealed class RefusalTests
         Assert.Equal(["lengths.csv line 3: tokens must be a whole number in [1, 10000000]; was '1.5'."], run.ErrorLines);
     }
 
+    // Item 11: never raw bytes of a binary file (the refusal quoted the unreadable line: NULs and escape characters).
+    [Theory]
+    [InlineData("--rate-curve", "--duration", "1h")]
+    [InlineData("--trace", "--requests", "10")]
+    public void BinaryFile_IsRefusedWithoutItsBytes(string option, string other, string value)
+    {
+        var binary = "\u007fELF\u0002\u0001\u0001\0\0\0\0\u001b[2J\n\0\u000b\0\u0003\uFFFD\uFFFD\0\n";
+        var files = new Dictionary<string, string> { ["tool.bin"] = binary };
+
+        var run = CliRunner.Run(files, "simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", other, value, option, "tool.bin");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.Contains("binary data (not text)", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]", run.Error);
+    }
+
     [Theory]
     [MemberData(nameof(Refusals))]
     public void Refusal_IsOneLineNamingTheOption(string args, string expected)
