@@ -30,6 +30,11 @@ internal static class SimulateCommand
         var duration = SimulationInputs.Duration("--duration", "Stop arrivals after this long (for example 10m, 24h). Default: none (stop at --requests).", 1e-3, 365 * 86_400);
         var runs = CliOptions.OptionalInt(SimulateRequest.RunsField, "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.");
         var mtbf = SimulationInputs.Duration("--mtbf", "Replicas fail at random: mean time between failures of one replica (for example 24h). What a failed replica held is recomputed on the others. Default: no failures.", 1, 1e9);
+        var autoscaleMin = CliOptions.OptionalInt(SimulateRequest.AutoscaleMinField, "Autoscale the fleet between this many replicas (0 scales to zero) and all of them, as KEDA or Knative would: every --scale-interval it wants ceil(outstanding requests / --scale-target) replicas; new ones serve after --cold-start and are paid for from the ask. Default: every replica up.");
+        var scaleTarget = CliOptions.OptionalDouble(SimulateRequest.ScaleTargetField, "With --autoscale-min: outstanding requests per replica the autoscaler aims at. Default: the scheduler's max batch (--max-batch).", "N");
+        var coldStart = SimulationInputs.Duration("--cold-start", "With --autoscale-min: from asking for a replica to its first request (provisioning, weight load, CUDA-graph capture). Default: 2m.", 0, 86_400);
+        var scaleInterval = SimulationInputs.Duration("--scale-interval", "With --autoscale-min: time between autoscaler decisions. Default: 30s (KEDA's pollingInterval).", 0.01, 86_400);
+        var scaleDownDelay = SimulationInputs.Duration("--scale-down-delay", "With --autoscale-min: time without a scale-up before replicas are removed. Default: 5m (KEDA's cooldownPeriod).", 0, 7 * 86_400);
         var repair = SimulationInputs.Duration("--repair-time", "With --mtbf: how long a failed replica stays down before it returns empty. Default: 5m.", 0, 1e7);
         var json = CommonOptions.Json();
         var command = new Command("simulate",
@@ -40,7 +45,8 @@ internal static class SimulateCommand
             "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --rate 40 --diurnal --duration 2h --input-dist lognormal:800:1 --output-dist lognormal:250:0.8" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json" +
             "\n  infercost simulate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --rate 20 --requests 1000 --spec-method mtp --spec-acceptance 0.85" +
-            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded");
+            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded" +
+            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 20 --diurnal --duration 2h --autoscale-min 1 --cold-start 90s");
         subject.AddTo(command);
         serving.AddTo(command);
         speculation.AddTo(command);
@@ -51,6 +57,7 @@ internal static class SimulateCommand
         command.Options.Add(workload.Router);
         command.Options.Add(mtbf);
         command.Options.Add(repair);
+        foreach (var option in new Option[] { autoscaleMin, scaleTarget, coldStart, scaleInterval, scaleDownDelay }) command.Options.Add(option);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -76,6 +83,11 @@ internal static class SimulateCommand
                 Router = parse.GetValue(workload.Router),
                 Mtbf = SimulationInputs.Typed(parse, mtbf),
                 RepairTime = SimulationInputs.Typed(parse, repair),
+                AutoscaleMin = parse.GetValue(autoscaleMin),
+                ScaleTarget = parse.GetValue(scaleTarget),
+                ColdStart = SimulationInputs.Typed(parse, coldStart),
+                ScaleInterval = SimulationInputs.Typed(parse, scaleInterval),
+                ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
             };
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
             {
@@ -138,6 +150,12 @@ internal static class SimulateCommand
                 context.Console.WriteLine($"• Failures: {Number(f.Failures)} replica failures, {Number(f.Recoveries)} recoveries; {Number(f.InterruptedRequests)} requests interrupted and recomputed elsewhere; " +
                     $"replicas down {Time(Quantities.Seconds.FromSeconds(f.DownReplicaSeconds))} in all ({Percent(f.DownReplicaSeconds / (r.Replicas * Math.Max(r.WallTime.Value, 1e-12)))} of replica time), " +
                     $"every replica down for {Time(Quantities.Seconds.FromSeconds(f.FleetDownSeconds))}.");
+            }
+
+            if (r.Autoscale is { } a)
+            {
+                context.Console.WriteLine($"• Autoscaling: {Number(a.ScaleUps)} replicas asked for, {Number(a.ScaleDowns)} scaled down; {a.MeanReplicas.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} replicas on average, {Number(a.PeakReplicas)} at peak; " +
+                    $"paid {Percent(a.ProvisionedReplicaSeconds / Math.Max(a.FleetReplicaSeconds, 1e-12))} of the whole fleet's replica time, {Time(Quantities.Seconds.FromSeconds(a.ColdStartReplicaSeconds))} of it starting. Cost figures count the replicas provisioned.");
             }
 
             foreach (var note in notes) context.Console.WriteLine("• " + note);

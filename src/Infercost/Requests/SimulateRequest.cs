@@ -58,7 +58,10 @@ public sealed record SimulateRequest : SimulationRequest
 
     /// <summary>Accepted ranges.</summary>
     public static readonly WholeField ConcurrencyField = new("concurrency", 1, 1_000_000), RequestsField = new("requests", 1, 100_000_000),
-        RunsField = new("runs", 1, 64);
+        RunsField = new("runs", 1, 64), AutoscaleMinField = new("autoscaleMin", 0, ServingSimulator.MaxReplicas);
+
+    /// <summary>Accepted range of <see cref="ScaleTarget"/>.</summary>
+    public static readonly NumberField ScaleTargetField = new("scaleTarget", 0.01, 1e6);
 
     /// <summary>Requests per second (the peak hour's rate with <see cref="Diurnal"/>). Give rate, rateCurve or concurrency.</summary>
     public double? Rate { get; init; }
@@ -111,6 +114,25 @@ public sealed record SimulateRequest : SimulationRequest
     /// <summary>With <see cref="Mtbf"/>: how long a failed replica stays down (duration text); default 5 min.</summary>
     public string? RepairTime { get; init; }
 
+    /// <summary>Autoscaling: fewest replicas kept (0 scales to zero); the fleet's replicas are the most. Default: none (every replica up).</summary>
+    public int? AutoscaleMin { get; init; }
+
+    /// <summary>With <see cref="AutoscaleMin"/>: outstanding requests per replica the autoscaler aims at; default the scheduler's max batch.</summary>
+    public double? ScaleTarget { get; init; }
+
+    /// <summary>With <see cref="AutoscaleMin"/>: from asking for a replica to its first request (duration text); default 2 min.</summary>
+    public string? ColdStart { get; init; }
+
+    /// <summary>With <see cref="AutoscaleMin"/>: time between autoscaler decisions (duration text); default 30 s.</summary>
+    public string? ScaleInterval { get; init; }
+
+    /// <summary>With <see cref="AutoscaleMin"/>: time without a scale-up before replicas are removed (duration text); default 5 min.</summary>
+    public string? ScaleDownDelay { get; init; }
+
+    /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
+    /// and capturing CUDA graphs (a documented assumption; give the deployment's own).</summary>
+    public const double DefaultColdStartSeconds = 120;
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -127,6 +149,16 @@ public sealed record SimulateRequest : SimulationRequest
         _ = SloOf();
         if (Router is { } router) RouterPolicies.Parse(router);
         _ = FailuresOf();
+        AutoscaleMinField.Check(AutoscaleMin);
+        ScaleTargetField.Check(ScaleTarget);
+        _ = AutoscaleOf(SchedulerConfig.Default);
+        foreach (var (value, name) in new[] { ((object?)ScaleTarget, "scaleTarget"), (ColdStart, "coldStart"), (ScaleInterval, "scaleInterval"), (ScaleDownDelay, "scaleDownDelay") })
+        {
+            if (value is not null && AutoscaleMin is null) throw RequestFields.Error(name, $"{{{name}}} shapes autoscaling; add {{autoscaleMin}}, or drop it.");
+        }
+
+        if (AutoscaleMin is not null && Concurrency is not null) throw RequestFields.Error("autoscaleMin", "{autoscaleMin} scales an open-loop fleet; it does not apply to {concurrency}.");
+        if (AutoscaleMin is not null && Mtbf is not null) throw RequestFields.Error("autoscaleMin", "{autoscaleMin} and {mtbf} are not simulated together; drop one.");
         if (RepairTime is not null && Mtbf is null) throw RequestFields.Error("repairTime", "{repairTime} is how long a failed replica stays down; add {mtbf}.");
         if (Mtbf is not null && Concurrency is not null) throw RequestFields.Error("mtbf", "{mtbf} fails replicas of an open-loop fleet; it does not apply to {concurrency}.");
         if (Runs is > 1 && Concurrency is not null)
@@ -173,7 +205,12 @@ public sealed record SimulateRequest : SimulationRequest
         Router = Router is { } r ? RouterPolicies.Parse(r) : RouterPolicy.LeastRequests,
         RouterSeed = Seed,
         Failures = FailuresOf(),
+        Autoscale = AutoscaleOf(options.Scheduler),
     };
+
+    private AutoscaleSpec? AutoscaleOf(SchedulerConfig scheduler) => AutoscaleMin is not { } min ? null
+        : new AutoscaleSpec(min, ScaleTarget ?? scheduler.MaxRunningSequences, ParseDuration(ColdStart, "coldStart", 0, 86_400, DefaultColdStartSeconds),
+            ParseDuration(ScaleInterval, "scaleInterval", 0.01, 86_400, 30), ParseDuration(ScaleDownDelay, "scaleDownDelay", 0, 7 * 86_400, 300)).Validated();
 
     private FailureSpec? FailuresOf() => Mtbf is null ? null
         : new FailureSpec(ParseDuration(Mtbf, "mtbf", 1, 1e9, 0), ParseDuration(RepairTime, "repairTime", 0, 1e7, 300), Seed).Validated();

@@ -123,6 +123,17 @@ internal sealed class ReplicaPool
         Update(i);
     }
 
+    /// <summary>Makes replica <paramref name="i"/> take new requests (at <paramref name="time"/>, its clock brought there if
+    /// idle) or stop taking them; unlike <see cref="Fail"/>, what it holds runs on (autoscaling's drain).</summary>
+    public void SetRoutable(int i, bool routable, double time)
+    {
+        if (routable == !_down[i]) return;
+        if (routable && !Replicas[i].HasWork) Replicas[i].AdvanceTo(time);
+        _down[i] = !routable;
+        _upCount += routable ? 1 : -1;
+        Update(i);
+    }
+
     /// <summary>Queues a sequence taken from a failed replica on replica <paramref name="i"/>.</summary>
     public void EnqueueRestarted(int i, Sequence s, double time)
     {

@@ -47,6 +47,7 @@ public static class ServingSimulator
         var expected = stream?.ExpectedRequests ?? 0;
         var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream), options.RouterSeed);
         if (options.Failures is { } failures) return RunWithFailures(setup, fleet, metrics, requests, stream, options, failures, progress, cancellation);
+        if (options.Autoscale is { } autoscale) return RunWithAutoscaling(setup, fleet, metrics, requests, stream, options, autoscale, progress, cancellation);
         var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed);
         var reportEvery = Math.Max(1, (long)(expected / 200));
 
@@ -191,6 +192,218 @@ public static class ServingSimulator
         foreach (var (i, _) in recoveries.UnorderedItems) down += Math.Max(0, end - downSince[i]);
         if (!double.IsNaN(allDownSince)) allDown += Math.Max(0, end - allDownSince);
         return Result(setup, fleet, metrics, options, end) with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) };
+    }
+
+    // Autoscaling: the autoscaler's decisions (every interval) and replicas becoming ready (a cold start after each ask)
+    // are events between arrivals, applied in time order before each arrival, as failures are. A replica is in one of
+    // four states: released (not paid for), starting (paid for, not routable), up (routable) or draining (paid for, not
+    // routable, finishing its work). The router only sees the replicas up; arrivals that find none wait in the fleet's
+    // queue for the first one ready. The cost fields count provisioned replica-seconds, not the whole fleet's.
+    private enum ScaleState { Released, Starting, Up, Draining }
+
+    private static SimulationResult RunWithAutoscaling(ServingSetup setup, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
+        RequestGenerator? stream, SimulationOptions options, AutoscaleSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    {
+        if (spec.MinReplicas > fleet.Length)
+        {
+            throw new InvalidInputException("autoscaleMin", $"autoscaleMin must be in [0, {fleet.Length}] (the replicas of the fleet); was {spec.MinReplicas}.");
+        }
+
+        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed, failures: true);
+        var state = new ScaleState[fleet.Length];
+        var since = new double[fleet.Length];
+        var ready = new PriorityQueue<int, (double Time, int Replica)>();
+        var waiting = new Queue<Sequence>();
+        long ups = 0, downs = 0;
+        int provisioned = 0, peak = 0;
+        double paid = 0, starting = 0, lastUp = double.NegativeInfinity, nextTick = spec.IntervalSeconds;
+        for (var i = 0; i < fleet.Length; i++)
+        {
+            if (i < spec.MinReplicas)
+            {
+                state[i] = ScaleState.Up;
+            }
+            else
+            {
+                state[i] = ScaleState.Released;
+                pool.SetRoutable(i, false, 0);
+            }
+        }
+
+        provisioned = peak = spec.MinReplicas;
+        var expected = stream?.ExpectedRequests ?? 0;
+        var reportEvery = Math.Max(1, (long)(expected / 200));
+
+        void Release(int i, double at)
+        {
+            state[i] = ScaleState.Released;
+            paid += at - since[i];
+            provisioned--;
+        }
+
+        // Asks for n more replicas at `at`: draining ones come back at once (still warm), released ones cold-start.
+        void ScaleUp(int n, double at)
+        {
+            for (var i = 0; i < fleet.Length && n > 0; i++)
+            {
+                if (state[i] != ScaleState.Draining) continue;
+                state[i] = ScaleState.Up;
+                pool.SetRoutable(i, true, at);
+                n--;
+                ups++;
+            }
+
+            for (var i = 0; i < fleet.Length && n > 0; i++)
+            {
+                if (state[i] != ScaleState.Released) continue;
+                state[i] = ScaleState.Starting;
+                since[i] = at;
+                ready.Enqueue(i, (at + spec.ColdStartSeconds, i));
+                provisioned++;
+                n--;
+                ups++;
+            }
+
+            peak = Math.Max(peak, provisioned);
+            lastUp = at;
+        }
+
+        void Place(Sequence s, double at)
+        {
+            var target = pool.Pick(s.Request);
+            if (target < 0) waiting.Enqueue(s);
+            else pool.EnqueueRestarted(target, s, at);
+        }
+
+        void Tick(double at)
+        {
+            long outstanding = waiting.Count;
+            int up = 0, coming = 0;
+            for (var i = 0; i < fleet.Length; i++)
+            {
+                switch (state[i])
+                {
+                    case ScaleState.Up:
+                        up++;
+                        outstanding += fleet[i].Outstanding;
+                        break;
+                    case ScaleState.Starting:
+                        coming++;
+                        break;
+                    case ScaleState.Draining when !fleet[i].HasWork:
+                        Release(i, at);
+                        break;
+                }
+            }
+
+            var desired = (int)Math.Clamp(Math.Ceiling(outstanding / spec.TargetPerReplica), spec.MinReplicas, fleet.Length);
+            if (desired > up + coming)
+            {
+                ScaleUp(desired - up - coming, at);
+            }
+            else if (desired < up && at - lastUp >= spec.ScaleDownDelaySeconds)
+            {
+                // The least loaded replicas up leave first (they drain soonest).
+                foreach (var i in Enumerable.Range(0, fleet.Length).Where(i => state[i] == ScaleState.Up).OrderBy(i => fleet[i].Outstanding).ThenBy(i => i).Take(up - desired).ToList())
+                {
+                    state[i] = ScaleState.Draining;
+                    pool.SetRoutable(i, false, at);
+                    downs++;
+                }
+            }
+        }
+
+        // Applies the next event due by `until`; false when none is.
+        bool Event(double until)
+        {
+            var readyAt = ready.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
+            var at = Math.Min(nextTick, readyAt);
+            if (!(at <= until)) return false;
+            pool.AdvanceTo(at);
+            if (readyAt <= nextTick)
+            {
+                var i = ready.Dequeue();
+                state[i] = ScaleState.Up;
+                starting += at - since[i];
+                pool.SetRoutable(i, true, at);
+                var backlog = waiting.Count;
+                for (var k = 0; k < backlog; k++) Place(waiting.Dequeue(), at);
+            }
+            else
+            {
+                Tick(at);
+                nextTick += spec.IntervalSeconds;
+            }
+
+            return true;
+        }
+
+        var previous = double.NegativeInfinity;
+        foreach (var r in requests)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
+            previous = r.ArrivalTime;
+            metrics.Arrived++;
+            while (Event(r.ArrivalTime))
+            {
+            }
+
+            pool.AdvanceTo(r.ArrivalTime);
+            if (!fleet[0].CanEverFit(r))
+            {
+                metrics.Rejected++;
+            }
+            else
+            {
+                var target = pool.Pick(r);
+                if (target >= 0)
+                {
+                    pool.Enqueue(target, r);
+                }
+                else
+                {
+                    waiting.Enqueue(new Sequence(r));
+                    if (ready.Count == 0) ScaleUp(1, r.ArrivalTime); // nothing up or starting: the activator asks for one now
+                }
+            }
+
+            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
+        }
+
+        // After the last arrival: events go on while work is left (a tick after the last completion is not applied).
+        while (pool.Busy || waiting.Count > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var readyAt = ready.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
+            var at = Math.Min(nextTick, readyAt);
+            pool.RunUntil(at);
+            if (!pool.Busy && waiting.Count == 0) break;
+            Event(at);
+        }
+
+        pool.Drain();
+        progress?.Report(1);
+        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
+        for (var i = 0; i < fleet.Length; i++)
+        {
+            if (state[i] == ScaleState.Released) continue;
+            paid += Math.Max(0, end - since[i]);
+            if (state[i] == ScaleState.Starting) starting += Math.Max(0, end - since[i]);
+        }
+
+        var usage = new AutoscaleUsage(ups, downs, peak, paid / Math.Max(end, 1e-12), paid, starting, fleet.Length * end);
+        var result = Result(setup, fleet, metrics, options, end);
+        if (result.Cost is not { } fleetCost) return result with { Autoscale = usage, BusyFraction = metrics.BusyTime / Math.Max(paid, 1e-12) };
+        var cost = fleetCost * (paid / Math.Max(fleet.Length * end, 1e-12));
+        return result with
+        {
+            Autoscale = usage,
+            BusyFraction = metrics.BusyTime / Math.Max(paid, 1e-12),
+            Cost = cost,
+            OutputPerMillion = metrics.OutputTokens > 0 ? cost / Tokens.FromTokens(metrics.OutputTokens) : null,
+            BlendedPerMillion = metrics.OutputTokens + metrics.PromptTokens > 0 ? cost / Tokens.FromTokens(metrics.OutputTokens + metrics.PromptTokens) : null,
+        };
     }
 
     /// <summary>Closed loop: <paramref name="concurrency"/> users on one replica, each sending its next request the

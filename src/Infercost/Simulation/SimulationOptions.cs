@@ -14,8 +14,10 @@ namespace Infercost.Simulation;
 /// <param name="Router">How arrivals (and, disaggregated, finished prompts) are spread over the replicas.</param>
 /// <param name="RouterSeed">Seed of the router's own draws (power of two choices).</param>
 /// <param name="Failures">Replicas fail and recover (aggregated open-loop runs only); null for none.</param>
+/// <param name="Autoscale">The fleet scales between a minimum and its size (aggregated open-loop runs only); null keeps every replica up.</param>
 public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostBasis? Basis = null, int SeriesPoints = 240, double WarmUpSeconds = 0,
-    PrefixCacheSpec? PrefixCache = null, RouterPolicy Router = RouterPolicy.LeastRequests, long RouterSeed = 1, FailureSpec? Failures = null)
+    PrefixCacheSpec? PrefixCache = null, RouterPolicy Router = RouterPolicy.LeastRequests, long RouterSeed = 1, FailureSpec? Failures = null,
+    AutoscaleSpec? Autoscale = null)
 {
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
@@ -31,6 +33,8 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
         Guard.InRange(WarmUpSeconds, 0, 365 * 86_400.0, "warmUp");
         PrefixCache?.Validated();
         Failures?.Validated();
+        Autoscale?.Validated();
+        if (Failures is not null && Autoscale is not null) throw new InvalidInputException("autoscaleMin", "autoscaleMin: autoscaling and replica failures (mtbf) are not simulated together; drop one.");
         if (!Enum.IsDefined(Router)) throw new InvalidInputException("router", $"router must be {RouterPolicies.Names}; was {Router}.");
         return this;
     }

@@ -81,6 +81,9 @@ public sealed record SimulationResult(
     /// <summary>What replica failures did (runs with <see cref="SimulationOptions.Failures"/>); null otherwise.</summary>
     public FailureUsage? Failures { get; init; }
 
+    /// <summary>With autoscaling: what the autoscaler did, and the replica-seconds the cost fields are then based on.</summary>
+    public AutoscaleUsage? Autoscale { get; init; }
+
     /// <summary>The router policy's name (<see cref="RouterPolicies.Name"/>).</summary>
     public string Router { get; init; } = RouterPolicies.Name(RouterPolicy.LeastRequests);
 
