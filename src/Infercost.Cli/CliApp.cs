@@ -50,6 +50,7 @@ public static class CliApp
         ("session", SessionCommand.Create),
         ("speculate", SpeculateCommand.Create),
         ("search", SearchCommand.Create),
+        ("cluster", ClusterCommand.Create),
         ("dataflow", DataflowCommand.Create),
     ];
 

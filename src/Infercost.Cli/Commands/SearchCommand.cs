@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Infercost.Cli.Inputs;
+using Infercost.Cluster;
 using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
 using Infercost.Requests;
 using Infercost.Search;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -53,6 +56,12 @@ internal static class SearchCommand
             Description = "Record finished candidates in this file (JSON lines, append-only) and skip those already in it; a file written by other inputs is refused.",
             HelpName = "FILE.jsonl",
         };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Simulate the candidates on the Orleans cluster with this gateway ('infercost cluster silo'); the answer is the local one. " +
+                "Comma-separate several gateways.",
+            HelpName = "HOST:PORT[,HOST:PORT]",
+        };
         var plot = PlotOptions.Plot("the Pareto front (rank against the --front axis) over the simulated candidates");
         var json = CommonOptions.Json();
         var command = new Command("search",
@@ -73,7 +82,7 @@ internal static class SearchCommand
             command.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { trace, traceFormat, traceSpeed, requests, prefixCache, rank, front, top, wave, noPrune, maxGpus, trialTime, trialRequests, pue, threads, state, plot, json })
+        foreach (var option in new Option[] { trace, traceFormat, traceSpeed, requests, prefixCache, rank, front, top, wave, noPrune, maxGpus, trialTime, trialRequests, pue, threads, state, cluster, plot, json })
         {
             command.Options.Add(option);
         }
@@ -157,7 +166,9 @@ internal static class SearchCommand
                 };
             }
 
-            var report = request.Answer(cat, finished, record, parse.GetValue(threads), sources);
+            var report = parse.GetValue(cluster) is { } gateways
+                ? OnCluster(request, cat, parse.GetValue(catalog.File) is { } catalogPath ? context.ReadText(catalogPath, "--catalog") : null, sources, gateways, finished, record)
+                : request.Answer(cat, finished, record, parse.GetValue(threads), sources);
             var plotPath = parse.GetValue(plot) is { } file ? PlotWriter.Write(Chart(report), file) : null;
             if (CommonOptions.IsJson(parse, json))
             {
@@ -171,6 +182,19 @@ internal static class SearchCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The same search with each wave's candidates sent to the cluster's silos; the pruning, and so the answer, stay here.
+    private static SearchReport OnCluster(SearchRequest request, Catalog.Catalog catalog, string? catalogText, (string?, string?, string?) sources, string gateways,
+        IReadOnlyDictionary<int, CandidateOutcome>? finished, Action<CandidateOutcome>? record)
+    {
+        var endpoints = ClusterHosting.ParseEndpoints(gateways, "--cluster");
+        request.Validate();
+        using var host = ClusterHosting.ConnectAsync(endpoints, gateways, TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult();
+        var evaluator = new ClusterEvaluator(host.Services.GetRequiredService<IClusterClient>(), request, catalog, catalogText, sources, TimeSpan.FromSeconds(30));
+        var report = request.AnswerAsync(catalog, evaluator.Evaluator, finished, record, sources).GetAwaiter().GetResult();
+        host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        return report;
     }
 
     /// <summary>The front as a chart: the best k as points, the front joined.</summary>

@@ -260,9 +260,30 @@ public sealed record SearchRequest
     {
         var (space, workload, settings, description) = Prepare(catalog, sources);
         var r = DesignSearch.Run(space, workload, settings, finished, onFinished, maxParallelism, progress, cancellation);
-        return new SearchReport(description, settings.Slo, InputsHash(catalog), r.Candidates, r.Stages, r.Simulated, r.Reused, r.Feasible, r.Trials, r.BoundViolations,
-            r.Rank, r.FrontAxis, r.Best, r.Front, [.. r.Outcomes.Where(o => o.Stage == SearchStage.Simulated)]);
+        return Report(catalog, description, settings, r);
     }
+
+    /// <summary>Runs the search with every wave's candidates simulated by <paramref name="evaluate"/> (a cluster); the
+    /// report is the one <see cref="Answer"/> gives.</summary>
+    /// <param name="catalog">The catalog.</param>
+    /// <param name="evaluate">Simulates a wave's candidates (see <see cref="SearchEvaluator"/>).</param>
+    /// <param name="finished">Finished candidates from a state file of the same inputs.</param>
+    /// <param name="onFinished">Called once with each newly simulated candidate as it is reported.</param>
+    /// <param name="sources">How problems in the histogram and trace texts name their source.</param>
+    /// <param name="progress">Receives the fraction done.</param>
+    /// <param name="cancellation">Checked between waves and passed to the evaluator.</param>
+    public async Task<SearchReport> AnswerAsync(Catalog.Catalog catalog, SearchEvaluator evaluate, IReadOnlyDictionary<int, CandidateOutcome>? finished = null,
+        Action<CandidateOutcome>? onFinished = null, (string? Input, string? Output, string? Trace) sources = default, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var (space, workload, settings, description) = Prepare(catalog, sources);
+        var r = await DesignSearch.RunAsync(space, workload, settings, evaluate, finished, onFinished, progress, cancellation).ConfigureAwait(false);
+        return Report(catalog, description, settings, r);
+    }
+
+    private SearchReport Report(Catalog.Catalog catalog, string description, SearchSettings settings, SearchResult r) =>
+        new(description, settings.Slo, InputsHash(catalog), r.Candidates, r.Stages, r.Simulated, r.Reused, r.Feasible, r.Trials, r.BoundViolations,
+            r.Rank, r.FrontAxis, r.Best, r.Front, [.. r.Outcomes.Where(o => o.Stage == SearchStage.Simulated)]);
 
     /// <summary>SHA-256 (hex) of this request and of the catalog entries it names: two searches with the same hash
     /// search the same space on the same workload and give the same answer.</summary>

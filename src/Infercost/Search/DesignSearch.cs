@@ -22,7 +22,7 @@ namespace Infercost.Search;
 /// with the fewest GPUs, or the least energy). Pure: the shell reads and writes any state.</summary>
 public static class DesignSearch
 {
-    /// <summary>Runs the search.</summary>
+    /// <summary>Runs the search, simulating each wave's candidates on this machine's threads.</summary>
     /// <param name="space">The candidates.</param>
     /// <param name="workload">The rate and lengths, or a trace.</param>
     /// <param name="settings">SLO, rank, pruning and work bounds.</param>
@@ -36,16 +36,64 @@ public static class DesignSearch
         IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
         int? maxParallelism = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
+        if (maxParallelism is { } p) Guard.InRange(p, 1, 4096, "threads");
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        var task = RunCore(space, workload, settings, finished, onFinished, options, null, progress, cancellation);
+        // The local evaluator never awaits: the task has completed (or faulted) by now.
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the search with each wave's candidates simulated by <paramref name="evaluate"/> (another
+    /// process, a cluster), which must report for every index of the wave the outcome of <see cref="Evaluate"/> on the
+    /// same space, workload and settings. The pruning, the waves and the answer are those of <see cref="Run"/>.</summary>
+    /// <param name="space">The candidates.</param>
+    /// <param name="workload">The rate and lengths, or a trace.</param>
+    /// <param name="settings">SLO, rank, pruning and work bounds.</param>
+    /// <param name="evaluate">Simulates a wave's candidates; may report an index more than once (the first is kept).</param>
+    /// <param name="finished">Outcomes of simulated candidates from an earlier run of the same search, by index.</param>
+    /// <param name="onFinished">Called once with each newly simulated outcome as it is reported.</param>
+    /// <param name="progress">Receives the fraction of the current upper bound on simulations done.</param>
+    /// <param name="cancellation">Checked between waves and passed to the evaluator.</param>
+    /// <exception cref="InvalidInputException">A field out of range, or a space with no or too many candidates.</exception>
+    /// <exception cref="InvalidOperationException">The evaluator returned without reporting every index of a wave.</exception>
+    public static Task<SearchResult> RunAsync(SearchSpace space, SearchWorkload workload, SearchSettings settings, SearchEvaluator evaluate,
+        IReadOnlyDictionary<int, CandidateOutcome>? finished = null, Action<CandidateOutcome>? onFinished = null,
+        IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        return RunCore(space, workload, settings, finished, onFinished, null, evaluate, progress, cancellation);
+    }
+
+    /// <summary>Simulates candidate <paramref name="candidate"/> of a search: screens it as <see cref="Run"/> does and
+    /// sizes its fleet. The one function behind every simulated outcome, here or on a cluster's silos.</summary>
+    /// <param name="candidate">A candidate of the space.</param>
+    /// <param name="workload">The rate and lengths, or a trace.</param>
+    /// <param name="settings">SLO, rank, pruning and work bounds.</param>
+    /// <param name="cancellation">Checked before every trial of the capacity planner.</param>
+    /// <exception cref="ArgumentException">The candidate does not fit in memory (the search never simulates it).</exception>
+    public static CandidateOutcome Evaluate(SearchCandidate candidate, SearchWorkload workload, SearchSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(settings);
+        var screen = CandidateBounds.Screen(candidate, workload, settings, settings.Prune);
+        if (screen.Setup is null) throw new ArgumentException($"candidate {candidate.Index} ({candidate}) is not simulated: {screen.Reason}", nameof(candidate));
+        return Simulate(candidate, screen, workload, settings, cancellation);
+    }
+
+    private static async Task<SearchResult> RunCore(SearchSpace space, SearchWorkload workload, SearchSettings settings,
+        IReadOnlyDictionary<int, CandidateOutcome>? finished, Action<CandidateOutcome>? onFinished, ParallelOptions? local, SearchEvaluator? remote,
+        IProgress<double>? progress, CancellationToken cancellation)
+    {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(settings);
         workload.Validated();
         settings.Validated();
-        if (maxParallelism is { } p) Guard.InRange(p, 1, 4096, "threads");
         var candidates = space.Candidates();
         var outcomes = new CandidateOutcome?[candidates.Count];
         var screens = new CandidateScreen[candidates.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        var options = local ?? new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation };
         For(candidates.Count, options, i => screens[i] = CandidateBounds.Screen(candidates[i], workload, settings, settings.Prune));
 
         var pending = new List<int>();
@@ -86,20 +134,38 @@ public static class DesignSearch
 
             if (wave.Count == 0) break;
             var fresh = new bool[wave.Count];
-            For(wave.Count, options, w =>
+            var toSimulate = new List<int>(wave.Count);
+            foreach (var i in wave)
             {
-                var i = wave[w];
-                if (finished is not null && finished.TryGetValue(i, out var done) && done.Stage == SearchStage.Simulated && done.Index == i)
-                {
-                    outcomes[i] = done;
-                    return;
-                }
+                if (finished is not null && finished.TryGetValue(i, out var done) && done.Stage == SearchStage.Simulated && done.Index == i) outcomes[i] = done;
+                else toSimulate.Add(i);
+            }
 
-                var o = Simulate(candidates[i], screens[i], workload, settings, cancellation);
-                outcomes[i] = o;
-                fresh[w] = true;
-                onFinished?.Invoke(o);
-            });
+            foreach (var (i, w) in wave.Select((i, w) => (i, w))) fresh[w] = outcomes[i] is null;
+            if (remote is null)
+            {
+                For(toSimulate.Count, options, t =>
+                {
+                    var i = toSimulate[t];
+                    var o = Simulate(candidates[i], screens[i], workload, settings, cancellation);
+                    outcomes[i] = o;
+                    onFinished?.Invoke(o);
+                });
+            }
+            else if (toSimulate.Count > 0)
+            {
+                var expected = toSimulate.ToHashSet();
+                await remote(toSimulate, o =>
+                {
+                    // The first report of a wave's index is kept; a repeat (a unit retried after its silo was given up)
+                    // or an index outside the wave is dropped, so nothing is counted twice.
+                    ArgumentNullException.ThrowIfNull(o);
+                    if (!expected.Contains(o.Index) || Interlocked.CompareExchange(ref outcomes[o.Index], o, null) is not null) return;
+                    onFinished?.Invoke(o);
+                }, cancellation).ConfigureAwait(false);
+                var missing = toSimulate.Where(i => outcomes[i] is null).ToList();
+                if (missing.Count > 0) throw new InvalidOperationException($"the evaluator returned without the outcomes of candidates {string.Join(", ", missing)}.");
+            }
 
             foreach (var (i, w) in wave.Select((i, w) => (i, w)))
             {

@@ -205,6 +205,7 @@ public sealed partial class EveryOptionTests
             "VAR" => ["INFERCOST_TEST_NO_SUCH_VARIABLE"],
             "URL" => ["not a url"],
             "IP" => ["not-an-ip"],
+            "HOST:PORT" or "HOST:PORT[,HOST:PORT]" => ["127.0.0.1", "127.0.0.1:0"],
             "DIST" => ["lognormal:x:1"],
             "KIND:LIST" => ["speed:1,2"],
             "START..END" => ["10..5"],

@@ -32,6 +32,8 @@ public sealed class HelpExampleTests
         ["serve"] = "listens until Ctrl+C",
         ["serve --urls http://127.0.0.1:8080"] = "listens until Ctrl+C",
         ["emulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --port 8000"] = "listens until Ctrl+C",
+        ["cluster silo"] = "an Orleans silo: listens until Ctrl+C (tests/Infercost.Cluster.Tests starts silos as processes)",
+        ["cluster silo --port 11112 --gateway-port 30001 --seed-silo 127.0.0.1:11111"] = "an Orleans silo: listens until Ctrl+C",
     };
 
     public static TheoryData<string> Examples()

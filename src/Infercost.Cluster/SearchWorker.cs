@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Infercost.Requests;
+using Infercost.Search;
+using Infercost.Serialization;
+using Infercost.Serving;
+using Orleans.Concurrency;
+
+namespace Infercost.Cluster;
+
+/// <summary>How many units one silo simulates at once: the slots its worker takes before simulating.</summary>
+public sealed class SearchWorkerSlots : IDisposable
+{
+    /// <summary>Creates <paramref name="threads"/> slots.</summary>
+    public SearchWorkerSlots(int threads)
+    {
+        Guard.InRange(threads, 1, 4096, "threads");
+        Threads = threads;
+        Slots = new SemaphoreSlim(threads, threads);
+    }
+
+    /// <summary>Concurrent simulations (one thread each).</summary>
+    public int Threads { get; }
+
+    /// <summary>Taken for each simulation.</summary>
+    internal SemaphoreSlim Slots { get; }
+
+    /// <inheritdoc/>
+    public void Dispose() => Slots.Dispose();
+}
+
+/// <summary>The silo side of a cluster search (see <see cref="ISearchWorker"/>).</summary>
+[OnSiloPlacement]
+[Reentrant]
+internal sealed class SearchWorker(SearchWorkerSlots slots) : Grain, ISearchWorker
+{
+    // Prepared searches by inputs hash, for the process (in-process test silos share it; a search is the same anywhere).
+    private static readonly ConcurrentDictionary<string, Lazy<Prepared>> Searches = new(StringComparer.Ordinal);
+
+    public Task<string?> Prepare(string inputsHash, string requestJson, string? catalogText, string sources)
+    {
+        try
+        {
+            var request = InfercostJson.Deserialize<SearchRequest>(requestJson) ?? throw new InvalidInputException("request", "the request is empty.");
+            var catalog = catalogText is null ? Catalog.Catalog.Embedded : Catalog.Catalog.Embedded.WithOverrides(Catalog.Catalog.Parse(catalogText, "--catalog"));
+            var hash = request.InputsHash(catalog);
+            if (hash != inputsHash)
+            {
+                return Task.FromResult<string?>($"silo {RuntimeIdentity} computes inputs hash {hash[..12]} for this search, the client {inputsHash[..Math.Min(12, inputsHash.Length)]}: " +
+                    "its infercost build or catalog differs; run the same build everywhere.");
+            }
+
+            var names = sources.Split('\t');
+            string? Name(int i) => names.Length > i && names[i].Length > 0 ? names[i] : null;
+            if (Searches.Count > 8) Searches.Clear();
+            var prepared = Searches.GetOrAdd(hash, _ => new Lazy<Prepared>(() =>
+            {
+                var (space, workload, settings, _) = request.Prepare(catalog, (Name(0), Name(1), Name(2)));
+                return new Prepared(space.Candidates(), workload, settings);
+            })).Value;
+            return Task.FromResult<string?>(prepared.Candidates.Count > 0 ? null : "the search has no candidates.");
+        }
+        catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException or System.Text.Json.JsonException)
+        {
+            return Task.FromResult<string?>($"silo {RuntimeIdentity} refuses the search: {e.Message}");
+        }
+    }
+
+    public async Task<string?> Evaluate(string inputsHash, int index, CancellationToken cancellation)
+    {
+        if (!Searches.TryGetValue(inputsHash, out var lazy) || !lazy.IsValueCreated) return null;
+        var prepared = lazy.Value;
+        await slots.Slots.WaitAsync(cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+        try
+        {
+            // A thread of its own: a simulation takes seconds, and the thread pool stays free for the silo's messages
+            // (the liveness probes among them).
+            var outcome = await Task.Factory.StartNew(() => DesignSearch.Evaluate(prepared.Candidates[index], prepared.Workload, prepared.Settings, cancellation),
+                cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
+            return SearchState.Line(outcome);
+        }
+        finally
+        {
+            slots.Slots.Release();
+        }
+    }
+
+    public Task<int> Capacity() => Task.FromResult(slots.Threads);
+
+    private sealed record Prepared(IReadOnlyList<SearchCandidate> Candidates, SearchWorkload Workload, SearchSettings Settings);
+}

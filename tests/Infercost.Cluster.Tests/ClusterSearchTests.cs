@@ -1,0 +1,78 @@
+using Infercost.Requests;
+using Infercost.Serialization;
+using Orleans.TestingHost;
+
+namespace Infercost.Cluster.Tests;
+
+// The cluster search is the local search with its simulations elsewhere: the same report, byte for byte, from three
+// in-process silos (Orleans TestingHost), and again when a silo is killed while it holds units.
+public sealed class ClusterSearchTests
+{
+    // 2 GPUs × 1-2 GPUs per replica (every layout) × 2 batch caps: a few waves of 3 (one unit per silo at a time).
+    internal static readonly SearchRequest Request = new()
+    {
+        Model = ["llama-3.1-8b"],
+        Gpu = ["nvidia-h100-sxm", "nvidia-a100-sxm-80gb"],
+        GpusPerReplica = [1, 2],
+        MaxBatch = [64, 256],
+        Rate = 20,
+        Top = 3,
+        Wave = 3,
+        TrialTime = "20s",
+    };
+
+    [Fact]
+    public async Task ThreeSilos_GiveTheLocalReport()
+    {
+        var local = InfercostJson.Serialize(Request.Answer(Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
+        await using var cluster = await Deploy(3);
+        var evaluator = Evaluator(cluster);
+
+        var report = await Request.AnswerAsync(Catalog.Catalog.Embedded, evaluator.Evaluator, cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(local, InfercostJson.Serialize(report));
+        Assert.Equal(0, evaluator.Lost);
+    }
+
+    [Fact]
+    public async Task SiloKilledMidSearch_StillGivesTheLocalReport()
+    {
+        var local = InfercostJson.Serialize(Request.Answer(Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
+        await using var cluster = await Deploy(3);
+        var evaluator = Evaluator(cluster);
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reported = new HashSet<int>();
+        var twice = 0;
+
+        var search = Request.AnswerAsync(Catalog.Catalog.Embedded, evaluator.Evaluator, onFinished: o =>
+        {
+            lock (reported) if (!reported.Add(o.Index)) twice++;
+            first.TrySetResult();
+        }, cancellation: TestContext.Current.CancellationToken);
+        await first.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        await cluster.KillSiloAsync(cluster.SecondarySilos[0], TestContext.Current.CancellationToken);
+        var report = await search.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+
+        Assert.Equal(local, InfercostJson.Serialize(report));
+        Assert.Equal(0, twice);
+        Assert.Equal(report.SimulatedThisRun, reported.Count);
+        TestContext.Current.SendDiagnosticMessage($"silos given up {evaluator.Lost}, units retried {evaluator.Retried}");
+    }
+
+    private static ClusterEvaluator Evaluator(TestCluster cluster) =>
+        new(cluster.Client, Request, Catalog.Catalog.Embedded, null, default, TimeSpan.FromSeconds(5));
+
+    private static async Task<TestCluster> Deploy(short silos)
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.AddSiloBuilderConfigurator<OneThreadPerSilo>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync(TestContext.Current.CancellationToken);
+        return cluster;
+    }
+
+    private sealed class OneThreadPerSilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => ClusterHosting.AddSearchWorkers(siloBuilder, threads: 1);
+    }
+}
