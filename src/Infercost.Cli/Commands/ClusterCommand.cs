@@ -48,7 +48,8 @@ internal static class ClusterCommand
             return ExitCodes.Ok;
         });
 
-        var command = new Command("cluster", "Run search candidates on an Orleans cluster: start 'cluster silo' on each machine, then 'search ... --cluster HOST:GATEWAY'.");
+        var command = new Command("cluster", "Run search candidates on an Orleans cluster: start 'cluster silo' on each machine, then 'search ... --cluster HOST:GATEWAY'." +
+            "\n\nExample:\n  infercost cluster silo");
         command.Subcommands.Add(silo);
         return command;
     }
