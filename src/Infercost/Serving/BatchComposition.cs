@@ -27,6 +27,12 @@ public struct BatchComposition
     /// <summary>Sum of min(context, window) over decoding sequences.</summary>
     public double DecodeContextWindowed { get; private set; }
 
+    /// <summary>A step of decodes only: <paramref name="sequences"/> sequences whose context lengths sum to
+    /// <paramref name="contextFull"/> tokens and, capped at the window, to <paramref name="contextWindowed"/> (the same
+    /// totals <see cref="AddDecode"/> accumulates one sequence at a time).</summary>
+    internal static BatchComposition OfDecodes(double sequences, double contextFull, double contextWindowed) =>
+        new() { DecodeSequences = sequences, DecodeContextFull = contextFull, DecodeContextWindowed = contextWindowed };
+
     /// <summary>Adds a prompt chunk of <paramref name="tokens"/> tokens whose sequence already has
     /// <paramref name="cachedTokens"/> tokens in its KV cache (0 for the first chunk).</summary>
     public void AddPrefillChunk(int tokens, int cachedTokens, double window)

@@ -26,6 +26,9 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
     public long Aborted;
     public long PreemptedRequests;
     public long Steps;
+
+    /// <summary>Steps run by the decode fast-forward (included in <see cref="Steps"/>).</summary>
+    public long FastForwardedSteps;
     public double BusyTime;
     public double PromptTokens;
     public double CachedTokens;

@@ -39,6 +39,8 @@ internal sealed class Replica
     private readonly Action<Sequence>? _onToken;
     private int _freeBlocks;
     private double _linkFreeAt;
+    private readonly bool _fastForward;
+    private const int MaxFastForwardBlockTokens = 1024;
     // Speculative decoding (setup.Config.Speculation): the drafter, the draft length and the draws of accepted tokens.
     private readonly Speculation.Drafter? _drafter;
     private readonly int _draftLength;
@@ -49,7 +51,7 @@ internal sealed class Replica
     /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
         ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
-        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1)
+        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1, bool stepByStep = false)
     {
         _onToken = onToken;
         if (setup.Config.Speculation is { } speculation && role != ReplicaRole.Prefill)
@@ -75,6 +77,8 @@ internal sealed class Replica
         var slidingBytes = sliding * KvCache.ElementsPerTokenPerLayer(setup.Model);
         _fullShare = fullBytes / (fullBytes + slidingBytes);
         _slidingShare = slidingBytes / (fullBytes + slidingBytes);
+        _fastForward = !stepByStep && _drafter is null && onToken is null && role != ReplicaRole.Prefill && _slidingShare == 0
+            && (double.IsPositiveInfinity(_window) || (_window >= 0 && _window == Math.Floor(_window))) && _blockTokens <= MaxFastForwardBlockTokens;
         if (prefixCache is not null && role != ReplicaRole.Decode)
         {
             var capacity = prefixCache.KvPool ? Math.Max(1, (long)TotalBlocks * _blockTokens / prefixCache.BlockTokens) : prefixCache.CapacityBlocks;
@@ -159,6 +163,7 @@ internal sealed class Replica
     /// instead, until the first transfer ends or <paramref name="until"/>, whichever is sooner.</summary>
     public void Step(double until = double.PositiveInfinity)
     {
+        if (_fastForward && FastForwardDecodes(until)) return;
         var budget = _config.MaxBatchedTokens;
         var batch = new BatchComposition();
         var preempted = false;
@@ -275,6 +280,98 @@ internal sealed class Replica
         _metrics.Steps++;
         Steps++;
         Finish();
+    }
+
+    // Decode fast-forward. While every running sequence decodes and nothing can change the batch but time, the steps
+    // differ only in their context lengths, which all grow by one token per step. Then the steps are run here in O(1)
+    // each, from running totals, and each sequence's counters are brought up to date once at the end, instead of
+    // scheduling and finishing every sequence at every step. Every step is the one Step would run, bit for bit:
+    //  - the batch holds n decodes whose contexts sum to S + n·j at step j (integers: exact in a double, in any order);
+    //  - a sequence needs a new KV block at step j exactly when its context c + j − 1 is a multiple of the block size
+    //    (no sliding-window layers, so BlocksFor(t) = ⌈t ÷ B⌉), so the blocks allocated at step j are a count by residue;
+    //  - the run stops before a step whose allocations would not fit (that step preempts: Step does it), before the
+    //    first step in which a sequence finishes (Step does it), before a context crosses the window, and as soon as the
+    //    clock reaches `until` (the caller's loop condition, so arrivals and events between steps see the same state);
+    //  - the waiting queue cannot change inside the call, and free blocks only fall, so a head that cannot be admitted
+    //    at the first step cannot be admitted at any later one.
+    // Returns false (nothing changed) when the batch is not in that state; Step then runs one step as usual.
+    private bool FastForwardDecodes(double until)
+    {
+        var n = _running.Count;
+        if (n == 0 || n > _config.MaxBatchedTokens || !(Clock < until)) return false;
+        var b = _blockTokens;
+        Span<int> allocating = stackalloc int[b];
+        allocating.Clear();
+        long contextSum = 0, belowSum = 0;
+        int below = 0, above = 0;
+        var steps = long.MaxValue;
+        foreach (var s in _running)
+        {
+            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
+            var c = s.Computed + 1; // the context it attends to at the first step
+            if (s.Blocks != BlocksFor(c - 1)) return false;
+            steps = Math.Min(steps, (long)s.Request.OutputTokens - s.Generated - 1); // its last token ends the run
+            contextSum += c;
+            if (double.IsPositiveInfinity(_window))
+            {
+                below++;
+                belowSum += c;
+            }
+            else if (c < _window)
+            {
+                below++;
+                belowSum += c;
+                steps = Math.Min(steps, (long)(_window - c) + 1); // c + j stays ≤ W
+            }
+            else
+            {
+                above++;
+            }
+
+            allocating[(int)((((1L - c) % b) + b) % b)]++;
+        }
+
+        if (steps <= 0) return false;
+        var first = allocating[0];
+        if (first > _freeBlocks) return false;
+        if (_waiting.Count > 0 && _config.MaxBatchedTokens - n > 0 && n < _config.MaxRunningSequences
+            && BlocksFor(_waiting.PeekFront().Target) <= _freeBlocks - first)
+        {
+            return false; // the head would be admitted in this step
+        }
+
+        var windowedAbove = above * (double.IsPositiveInfinity(_window) ? 0 : _window);
+        long done = 0;
+        while (done < steps)
+        {
+            var allocated = allocating[(int)(done % b)];
+            if (allocated > _freeBlocks) break;
+            _freeBlocks -= allocated;
+            var full = (double)(contextSum + n * done);
+            var windowed = double.IsPositiveInfinity(_window) ? full : (belowSum + below * done) + windowedAbove;
+            var batch = BatchComposition.OfDecodes(n, full, windowed);
+            var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
+            _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, n);
+            Clock += duration;
+            BusyTime += duration;
+            _metrics.BusyTime += duration;
+            _metrics.Steps++;
+            Steps++;
+            done++;
+            if (!(Clock < until)) break;
+        }
+
+        foreach (var s in _running)
+        {
+            s.Computed += (int)done;
+            s.Generated += (int)done;
+            s.Blocks = BlocksFor(s.Computed);
+        }
+
+        _metrics.FastForwardedSteps += done;
+        OutstandingTokens -= n * done;
+        _metrics.OutputTokens += n * done;
+        return true;
     }
 
     /// <summary>The replica fails at its clock (the end of the step in progress at <paramref name="time"/>): every
@@ -414,3 +511,4 @@ internal sealed class Replica
         _running.RemoveRange(kept, _running.Count - kept);
     }
 }
+

@@ -501,7 +501,7 @@ public static class ServingSimulator
         var decode = new Replica[fleet.DecodeReplicas];
         for (var i = 0; i < decode.Length; i++)
         {
-            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer, seed: unchecked(options.RouterSeed + i));
+            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer, seed: unchecked(options.RouterSeed + i), stepByStep: options.StepByStep);
         }
 
         var prefillPool = new ReplicaPool(prefill, options.Router, options.RouterSeed);
@@ -557,7 +557,7 @@ public static class ServingSimulator
         var blocks = KvBlocksPerReplica(setup, options.Scheduler);
         var metrics = NewMetrics(options, replicas, initialWidth);
         var fleet = new Replica[replicas];
-        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache, seed: unchecked(seed + i));
+        for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache, seed: unchecked(seed + i), stepByStep: options.StepByStep);
         return (metrics, fleet);
     }
 

@@ -22,6 +22,10 @@ public sealed record SimulationOptions(SchedulerConfig Scheduler, Slo Slo, CostB
     /// <summary>vLLM's default scheduler, the default SLO, no cost.</summary>
     public static SimulationOptions Default { get; } = new(SchedulerConfig.Default, Slo.Default);
 
+    /// <summary>Runs every scheduler step one at a time, without the decode fast-forward (Replica.FastForwardDecodes):
+    /// the reference the fast-forward is tested against. Results are identical either way; only speed differs.</summary>
+    internal bool StepByStep { get; init; }
+
     /// <summary>Checks each field.</summary>
     public SimulationOptions Validated()
     {
