@@ -342,16 +342,24 @@ internal sealed class Replica
 
         var windowedAbove = above * (double.IsPositiveInfinity(_window) ? 0 : _window);
         long done = 0;
+        var slot = 0; // done mod B
+        var kvUse = 1 - (double)_freeBlocks / TotalBlocks;
         while (done < steps)
         {
-            var allocated = allocating[(int)(done % b)];
+            var allocated = allocating[slot];
             if (allocated > _freeBlocks) break;
-            _freeBlocks -= allocated;
+            if (allocated > 0)
+            {
+                _freeBlocks -= allocated;
+                kvUse = 1 - (double)_freeBlocks / TotalBlocks;
+            }
+
+            slot = slot + 1 == b ? 0 : slot + 1;
             var full = (double)(contextSum + n * done);
             var windowed = double.IsPositiveInfinity(_window) ? full : (belowSum + below * done) + windowedAbove;
             var batch = BatchComposition.OfDecodes(n, full, windowed);
             var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
-            _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, n);
+            _metrics.Series.Add(Clock, duration, kvUse, _waiting.Count, n);
             Clock += duration;
             BusyTime += duration;
             _metrics.BusyTime += duration;
