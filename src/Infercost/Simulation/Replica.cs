@@ -40,6 +40,10 @@ internal sealed class Replica
     private int _freeBlocks;
     private double _linkFreeAt;
     private readonly bool _fastForward;
+    // Steps the running batch can surely not be fast-forwarded past, as the last Finish left it: 0 when a sequence was
+    // prefilling or waiting for its KV, else the fewest tokens any sequence still has to generate, less one. Only a hint:
+    // it lets FastForwardDecodes skip its scan when the scan must fail; the scan still checks everything.
+    private long _decodeRunHint;
     private const int MaxFastForwardBlockTokens = 1024;
     // Speculative decoding (setup.Config.Speculation): the drafter, the draft length and the draws of accepted tokens.
     private readonly Speculation.Drafter? _drafter;
@@ -298,7 +302,13 @@ internal sealed class Replica
     private bool FastForwardDecodes(double until)
     {
         var n = _running.Count;
-        if (n == 0 || n > _config.MaxBatchedTokens || !(Clock < until)) return false;
+        if (_decodeRunHint <= 0 || n == 0 || n > _config.MaxBatchedTokens || !(Clock < until)) return false;
+        if (_waiting.Count > 0 && _config.MaxBatchedTokens - n > 0 && n < _config.MaxRunningSequences
+            && BlocksFor(_waiting.PeekFront().Target) <= _freeBlocks - n)
+        {
+            return false; // the head is admitted in this step whatever the decodes allocate
+        }
+
         var b = _blockTokens;
         Span<int> allocating = stackalloc int[b];
         allocating.Clear();
@@ -376,6 +386,7 @@ internal sealed class Replica
             s.Blocks = BlocksFor(s.Computed);
         }
 
+        _decodeRunHint -= done;
         _metrics.FastForwardedSteps += done;
         OutstandingTokens -= n * done;
         _metrics.OutputTokens += n * done;
@@ -468,6 +479,7 @@ internal sealed class Replica
     {
         var now = Clock;
         var kept = 0;
+        var hint = long.MaxValue;
         for (var i = 0; i < _running.Count; i++)
         {
             var s = _running[i];
@@ -513,10 +525,12 @@ internal sealed class Replica
                 }
             }
 
+            hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.Request.OutputTokens - s.Generated - 1);
             _running[kept++] = s;
         }
 
         _running.RemoveRange(kept, _running.Count - kept);
+        _decodeRunHint = hint;
     }
 }
 
