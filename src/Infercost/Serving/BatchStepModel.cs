@@ -20,13 +20,43 @@ public static class BatchStepModel
         ArgumentNullException.ThrowIfNull(setup);
         var tokens = batch.PrefillTokens + batch.DecodeSequences;
         if (tokens <= 0) throw new InvalidInputException("batch", "batch must carry at least one token; was empty.");
+        var shape = Shape(setup, tokens, batch.DecodeSequences);
+        var (attentionFlops, kvRead) = AttentionWork(setup, batch);
+        var (full, _, _) = KvCache.LayerSplit(setup.Model);
+        // Causal prefill over a prompt of S tokens attends S/2 pairs per token: S ≈ 2 · pairs / tokens.
+        var prefillLength = batch.PrefillTokens > 0 ? 2 * (full > 0 ? batch.PrefillPairsFull : batch.PrefillPairsWindowed) / batch.PrefillTokens : 0;
+        return new StepWork(shape.LinearFlops, shape.WeightBytes, attentionFlops, kvRead, tokens, shape.Communication, shape.ExpertsTouchedPerLayer)
+        {
+            PrefillLength = prefillLength,
+        };
+    }
+
+    /// <summary>The part of a step's work that depends only on how many tokens it carries and how many of them decode
+    /// (not on their contexts): linear-layer FLOPs (the LM head runs for decoding tokens only), weight bytes read, and the
+    /// step's collectives. Per device.</summary>
+    /// <param name="setup">The resolved setup.</param>
+    /// <param name="tokens">Tokens in the step, replica-wide (prompt + decode).</param>
+    /// <param name="decodeSequences">Decoding sequences in the step, replica-wide.</param>
+    internal static StepShape Shape(ServingSetup setup, double tokens, double decodeSequences)
+    {
+        var m = setup.Model;
+        var p = setup.Parallelism;
+        var n = setup.DevicesPerReplica;
+        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n)
+            + FlopCounter.LmHeadPerToken(m) * (decodeSequences / n);
+        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
+        var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
+        return new StepShape(linearFlops, weights, comm, touched);
+    }
+
+    /// <summary>Attention FLOPs and KV bytes read per device in a step of <paramref name="batch"/>: each prompt chunk and
+    /// decode against its own context, full and windowed layers each at their own per-pair cost and cache width.</summary>
+    internal static (Flops AttentionFlops, Bytes KvBytes) AttentionWork(ServingSetup setup, in BatchComposition batch)
+    {
         var m = setup.Model;
         var p = setup.Parallelism;
         var n = setup.DevicesPerReplica;
         var (full, sliding, _) = KvCache.LayerSplit(m);
-
-        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n)
-            + FlopCounter.LmHeadPerToken(m) * (batch.DecodeSequences / n);
         // Sparse (top-k) attention caps the full-layer pairs; indexer scoring and recurrent state add work (Models/MixerStepTerms).
         var mixer = MixerStepTerms.For(m, setup.KvPrecision, batch.PrefillTokens, batch.PrefillPairsFull,
             batch.DecodeSequences, batch.DecodeContextFull);
@@ -40,13 +70,16 @@ public static class BatchStepModel
         var kvElements = KvCache.FullLayerAttentionElementsPerToken(m) * full * mixer.DecodePairsFull
             + KvCache.AttentionElementsPerTokenPerLayer(m) * sliding * batch.DecodeContextWindowed;
         var kvRead = Bytes.FromBytes((kvElements * kvBytes + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));
-        var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
-        var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        // Causal prefill over a prompt of S tokens attends S/2 pairs per token: S ≈ 2 · pairs / tokens.
-        var prefillLength = batch.PrefillTokens > 0 ? 2 * (full > 0 ? batch.PrefillPairsFull : batch.PrefillPairsWindowed) / batch.PrefillTokens : 0;
-        return new StepWork(linearFlops, weights, attentionFlops, kvRead, tokens, comm, touched) { PrefillLength = prefillLength };
+        return (attentionFlops, kvRead);
     }
 }
+
+/// <summary>The context-independent part of a step's work (see <see cref="BatchStepModel.Shape"/>), per device.</summary>
+/// <param name="LinearFlops">Linear-layer FLOPs.</param>
+/// <param name="WeightBytes">Weight bytes read.</param>
+/// <param name="Communication">Collectives of the step.</param>
+/// <param name="ExpertsTouchedPerLayer">Expected distinct routed experts per MoE layer per micro-batch; 0 for dense.</param>
+internal readonly record struct StepShape(Flops LinearFlops, Bytes WeightBytes, Seconds Communication, double ExpertsTouchedPerLayer);
 
 /// <summary>What one device does in one step, before it is turned into time.</summary>
 /// <param name="LinearFlops">Linear-layer FLOPs per device.</param>

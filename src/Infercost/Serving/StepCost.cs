@@ -19,7 +19,7 @@ namespace Infercost.Serving;
 /// <param name="Communication">Collectives.</param>
 /// <param name="Overhead">Fixed per-step overhead: the engine's runtime overhead plus, with a kernel model, every
 /// kernel's fixed latency.</param>
-public sealed record StepCost(
+public readonly record struct StepCost(
     Seconds LinearCompute,
     Seconds LinearMemory,
     Seconds AttentionCompute,
@@ -53,7 +53,7 @@ public sealed record StepCost(
     }
 
     /// <summary>Linear + attention + element-wise + communication + overhead.</summary>
-    public Seconds Total => Linear + Attention + Elementwise + Communication + Overhead;
+    public Seconds Total => Sum(Linear, Attention, Elementwise, Communication, Overhead);
 
     /// <summary>Compute terms added up.</summary>
     public Seconds ComputeTime => LinearCompute + AttentionCompute;
@@ -91,35 +91,59 @@ public sealed record StepCost(
         double tokensInStep, Seconds communication, double prefillLength = 0)
     {
         ArgumentNullException.ThrowIfNull(setup);
+        var (linearCompute, linearMemory) = LinearTerms(setup, linearFlops, weightBytes);
+        var (attentionCompute, attentionMemory) = AttentionTerms(setup, attentionFlops, kvBytes, prefillLength);
+        return new StepCost(linearCompute, linearMemory, attentionCompute, attentionMemory, setup.ActivationTime(tokensInStep),
+            communication, FixedOverhead(setup, kvBytes))
+        {
+            Softness = setup.Efficiency.RooflineSoftness,
+        };
+    }
+
+    /// <summary>The linear layers' compute and memory terms (seconds): with a kernel model, FLOPs (plus the tiles' work
+    /// per weight byte) at the GEMM curve's rate and weight bytes at its bandwidth; without one, FLOPs at peak × matmul
+    /// MFU and bytes at bandwidth × MBU.</summary>
+    internal static (Seconds Compute, Seconds Memory) LinearTerms(ServingSetup setup, Flops linearFlops, Bytes weightBytes)
+    {
+        if (setup.StepKernels is { } k)
+        {
+            return (Seconds.FromSeconds((linearFlops.Value + k.TileFlopsPerWeightByte * weightBytes.Value) / k.ComputeRate),
+                Seconds.FromSeconds(weightBytes.Value / k.WeightBandwidth));
+        }
+
         var eff = setup.Efficiency;
+        return (linearFlops / (setup.Peak * eff.MatmulMfu), weightBytes / (setup.Accelerator.MemoryBandwidth * eff.Mbu));
+    }
+
+    /// <summary>Attention's compute and memory terms (seconds): with a kernel model, FLOPs at the prefill-attention curve's
+    /// rate for <paramref name="prefillLength"/> (the long-sequence rate when 0) and KV bytes at the decode-attention
+    /// bandwidth; without one, FLOPs at peak × attention MFU and bytes at bandwidth × MBU.</summary>
+    internal static (Seconds Compute, Seconds Memory) AttentionTerms(ServingSetup setup, Flops attentionFlops, Bytes kvBytes,
+        double prefillLength)
+    {
         if (setup.StepKernels is { } k)
         {
             var prefillRate = prefillLength > 0 ? k.PrefillRate(prefillLength) : k.LongPrefillRate;
-            var hasKv = kvBytes.Value > 0;
-            return new StepCost(
-                Seconds.FromSeconds((linearFlops.Value + k.TileFlopsPerWeightByte * weightBytes.Value) / k.ComputeRate),
-                Seconds.FromSeconds(weightBytes.Value / k.WeightBandwidth),
-                Seconds.FromSeconds(attentionFlops.Value / prefillRate),
-                Seconds.FromSeconds(hasKv ? kvBytes.Value / k.KvBandwidth : 0),
-                setup.ActivationTime(tokensInStep),
-                communication,
-                eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + (hasKv ? k.AttentionFixed : 0)))
-            {
-                Softness = eff.RooflineSoftness,
-            };
+            return (Seconds.FromSeconds(attentionFlops.Value / prefillRate),
+                Seconds.FromSeconds(kvBytes.Value > 0 ? kvBytes.Value / k.KvBandwidth : 0));
         }
 
-        var bandwidth = setup.Accelerator.MemoryBandwidth * eff.Mbu;
-        return new StepCost(
-            linearFlops / (setup.Peak * eff.MatmulMfu),
-            weightBytes / bandwidth,
-            attentionFlops / (setup.Peak * eff.AttentionMfu),
-            kvBytes / bandwidth,
-            setup.ActivationTime(tokensInStep),
-            communication,
-            eff.StepOverhead)
-        {
-            Softness = eff.RooflineSoftness,
-        };
+        var eff = setup.Efficiency;
+        return (attentionFlops / (setup.Peak * eff.AttentionMfu), kvBytes / (setup.Accelerator.MemoryBandwidth * eff.Mbu));
     }
+
+    /// <summary>The step's fixed time (seconds): the engine's per-step overhead plus, with a kernel model, the GEMMs'
+    /// fixed latency and, when the step reads KV (<paramref name="kvBytes"/> &gt; 0), decode attention's.</summary>
+    internal static Seconds FixedOverhead(ServingSetup setup, Bytes kvBytes)
+    {
+        var eff = setup.Efficiency;
+        return setup.StepKernels is { } k
+            ? eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + (kvBytes.Value > 0 ? k.AttentionFixed : 0))
+            : eff.StepOverhead;
+    }
+
+    /// <summary>A step's total from its combined terms: linear + attention + element-wise + communication + overhead
+    /// (seconds; see <see cref="Total"/>).</summary>
+    internal static Seconds Sum(Seconds linear, Seconds attention, Seconds elementwise, Seconds communication, Seconds overhead) =>
+        linear + attention + elementwise + communication + overhead;
 }

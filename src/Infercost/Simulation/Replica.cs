@@ -40,6 +40,7 @@ internal sealed class Replica
     private int _freeBlocks;
     private double _linkFreeAt;
     private readonly bool _fastForward;
+    private readonly DecodeStepPricer _decodePricer;
     // Steps the running batch can surely not be fast-forwarded past, as the last Finish left it: 0 when a sequence was
     // prefilling or waiting for its KV, else the fewest tokens any sequence still has to generate, less one. Only a hint:
     // it lets FastForwardDecodes skip its scan when the scan must fail; the scan still checks everything.
@@ -66,6 +67,7 @@ internal sealed class Replica
         }
 
         _setup = setup;
+        _decodePricer = new DecodeStepPricer(setup);
         _config = config;
         _metrics = metrics;
         _role = role;
@@ -354,31 +356,40 @@ internal sealed class Replica
         long done = 0;
         var slot = 0; // done mod B
         var kvUse = 1 - (double)_freeBlocks / TotalBlocks;
+        // The sums run in locals, in the order Step adds them (no other replica runs inside this call), and are stored
+        // back once: the same doubles as adding to the fields step by step.
+        var freeBlocks = _freeBlocks;
+        var waiting = _waiting.Count;
+        var series = _metrics.Series;
+        double clock = Clock, busy = BusyTime, fleetBusy = _metrics.BusyTime;
         while (done < steps)
         {
             var allocated = allocating[slot];
-            if (allocated > _freeBlocks) break;
+            if (allocated > freeBlocks) break;
             if (allocated > 0)
             {
-                _freeBlocks -= allocated;
-                kvUse = 1 - (double)_freeBlocks / TotalBlocks;
+                freeBlocks -= allocated;
+                kvUse = 1 - (double)freeBlocks / TotalBlocks;
             }
 
             slot = slot + 1 == b ? 0 : slot + 1;
             var full = (double)(contextSum + n * done);
             var windowed = double.IsPositiveInfinity(_window) ? full : (belowSum + below * done) + windowedAbove;
-            var batch = BatchComposition.OfDecodes(n, full, windowed);
-            var duration = BatchStepModel.Cost(_setup, batch).Total.Value;
-            _metrics.Series.Add(Clock, duration, kvUse, _waiting.Count, n);
-            Clock += duration;
-            BusyTime += duration;
-            _metrics.BusyTime += duration;
-            _metrics.Steps++;
-            Steps++;
+            var duration = _decodePricer.Seconds(n, full, windowed);
+            series.Add(clock, duration, kvUse, waiting, n);
+            clock += duration;
+            busy += duration;
+            fleetBusy += duration;
             done++;
-            if (!(Clock < until)) break;
+            if (!(clock < until)) break;
         }
 
+        _freeBlocks = freeBlocks;
+        Clock = clock;
+        BusyTime = busy;
+        _metrics.BusyTime = fleetBusy;
+        _metrics.Steps += done;
+        Steps += done;
         foreach (var s in _running)
         {
             s.Computed += (int)done;

@@ -35,7 +35,7 @@ public class DecodeStepTests
 
         // When a step is estimated
         var step = DecodeModel.Step(setup, 64, 4096);
-        var cost = step.Cost!;
+        var cost = step.Cost!.Value;
 
         // Then the parts add up as documented: the KV read cannot hide behind the weight read; the overhead is the
         // engine's plus every kernel's fixed latency (GEMMs and decode attention, from the kernel model)

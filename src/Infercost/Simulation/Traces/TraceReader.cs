@@ -253,7 +253,8 @@ public static class TraceReader
                         break;
                     case "hash_ids":
                         if (reader.TokenType != JsonTokenType.StartArray) throw new BadLine($"hash_ids must be an array of integers; was {Raw(ref reader)}.");
-                        blocks = [];
+                        // Sized for the blocks input_length needs when it came first (it does in the FAST'25 release).
+                        blocks = input is { } tokens ? new List<long>((tokens + MooncakeBlockTokens - 1) / MooncakeBlockTokens) : [];
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         {
                             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var id)) throw new BadLine($"hash_ids must hold integers; found {Raw(ref reader)}.");
