@@ -200,11 +200,14 @@ internal sealed class EndpointClient(HttpClient http, ClientOptions options)
         int? usagePrompt = null, usageOutput = null;
         var status = 0;
 
-        RequestOutcome Outcome(OutcomeStatus s, string? error)
+        // The end time is read first: building the error text counts the tokens received (the tokenizer), which must not
+        // be counted in the request's latency.
+        RequestOutcome Outcome(OutcomeStatus s, Func<string>? error)
         {
+            var end = Elapsed(began);
             var fromUsage = usagePrompt is not null && usageOutput is not null;
             var serverGaps = serverTimes is { Count: > 1 } ? serverTimes.Zip(serverTimes.Skip(1), (a, b) => b - a).ToArray() : null;
-            return new RequestOutcome(id, level, start, s, status, error, ttft, Elapsed(began),
+            return new RequestOutcome(id, level, start, s, status, error?.Invoke(), ttft, end,
                 usagePrompt ?? shape.PromptTokens, usageOutput ?? TokenText.Count(text.ToString()),
                 fromUsage ? TokenSource.Usage : TokenSource.Tokenizer, gaps, serverGaps, attempts);
         }
@@ -231,7 +234,7 @@ internal sealed class EndpointClient(HttpClient http, ClientOptions options)
                 double? retry = null;
                 if (status == 429) retry = response.Headers.RetryAfter is { } ra ? ra.Delta?.TotalSeconds ?? Math.Max(0, ((ra.Date ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow).TotalSeconds) : 1;
                 var message = $"{status} {response.ReasonPhrase}: {OpenAiErrors.MessageOf(body)}" + (retry is { } r ? $" (Retry-After {Guard.Format(r)} s, attempt {attempts})" : "");
-                return (Outcome(OutcomeStatus.HttpError, message), retry);
+                return (Outcome(OutcomeStatus.HttpError, () => message), retry);
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -261,16 +264,16 @@ internal sealed class EndpointClient(HttpClient http, ClientOptions options)
                 catch (JsonException)
                 {
                     var shown = payload.Length <= 60 ? payload.ToString() : payload[..57].ToString() + "...";
-                    return (Outcome(OutcomeStatus.Malformed, $"malformed chunk after {received()}: '{shown}'"), null);
+                    return (Outcome(OutcomeStatus.Malformed, () => $"malformed chunk after {received()}: '{shown}'"), null);
                 }
 
                 using (chunk)
                 {
                     var root = chunk.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object) return (Outcome(OutcomeStatus.Malformed, $"malformed chunk after {received()}: not a JSON object"), null);
+                    if (root.ValueKind != JsonValueKind.Object) return (Outcome(OutcomeStatus.Malformed, () => $"malformed chunk after {received()}: not a JSON object"), null);
                     if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
                     {
-                        return (Outcome(OutcomeStatus.Malformed, $"the server sent an error in the stream after {received()}: {OpenAiErrors.MessageOf(root.GetRawText())}"), null);
+                        return (Outcome(OutcomeStatus.Malformed, () => $"the server sent an error in the stream after {received()}: {OpenAiErrors.MessageOf(root.GetRawText())}"), null);
                     }
 
                     ReadUsage(root, ref usagePrompt, ref usageOutput);
@@ -287,23 +290,23 @@ internal sealed class EndpointClient(HttpClient http, ClientOptions options)
                 }
             }
 
-            return (Outcome(OutcomeStatus.NoDone, $"the stream ended without data: [DONE] after {received()}"), null);
+            return (Outcome(OutcomeStatus.NoDone, () => $"the stream ended without data: [DONE] after {received()}"), null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (Outcome(OutcomeStatus.Timeout, $"no complete answer within {Guard.Format(options.Timeout)} s ({received()})"), null);
+            return (Outcome(OutcomeStatus.Timeout, () => $"no complete answer within {Guard.Format(options.Timeout)} s ({received()})"), null);
         }
         catch (HttpRequestException e) when (status == 0)
         {
-            return (Outcome(OutcomeStatus.Disconnected, Unreachable(options.Base, e)), null);
+            return (Outcome(OutcomeStatus.Disconnected, () => Unreachable(options.Base, e)), null);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            return (Outcome(OutcomeStatus.Disconnected, $"the connection closed after {received()}: {FirstLine(e.Message)}"), null);
+            return (Outcome(OutcomeStatus.Disconnected, () => $"the connection closed after {received()}: {FirstLine(e.Message)}"), null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
-            return (Outcome(OutcomeStatus.Malformed, $"the response is not an OpenAI completion: {FirstLine(e.Message)}"), null);
+            return (Outcome(OutcomeStatus.Malformed, () => $"the response is not an OpenAI completion: {FirstLine(e.Message)}"), null);
         }
     }
 
