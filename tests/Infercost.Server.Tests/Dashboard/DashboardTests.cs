@@ -38,7 +38,39 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.True(variance > 100, $"screenshot {name} looks blank: luminance variance {variance:0.0}");
     }
 
-    private static double Dollars(string text) => double.Parse(text.TrimStart('$'), CultureInfo.InvariantCulture);
+    private static double Dollars(string text) => double.Parse(text.TrimStart('$').Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    /// <summary>What the server's JSON endpoint answers for <paramref name="body"/>: the figures a panel must show.</summary>
+    private async Task<JsonElement> Api(string question, string body)
+    {
+        using var response = await browser.Client.PostAsync("/api/" + question, new StringContent(body, Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The 400 problem the server's JSON endpoint answers for <paramref name="body"/>: its field and message.</summary>
+    private async Task<(string Field, string Detail)> ApiProblem(string question, string body)
+    {
+        using var response = await browser.Client.PostAsync("/api/" + question, new StringContent(body, Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return (problem.GetProperty("field").GetString()!, problem.GetProperty("detail").GetString()!);
+    }
+
+    /// <summary>Fills the panel's <paramref name="input"/> with a bad value, submits, and checks the 400's message is
+    /// shown under that input, marked invalid, described by the message and focused.</summary>
+    private static async Task BadValueIsShownOnTheField(IPage page, string input, string bad, string submit, string expected)
+    {
+        await page.FillAsync("#" + input, bad);
+        await page.ClickAsync("#" + submit);
+        await page.WaitForSelectorAsync($"#{input}-error:not(:empty)");
+        Assert.Equal(expected, await page.InnerTextAsync($"#{input}-error"));
+        Assert.Equal("true", await page.GetAttributeAsync("#" + input, "aria-invalid"));
+        Assert.Equal(input + "-error", await page.GetAttributeAsync("#" + input, "aria-describedby"));
+        Assert.Equal(input, await page.EvaluateAsync<string>("() => document.activeElement.id"));
+    }
 
     [Fact]
     public async Task Estimate_ShowsTheApisDollarsPerMillionTokens_WithBands_AndAShareableUrl()
@@ -167,5 +199,40 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.WaitForSelectorAsync("#form-status:has-text('on 2 × nvidia-h100-sxm')");
         await ScreenshotIsNotBlank(page, "phone");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Plan_ShowsTheApisFleetAndDayCost_AndABadRateOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpuPrice", "2.5");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#plan-rate", "12");
+
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-status:has-text('Planned llama-3.1-8b')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        // The same request, with the panel's defaults written out, asked of the JSON endpoint.
+        var plan = (await Api("plan", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": 12,
+              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 8, "autoscaleStep": 1, "trialTime": "120s" }
+            """)).GetProperty("plan");
+        Assert.Equal(plan.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#plan-devices"));
+        var fixedDay = plan.GetProperty("fixedFleet").GetProperty("cost").GetDouble();
+        Assert.Equal(fixedDay, Dollars(await page.InnerTextAsync("#plan-day-fixed td.cost")), fixedDay >= 100 ? 0.5 : 0.005);
+        Assert.Contains(plan.GetProperty("layout").GetString()!, await page.InnerTextAsync("#plan-table"), StringComparison.Ordinal);
+        Assert.Contains("plan-rate=12", page.Url, StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "plan");
+
+        var (field, detail) = await ApiProblem("plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 0 }""");
+        Assert.Equal("rate", field);
+        Assert.StartsWith("rate must be in [", detail, StringComparison.Ordinal);
+        await BadValueIsShownOnTheField(page, "plan-rate", "0", "run-plan", detail);
+        // The simulation's own rate field is not the plan's.
+        Assert.Null(await page.GetAttributeAsync("#rate", "aria-invalid"));
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
 }

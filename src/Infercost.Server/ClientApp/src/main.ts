@@ -16,6 +16,8 @@ type Json = Record<string, any>;
 const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", "output", "utilisation"] as const;
 /** Simulation fields, kept in the shareable URL too. */
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
+/** The panels' own text fields (ids prefixed by the panel), kept in the shareable URL too. */
+const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime"] as const;
 
 let lastCost: Json | null = null;
 
@@ -28,8 +30,8 @@ function numeric(text: string): number | string {
   return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
 }
 
-/** The serving request the form describes (a CostRequest; simulate and frontier take the same fields). */
-function servingBody(withUtilisation = true): Json {
+/** The model (or pasted config) and GPU the form names: the fields every model-on-a-GPU request starts with. */
+function subjectBody(): Json {
   const body: Json = { gpu: value("gpu") };
   const config = value("modelConfig");
   if (config) {
@@ -38,6 +40,12 @@ function servingBody(withUtilisation = true): Json {
   } else {
     body.model = value("model");
   }
+  return body;
+}
+
+/** The serving request the form describes (a CostRequest; simulate and frontier take the same fields). */
+function servingBody(withUtilisation = true): Json {
+  const body = subjectBody();
   for (const f of ["gpus", "input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
   if (value("gpuPrice") !== "") body.gpuPrice = numeric(value("gpuPrice"));
   if (withUtilisation && value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
@@ -51,18 +59,21 @@ function clearErrors(scope: ParentNode = document) {
   scope.querySelectorAll<HTMLElement>("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
 }
 
-/** Shows a problem next to the field it names, or under the form when no input has that name. */
-function showError(e: unknown, fallback = "body-error") {
+/** Shows a problem next to the field it names, or in `fallback` when no input has that name. A panel passes itself
+ * as `scope`: its own input for the field is found first (the plan's `rate` is not the simulation's), then the form's
+ * (model, GPU, prices and token counts are shared). An input's error slot is `{input id}-error`, else `{field}-error`. */
+function showError(e: unknown, fallback = "body-error", scope?: HTMLElement) {
   const problem = e instanceof ApiError ? e.problem : { detail: String(e) };
   const field = "field" in problem ? problem.field : undefined;
-  const input = field ? document.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`) : null;
+  const selector = field ? `[data-field="${CSS.escape(field)}"]` : "";
+  const input = field ? (scope?.querySelector<HTMLElement>(selector) ?? document.querySelector<HTMLElement>(selector)) : null;
   const message = problem.detail ?? "request failed";
   if (input && field) {
     input.setAttribute("aria-invalid", "true");
-    const slot = $(`${field}-error`);
+    const slot = document.getElementById(`${input.id}-error`) ?? document.getElementById(`${field}-error`);
     if (slot) {
       slot.textContent = message;
-      input.setAttribute("aria-describedby", `${field}-error`);
+      input.setAttribute("aria-describedby", slot.id);
       input.closest("details")?.setAttribute("open", "");
       input.focus();
       return;
@@ -79,7 +90,7 @@ function status(id: string, text: string) {
 
 function shareableUrl(): string {
   const params = new URLSearchParams();
-  for (const f of [...formFields, ...simFields]) {
+  for (const f of [...formFields, ...simFields, ...panelFields]) {
     const v = value(f);
     if (v !== "" && f !== "modelConfig") params.set(f, v);
   }
@@ -89,7 +100,7 @@ function shareableUrl(): string {
 function readUrl(): boolean {
   const params = new URLSearchParams(location.search);
   let any = false;
-  for (const f of [...formFields, ...simFields]) {
+  for (const f of [...formFields, ...simFields, ...panelFields]) {
     const v = params.get(f);
     if (v === null) continue;
     $<HTMLInputElement>(f).value = v;
@@ -346,6 +357,67 @@ async function cancelSimulation() {
   if (simJob) await del(`/api/jobs/${simJob}`);
 }
 
+// ---- capacity plan ----
+
+/** The plan request: the form's model, GPU, $/GPU-hour and token counts, and the panel's own fields (no gpus: the
+ * number of GPUs is the answer). */
+function planBody(): Json {
+  const body = subjectBody();
+  for (const f of ["input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
+  if (value("gpuPrice") !== "") body.gpuPrice = numeric(value("gpuPrice"));
+  for (const f of ["rate", "maxGpusPerReplica", "autoscaleStep"]) if (value(`plan-${f}`) !== "") body[f] = numeric(value(`plan-${f}`));
+  for (const f of ["sloTtft", "sloTpot", "trialTime"]) if (value(`plan-${f}`) !== "") body[f] = value(`plan-${f}`);
+  if ($<HTMLInputElement>("plan-diurnal").checked) body.diurnal = true;
+  return body;
+}
+
+async function plan() {
+  const panel = $("plan-panel");
+  clearErrors();
+  const bar = $<HTMLProgressElement>("plan-progress");
+  bar.hidden = false;
+  bar.value = 0;
+  status("plan-status", "Simulating fleets…");
+  try {
+    const report = await runJob<Json>("plan", planBody(), (p) => (bar.value = p), () => {});
+    renderPlan(report);
+    history.replaceState(null, "", shareableUrl());
+    status("plan-status", `Planned ${report.model} on ${report.accelerator}: ${number(report.plan.devices)} GPU${report.plan.devices === 1 ? "" : "s"} after ${number(report.plan.trials)} simulations.`);
+  } catch (e) {
+    status("plan-status", "");
+    showError(e, "plan-error", panel);
+  } finally {
+    bar.hidden = true;
+  }
+}
+
+function renderPlan(report: Json) {
+  const p = report.plan;
+  const peak = p.atPeak;
+  const fewer = p.oneFewer;
+  const latency = (l: Json | null | undefined) => (l ? `${seconds(l.timeToFirstToken.p90)} / ${seconds(l.timePerOutputToken.p90)}` : "–");
+  const day = (id: string, label: string, d: Json) => `<tr id="${id}"><th scope="row">${label}</th><td class="hours">${number(d.deviceHours)}</td>
+    <td class="cost">${money(d.cost)}</td><td class="blended">${money(d.blendedPerMillion)}</td><td class="output">${money(d.outputPerMillion)}</td></tr>`;
+  $("plan-result").innerHTML = `<table class="data" id="plan-table"><caption>${esc(report.model)} on ${esc(report.accelerator)}: prompts ${esc(report.input)}, outputs ${esc(report.output)}</caption>
+    <tbody>
+    <tr><th scope="row">GPUs</th><td id="plan-devices">${number(p.devices)}</td></tr>
+    <tr><th scope="row">Fleet</th><td>${number(p.replicas)} replica${p.replicas === 1 ? "" : "s"} of ${esc(p.layout)}</td></tr>
+    <tr><th scope="row">Peak rate</th><td>${number(p.peakRate)} req/s</td></tr>
+    <tr><th scope="row">P90 TTFT / TPOT target</th><td>${seconds(p.slo.timeToFirstToken)} / ${seconds(p.slo.timePerOutputToken)}</td></tr>
+    <tr><th scope="row">P90 TTFT / TPOT at the peak</th><td id="plan-peak">${latency(peak)}</td></tr>
+    <tr><th scope="row">Requests within the targets</th><td>${percent(peak.goodFraction)}</td></tr>
+    <tr><th scope="row">One replica fewer</th><td>${fewer ? latency(fewer) + (fewer.meetsSloAtP90 ? "" : " (misses)") : "the fleet is one replica"}</td></tr>
+    <tr><th scope="row">One replica saturated</th><td>${number(p.saturation.requestsPerSecond)} req/s at ${number(p.saturation.concurrency)} in flight</td></tr>
+    </tbody></table>
+    <table class="data" id="plan-day"><caption>A day's cost (${number(p.autoscaleStepHours)} h autoscaling steps)</caption>
+    <thead><tr><th scope="col">Fleet</th><th scope="col">GPU-hours</th><th scope="col">$/day</th><th scope="col">$/MTok blended</th><th scope="col">$/MTok output</th></tr></thead>
+    <tbody>${day("plan-day-fixed", "Fixed at the peak", p.fixedFleet)}${day("plan-day-autoscaled", "Autoscaled", p.autoscaling)}
+    <tr id="plan-day-static"><th scope="row">Static estimate (full utilisation)</th><td>–</td><td>–</td><td>${money(p.staticBlendedPerMillion)}</td><td>${money(p.staticOutputPerMillion)}</td></tr></tbody></table>
+    <table class="data" id="plan-layouts"><caption>Replica sizes tried</caption>
+    <thead><tr><th scope="col">GPUs per replica</th><th scope="col">Layout</th><th scope="col">Replicas</th><th scope="col">GPUs</th><th scope="col">Simulations</th><th scope="col">Why not</th></tr></thead>
+    <tbody>${(p.layouts as Json[]).map((l) => `<tr><td>${l.devicesPerReplica}</td><td>${esc(l.layout)}</td><td>${number(l.replicas)}</td><td>${number(l.devices)}</td><td>${l.trials}</td><td>${esc(l.reason ?? "")}</td></tr>`).join("")}</tbody></table>`;
+}
+
 // ---- wiring ----
 
 form.addEventListener("submit", (e) => {
@@ -369,6 +441,7 @@ $("run-margin").addEventListener("click", () => void margin());
 $("run-subs").addEventListener("click", () => void subscriptions());
 $("run-sim").addEventListener("click", () => void simulate());
 $("cancel-sim").addEventListener("click", () => void cancelSimulation());
+$("run-plan").addEventListener("click", () => void plan());
 
 (async () => {
   await loadCatalog();
