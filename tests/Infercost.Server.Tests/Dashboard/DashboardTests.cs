@@ -235,4 +235,36 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Null(await page.GetAttributeAsync("#rate", "aria-invalid"));
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Search_ShowsTheApisBestConfiguration_AndABadTopOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#search-gpusPerReplica", "1,2");
+        await page.FillAsync("#search-rate", "30");
+
+        await page.ClickAsync("#run-search");
+        await page.WaitForSelectorAsync("#search-status:has-text('Searched')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        // The same request, with the panel's defaults written out, asked of the JSON endpoint.
+        var report = await Api("search", """
+            { "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "layouts": "all", "disaggregation": "no",
+              "rate": 30, "input": 1000, "output": 200, "sloTtft": "2s", "sloTpot": "50ms", "trialTime": "60s", "rank": "cost", "front": "tpot",
+              "top": 10, "maxGpus": 100000 }
+            """);
+        var best = report.GetProperty("best")[0];
+        Assert.Equal(best.GetProperty("gpus").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#search-best-0 td.gpus"));
+        Assert.Equal(best.GetProperty("perMillionTokens").GetDouble(), Dollars(await page.InnerTextAsync("#search-best-0 td.cost")), 0.0005);
+        Assert.Contains(best.GetProperty("configuration").GetString()!, await page.InnerTextAsync("#search-best-0"), StringComparison.Ordinal);
+        Assert.Equal(report.GetProperty("best").GetArrayLength(), await page.Locator("#search-best tbody tr").CountAsync());
+        await ScreenshotIsNotBlank(page, "search");
+
+        var (field, detail) = await ApiProblem("search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 30, "top": 0 }""");
+        Assert.Equal("top", field);
+        await BadValueIsShownOnTheField(page, "search-top", "0", "run-search", detail);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
 }

@@ -17,7 +17,10 @@ const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", 
 /** Simulation fields, kept in the shareable URL too. */
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
 /** The panels' own text fields (ids prefixed by the panel), kept in the shareable URL too. */
-const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime"] as const;
+const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime",
+  "search-model", "search-gpu", "search-gpuPrice", "search-weights", "search-kv", "search-gpusPerReplica", "search-layouts", "search-maxBatch",
+  "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
+  "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus"] as const;
 
 let lastCost: Json | null = null;
 
@@ -418,6 +421,63 @@ function renderPlan(report: Json) {
     <tbody>${(p.layouts as Json[]).map((l) => `<tr><td>${l.devicesPerReplica}</td><td>${esc(l.layout)}</td><td>${number(l.replicas)}</td><td>${number(l.devices)}</td><td>${l.trials}</td><td>${esc(l.reason ?? "")}</td></tr>`).join("")}</tbody></table>`;
 }
 
+// ---- configuration search ----
+
+/** A comma-separated list as its entries, numbers where they are numbers (the server names the field otherwise). */
+function list(text: string): (number | string)[] {
+  return text.split(",").map((t) => t.trim()).filter((t) => t !== "").map(numeric);
+}
+
+/** The search request: the panel's lists (blank models or GPUs: the ones chosen in Inputs) and settings. */
+function searchBody(): Json {
+  const v = (f: string) => value(`search-${f}`);
+  const body: Json = {
+    model: v("model") !== "" ? list(v("model")).map(String) : [value("model")],
+    gpu: v("gpu") !== "" ? list(v("gpu")).map(String) : [value("gpu")],
+  };
+  for (const f of ["gpuPrice", "gpusPerReplica", "maxBatch", "prefillChunk"]) if (v(f) !== "") body[f] = list(v(f));
+  for (const f of ["weights", "kv"]) if (v(f) !== "") body[f] = list(v(f)).map(String);
+  for (const f of ["layouts", "disaggregation", "rank", "front", "sloTtft", "sloTpot", "trialTime"]) if (v(f) !== "") body[f] = v(f);
+  for (const f of ["rate", "input", "output", "top", "maxGpus"]) if (v(f) !== "") body[f] = numeric(v(f));
+  return body;
+}
+
+async function search() {
+  clearErrors();
+  const bar = $<HTMLProgressElement>("search-progress");
+  bar.hidden = false;
+  bar.value = 0;
+  status("search-status", "Searching…");
+  try {
+    const report = await runJob<Json>("search", searchBody(), (p) => (bar.value = p), () => {});
+    renderSearch(report);
+    history.replaceState(null, "", shareableUrl());
+    status("search-status", `Searched ${number(report.candidates)} candidates: ${number(report.feasible)} meet the targets; ${number(report.simulatedThisRun)} simulated in ${number(report.trials)} simulations.`);
+  } catch (e) {
+    status("search-status", "");
+    showError(e, "search-error", $("search-panel"));
+  } finally {
+    bar.hidden = true;
+  }
+}
+
+function renderSearch(report: Json) {
+  const onFront = new Set((report.front as Json[]).map((c) => c.index));
+  const best: Json[] = report.best;
+  const rows = best.map((c, i) => `<tr id="search-best-${i}"><td>${i + 1}</td><td>${esc(c.configuration)}${c.disaggregated ? ` (${c.prefillReplicas} prefill + ${c.decodeReplicas} decode replicas)` : ""}</td>
+    <td class="gpus">${number(c.gpus)}</td><td class="hourly">${money(c.fleetPerHour)}</td><td class="cost">${money(c.perMillionTokens)}</td>
+    <td>${number(c.kwhPerMillionTokens)}</td><td>${seconds(c.p90Ttft)}</td><td>${seconds(c.p90Tpot)}</td><td>${onFront.has(c.index) ? "yes" : ""}</td></tr>`).join("");
+  $("search-result").innerHTML = `<p>${esc(report.workload)}; targets P90 TTFT ${seconds(report.slo.timeToFirstToken)}, P90 TPOT ${seconds(report.slo.timePerOutputToken)}.</p>
+    ${best.length === 0 ? `<p class="error" id="search-none">No candidate meets the targets within the GPU limit.</p>` : `<table class="data" id="search-best">
+    <caption>Best ${best.length} by ${esc(report.rank)} (Pareto front against ${esc(report.frontAxis)} marked)</caption>
+    <thead><tr><th scope="col">#</th><th scope="col">Configuration</th><th scope="col">GPUs</th><th scope="col">Fleet $/hour</th><th scope="col">$/MTok (prompt + output)</th>
+    <th scope="col">kWh/MTok</th><th scope="col">P90 TTFT</th><th scope="col">P90 TPOT</th><th scope="col">On the front</th></tr></thead>
+    <tbody>${rows}</tbody></table>`}
+    <table class="data" id="search-stages"><caption>Candidates removed by each stage (of ${number(report.candidates)})</caption>
+    <thead><tr><th scope="col">Stage</th><th scope="col">Candidates</th></tr></thead>
+    <tbody>${(report.stages as Json[]).map((st) => `<tr><th scope="row">${esc(st.stage)}</th><td>${number(st.removed)}</td></tr>`).join("")}</tbody></table>`;
+}
+
 // ---- wiring ----
 
 form.addEventListener("submit", (e) => {
@@ -442,6 +502,7 @@ $("run-subs").addEventListener("click", () => void subscriptions());
 $("run-sim").addEventListener("click", () => void simulate());
 $("cancel-sim").addEventListener("click", () => void cancelSimulation());
 $("run-plan").addEventListener("click", () => void plan());
+$("run-search").addEventListener("click", () => void search());
 
 (async () => {
   await loadCatalog();
