@@ -267,4 +267,45 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await BadValueIsShownOnTheField(page, "search-top", "0", "run-search", detail);
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Workload_ShowsTheApisMonthlyCostOnBothSheets_AndABadCacheHitOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "2");
+        await page.FillAsync("#gpuPrice", "2.5");
+        await page.SelectOptionAsync("#workload-profile", "coding-agent");
+        await page.SelectOptionAsync("#workload-model", "claude-sonnet-4.5");
+        await page.FillAsync("#workload-compaction", "0.5");
+        await page.CheckAsync("#workload-selfHost");
+
+        await page.ClickAsync("#run-workload");
+        await page.WaitForSelectorAsync("#workload-status:has-text('Priced coding-agent')");
+
+        // The same request, with the panel's defaults written out, asked of the JSON endpoint.
+        var report = await Api("workload", """
+            { "profile": "coding-agent", "model": "claude-sonnet-4.5", "compaction": 0.5, "outputReduction": 0, "selfHost": true,
+              "serveModel": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 2, "gpuPrice": 2.5, "cachedPrefill": 0 }
+            """);
+        var pricings = report.GetProperty("pricings");
+        Assert.Equal(2, pricings.GetArrayLength());
+        for (var i = 0; i < 2; i++)
+        {
+            var cost = pricings[i].GetProperty("cost");
+            var month = cost.GetProperty("perMonth").GetDouble();
+            Assert.Contains(cost.GetProperty("prices").GetProperty("label").GetString()!, await page.InnerTextAsync($"#workload-row-{i} th"), StringComparison.Ordinal);
+            Assert.Equal(month, Dollars(await page.InnerTextAsync($"#workload-row-{i} td.month")), month >= 100 ? 0.5 : 0.005);
+            Assert.Equal(cost.GetProperty("blendedPerMillion").GetDouble(), Dollars(await page.InnerTextAsync($"#workload-row-{i} td.blended")), 0.005);
+        }
+
+        await ScreenshotIsNotBlank(page, "workload");
+
+        var (field, detail) = await ApiProblem("workload", """{ "profile": "coding-agent", "model": "claude-sonnet-4.5", "cacheHit": 2 }""");
+        Assert.Equal("cacheHit", field);
+        await BadValueIsShownOnTheField(page, "workload-cacheHit", "2", "run-workload", detail);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
 }

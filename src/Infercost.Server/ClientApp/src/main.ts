@@ -20,7 +20,9 @@ const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan
 const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime",
   "search-model", "search-gpu", "search-gpuPrice", "search-weights", "search-kv", "search-gpusPerReplica", "search-layouts", "search-maxBatch",
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
-  "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus"] as const;
+  "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
+  "workload-profile", "workload-requestsPerDay", "workload-model", "workload-cacheHit", "workload-compaction", "workload-outputReduction",
+  "workload-on", "workload-cachedPrefill"] as const;
 
 let lastCost: Json | null = null;
 
@@ -125,6 +127,9 @@ async function loadCatalog() {
   try {
     const prices = await post<Json>("/api/prices", {});
     fill("priceModel", prices.prices.map((p: Json) => ({ id: p.modelId })), "claude-sonnet-4.5");
+    // The workload's API model is optional, as --model is: "none" first.
+    $<HTMLSelectElement>("workload-model").insertAdjacentHTML("beforeend",
+      prices.prices.map((p: Json) => `<option value="${esc(p.modelId)}">${esc(p.modelId)}</option>`).join(""));
   } catch (e) {
     showError(e, "priceModel-error");
   }
@@ -478,6 +483,65 @@ function renderSearch(report: Json) {
     <tbody>${(report.stages as Json[]).map((st) => `<tr><th scope="row">${esc(st.stage)}</th><td>${number(st.removed)}</td></tr>`).join("")}</tbody></table>`;
 }
 
+// ---- workload ----
+
+/** The workload request: the panel's profile, volume, levers and API model; self-hosted, the form's model, GPU, GPUs,
+ * $/GPU-hour and utilisation as well. */
+function workloadBody(): Json {
+  const v = (f: string) => value(`workload-${f}`);
+  const body: Json = { profile: v("profile") };
+  for (const f of ["requestsPerDay", "cacheHit", "compaction", "outputReduction"]) if (v(f) !== "") body[f] = numeric(v(f));
+  if (v("model") !== "") body.model = v("model");
+  if (v("on") !== "") body.on = v("on");
+  if ($<HTMLInputElement>("workload-selfHost").checked) {
+    body.selfHost = true;
+    body.serveModel = value("model");
+    body.gpu = value("gpu");
+    for (const f of ["gpus", "gpuPrice"]) if (value(f) !== "") body[f] = numeric(value(f));
+    if (value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
+    if (v("cachedPrefill") !== "") body.cachedPrefill = numeric(v("cachedPrefill"));
+  }
+  return body;
+}
+
+async function workload() {
+  clearErrors();
+  status("workload-status", "Pricing…");
+  try {
+    const report = await post<Json>("/api/workload", workloadBody());
+    renderWorkload(report);
+    history.replaceState(null, "", shareableUrl());
+    status("workload-status", `Priced ${report.workload.id} (${number(report.workload.requestsPerDay)} requests a day) on ${report.pricings.length} price sheet${report.pricings.length === 1 ? "" : "s"}.`);
+  } catch (e) {
+    status("workload-status", "");
+    showError(e, "workload-error", $("workload-panel"));
+  }
+}
+
+function renderWorkload(report: Json) {
+  const w = report.workload;
+  const pricings: Json[] = report.pricings;
+  const sheets = pricings.map((p, i) => {
+    const c = p.cost;
+    const s = p.savings;
+    return `<tr id="workload-row-${i}"><th scope="row">${esc(c.prices.label)}</th><td class="day">${money(c.perDay)}</td><td class="month">${money(c.perMonth)}</td><td class="blended">${money(c.blendedPerMillion)}</td>
+      <td>${money(s.caching)}</td><td>${money(s.compaction)}</td><td>${money(s.outputReduction)}</td><td class="saved">${money(s.total)}</td></tr>`;
+  }).join("");
+  const types = pricings.flatMap((p) => (p.cost.requests as Json[]).map((r) => `<tr><th scope="row">${esc(p.cost.prices.label)}</th><td>${esc(r.request.name)}</td>
+    <td>${number(r.request.requestsPerDay)}</td><td>${number(r.tokens.prompt)}</td><td>${number(r.tokens.output + r.tokens.reasoning)}</td>
+    <td>${money(r.perRequest)}</td><td>${money(r.perDay)}</td></tr>`)).join("");
+  const notes: string[] = [...(w.assumptions ?? []), ...pricings.flatMap((p) => p.cost.notes ?? []), ...(report.selfHostNotes ?? [])];
+  $("workload-result").innerHTML = `<p>${esc(w.description)}</p>
+    <table class="data" id="workload-table"><caption>${esc(w.id)}: cost with the levers, and what each saves per day against none</caption>
+    <thead><tr><th scope="col">Priced on</th><th scope="col">$/day</th><th scope="col">$/month</th><th scope="col">$/MTok blended</th>
+    <th scope="col">Caching saves $/day</th><th scope="col">Compaction saves $/day</th><th scope="col">Output reduction saves $/day</th><th scope="col">All levers save $/day</th></tr></thead>
+    <tbody>${sheets}</tbody></table>
+    <table class="data" id="workload-requests"><caption>By request type</caption>
+    <thead><tr><th scope="col">Priced on</th><th scope="col">Request</th><th scope="col">Requests/day</th><th scope="col">Prompt tokens/request</th><th scope="col">Output + reasoning tokens/request</th><th scope="col">$/request</th><th scope="col">$/day</th></tr></thead>
+    <tbody>${types}</tbody></table>
+    <ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
+}
+
 // ---- wiring ----
 
 form.addEventListener("submit", (e) => {
@@ -503,6 +567,7 @@ $("run-sim").addEventListener("click", () => void simulate());
 $("cancel-sim").addEventListener("click", () => void cancelSimulation());
 $("run-plan").addEventListener("click", () => void plan());
 $("run-search").addEventListener("click", () => void search());
+$("run-workload").addEventListener("click", () => void workload());
 
 (async () => {
   await loadCatalog();
