@@ -198,14 +198,21 @@ internal static class TableText
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder();
-        text.Append(Record([CsvTitleHeader, .. headers]));
-        foreach (var row in rows) text.Append(Record([title, .. row]));
-        return text.Append("\r\n").ToString();
-
-        static string Record(IEnumerable<string> fields) => string.Join(',', fields.Select(Field)) + "\r\n";
-        static string Field(string value) =>
-            value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        text.Append(CsvRecord([CsvTitleHeader, .. headers]));
+        foreach (var row in rows) text.Append(CsvRecord([title, .. row]));
+        return text.Append(CsvTableEnd).ToString();
     }
+
+    /// <summary>One CSV record (RFC 4180): the fields quoted where they must be, ended by CRLF. A table streamed a row at
+    /// a time is <c>CsvRecord(["Table", ..headers])</c>, then <c>CsvRecord([title, ..row])</c> per row, then
+    /// <see cref="CsvTableEnd"/>: the same text as <see cref="Csv"/>.</summary>
+    public static string CsvRecord(IEnumerable<string> fields) => string.Join(',', fields.Select(CsvField)) + "\r\n";
+
+    /// <summary>The blank line that ends a CSV table.</summary>
+    public const string CsvTableEnd = "\r\n";
+
+    private static string CsvField(string value) =>
+        value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The first header of every CSV table: the column holding the table's title.</summary>
     public const string CsvTitleHeader = "Table";
@@ -215,13 +222,26 @@ internal static class TableText
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(rows);
+        var text = new StringBuilder(MarkdownHead(title, headers));
+        foreach (var row in rows) text.Append(MarkdownRow(row));
+        return text.Append(MarkdownTableEnd[0]).ToString();
+    }
+
+    /// <summary>A Markdown table's heading (when <paramref name="title"/> is not empty), header row and rule; a table
+    /// streamed a row at a time is this, then <see cref="MarkdownRow"/> per row, then <see cref="MarkdownTableEnd"/>.</summary>
+    public static string MarkdownHead(string title, IReadOnlyList<string> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
         var text = new StringBuilder();
         if (title.Length > 0) text.Append("### ").Append(title).Append("\n\n");
-        text.Append(Row(headers)).Append("| ").Append(string.Join(" | ", headers.Select(_ => "---"))).Append(" |\n");
-        foreach (var row in rows) text.Append(Row(row));
-        return text.Append('\n').ToString();
-
-        static string Row(IEnumerable<string> cells) => "| " + string.Join(" | ", cells.Select(Cell)) + " |\n";
-        static string Cell(string value) => value.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
+        return text.Append(MarkdownRow(headers)).Append("| ").Append(string.Join(" | ", headers.Select(_ => "---"))).Append(" |\n").ToString();
     }
+
+    /// <summary>One row of a Markdown table.</summary>
+    public static string MarkdownRow(IEnumerable<string> cells) => "| " + string.Join(" | ", cells.Select(MarkdownCell)) + " |\n";
+
+    /// <summary>The blank line that ends a Markdown table.</summary>
+    public const string MarkdownTableEnd = "\n";
+
+    private static string MarkdownCell(string value) => value.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", "<br>", StringComparison.Ordinal);
 }

@@ -13,10 +13,9 @@ public sealed record ErrorSummary(string Group, int Rows, int PredictedRows, dou
     public static ErrorSummary Of(string group, IReadOnlyCollection<Prediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        var errors = predictions.Where(p => p.SignedError is not null).Select(p => p.SignedError!.Value * 100).ToList();
-        if (errors.Count == 0) return new ErrorSummary(group, predictions.Count, 0, null, null, null);
-        var abs = errors.Select(Math.Abs).ToList();
-        return new ErrorSummary(group, predictions.Count, errors.Count, Percentile(abs, 0.5), Percentile(abs, 0.9), errors.Average());
+        var errors = new GroupErrors();
+        foreach (var p in predictions) errors.Add(p.SignedError);
+        return errors.Summary(group);
     }
 
     /// <summary>The <paramref name="q"/> quantile with linear interpolation between order statistics (type 7).</summary>

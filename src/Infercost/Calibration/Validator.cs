@@ -10,7 +10,8 @@ public static class Validator
         Validate((IEnumerable<Measurement>)rows, catalog, efficiency, software);
 
     /// <summary>Predicts each row of <paramref name="rows"/> as it is read (a streamed file: rows are not collected
-    /// first) and summarises the errors. The report keeps one prediction per row, which the table and JSON list.</summary>
+    /// first) and summarises the errors. The report keeps one prediction per row; <see cref="Validate(IEnumerable{Measurement}, Catalog.Catalog, EfficiencyFactors, ServingSoftware, Action{Prediction})"/>
+    /// keeps none.</summary>
     public static ValidationReport Validate(IEnumerable<Measurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware software)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -18,14 +19,33 @@ public static class Validator
         return Summarise(predictions);
     }
 
+    /// <summary>Predicts each row of <paramref name="rows"/> as it is read, hands the prediction to
+    /// <paramref name="onRow"/> before the next row is read, and keeps of it only what the summaries need (its error and
+    /// band flag), so a file of any length is validated without holding its predictions.</summary>
+    /// <returns>The summaries, and how many rows were read (predicted or not).</returns>
+    public static (ValidationSummary Summary, int Rows) Validate(IEnumerable<Measurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency,
+        ServingSoftware software, Action<Prediction> onRow)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(onRow);
+        var summaries = new ValidationAccumulator();
+        foreach (var row in rows)
+        {
+            var prediction = Predictor.Predict(row, catalog, efficiency, software);
+            summaries.Add(prediction);
+            onRow(prediction);
+        }
+
+        return (summaries.Summary(), summaries.Rows);
+    }
+
     /// <summary>Summarises predictions already made.</summary>
     public static ValidationReport Summarise(IReadOnlyList<Prediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        static List<ErrorSummary> By(IEnumerable<Prediction> ps, Func<Measurement, string> key) =>
-            ps.GroupBy(p => key(p.Row), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-              .Select(g => ErrorSummary.Of(g.Key, g.ToList())).ToList();
-        return new ValidationReport(predictions, ErrorSummary.Of("all", predictions),
-            By(predictions, r => r.ModelId), By(predictions, r => r.AcceleratorId), By(predictions, r => r.Source));
+        var summaries = new ValidationAccumulator();
+        foreach (var p in predictions) summaries.Add(p);
+        var s = summaries.Summary();
+        return new ValidationReport(predictions, s.Overall, s.ByModel, s.ByAccelerator, s.BySource);
     }
 }

@@ -1,3 +1,4 @@
+using Spectre.Console.Testing;
 using System.Text.Json;
 
 namespace Infercost.Cli.Tests.Calibration;
@@ -158,5 +159,85 @@ public class ValidateCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("--data empty.csv has a header and no rows; nothing to validate.", Assert.Single(run.ErrorLines));
+    }
+}
+
+// Issue 9 item 14: validate writes each row as it is predicted, in every format, so its memory does not grow with the
+// file. A file generated as it is read notes what had been written out when its last row was reached.
+public class ValidateStreamingTests
+{
+    private const string Header = "id,source,model,accelerator,gpus,tensor_parallel,pipeline_parallel,expert_parallel,attention_data_parallel,weight_precision,kv_precision,scenario,input_tokens,output_tokens,concurrency,measured_output_tokens_per_s,citation";
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    [InlineData("markdown")]
+    [InlineData("table")]
+    public void Validate_WritesTheFirstRow_BeforeTheLastIsRead(string format)
+    {
+        // Given a file of more rows than validate holds before writing (ids r0, r1, ...), produced only as it is read
+        var rows = Infercost.Cli.Commands.ValidateCommand.BlockRows + 200;
+        using var console = new TestConsole().Width(220);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string? writtenBeforeLastRow = null;
+        var file = new LineReader(Header, i => $"r{i},S,llama-3.1-8b,nvidia-h100-sxm,1,1,1,1,1,fp8,fp8,max-throughput,128,128,,28836.77,c", rows,
+            onLastRow: () => writtenBeforeLastRow = stdout.ToString() + console.Output);
+        var context = new CliContext(console, stdout, stderr, _ => throw new InvalidOperationException("read whole")) { OpenFile = _ => file };
+
+        // When it is validated
+        var code = CliApp.Run(["validate", "--data", "big.csv", "--format", format], context);
+
+        // Then all rows are written, and the first was out before the last was read
+        Assert.Equal(0, code);
+        Assert.Contains($"r{rows - 1}", stdout.ToString() + console.Output, StringComparison.Ordinal);
+        Assert.NotNull(writtenBeforeLastRow);
+        Assert.Contains(format == "json" ? "\"id\": \"r0\"" : "r0", writtenBeforeLastRow, StringComparison.Ordinal);
+        Assert.DoesNotContain($"r{rows - 1}", writtenBeforeLastRow, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LongFile_WithABadRow_ListsItAfterTheRows()
+    {
+        // Given a file longer than validate holds, its third row with gpus 0
+        var rows = Infercost.Cli.Commands.ValidateCommand.BlockRows + 5;
+        var text = new System.Text.StringBuilder(Header + "\n");
+        for (var i = 0; i < rows; i++) text.Append($"r{i},S,llama-3.1-8b,nvidia-h100-sxm,{(i == 2 ? 0 : 1)},1,1,1,1,fp8,fp8,max-throughput,128,128,,28836.77,c\n");
+
+        // When it is validated as CSV
+        var run = CliRunner.Run(new Dictionary<string, string> { ["long.csv"] = text.ToString() }, "validate", "--data", "long.csv", "--format", "csv");
+
+        // Then the rows are one CSV table and the bad row is listed after it, with its line
+        Assert.Equal(0, run.ExitCode);
+        var tables = run.Out.Split("\r\n\r\n");
+        Assert.StartsWith("Table,id,model", tables[0], StringComparison.Ordinal);
+        Assert.Equal(rows, tables[0].Split("\r\n").Length);
+        Assert.StartsWith("Table,line,field,problem\r\nRows not read (1),4,gpus,", tables[1], StringComparison.Ordinal);
+    }
+
+    // A CSV produced a line at a time; onLastRow runs when the last row's first character is read.
+    private sealed class LineReader(string header, Func<int, string> row, int rows, Action onLastRow) : TextReader
+    {
+        private string _line = header + "\n";
+        private int _position;
+        private int _emitted = -1;
+
+        public override int Peek() => Advance() ? _line[_position] : -1;
+
+        public override int Read() => Advance() ? _line[_position++] : -1;
+
+        private bool Advance()
+        {
+            while (_position >= _line.Length)
+            {
+                if (_emitted + 1 >= rows) return false;
+                _emitted++;
+                if (_emitted == rows - 1) onLastRow();
+                _line = row(_emitted) + "\n";
+                _position = 0;
+            }
+
+            return true;
+        }
     }
 }
