@@ -15,16 +15,28 @@ public static class Communication
     public static Seconds AllReduce(ServingSetup setup, Bytes message, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        if (devices <= 1) return Seconds.Zero;
+        return Seconds.FromSeconds(AllReduceSeconds(setup, message.Value, devices));
+    }
+
+    // AllReduce in seconds over a group with link terms (latency s, bandwidth B/s).
+    private static double AllReduceSeconds(double message, int devices, (double Latency, double Bandwidth) link) =>
+        devices <= 1 ? 0 : link.Latency + message * (2.0 * (devices - 1) / devices) / link.Bandwidth;
+
+    private static double AllReduceSeconds(ServingSetup setup, double message, int devices) =>
+        devices <= 1 ? 0 : AllReduceSeconds(message, devices, Link(setup, devices, allToAll: false));
+
+    // The (latency s, bandwidth B/s) of a collective over `devices` devices: the setup's own for its tensor (all-reduce)
+    // or expert (all-to-all) group, else the link class's for the group; without a kernel model the engine's collective
+    // latency and the link's nominal bandwidth × link efficiency.
+    private static (double Latency, double Bandwidth) Link(ServingSetup setup, int devices, bool allToAll)
+    {
         if (setup.StepKernels is { } k)
         {
-            var (latency, bandwidth) = devices == setup.Parallelism.Tensor ? k.Tensor
-                : KernelTerms.LinkTerms(setup.Efficiency.Kernels!, setup.Accelerator, devices, setup.Efficiency);
-            return Seconds.FromSeconds(latency + message.Value * (2.0 * (devices - 1) / devices) / bandwidth);
+            if (devices == (allToAll ? setup.Parallelism.Expert : setup.Parallelism.Tensor)) return allToAll ? k.Expert : k.Tensor;
+            return KernelTerms.LinkTerms(setup.Efficiency.Kernels!, setup.Accelerator, devices, setup.Efficiency, allToAll);
         }
 
-        var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
-        return setup.Efficiency.CollectiveLatency + message * (2.0 * (devices - 1) / devices) / link;
+        return (setup.Efficiency.CollectiveLatency.Value, setup.Accelerator.LinkBandwidthFor(devices).Value * setup.Efficiency.LinkEfficiency);
     }
 
     /// <summary>Time of one all-to-all in which each device sends <paramref name="perDevice"/> bytes spread over
@@ -32,17 +44,15 @@ public static class Communication
     public static Seconds AllToAll(ServingSetup setup, Bytes perDevice, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        if (devices <= 1) return Seconds.Zero;
-        if (setup.StepKernels is { } k)
-        {
-            var (latency, bandwidth) = devices == setup.Parallelism.Expert ? k.Expert
-                : KernelTerms.LinkTerms(setup.Efficiency.Kernels!, setup.Accelerator, devices, setup.Efficiency, allToAll: true);
-            return Seconds.FromSeconds(latency + perDevice.Value * ((devices - 1.0) / devices) / bandwidth);
-        }
-
-        var link = setup.Accelerator.LinkBandwidthFor(devices) * setup.Efficiency.LinkEfficiency;
-        return setup.Efficiency.CollectiveLatency + perDevice * ((devices - 1.0) / devices) / link;
+        return Seconds.FromSeconds(AllToAllSeconds(setup, perDevice.Value, devices));
     }
+
+    // AllToAll in seconds: each device sends `perDevice` bytes over a group with link terms (latency s, bandwidth B/s).
+    private static double AllToAllSeconds(double perDevice, int devices, (double Latency, double Bandwidth) link) =>
+        devices <= 1 ? 0 : link.Latency + perDevice * ((devices - 1.0) / devices) / link.Bandwidth;
+
+    private static double AllToAllSeconds(ServingSetup setup, double perDevice, int devices) =>
+        devices <= 1 ? 0 : AllToAllSeconds(perDevice, devices, Link(setup, devices, allToAll: true));
 
     /// <summary>Time to move the KV cache of a <paramref name="promptTokens"/>-token prompt from a prefill replica of
     /// <paramref name="from"/> to a decode replica of <paramref name="to"/> over the scale-out network (disaggregated serving).</summary>
@@ -71,23 +81,31 @@ public static class Communication
     public static Seconds ForPass(ServingSetup setup, double tokensPerTensorGroup, double layersFraction)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var p = setup.Parallelism;
+        return Seconds.FromSeconds(PassSeconds(setup, setup.Parallelism.Tensor, setup.Parallelism.Expert, tokensPerTensorGroup, layersFraction));
+    }
+
+    /// <summary><see cref="ForPass"/> in seconds for <paramref name="setup"/>'s model, precisions and links under a layout
+    /// with <paramref name="tensor"/>-wide tensor groups and <paramref name="expert"/>-wide expert groups (the layout
+    /// search prices a candidate's collectives without building its setup).</summary>
+    internal static double PassSeconds(ServingSetup setup, int tensor, int expert, double tokensPerTensorGroup, double layersFraction)
+    {
         var m = setup.Model;
         var h = (double)m.HiddenSize;
-        var time = Seconds.Zero;
-        if (p.Tensor > 1)
+        var time = 0.0;
+        if (tensor > 1)
         {
-            var message = Bytes.FromBytes(tokensPerTensorGroup * h * ActivationBytes);
-            time += AllReduce(setup, message, p.Tensor) * (2 * m.Layers * layersFraction);
+            var message = tokensPerTensorGroup * h * ActivationBytes;
+            time += AllReduceSeconds(message, tensor, Link(setup, tensor, allToAll: false)) * (2 * m.Layers * layersFraction);
         }
 
-        if (p.Expert > 1 && m.Moe is { } moe)
+        if (expert > 1 && m.Moe is { } moe)
         {
             // Each tensor-parallel rank dispatches its 1/TP share of the group's tokens to k experts.
-            var tokensPerDevice = tokensPerTensorGroup / p.Tensor;
+            var tokensPerDevice = tokensPerTensorGroup / tensor;
             var dispatchBytes = setup.ComputePrecision.BytesPerElement() <= 1 ? 1.0 : ActivationBytes;
-            var dispatch = AllToAll(setup, Bytes.FromBytes(tokensPerDevice * moe.ExpertsPerToken * h * dispatchBytes), p.Expert);
-            var combine = AllToAll(setup, Bytes.FromBytes(tokensPerDevice * moe.ExpertsPerToken * h * ActivationBytes), p.Expert);
+            var link = Link(setup, expert, allToAll: true);
+            var dispatch = AllToAllSeconds(tokensPerDevice * moe.ExpertsPerToken * h * dispatchBytes, expert, link);
+            var combine = AllToAllSeconds(tokensPerDevice * moe.ExpertsPerToken * h * ActivationBytes, expert, link);
             time += (dispatch + combine) * (m.MoeLayers * layersFraction);
         }
 

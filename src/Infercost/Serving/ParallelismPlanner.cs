@@ -20,7 +20,12 @@ public static class ParallelismPlanner
         ChooseSetup(model, accelerator, config).Parallelism;
 
     /// <summary><see cref="Choose"/>, returning the chosen layout's setup (so the estimate does not resolve it again).</summary>
-    internal static ServingSetup ChooseSetup(ModelArchitecture model, Accelerator accelerator, ServingConfig config)
+    /// <param name="model">The model.</param>
+    /// <param name="accelerator">The accelerator.</param>
+    /// <param name="config">The serving configuration (its layout is ignored).</param>
+    /// <param name="prune">Skip a candidate whose rate ceiling cannot beat the best so far (the default); false scores
+    /// every candidate that fits, which tests use to check that pruning never changes the choice.</param>
+    internal static ServingSetup ChooseSetup(ModelArchitecture model, Accelerator accelerator, ServingConfig config, bool prune = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(accelerator);
@@ -32,12 +37,15 @@ public static class ParallelismPlanner
         var bestRate = double.NegativeInfinity;
         Shape? largest = null;
         // The first candidate's setup resolves what every layout shares (precisions, peaks, kernel rates, a sequence's KV
-        // bytes); each further candidate costs a weight-fit test, then a ceiling on its rate from the weights its decode
-        // step must read at least (ServingSetup.DecodeStepFloor), and a setup and a decode step only if that ceiling
-        // beats the best so far. A candidate skipped either way could not have been chosen, so the choice is the one
-        // that scoring every candidate makes.
+        // bytes, one sequence's attention work); each further candidate costs a weight-fit test, then a ceiling on its
+        // rate from a floor on its decode step priced without its setup (weights and KV read, FLOPs, collectives, fixed
+        // latencies: ServingSetup.DecodeStepFloor), and a setup and a decode step only if that ceiling beats the best so
+        // far. A candidate skipped either way could not have been chosen, so the choice is the one that scoring every
+        // candidate makes (LayoutSearchTests checks both).
         ServingSetup? first = null;
         var sequenceBytes = Bytes.Zero;
+        var perSequence = default(DecodeSequenceWork);
+        var scoredContext = config.InputTokens + config.OutputTokens / 2.0;
         foreach (var shape in Shapes(model, accelerator, config.TotalDevices))
         {
             var (tensor, pipeline, attentionData) = (shape.Tensor, shape.Pipeline, shape.AttentionData);
@@ -48,6 +56,7 @@ public static class ParallelismPlanner
                 candidate = shape.ToParallelism();
                 first = new ServingSetup(model, accelerator, candidate, config, parameters);
                 sequenceBytes = KvCache.BytesPerSequence(first.Model, first.KvPrecision, context);
+                perSequence = first.DecodeWorkPerSequence(scoredContext);
             }
 
             if (largest is null || devices >= largest.Value.Devices) largest = shape;
@@ -62,14 +71,15 @@ public static class ParallelismPlanner
 
             var batch = config.Batch ?? Math.Min(maxBatch, config.MaxBatch * attentionData);
             var replicas = config.TotalDevices / devices;
-            if (best is not null && replicas * (batch / first.DecodeStepFloor(tensor, pipeline, devices, (double)batch / pipeline)) <= bestRate * (1 + 1e-9))
+            if (prune && best is not null
+                && replicas * (batch / first.DecodeStepFloor(tensor, pipeline, shape.Expert, attentionData, devices, batch, perSequence)) <= bestRate * (1 + 1e-9))
             {
                 shape.Validate();
                 continue;
             }
 
             var setup = candidate is not null ? first : first.WithLayout(shape.ToParallelism());
-            var rate = replicas * (Tokens.FromTokens(batch) / DecodeModel.StepTime(setup, batch, config.InputTokens + config.OutputTokens / 2.0)).Value;
+            var rate = replicas * (Tokens.FromTokens(batch) / DecodeModel.StepTime(setup, batch, scoredContext)).Value;
             if (rate > bestRate * (1 + 1e-9))
             {
                 best = setup;
@@ -150,20 +160,26 @@ public static class ParallelismPlanner
         }
     }
 
-    /// <summary>The divisors of <paramref name="n"/> in ascending order (pairs d, n/d up to √n: O(√n) divisions).</summary>
-    private static List<int> Divisors(int n)
+    /// <summary>The divisors of <paramref name="n"/> in ascending order (pairs d, n/d up to √n: O(√n) divisions, one
+    /// array).</summary>
+    private static int[] Divisors(int n)
     {
-        var small = new List<int>();
-        var large = new List<int>();
+        var count = 0;
+        for (var d = 1; (long)d * d <= n; d++)
+        {
+            if (n % d == 0) count += d == n / d ? 1 : 2;
+        }
+
+        var divisors = new int[count];
+        var (low, high) = (0, count - 1);
         for (var d = 1; (long)d * d <= n; d++)
         {
             if (n % d != 0) continue;
-            small.Add(d);
-            if (d != n / d) large.Add(n / d);
+            divisors[low++] = d;
+            if (d != n / d) divisors[high--] = n / d;
         }
 
-        for (var i = large.Count - 1; i >= 0; i--) small.Add(large[i]);
-        return small;
+        return divisors;
     }
 
     /// <summary>The split of <paramref name="devices"/> devices with the widest tensor parallelism, or null if none is valid.</summary>

@@ -79,24 +79,71 @@ public sealed class ServingSetup
     private static int KvShardOf(ModelArchitecture model, int tensor) =>
         model.Attention == AttentionKind.Gqa ? Math.Min(tensor, model.KvHeads) : 1;
 
-    /// <summary>A lower bound on the decode step time of this setup's model under another layout (tensor × pipeline,
-    /// <paramref name="devices"/> per replica) with
-    /// <paramref name="tokensPerMicroBatch"/> tokens through each stage, in seconds, computed without the layout's setup:
-    /// the step reads at least its weights (<see cref="StepCost.Linear"/> ≥ its memory term, and every other term is ≥ 0).
-    /// The dense part is <see cref="WeightBytesReadPerDevice"/>'s; for the experts, E·xt/(1 + xt) ≤ E·(1 − (1 − x)^t)
-    /// distinct experts (x = k/E, t tokens; (1 − x)^t ≤ e^(−xt) ≤ 1/(1 + xt)), less 10^-6 for rounding.</summary>
-    internal double DecodeStepFloor(int tensor, int pipeline, int devices, double tokensPerMicroBatch)
+    /// <summary>A lower bound on the decode step time of this setup's model under another layout (tensor × pipeline ×
+    /// attention data, expert parallelism <paramref name="expert"/>, <paramref name="devices"/> per replica) with
+    /// <paramref name="batch"/> sequences at the context <paramref name="perSequence"/> was taken at, in seconds,
+    /// computed without the layout's setup. A step is linear + attention + element-wise + communication + overhead
+    /// (<see cref="StepCost.Total"/>), and each is bounded from below:
+    /// <list type="bullet">
+    /// <item>linear = knee(compute, memory), increasing in both: its FLOPs are exact (every linear layer over the batch,
+    /// the LM head, the tiles' work per weight byte read), its weight bytes at least the dense part of
+    /// <see cref="WeightBytesReadPerDevice"/> plus, for the experts, E·xt/(1 + xt) ≤ E·(1 − (1 − x)^t) distinct
+    /// experts per layer (x = k/E, t tokens per micro-batch, since (1 − x)^t ≤ e^(−xt) ≤ 1/(1 + xt));</item>
+    /// <item>attention = knee(compute, memory) of this setup's one-sequence FLOPs and KV read × batch, rescaled from
+    /// this layout's split (devices; attention data × pipeline × KV shard) to the other's;</item>
+    /// <item>element-wise traffic and communication are exact (<see cref="Communication.PassSeconds"/>);</item>
+    /// <item>overhead is the engine's step overhead plus, with a kernel model, the fixed latencies of the GEMMs and of
+    /// decode attention on one pipeline stage's layers (<see cref="KernelTerms.FixedSeconds"/>).</item>
+    /// </list>
+    /// Less 10^-6 of the whole for rounding. See docs/methodology.md#layout.</summary>
+    internal double DecodeStepFloor(int tensor, int pipeline, int expert, int attentionData, int devices, double batch, DecodeSequenceWork perSequence)
     {
         var bytes = ((NonExpertWeightBytes - _embeddingBytes) / tensor).Value;
         if (Model.Moe is { } moe)
         {
-            var xt = (double)moe.ExpertsPerToken / moe.Experts * tokensPerMicroBatch;
+            var xt = (double)moe.ExpertsPerToken / moe.Experts * (batch / pipeline);
             var touched = moe.Experts * xt / (1 + xt);
             bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
         }
 
-        var bandwidth = StepKernels?.WeightBandwidth ?? (Accelerator.MemoryBandwidth * Efficiency.Mbu).Value;
-        return bytes / bandwidth * (1 - 1e-6);
+        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + FlopCounter.LmHeadPerToken(Model).Value) * (batch / devices);
+        var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
+        var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
+            / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
+        var softness = Efficiency.RooflineSoftness;
+        double linear, attention, fixedSeconds;
+        if (StepKernels is { } k)
+        {
+            linear = StepCost.Knee(Seconds.FromSeconds((linearFlops + k.TileFlopsPerWeightByte * bytes) / k.ComputeRate),
+                Seconds.FromSeconds(bytes / k.WeightBandwidth), softness).Value;
+            attention = StepCost.Knee(Seconds.FromSeconds(attentionFlops / k.LongPrefillRate),
+                Seconds.FromSeconds(kv > 0 ? kv / k.KvBandwidth : 0), softness).Value;
+            var (attentionFixed, gemmFixed) = k.FixedSeconds(Model, pipeline);
+            fixedSeconds = gemmFixed + (kv > 0 ? attentionFixed : 0);
+        }
+        else
+        {
+            var bandwidth = (Accelerator.MemoryBandwidth * Efficiency.Mbu).Value;
+            linear = StepCost.Knee(Seconds.FromSeconds(linearFlops / (Peak.Value * Efficiency.MatmulMfu)),
+                Seconds.FromSeconds(bytes / bandwidth), softness).Value;
+            attention = StepCost.Knee(Seconds.FromSeconds(attentionFlops / (Peak.Value * Efficiency.AttentionMfu)),
+                Seconds.FromSeconds(kv / bandwidth), softness).Value;
+            fixedSeconds = 0;
+        }
+
+        var elementwise = ActivationBytesPerToken.Value * (batch / devices) / Accelerator.MemoryBandwidth.Value;
+        var communication = Communication.PassSeconds(this, tensor, expert, batch / pipeline / attentionData, 1.0);
+        return (linear + attention + elementwise + communication + fixedSeconds + Efficiency.StepOverhead.Value) * (1 - 1e-6);
+    }
+
+    /// <summary>Attention FLOPs and KV bytes one device of this setup spends on one sequence decoding at
+    /// <paramref name="contextTokens"/> of context (<see cref="BatchStepModel.AttentionWork"/> of that one decode).</summary>
+    internal DecodeSequenceWork DecodeWorkPerSequence(double contextTokens)
+    {
+        var composition = new BatchComposition();
+        composition.AddDecodes(1, contextTokens, KvCache.LayerSplit(Model).Window);
+        var (flops, kv) = BatchStepModel.AttentionWork(this, composition);
+        return new DecodeSequenceWork(flops.Value, kv.Value);
     }
 
     /// <summary>The KV cache of one sequence per device under another layout, from its bytes
@@ -313,14 +360,21 @@ internal sealed class KernelTerms
         var m = setup.Model;
         var a = setup.Accelerator;
         var eff = setup.Efficiency;
-        var layersPerDevice = (double)m.Layers / setup.Parallelism.Pipeline;
-        var attentionFixed = _decodeFixed * layersPerDevice;
-        // Four GEMMs per layer (QKV, output projection, gate-up, down) and the LM head; a MoE layer's expert GEMMs are
-        // one grouped module with its own fixed cost.
-        var moeLayersPerDevice = (double)m.MoeLayers / setup.Parallelism.Pipeline;
-        var gemmFixed = _gemmFixed * (4 * layersPerDevice + 1) + _kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice;
+        var (attentionFixed, gemmFixed) = FixedSeconds(m, setup.Parallelism.Pipeline);
         return (attentionFixed, gemmFixed, LinkTerms(_kernels, a, setup.Architecture, setup.Parallelism.Tensor, eff, allToAll: false),
             LinkTerms(_kernels, a, setup.Architecture, setup.Parallelism.Expert, eff, allToAll: true));
+    }
+
+    /// <summary>The fixed latencies of one decode step on a device holding <paramref name="model"/>'s layers split over
+    /// <paramref name="pipeline"/> stages, seconds: decode attention's t0 per layer, and the GEMMs' t_fixed for four GEMMs
+    /// per layer (QKV, output projection, gate-up, down) and the LM head, with each MoE layer's expert GEMMs one grouped
+    /// module at its own fixed cost.</summary>
+    public (double AttentionFixed, double GemmFixed) FixedSeconds(ModelArchitecture model, int pipeline)
+    {
+        var layersPerDevice = (double)model.Layers / pipeline;
+        var moeLayersPerDevice = (double)model.MoeLayers / pipeline;
+        return (_decodeFixed * layersPerDevice,
+            _gemmFixed * (4 * layersPerDevice + 1) + _kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice);
     }
 
     /// <summary>η_max·P·f_mm, FLOP/s.</summary>
@@ -371,3 +425,8 @@ internal sealed class KernelTerms
         return (eff.CollectiveLatency.Value, curve.BandwidthFraction * accelerator.LinkBandwidthFor(devices).Value * eff.LinkEfficiency);
     }
 }
+
+/// <summary>One decoding sequence's attention work on one device (<see cref="ServingSetup.DecodeWorkPerSequence"/>).</summary>
+/// <param name="AttentionFlops">Attention FLOPs.</param>
+/// <param name="KvBytes">KV bytes read.</param>
+internal readonly record struct DecodeSequenceWork(double AttentionFlops, double KvBytes);

@@ -1,0 +1,121 @@
+using Infercost.Serving;
+using Xunit;
+
+namespace Infercost.Tests.Serving;
+
+// The layout search skips a candidate when a floor on its decode step (ServingSetup.DecodeStepFloor) already says it
+// cannot beat the best rate so far. That is only sound if the floor never exceeds the step the candidate would be scored
+// with: these tests check the floor against the step for every layout of every embedded model, and that the pruned search
+// picks exactly what scoring every candidate picks (or refuses with the same message).
+public sealed class LayoutSearchTests
+{
+    private static readonly Infercost.Catalog.Catalog Embedded = Infercost.Catalog.Catalog.Embedded;
+    private static readonly string[] Gpus = ["nvidia-h100-sxm", "nvidia-a100-sxm-80gb", "amd-mi300x", "nvidia-l40s"];
+    private static readonly int[] Clusters = [1, 2, 4, 8, 12, 16, 24, 72];
+
+    public static TheoryData<string, bool> Models()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var model in Embedded.Models)
+        {
+            data.Add(model.Id, true);
+            data.Add(model.Id, false);
+        }
+
+        return data;
+    }
+
+    private static ServingConfig Config(int devices, bool kernels, int input, int output) => new()
+    {
+        TotalDevices = devices,
+        InputTokens = input,
+        OutputTokens = output,
+        Efficiency = kernels ? EfficiencyFactors.Default : EfficiencyFactors.Default with { Kernels = null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void PrunedSearch_ChoosesWhatScoringEveryCandidateChooses(string modelId, bool kernels)
+    {
+        var model = Embedded.GetModel(modelId);
+        var compared = 0;
+        foreach (var gpu in Gpus.Select(Embedded.GetAccelerator))
+        {
+            foreach (var devices in Clusters)
+            {
+                foreach (var (input, output) in new[] { (1000, 1000), (8000, 500) })
+                {
+                    var config = Config(devices, kernels, input, output);
+                    var pruned = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config).Parallelism);
+                    var exhaustive = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config, prune: false).Parallelism);
+                    Assert.True(exhaustive == pruned, $"{modelId} on {devices} × {gpu.Id}, {input}/{output}: scoring all gives {exhaustive}, pruned {pruned}");
+                    compared++;
+                }
+            }
+        }
+
+        Assert.Equal(Gpus.Length * Clusters.Length * 2, compared);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void DecodeStepFloor_NeverExceedsTheScoredStep(string modelId, bool kernels)
+    {
+        var model = Embedded.GetModel(modelId);
+        var checkedLayouts = 0;
+        foreach (var gpu in Gpus.Select(Embedded.GetAccelerator))
+        {
+            foreach (var devices in Clusters)
+            {
+                var config = Config(devices, kernels, 1000, 1000);
+                var candidates = ParallelismPlanner.Candidates(model, gpu, devices).ToList();
+                var first = Build(() => new ServingSetup(model, gpu, candidates[0], config));
+                if (first is null) continue;
+                var context = config.InputTokens + config.OutputTokens / 2.0;
+                var perSequence = first.DecodeWorkPerSequence(context);
+                foreach (var layout in candidates)
+                {
+                    var setup = Build(() => first.WithLayout(layout));
+                    if (setup is null) continue;
+                    foreach (var batch in new[] { 1, 7, 64, 1000, 20_000 })
+                    {
+                        var floor = first.DecodeStepFloor(layout.Tensor, layout.Pipeline, layout.Expert, layout.AttentionData,
+                            layout.DevicesPerReplica, batch, perSequence);
+                        var step = DecodeModel.StepTime(setup, batch, context).Value;
+                        Assert.True(floor <= step, $"{modelId} {layout} on {gpu.Id}, batch {batch}: floor {floor:R} s > step {step:R} s");
+                        // Tight as well as sound: the floor is the step less the expert-count bound and the rounding margin.
+                        if (model.Moe is null) Assert.True(floor >= step * (1 - 1e-5), $"{modelId} {layout} batch {batch}: floor {floor:R} s, step {step:R} s");
+                    }
+
+                    checkedLayouts++;
+                }
+            }
+        }
+
+        Assert.True(checkedLayouts > 0, $"{modelId}: no layout was checked");
+    }
+
+    private static string Outcome(Func<Parallelism> choose)
+    {
+        try
+        {
+            return choose().ToString();
+        }
+        catch (ModelDoesNotFitException e)
+        {
+            return "does not fit: " + e.Message;
+        }
+    }
+
+    private static ServingSetup? Build(Func<ServingSetup> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
+}
