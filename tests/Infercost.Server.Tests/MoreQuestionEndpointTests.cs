@@ -58,6 +58,10 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 30 --input 200 --output 50 --max-gpus-per-replica 1 --trial-time 10s" },
         { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "rate": 5, "input": 200, "output": 50, "trialTime": "10s", "trialRequests": 1000 }""",
             "search --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus-per-replica 1,2 --rate 5 --input 200 --output 50 --trial-time 10s --trial-requests 1000" },
+        { "/api/speculate", """{ "model": "deepseek-v3", "gpu": "nvidia-h100-sxm", "gpus": 16, "specAcceptance": [0.85] }""",
+            "speculate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --spec-acceptance 0.85" },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specMethod": "draft", "draftModel": "llama-3.1-8b", "specLength": 4, "specAcceptance": [0.8, 0.75, 0.7], "batches": [1, 8, 64] }""",
+            "speculate --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 4 --spec-method draft --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8,0.75,0.7 --batches 1,8,64" },
         { "/api/frontier", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": [1, 4], "input": 200, "output": 50 }""",
             "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 1,4 --input 200 --output 50" },
     };
@@ -129,6 +133,10 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "engineProfile": { "format": "infercost-engine-profile/1", "engine": "vllm", "stepOverheadMs": 3, "mbu": 7, "model": "m", "accelerator": "a", "gpus": 1, "layout": "TP1", "levels": 4, "source": "s" } }""",
             "engineProfile", "engineProfile: mbu must be in" },
         { "/api/prices", """{ "provider": "nobody-sells-this" }""", "model", "no prices match the filters" },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specAcceptance": [1.5] }""", "specAcceptance", "specAcceptance must be in [0, 1]; was 1.5." },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specMethod": "medusa" }""", "specMethod", "specMethod must be" },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "batches": [] }""", "batches", "batches must list 1 to" },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "draftModel": "no-such-model" }""", "draftModel", "no-such-model" },
     };
 
     [Theory]
@@ -163,7 +171,7 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
     {
         var document = await server.CreateClient().GetStringAsync("/openapi/v1.json", Token);
 
-        foreach (var name in new[] { "prices", "margin", "subscription-population", "simulate", "frontier", "search", "jobs/simulate", "jobs/search", "jobs/{id}/events" })
+        foreach (var name in new[] { "prices", "margin", "speculate", "subscription-population", "simulate", "frontier", "search", "jobs/simulate", "jobs/search", "jobs/{id}/events" })
         {
             Assert.Contains($"\"/api/{name}\"", document, StringComparison.Ordinal);
         }

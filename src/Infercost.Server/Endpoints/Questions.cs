@@ -37,6 +37,8 @@ internal static class Questions
             (r, _, _) => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
         Quick<CheckRequest, CheckReport>("check", "Is a claimed throughput or price physically possible (infercost check)",
             r => r.Answer(Catalog), r => { r.Validate(); r.Resolve(Catalog); }),
+        Quick<SpeculateRequest, SpeculationReport>("speculate", "Speculative decoding or multi-token prediction against plain decoding, batch by batch, with the utilisation each means (infercost speculate)",
+            r => r.Answer(r.Resolve(Catalog)), r => { r.Validate(); r.Resolve(Catalog); }),
         Quick<PricesRequest, PricesReport>("prices", "API list prices with billing rules, dates and sources (infercost prices)",
             r => r.Answer(Economics.Prices.PriceCatalog.Embedded), _ => { }),
         Quick<MarginRequest, Economics.Margins.MarginReport>("margin", "Gross margin against a list price with a cost x utilisation grid (infercost margin)",

@@ -308,4 +308,44 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await BadValueIsShownOnTheField(page, "workload-cacheHit", "2", "run-workload", detail);
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Speculate_ShowsTheApisSpeedUpPerBatch_AndABadAcceptanceOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.3-70b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "4");
+        await page.SelectOptionAsync("#spec-specMethod", "draft");
+        await page.SelectOptionAsync("#spec-draftModel", "llama-3.1-8b");
+        await page.FillAsync("#spec-specLength", "4");
+        await page.FillAsync("#spec-specAcceptance", "0.8, 0.75, 0.7");
+        await page.FillAsync("#spec-batches", "1,8,64");
+
+        await page.ClickAsync("#run-spec");
+        await page.WaitForSelectorAsync("#spec-status:has-text('Estimated draft model llama-3.1-8b')");
+
+        // The same request, with the form's defaults written out, asked of the JSON endpoint.
+        var report = await Api("speculate", """
+            { "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "input": 1000, "output": 1000, "specMethod": "draft",
+              "draftModel": "llama-3.1-8b", "specLength": 4, "specAcceptance": [0.8, 0.75, 0.7], "batches": [1, 8, 64] }
+            """);
+        var rows = report.GetProperty("rows");
+        Assert.Equal(rows.GetArrayLength(), await page.Locator("#spec-table tbody tr").CountAsync());
+        for (var i = 0; i < rows.GetArrayLength(); i++)
+        {
+            var step = rows[i].GetProperty("step");
+            var shown = (await page.InnerTextAsync($"#spec-row-{i} td.speedup")).TrimEnd('×');
+            Assert.Equal(step.GetProperty("speedUp").GetDouble(), double.Parse(shown, CultureInfo.InvariantCulture), 0.005);
+            Assert.Equal(rows[i].GetProperty("batch").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync($"#spec-row-{i} td.batch"));
+        }
+
+        await ScreenshotIsNotBlank(page, "speculate");
+
+        var (field, detail) = await ApiProblem("speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specAcceptance": [1.5] }""");
+        Assert.Equal("specAcceptance", field);
+        await BadValueIsShownOnTheField(page, "spec-specAcceptance", "1.5", "run-spec", detail);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
 }

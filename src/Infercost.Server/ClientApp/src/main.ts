@@ -22,7 +22,7 @@ const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusP
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
   "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
   "workload-profile", "workload-requestsPerDay", "workload-model", "workload-cacheHit", "workload-compaction", "workload-outputReduction",
-  "workload-on", "workload-cachedPrefill"] as const;
+  "workload-on", "workload-cachedPrefill", "spec-specMethod", "spec-draftModel", "spec-specLength", "spec-specAcceptance", "spec-batches"] as const;
 
 let lastCost: Json | null = null;
 
@@ -124,6 +124,9 @@ async function loadCatalog() {
   };
   fill("model", catalog.models, "llama-3.3-70b");
   fill("gpu", catalog.accelerators, "nvidia-h100-sxm");
+  // The draft model is optional, as --draft-model is: "none" first.
+  $<HTMLSelectElement>("spec-draftModel").insertAdjacentHTML("beforeend",
+    (catalog.models as Json[]).map((m) => `<option value="${esc(m.id)}">${esc(m.id)}</option>`).join(""));
   try {
     const prices = await post<Json>("/api/prices", {});
     fill("priceModel", prices.prices.map((p: Json) => ({ id: p.modelId })), "claude-sonnet-4.5");
@@ -542,6 +545,55 @@ function renderWorkload(report: Json) {
     <ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
 }
 
+// ---- speculative decoding ----
+
+/** The speculate request: the form's model, GPU, GPUs and token counts, and the panel's speculation fields. */
+function speculateBody(): Json {
+  const v = (f: string) => value(`spec-${f}`);
+  const body = subjectBody();
+  for (const f of ["gpus", "input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
+  for (const f of ["specMethod", "draftModel"]) if (v(f) !== "") body[f] = v(f);
+  if (v("specLength") !== "") body.specLength = numeric(v("specLength"));
+  for (const f of ["specAcceptance", "batches"]) if (v(f) !== "") body[f] = list(v(f));
+  return body;
+}
+
+async function speculate() {
+  clearErrors();
+  status("spec-status", "Estimating…");
+  try {
+    const report = await post<Json>("/api/speculate", speculateBody());
+    renderSpeculation(report);
+    history.replaceState(null, "", shareableUrl());
+    const s = report.speculation;
+    status("spec-status", `Estimated ${s.methodName === "draft" ? `draft model ${s.draft.id}` : "MTP"} on ${report.modelId}: k = ${s.length}, ${number(s.expectedTokensPerStep)} tokens per step.`);
+  } catch (e) {
+    status("spec-status", "");
+    showError(e, "spec-error", $("spec-panel"));
+  }
+}
+
+function renderSpeculation(report: Json) {
+  const s = report.speculation;
+  const p = report.parallelism;
+  const both = (a: string, b: string) => `${a} → ${b}`;
+  const rows = (report.rows as Json[]).map((r, i) => {
+    const st = r.step;
+    if (!r.fits || !st) return `<tr id="spec-row-${i}"><td>${number(r.batch)}</td><td colspan="8">does not fit</td></tr>`;
+    return `<tr id="spec-row-${i}"><td class="batch">${number(r.batch)}</td><td>${seconds(st.baseline.stepTime)}</td><td>${seconds(st.verify.total)} + ${seconds(st.draftTime)}</td>
+      <td>${esc(st.verifyBound)}</td><td class="user">${both(number(st.baseline.tokensPerSecondPerUser), number(st.tokensPerSecondPerUser))}</td>
+      <td>${both(number(st.baseline.tokensPerSecond), number(st.tokensPerSecond))}</td><td class="speedup">${st.speedUp.toFixed(2)}×</td>
+      <td>${both(percent(st.baselineComputeBusy), percent(st.computeBusy))}</td><td>${both(percent(st.baselineMfu), percent(st.mfu))}</td></tr>`;
+  }).join("");
+  $("spec-result").innerHTML = `<table class="data" id="spec-table">
+    <caption>${esc(report.modelId)} on ${esc(report.acceleratorId)} (TP${p.tensor} PP${p.pipeline} EP${p.expert} DP${p.attentionData}): k = ${s.length},
+      acceptance ${esc(((s.spec?.acceptance ?? s.acceptance) as number[]).join(", "))}, ${number(s.expectedTokensPerStep)} tokens per step; context ${number(report.contextTokens)} tokens; at most ${number(report.maxBatch)} sequences fit</caption>
+    <thead><tr><th scope="col">Batch</th><th scope="col">Plain step</th><th scope="col">Verify + draft</th><th scope="col">Verify bound</th>
+    <th scope="col">tok/s per user plain → spec</th><th scope="col">tok/s per replica plain → spec</th><th scope="col">Speed-up</th>
+    <th scope="col">Compute busy plain → spec</th><th scope="col">MFU plain → spec</th></tr></thead>
+    <tbody>${rows}</tbody></table>`;
+}
+
 // ---- wiring ----
 
 form.addEventListener("submit", (e) => {
@@ -568,6 +620,7 @@ $("cancel-sim").addEventListener("click", () => void cancelSimulation());
 $("run-plan").addEventListener("click", () => void plan());
 $("run-search").addEventListener("click", () => void search());
 $("run-workload").addEventListener("click", () => void workload());
+$("run-spec").addEventListener("click", () => void speculate());
 
 (async () => {
   await loadCatalog();
