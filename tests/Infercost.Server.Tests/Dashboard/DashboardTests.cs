@@ -301,6 +301,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             Assert.Equal(cost.GetProperty("blendedPerMillion").GetDouble(), Dollars(await page.InnerTextAsync($"#workload-row-{i} td.blended")), 0.005);
         }
 
+        Assert.Contains("workload-selfHost=true", page.Url, StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "workload");
 
         var (field, detail) = await ApiProblem("workload", """{ "profile": "coding-agent", "model": "claude-sonnet-4.5", "cacheHit": 2 }""");
@@ -346,6 +347,43 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         var (field, detail) = await ApiProblem("speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specAcceptance": [1.5] }""");
         Assert.Equal("specAcceptance", field);
         await BadValueIsShownOnTheField(page, "spec-specAcceptance", "1.5", "run-spec", detail);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlanDisaggregated_ShowsBothFleetsAsTheApiPlansThem_AndPoolSizesWithoutPoolsOnTheirField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#plan-rate", "12");
+        await page.FillAsync("#plan-maxGpusPerReplica", "2");
+        await page.FillAsync("#plan-decodeGpusPerReplica", "1");
+
+        // Pool sizes without pools: the API's 400 names disaggregated, and the page shows it on that checkbox.
+        var (field, detail) = await ApiProblem("plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 12, "decodeGpusPerReplica": 1 }""");
+        Assert.Equal("disaggregated", field);
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-disaggregated-error:not(:empty)");
+        Assert.Equal(detail, await page.InnerTextAsync("#plan-disaggregated-error"));
+        Assert.Equal("true", await page.GetAttributeAsync("#plan-disaggregated", "aria-invalid"));
+
+        await page.CheckAsync("#plan-disaggregated");
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-status:has-text('prefill and decode pools')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        var report = await Api("plan", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "input": 1000, "output": 200, "rate": 12, "sloTtft": "2s", "sloTpot": "50ms",
+              "maxGpusPerReplica": 2, "autoscaleStep": 1, "trialTime": "120s", "disaggregated": true, "decodeGpusPerReplica": 1 }
+            """);
+        Assert.Equal(report.GetProperty("aggregated").GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#plan-devices"));
+        var split = report.GetProperty("disaggregated");
+        Assert.Equal(split.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#plan-split-devices"));
+        Assert.Contains(split.GetProperty("decodeLayout").GetString()!, await page.InnerTextAsync("#plan-split"), StringComparison.Ordinal);
+        Assert.Contains("plan-disaggregated=true", page.Url, StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "plan-disaggregated");
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
 }

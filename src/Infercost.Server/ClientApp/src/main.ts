@@ -18,6 +18,7 @@ const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", 
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
 /** The panels' own text fields (ids prefixed by the panel), kept in the shareable URL too. */
 const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime",
+  "plan-diurnal", "plan-disaggregated", "plan-prefillGpusPerReplica", "plan-decodeGpusPerReplica", "workload-selfHost",
   "search-model", "search-gpu", "search-gpuPrice", "search-weights", "search-kv", "search-gpusPerReplica", "search-layouts", "search-maxBatch",
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
   "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
@@ -28,6 +29,12 @@ let lastCost: Json | null = null;
 
 function value(id: string): string {
   return ($<HTMLInputElement>(id).value ?? "").trim();
+}
+
+/** A checkbox's state in the shareable URL: "true" when ticked, nothing otherwise. */
+function urlValue(id: string): string {
+  const input = $<HTMLInputElement>(id);
+  return input.type === "checkbox" ? (input.checked ? "true" : "") : value(id);
 }
 
 /** A number field as a number, or the text as typed (the server names the field when it is not a number). */
@@ -96,7 +103,7 @@ function status(id: string, text: string) {
 function shareableUrl(): string {
   const params = new URLSearchParams();
   for (const f of [...formFields, ...simFields, ...panelFields]) {
-    const v = value(f);
+    const v = urlValue(f);
     if (v !== "" && f !== "modelConfig") params.set(f, v);
   }
   return `${location.origin}/?${params.toString()}`;
@@ -108,7 +115,9 @@ function readUrl(): boolean {
   for (const f of [...formFields, ...simFields, ...panelFields]) {
     const v = params.get(f);
     if (v === null) continue;
-    $<HTMLInputElement>(f).value = v;
+    const input = $<HTMLInputElement>(f);
+    if (input.type === "checkbox") input.checked = v === "true";
+    else input.value = v;
     any = true;
   }
   return any;
@@ -376,9 +385,11 @@ function planBody(): Json {
   const body = subjectBody();
   for (const f of ["input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
   if (value("gpuPrice") !== "") body.gpuPrice = numeric(value("gpuPrice"));
-  for (const f of ["rate", "maxGpusPerReplica", "autoscaleStep"]) if (value(`plan-${f}`) !== "") body[f] = numeric(value(`plan-${f}`));
+  for (const f of ["rate", "maxGpusPerReplica", "autoscaleStep", "prefillGpusPerReplica", "decodeGpusPerReplica"]) {
+    if (value(`plan-${f}`) !== "") body[f] = numeric(value(`plan-${f}`));
+  }
   for (const f of ["sloTtft", "sloTpot", "trialTime"]) if (value(`plan-${f}`) !== "") body[f] = value(`plan-${f}`);
-  if ($<HTMLInputElement>("plan-diurnal").checked) body.diurnal = true;
+  for (const f of ["diurnal", "disaggregated"]) if ($<HTMLInputElement>(`plan-${f}`).checked) body[f] = true;
   return body;
 }
 
@@ -393,7 +404,12 @@ async function plan() {
     const report = await runJob<Json>("plan", planBody(), (p) => (bar.value = p), () => {});
     renderPlan(report);
     history.replaceState(null, "", shareableUrl());
-    status("plan-status", `Planned ${report.model} on ${report.accelerator}: ${number(report.plan.devices)} GPU${report.plan.devices === 1 ? "" : "s"} after ${number(report.plan.trials)} simulations.`);
+    const gpus = (n: number) => `${number(n)} GPU${n === 1 ? "" : "s"}`;
+    const planned = report.plan ?? report.aggregated;
+    const split = report.disaggregated;
+    status("plan-status", `Planned ${report.model} on ${report.accelerator}: ` +
+      (planned ? `${gpus(planned.devices)} after ${number(planned.trials)} simulations` : "no aggregated fleet meets the targets") +
+      (split ? `; ${gpus(split.devices)} in prefill and decode pools after ${number(split.trials)} more.` : "."));
   } catch (e) {
     status("plan-status", "");
     showError(e, "plan-error", panel);
@@ -402,14 +418,38 @@ async function plan() {
   }
 }
 
+const latency = (l: Json | null | undefined) => (l ? `${seconds(l.timeToFirstToken.p90)} / ${seconds(l.timePerOutputToken.p90)}` : "–");
+
+/** A plan report: the aggregated fleet (a PlanReport's plan, or a DisaggregatedPlanReport's aggregated when one
+ * meets the targets), then, when asked for, the prefill and decode pools. */
 function renderPlan(report: Json) {
-  const p = report.plan;
+  const p = report.plan ?? report.aggregated;
+  $("plan-result").innerHTML = (p ? aggregatedPlan(report, p) : `<p id="plan-none">No aggregated fleet meets the targets; the pools below were sized by hand.</p>`) +
+    (report.disaggregated ? disaggregatedPlan(report.disaggregated) : "");
+}
+
+function disaggregatedPlan(d: Json): string {
+  const peak = d.atPeak;
+  const fewer = (l: Json | null | undefined) => (l ? latency(l.fleet) + (l.fleet.meetsSloAtP90 ? "" : " (misses)") : "the pool is one replica");
+  const day = d.fixedFleet;
+  return `<table class="data" id="plan-split"><caption>Separate prefill and decode pools</caption><tbody>
+    <tr><th scope="row">GPUs</th><td id="plan-split-devices">${number(d.devices)}</td></tr>
+    <tr><th scope="row">Prefill pool</th><td>${number(d.prefillReplicas)} × ${esc(d.prefillLayout)} (${number(d.prefillDevices)} GPUs, busy ${percent(peak.prefill.busyFraction)})</td></tr>
+    <tr><th scope="row">Decode pool</th><td>${number(d.decodeReplicas)} × ${esc(d.decodeLayout)} (${number(d.decodeDevices)} GPUs, busy ${percent(peak.decode.busyFraction)})</td></tr>
+    <tr><th scope="row">P90 TTFT / TPOT at the peak</th><td>${latency(peak.fleet)}</td></tr>
+    <tr><th scope="row">P90 KV-cache handoff</th><td>${seconds(peak.handoff.p90)}</td></tr>
+    <tr><th scope="row">One prefill replica fewer</th><td>${fewer(d.onePrefillFewer)}</td></tr>
+    <tr><th scope="row">One decode replica fewer</th><td>${fewer(d.oneDecodeFewer)}</td></tr>
+    <tr><th scope="row">A day fixed at the peak</th><td id="plan-split-day">${number(day.deviceHours)} GPU-hours, ${money(day.cost)}; ${money(day.blendedPerMillion)}/MTok blended, ${money(day.outputPerMillion)}/MTok output</td></tr>
+    </tbody></table>`;
+}
+
+function aggregatedPlan(report: Json, p: Json): string {
   const peak = p.atPeak;
   const fewer = p.oneFewer;
-  const latency = (l: Json | null | undefined) => (l ? `${seconds(l.timeToFirstToken.p90)} / ${seconds(l.timePerOutputToken.p90)}` : "–");
   const day = (id: string, label: string, d: Json) => `<tr id="${id}"><th scope="row">${label}</th><td class="hours">${number(d.deviceHours)}</td>
     <td class="cost">${money(d.cost)}</td><td class="blended">${money(d.blendedPerMillion)}</td><td class="output">${money(d.outputPerMillion)}</td></tr>`;
-  $("plan-result").innerHTML = `<table class="data" id="plan-table"><caption>${esc(report.model)} on ${esc(report.accelerator)}: prompts ${esc(report.input)}, outputs ${esc(report.output)}</caption>
+  return `<table class="data" id="plan-table"><caption>${esc(report.model)} on ${esc(report.accelerator)}: prompts ${esc(report.input)}, outputs ${esc(report.output)}</caption>
     <tbody>
     <tr><th scope="row">GPUs</th><td id="plan-devices">${number(p.devices)}</td></tr>
     <tr><th scope="row">Fleet</th><td>${number(p.replicas)} replica${p.replicas === 1 ? "" : "s"} of ${esc(p.layout)}</td></tr>
