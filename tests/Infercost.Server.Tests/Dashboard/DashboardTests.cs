@@ -386,4 +386,28 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await ScreenshotIsNotBlank(page, "plan-disaggregated");
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Search_CancelStopsTheJob_AndSaysSo()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        // 2 models × 4 sizes × 6 caps × 4 budgets: a space far too large to finish before Cancel is pressed.
+        await page.FillAsync("#search-model", "llama-3.1-8b,llama-3.3-70b");
+        await page.FillAsync("#search-gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#search-maxBatch", "8,16,32,64,128,256");
+        await page.FillAsync("#search-prefillChunk", "512,1024,2048,4096");
+        await page.FillAsync("#search-rate", "30");
+        await page.FillAsync("#search-trialTime", "600s");
+
+        await page.ClickAsync("#run-search");
+        await page.WaitForSelectorAsync("#cancel-search:not([disabled])");
+        await page.ClickAsync("#cancel-search");
+        await page.WaitForSelectorAsync("#search-status:has-text('Cancelled.')", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+        Assert.Equal(0, await page.Locator("#search-best").CountAsync());
+        Assert.True(await page.IsDisabledAsync("#cancel-search"));
+        Assert.True(await page.IsHiddenAsync("#search-progress"));
+        Assert.Empty(errors);
+    }
 }

@@ -377,6 +377,29 @@ async function cancelSimulation() {
   if (simJob) await del(`/api/jobs/${simJob}`);
 }
 
+// ---- jobs with a Cancel button (plan, search) ----
+
+const cancelled = (e: unknown) => e instanceof ApiError && e.problem.title === "cancelled";
+
+/** Runs a job for a panel: its progress bar follows the events, its Cancel button is live while the job runs and
+ * deletes it. */
+async function panelJob(question: string, body: Json, bar: HTMLProgressElement, cancel: HTMLButtonElement): Promise<Json> {
+  let job: string | null = null;
+  const stop = () => {
+    if (job) void del(`/api/jobs/${job}`);
+  };
+  cancel.addEventListener("click", stop);
+  try {
+    return await runJob<Json>(question, body, (p) => (bar.value = p), (id) => {
+      job = id;
+      cancel.disabled = false;
+    });
+  } finally {
+    cancel.removeEventListener("click", stop);
+    cancel.disabled = true;
+  }
+}
+
 // ---- capacity plan ----
 
 /** The plan request: the form's model, GPU, $/GPU-hour and token counts, and the panel's own fields (no gpus: the
@@ -401,7 +424,7 @@ async function plan() {
   bar.value = 0;
   status("plan-status", "Simulating fleets…");
   try {
-    const report = await runJob<Json>("plan", planBody(), (p) => (bar.value = p), () => {});
+    const report = await panelJob("plan", planBody(), bar, $<HTMLButtonElement>("cancel-plan"));
     renderPlan(report);
     history.replaceState(null, "", shareableUrl());
     const gpus = (n: number) => `${number(n)} GPU${n === 1 ? "" : "s"}`;
@@ -411,8 +434,8 @@ async function plan() {
       (planned ? `${gpus(planned.devices)} after ${number(planned.trials)} simulations` : "no aggregated fleet meets the targets") +
       (split ? `; ${gpus(split.devices)} in prefill and decode pools after ${number(split.trials)} more.` : "."));
   } catch (e) {
-    status("plan-status", "");
-    showError(e, "plan-error", panel);
+    status("plan-status", cancelled(e) ? "Cancelled." : "");
+    if (!cancelled(e)) showError(e, "plan-error", panel);
   } finally {
     bar.hidden = true;
   }
@@ -497,13 +520,13 @@ async function search() {
   bar.value = 0;
   status("search-status", "Searching…");
   try {
-    const report = await runJob<Json>("search", searchBody(), (p) => (bar.value = p), () => {});
+    const report = await panelJob("search", searchBody(), bar, $<HTMLButtonElement>("cancel-search"));
     renderSearch(report);
     history.replaceState(null, "", shareableUrl());
     status("search-status", `Searched ${number(report.candidates)} candidates: ${number(report.feasible)} meet the targets; ${number(report.simulatedThisRun)} simulated in ${number(report.trials)} simulations.`);
   } catch (e) {
-    status("search-status", "");
-    showError(e, "search-error", $("search-panel"));
+    status("search-status", cancelled(e) ? "Cancelled." : "");
+    if (!cancelled(e)) showError(e, "search-error", $("search-panel"));
   } finally {
     bar.hidden = true;
   }
