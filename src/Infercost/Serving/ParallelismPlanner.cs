@@ -9,10 +9,11 @@ namespace Infercost.Serving;
 /// tokens per second for the whole cluster.</summary>
 /// <remarks>Candidates: every replica size that divides the cluster, with tensor parallelism a power of two that fits in
 /// one scale-up domain and divides the attention heads, and pipeline parallelism the rest; for MoE models also expert
-/// parallelism over the whole replica with attention data parallelism (at least one expert per device). Each is scored by the decode
-/// model at its batch (the requested one, or the largest that fits capped at the maximum batch). Few devices per replica
-/// means more replicas and less communication; more devices means more KV room and a larger batch; the score weighs
-/// both. Ties go to the smaller replica. See docs/methodology.md#layout.</remarks>
+/// parallelism over the whole replica with attention data parallelism (at least one expert per device). Each is scored
+/// by the decode model (the speculative step's rate when speculation is configured) at its batch (the requested one, or
+/// the largest that fits capped at the maximum batch). Few devices per replica means more replicas and less
+/// communication; more devices means more KV room and a larger batch; the score weighs both. Ties go to the smaller
+/// replica. See docs/methodology.md#layout.</remarks>
 public static class ParallelismPlanner
 {
     /// <summary>Chooses a layout, or throws <see cref="ModelDoesNotFitException"/> naming the requirement.</summary>
@@ -46,6 +47,8 @@ public static class ParallelismPlanner
         var sequenceBytes = Bytes.Zero;
         var perSequence = default(DecodeSequenceWork);
         var scoredContext = config.InputTokens + config.OutputTokens / 2.0;
+        // A speculative decode is scored at its own rate; the floor prices a plain decode step, so it does not prune it.
+        var speculation = config.Speculation;
         foreach (var shape in Shapes(model, accelerator, config.TotalDevices))
         {
             var (tensor, pipeline, attentionData) = (shape.Tensor, shape.Pipeline, shape.AttentionData);
@@ -71,7 +74,7 @@ public static class ParallelismPlanner
 
             var batch = config.Batch ?? Math.Min(maxBatch, config.MaxBatch * attentionData);
             var replicas = config.TotalDevices / devices;
-            if (prune && best is not null
+            if (prune && speculation is null && best is not null
                 && replicas * (batch / first.DecodeStepFloor(tensor, pipeline, shape.Expert, attentionData, devices, batch, perSequence)) <= bestRate * (1 + 1e-9))
             {
                 shape.Validate();
@@ -79,7 +82,7 @@ public static class ParallelismPlanner
             }
 
             var setup = candidate is not null ? first : first.WithLayout(shape.ToParallelism());
-            var rate = replicas * (Tokens.FromTokens(batch) / DecodeModel.StepTime(setup, batch, scoredContext)).Value;
+            var rate = replicas * DecodeRate(setup, batch, scoredContext);
             if (rate > bestRate * (1 + 1e-9))
             {
                 best = setup;
@@ -94,6 +97,15 @@ public static class ParallelismPlanner
         MemoryPlanner.EnsureFits(full, MemoryPlanner.Plan(full, context), needed);
         return full;
     }
+
+    /// <summary>Output tokens per second of one replica of <paramref name="setup"/> decoding <paramref name="batch"/>
+    /// sequences at <paramref name="contextTokens"/>: batch / the decode step, or with speculation configured the
+    /// speculative step's rate (its accepted tokens per step over the verify and draft passes), so a draft's cost
+    /// and its gain both weigh in the choice.</summary>
+    private static double DecodeRate(ServingSetup setup, int batch, double contextTokens) =>
+        setup.Config.Speculation is { } speculation
+            ? Speculation.SpeculativeDecoding.Step(setup, batch, contextTokens, speculation).TokensPerSecond.Value
+            : (Tokens.FromTokens(batch) / DecodeModel.StepTime(setup, batch, contextTokens)).Value;
 
     /// <summary>The smallest replica that holds the weights and the requested batch (or one sequence): the answer to
     /// "does it fit, and on how few devices", rather than the fastest layout. Widest tensor parallelism among equals.</summary>

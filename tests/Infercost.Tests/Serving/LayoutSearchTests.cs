@@ -95,6 +95,38 @@ public sealed class LayoutSearchTests
         Assert.True(checkedLayouts > 0, $"{modelId}: no layout was checked");
     }
 
+    // With speculation the search scores each layout at the speculative step's rate (the draft's verify and draft passes
+    // and its accepted tokens), not at plain decoding's: the choice is the layout whose speculative rate is highest.
+    [Theory]
+    [InlineData("llama-3.3-70b", "llama-3.1-8b", 8)]
+    [InlineData("llama-3.3-70b", "llama-3.1-8b", 16)]
+    [InlineData("llama-3.1-405b", "llama-3.1-8b", 16)]
+    public void WithADraft_TheChoiceIsTheFastestSpeculativeLayout(string modelId, string draftId, int devices)
+    {
+        var model = Embedded.GetModel(modelId);
+        var gpu = Embedded.GetAccelerator("nvidia-h100-sxm");
+        var speculation = new Infercost.Speculation.SpeculationConfig(Infercost.Speculation.SpeculationMethod.DraftModel, 4, [0.8],
+            Embedded.GetModel(draftId));
+        var config = Config(devices, kernels: true, 1000, 1000) with { Speculation = speculation };
+        var chosen = ParallelismPlanner.ChooseSetup(model, gpu, config).Parallelism;
+
+        var context = config.InputTokens + config.OutputTokens;
+        var rates = new List<(Parallelism Layout, double Rate)>();
+        foreach (var layout in ParallelismPlanner.Candidates(model, gpu, devices))
+        {
+            var setup = Build(() => new ServingSetup(model, gpu, layout, config));
+            if (setup is null) continue;
+            var plan = MemoryPlanner.Plan(setup, context);
+            if (!plan.WeightsFit || plan.MaxBatch < 1) continue;
+            var batch = Math.Min(plan.MaxBatch, config.MaxBatch * layout.AttentionData);
+            var step = Infercost.Speculation.SpeculativeDecoding.Step(setup, batch, config.InputTokens + config.OutputTokens / 2.0, speculation);
+            rates.Add((layout, devices / layout.DevicesPerReplica * step.TokensPerSecond.Value));
+        }
+
+        var fastest = rates.MaxBy(r => r.Rate);
+        Assert.Equal(fastest.Rate, rates.Single(r => r.Layout == chosen).Rate, 1e-9 * fastest.Rate);
+    }
+
     private static string Outcome(Func<Parallelism> choose)
     {
         try

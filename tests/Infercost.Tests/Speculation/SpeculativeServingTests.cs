@@ -44,7 +44,8 @@ public class SpeculativeServingTests
     [Fact]
     public void Speculation_ChangesTheDecodeRateAndThePrice()
     {
-        // One layout for both: the layout search scores plain decoding, and the draft's memory can change its choice.
+        // One layout for both: the layout search scores each at its own rate (the draft's memory and passes included), so
+        // it can choose differently with the draft.
         var plain = new CostRequest { Model = "llama-3.3-70b", Gpu = "nvidia-h100-sxm", Gpus = 4, Tp = 4, Batch = 4 };
         var spec = plain with { DraftModel = "llama-3.1-8b", SpecLength = 4, SpecAcceptance = [0.8] };
         var a = plain.Answer(Catalog);
@@ -144,7 +145,9 @@ public class SpeculativeServingTests
     {
         FrontierReport Run(string? draft) => new FrontierRequest
         {
-            Model = "llama-3.3-70b", Gpu = "nvidia-h100-sxm", Gpus = 4, Concurrency = [1, 128], Requests = 200, Input = 1000, Output = 300,
+            // One layout for both: the layout search scores each run at its own full-batch rate, and with the draft that
+            // can pick another layout, which would mix the layout's effect into the draft's.
+            Model = "llama-3.3-70b", Gpu = "nvidia-h100-sxm", Gpus = 4, Tp = 4, Concurrency = [1, 128], Requests = 200, Input = 1000, Output = 300,
             DraftModel = draft, SpecLength = draft is null ? null : 4, SpecAcceptance = draft is null ? null : [0.8],
         }.Answer(Catalog, cancellation: TestContext.Current.CancellationToken);
         var plain = Run(null).Frontier.Points;
