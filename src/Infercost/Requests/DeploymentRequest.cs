@@ -86,8 +86,25 @@ public record DeploymentRequest : ModelGpuRequest
         PpField.Check(Pp);
         EpField.Check(Ep);
         DpField.Check(Dp);
+        if (Ep is { } ep) CheckExpertParallel(ep);
         BatchField.Check(Batch);
         ReserveField.Check(Reserve);
+    }
+
+    // Expert parallelism re-partitions the replica's own devices (Parallelism: tensor × pipeline × attention-data), so
+    // its degree must divide their count. Checked here, where the flags are known, so the refusal names them and the
+    // product the user's values (or their defaults of 1) make, rather than the core's "expertParallel must be in [1, 1]".
+    private void CheckExpertParallel(int ep)
+    {
+        var (tp, pp, dp) = (Tp ?? 1, Pp ?? 1, Dp ?? 1);
+        var devices = (long)tp * pp * dp;
+        if (devices % ep == 0) return;
+        var divisors = Enumerable.Range(1, (int)Math.Min(devices, 1024)).Where(d => devices % d == 0).ToList();
+        var accepted = divisors.Count <= 16 ? string.Join(", ", divisors) : $"{string.Join(", ", divisors.Take(8))}, … {divisors[^1]}";
+        throw RequestFields.Error("ep",
+            $"{{ep}} {ep} must divide one replica's GPUs, {{tp}} × {{pp}} × {{dp}} = {tp} × {pp} × {dp} = {devices} (a flag not given is 1): expert " +
+            $"parallelism spreads the routed experts over the replica's own GPUs, so {{ep}} can be {accepted} here. For {{ep}} {ep}, raise {{dp}} " +
+            $"(or {{tp}}) so that {{tp}} × {{pp}} × {{dp}} is a multiple of {ep}.");
     }
 
     /// <summary>The layout the request fixes, or null to let the planner choose.</summary>
