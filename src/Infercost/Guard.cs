@@ -79,4 +79,8 @@ public sealed class InvalidInputException : Exception
     /// <summary>The message with <c>{field}</c> placeholders for the fields it mentions, so a shell can name them as its
     /// user typed them (<c>--purchase-price</c>); null when the message mentions no other field.</summary>
     public string? Template { get; }
+
+    /// <summary>Each problem on its own, when the input had several (a catalog file's bad fields); the message lists
+    /// them on one line. Empty when the message is the only problem.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 }

@@ -31,6 +31,9 @@ public sealed class InvalidInputTests
         { "cost --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --input 200000", "--input 200000 + --output 1000 = 201000 tokens exceeds llama-3.1-8b's maximum context of 131072; shorten them, or add --allow-long-context to estimate it anyway." },
         // Expert parallelism beyond the expert count would leave ranks without an expert (issue 9 item 8)
         { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 1024 --tp 1 --ep 1024 --dp 1024", "ep must be at most deepseek-r1's 256 routed experts per layer; was 1024." },
+        // Expert parallelism that does not divide the replica names --ep, --dp, the product and what is accepted (issue 9: "ep must be in [1, 1]" puzzled)
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --ep 1024", "--ep 1024 must divide one replica's GPUs, --tp × --pp × --dp = 1 × 1 × 1 = 1 (a flag not given is 1): expert parallelism spreads the routed experts over the replica's own GPUs, so --ep can be 1 here. For --ep 1024, raise --dp (or --tp) so that --tp × --pp × --dp is a multiple of 1024." },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --dp 72 --ep 48", "--tp × --pp × --dp = 1 × 1 × 72 = 72 (a flag not given is 1): expert parallelism spreads the routed experts over the replica's own GPUs, so --ep can be 1, 2, 3, 4, 6, 8, 9, 12, 18, 24, 36, 72 here." },
     };
 
     [Theory]
@@ -47,7 +50,7 @@ public sealed class InvalidInputTests
     }
 
     [Fact]
-    public void MalformedCatalog_ExitsTwoListingEveryProblemWithItsPath()
+    public void MalformedCatalog_ExitsTwoListingEveryProblemWithItsPath_OnOneLine()
     {
         var files = new Dictionary<string, string>
         {
@@ -57,10 +60,24 @@ public sealed class InvalidInputTests
         var run = CliRunner.Run(files, "cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--catalog", "bad.json");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("bad.json: ", run.ErrorLines[0], StringComparison.Ordinal);
-        Assert.True(run.ErrorLines.Length > 2, run.Error);
-        Assert.All(run.ErrorLines.Skip(1), line => Assert.StartsWith("accelerators[0]", line, StringComparison.Ordinal));
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("bad.json: 9 problems: (1) accelerators[0].colour: unknown field; accepted: id, ", line, StringComparison.Ordinal);
+        Assert.Contains("; (4) accelerators[0].memoryGB: must be > 0; was -1; (5) ", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CatalogWithOneBadEntry_IsOneLine()
+    {
+        // Issue 9: a catalog with one bad field printed a "1 problem" header and the problem on a second line
+        var good = CliRunner.AcmeCatalog.Replace("\"memoryGB\": 192", "\"memoryGB\": -1", StringComparison.Ordinal);
+        var files = new Dictionary<string, string> { ["acme.json"] = good };
+
+        var run = CliRunner.Run(files, "cost", "--model", "llama-3.1-8b", "--gpu", "acme-x1", "--gpus", "1", "--catalog", "acme.json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("acme.json: accelerators[0].memoryGB: must be > 0; was -1.", Assert.Single(run.ErrorLines));
+        Assert.Equal("", run.Console);
     }
 
     [Fact]

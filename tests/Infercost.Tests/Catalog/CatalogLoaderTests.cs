@@ -32,7 +32,7 @@ public class CatalogLoaderTests
     private static InvalidInputException Rejects(string json) =>
         Assert.Throws<InvalidInputException>(() => ModelCatalog.Parse(json, "test.json"));
 
-    private static string[] Lines(InvalidInputException e) => e.Message.Split('\n')[1..];
+    private static string[] Lines(InvalidInputException e) => [.. e.Problems];
 
     [Fact]
     public void Loader_ValidDocument_BuildsRecordsInCanonicalUnits()
@@ -180,7 +180,8 @@ public class CatalogLoaderTests
         var e = Rejects(Document(badAccelerator, badModel));
 
         // Then one exception lists every problem, in document order, under a header naming the file
-        Assert.StartsWith("test.json: 6 problems\n", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("test.json: 6 problems: (1) accelerators[0].memoryGB: must be > 0; was -80; (2) ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
         Assert.Equal(
         [
             "accelerators[0].memoryGB: must be > 0; was -80",

@@ -94,7 +94,7 @@ public class HuggingFaceConfigTests
             "num_hidden_layers: must be in [1, 1000]; was 0",
             "vocab_size: must be an integer; was \"big\"",
             "intermediate_size: required field is missing",
-        ], e.Message.Split('\n')[1..]);
+        ], e.Problems);
     }
 
     [Theory]
