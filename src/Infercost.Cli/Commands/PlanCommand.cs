@@ -124,10 +124,18 @@ internal static class PlanCommand
         return command;
     }
 
-    // Runs the planner, with a progress bar on an interactive console (not with --json).
+    // Runs the planner, with a progress bar on an interactive console; otherwise (piped, or --json) a line on stderr
+    // every few seconds once the search has run that long, so a long plan (a high rate: tens of trials per replica
+    // size) says it is moving and a short one prints nothing extra.
     private static T WithProgress<T>(CliContext context, bool asJson, string title, Func<Action<double>?, T> run)
     {
-        if (asJson || !context.Console.Profile.Capabilities.Interactive) return run(null);
+        if (asJson || !context.Console.Profile.Capabilities.Interactive)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lines = new ProgressLines(context.Error, "plan: " + title.ToLowerInvariant(), () => clock.Elapsed, ProgressLines.DefaultEvery);
+            return run(lines.Report);
+        }
+
         T result = default!;
         context.Console.Progress().Start(ctx =>
         {
@@ -193,5 +201,30 @@ internal static class PlanCommand
         console.Write(steps);
         console.Write(new Text($"Requests per day: {Count(p.FixedFleet.Requests)}; tokens per day: {Count(p.FixedFleet.Tokens.Value)}. " +
             "Cost per token counts every GPU-hour paid for, idle or busy; the static estimate assumes the fleet is always full.\n"));
+    }
+}
+
+/// <summary>Progress as occasional lines on stderr, for a console that cannot draw a bar: the first once
+/// <paramref name="every"/> has passed, then at most one per <paramref name="every"/>.</summary>
+/// <param name="error">Where the lines go.</param>
+/// <param name="label">What is being done, first on each line.</param>
+/// <param name="elapsed">Time since the work began.</param>
+/// <param name="every">Least time between lines (and before the first).</param>
+internal sealed class ProgressLines(TextWriter error, string label, Func<TimeSpan> elapsed, TimeSpan every)
+{
+    /// <summary>The interval the CLI uses: five seconds.</summary>
+    public static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _every = every;
+    private TimeSpan _next = every;
+
+    /// <summary>Reports that <paramref name="fraction"/> (0 to 1) of the work is done.</summary>
+    public void Report(double fraction)
+    {
+        var now = elapsed();
+        if (now < _next) return;
+        _next = now + _every;
+        error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{label}: {Math.Floor(Math.Clamp(fraction, 0, 1) * 100):0}% done after {now.TotalSeconds:0} s"));
     }
 }

@@ -216,7 +216,7 @@ public static class DesignSearch
             MaxTrialRequests: settings.TrialRequests, Trace: workload.Trace, PrefixCache: workload.PrefixCache);
         if (!c.Disaggregated)
         {
-            var sized = CapacityPlanner.SizeFleet(inputs, setup, cancellation);
+            var sized = CapacityPlanner.SizeFleet(inputs, setup, cancellation: cancellation);
             if (sized.Replicas is not { } n) return Outcome(c, SearchStage.Simulated, sized.Reason, screen.LowerBoundGpus) with { Trials = sized.Trials };
             var result = sized.Pass!.Result;
             return Feasible(c, screen, workload, settings, n, null, null, n * c.DevicesPerReplica, result.TimeToFirstToken.P90, result.TimePerOutputToken.P90, sized.Trials);

@@ -58,7 +58,8 @@ public static class CapacityPlanner
         for (var k = 0; k < sizes.Count; k++)
         {
             var d = sizes[k];
-            var (option, found) = SearchLayout(inputs, d, cancellation);
+            var layout = k;
+            var (option, found) = SearchLayout(inputs, d, within => progress?.Report(0.8 * (layout + within) / sizes.Count), cancellation);
             layouts.Add(option);
             trials += option.Trials;
             if (found is { } f && (best is null || f.Replicas * d < best.Replicas * best.Setup.DevicesPerReplica))
@@ -226,7 +227,7 @@ public static class CapacityPlanner
 
     private sealed record Found(ServingSetup Setup, ReplicaSaturation Saturation, int Replicas, PlanTrial Pass, PlanTrial? Fail);
 
-    private static (LayoutOption, Found?) SearchLayout(PlanInputs inputs, int d, CancellationToken cancellation)
+    private static (LayoutOption, Found?) SearchLayout(PlanInputs inputs, int d, Action<double>? within, CancellationToken cancellation)
     {
         var parallelism = ParallelismPlanner.Layout(inputs.Model, inputs.Accelerator, d);
         if (parallelism is null) return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id}", null, null, "no valid tensor × pipeline split", 0), null);
@@ -241,7 +242,7 @@ public static class CapacityPlanner
             return (new LayoutOption(d, $"{d} × {inputs.Accelerator.Id} ({parallelism})", null, null, FirstSentence(e.Message), 0), null);
         }
 
-        var sized = SizeFleet(inputs, setup, cancellation);
+        var sized = SizeFleet(inputs, setup, within, cancellation);
         if (sized.Replicas is not { } hi) return (new LayoutOption(d, setup.Layout, null, null, sized.Reason, sized.Trials), null);
         return (new LayoutOption(d, setup.Layout, hi, (int)Math.Min(int.MaxValue, (long)hi * d), null, sized.Trials),
             new Found(setup, sized.Saturation!, hi, sized.Pass!, sized.Fail));
@@ -250,8 +251,9 @@ public static class CapacityPlanner
     /// <summary>The fewest replicas of <paramref name="setup"/> (its memory fit already checked) whose trial meets the SLO
     /// at the peak rate: the planner's search for one replica layout (one request alone, saturation, gallop from the
     /// capacity bound, bisection), up to <see cref="PlanInputs.MaxReplicas"/>; <paramref name="cancellation"/> reaches
-    /// every trial's simulator loop.</summary>
-    public static FleetSizing SizeFleet(PlanInputs inputs, ServingSetup setup, CancellationToken cancellation = default)
+    /// every trial's simulator loop. <paramref name="within"/>, when given, receives after each trial the share of the
+    /// search done, from 0 to below 1.</summary>
+    public static FleetSizing SizeFleet(PlanInputs inputs, ServingSetup setup, Action<double>? within = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(setup);
@@ -262,8 +264,13 @@ public static class CapacityPlanner
         var trials = 1;
         var start = (int)Math.Clamp(Math.Ceiling(inputs.PeakRate / saturation.RequestsPerSecond), 1, inputs.MaxReplicas);
         string? giveUp = null;
+        // The share reported is trials run over those a search from the capacity bound typically needs (a gallop and a
+        // bisection over about log2(start) steps each, plus the saturation run and the first trial): a rate that needs
+        // 20,000 replicas takes some 30 trials, so a long search shows it is moving rather than sitting at 0.
+        var expected = 2 + 2 * Math.Ceiling(Math.Log2(start + 1));
         PlanTrial Run(int n)
         {
+            within?.Invoke(Math.Min(0.95, trials / expected));
             trials++;
             var t = Trial(inputs, setup, saturation, n, inputs.PeakRate, cancellation);
             if (!t.Passes && t.Unsteady is null && t.Result.BusyFraction < 0.5)

@@ -60,6 +60,29 @@ public sealed class CapacityPlannerTests
     }
 
     [Fact]
+    public void Plan_ReportsProgressWithinEachReplicaSize_NotOnlyAfterIt()
+    {
+        // Given a rate that needs more than a hundred replicas (a search of many trials), and two replica sizes
+        var inputs = Inputs with { Input = new FixedLength(200), Output = new FixedLength(50), PeakRate = 1500, Day = null, MaxDevicesPerReplica = 2 };
+        var reports = new List<double>();
+
+        // When it is planned
+        CapacityPlanner.Plan(inputs, new Recorder(reports), TestContext.Current.CancellationToken);
+
+        // Then the first size's search reports as its trials run (a long plan at a high rate shows it is moving), the
+        // share never goes back, and it ends at 1
+        Assert.Contains(reports, v => v > 0 && v < 0.8 / 2);
+        Assert.True(reports.Count(v => v < 0.8 / 2) >= 2, string.Join(", ", reports));
+        Assert.Equal(reports.OrderBy(v => v), reports);
+        Assert.Equal(1, reports[^1]);
+    }
+
+    private sealed class Recorder(List<double> reports) : IProgress<double>
+    {
+        public void Report(double value) => reports.Add(value);
+    }
+
+    [Fact]
     public void Plan_ManyReplicas_WholeFleetMeetsTheSlo_AndOneFewerIsJudgedOnItsShare()
     {
         // Given short requests at a rate that needs more replicas than one trial simulates (8)
