@@ -44,7 +44,10 @@ internal sealed class MeasurementInputs
         var (file, catalog, software) = LoadLenient(parse, context);
         if (file.Problems.Count > 0)
         {
-            throw new InvalidInputException("--data", string.Join(Environment.NewLine, file.Problems.Select(p => p.Message)));
+            // One line however many rows are bad (bad input is one line on stderr), numbered when there are several.
+            throw new InvalidInputException("--data", file.Problems.Count == 1
+                ? file.Problems[0].Message
+                : $"{file.Problems.Count} problems in --data: " + string.Join(" ", file.Problems.Select((p, i) => $"({i + 1}) {p.Message}")));
         }
 
         return (file.Rows, catalog, software);

@@ -99,6 +99,18 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public void Calibrate_SeveralMalformedRows_AreOneLine()
+    {
+        var files = new Dictionary<string, string> { ["bad.csv"] = Header + "\n1,S,m,g,0,1,1,1,1,fp8,fp8,max-throughput,128,128,,5,c,x\n2,S,m,g,1,1,1,1,1,fp3,fp8,max-throughput,128,128,,5,c,x\n" };
+
+        var run = CliRunner.Run(files, "calibrate", "--data", "bad.csv");
+
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.StartsWith("2 problems in --data: (1) bad.csv:2: gpus must be an integer in [1, 1000000]; was '0'. (2) bad.csv:3: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_UnknownEngine_ExitsTwo()
     {
         var run = CliRunner.Run(Files, "validate", "--data", "runs.csv", "--engine", "tgi");
