@@ -93,8 +93,6 @@ public static class ServingSimulator
         double down = 0, allDown = 0, allDownSince = double.NaN;
         double NextFailure(double now) => pool.UpCount == 0 ? double.PositiveInfinity : now - Math.Log(1 - random.NextDouble()) * spec.MeanTimeBetweenFailures / pool.UpCount;
         var nextFailure = NextFailure(0);
-        var expected = stream?.ExpectedRequests ?? 0;
-        var reportEvery = Math.Max(1, (long)(expected / 200));
 
         void Place(Sequence s, double time)
         {
@@ -103,13 +101,12 @@ public static class ServingSimulator
             else pool.EnqueueRestarted(target, s, time);
         }
 
-        // Applies the next event if it is due by `until`; false when none is.
-        bool Event(double until)
+        double NextEvent() => Math.Min(nextFailure, recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity);
+
+        // The event due at `at`: the earliest repair, else a failure of a replica up.
+        void Apply(double at)
         {
             var repair = recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
-            var at = Math.Min(nextFailure, repair);
-            if (!(at <= until) || double.IsPositiveInfinity(at)) return false;
-            pool.AdvanceTo(at);
             if (repair <= nextFailure)
             {
                 var i = recoveries.Dequeue();
@@ -145,6 +142,36 @@ public static class ServingSimulator
             }
 
             nextFailure = NextFailure(at);
+        }
+
+        RunArrivals(pool, fleet, metrics, requests, stream, waiting, NextEvent, Apply, onWait: null, progress, cancellation);
+        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
+        foreach (var (i, _) in recoveries.UnorderedItems) down += Math.Max(0, end - downSince[i]);
+        if (!double.IsNaN(allDownSince)) allDown += Math.Max(0, end - allDownSince);
+        return Result(setup, fleet, metrics, options, end) with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) };
+    }
+
+    /// <summary>The arrival loop that the failure and autoscaling runs share. Before each arrival the run's own events
+    /// (failures and repairs, cold starts and autoscaler ticks) due by then are applied in time order; the arrival then
+    /// goes to the replica the router picks, or waits in <paramref name="waiting"/> when none is routable (and
+    /// <paramref name="onWait"/> is told). After the last arrival the replicas run up to each event, and the event is
+    /// applied only if work is left by then, so an event after the last completion cannot stretch the run (or its cost)
+    /// to its time. <c>nextEvent</c> gives the time of the run's next event in seconds (+∞ when none); <c>apply</c>
+    /// applies the event due at a time, once the pool has been advanced to it.</summary>
+    private static void RunArrivals(ReplicaPool pool, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
+        RequestGenerator? stream, Queue<Sequence> waiting, Func<double> nextEvent, Action<double> apply, Action<SimRequest>? onWait,
+        IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var expected = stream?.ExpectedRequests ?? 0;
+        var reportEvery = Math.Max(1, (long)(expected / 200));
+
+        // Applies the next event if it is due by `until`; false when none is.
+        bool Event(double until)
+        {
+            var at = nextEvent();
+            if (!(at <= until) || double.IsPositiveInfinity(at)) return false;
+            pool.AdvanceTo(at);
+            apply(at);
             return true;
         }
 
@@ -167,20 +194,24 @@ public static class ServingSimulator
             else
             {
                 var target = pool.Pick(r);
-                if (target < 0) waiting.Enqueue(new Sequence(r));
-                else pool.Enqueue(target, r);
+                if (target >= 0)
+                {
+                    pool.Enqueue(target, r);
+                }
+                else
+                {
+                    waiting.Enqueue(new Sequence(r));
+                    onWait?.Invoke(r);
+                }
             }
 
             if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
         }
 
-        // After the last arrival: run up to each event and apply it only if work is left by then (an event after the
-        // last completion would otherwise stretch the run, and its cost, to its time).
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            var repair = recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
-            var at = Math.Min(nextFailure, repair);
+            var at = nextEvent();
             pool.RunUntil(at);
             if ((!pool.Busy && waiting.Count == 0) || double.IsPositiveInfinity(at)) break;
             Event(at);
@@ -188,10 +219,6 @@ public static class ServingSimulator
 
         pool.Drain();
         progress?.Report(1);
-        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
-        foreach (var (i, _) in recoveries.UnorderedItems) down += Math.Max(0, end - downSince[i]);
-        if (!double.IsNaN(allDownSince)) allDown += Math.Max(0, end - allDownSince);
-        return Result(setup, fleet, metrics, options, end) with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) };
     }
 
     // Autoscaling: the autoscaler's decisions (every interval) and replicas becoming ready (a cold start after each ask)
@@ -231,8 +258,6 @@ public static class ServingSimulator
         }
 
         provisioned = peak = spec.MinReplicas;
-        var expected = stream?.ExpectedRequests ?? 0;
-        var reportEvery = Math.Max(1, (long)(expected / 200));
 
         void Release(int i, double at)
         {
@@ -313,13 +338,12 @@ public static class ServingSimulator
             }
         }
 
-        // Applies the next event due by `until`; false when none is.
-        bool Event(double until)
+        double NextEvent() => Math.Min(nextTick, ready.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity);
+
+        // The event due at `at`: the earliest replica to finish its cold start, else the autoscaler's tick.
+        void Apply(double at)
         {
             var readyAt = ready.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
-            var at = Math.Min(nextTick, readyAt);
-            if (!(at <= until)) return false;
-            pool.AdvanceTo(at);
             if (readyAt <= nextTick)
             {
                 var i = ready.Dequeue();
@@ -334,56 +358,15 @@ public static class ServingSimulator
                 Tick(at);
                 nextTick += spec.IntervalSeconds;
             }
-
-            return true;
         }
 
-        var previous = double.NegativeInfinity;
-        foreach (var r in requests)
+        // An arrival that finds no replica up waits; with nothing up or starting the activator asks for one now.
+        void OnWait(SimRequest r)
         {
-            cancellation.ThrowIfCancellationRequested();
-            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
-            previous = r.ArrivalTime;
-            metrics.Arrived++;
-            while (Event(r.ArrivalTime))
-            {
-            }
-
-            pool.AdvanceTo(r.ArrivalTime);
-            if (!fleet[0].CanEverFit(r))
-            {
-                metrics.Rejected++;
-            }
-            else
-            {
-                var target = pool.Pick(r);
-                if (target >= 0)
-                {
-                    pool.Enqueue(target, r);
-                }
-                else
-                {
-                    waiting.Enqueue(new Sequence(r));
-                    if (ready.Count == 0) ScaleUp(1, r.ArrivalTime); // nothing up or starting: the activator asks for one now
-                }
-            }
-
-            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
+            if (ready.Count == 0) ScaleUp(1, r.ArrivalTime);
         }
 
-        // After the last arrival: events go on while work is left (a tick after the last completion is not applied).
-        while (pool.Busy || waiting.Count > 0)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var readyAt = ready.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity;
-            var at = Math.Min(nextTick, readyAt);
-            pool.RunUntil(at);
-            if (!pool.Busy && waiting.Count == 0) break;
-            Event(at);
-        }
-
-        pool.Drain();
-        progress?.Report(1);
+        RunArrivals(pool, fleet, metrics, requests, stream, waiting, NextEvent, Apply, OnWait, progress, cancellation);
         var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
         for (var i = 0; i < fleet.Length; i++)
         {
