@@ -15,15 +15,12 @@ public static class Communication
     public static Seconds AllReduce(ServingSetup setup, Bytes message, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return Seconds.FromSeconds(AllReduceSeconds(setup, message.Value, devices));
+        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllReduceSeconds(message.Value, devices, Link(setup, devices, allToAll: false)));
     }
 
     // AllReduce in seconds over a group with link terms (latency s, bandwidth B/s).
     private static double AllReduceSeconds(double message, int devices, (double Latency, double Bandwidth) link) =>
         devices <= 1 ? 0 : link.Latency + message * (2.0 * (devices - 1) / devices) / link.Bandwidth;
-
-    private static double AllReduceSeconds(ServingSetup setup, double message, int devices) =>
-        devices <= 1 ? 0 : AllReduceSeconds(message, devices, Link(setup, devices, allToAll: false));
 
     // The (latency s, bandwidth B/s) of a collective over `devices` devices: the setup's own for its tensor (all-reduce)
     // or expert (all-to-all) group, else the link class's for the group; without a kernel model the engine's collective
@@ -44,15 +41,12 @@ public static class Communication
     public static Seconds AllToAll(ServingSetup setup, Bytes perDevice, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return Seconds.FromSeconds(AllToAllSeconds(setup, perDevice.Value, devices));
+        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllToAllSeconds(perDevice.Value, devices, Link(setup, devices, allToAll: true)));
     }
 
     // AllToAll in seconds: each device sends `perDevice` bytes over a group with link terms (latency s, bandwidth B/s).
     private static double AllToAllSeconds(double perDevice, int devices, (double Latency, double Bandwidth) link) =>
         devices <= 1 ? 0 : link.Latency + perDevice * ((devices - 1.0) / devices) / link.Bandwidth;
-
-    private static double AllToAllSeconds(ServingSetup setup, double perDevice, int devices) =>
-        devices <= 1 ? 0 : AllToAllSeconds(perDevice, devices, Link(setup, devices, allToAll: true));
 
     /// <summary>Time to move the KV cache of a <paramref name="promptTokens"/>-token prompt from a prefill replica of
     /// <paramref name="from"/> to a decode replica of <paramref name="to"/> over the scale-out network (disaggregated serving).</summary>

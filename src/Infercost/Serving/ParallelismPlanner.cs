@@ -47,8 +47,6 @@ public static class ParallelismPlanner
         var sequenceBytes = Bytes.Zero;
         var perSequence = default(DecodeSequenceWork);
         var scoredContext = config.InputTokens + config.OutputTokens / 2.0;
-        // A speculative decode is scored at its own rate; the floor prices a plain decode step, so it does not prune it.
-        var speculation = config.Speculation;
         foreach (var shape in Shapes(model, accelerator, config.TotalDevices))
         {
             var (tensor, pipeline, attentionData) = (shape.Tensor, shape.Pipeline, shape.AttentionData);
@@ -74,7 +72,8 @@ public static class ParallelismPlanner
 
             var batch = config.Batch ?? Math.Min(maxBatch, config.MaxBatch * attentionData);
             var replicas = config.TotalDevices / devices;
-            if (prune && speculation is null && best is not null
+            // A speculative decode is scored at its own rate; the floor prices a plain decode step, so it does not prune it.
+            if (prune && config.Speculation is null && best is not null
                 && replicas * (batch / first.DecodeStepFloor(tensor, pipeline, shape.Expert, attentionData, devices, batch, perSequence)) <= bestRate * (1 + 1e-9))
             {
                 shape.Validate();

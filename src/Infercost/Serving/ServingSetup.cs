@@ -110,25 +110,17 @@ public sealed class ServingSetup
         var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
         var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
             / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
+        // The step's own rooflines (StepCost.LinearTerms and AttentionTerms take rates only, which every layout shares).
         var softness = Efficiency.RooflineSoftness;
-        double linear, attention, fixedSeconds;
+        var (linearCompute, linearMemory) = StepCost.LinearTerms(this, Flops.FromFlops(linearFlops), Bytes.FromBytes(bytes));
+        var (attentionCompute, attentionMemory) = StepCost.AttentionTerms(this, Flops.FromFlops(attentionFlops), Bytes.FromBytes(kv), prefillLength: 0);
+        var linear = StepCost.Knee(linearCompute, linearMemory, softness).Value;
+        var attention = StepCost.Knee(attentionCompute, attentionMemory, softness).Value;
+        var fixedSeconds = 0.0;
         if (StepKernels is { } k)
         {
-            linear = StepCost.Knee(Seconds.FromSeconds((linearFlops + k.TileFlopsPerWeightByte * bytes) / k.ComputeRate),
-                Seconds.FromSeconds(bytes / k.WeightBandwidth), softness).Value;
-            attention = StepCost.Knee(Seconds.FromSeconds(attentionFlops / k.LongPrefillRate),
-                Seconds.FromSeconds(kv > 0 ? kv / k.KvBandwidth : 0), softness).Value;
             var (attentionFixed, gemmFixed) = k.FixedSeconds(Model, pipeline);
             fixedSeconds = gemmFixed + (kv > 0 ? attentionFixed : 0);
-        }
-        else
-        {
-            var bandwidth = (Accelerator.MemoryBandwidth * Efficiency.Mbu).Value;
-            linear = StepCost.Knee(Seconds.FromSeconds(linearFlops / (Peak.Value * Efficiency.MatmulMfu)),
-                Seconds.FromSeconds(bytes / bandwidth), softness).Value;
-            attention = StepCost.Knee(Seconds.FromSeconds(attentionFlops / (Peak.Value * Efficiency.AttentionMfu)),
-                Seconds.FromSeconds(kv / bandwidth), softness).Value;
-            fixedSeconds = 0;
         }
 
         var elementwise = ActivationBytesPerToken.Value * (batch / devices) / Accelerator.MemoryBandwidth.Value;
