@@ -8,10 +8,25 @@ namespace Infercost.Models;
 /// See docs/methodology.md#parameters.</remarks>
 public static class ParameterCounter
 {
+    // The last model counted and its counts. A model is an immutable record, so the same instance always has the same
+    // counts; one estimate asks for them several times (the setup, the layout search, the coverage check), and a sweep
+    // asks again for every point. One reference read and compare instead of the whole count; the pair is replaced as a
+    // unit, so a reader on another thread sees either the old pair or the new one.
+    private static Tuple<ModelArchitecture, ParameterBreakdown>? _last;
+
     /// <summary>Counts the parameters of <paramref name="model"/>.</summary>
     public static ParameterBreakdown Count(ModelArchitecture model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Item1, model)) return last.Item2;
+        var counted = CountUncached(model);
+        Volatile.Write(ref _last, Tuple.Create(model, counted));
+        return counted;
+    }
+
+    private static ParameterBreakdown CountUncached(ModelArchitecture model)
+    {
         double h = model.HiddenSize;
         double embedding = (double)model.VocabSize * h;
         var lmHead = model.TieWordEmbeddings ? 0.0 : embedding;

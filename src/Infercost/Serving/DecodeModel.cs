@@ -14,8 +14,14 @@ public static class DecodeModel
 {
     /// <summary>Expected distinct routed experts that <paramref name="tokens"/> tokens touch in one layer when each
     /// picks <paramref name="perToken"/> of <paramref name="experts"/> uniformly: E·(1 − (1 − k/E)^tokens).</summary>
-    public static double ExpectedDistinctExperts(int experts, int perToken, double tokens) =>
-        experts * (1 - Math.Pow(1 - (double)perToken / experts, tokens));
+    /// <remarks>When tokens · k/E &gt; 38 the missed share (1 − k/E)^tokens ≤ e^(−tokens·k/E) &lt; e^(−38) &lt; 2^(−54), so
+    /// 1 − it rounds to exactly 1 and the answer is E: returned without the power, which for long prompts runs into
+    /// the library's slow underflow path. The result is the same double either way.</remarks>
+    public static double ExpectedDistinctExperts(int experts, int perToken, double tokens)
+    {
+        var share = (double)perToken / experts;
+        return tokens * share > 38 ? experts : experts * (1 - Math.Pow(1 - share, tokens));
+    }
 
     /// <summary>Estimates one decode step for <paramref name="batch"/> sequences at <paramref name="contextTokens"/> of context.</summary>
     public static DecodeEstimate Step(ServingSetup setup, int batch, double contextTokens)
