@@ -137,6 +137,21 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText())));
     }
 
+    // The speculation fields reach the planner from the body as from the flags (issue 12): one record, one answer.
+    [Fact]
+    public async Task Plan_WithSpeculation_AsAJob_IsTheCliRecord()
+    {
+        var client = server.CreateClient();
+
+        using var status = await RunToSuccess(client, "plan",
+            """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "rate": 2, "input": 200, "output": 50, "maxGpusPerReplica": 4, "trialTime": "10s", "draftModel": "llama-3.1-8b", "specLength": 2, "specAcceptance": [0.8] }""");
+        var cli = CliJson.Run("plan", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--rate", "2", "--input", "200", "--output", "50", "--max-gpus-per-replica", "4",
+            "--trial-time", "10s", "--draft-model", "llama-3.1-8b", "--spec-length", "2", "--spec-acceptance", "0.8");
+        var result = JsonNode.Parse(status.RootElement.GetProperty("result").GetRawText());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cli), result));
+        Assert.Equal(2.44, result!["speculation"]!["tokensPerStep"]!.GetValue<double>(), 1e-12);
+    }
+
     [Fact]
     public async Task Delete_CancelsARunningPlan_WithinATrialStep()
     {

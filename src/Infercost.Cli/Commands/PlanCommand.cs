@@ -21,6 +21,7 @@ internal static class PlanCommand
         var cost = new CostInputs();
         var workload = new SimulationInputs();
         var trace = new TraceInputs();
+        var speculation = new SpeculationInputs();
         var rate = CliOptions.OptionalDouble(PlanRequest.RateField, "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S");
         var input = CliOptions.Int(PlanRequest.InputField, "Prompt tokens per request (see --input-dist for a distribution).", Defaults.InputTokens);
         var output = CliOptions.Int(PlanRequest.OutputField, "Output tokens per request (see --output-dist).", Defaults.OutputTokens);
@@ -47,9 +48,11 @@ internal static class PlanCommand
             "against the static estimate." +
             "\n\nExample:\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --slo-ttft 2s --slo-tpot 50ms --input 1000 --output 200 --diurnal" +
             "\n  infercost plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate-curve examples/day.csv --gpu-price 2.5 --autoscale-step 4 --json" +
-            "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4");
+            "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4" +
+            "\n  infercost plan --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8 --max-gpus-per-replica 4");
         subject.AddTo(command);
         foreach (var option in new Option[] { engine, engineProfile, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
+        speculation.AddTo(command);
         workload.AddTo(command, sessions: false);
         trace.AddTo(command, prefixCache: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
@@ -88,6 +91,10 @@ internal static class PlanCommand
                 Disaggregated = parse.GetValue(disaggregated),
                 PrefillGpusPerReplica = parse.GetValue(prefillSize),
                 DecodeGpusPerReplica = parse.GetValue(decodeSize),
+                SpecMethod = parse.GetValue(speculation.Method),
+                SpecLength = parse.GetValue(speculation.Length),
+                SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
+                DraftModel = parse.GetValue(speculation.Draft),
                 GpuPrice = parse.GetValue(cost.GpuPrice),
                 Owned = parse.GetValue(cost.Owned),
                 PurchasePrice = parse.GetValue(cost.PurchasePrice),
@@ -114,15 +121,22 @@ internal static class PlanCommand
             if (report is DisaggregatedPlanReport split)
             {
                 DisaggregatedPlanTables.Render(context.Console, split.Disaggregated, split.Aggregated, s.Model.Id, inputs);
+                if (split.Speculation is { } used) context.Console.WriteLine(SpeculationLine(used, "every decode replica"));
                 return ExitCodes.Ok;
             }
 
-            Render(context.Console, ((PlanReport)report).Plan, s.Model.Id, inputs);
+            var plan = (PlanReport)report;
+            Render(context.Console, plan.Plan, s.Model.Id, inputs);
             if (fromTrace is not null) context.Console.WriteLine("• " + TraceInputs.Describe(fromTrace));
+            if (plan.Speculation is { } spec) context.Console.WriteLine(SpeculationLine(spec, "every simulated replica"));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string SpeculationLine(Speculation.SpeculationSpec used, string where) =>
+        $"• Speculative decoding on: {used}; {where} decodes with a verify pass of k + 1 tokens per sequence plus drafting, " +
+        "the accepted tokens drawn with --seed, and the draft's weights and KV cache are in its memory.";
 
     // Runs the planner, with a progress bar on an interactive console; otherwise (piped, or --json) a line on stderr
     // every few seconds once the search has run that long, so a long plan (a high rate: tens of trials per replica

@@ -32,6 +32,10 @@ internal static class SearchCommand
         var chunk = CliOptions.IntList(ServingRequest.PrefillChunkField, "Token budgets per step to try (chunked-prefill size, vLLM's max_num_batched_tokens). Default: the engine's.");
         var disaggregation = new Option<string?>("--disaggregation") { Description = "no (default), yes (separate prefill and decode pools of the candidate's layout) or both.", HelpName = "no|yes|both" };
         var engine = new ServingInputs(workload: false).Engine;
+        var speculation = new SpeculationInputs();
+        var specMethod = List("--spec-method", "Decoding modes to try, comma-separated: off (one token per step), mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1), " +
+            "draft (--draft-model). Default: off, or draft when --draft-model is given. Each speculating mode is tried at every --spec-length.", "off|mtp|draft,...");
+        var specLength = CliOptions.IntList(ServingRequest.SpecLengthField, "Draft lengths (k) to try with every speculating mode. Default: 1.");
         var rate = CliOptions.OptionalDouble(SimulateRequest.RateField, "Required requests per second (not with --trace).", "REQ/S");
         var input = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request (see --input-dist).", 1000);
         var output = CliOptions.Int(ServingRequest.OutputField, "Output tokens per request (see --output-dist).", 200);
@@ -65,13 +69,15 @@ internal static class SearchCommand
         var plot = PlotOptions.Plot("the Pareto front (rank against the --front axis) over the simulated candidates");
         var json = CommonOptions.Json();
         var command = new Command("search",
-            "Search model × precision × GPU × layout × batch cap × token budget × disaggregation for the fleets that meet the SLO at the required rate " +
+            "Search model × precision × GPU × layout × batch cap × token budget × disaggregation × speculation for the fleets that meet the SLO at the required rate " +
             "(or on a trace) most cheaply: the analytic model prunes (memory fit, latency floor, saturated-throughput bound, a lower bound that cannot beat " +
             "the best so far), the survivors are simulated in parallel and sized with the capacity planner, ranked, and the Pareto front printed." +
             "\n\nExample:\n  infercost search --model llama-3.1-8b,llama-3.1-70b --gpu nvidia-h100-sxm,nvidia-a100-sxm-80gb --weights bf16,fp8 --rate 20 --slo-ttft 2s --slo-tpot 50ms" +
             "\n  infercost search --model llama-3.1-8b --gpu nvidia-h100-sxm --max-batch 64,256 --prefill-chunk 2048,8192 --trace data/traces/azure-llm-2023-conv.csv --state s.jsonl" +
-            "\n  infercost search --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 40 --disaggregation both --rank gpus --plot front.png --json");
-        foreach (var option in new Option[] { model, gpu, gpuPrice, weights, kv, sizes, layouts, maxBatch, chunk, disaggregation, engine, rate, input, output })
+            "\n  infercost search --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 40 --disaggregation both --rank gpus --plot front.png --json" +
+            "\n  infercost search --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --gpus-per-replica 4 --layouts widest --spec-method off,draft --draft-model llama-3.1-8b --spec-length 2,4 --spec-acceptance 0.8");
+        foreach (var option in new Option[] { model, gpu, gpuPrice, weights, kv, sizes, layouts, maxBatch, chunk, disaggregation, specMethod, specLength,
+            speculation.Acceptance, speculation.Draft, engine, rate, input, output })
         {
             command.Options.Add(option);
         }
@@ -104,6 +110,10 @@ internal static class SearchCommand
                 MaxBatch = parse.GetValue(maxBatch),
                 PrefillChunk = parse.GetValue(chunk),
                 Disaggregation = parse.GetValue(disaggregation),
+                SpecMethod = Split(parse.GetValue(specMethod)),
+                SpecLength = parse.GetValue(specLength),
+                SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
+                DraftModel = parse.GetValue(speculation.Draft),
                 Engine = parse.GetValue(engine),
                 Rate = parse.GetValue(rate),
                 Input = parse.GetValue(input),
@@ -244,7 +254,7 @@ internal static class SearchCommand
                 : $"violated by {Number(r.BoundViolations)} candidates (their fleets came out below the analytic lower bound): the pruning may have removed a better one; rerun with --no-prune"),
         ]));
 
-        var best = KeyValueTable.Grid($"Best {r.Best.Count} by {RankLabel(r.Rank)}", "#", "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk",
+        var best = KeyValueTable.Grid($"Best {r.Best.Count} by {RankLabel(r.Rank)}", "#", "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk", "Speculation",
             "Replicas", "GPUs", "$/MTok", "kWh/MTok", "P90 TTFT", "P90 TPOT");
         foreach (var (o, i) in r.Best.Select((o, i) => (o, i)))
         {
@@ -254,7 +264,7 @@ internal static class SearchCommand
 
         console.Write(best);
         var frontTable = KeyValueTable.Grid($"Pareto front of the best {Number(r.Best.Count)}: {RankLabel(r.Rank)} against {AxisLabel(r.FrontAxis)}",
-            "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk", "GPUs", "$/MTok", "P90 TTFT", "P90 TPOT");
+            "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk", "Speculation", "GPUs", "$/MTok", "P90 TTFT", "P90 TPOT");
         foreach (var o in r.Front)
         {
             frontTable.AddTextRow([.. Columns(o), Number(o.Gpus ?? 0), Money(o.PerMillionTokens!.Value), Time(o.P90Ttft!.Value), Time(o.P90Tpot!.Value)]);
@@ -269,7 +279,8 @@ internal static class SearchCommand
     }
 
     private static string[] Columns(CandidateOutcome o) =>
-        [o.Model, $"{o.Weights}/{o.Kv}", o.Gpu, $"{o.GpusPerReplica} × {o.Layout}{(o.Disaggregated ? ", disaggregated" : "")}", Number(o.MaxBatch), Number(o.PrefillChunk)];
+        [o.Model, $"{o.Weights}/{o.Kv}", o.Gpu, $"{o.GpusPerReplica} × {o.Layout}{(o.Disaggregated ? ", disaggregated" : "")}", Number(o.MaxBatch), Number(o.PrefillChunk),
+            o.Speculation == "off" ? "off" : $"{o.Speculation} ({Number(o.TokensPerStep)} tok/step)"];
 
     private static string Replicas(CandidateOutcome o) => o.Disaggregated ? $"{o.PrefillReplicas} prefill + {o.DecodeReplicas} decode" : Number(o.Replicas ?? 0);
 

@@ -10,7 +10,12 @@ namespace Infercost.Requests;
 /// <param name="Input">Prompt lengths, in words.</param>
 /// <param name="Output">Output lengths, in words.</param>
 /// <param name="Plan">The planner's answer.</param>
-public sealed record PlanReport(string Model, string Accelerator, string Input, string Output, CapacityPlan Plan);
+public sealed record PlanReport(string Model, string Accelerator, string Input, string Output, CapacityPlan Plan)
+{
+    /// <summary>The speculative decoding every simulated replica decoded with (method, k, acceptance, expected tokens
+    /// per sequence per step); null without.</summary>
+    public Speculation.SpeculationSpec? Speculation { get; init; }
+}
 
 /// <summary>What <c>plan --disaggregated</c> planned (the document its <c>--json</c> prints).</summary>
 /// <param name="Model">Model id.</param>
@@ -20,7 +25,11 @@ public sealed record PlanReport(string Model, string Accelerator, string Input, 
 /// <param name="Aggregated">The aggregated plan (prefill and decode on every replica); null when none meets the SLO.</param>
 /// <param name="Disaggregated">The prefill and decode pools.</param>
 public sealed record DisaggregatedPlanReport(string Model, string Accelerator, string Input, string Output, CapacityPlan? Aggregated,
-    DisaggregatedPlan Disaggregated);
+    DisaggregatedPlan Disaggregated)
+{
+    /// <summary>The speculative decoding the decode replicas (and the aggregated fleet's) decoded with; null without.</summary>
+    public Speculation.SpeculationSpec? Speculation { get; init; }
+}
 
 // plan searches replica sizes and counts by simulation, so unlike simulate it takes no gpus, tp or batch: those are its
 // answer. Its workload is a peak rate (or a day curve) with length distributions; a trace file (CLI only) replaces
@@ -125,6 +134,19 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>With <see cref="Disaggregated"/>: GPUs per decode replica; default the aggregated plan's size.</summary>
     public int? DecodeGpusPerReplica { get; init; }
 
+    /// <summary>Speculative decoding in every simulated replica: <c>mtp</c> or <c>draft</c> (see
+    /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
+    public string? SpecMethod { get; init; }
+
+    /// <summary>Draft tokens per step (k), in [1, 16]; default 1 when speculating.</summary>
+    public int? SpecLength { get; init; }
+
+    /// <summary>Per-position acceptance rates (the last repeats to k); default <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
+    public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>Catalog id of the draft model (implies <c>draft</c>).</summary>
+    public string? DraftModel { get; init; }
+
     /// <summary>Rental price in dollars per GPU-hour (number or range: the midpoint is used); default the catalog's.</summary>
     public NumberRange? GpuPrice { get; init; }
 
@@ -172,6 +194,7 @@ public sealed record PlanRequest : ModelGpuRequest
         if (ArrivalKindOf() != ArrivalKind.Gamma && Cv is not null)
             throw RequestFields.Error("cv", "{cv} shapes gamma arrivals; add {arrival} gamma, or drop {cv}.");
         CostFields().ValidateCost();
+        SpeculationFields().ValidateSpeculation();
         if (InputDist is not null && InputHist is not null) throw RequestFields.Error("inputDist", "{inputDist} and {inputHist} both give the prompt lengths; use one.");
         if (OutputDist is not null && OutputHist is not null) throw RequestFields.Error("outputDist", "{outputDist} and {outputHist} both give the output lengths; use one.");
         if (!Disaggregated && (PrefillGpusPerReplica is not null || DecodeGpusPerReplica is not null))
@@ -202,6 +225,10 @@ public sealed record PlanRequest : ModelGpuRequest
         "gamma" => ArrivalKind.Gamma,
         var other => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{other}'."),
     };
+
+    // The speculation fields as the serving request carries them, so plan checks and resolves them on the same path as
+    // cost and simulate.
+    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel };
 
     private PricedRequest CostFields() => new()
     {
@@ -244,7 +271,7 @@ public sealed record PlanRequest : ModelGpuRequest
         // The engine profile's scheduler defaults, memory reserve and runtime (DeploymentRequest.ToConfig).
         var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ToConfig();
         return new PlanInputs(subject.Model, subject.Accelerator,
-            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision },
+            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Speculation = SpeculationFields().ResolveSpeculation(subject) },
             new SchedulerConfig(PrefillChunk ?? engineConfig.PrefillChunkTokens, MaxBatch ?? engineConfig.MaxBatch, BlockSize),
             input, output, day.Peak, SloOf(), CostFields().Basis(), day, arrivals.Kind, arrivals.CoefficientOfVariation,
             AutoscaleStep, Seed, TrialSeconds, MaxGpusPerReplica).Validated();
@@ -270,7 +297,7 @@ public sealed record PlanRequest : ModelGpuRequest
         var (inputText, outputText) = (SimulationRequest.Describe(inputs.Input), SimulationRequest.Describe(inputs.Output));
         if (!Disaggregated)
         {
-            return new PlanReport(model, gpu, inputText, outputText, CapacityPlanner.Plan(inputs, progress, cancellation));
+            return new PlanReport(model, gpu, inputText, outputText, CapacityPlanner.Plan(inputs, progress, cancellation)) { Speculation = inputs.Config.Speculation?.Spec };
         }
 
         var (sizeP, sizeD) = (PrefillGpusPerReplica, DecodeGpusPerReplica);
@@ -286,7 +313,7 @@ public sealed record PlanRequest : ModelGpuRequest
 
         var split = DisaggregatedPlanner.Plan(inputs, sizeP ?? aggregated!.DevicesPerReplica, sizeD ?? aggregated!.DevicesPerReplica,
             progress is null ? null : new Scaled(progress, 0.5, 0.5), cancellation);
-        return new DisaggregatedPlanReport(model, gpu, inputText, outputText, aggregated, split);
+        return new DisaggregatedPlanReport(model, gpu, inputText, outputText, aggregated, split) { Speculation = inputs.Config.Speculation?.Spec };
     }
 
     // Reports a sub-task's 0..1 as offset + share × value of the whole, synchronously (no thread-pool hop).

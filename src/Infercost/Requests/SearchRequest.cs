@@ -28,7 +28,7 @@ public sealed record SearchReport(string Workload, Slo Slo, string InputsHash, i
     IReadOnlyList<CandidateOutcome> Front, IReadOnlyList<CandidateOutcome> Simulated);
 
 /// <summary>The <c>search</c> question: which of model × precision × GPU × layout × batch cap × token budget ×
-/// disaggregation meets the SLO at the required rate (or on a trace) most cheaply. Lists are tried in every
+/// disaggregation × speculation meets the SLO at the required rate (or on a trace) most cheaply. Lists are tried in every
 /// combination; a trace arrives as its text (the CLI reads <c>--trace FILE</c>).</summary>
 public sealed record SearchRequest
 {
@@ -70,6 +70,21 @@ public sealed record SearchRequest
 
     /// <summary><c>no</c> (default), <c>yes</c> (prefill and decode pools of the candidate's layout) or <c>both</c>.</summary>
     public string? Disaggregation { get; init; }
+
+    /// <summary>Decoding modes to try: <c>off</c> (one token per step, the default), <c>mtp</c> (the model's
+    /// multi-token-prediction modules) and <c>draft</c> (<see cref="DraftModel"/>); every speculating mode is tried at
+    /// every <see cref="SpecLength"/>. Absent with <see cref="DraftModel"/> given: <c>draft</c>.</summary>
+    public IReadOnlyList<string>? SpecMethod { get; init; }
+
+    /// <summary>Draft lengths (k, each in [1, 16]) to try with every speculating mode; default 1.</summary>
+    public IReadOnlyList<int>? SpecLength { get; init; }
+
+    /// <summary>Per-position acceptance a_i (the last repeats to k), shared by every speculating mode; default
+    /// <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
+    public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>Catalog id of the draft model for the <c>draft</c> mode (same vocabulary as each model searched).</summary>
+    public string? DraftModel { get; init; }
 
     /// <summary>Serving engine profile; default vllm.</summary>
     public string? Engine { get; init; }
@@ -174,6 +189,7 @@ public sealed record SearchRequest
         foreach (var c in PrefillChunk ?? []) ServingRequest.PrefillChunkField.Check(c);
         _ = AllLayouts;
         _ = DisaggregationOf();
+        ValidateSpeculation();
         new DeploymentRequest { Gpus = 1, Engine = Engine }.ResolveEngine();
         ServingRequest.InputField.Check(Input);
         ServingRequest.OutputField.Check(Output);
@@ -239,7 +255,8 @@ public sealed record SearchRequest
             Weights is { Count: > 0 } w ? [.. w.Select(x => (Precision?)PrecisionInfo.Parse(x, "weights"))] : [null],
             Kv is { Count: > 0 } k ? [.. k.Select(x => PrecisionInfo.Parse(x, "kv"))] : [engine.KvPrecision ?? Precision.Bf16],
             GpusPerReplica is { Count: > 0 } g ? g : [1, 2, 4, 8], AllLayouts,
-            MaxBatch is { Count: > 0 } b ? b : [engine.MaxBatch], PrefillChunk is { Count: > 0 } c ? c : [engine.PrefillChunkTokens], DisaggregationOf());
+            MaxBatch is { Count: > 0 } b ? b : [engine.MaxBatch], PrefillChunk is { Count: > 0 } c ? c : [engine.PrefillChunkTokens], DisaggregationOf(),
+            SpeculationModes(catalog));
         var settings = new SearchSettings(SloOf(), engine, BlockSize, RankOf(), FrontOf(), Top, Wave, Prune, MaxGpus, TrialSeconds, TrialRequests, Seed,
             Pue ?? new Costing.OwnedCost().Pue).Validated();
         var (workload, description) = Trace is { } text ? FromTrace(text, sources.Trace ?? "trace") : Generated(sources);
@@ -298,14 +315,72 @@ public sealed record SearchRequest
             GpusPerReplica = GpusPerReplica ?? [],
             MaxBatch = MaxBatch ?? [],
             PrefillChunk = PrefillChunk ?? [],
+            SpecLength = SpecLength ?? [],
+            SpecMethod = SpecMethod is { Count: 0 } ? null : SpecMethod,
+            SpecAcceptance = SpecAcceptance is { Count: 0 } ? null : SpecAcceptance,
             Weights = Weights is { Count: 0 } ? null : Weights,
             Kv = Kv is { Count: 0 } ? null : Kv,
         };
         var text = new StringBuilder(Serialization.InfercostJson.Serialize(canonical));
         foreach (var m in Model!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetModel(m.Trim())));
         foreach (var g in Gpu!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetAccelerator(g.Trim())));
+        if (DraftModel is { } draft && catalog.TryGetModel(draft, out var found)) text.Append('\n').Append(Serialization.InfercostJson.Serialize(found));
         text.Append('\n').Append(SearchState.FormatName);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private string[] SpecMethodsOf() =>
+        SpecMethod is { Count: > 0 } given ? [.. given.Select(m => m.Trim().ToLowerInvariant())] : DraftModel is not null ? ["draft"] : ["off"];
+
+    private void ValidateSpeculation()
+    {
+        var methods = SpecMethodsOf();
+        foreach (var (given, method) in (SpecMethod ?? []).Zip(methods))
+        {
+            if (method is not ("off" or "mtp" or "draft")) throw RequestFields.Error("specMethod", $"{{specMethod}} must list off, mtp or draft; was '{given}'.");
+        }
+
+        var speculates = methods.Any(m => m != "off");
+        if (methods.Contains("draft") && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} lists draft.");
+        if (!methods.Contains("draft") && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} lists draft.");
+        if (!speculates && SpecLength is { Count: > 0 }) throw RequestFields.Error("specLength", "{specLength} applies when speculating: list mtp or draft in {specMethod}.");
+        if (!speculates && SpecAcceptance is { Count: > 0 }) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: list mtp or draft in {specMethod}.");
+        foreach (var k in SpecLength ?? []) ServingRequest.SpecLengthField.Check(k);
+        if (SpecAcceptance is { Count: > 0 } rates)
+        {
+            if (rates.Count > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
+            foreach (var a in rates) ServingRequest.SpecAcceptanceField.Check(a);
+        }
+    }
+
+    // Each decoding mode the request lists: null for off, then every speculating method at every length.
+    private List<Speculation.SpeculationConfig?> SpeculationModes(Catalog.Catalog catalog)
+    {
+        Models.ModelArchitecture? draft = null;
+        if (DraftModel is { } id && !catalog.TryGetModel(id, out draft))
+        {
+            throw RequestFields.Error("draftModel", $"{{draftModel}} '{id}' is not a catalog model (see 'infercost catalog list models').");
+        }
+
+        IReadOnlyList<double> acceptance = SpecAcceptance is { Count: > 0 } a ? a : [ServingRequest.DefaultAcceptance];
+        var lengths = SpecLength is { Count: > 0 } l ? l.Distinct().ToList() : [1];
+        var modes = new List<Speculation.SpeculationConfig?>();
+        foreach (var method in SpecMethodsOf().Distinct())
+        {
+            if (method == "off")
+            {
+                modes.Add(null);
+                continue;
+            }
+
+            foreach (var k in lengths)
+            {
+                modes.Add(new Speculation.SpeculationConfig(method == "mtp" ? Speculation.SpeculationMethod.Mtp : Speculation.SpeculationMethod.DraftModel,
+                    k, acceptance, method == "draft" ? draft : null).Validated());
+            }
+        }
+
+        return modes;
     }
 
     private bool AllLayouts => Layouts?.Trim().ToLowerInvariant() switch

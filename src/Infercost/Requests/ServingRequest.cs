@@ -142,10 +142,14 @@ public record ServingRequest : DeploymentRequest
         LinkEfficiencyField.Check(LinkEfficiency);
         ActivationPassesField.Check(ActivationPasses);
         RooflineSoftnessField.Check(RooflineSoftness);
-        CheckSpeculation();
+        ValidateSpeculation();
     }
 
-    private void CheckSpeculation()
+    /// <summary>Checks the speculation fields alone (<see cref="SpecMethod"/>, <see cref="SpecLength"/>,
+    /// <see cref="SpecAcceptance"/>, <see cref="DraftModel"/>): the one check behind every request that speculates,
+    /// <c>plan</c>'s included.</summary>
+    /// <exception cref="InvalidInputException">Names the speculation field.</exception>
+    public void ValidateSpeculation()
     {
         if (SpecMethod is not null and not ("mtp" or "draft"))
         {

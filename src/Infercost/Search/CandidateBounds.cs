@@ -18,6 +18,9 @@ namespace Infercost.Search;
 //    the convexity of max(compute, memory) makes optimistic; a further 25% margin (the simulator is within 3% of it
 //    where steps are alike, 9% where they alternate) keeps it an upper bound. Then any fleet that keeps up has at least
 //    ⌈rate ÷ μ⌉ replicas. Simulated answers below the bound are counted as violations and reported, not hidden.
+//    Speculating, the step is a verify pass of k + 1 tokens per sequence plus drafting that keeps 1 + Σ Π a_j tokens
+//    on average (SpeculativeDecoding.MixedThroughput); the latency floor divides a lone verify step by k + 1, the most
+//    a step can emit.
 //  * Bound: that fleet's cost, GPUs or energy, a lower bound on the candidate's, against the k-th best found so far.
 
 /// <summary>The analytic screen a candidate passes before it is simulated: memory fit, a latency floor, and a lower
@@ -53,10 +56,12 @@ public static class CandidateBounds
             InputTokens = Math.Max(1, (int)Math.Round(workload.Input.Mean)),
             OutputTokens = Math.Max(1, (int)Math.Round(workload.Output.Mean)),
             Batch = null,
+            Speculation = c.Speculation,
         };
         ServingSetup setup;
         try
         {
+            c.Speculation?.CheckAgainst(c.Model);
             setup = new ServingSetup(c.Model, accelerator, c.Parallelism, config);
         }
         catch (InvalidInputException e)
@@ -91,8 +96,11 @@ public static class CandidateBounds
         int replicasBound;
         if (!c.Disaggregated)
         {
-            var step = MixedStepModel.Step(setup, (int)Math.Round(computedIn), Math.Max(1, (int)Math.Round(meanOut)), resident, c.TokenBudget);
-            var perReplica = step.OutputTokensPerSecond.Value / meanOut * (1 + ThroughputSlack);
+            var (inTokens, outTokens) = ((int)Math.Round(computedIn), Math.Max(1, (int)Math.Round(meanOut)));
+            var output = c.Speculation is null
+                ? MixedStepModel.Step(setup, inTokens, outTokens, resident, c.TokenBudget).OutputTokensPerSecond
+                : Speculation.SpeculativeDecoding.MixedThroughput(setup, inTokens, outTokens, resident, c.TokenBudget);
+            var perReplica = output.Value / meanOut * (1 + ThroughputSlack);
             replicasBound = Replicas(workload.Rate / perReplica);
         }
         else
@@ -100,7 +108,10 @@ public static class CandidateBounds
             var prefill = new BatchComposition();
             prefill.AddPrefillShare(c.TokenBudget, Math.Max(1, (int)Math.Round(computedIn)), window);
             var prefillTokensPerSecond = c.TokenBudget / BatchStepModel.Cost(setup, prefill).Total.Value * (1 + ThroughputSlack);
-            var decode = DecodeModel.Step(setup, resident, meanIn + meanOut / 2).TokensPerSecond.Value * (1 + ThroughputSlack);
+            var decodeContext = meanIn + meanOut / 2;
+            var decode = (c.Speculation is { } spec
+                ? Speculation.SpeculativeDecoding.Step(setup, Math.Min(resident, Speculation.SpeculativeDecoding.MaxBatch), decodeContext, spec).TokensPerSecond
+                : DecodeModel.Step(setup, resident, decodeContext).TokensPerSecond).Value * (1 + ThroughputSlack);
             replicasBound = Replicas(workload.Rate * computedIn / prefillTokensPerSecond) + Replicas(workload.Rate * meanOut / decode);
         }
 
@@ -166,9 +177,7 @@ public static class CandidateBounds
             }
         }
 
-        var decode = new BatchComposition();
-        decode.AddDecode(prompt + 1, window);
-        var tpot = BatchStepModel.Cost(setup, decode).Total.Value;
+        var tpot = Speculation.SpeculativeDecoding.FastestTimePerToken(setup, prompt + 1).Value;
         return tpot > slo.TimePerOutputToken.Value * LatencyMargin
             ? $"one sequence alone takes {Seconds.FromSeconds(tpot)} per output token; the target is {slo.TimePerOutputToken}"
             : null;

@@ -29,6 +29,9 @@ namespace Infercost.Search;
 /// <param name="P90Ttft">P90 time to first token of the passing trial.</param>
 /// <param name="P90Tpot">P90 time per output token of the passing trial.</param>
 /// <param name="Trials">Simulations run for it (saturation run included).</param>
+/// <param name="Speculation">Its decoding mode: "off", "mtp k 2" or "draft ID k 4".</param>
+/// <param name="TokensPerStep">Speculating: expected tokens per sequence per decode step, 1 + Σ Π a_j (Leviathan et
+/// al. 2023); 1 without speculation.</param>
 public sealed record CandidateOutcome(
     int Index,
     string Configuration,
@@ -54,7 +57,9 @@ public sealed record CandidateOutcome(
     double? KwhPerMillionTokens = null,
     Seconds? P90Ttft = null,
     Seconds? P90Tpot = null,
-    int Trials = 0)
+    int Trials = 0,
+    string Speculation = "off",
+    double TokensPerStep = 1)
 {
     /// <summary>The value ranked by <paramref name="rank"/> (lower is better); null when infeasible.</summary>
     public double? Metric(SearchRank rank) => !Feasible ? null : rank switch

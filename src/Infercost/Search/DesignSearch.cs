@@ -257,7 +257,11 @@ public static class DesignSearch
 
     private static CandidateOutcome Outcome(SearchCandidate c, SearchStage stage, string? reason, int lowerBoundGpus) =>
         new(c.Index, c.ToString(), c.Model.Id, c.Device.Accelerator.Id, c.WeightsServed.Name(), c.Kv.Name(), c.Parallelism.ToString(), c.DevicesPerReplica,
-            c.MaxBatch, c.TokenBudget, c.Disaggregated, stage, reason, lowerBoundGpus);
+            c.MaxBatch, c.TokenBudget, c.Disaggregated, stage, reason, lowerBoundGpus)
+        {
+            Speculation = c.SpeculationText,
+            TokensPerStep = c.Speculation?.ExpectedTokensPerStep ?? 1,
+        };
 
     private static string Bound(SearchSettings settings, double value) => settings.Rank switch
     {

@@ -2,6 +2,7 @@ using Infercost.Hardware;
 using Infercost.Models;
 using Infercost.Quantities;
 using Infercost.Serving;
+using Infercost.Speculation;
 
 namespace Infercost.Search;
 
@@ -21,6 +22,9 @@ public sealed record SearchDevice(Accelerator Accelerator, DollarsPerHour Price)
 /// <param name="MaxBatches">Scheduler sequence caps per attention-data-parallel rank (vLLM's max_num_seqs).</param>
 /// <param name="TokenBudgets">Scheduler token budgets per step (vLLM's max_num_batched_tokens: the chunked-prefill size).</param>
 /// <param name="Disaggregation">Aggregated (false), disaggregated prefill/decode pools of the same layout (true), or both.</param>
+/// <param name="Speculation">Decoding modes: a null entry decodes one token per step, others speculate (MTP or a draft
+/// model, each with its draft length); null for plain decoding only. A mode a model cannot run (MTP on a model without
+/// MTP modules, a draft of another vocabulary) leaves that candidate invalid.</param>
 public sealed record SearchSpace(
     IReadOnlyList<ModelArchitecture> Models,
     IReadOnlyList<SearchDevice> Devices,
@@ -30,18 +34,20 @@ public sealed record SearchSpace(
     bool AllLayouts,
     IReadOnlyList<int> MaxBatches,
     IReadOnlyList<int> TokenBudgets,
-    IReadOnlyList<bool> Disaggregation)
+    IReadOnlyList<bool> Disaggregation,
+    IReadOnlyList<SpeculationConfig?>? Speculation = null)
 {
     /// <summary>Most candidates one search enumerates: the bound on its work (each candidate's own work is bounded by
     /// the planner's trial limits).</summary>
     public const int MaxCandidates = 100_000;
 
     /// <summary>Every candidate in a fixed order (model, device, weights, KV, size, layout, batch cap, token budget,
-    /// disaggregation), numbered from 0. The order, and so each index, depends only on the space.</summary>
+    /// disaggregation, speculation), numbered from 0. The order, and so each index, depends only on the space.</summary>
     /// <exception cref="InvalidInputException">More than <see cref="MaxCandidates"/> candidates, or none.</exception>
     public IReadOnlyList<SearchCandidate> Candidates()
     {
         var list = new List<SearchCandidate>();
+        IReadOnlyList<SpeculationConfig?> modes = Speculation is { Count: > 0 } given ? given : [null];
         foreach (var model in Models)
         {
             foreach (var device in Devices)
@@ -65,13 +71,16 @@ public sealed record SearchSpace(
                                 {
                                     foreach (var split in Disaggregation.Distinct())
                                     {
-                                        if (list.Count >= MaxCandidates)
+                                        foreach (var mode in modes.Distinct())
                                         {
-                                            throw new InvalidInputException("candidates",
-                                                $"candidates must be at most {MaxCandidates:N0} per search; this space has more. Narrow a dimension.");
-                                        }
+                                            if (list.Count >= MaxCandidates)
+                                            {
+                                                throw new InvalidInputException("candidates",
+                                                    $"candidates must be at most {MaxCandidates:N0} per search; this space has more. Narrow a dimension.");
+                                            }
 
-                                        list.Add(new SearchCandidate(list.Count, model, device, weights, kv, layout, batch, budget, split));
+                                            list.Add(new SearchCandidate(list.Count, model, device, weights, kv, layout, batch, budget, split, mode));
+                                        }
                                     }
                                 }
                             }
@@ -96,9 +105,13 @@ public sealed record SearchSpace(
 /// <param name="MaxBatch">Sequence cap per attention-data-parallel rank.</param>
 /// <param name="TokenBudget">Tokens per step.</param>
 /// <param name="Disaggregated">Separate prefill and decode pools.</param>
+/// <param name="Speculation">Speculative decoding in every decode step; null decodes one token per step.</param>
 public sealed record SearchCandidate(int Index, ModelArchitecture Model, SearchDevice Device, Precision? Weights, Precision Kv,
-    Parallelism Parallelism, int MaxBatch, int TokenBudget, bool Disaggregated)
+    Parallelism Parallelism, int MaxBatch, int TokenBudget, bool Disaggregated, SpeculationConfig? Speculation = null)
 {
+    /// <summary>The decoding mode in words: "off", "mtp k 2" or "draft llama-3.2-1b k 4".</summary>
+    public string SpeculationText => Speculation is { } s ? $"{s.MethodName}{(s.Draft is { } d ? " " + d.Id : "")} k {s.Length}" : "off";
+
     /// <summary>Devices per replica.</summary>
     public int DevicesPerReplica => Parallelism.DevicesPerReplica;
 
@@ -108,5 +121,5 @@ public sealed record SearchCandidate(int Index, ModelArchitecture Model, SearchD
     /// <summary>The configuration in words.</summary>
     public override string ToString() =>
         $"{Model.Id} {WeightsServed.Name()} (KV {Kv.Name()}) on {DevicesPerReplica} × {Device.Accelerator.Id} ({Parallelism}), max-batch {MaxBatch}, " +
-        $"chunk {TokenBudget}{(Disaggregated ? ", disaggregated" : "")}";
+        $"chunk {TokenBudget}{(Disaggregated ? ", disaggregated" : "")}{(Speculation is null ? "" : ", speculation " + SpeculationText)}";
 }

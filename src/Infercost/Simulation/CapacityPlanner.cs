@@ -367,9 +367,8 @@ public static class CapacityPlanner
             ttft += BatchStepModel.Cost(setup, chunk).Total.Value;
         }
 
-        var decode = new BatchComposition();
-        decode.AddDecode(prompt + 1, window);
-        var tpot = BatchStepModel.Cost(setup, decode).Total.Value;
+        // With speculation the fastest a lone sequence can go: a verify + draft step per k + 1 tokens.
+        var tpot = Speculation.SpeculativeDecoding.FastestTimePerToken(setup, prompt + 1).Value;
         if (ttft > inputs.Slo.TimeToFirstToken.Value) return $"one mean-length prompt alone takes {Seconds.FromSeconds(ttft)} to its first token";
         if (tpot > inputs.Slo.TimePerOutputToken.Value) return $"one sequence alone takes {Seconds.FromSeconds(tpot)} per output token";
         return null;

@@ -61,6 +61,57 @@ public static class SpeculativeDecoding
         };
     }
 
+    /// <summary>Steady-state output tokens per second of a replica that speculates with at most
+    /// <paramref name="sequencesInFlight"/> requests in flight, prompt chunks sharing every step: the speculative
+    /// counterpart of <see cref="MixedStepModel.Step"/>.</summary>
+    /// <remarks>Each of d decoding sequences verifies k + 1 tokens and keeps E = 1 + Σ Π a_j of them per step (Leviathan
+    /// et al. 2023), so requests finish at d·E/O per step and new prompts arrive at p = d·E·I/O tokens per step. The
+    /// step's token budget T holds d(k + 1) + p, so d ≤ T ÷ (k + 1 + E·I/O). The step is the verify pass of the d
+    /// sequences with the prompt share (<see cref="VerifyWork"/>) plus drafting k tokens for each; output d·E ÷ step.
+    /// See docs/methodology.md#speculative-decoding.</remarks>
+    public static TokensPerSecond MixedThroughput(ServingSetup setup, int inputTokens, int outputTokens, double sequencesInFlight, int tokenBudget)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var config = setup.Config.Speculation ?? throw new ArgumentException("the setup does not speculate", nameof(setup));
+        Guard.InRange(inputTokens, 1, 100_000_000, "inputTokens");
+        Guard.InRange(outputTokens, 1, 100_000_000, "outputTokens");
+        Guard.InRange(sequencesInFlight, 1, MaxBatch, "sequencesInFlight");
+        Guard.InRange(tokenBudget, 1, 100_000_000, "tokenBudget");
+        var k = config.Length;
+        var kept = config.ExpectedTokensPerStep;
+        var byBudget = tokenBudget / (k + 1 + (kept * inputTokens / outputTokens));
+        var sequences = Math.Max(1, (int)Math.Ceiling(Math.Min(sequencesInFlight, byBudget)));
+        var context = inputTokens + (outputTokens / 2.0);
+        var window = KvCache.LayerSplit(setup.Model).Window;
+        var batch = new BatchComposition();
+        for (var s = 0; s < sequences; s++) AddVerify(ref batch, context, k, window);
+        batch.AddPrefillShare(sequences * kept * inputTokens / outputTokens, inputTokens, window);
+        var step = VerifyWork(setup, batch, k).Cost(setup).Total + new Drafter(setup, config).Step(sequences, context).Time;
+        return Tokens.FromTokens(sequences * kept) / step;
+    }
+
+    /// <summary>The least time per output token one sequence alone on an idle replica can see at
+    /// <paramref name="contextTokens"/>, in seconds: a lower bound on any request's time per output token, since sharing
+    /// a step never makes it shorter. Plain decoding: one decode step. Speculating: one verify + draft step of one
+    /// sequence ÷ (k + 1), the most tokens a step can emit (every draft accepted plus the bonus token); the mean is
+    /// 1 + Σ Π a_j (Leviathan et al. 2023), but single requests can do better than the mean, so a bound takes the most.</summary>
+    public static Seconds FastestTimePerToken(ServingSetup setup, double contextTokens)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var window = KvCache.LayerSplit(setup.Model).Window;
+        if (setup.Config.Speculation is not { } config)
+        {
+            var decode = new BatchComposition();
+            decode.AddDecode(contextTokens, window);
+            return BatchStepModel.Cost(setup, decode).Total;
+        }
+
+        var verify = new BatchComposition();
+        AddVerify(ref verify, contextTokens, config.Length, window);
+        var step = VerifyWork(setup, verify, config.Length).Cost(setup).Total + new Drafter(setup, config).Step(1, contextTokens).Time;
+        return step / (config.Length + 1);
+    }
+
     /// <summary>Adds one sequence's verify pass to <paramref name="composition"/>: a decode at
     /// <paramref name="contextTokens"/> (its last accepted token) plus a <paramref name="length"/>-token chunk of the
     /// draft tokens after it at context + 1 cached tokens, so the pass carries k + 1 tokens and reads the sequence's KV once.</summary>
