@@ -6,8 +6,10 @@ using Infercost.Serialization;
 namespace Infercost.Cluster;
 
 // The client spreads each wave's units over the active silos, as many at once on each as it says it runs, and takes
-// the next unit as one finishes. A silo is given up when a call to it fails or it misses a liveness probe; the units it
-// held go back to the queue and are sent to the silos left (the core keeps the first outcome reported per index, so
+// the next unit as one finishes. When a call fails its unit goes back to the queue, and the silo is probed: a failed
+// call need not mean a dead silo (calls travel through a gateway, and a gateway that dies fails the calls it carried
+// to healthy silos too). A silo is given up when it misses a probe or fails MaxFailures calls; the units it held go
+// back to the queue and are sent to the silos left (the core keeps the first outcome reported per index, so
 // a late answer from a given-up silo is not counted twice). Outcomes travel as state-file lines: the JSON a resumed
 // search reads back, so they are the local outcomes byte for byte.
 
@@ -47,7 +49,26 @@ public sealed class ClusterEvaluator
     public int Retried => _retried;
 
     /// <summary>Silos given up during the search.</summary>
-    public int Lost => _lost.Count;
+    public int Lost
+    {
+        get
+        {
+            lock (_lost) return _lost.Count;
+        }
+    }
+
+    /// <summary>The silos given up, by address (<see cref="SiloAddress.ToParsableString"/>).</summary>
+    public IReadOnlyList<string> LostSilos
+    {
+        get
+        {
+            lock (_lost) return [.. _lost.Select(s => s.ToParsableString()).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Failed calls after which a silo that still answers its probes is given up anyway (a silo that fails
+    /// every unit would otherwise take them back one after another).</summary>
+    public const int MaxFailures = 3;
 
     /// <summary>The evaluator to pass to <see cref="SearchRequest.AnswerAsync"/>.</summary>
     public SearchEvaluator Evaluator => EvaluateAsync;
@@ -76,6 +97,7 @@ public sealed class ClusterEvaluator
         var worker = _client.GetGrain<ISearchWorker>(silo.ToParsableString());
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var busy = 0;
+        var failures = 0;
         async Task Loop()
         {
             while (!gone.IsCancellationRequested && queue.TryDequeue(out var index))
@@ -100,7 +122,21 @@ public sealed class ClusterEvaluator
                 {
                     queue.Enqueue(index);
                     Interlocked.Increment(ref _retried);
-                    GiveUp(silo, gone);
+                    if (gone.IsCancellationRequested) continue;
+                    var alive = Interlocked.Increment(ref failures) < MaxFailures;
+                    if (alive)
+                    {
+                        try
+                        {
+                            await worker.Capacity().WaitAsync(_liveness, cancellation).ConfigureAwait(false);
+                        }
+                        catch (Exception) when (!cancellation.IsCancellationRequested)
+                        {
+                            alive = false;
+                        }
+                    }
+
+                    if (!alive) GiveUp(silo, gone);
                 }
                 finally
                 {

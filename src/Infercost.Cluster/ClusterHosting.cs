@@ -44,7 +44,11 @@ public static class ClusterHosting
     }
 
     /// <summary>What every silo that runs search units needs: the placement, the workers' threads, quick failure detection.</summary>
-    public static void AddSearchWorkers(ISiloBuilder silo, int threads)
+    public static void AddSearchWorkers(ISiloBuilder silo, int threads) => AddSearchWorkers(silo, threads, beforeUnit: null);
+
+    /// <summary><see cref="AddSearchWorkers(ISiloBuilder, int)"/> with a hook awaited before each unit (see
+    /// <see cref="SearchWorkerSlots.BeforeUnit"/>).</summary>
+    internal static void AddSearchWorkers(ISiloBuilder silo, int threads, Func<string, int, CancellationToken, Task>? beforeUnit)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Configure<ClusterMembershipOptions>(o =>
@@ -55,8 +59,16 @@ public static class ClusterHosting
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(1));
-        silo.Services.AddSingleton(_ => new SearchWorkerSlots(threads));
+        silo.Services.AddSingleton(_ => new SearchWorkerSlots(threads) { BeforeUnit = beforeUnit });
         silo.Services.AddPlacementDirector<OnSiloPlacement, OnSiloPlacementDirector>();
+    }
+
+    /// <summary>What a client that sends search units needs: a unit is one simulation and can take minutes, so calls do
+    /// not time out (the silos' liveness probes find a silo that is gone; see <see cref="ClusterEvaluator"/>).</summary>
+    public static void AddSearchClient(IClientBuilder client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(1));
     }
 
     /// <summary>Connects a client to the gateways, giving up after <paramref name="timeout"/>.</summary>
@@ -77,7 +89,7 @@ public static class ClusterHosting
                     o.ClusterId = ClusterId;
                     o.ServiceId = ClusterId;
                 });
-                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromHours(1));
+                AddSearchClient(client);
                 client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             })
             .Build();

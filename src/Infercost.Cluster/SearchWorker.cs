@@ -24,6 +24,11 @@ public sealed class SearchWorkerSlots : IDisposable
     /// <summary>Taken for each simulation.</summary>
     internal SemaphoreSlim Slots { get; }
 
+    /// <summary>Awaited with the silo's worker key (its address) and the unit's index once a slot is taken and before the
+    /// unit runs; null in production. Tests use it to hold a unit on a chosen silo, so that killing that silo is known to
+    /// lose work in flight.</summary>
+    internal Func<string, int, CancellationToken, Task>? BeforeUnit { get; init; }
+
     /// <inheritdoc/>
     public void Dispose() => Slots.Dispose();
 }
@@ -72,6 +77,7 @@ internal sealed class SearchWorker(SearchWorkerSlots slots) : Grain, ISearchWork
         await slots.Slots.WaitAsync(cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
         try
         {
+            if (slots.BeforeUnit is { } hook) await hook(this.GetPrimaryKeyString(), index, cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
             // A thread of its own: a simulation takes seconds, and the thread pool stays free for the silo's messages
             // (the liveness probes among them).
             var outcome = await Task.Factory.StartNew(() => DesignSearch.Evaluate(prepared.Candidates[index], prepared.Workload, prepared.Settings, cancellation),
