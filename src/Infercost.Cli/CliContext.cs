@@ -89,6 +89,7 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
     /// <see cref="InvalidInputException"/> that names the option and the path.</summary>
     public TextReader OpenText(string path, string option)
     {
+        if (Folder(path)) throw new InvalidInputException(option, $"cannot read {option} file '{path}': it is a folder, not a file.");
         try
         {
             return OpenFile is { } open ? open(path) : new StringReader(ReadFile(path));
@@ -148,6 +149,7 @@ public sealed record CliContext(IAnsiConsole Console, TextWriter Out, TextWriter
     /// <summary>Reads the file <paramref name="option"/> names, or null when it does not exist yet.</summary>
     public string? ReadTextIfExists(string path, string option)
     {
+        if (Folder(path)) throw new InvalidInputException(option, $"cannot read {option} file '{path}': it is a folder, not a file.");
         try
         {
             return ReadFile(path);

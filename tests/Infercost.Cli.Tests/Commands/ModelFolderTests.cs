@@ -90,6 +90,34 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void FolderGivenAsAStreamedFile_SaysItIsAFolder()
+    {
+        // Given a folder where validate's measurement file is expected (validate streams its file, line by line)
+        var files = new Dictionary<string, string> { ["runs/a.csv"] = "id\n" };
+
+        // When it is given to --data
+        var run = CliRunner.Run(files, "validate", "--data", "runs");
+
+        // Then the message says it is a folder, naming --data
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["cannot read --data file 'runs': it is a folder, not a file."], run.ErrorLines);
+    }
+
+    [Fact]
+    public void FolderGivenAsAStateFile_SaysItIsAFolder()
+    {
+        // Given a folder where search's state file is expected (a state file that does not exist yet is started)
+        var files = new Dictionary<string, string> { ["state/old.jsonl"] = "" };
+
+        // When it is given to --state
+        var run = CliRunner.Run(files, "search", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--rate", "5", "--state", "state");
+
+        // Then the message says it is a folder, naming --state, before any simulation
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["cannot read --state file 'state': it is a folder, not a file."], run.ErrorLines);
+    }
+
+    [Fact]
     public void MillionTokenPrompt_CostsLessOnAHybridThanOnFullAttention()
     {
         // Given Qwen3-30B-A3B (full attention on all 48 layers) and Qwen3-Next-80B-A3B (Gated DeltaNet on 36 of 48),
