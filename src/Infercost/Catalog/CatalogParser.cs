@@ -30,7 +30,7 @@ internal static class CatalogParser
     [
         "id", "name", "hfRepo", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "denseIntermediateSize",
         "vocabSize", "tieWordEmbeddings", "attention", "mla", "slidingWindow", "attentionSinks", "qkvBias", "outputBias",
-        "qkNorm", "moe", "maxContextTokens", "defaultWeightPrecision", "defaultExpertPrecision", "publishedTotalBillions",
+        "qkNorm", "moe", "maxContextTokens", "defaultWeightPrecision", "defaultExpertPrecision", "defaultEmbeddingPrecision", "defaultLmHeadPrecision", "publishedTotalBillions",
         "publishedActiveBillions", "releaseDate", "sources", "asOf", "notes",
         "moeLayerCount", "mlpFreeLayers", "mixerFreeLayers", "mlpProjections", "recurrent", "indexer", "attentionOutputGate",
         "mtpLayers", "encoderBillions", "globalAttention",
@@ -203,6 +203,8 @@ internal static class CatalogParser
         var context = r.Int("maxContextTokens", 1, ShapeLimits.MaxContextTokens);
         var weightPrecision = ReadPrecision(r, "defaultWeightPrecision") ?? Precision.Bf16;
         var expertPrecision = ReadPrecision(r, "defaultExpertPrecision");
+        var embeddingPrecision = ReadPrecision(r, "defaultEmbeddingPrecision");
+        var lmHeadPrecision = ReadPrecision(r, "defaultLmHeadPrecision");
         var total = r.Positive("publishedTotalBillions", required: false, high: ShapeLimits.MaxBillions);
         var active = r.Positive("publishedActiveBillions", required: false, high: ShapeLimits.MaxBillions);
         var release = r.String("releaseDate", required: false);
@@ -275,6 +277,8 @@ internal static class CatalogParser
             MaxContextTokens = context!.Value,
             DefaultWeightPrecision = weightPrecision,
             DefaultExpertPrecision = expertPrecision,
+            DefaultEmbeddingPrecision = embeddingPrecision,
+            DefaultLmHeadPrecision = lmHeadPrecision,
             PublishedTotalBillions = total,
             PublishedActiveBillions = active,
             ReleaseDate = release,

@@ -6,15 +6,23 @@ namespace Infercost.Catalog;
 // quant_method fp8, mxfp4, modelopt, compressed-tensors, awq, gptq, bitsandbytes, fbgemm_fp8, ...; ModelOpt exports
 // sometimes omit quant_method and give only quant_algo), hf_quant_config.json beside it (NVIDIA's ModelOpt releases), or
 // MLX's "quantization" block. Each names a format and, usually, the modules left out of it (attention, the router,
-// shared experts, lm_head), which keep the checkpoint's dtype. The core carries two precisions, one for routed experts
-// and one for everything else; the split is taken from which of those the exclusions cover. A file that says it is
-// quantised in a way this reader cannot tell is refused with the flag that sets the precision, never read as bf16.
+// shared experts, lm_head), which keep the checkpoint's dtype. The core carries a precision for routed experts, one for
+// everything else, and one each for the input embedding and the LM head; the split is taken from which of those the
+// exclusions cover. A file that says it is quantised in a way this reader cannot tell is refused with the flag that sets
+// the precision, never read as bf16.
 
 /// <summary>Reads the weight precision of a checkpoint from its config and quantisation files.</summary>
 internal static class HfQuantization
 {
     /// <summary>What was found: precision of non-expert and of routed-expert weights, and notes saying where from.</summary>
-    public readonly record struct Result(Precision Weights, Precision? Experts, IReadOnlyList<string> Notes);
+    public readonly record struct Result(Precision Weights, Precision? Experts, IReadOnlyList<string> Notes)
+    {
+        /// <summary>Precision of the input embedding when it differs from <see cref="Weights"/>; null otherwise.</summary>
+        public Precision? Embedding { get; init; }
+
+        /// <summary>Precision of the LM head when it differs from <see cref="Weights"/>; null otherwise.</summary>
+        public Precision? LmHead { get; init; }
+    }
 
     private const string Flags = "set the precision with --weights (and --expert-weights for routed experts)";
 
@@ -125,11 +133,11 @@ internal static class HfQuantization
             case "fp8" or "fbgemm_fp8" or "fp8_dynamic":
             {
                 var block = q.TryGet("weight_block_size", out var b) && b.ValueKind == JsonValueKind.Array ? $"block {JsonObjectReader.Raw(b)}" : "per-tensor";
-                return Split(Precision.Fp8, dtype, Excluded(q, "modules_to_not_convert", "ignored_layers", "ignore"), $"{where} ({method}, {block})");
+                return Split(Precision.Fp8, dtype, Excluded(q, "modules_to_not_convert", "ignored_layers", "ignore"), $"{where} ({method}, {block})", HeadOutside(method));
             }
 
             case "mxfp4":
-                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore"), $"{where} (mxfp4)");
+                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore"), $"{where} (mxfp4)", HeadOutside("mxfp4"));
             case "nvfp4":
                 return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore", "exclude_modules"), $"{where} (nvfp4)");
             case "awq" or "gptq" or "auto-round" or "autoround" or "hqq" or "marlin" or "gptq_marlin" or "awq_marlin":
@@ -143,7 +151,10 @@ internal static class HfQuantization
                     return new Result(dtype, null, []);
                 }
 
-                return Split(p.Value, dtype, Excluded(q, "modules_to_not_convert", "modules_in_block_to_quantize_excluded", "ignore"), $"{where} ({method} {bits}-bit)");
+                // These quantise the decoder blocks' linear layers; the head only where the config says so (GPTQModel's lm_head: true).
+                var headQuantised = q.TryGet("lm_head", out var lh) && lh.ValueKind == JsonValueKind.True;
+                return Split(p.Value, dtype, Excluded(q, "modules_to_not_convert", "modules_in_block_to_quantize_excluded", "ignore"), $"{where} ({method} {bits}-bit)",
+                    headQuantised ? null : $"{method} quantises the decoder blocks only");
             }
 
             case "bitsandbytes":
@@ -158,7 +169,7 @@ internal static class HfQuantization
 
                 var kind = four ? (q.TryGet("bnb_4bit_quant_type", out var qt) && qt.ValueKind == JsonValueKind.String ? qt.GetString() : "fp4") : "int8";
                 var p = four ? (kind == "nf4" ? Precision.Int4 : Precision.Fp4) : Precision.Int8;
-                return Split(p, dtype, Excluded(q, "llm_int8_skip_modules", "modules_to_not_convert"), $"{where} (bitsandbytes {kind})");
+                return Split(p, dtype, Excluded(q, "llm_int8_skip_modules", "modules_to_not_convert"), $"{where} (bitsandbytes {kind})", HeadOutside("bitsandbytes"));
             }
 
             case "compressed-tensors":
@@ -183,7 +194,7 @@ internal static class HfQuantization
         {
             // Per-module formats: the experts' format and the non-experts' format, each from the modules listed.
             if (q.Object("quantized_layers") is not { } layers) return new Result(dtype, null, []);
-            Precision? experts = null, other = null;
+            Precision? experts = null, other = null, head = null;
             var ambiguous = false;
             foreach (var module in layers.Element.EnumerateObject())
             {
@@ -195,16 +206,29 @@ internal static class HfQuantization
                     continue;
                 }
 
+                if (IsHead(module.Name))
+                {
+                    head = p;
+                    continue;
+                }
+
                 var isExpert = IsRoutedExperts(module.Name);
                 ref var slot = ref isExpert ? ref experts : ref other;
                 if (slot is { } prev && prev != p) ambiguous = true;
                 slot = p;
             }
 
-            var note = $"Quantisation from {where}: MIXED_PRECISION; routed experts {(experts ?? dtype).Name()}, other weights {(other ?? dtype).Name()}"
+            var weights = other ?? dtype;
+            var lmHead = head ?? dtype;
+            var note = $"Quantisation from {where}: MIXED_PRECISION; routed experts {(experts ?? dtype).Name()}, other weights {weights.Name()}"
                 + (other is null ? " (not in quantized_layers, so kept at the checkpoint dtype)" : "")
-                + (ambiguous ? "; modules of one kind use several formats, the last listed is used" : "") + ".";
-            return new Result(other ?? dtype, experts ?? other ?? dtype, [note]);
+                + (ambiguous ? "; modules of one kind use several formats, the last listed is used" : "")
+                + (lmHead != weights || dtype != weights ? $"; lm_head {lmHead.Name()}{(head is null ? " (not in quantized_layers)" : "")}, input embedding {dtype.Name()} (a lookup table, not quantised)" : "") + ".";
+            return new Result(weights, experts ?? other ?? dtype, [note])
+            {
+                Embedding = dtype == weights ? null : dtype,
+                LmHead = lmHead == weights ? null : lmHead,
+            };
         }
 
         if (Algo(algo) is not { } precision)
@@ -294,15 +318,28 @@ internal static class HfQuantization
         return all;
     }
 
+    // "lm_head" in its many spellings (model.lm_head, re:.*lm_head, lm_head*); "head" is DeepSeek's own name (V4's export).
+    private static bool IsHead(string module) =>
+        module.Contains("lm_head", StringComparison.OrdinalIgnoreCase) || module.Equals("head", StringComparison.OrdinalIgnoreCase);
+
+    // Formats whose quantiser leaves the output head out whatever the config lists: Transformers' fp8, fbgemm_fp8, mxfp4
+    // and bitsandbytes quantisers add the output embedding to modules_to_not_convert themselves, and DeepSeek's own fp8
+    // checkpoints build the head in the default dtype, bf16 (deepseek-ai/DeepSeek-V3 inference/model.py @ 013e2213:
+    // ColumnParallelLinear(dim, vocab_size, dtype=torch.get_default_dtype()), where only Linear layers take fp8).
+    private static string HeadOutside(string method) => $"{method} leaves the output head out";
+
     private static bool IsRoutedExperts(string module) =>
         module.Contains("experts", StringComparison.OrdinalIgnoreCase) && !module.Contains("shared", StringComparison.OrdinalIgnoreCase);
 
     // The core has two weight precisions: routed experts, and everything else. Routed experts take the format unless the
     // exclusions name them; the rest takes it unless the exclusions name the attention projections, which are the bulk
     // of the non-expert weights in the MoE checkpoints that exclude them (ModelOpt's DeepSeek and Kimi NVFP4 releases).
-    // The router, norms, embeddings and lm_head are left out by almost every exporter; they are small and are counted at
-    // the non-expert precision.
-    private static Result Split(Precision precision, Precision dtype, IReadOnlyList<string> excluded, string where)
+    // The router and norms are left out by almost every exporter; they are small and are counted at the non-expert
+    // precision. The LM head is read whole every decode step and the input embedding is resident, so each keeps its own:
+    // the head the checkpoint's dtype when the exclusions name it or the format never quantises it (headOutside says
+    // why), the format's otherwise; the embedding always the dtype, as no format here quantises a lookup table (they
+    // replace linear layers).
+    private static Result Split(Precision precision, Precision dtype, IReadOnlyList<string> excluded, string where, string? headOutside = null)
     {
         var attention = excluded.Any(m => m.Contains("attn", StringComparison.OrdinalIgnoreCase) || m.Contains("attention", StringComparison.OrdinalIgnoreCase));
         var experts = excluded.Any(m => IsRoutedExperts(m) && !m.Contains("gate", StringComparison.OrdinalIgnoreCase));
@@ -312,9 +349,17 @@ internal static class HfQuantization
         if (attention) kept.Add("attention");
         if (excluded.Any(m => m.Contains("shared_expert", StringComparison.OrdinalIgnoreCase))) kept.Add("shared experts");
         if (experts) kept.Add("routed experts");
-        if (excluded.Any(m => m.Contains("lm_head", StringComparison.OrdinalIgnoreCase) || m == "head")) kept.Add("lm_head");
+        var headListed = excluded.Any(IsHead);
+        if (headListed) kept.Add("lm_head");
+        var lmHead = headListed || headOutside is not null ? dtype : precision;
+        var tables = lmHead == weights && dtype == weights ? ""
+            : $"; lm_head {lmHead.Name()}{(!headListed && headOutside is not null ? $" ({headOutside})" : "")}, input embedding {dtype.Name()} (a lookup table, not quantised), each counted at its own precision";
         var note = $"Quantisation from {where}: routed experts {expertPrecision.Name()}, other weights {weights.Name()}"
-            + (kept.Count > 0 ? $"; left unquantised by the checkpoint: {string.Join(", ", kept)} ({dtype.Name()})" : "") + ".";
-        return new Result(weights, expertPrecision == weights ? null : expertPrecision, [note]);
+            + (kept.Count > 0 ? $"; left unquantised by the checkpoint: {string.Join(", ", kept)} ({dtype.Name()})" : "") + tables + ".";
+        return new Result(weights, expertPrecision == weights ? null : expertPrecision, [note])
+        {
+            Embedding = dtype == weights ? null : dtype,
+            LmHead = lmHead == weights ? null : lmHead,
+        };
     }
 }

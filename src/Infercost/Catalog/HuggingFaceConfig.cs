@@ -65,6 +65,8 @@ public static class HuggingFaceConfig
         {
             DefaultWeightPrecision = quant.Weights,
             DefaultExpertPrecision = quant.Experts,
+            DefaultEmbeddingPrecision = quant.Embedding,
+            DefaultLmHeadPrecision = quant.LmHead,
             DefaultKvPrecision = kv,
             Source = new Provenance(sources, "user-supplied", notes),
         };

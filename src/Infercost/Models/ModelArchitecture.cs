@@ -71,6 +71,15 @@ public sealed record ModelArchitecture
     public Precision DefaultWeightPrecision { get; init; } = Precision.Bf16;
     /// <summary>Precision of the published expert weights when it differs (gpt-oss: MXFP4).</summary>
     public Precision? DefaultExpertPrecision { get; init; }
+    /// <summary>Precision of the published input embedding table when it differs from <see cref="DefaultWeightPrecision"/>:
+    /// quantised checkpoints keep it at the checkpoint dtype (ModelOpt, compressed-tensors, AWQ/GPTQ, fp8 and bitsandbytes
+    /// quantise linear layers only, and an embedding is a lookup table). Null: <see cref="DefaultWeightPrecision"/>. A tied
+    /// table is one matrix with the LM head and takes <see cref="DefaultLmHeadPrecision"/>.</summary>
+    public Precision? DefaultEmbeddingPrecision { get; init; }
+    /// <summary>Precision of the published LM head when it differs from <see cref="DefaultWeightPrecision"/> (NVIDIA's NVFP4
+    /// exports list <c>lm_head</c> in <c>exclude_modules</c>; DeepSeek's fp8 checkpoints keep the head in bf16). Null:
+    /// <see cref="DefaultWeightPrecision"/>.</summary>
+    public Precision? DefaultLmHeadPrecision { get; init; }
     /// <summary>KV-cache precision the checkpoint was calibrated for (ModelOpt <c>kv_cache_quant_algo</c>, compressed-tensors
     /// <c>kv_cache_scheme</c>); the serving default when no KV precision is given. Null: bf16.</summary>
     public Precision? DefaultKvPrecision { get; init; }

@@ -84,6 +84,14 @@ public static class ServingEstimator
             notes.Add($"{setup.Accelerator.Id} is an SRAM-only dataflow machine: the efficiency factors here were fitted on GPUs and do not apply to it; 'infercost dataflow' uses its own pipeline model.");
         }
 
+        if (setup.LmHeadPrecision != setup.WeightPrecision || (!m.TieWordEmbeddings && setup.EmbeddingPrecision != setup.WeightPrecision))
+        {
+            var tables = m.TieWordEmbeddings
+                ? $"the tied embedding / LM head is {setup.LmHeadPrecision.Name()}"
+                : $"the LM head is {setup.LmHeadPrecision.Name()} and the input embedding {setup.EmbeddingPrecision.Name()}";
+            notes.Add($"As the checkpoint stores them, {tables} (other weights {setup.WeightPrecision.Name()}): the head is read at its precision every decode step; --weights sets them all.");
+        }
+
         if (idle > 0) notes.Add($"{idle} device(s) do not make a whole replica; they are paid for but idle.");
         if (p.Tensor > setup.Accelerator.ScaleUpDomain)
         {

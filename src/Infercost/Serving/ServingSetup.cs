@@ -38,11 +38,21 @@ public sealed class ServingSetup
             ?? throw new InvalidInputException("computePrecision",
                 $"{accelerator.Id} has no published dense peak for {ComputePrecision.Name()}; choose another --compute precision or weight precision.");
         CheckLayout(model, Parallelism, config);
-        NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * WeightPrecision.BytesPerElement());
+        // An explicit weight precision applies to every non-expert weight, the embedding and head included; without one,
+        // each keeps the precision the checkpoint stores it in.
+        LmHeadPrecision = config.WeightPrecision ?? model.DefaultLmHeadPrecision ?? WeightPrecision;
+        EmbeddingPrecision = model.TieWordEmbeddings ? LmHeadPrecision : config.WeightPrecision ?? model.DefaultEmbeddingPrecision ?? WeightPrecision;
+        var weightBytes = WeightPrecision.BytesPerElement();
+        var embeddingBytes = EmbeddingPrecision.BytesPerElement();
+        // NonExpert·b_w + V·h·(b_emb − b_w) + V·h·(b_head − b_w): the tables at their own precision (each correction is
+        // exactly 0 when the table shares b_w, so those setups are unchanged to the last bit).
+        NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * weightBytes
+            + Parameters.InputEmbedding * (embeddingBytes - weightBytes)
+            + Parameters.LmHead * (LmHeadPrecision.BytesPerElement() - weightBytes));
         ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
         KvShard = KvShardOf(model, Parallelism.Tensor);
         Architecture = Architectures.Of(accelerator);
-        _embeddingBytes = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * WeightPrecision.BytesPerElement());
+        _embeddingBytes = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * embeddingBytes);
         _denseBytesReadPerDevice = (NonExpertWeightBytes - _embeddingBytes) / Parallelism.Tensor;
         if (Model.Moe is { } moe) _bytesPerExpert = ExpertWeightBytes / ((double)Model.MoeLayers * moe.Experts);
         ActivationBytesPerToken = ActivationBytes(Model, Efficiency);
@@ -61,6 +71,8 @@ public sealed class ServingSetup
         Parameters = prototype.Parameters;
         WeightPrecision = prototype.WeightPrecision;
         ExpertPrecision = prototype.ExpertPrecision;
+        EmbeddingPrecision = prototype.EmbeddingPrecision;
+        LmHeadPrecision = prototype.LmHeadPrecision;
         KvPrecision = prototype.KvPrecision;
         ComputePrecision = prototype.ComputePrecision;
         Peak = prototype.Peak;
@@ -202,13 +214,21 @@ public sealed class ServingSetup
     public Precision WeightPrecision { get; }
     /// <summary>Precision of routed-expert weights.</summary>
     public Precision ExpertPrecision { get; }
+    /// <summary>Precision of the input embedding table: the weight override if given, else the checkpoint's
+    /// (<see cref="ModelArchitecture.DefaultEmbeddingPrecision"/>), else <see cref="WeightPrecision"/>; a tied table
+    /// takes <see cref="LmHeadPrecision"/>. Resident in memory only: a lookup reads b rows per step, not the table.</summary>
+    public Precision EmbeddingPrecision { get; }
+    /// <summary>Precision of the LM head: the weight override if given, else the checkpoint's
+    /// (<see cref="ModelArchitecture.DefaultLmHeadPrecision"/>), else <see cref="WeightPrecision"/>. Read whole every decode step.</summary>
+    public Precision LmHeadPrecision { get; }
     /// <summary>Precision of the KV cache.</summary>
     public Precision KvPrecision { get; }
     /// <summary>Precision the matrix units run at.</summary>
     public Precision ComputePrecision { get; }
     /// <summary>Dense peak per device at <see cref="ComputePrecision"/>.</summary>
     public FlopsPerSecond Peak { get; }
-    /// <summary>All weights except routed experts, whole model.</summary>
+    /// <summary>All weights except routed experts, whole model: NonExpert·b_w with the input embedding at
+    /// <see cref="EmbeddingPrecision"/> and the LM head at <see cref="LmHeadPrecision"/>, bytes.</summary>
     public Bytes NonExpertWeightBytes { get; }
     /// <summary>All routed-expert weights, whole model.</summary>
     public Bytes ExpertWeightBytes { get; }
