@@ -87,6 +87,9 @@ public static class HuggingFaceConfig
             return root.At(inner, key);
         }
 
+        // LLaVA-style checkpoints (Phi-4-reasoning-vision) keep the language model's keys at the top level beside vision_config.
+        if (EncoderTower(root) is { } flat)
+            notes.Add($"Multimodal checkpoint: the language model's keys sit beside vision_config and it is served; its encoder tower (about {flat / 1e9:0.00}B parameters, estimated from vision_config) is counted apart.");
         return root;
     }
 
