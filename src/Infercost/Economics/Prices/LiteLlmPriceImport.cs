@@ -38,7 +38,9 @@ internal static partial class LiteLlmPriceImport
 
     /// <summary>Imports <paramref name="json"/>: every good entry, the bad ones listed, the outliers kept apart.</summary>
     /// <remarks>$/MTok = $/token × 10^6. Batch discount = 1 − <c>input_cost_per_token_batches</c> / <c>input_cost_per_token</c>.
-    /// The long-context tier is read from <c>input_cost_per_token_above_{N}k_tokens</c> and its output twin (N × 1,000 tokens).
+    /// The long-context tier is read from <c>input_cost_per_token_above_{N}k_tokens</c> and its output twin (N × 1,000 tokens),
+    /// or from <c>tiered_pricing</c> (tiers by prompt length, <c>range</c> [from, to) in tokens): the tier from 0 is the base
+    /// price where the entry gives none, the next one the long-context tier; tiers after that are named in the notes.
     /// A key ending in a date (<c>gpt-4o-2024-05-13</c>, <c>claude-3-5-sonnet-20241022</c>) is a model of its own.</remarks>
     /// <exception cref="InvalidInputException">Not JSON (with the 1-based line and column), not an object, or no priced text model in it.</exception>
     public static LiteLlmImport Import(string json, string sourceName, bool includeOutliers)
@@ -148,9 +150,32 @@ internal static partial class LiteLlmPriceImport
         var key = entry.Name;
         var mode = r.TryGet("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         if (mode is not null && !TextModes.Contains(mode, StringComparer.OrdinalIgnoreCase)) return null;
-        if (!r.Has("input_cost_per_token") || !r.Has("output_cost_per_token")) return null;
+        // Volcengine's entries (and some DashScope ones) give no top-level prices, only tiers by prompt length.
+        var tiers = Tiers(r, out var badTier);
+        if (badTier) return null;
+        if ((!r.Has("input_cost_per_token") || !r.Has("output_cost_per_token")) && tiers is null) return null;
         var input = PerToken(r, "input_cost_per_token");
         var output = PerToken(r, "output_cost_per_token");
+        var tierNotes = "";
+        if (tiers is { Count: > 0 })
+        {
+            var first = tiers.Find(t => t.From == 0);
+            if (first is null)
+            {
+                r.Problem("tiered_pricing", $"must have a tier whose range starts at 0 (the base price); the first starts at {Guard.Format(tiers.Min(t => t.From))}");
+                return null;
+            }
+
+            // A tier's missing price is the entry's own (DashScope tiers that price only the input).
+            input ??= first.Input;
+            output ??= first.Output;
+            if (input is null || output is null)
+            {
+                r.Problem($"tiered_pricing[{tiers.IndexOf(first)}]", "must give input_cost_per_token and output_cost_per_token when the entry gives none");
+                return null;
+            }
+        }
+
         var cached = PerToken(r, "cache_read_input_token_cost");
         var write = PerToken(r, "cache_creation_input_token_cost");
         var writeOneHour = PerToken(r, "cache_creation_input_token_cost_above_1hr");
@@ -169,6 +194,18 @@ internal static partial class LiteLlmPriceImport
         }
 
         if (input is not { } inPrice || output is not { } outPrice) return null;
+        if (tiers is { Count: > 1 })
+        {
+            // One long-context tier is modelled: the first above the base. Later ones are said, not silently dropped.
+            var above = tiers.Where(x => x.From > 0).OrderBy(x => x.From).ToList();
+            var next = above[0];
+            if (tier is null || next.From < tier.ThresholdTokens)
+                tier = new LongContextTier((int)next.From, next.Input ?? inPrice, next.Output ?? outPrice);
+            var rest = above.Skip(1).Select(x => $"from {Tokens(x.From)} tokens ${Guard.Format((x.Input ?? inPrice).Value)} / ${Guard.Format((x.Output ?? outPrice).Value)}/MTok").ToList();
+            if (rest.Count > 0)
+                tierNotes = $" The file prices prompts in {tiers.Count} length tiers; one long-context tier is modelled (from {Tokens(next.From)} tokens), so prompts past the next are priced at it: the file's later tiers are {string.Join("; ", rest)}.";
+        }
+
         double? batch = batchInput is { } bi && inPrice.Value > 0 ? Math.Round(1 - bi.Value / inPrice.Value, 6) : null;
         if (batch is < 0 or >= 1) batch = null;
         var window = r.TryGet("max_input_tokens", out var w) && w.TryGetInt32(out var wi) && wi > 0 ? wi
@@ -179,7 +216,7 @@ internal static partial class LiteLlmPriceImport
         var id = PriceCatalog.Embedded.TryResolveId(key, out var known) && (!IsDatedSnapshot(key) || IsDatedSnapshot(known))
             ? known
             : key.Trim().ToLowerInvariant();
-        var notes = "Imported from a LiteLLM-format file; per-token prices × 10^6.";
+        var notes = "Imported from a LiteLLM-format file; per-token prices × 10^6." + tierNotes;
         if (reasoning is { } rp && Math.Abs(rp.Value - outPrice.Value) > 1e-12)
             notes += $" The file gives reasoning tokens their own rate (${Guard.Format(rp.Value)}/MTok); this catalog bills them as output.";
         return new ApiPrice(id, provider, key, inPrice, cached, write, outPrice, batch, tier, window, null, null, sourceName, notes)
@@ -188,6 +225,64 @@ internal static partial class LiteLlmPriceImport
             Aliases = string.Equals(id, key, StringComparison.OrdinalIgnoreCase) ? [] : [key],
             CacheWriteOneHour = writeOneHour,
         };
+    }
+
+    private static string Tokens(double tokens) => tokens.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    // One entry of tiered_pricing: prompts of [From, To) tokens (To null: no upper end) at these prices (null: the entry's).
+    private sealed record PriceTier(double From, double? To, DollarsPerMillionTokens? Input, DollarsPerMillionTokens? Output);
+
+    // bad: a problem was reported (the entry is skipped on it alone, with no second complaint about what it left out).
+    private static List<PriceTier>? Tiers(JsonObjectReader r, out bool bad)
+    {
+        bad = false;
+        if (!r.TryGet("tiered_pricing", out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        bad = true;
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            r.Problem("tiered_pricing", $"must be an array of tiers ({{\"range\": [from, to], \"input_cost_per_token\": ..., \"output_cost_per_token\": ...}}); was {JsonObjectReader.Raw(v)}");
+            return [];
+        }
+
+        var tiers = new List<PriceTier>();
+        var i = 0;
+        var fine = true;
+        foreach (var t in v.EnumerateArray())
+        {
+            var path = $"tiered_pricing[{i++}]";
+            if (t.ValueKind != JsonValueKind.Object)
+            {
+                r.Problem(path, $"must be an object with range and per-token prices; was {JsonObjectReader.Raw(t)}");
+                fine = false;
+                continue;
+            }
+
+            var tr = r.At(t, r.PathOf(path));
+            double? from = null, to = null;
+            var rangeOk = t.TryGetProperty("range", out var range) && range.ValueKind == JsonValueKind.Array && range.GetArrayLength() == 2
+                && range[0].ValueKind == JsonValueKind.Number && range[0].TryGetDouble(out var lo) && lo >= 0 && double.IsFinite(lo)
+                && (range[1].ValueKind == JsonValueKind.Null || (range[1].TryGetDouble(out var hi) && hi > lo && double.IsFinite(hi)));
+            if (rangeOk)
+            {
+                from = range[0].GetDouble();
+                to = range[1].ValueKind == JsonValueKind.Null ? null : range[1].GetDouble();
+            }
+
+            if (from is null || from > int.MaxValue)
+            {
+                tr.Problem("range", $"must be [from, to] prompt tokens with 0 <= from < to (to may be null); was {(t.TryGetProperty("range", out var raw) ? JsonObjectReader.Raw(raw) : "missing")}");
+                fine = false;
+                continue;
+            }
+
+            var tin = PerToken(tr, "input_cost_per_token");
+            var tout = PerToken(tr, "output_cost_per_token");
+            if ((tin is null && tr.Has("input_cost_per_token")) || (tout is null && tr.Has("output_cost_per_token"))) fine = false;
+            tiers.Add(new PriceTier(from.Value, to, tin, tout));
+        }
+
+        bad = !fine;
+        return tiers;
     }
 
     private static DollarsPerMillionTokens? PerToken(JsonObjectReader r, string name)
