@@ -12,4 +12,12 @@ internal static class BenchSetups
         return new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-h100-sxm"), Parallelism.Single,
             new ServingConfig { TotalDevices = 1 });
     }
+
+    /// <summary>Llama 3.1 8B on one A100 SXM 80GB: the slower pool of the mixed-fleet benchmark.</summary>
+    public static ServingSetup Llama8bOnA100()
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        return new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-a100-sxm-80gb"), Parallelism.Single,
+            new ServingConfig { TotalDevices = 1 });
+    }
 }

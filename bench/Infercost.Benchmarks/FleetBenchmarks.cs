@@ -40,6 +40,42 @@ public class FleetBenchmarks
     }
 }
 
+/// <summary>Heterogeneous pools (<see cref="ServingSimulator.RunFleet"/>): the <see cref="FleetBenchmarks"/> load over a
+/// fleet of half H100 and half A100 80GB replicas, least-tokens weighted by decode rate, against the same number of
+/// H100 replicas in one pool. Per arrival both cost O(log R): one queue, one tree; the weights only change a comparison.</summary>
+/// <remarks>Run: dotnet run -c Release --project bench/Infercost.Benchmarks -- --filter '*MixedFleetBenchmarks*'</remarks>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class MixedFleetBenchmarks
+{
+    private ServingSetup _h100 = null!, _a100 = null!;
+
+    /// <summary>Replicas in the fleet (half in each pool when mixed).</summary>
+    [Params(2_000)]
+    public int Replicas { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _h100 = BenchSetups.Llama8bOnH100();
+        _a100 = BenchSetups.Llama8bOnA100();
+    }
+
+    private RequestGenerator Stream() =>
+        new(ArrivalProcess.Poisson(10.0 * Replicas), new FixedLength(512), new FixedLength(128), Seed: 42, MaxRequests: 300_000);
+
+    private static SimulationOptions Options => new(SchedulerConfig.Default, Slo.Default, Router: RouterPolicy.LeastTokens);
+
+    /// <summary>One pool of H100 replicas.</summary>
+    [Benchmark(Baseline = true)]
+    public SimulationResult OnePool() => ServingSimulator.Run(_h100, Replicas, Stream(), Options);
+
+    /// <summary>Half H100, half A100, one router.</summary>
+    [Benchmark]
+    public FleetResult TwoPools() => ServingSimulator.RunFleet(
+        [new FleetPool("h100", _h100, Replicas / 2), new FleetPool("a100", _a100, Replicas - Replicas / 2)], Stream(), Options);
+}
+
 /// <summary>Independent runs on all cores (<see cref="ParallelRuns"/>): eight seeds of 100,000 requests through one
 /// replica (the <see cref="SimulatorBenchmarks"/> workload), one thread against all of them.</summary>
 /// <remarks>Run: dotnet run -c Release --project bench/Infercost.Benchmarks -- --filter '*ParallelRunsBenchmarks*' --job short</remarks>

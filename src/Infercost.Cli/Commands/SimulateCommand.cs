@@ -36,6 +36,14 @@ internal static class SimulateCommand
         var scaleInterval = SimulationInputs.Duration("--scale-interval", "With --autoscale-min: time between autoscaler decisions. Default: 30s (KEDA's pollingInterval).", 0.01, 86_400);
         var scaleDownDelay = SimulationInputs.Duration("--scale-down-delay", "With --autoscale-min: time without a scale-up before replicas are removed. Default: 5m (KEDA's cooldownPeriod).", 0, 7 * 86_400);
         var repair = SimulationInputs.Duration("--repair-time", "With --mtbf: how long a failed replica stays down before it returns empty. Default: 5m.", 0, 1e7);
+        var pool = new Option<string[]?>("--pool")
+        {
+            Description = "Another pool of replicas behind the same router, beside the --gpu/--gpus replicas (pool 1): KEY=VALUE items, keys " + PoolSpec.Keys + ". " +
+                "gpu defaults to --gpu; the layout is the pool's own (tp/pp/ep/dp, or none to let the planner choose); weights, kv and the engine's settings default to the run's; " +
+                "price is $/GPU-hour (default: --gpu-price for the same GPU, else the catalog's). Repeat for more pools. Least-loaded routers weigh each replica by its decode rate.",
+            HelpName = "KEY=VALUE,...",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -46,7 +54,8 @@ internal static class SimulateCommand
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 2000 --json" +
             "\n  infercost simulate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --rate 20 --requests 1000 --spec-method mtp --spec-acceptance 0.85" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded" +
-            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 20 --diurnal --duration 2h --autoscale-min 1 --cold-start 90s");
+            "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 20 --diurnal --duration 2h --autoscale-min 1 --cold-start 90s" +
+            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --pool gpu=nvidia-a100-sxm-80gb,gpus=48,tp=8 --router least-tokens --rate 20 --requests 4000");
         subject.AddTo(command);
         serving.AddTo(command);
         speculation.AddTo(command);
@@ -58,6 +67,7 @@ internal static class SimulateCommand
         command.Options.Add(mtbf);
         command.Options.Add(repair);
         foreach (var option in new Option[] { autoscaleMin, scaleTarget, coldStart, scaleInterval, scaleDownDelay }) command.Options.Add(option);
+        command.Options.Add(pool);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -88,10 +98,16 @@ internal static class SimulateCommand
                 ColdStart = SimulationInputs.Typed(parse, coldStart),
                 ScaleInterval = SimulationInputs.Typed(parse, scaleInterval),
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
+                Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
             };
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
             {
                 throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
+            }
+
+            if (tracePath is not null && request.Pool is not null)
+            {
+                throw new InvalidInputException("pool", "--pool simulates pools behind one router for a generated stream; it does not apply to --trace yet. Drop one.");
             }
 
             if (tracePath is not null && (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
@@ -143,6 +159,7 @@ internal static class SimulateCommand
 
             var (r, arrivals, inputText, outputText, spread, notes) = (report.Result, report.Arrivals, report.Input, report.Output, report.Spread, report.Notes);
             SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
+            if (report.Pools is { } poolResults) context.Console.Write(SimulationTables.Pools(poolResults));
             if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             if (r.Failures is { } f)

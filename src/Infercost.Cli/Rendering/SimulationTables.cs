@@ -12,7 +12,8 @@ internal static class SimulationTables
     {
         console.Write(KeyValueTable.Create("Simulation",
         [
-            ("Fleet", $"{r.Replicas} {(r.Replicas == 1 ? "replica" : "replicas")} of {r.Layout} = {r.TotalDevices} devices" + (r.Replicas > 1 ? $", {r.Router} router" : "")),
+            ("Fleet", (r.Layout.Contains(" + ", StringComparison.Ordinal) ? $"{r.Replicas} replicas: {r.Layout}" : $"{r.Replicas} {(r.Replicas == 1 ? "replica" : "replicas")} of {r.Layout}")
+                + $" = {r.TotalDevices} devices" + (r.Replicas > 1 ? $", {r.Router} router" : "")),
             ("Arrivals", arrivals),
             ("Prompt / output", $"{input} / {output}"),
             ("Scheduler", $"{Number(scheduler.MaxBatchedTokens)} tokens per step, {Number(scheduler.MaxRunningSequences)} sequences, {scheduler.BlockTokens}-token blocks"),
@@ -48,6 +49,23 @@ internal static class SimulationTables
         }
 
         console.Write(Series(r.Series, 12));
+    }
+
+    /// <summary>Each pool of a heterogeneous fleet: its share of the traffic, latency, throughput, busy time and cost.</summary>
+    public static Table Pools(IReadOnlyList<PoolResult> pools)
+    {
+        var table = KeyValueTable.Grid("Pools (one router over all)", "Pool", "Replicas", "Routed", "Completed", "TTFT P50 / P99", "TPOT P50 / P99",
+            "Output", "Busy", "Fleet $/h", "$/MTok blended");
+        foreach (var p in pools)
+        {
+            var r = p.Result;
+            table.AddTextRow(p.Name, $"{r.Replicas} of {r.Layout}", Percent(p.RoutedShare),
+                Number(r.Completed) + (r.Rejected > 0 ? $" ({Number(r.Rejected)} rejected)" : ""),
+                $"{Time(r.TimeToFirstToken.P50)} / {Time(r.TimeToFirstToken.P99)}", $"{Time(r.TimePerOutputToken.P50)} / {Time(r.TimePerOutputToken.P99)}",
+                Rate(r.OutputThroughput), Percent(r.BusyFraction), r.ClusterPerHour is { } h ? Money(h) : "–", r.BlendedPerMillion is { } b ? Money(b) : "–");
+        }
+
+        return table;
     }
 
     public static Table Spread(SimulationSpread s)

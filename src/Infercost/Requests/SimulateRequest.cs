@@ -12,6 +12,10 @@ namespace Infercost.Requests;
 /// <param name="Result">What the run measured.</param>
 public sealed record SimulateReport(string Model, string Accelerator, string Arrivals, string Input, string Output, SchedulerConfig Scheduler, SimulationResult Result)
 {
+    /// <summary>With <see cref="SimulateRequest.Pool"/>: each pool's own figures (the request's own replicas are pool 1);
+    /// <see cref="Result"/> is then the whole fleet's. Null for a fleet of one kind.</summary>
+    public IReadOnlyList<PoolResult>? Pools { get; init; }
+
     /// <summary>The speculative decoding every decode step ran with; null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
 
@@ -129,6 +133,10 @@ public sealed record SimulateRequest : SimulationRequest
     /// <summary>With <see cref="AutoscaleMin"/>: time without a scale-up before replicas are removed (duration text); default 5 min.</summary>
     public string? ScaleDownDelay { get; init; }
 
+    /// <summary>More pools beside the request's own replicas, each <c>KEY=VALUE,...</c> (<see cref="PoolSpec"/>: gpu, gpus,
+    /// replicas, tp, pp, ep, dp, weights, kv, price): one router over every pool. Default: none.</summary>
+    public IReadOnlyList<string>? Pool { get; init; }
+
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
     /// and capturing CUDA graphs (a documented assumption; give the deployment's own).</summary>
     public const double DefaultColdStartSeconds = 120;
@@ -192,6 +200,18 @@ public sealed record SimulateRequest : SimulationRequest
             throw RequestFields.Error("diurnal", "{diurnal} varies the arrival rate; a closed loop ({concurrency}) has no arrivals. Drop one.");
         }
 
+        if (Pool is { } pools)
+        {
+            if (pools.Count > PoolSpec.MaxPools) throw RequestFields.Error("pool", $"{{pool}} may be given at most {PoolSpec.MaxPools} times; was {pools.Count}.");
+            foreach (var pool in pools) PoolSpec.Parse(pool ?? "");
+            var clash = new[] { ("concurrency", Concurrency is not null), ("mtbf", Mtbf is not null), ("autoscaleMin", AutoscaleMin is not null), ("runs", Runs is > 1) }
+                .FirstOrDefault(c => c.Item2).Item1;
+            if (pools.Count > 0 && clash is not null)
+            {
+                throw RequestFields.Error("pool", $"{{pool}} adds pools to an open-loop fleet of one run without failures or autoscaling; it does not combine with {{{clash}}}. Drop one.");
+            }
+        }
+
         if (Concurrency is null && Rate is null && RateCurve is null)
         {
             throw RequestFields.Error("rate", "rate is required: give {rate} REQ/S, {rateCurve} FILE or {concurrency} N.");
@@ -242,6 +262,7 @@ public sealed record SimulateRequest : SimulationRequest
         SimulationResult result;
         string arrivals;
         SimulationSpread? spread = null;
+        IReadOnlyList<PoolResult>? pools = null;
         if (Concurrency is { } users)
         {
             var n = Requests ?? DefaultRequests;
@@ -273,6 +294,12 @@ public sealed record SimulateRequest : SimulationRequest
                 result = all[0];
                 spread = SimulationSpread.Of(all, seeds);
             }
+            else if (Pool is { Count: > 0 })
+            {
+                var fleet = ServingSimulator.RunFleet(PoolsOf(s), stream, options, null, progress, cancellation);
+                result = fleet.Fleet;
+                pools = fleet.Pools;
+            }
             else
             {
                 result = ServingSimulator.Run(setup, s.Replicas, stream, options, progress, cancellation);
@@ -282,7 +309,68 @@ public sealed record SimulateRequest : SimulationRequest
         return new SimulateReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, arrivals, Describe(input), Describe(output), options.Scheduler, result)
         {
             Spread = spread,
+            Pools = pools,
         }.WithCoverage(setup);
+    }
+
+    /// <summary>The fleet's pools: the request's own replicas first (pool 1), then each <see cref="Pool"/> entry
+    /// (pools 2, 3, ...), each prepared as the request with the entry's keys over it.</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <exception cref="InvalidInputException">Field <c>pool</c>: an entry's GPU is unknown, its layout is refused, its model
+    /// does not fit, or its gpus and replicas disagree; the message quotes the entry.</exception>
+    public IReadOnlyList<FleetPool> PoolsOf(SimulationSetup s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var pools = new List<FleetPool> { new("1", s.Setup, s.Replicas, s.Options.Scheduler, s.Options.Basis) };
+        foreach (var text in Pool ?? [])
+        {
+            var spec = PoolSpec.Parse(text);
+            var gpu = spec.Gpu ?? Gpu;
+            var sameGpu = string.Equals(gpu, s.Subject.Accelerator.Id, StringComparison.OrdinalIgnoreCase);
+            var entry = this with
+            {
+                Pool = null,
+                Gpu = gpu,
+                Gpus = spec.DevicesGiven(),
+                Tp = spec.FixesLayout ? spec.Tp : null,
+                Pp = spec.FixesLayout ? spec.Pp : null,
+                Ep = spec.FixesLayout ? spec.Ep : null,
+                Dp = spec.FixesLayout ? spec.Dp : null,
+                Weights = spec.Weights ?? Weights,
+                Kv = spec.Kv ?? Kv,
+                // A price the request gives is for its own GPU; another GPU takes the pool's price or the catalog's.
+                GpuPrice = spec.Price is { } price ? NumberRange.Of(price) : sameGpu ? GpuPrice : null,
+                Owned = spec.Price is null && Owned,
+                PurchasePrice = spec.Price is null && sameGpu ? PurchasePrice : null,
+                Power = spec.Price is null && sameGpu ? Power : null,
+                ServerShare = spec.Price is null ? ServerShare : null,
+                LifespanYears = spec.Price is null ? LifespanYears : null,
+                Electricity = spec.Price is null ? Electricity : null,
+            };
+            SimulationSetup prepared;
+            try
+            {
+                prepared = entry.Prepare(entry.Resolve(s.Subject.Catalog));
+            }
+            catch (InvalidInputException e)
+            {
+                throw spec.Problem((e.Template is { } t ? RequestFields.Render(t, f => RequestFields.FlagOf(f)) : e.Message).TrimEnd('.'));
+            }
+            catch (Serving.ModelDoesNotFitException e)
+            {
+                throw spec.Problem(e.Message.TrimEnd('.'));
+            }
+
+            if (spec.Replicas is { } wanted && wanted != prepared.Replicas)
+            {
+                throw spec.Problem($"replicas {wanted} disagrees with gpus {spec.DevicesGiven()}, which makes {prepared.Replicas} replicas of {prepared.Setup.DevicesPerReplica} GPU(s); give one of them");
+            }
+
+            pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prepared.Setup, prepared.Replicas,
+                prepared.Options.Scheduler, prepared.Options.Basis));
+        }
+
+        return pools;
     }
 
     /// <summary>Multi-turn sessions, or null without <see cref="Turns"/>.</summary>

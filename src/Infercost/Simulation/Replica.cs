@@ -25,6 +25,9 @@ internal sealed class Replica
     private readonly ServingSetup _setup;
     private readonly SchedulerConfig _config;
     private readonly MetricsCollector _metrics;
+    // A fleet of several pools: the pool's own counts, kept beside the fleet's (never instead of them, so the fleet's
+    // sums run in the same order as a run of one pool). Null outside such a fleet.
+    private readonly MetricsCollector? _pool;
     private readonly SequenceDeque _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly double _window;
@@ -56,8 +59,9 @@ internal sealed class Replica
     /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
         ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
-        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1, bool stepByStep = false)
+        PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1, bool stepByStep = false, MetricsCollector? pool = null)
     {
+        _pool = pool;
         _onToken = onToken;
         if (setup.Config.Speculation is { } speculation && role != ReplicaRole.Prefill)
         {
@@ -247,16 +251,23 @@ internal sealed class Replica
                     var hit = _prefixCache.Admit(blocks);
                     _metrics.PrefixBlocksLookedUp += blocks.Count;
                     _metrics.PrefixBlocksHit += hit;
+                    if (_pool is { } p)
+                    {
+                        p.PrefixBlocksLookedUp += blocks.Count;
+                        p.PrefixBlocksHit += hit;
+                    }
                     s.CachedTokens = (int)Math.Min((long)hit * _prefixCache.BlockTokens, s.Request.PromptTokens);
                 }
 
                 s.Computed = Math.Min(s.CachedTokens, s.Target - 1);
                 _metrics.QueueWait.Add(Clock - s.Request.ArrivalTime);
+                _pool?.QueueWait.Add(Clock - s.Request.ArrivalTime);
             }
 
             var chunk = Math.Min(s.Target - s.Computed, budget);
             batch.AddPrefillChunk(chunk, s.Computed, _window);
             _metrics.PrefillTokensComputed += s.Target - s.Computed;
+            if (_pool is { } q) q.PrefillTokensComputed += s.Target - s.Computed;
             s.Scheduled = chunk;
             budget -= chunk;
             _running.Add(s);
@@ -280,6 +291,7 @@ internal sealed class Replica
             : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _draftLength).Cost(_setup).Total
                + _drafter.Step(verified, verifiedContext / verified).Time).Value;
         _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
+        _pool?.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
         Clock += duration;
         BusyTime += duration;
         _metrics.BusyTime += duration;
@@ -361,6 +373,7 @@ internal sealed class Replica
         var freeBlocks = _freeBlocks;
         var waiting = _waiting.Count;
         var series = _metrics.Series;
+        var poolSeries = _pool?.Series;
         double clock = Clock, busy = BusyTime, fleetBusy = _metrics.BusyTime;
         while (done < steps)
         {
@@ -377,6 +390,7 @@ internal sealed class Replica
             var windowed = double.IsPositiveInfinity(_window) ? full : (belowSum + below * done) + windowedAbove;
             var duration = _decodePricer.Seconds(n, full, windowed);
             series.Add(clock, duration, kvUse, waiting, n);
+            poolSeries?.Add(clock, duration, kvUse, waiting, n);
             clock += duration;
             busy += duration;
             fleetBusy += duration;
@@ -401,6 +415,7 @@ internal sealed class Replica
         _metrics.FastForwardedSteps += done;
         OutstandingTokens -= n * done;
         _metrics.OutputTokens += n * done;
+        if (_pool is { } p) p.OutputTokens += n * done;
         return true;
     }
 
@@ -471,6 +486,7 @@ internal sealed class Replica
         if (s.FirstTokenTime > Clock) s.FirstTokenTime = double.NaN; // preempted during its transfer: nothing delivered yet
         s.Preemptions++;
         _metrics.Preemptions++;
+        if (_pool is { } p) p.Preemptions++;
         _waiting.PushFront(s);
     }
 
@@ -510,6 +526,7 @@ internal sealed class Replica
                         s.Generated++;
                         OutstandingTokens--;
                         _metrics.OutputTokens++;
+                        if (_pool is { } p) p.OutputTokens++;
                         if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
                         _onToken?.Invoke(s);
                     }
@@ -521,6 +538,7 @@ internal sealed class Replica
                     s.Blocks = 0;
                     OutstandingTokens -= s.Request.PromptTokens;
                     _metrics.Complete(s, now);
+                    _pool?.Complete(s, now);
                     CompletedCount++;
                     continue;
                 }

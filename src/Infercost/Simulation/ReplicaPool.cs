@@ -41,15 +41,25 @@ internal sealed class ReplicaPool
     private readonly Pcg32 _random;
     private readonly Dictionary<long, int> _owner = [];
     private readonly bool[] _down;
+    private readonly double[]? _weights;
     private long _totalLoad;
     private int _upCount;
     private int _next;
 
     /// <summary>A pool; with <paramref name="failures"/> replicas can be taken down and brought back, and every policy
     /// keeps the load tree so that a pick that lands on a down replica goes to the least loaded one up.</summary>
-    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed, bool failures = false)
+    /// <param name="replicas">The replicas.</param>
+    /// <param name="policy">The router's policy.</param>
+    /// <param name="seed">Seed of the router's own draws.</param>
+    /// <param name="failures">Replicas can be taken down and brought back.</param>
+    /// <param name="weights">Each replica's service rate, relative (in (0, 1]), for a fleet of unequal replicas: the
+    /// load-aware policies then compare load ÷ weight (see <see cref="FleetRouting"/>). Null for equal replicas, which
+    /// compare raw loads: exactly the choices of a fleet of one kind.</param>
+    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed, bool failures = false, double[]? weights = null)
     {
         Replicas = replicas;
+        if (weights is not null && weights.Length != replicas.Length) throw new ArgumentException("one weight per replica", nameof(weights));
+        _weights = weights;
         _policy = policy;
         _queued = new bool[replicas.Length];
         _down = new bool[replicas.Length];
@@ -164,7 +174,7 @@ internal sealed class ReplicaPool
                 var a = (int)(_random.NextUInt() % (uint)count);
                 var b = (int)(_random.NextUInt() % (uint)(count - 1));
                 if (b >= a) b++;
-                return Replicas[b].OutstandingTokens < Replicas[a].OutstandingTokens ? b : a;
+                return Lighter(Replicas[b].OutstandingTokens, b, Replicas[a].OutstandingTokens, a) ? b : a;
             case RouterPolicy.Session when r.Session >= 0:
                 return Affine(r.Session);
             case RouterPolicy.Prefix when r.PrefixBlocks is { Count: > 0 } blocks:
@@ -214,7 +224,7 @@ internal sealed class ReplicaPool
         var a = (int)(h % (uint)count);
         var b = count == 1 ? a : (int)((h >> 32) % (uint)(count - 1));
         if (count > 1 && b >= a) b++;
-        var pick = _load[b] < _load[a] ? b : a;
+        var pick = Lighter(_load[b], b, _load[a], a) ? b : a;
         var least = _winner[1];
         return Overloaded(pick, least) ? least : pick;
     }
@@ -263,5 +273,14 @@ internal sealed class ReplicaPool
         for (var n = (_leaves + i) >> 1; n >= 1; n >>= 1) _winner[n] = Better(_winner[2 * n], _winner[2 * n + 1]);
     }
 
-    private int Better(int x, int y) => _load[y] < _load[x] || (_load[y] == _load[x] && y < x) ? y : x;
+    private int Better(int x, int y)
+    {
+        if (_weights is null) return _load[y] < _load[x] || (_load[y] == _load[x] && y < x) ? y : x;
+        double ly = _load[y] * _weights[x], lx = _load[x] * _weights[y];
+        return ly < lx || (ly == lx && y < x) ? y : x;
+    }
+
+    // Whether load `ly` on replica y is below load `lx` on replica x, each divided by its replica's weight (compared as
+    // ly · w_x < lx · w_y, which needs no division); raw loads without weights.
+    private bool Lighter(long ly, int y, long lx, int x) => _weights is null ? ly < lx : ly * _weights[x] < lx * _weights[y];
 }

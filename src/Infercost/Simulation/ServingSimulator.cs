@@ -6,7 +6,7 @@ namespace Infercost.Simulation;
 /// <summary>Discrete-event simulation of a fleet of identical replicas serving a request stream: continuous batching
 /// with chunked prefill, paged KV cache, admission control and preemption, each step timed by
 /// <see cref="BatchStepModel"/>. See docs/simulation.md.</summary>
-public static class ServingSimulator
+public static partial class ServingSimulator
 {
     /// <summary>KV-cache blocks one replica holds: the memory plan's KV space per device ÷ the bytes one block of
     /// <see cref="SchedulerConfig.BlockTokens"/> tokens takes per device (<see cref="ServingSetup.KvPerDevice"/>, which

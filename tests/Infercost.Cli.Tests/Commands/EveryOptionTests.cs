@@ -207,6 +207,7 @@ public sealed partial class EveryOptionTests
             "IP" => ["not-an-ip"],
             "HOST:PORT" or "HOST:PORT[,HOST:PORT]" => ["127.0.0.1", "127.0.0.1:0"],
             "DIST" => ["lognormal:x:1"],
+            "KEY=VALUE,..." => ["gpus=0", "gpus=2,tp=2.5", "gpus=2,no-such-key=1", "gpu=no-such-id,gpus=1", "gpus=1,price=1e9"],
             "KIND:LIST" => ["speed:1,2"],
             "START..END" => ["10..5"],
             "W:MEDIAN:SIGMA" => ["x:1:1"],
