@@ -95,6 +95,7 @@ internal static class PlanCommand
                 SpecLength = parse.GetValue(speculation.Length),
                 SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
                 DraftModel = parse.GetValue(speculation.Draft),
+                SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
                 GpuPrice = parse.GetValue(cost.GpuPrice),
                 Owned = parse.GetValue(cost.Owned),
                 PurchasePrice = parse.GetValue(cost.PurchasePrice),

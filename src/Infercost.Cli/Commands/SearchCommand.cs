@@ -34,7 +34,8 @@ internal static class SearchCommand
         var engine = new ServingInputs(workload: false).Engine;
         var speculation = new SpeculationInputs();
         var specMethod = List("--spec-method", "Decoding modes to try, comma-separated: off (one token per step), mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1), " +
-            "draft (--draft-model). Default: off, or draft when --draft-model is given. Each speculating mode is tried at every --spec-length.", "off|mtp|draft,...");
+            "draft (--draft-model), medusa, eagle. Default: off, or draft when --draft-model is given. Each speculating mode is tried at every --spec-length (or with --spec-tree).",
+            "off|mtp|draft|medusa|eagle,...");
         var specLength = CliOptions.IntList(ServingRequest.SpecLengthField, "Draft lengths (k) to try with every speculating mode. Default: 1.");
         var rate = CliOptions.OptionalDouble(SimulateRequest.RateField, "Required requests per second (not with --trace).", "REQ/S");
         var input = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request (see --input-dist).", 1000);
@@ -77,7 +78,7 @@ internal static class SearchCommand
             "\n  infercost search --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 40 --disaggregation both --rank gpus --plot front.png --json" +
             "\n  infercost search --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --gpus-per-replica 4 --layouts widest --spec-method off,draft --draft-model llama-3.1-8b --spec-length 2,4 --spec-acceptance 0.8");
         foreach (var option in new Option[] { model, gpu, gpuPrice, weights, kv, sizes, layouts, maxBatch, chunk, disaggregation, specMethod, specLength,
-            speculation.Acceptance, speculation.Draft, engine, rate, input, output })
+            speculation.Acceptance, speculation.Tree, speculation.Draft, engine, rate, input, output })
         {
             command.Options.Add(option);
         }
@@ -114,6 +115,7 @@ internal static class SearchCommand
                 SpecLength = parse.GetValue(specLength),
                 SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
                 DraftModel = parse.GetValue(speculation.Draft),
+                SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
                 Engine = parse.GetValue(engine),
                 Rate = parse.GetValue(rate),
                 Input = parse.GetValue(input),

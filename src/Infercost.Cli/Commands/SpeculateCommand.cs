@@ -59,7 +59,13 @@ internal static class SpeculateCommand
     {
         var s = r.Speculation;
         var rates = string.Join(", ", Enumerable.Range(1, s.Length).Select(i => s.AcceptanceAt(i).ToString("0.###", CultureInfo.InvariantCulture)));
-        var source = s.Method == SpeculationMethod.Mtp ? $"{s.MtpLayers} MTP block(s) per depth" : $"draft model {s.Draft!.Id}";
+        var source = s.Method switch
+        {
+            SpeculationMethod.Mtp => $"{s.MtpLayers} MTP block(s) per depth",
+            SpeculationMethod.Medusa => $"{s.Length} Medusa heads",
+            SpeculationMethod.Eagle => "an EAGLE draft layer",
+            _ => $"draft model {s.Draft!.Id}",
+        } + (s.Tree is { } tree ? $", tree {string.Join(",", tree)}: {s.VerifyTokens} nodes verified" : "");
         var table = KeyValueTable.Grid(
             $"Speculative decoding: {r.ModelId} on {r.AcceleratorId} ({r.Parallelism}), k = {s.Length} ({source}), acceptance {rates}: " +
             $"{s.ExpectedTokensPerStep.ToString("0.###", CultureInfo.InvariantCulture)} tokens per step; context {Number(r.ContextTokens)}",

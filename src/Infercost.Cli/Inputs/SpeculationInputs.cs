@@ -5,16 +5,17 @@ using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
 
-/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate and speculate share: method, draft
-/// model, length and acceptance. They fill <see cref="ServingRequest"/>'s speculation fields, so a server request with
+/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate, speculate and plan share: method,
+/// draft model, length, acceptance and tree. They fill <see cref="ServingRequest"/>'s speculation fields, so a server request with
 /// the same fields gets the same answer.</summary>
 internal sealed class SpeculationInputs
 {
     public Option<string?> Method { get; } = new("--spec-method")
     {
-        Description = "Speculative decoding: mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1) or draft (a separate draft model, --draft-model). " +
+        Description = "Speculative decoding: mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1), draft (a separate draft model, --draft-model), " +
+                      "medusa (Medusa heads: one linear layer and an output head each) or eagle (an EAGLE draft layer: one decoder layer sharing the model's head). " +
                       "Default: none (one token per step), draft when --draft-model is given.",
-        HelpName = "mtp|draft",
+        HelpName = "mtp|draft|medusa|eagle",
     };
 
     public Option<int?> Length { get; } = CliOptions.OptionalInt(ServingRequest.SpecLengthField,
@@ -29,6 +30,9 @@ internal sealed class SpeculationInputs
         CustomParser = ParseRates,
     };
 
+    public Option<int[]?> Tree { get; } = CliOptions.IntList(ServingRequest.SpecTreeField,
+        "A token tree instead of a chain: nodes at each depth (for example 4,8,8,4), all verified in one pass; its length is the depth k and --spec-acceptance is per depth. Default: a chain.");
+
     public Option<string?> Draft { get; } = new("--draft-model")
     {
         Description = "Catalog id of the draft model (implies --spec-method draft); it must share the served model's vocabulary. Its weights and KV cache are in the memory plan.",
@@ -38,7 +42,7 @@ internal sealed class SpeculationInputs
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Method, Length, Acceptance, Draft }) command.Options.Add(option);
+        foreach (var option in new Option[] { Method, Length, Acceptance, Tree, Draft }) command.Options.Add(option);
     }
 
     /// <summary><paramref name="request"/> with the speculation fields the options give.</summary>
@@ -51,6 +55,7 @@ internal sealed class SpeculationInputs
             SpecLength = parse.GetValue(Length),
             SpecAcceptance = parse.GetValue(Acceptance) is { Length: > 0 } a ? a : null,
             DraftModel = parse.GetValue(Draft),
+            SpecTree = parse.GetValue(Tree) is { Length: > 0 } tree ? tree : null,
         };
     }
 

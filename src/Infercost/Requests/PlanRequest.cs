@@ -147,6 +147,9 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>Catalog id of the draft model (implies <c>draft</c>).</summary>
     public string? DraftModel { get; init; }
 
+    /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
+    public IReadOnlyList<int>? SpecTree { get; init; }
+
     /// <summary>Rental price in dollars per GPU-hour (number or range: the midpoint is used); default the catalog's.</summary>
     public NumberRange? GpuPrice { get; init; }
 
@@ -228,7 +231,7 @@ public sealed record PlanRequest : ModelGpuRequest
 
     // The speculation fields as the serving request carries them, so plan checks and resolves them on the same path as
     // cost and simulate.
-    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel };
+    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree };
 
     private PricedRequest CostFields() => new()
     {

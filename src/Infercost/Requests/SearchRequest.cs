@@ -72,7 +72,7 @@ public sealed record SearchRequest
     public string? Disaggregation { get; init; }
 
     /// <summary>Decoding modes to try: <c>off</c> (one token per step, the default), <c>mtp</c> (the model's
-    /// multi-token-prediction modules) and <c>draft</c> (<see cref="DraftModel"/>); every speculating mode is tried at
+    /// multi-token-prediction modules), <c>draft</c> (<see cref="DraftModel"/>), <c>medusa</c> and <c>eagle</c>; every speculating mode is tried at
     /// every <see cref="SpecLength"/>. Absent with <see cref="DraftModel"/> given: <c>draft</c>.</summary>
     public IReadOnlyList<string>? SpecMethod { get; init; }
 
@@ -82,6 +82,10 @@ public sealed record SearchRequest
     /// <summary>Per-position acceptance a_i (the last repeats to k), shared by every speculating mode; default
     /// <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
     public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>A token tree (nodes per depth) every speculating mode verifies instead of a chain; not with
+    /// <see cref="SpecLength"/> (the tree's depth is its length).</summary>
+    public IReadOnlyList<int>? SpecTree { get; init; }
 
     /// <summary>Catalog id of the draft model for the <c>draft</c> mode (same vocabulary as each model searched).</summary>
     public string? DraftModel { get; init; }
@@ -318,6 +322,7 @@ public sealed record SearchRequest
             SpecLength = SpecLength ?? [],
             SpecMethod = SpecMethod is { Count: 0 } ? null : SpecMethod,
             SpecAcceptance = SpecAcceptance is { Count: 0 } ? null : SpecAcceptance,
+            SpecTree = SpecTree is { Count: 0 } ? null : SpecTree,
             Weights = Weights is { Count: 0 } ? null : Weights,
             Kv = Kv is { Count: 0 } ? null : Kv,
         };
@@ -337,7 +342,10 @@ public sealed record SearchRequest
         var methods = SpecMethodsOf();
         foreach (var (given, method) in (SpecMethod ?? []).Zip(methods))
         {
-            if (method is not ("off" or "mtp" or "draft")) throw RequestFields.Error("specMethod", $"{{specMethod}} must list off, mtp or draft; was '{given}'.");
+            if (method is not ("off" or "mtp" or "draft" or "medusa" or "eagle"))
+            {
+                throw RequestFields.Error("specMethod", $"{{specMethod}} must list off, mtp, draft, medusa or eagle; was '{given}'.");
+            }
         }
 
         var speculates = methods.Any(m => m != "off");
@@ -346,6 +354,12 @@ public sealed record SearchRequest
         if (!speculates && SpecLength is { Count: > 0 }) throw RequestFields.Error("specLength", "{specLength} applies when speculating: list mtp or draft in {specMethod}.");
         if (!speculates && SpecAcceptance is { Count: > 0 }) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: list mtp or draft in {specMethod}.");
         foreach (var k in SpecLength ?? []) ServingRequest.SpecLengthField.Check(k);
+        if (SpecTree is { Count: > 0 } && SpecLength is { Count: > 0 })
+        {
+            throw RequestFields.Error("specTree", "{specTree} gives the draft's depth; drop {specLength}, or drop {specTree} to try chains of those lengths.");
+        }
+
+        ServingRequest.CheckTree(SpecTree, null, speculates);
         if (SpecAcceptance is { Count: > 0 } rates)
         {
             if (rates.Count > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
@@ -373,11 +387,14 @@ public sealed record SearchRequest
                 continue;
             }
 
-            foreach (var k in lengths)
+            var kind = Speculation.SpeculationConfig.Parse(method)!.Value;
+            if (SpecTree is { Count: > 0 } tree)
             {
-                modes.Add(new Speculation.SpeculationConfig(method == "mtp" ? Speculation.SpeculationMethod.Mtp : Speculation.SpeculationMethod.DraftModel,
-                    k, acceptance, method == "draft" ? draft : null).Validated());
+                modes.Add(new Speculation.SpeculationConfig(kind, tree.Count, acceptance, method == "draft" ? draft : null, Tree: tree).Validated());
+                continue;
             }
+
+            foreach (var k in lengths) modes.Add(new Speculation.SpeculationConfig(kind, k, acceptance, method == "draft" ? draft : null).Validated());
         }
 
         return modes;

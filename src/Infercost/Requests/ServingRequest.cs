@@ -22,6 +22,9 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Accepted ranges of the speculation fields.</summary>
     public static readonly WholeField SpecLengthField = new("specLength", 1, 16);
 
+    /// <summary>Accepted range of each depth's node count in a token tree.</summary>
+    public static readonly WholeField SpecTreeField = new("specTree", 1, 64);
+
     /// <summary>Accepted range of each acceptance rate.</summary>
     public static readonly NumberField SpecAcceptanceField = new("specAcceptance", 0, 1);
 
@@ -61,10 +64,15 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Roofline knee softness: 0 is a hard max, 1 adds the terms.</summary>
     public double? RooflineSoftness { get; init; }
 
-    /// <summary>Speculative decoding (<c>--spec-method</c>): "mtp" (the model's multi-token-prediction modules) or
-    /// "draft" (a separate draft model, <see cref="DraftModel"/>); null decodes one token per step unless
-    /// <see cref="DraftModel"/> is given, which means "draft".</summary>
+    /// <summary>Speculative decoding (<c>--spec-method</c>): "mtp" (the model's multi-token-prediction modules),
+    /// "draft" (a separate draft model, <see cref="DraftModel"/>), "medusa" (Medusa heads) or "eagle" (an EAGLE draft
+    /// layer); null decodes one token per step unless <see cref="DraftModel"/> is given, which means "draft".</summary>
     public string? SpecMethod { get; init; }
+
+    /// <summary>A token tree instead of a chain (<c>--spec-tree</c>): nodes at each depth, for example 4,8,8,4; its
+    /// length is the depth k (so <see cref="SpecLength"/>, when given, must equal it) and <see cref="SpecAcceptance"/>
+    /// is per depth. Every node is verified in one pass; a step keeps one path.</summary>
+    public IReadOnlyList<int>? SpecTree { get; init; }
 
     /// <summary>Draft tokens per step (k), in [1, 16]; default 1 (MTP: DeepSeek-V3's one module) when speculating.</summary>
     public int? SpecLength { get; init; }
@@ -103,8 +111,9 @@ public record ServingRequest : DeploymentRequest
         }
 
         return new Speculation.SpeculationConfig(
-            method == "draft" ? Speculation.SpeculationMethod.DraftModel : Speculation.SpeculationMethod.Mtp,
-            SpecLength ?? 1, SpecAcceptance is { Count: > 0 } a ? a : [DefaultAcceptance], draft).CheckAgainst(subject.Model);
+            Speculation.SpeculationConfig.Parse(method) ?? Speculation.SpeculationMethod.Mtp,
+            SpecTree is { Count: > 0 } tree ? tree.Count : SpecLength ?? 1, SpecAcceptance is { Count: > 0 } a ? a : [DefaultAcceptance], draft,
+            Tree: SpecTree is { Count: > 0 } t ? t : null).CheckAgainst(subject.Model);
     }
 
     /// <summary><see cref="ToConfig()"/> with the speculation resolved for <paramref name="subject"/>.</summary>
@@ -151,13 +160,14 @@ public record ServingRequest : DeploymentRequest
     /// <exception cref="InvalidInputException">Names the speculation field.</exception>
     public void ValidateSpeculation()
     {
-        if (SpecMethod is not null and not ("mtp" or "draft"))
+        if (SpecMethod is not null and not ("mtp" or "draft" or "medusa" or "eagle"))
         {
-            throw RequestFields.Error("specMethod", $"{{specMethod}} must be mtp or draft; was '{SpecMethod}'.");
+            throw RequestFields.Error("specMethod", $"{{specMethod}} must be mtp, draft, medusa or eagle; was '{SpecMethod}'.");
         }
 
         if (SpecMethod == "draft" && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} is draft.");
-        if (SpecMethod == "mtp" && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} is draft.");
+        if (SpecMethod is "mtp" or "medusa" or "eagle" && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} is draft.");
+        CheckTree(SpecTree, SpecLength, Speculates);
         if (!Speculates && SpecLength is not null) throw RequestFields.Error("specLength", "{specLength} applies when speculating: give {specMethod} mtp or {draftModel} ID.");
         if (!Speculates && SpecAcceptance is not null) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: give {specMethod} mtp or {draftModel} ID.");
         if (SpecLength is { } k) SpecLengthField.Check(k);
@@ -165,6 +175,27 @@ public record ServingRequest : DeploymentRequest
         {
             if (rates.Count is 0 or > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
             foreach (var a in rates) SpecAcceptanceField.Check(a);
+        }
+    }
+
+    /// <summary>Checks a token tree field: each depth's node count in [1, 64], at most
+    /// <see cref="Speculation.SpeculationConfig.MaxTreeNodes"/> nodes, at most 16 depths, as deep as
+    /// <paramref name="length"/> when that is given, and only when <paramref name="speculates"/>.</summary>
+    /// <exception cref="InvalidInputException">Names <c>specTree</c>.</exception>
+    public static void CheckTree(IReadOnlyList<int>? tree, int? length, bool speculates)
+    {
+        if (tree is not { Count: > 0 }) return;
+        if (!speculates) throw RequestFields.Error("specTree", "{specTree} applies when speculating: give {specMethod} or {draftModel} ID.");
+        foreach (var w in tree) SpecTreeField.Check(w);
+        if (tree.Count > SpecLengthField.High) throw RequestFields.Error("specTree", $"{{specTree}} must list 1 to {SpecLengthField.High} depths; was {tree.Count}.");
+        if (tree.Sum() > Speculation.SpeculationConfig.MaxTreeNodes)
+        {
+            throw RequestFields.Error("specTree", $"{{specTree}} must hold at most {Speculation.SpeculationConfig.MaxTreeNodes} nodes; was {tree.Sum()}.");
+        }
+
+        if (length is { } k && k != tree.Count)
+        {
+            throw RequestFields.Error("specTree", $"{{specTree}} lists {tree.Count} depths and {{specLength}} is {k}: the tree's depth is the draft length; drop {{specLength}}.");
         }
     }
 

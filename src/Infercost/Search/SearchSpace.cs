@@ -110,7 +110,9 @@ public sealed record SearchCandidate(int Index, ModelArchitecture Model, SearchD
     Parallelism Parallelism, int MaxBatch, int TokenBudget, bool Disaggregated, SpeculationConfig? Speculation = null)
 {
     /// <summary>The decoding mode in words: "off", "mtp k 2" or "draft llama-3.2-1b k 4".</summary>
-    public string SpeculationText => Speculation is { } s ? $"{s.MethodName}{(s.Draft is { } d ? " " + d.Id : "")} k {s.Length}" : "off";
+    public string SpeculationText => Speculation is { } s
+        ? $"{s.MethodName}{(s.Draft is { } d ? " " + d.Id : "")} k {s.Length}{(s.Tree is { } t ? " tree " + string.Join(",", t) : "")}"
+        : "off";
 
     /// <summary>Devices per replica.</summary>
     public int DevicesPerReplica => Parallelism.DevicesPerReplica;

@@ -117,9 +117,17 @@ public static class ServingEstimator
 
         if (setup.Config.Speculation is { } speculation)
         {
-            notes.Add(speculation.Method == Speculation.SpeculationMethod.Mtp
-                ? $"Decode speculates with {m.Id}'s MTP module(s), k = {speculation.Length}: each step verifies k + 1 tokens per sequence and keeps {Guard.Format(speculation.ExpectedTokensPerStep)} on average; the modules' weights and KV are in the memory plan."
-                : $"Decode speculates with draft model {speculation.Draft!.Id}, k = {speculation.Length}: each step runs k draft steps and verifies k + 1 tokens per sequence, keeping {Guard.Format(speculation.ExpectedTokensPerStep)} on average; the draft's weights and KV are in the memory plan.");
+            var e = Guard.Format(speculation.ExpectedTokensPerStep);
+            // A chain verifies k + 1 tokens; a tree its nodes + 1 (the text says which).
+            var verified = speculation.Tree is null ? "k + 1 tokens per sequence"
+                : $"{speculation.VerifyTokens + 1} tokens per sequence (a tree of {string.Join(",", speculation.Tree)} nodes per depth)";
+            notes.Add(speculation.Method switch
+            {
+                Speculation.SpeculationMethod.Mtp => $"Decode speculates with {m.Id}'s MTP module(s), k = {speculation.Length}: each step verifies {verified} and keeps {e} on average; the modules' weights and KV are in the memory plan.",
+                Speculation.SpeculationMethod.Medusa => $"Decode speculates with {speculation.Length} Medusa heads: each step verifies {verified} and keeps {e} on average; the heads' weights are in the memory plan.",
+                Speculation.SpeculationMethod.Eagle => $"Decode speculates with an EAGLE layer, k = {speculation.Length}: each step drafts depth by depth and verifies {verified}, keeping {e} on average; the layer's weights and KV are in the memory plan.",
+                _ => $"Decode speculates with draft model {speculation.Draft!.Id}, k = {speculation.Length}: each step runs k draft steps and verifies {verified}, keeping {e} on average; the draft's weights and KV are in the memory plan.",
+            });
         }
 
         if (m.IsMoe) notes.Add("MoE expert reads assume uniform routing; real routing is skewed and touches somewhat fewer experts.");

@@ -52,6 +52,7 @@ internal sealed class Replica
     // Speculative decoding (setup.Config.Speculation): the drafter, the draft length and the draws of accepted tokens.
     private readonly Speculation.Drafter? _drafter;
     private readonly int _draftLength;
+    private readonly int _verifyTokens; // draft tokens verified per sequence: k for a chain, the tree's nodes for a tree
     private readonly Pcg32? _acceptance;
 
     /// <summary>A replica; a <see cref="ReplicaRole.Prefill"/> replica passes finished prompts to
@@ -67,6 +68,7 @@ internal sealed class Replica
         {
             _drafter = new Speculation.Drafter(setup, speculation);
             _draftLength = speculation.Length;
+            _verifyTokens = speculation.VerifyTokens;
             _acceptance = new Pcg32(unchecked((seed * 0x5851F42D4C957F2DL) + 0x14057B7EF767814FL));
         }
 
@@ -193,8 +195,9 @@ internal sealed class Replica
                 continue;
             }
 
-            // A speculative decode writes the KV of its k drafts in the verify pass (the rejected ones are dropped after).
-            var extra = BlocksFor(s.Computed + 1 + _draftLength) - s.Blocks;
+            // A speculative decode writes the KV of its k drafts (a tree's nodes) in the verify pass (the rejected ones are
+            // dropped after).
+            var extra = BlocksFor(s.Computed + 1 + _verifyTokens) - s.Blocks;
             var selfPreempted = false;
             while (extra > _freeBlocks && !selfPreempted)
             {
@@ -215,11 +218,11 @@ internal sealed class Replica
                 continue;
             }
 
-            Speculation.SpeculativeDecoding.AddVerify(ref batch, s.Computed + 1, _draftLength, _window);
+            Speculation.SpeculativeDecoding.AddVerify(ref batch, s.Computed + 1, _verifyTokens, _window);
             s.Scheduled = Accepted(s.Request.OutputTokens - s.Generated);
             verified++;
             verifiedContext += s.Computed + 1;
-            budget -= 1 + _draftLength;
+            budget -= 1 + _verifyTokens;
         }
 
         while (!preempted && budget > 0 && _waiting.Count > 0 && _running.Count < _config.MaxRunningSequences)
@@ -288,7 +291,7 @@ internal sealed class Replica
 
         var duration = _drafter is null || verified == 0
             ? BatchStepModel.Cost(_setup, batch).Total.Value
-            : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _draftLength).Cost(_setup).Total
+            : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _verifyTokens).Cost(_setup).Total
                + _drafter.Step(verified, verifiedContext / verified).Time).Value;
         _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
         _pool?.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
@@ -490,8 +493,8 @@ internal sealed class Replica
         _waiting.PushFront(s);
     }
 
-    // Tokens one speculative decode keeps, drawn with the replica's seeded generator: draft i is accepted with
-    // probability a_i once drafts 1..i−1 were (Leviathan et al. 2023), the verify pass adds one token (the correction or
+    // Tokens one speculative decode keeps, drawn with the replica's seeded generator: draft i (a tree's depth i) is
+    // accepted with probability a_i once drafts 1..i−1 were (Leviathan et al. 2023), the verify pass adds one token (the correction or
     // the bonus), and a sequence never emits past its output length. The mean is SpeculationConfig.ExpectedTokensPerStep.
     private int Accepted(int remaining)
     {

@@ -14,6 +14,8 @@ namespace Infercost.Speculation;
 /// sit on the last stage, which binds). KV per sequence: one layer's KV per module ÷ the attention-DP ranks and KV shards.
 /// A draft model: its weights ÷ (its TP × pipeline stages) on every device (each side-by-side copy holds it whole);
 /// its KV per sequence ÷ (attention-DP × pipeline × served TP), the batch being shared among the copies.
+/// Medusa (Cai et al. 2024 §2.1.1): D heads of h² + h + V·h parameters ÷ TP, no KV. EAGLE (Li et al. 2024 §3): one dense
+/// decoder layer of the model's shape plus a 2h → h projection ÷ TP, one layer's KV per sequence like an MTP module.
 /// </remarks>
 public static class SpeculationMemory
 {
@@ -32,6 +34,21 @@ public static class SpeculationMemory
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(config);
         var model = setup.Model;
+        if (config.Method == SpeculationMethod.Medusa)
+        {
+            // Medusa: D heads of W₁ (h × h) and W₂ (vocabulary × h) each, on the last stage, sharded over its tensor ranks.
+            return Bytes.FromBytes(config.Length * Drafter.MedusaHeadParameters(model) * setup.WeightPrecision.BytesPerElement() / tensor);
+        }
+
+        if (config.Method == SpeculationMethod.Eagle)
+        {
+            // EAGLE: one dense decoder layer plus the 2h → h input projection, sharing the embedding and output head.
+            var dense = ParameterCounter.Count(model with { Moe = null, MtpLayers = 0 });
+            double h = model.HiddenSize;
+            var layer = (2 * h * h) + dense.AttentionPerLayer + dense.NormsPerLayer + dense.DenseMlpPerLayer;
+            return Bytes.FromBytes(layer * setup.WeightPrecision.BytesPerElement() / tensor);
+        }
+
         if (config.Method == SpeculationMethod.Mtp)
         {
             var modules = model.MtpLayers > 0 ? model.MtpLayers : config.MtpLayers;
@@ -62,9 +79,10 @@ public static class SpeculationMemory
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(config);
         var model = setup.Model;
-        if (config.Method == SpeculationMethod.Mtp)
+        if (config.Method == SpeculationMethod.Medusa) return Bytes.Zero;
+        if (config.Method is SpeculationMethod.Mtp or SpeculationMethod.Eagle)
         {
-            var modules = model.MtpLayers > 0 ? model.MtpLayers : config.MtpLayers;
+            var modules = config.Method == SpeculationMethod.Eagle ? 1 : model.MtpLayers > 0 ? model.MtpLayers : config.MtpLayers;
             var layer = model with { Layers = 1, MtpLayers = 0, SlidingWindow = null, Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null };
             var shard = model.Attention == AttentionKind.Gqa ? Math.Min(tensor, model.KvHeads) : 1;
             return KvCache.BytesPerSequence(layer, setup.KvPrecision, contextTokens) * (modules / (double)(attentionData * shard));

@@ -4,7 +4,7 @@ using Infercost.Serving;
 namespace Infercost.Speculation;
 
 /// <summary>What speculation does to one decode step of a serving estimate, beside plain decoding at the same batch.</summary>
-/// <param name="Method">"mtp" or "draft" (the request's <c>specMethod</c>).</param>
+/// <param name="Method">"mtp", "draft", "medusa" or "eagle" (the request's <c>specMethod</c>).</param>
 /// <param name="DraftModel">Catalog id of the draft model; null for MTP.</param>
 /// <param name="Length">Draft tokens per step (k).</param>
 /// <param name="Acceptance">a_1..a_k, each position's acceptance (the last rate given repeats).</param>

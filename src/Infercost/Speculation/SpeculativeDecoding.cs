@@ -36,8 +36,9 @@ public static class SpeculativeDecoding
         var baseline = DecodeModel.Step(setup, batch, contextTokens);
 
         var composition = new BatchComposition();
-        for (var s = 0; s < batch; s++) AddVerify(ref composition, contextTokens, config.Length, window);
-        var work = VerifyWork(setup, composition, config.Length);
+        // A tree verifies all its nodes in the one pass (Medusa §2.1.2, tree attention): Σ w_d tokens per sequence.
+        for (var s = 0; s < batch; s++) AddVerify(ref composition, contextTokens, config.VerifyTokens, window);
+        var work = VerifyWork(setup, composition, config.VerifyTokens);
         var verify = work.Cost(setup);
 
         var drafter = new Drafter(setup, config);
@@ -64,9 +65,9 @@ public static class SpeculativeDecoding
     /// <summary>Steady-state output tokens per second of a replica that speculates with at most
     /// <paramref name="sequencesInFlight"/> requests in flight, prompt chunks sharing every step: the speculative
     /// counterpart of <see cref="MixedStepModel.Step"/>.</summary>
-    /// <remarks>Each of d decoding sequences verifies k + 1 tokens and keeps E = 1 + Σ Π a_j of them per step (Leviathan
-    /// et al. 2023), so requests finish at d·E/O per step and new prompts arrive at p = d·E·I/O tokens per step. The
-    /// step's token budget T holds d(k + 1) + p, so d ≤ T ÷ (k + 1 + E·I/O). The step is the verify pass of the d
+    /// <remarks>Each of d decoding sequences verifies n + 1 tokens (n = k, or a tree's nodes) and keeps E = 1 + Σ Π a_j
+    /// of them per step (Leviathan et al. 2023), so requests finish at d·E/O per step and new prompts arrive at
+    /// p = d·E·I/O tokens per step. The step's token budget T holds d(n + 1) + p, so d ≤ T ÷ (n + 1 + E·I/O). The step is the verify pass of the d
     /// sequences with the prompt share (<see cref="VerifyWork"/>) plus drafting k tokens for each; output d·E ÷ step.
     /// See docs/methodology.md#speculative-decoding.</remarks>
     public static TokensPerSecond MixedThroughput(ServingSetup setup, int inputTokens, int outputTokens, double sequencesInFlight, int tokenBudget)
@@ -77,7 +78,7 @@ public static class SpeculativeDecoding
         Guard.InRange(outputTokens, 1, 100_000_000, "outputTokens");
         Guard.InRange(sequencesInFlight, 1, MaxBatch, "sequencesInFlight");
         Guard.InRange(tokenBudget, 1, 100_000_000, "tokenBudget");
-        var k = config.Length;
+        var k = config.VerifyTokens;
         var kept = config.ExpectedTokensPerStep;
         var byBudget = tokenBudget / (k + 1 + (kept * inputTokens / outputTokens));
         var sequences = Math.Max(1, (int)Math.Ceiling(Math.Min(sequencesInFlight, byBudget)));
@@ -107,8 +108,8 @@ public static class SpeculativeDecoding
         }
 
         var verify = new BatchComposition();
-        AddVerify(ref verify, contextTokens, config.Length, window);
-        var step = VerifyWork(setup, verify, config.Length).Cost(setup).Total + new Drafter(setup, config).Step(1, contextTokens).Time;
+        AddVerify(ref verify, contextTokens, config.VerifyTokens, window);
+        var step = VerifyWork(setup, verify, config.VerifyTokens).Cost(setup).Total + new Drafter(setup, config).Step(1, contextTokens).Time;
         return step / (config.Length + 1);
     }
 
@@ -133,12 +134,23 @@ public static class SpeculativeDecoding
     }
 }
 
-/// <summary>The drafting half of a speculative step, resolved once per setup: the MTP block(s) or the draft model on
-/// their own layout.</summary>
+/// <summary>The drafting half of a speculative step, resolved once per setup: the MTP block(s), the EAGLE layer, the
+/// Medusa heads or the draft model on their own layout.</summary>
+/// <remarks>
+/// A chain drafts one token per sequence per pass, k passes. A tree of widths w_1..w_D drafts depth by depth: pass d
+/// runs the drafter over the w_{d−1} frontier nodes of each sequence (w_0 = 1, the last accepted token) and takes the top
+/// candidates for depth d from its logits (EAGLE-2 §4, expansion phase; SpecInfer's token-tree expansion). A pass over w
+/// nodes of a sequence reads the sequence's draft KV once and carries w − 1 more query tokens, as the verify pass does.
+/// Medusa (Cai et al. 2024, §2.1.1) drafts without passes: its D heads run once on the verify pass's last hidden state,
+/// each one linear layer W₁ (h × h) with SiLU and a residual, then its own output projection W₂ (vocabulary × h), so one
+/// step costs 2·D·(h² + V·h) FLOPs per sequence and reads the heads' D·(h² + V·h) weights once, priced on the linear
+/// roofline of the served layout (sharded over tensor ranks like the output head).
+/// </remarks>
 public sealed class Drafter
 {
     private readonly ServingSetup _setup;
     private readonly int _copies;
+    private readonly bool _inGraph;
 
     /// <summary>Resolves the drafting setup of <paramref name="config"/> beside <paramref name="setup"/>.</summary>
     public Drafter(ServingSetup setup, SpeculationConfig config)
@@ -148,23 +160,28 @@ public sealed class Drafter
         Config = config;
         var model = setup.Model;
         var plain = setup.Config with { Speculation = null };
-        if (config.Method == SpeculationMethod.Mtp)
+        switch (config.Method)
         {
-            var block = model with
+            case SpeculationMethod.Mtp or SpeculationMethod.Eagle:
             {
-                Id = model.Id + "-mtp",
-                Layers = config.MtpLayers,
-                MtpLayers = 0,
-                Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null,
-                SlidingWindow = null,
-            };
-            // The modules run after the last layer, on the last pipeline stage's devices (tensor × attention-DP of them).
-            var served = setup.Parallelism;
-            var stage = new Parallelism(served.Tensor, 1, Gcd(served.Expert, served.Tensor * served.AttentionData), served.AttentionData);
-            _setup = new ServingSetup(block, setup.Accelerator, stage, plain with { Parallelism = stage });
-            _copies = 1;
-            KvBytesPerToken = KvCache.BytesPerToken(block, setup.KvPrecision);
-            return;
+                var block = Block(model, config);
+                // The modules run after the last layer, on the last pipeline stage's devices (tensor × attention-DP of them).
+                var served = setup.Parallelism;
+                var expert = block.Moe is null ? 1 : Gcd(served.Expert, served.Tensor * served.AttentionData);
+                var stage = new Parallelism(served.Tensor, 1, expert, served.AttentionData);
+                _setup = new ServingSetup(block, setup.Accelerator, stage, plain with { Parallelism = stage });
+                _copies = 1;
+                _inGraph = true;
+                KvBytesPerToken = KvCache.BytesPerToken(block, setup.KvPrecision);
+                return;
+            }
+
+            case SpeculationMethod.Medusa:
+                _setup = new ServingSetup(model, setup.Accelerator, setup.Parallelism, plain);
+                _copies = 1;
+                _inGraph = true;
+                KvBytesPerToken = Bytes.Zero;
+                return;
         }
 
         var draft = config.Draft ?? throw new InvalidInputException("draftModel", "draftModel is required when specMethod is draft.");
@@ -176,31 +193,93 @@ public sealed class Drafter
         KvBytesPerToken = KvCache.BytesPerToken(draft, _setup.KvPrecision);
     }
 
+    /// <summary>The block an MTP or EAGLE drafter runs: MTP, the model's own MTP module(s) (DeepSeek-V3 §2.2: a transformer
+    /// layer of the model's shape, MoE included); EAGLE, one dense decoder layer of the model's attention and hidden
+    /// shape with its (dense) intermediate size (EAGLE §3: "an FC layer and a decoder layer"), both sharing the served
+    /// model's embedding and output head.</summary>
+    public static Models.ModelArchitecture Block(Models.ModelArchitecture model, SpeculationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Method == SpeculationMethod.Eagle
+            ? model with { Id = model.Id + "-eagle", Layers = 1, MtpLayers = 0, Moe = null, SlidingWindow = null }
+            : model with
+            {
+                Id = model.Id + "-mtp",
+                Layers = config.MtpLayers,
+                MtpLayers = 0,
+                Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null,
+                SlidingWindow = null,
+            };
+    }
+
+    /// <summary>Parameters of one Medusa head: W₁ (h × h, with its bias h) and W₂ (vocabulary × h), Cai et al. 2024 §2.1.1.</summary>
+    public static double MedusaHeadParameters(Models.ModelArchitecture model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double h = model.HiddenSize;
+        return (h * h) + h + (model.VocabSize * h);
+    }
+
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>The speculation drafted.</summary>
     public SpeculationConfig Config { get; }
 
-    /// <summary>The drafting model as set up: the MTP block(s) on the served layout, or the draft model on min(TP, its
-    /// KV heads) tensor ranks.</summary>
+    /// <summary>The drafting model as set up: the MTP block(s) or the EAGLE layer on the served layout's last stage, the
+    /// served model for Medusa (whose heads are priced on its layout), or the draft model on min(TP, its KV heads)
+    /// tensor ranks.</summary>
     public ServingSetup Setup => _setup;
 
-    /// <summary>Side-by-side copies of the draft in one replica (served TP ÷ the draft's TP; 1 for MTP).</summary>
+    /// <summary>Side-by-side copies of the draft in one replica (served TP ÷ the draft's TP; 1 otherwise).</summary>
     public int Copies => _copies;
 
-    /// <summary>KV bytes per context token the draft caches, whole draft (its layers at its KV precision).</summary>
+    /// <summary>KV bytes per context token the draft caches, whole draft (its layers at its KV precision; none for Medusa).</summary>
     public Bytes KvBytesPerToken { get; }
 
-    /// <summary>Time and FLOPs per device of drafting k tokens for <paramref name="batch"/> sequences at
-    /// <paramref name="contextTokens"/>: MTP runs its block(s) k times inside the step's graph (the decode step less
-    /// its fixed overhead, × k); a draft model runs k decode steps of its share of the batch.</summary>
+    /// <summary>Time and FLOPs per device of drafting for <paramref name="batch"/> sequences at
+    /// <paramref name="contextTokens"/>: MTP and EAGLE run their block once per depth inside the step's graph (each pass
+    /// less its fixed overhead); a draft model runs one decode step per depth of its share of the batch; a depth of w
+    /// frontier nodes carries w tokens per sequence. Medusa runs its heads once.</summary>
     public (Seconds Time, Flops Flops) Step(double batch, double contextTokens)
     {
-        var k = Config.Length;
         var sequences = Math.Max(1, (int)Math.Ceiling(batch / _copies));
+        if (Config.Method == SpeculationMethod.Medusa) return Heads(batch);
+        var time = Seconds.Zero;
+        var flops = Flops.Zero;
+        var single = 0;
+        for (var depth = 1; depth <= Config.Length; depth++)
+        {
+            var width = Config.WidthAt(depth - 1);
+            if (width == 1)
+            {
+                single++;
+                continue;
+            }
+
+            var window = KvCache.LayerSplit(_setup.Model).Window;
+            var frontier = new BatchComposition();
+            for (var s = 0; s < sequences; s++) SpeculativeDecoding.AddVerify(ref frontier, contextTokens, width - 1, window);
+            var work = SpeculativeDecoding.VerifyWork(_setup, frontier, width - 1);
+            var cost = work.Cost(_setup);
+            time += _inGraph ? cost.Total - cost.Overhead : cost.Total;
+            flops += work.LinearFlops + work.AttentionFlops;
+        }
+
+        if (single == 0) return (time, flops);
+        // The passes over one node per sequence (all of a chain's): one decode step of the drafter each, the same step.
         var pass = DecodeModel.Step(_setup, sequences, contextTokens);
-        return Config.Method == SpeculationMethod.Mtp
-            ? ((pass.StepTime - pass.Overhead) * k, pass.FlopsPerDevice * k)
-            : (pass.StepTime * k, pass.FlopsPerDevice * k);
+        return (time + ((_inGraph ? pass.StepTime - pass.Overhead : pass.StepTime) * single), flops + (pass.FlopsPerDevice * single));
+    }
+
+    // Medusa's D heads on one hidden state per sequence: 2·D·(h² + V·h) FLOPs each, the heads' weights read once, spread
+    // over the replica's devices (FLOPs) and its tensor ranks (weights), on the served layout's linear roofline.
+    private (Seconds Time, Flops Flops) Heads(double batch)
+    {
+        var parameters = Config.Length * MedusaHeadParameters(_setup.Model);
+        var flops = Flops.FromFlops(2 * parameters * batch / _setup.DevicesPerReplica);
+        var bytes = Bytes.FromBytes(parameters * _setup.WeightPrecision.BytesPerElement() / _setup.Parallelism.Tensor);
+        var (compute, memory) = StepCost.LinearTerms(_setup, flops, bytes);
+        return (StepCost.Knee(compute, memory, _setup.Efficiency.RooflineSoftness), flops);
     }
 }

@@ -35,7 +35,7 @@ public sealed class SpeculateCommandTests
     [InlineData("spec-acceptance must be rates in [0, 1], comma-separated; was '0.8,2'.", "--spec-acceptance", "0.8,2")]
     [InlineData("spec-length must be in [1, 16]; was 0.", "--spec-length", "0")]
     [InlineData("--draft-model is required when --spec-method is draft.", "--spec-method", "draft")]
-    [InlineData("spec-method must be mtp or draft; was 'eagle'.", "--spec-method", "eagle")]
+    [InlineData("spec-method must be mtp, draft, medusa or eagle; was 'hydra'.", "--spec-method", "hydra")]
     public void BadInput_IsOneLine_ExitTwo(string message, params string[] extra)
     {
         var run = CliRunner.Run(["speculate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", .. extra]);

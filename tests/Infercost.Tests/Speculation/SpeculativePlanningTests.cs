@@ -45,7 +45,7 @@ public sealed class SpeculativePlanningTests
 
     public static TheoryData<PlanRequest, string> BadPlans => new()
     {
-        { Plain with { SpecMethod = "eagle" }, "specMethod" },
+        { Plain with { SpecMethod = "hydra" }, "specMethod" },
         { Plain with { SpecMethod = "draft" }, "draftModel" },
         { Plain with { SpecLength = 2 }, "specLength" },
         { Plain with { SpecAcceptance = [0.8] }, "specAcceptance" },
@@ -100,7 +100,7 @@ public sealed class SpeculativePlanningTests
 
     public static TheoryData<SearchRequest, string> BadSearches => new()
     {
-        { Search with { SpecMethod = ["off", "eagle"] }, "specMethod" },
+        { Search with { SpecMethod = ["off", "hydra"] }, "specMethod" },
         { Search with { DraftModel = null }, "draftModel" },
         { Search with { SpecMethod = ["off", "mtp"] }, "draftModel" },
         { Search with { SpecMethod = ["off"], DraftModel = null }, "specLength" },

@@ -163,7 +163,7 @@ public class SpeculativeServingTests
     [InlineData("specLength", null, 0, null, null)]
     [InlineData("specLength", null, 17, null, null)]
     [InlineData("specAcceptance", "mtp", null, 1.5, "deepseek-v3")]
-    [InlineData("specMethod", "eagle", null, null, null)]
+    [InlineData("specMethod", "hydra", null, null, null)]
     [InlineData("specMethod", "mtp", null, null, "llama-3.3-70b")]
     [InlineData("draftModel", "draft", null, null, null)]
     public void BadSpeculation_NamesTheField(string field, string? method, int? k, double? acceptance, string? model)
