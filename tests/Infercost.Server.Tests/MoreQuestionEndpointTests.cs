@@ -136,7 +136,7 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "engineProfile", "engineProfile: mbu must be in" },
         { "/api/prices", """{ "provider": "nobody-sells-this" }""", "model", "no prices match the filters" },
         { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specAcceptance": [1.5] }""", "specAcceptance", "specAcceptance must be in [0, 1]; was 1.5." },
-        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specMethod": "medusa" }""", "specMethod", "specMethod must be" },
+        { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specMethod": "lookahead" }""", "specMethod", "specMethod must be" },
         { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "batches": [] }""", "batches", "batches must list 1 to" },
         { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "draftModel": "no-such-model" }""", "draftModel", "no-such-model" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2,tp=0"] }""", "pool", "pool 'gpus=2,tp=0': tp must be in [1, 1024]; was 0." },

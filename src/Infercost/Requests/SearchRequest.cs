@@ -351,8 +351,8 @@ public sealed record SearchRequest
         var speculates = methods.Any(m => m != "off");
         if (methods.Contains("draft") && DraftModel is null) throw RequestFields.Error("draftModel", "{draftModel} is required when {specMethod} lists draft.");
         if (!methods.Contains("draft") && DraftModel is not null) throw RequestFields.Error("draftModel", "{draftModel} applies when {specMethod} lists draft.");
-        if (!speculates && SpecLength is { Count: > 0 }) throw RequestFields.Error("specLength", "{specLength} applies when speculating: list mtp or draft in {specMethod}.");
-        if (!speculates && SpecAcceptance is { Count: > 0 }) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: list mtp or draft in {specMethod}.");
+        if (!speculates && SpecLength is { Count: > 0 }) throw RequestFields.Error("specLength", "{specLength} applies when speculating: list mtp, draft, medusa or eagle in {specMethod}.");
+        if (!speculates && SpecAcceptance is { Count: > 0 }) throw RequestFields.Error("specAcceptance", "{specAcceptance} applies when speculating: list mtp, draft, medusa or eagle in {specMethod}.");
         foreach (var k in SpecLength ?? []) ServingRequest.SpecLengthField.Check(k);
         if (SpecTree is { Count: > 0 } && SpecLength is { Count: > 0 })
         {
