@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Infercost.Hardware;
 using Infercost.Models;
 
@@ -68,6 +69,19 @@ public static class ServingEstimator
         };
     }
 
+    /// <summary>The table-precision notes made so far, one per (tied, head, embedding, other weights): bounded by the
+    /// precisions there are. Building the text on every estimate took a quarter of a given-layout estimate's allocation
+    /// where the tables differ from the weights (DeepSeek-R1: bf16 head and embedding beside fp8).</summary>
+    private static readonly ConcurrentDictionary<(bool Tied, Precision Head, Precision Embedding, Precision Weights), string> TableNotes = new();
+
+    private static string TableNote((bool Tied, Precision Head, Precision Embedding, Precision Weights) key)
+    {
+        var tables = key.Tied
+            ? $"the tied embedding / LM head is {key.Head.Name()}"
+            : $"the LM head is {key.Head.Name()} and the input embedding {key.Embedding.Name()}";
+        return $"As the checkpoint stores them, {tables} (other weights {key.Weights.Name()}): the head is read at its precision every decode step; --weights sets them all.";
+    }
+
     private static List<string> Notes(ServingSetup setup, int context, int idle, string? extrapolating)
     {
         var notes = new List<string>();
@@ -86,10 +100,7 @@ public static class ServingEstimator
 
         if (setup.LmHeadPrecision != setup.WeightPrecision || (!m.TieWordEmbeddings && setup.EmbeddingPrecision != setup.WeightPrecision))
         {
-            var tables = m.TieWordEmbeddings
-                ? $"the tied embedding / LM head is {setup.LmHeadPrecision.Name()}"
-                : $"the LM head is {setup.LmHeadPrecision.Name()} and the input embedding {setup.EmbeddingPrecision.Name()}";
-            notes.Add($"As the checkpoint stores them, {tables} (other weights {setup.WeightPrecision.Name()}): the head is read at its precision every decode step; --weights sets them all.");
+            notes.Add(TableNotes.GetOrAdd((m.TieWordEmbeddings, setup.LmHeadPrecision, setup.EmbeddingPrecision, setup.WeightPrecision), TableNote));
         }
 
         if (idle > 0) notes.Add($"{idle} device(s) do not make a whole replica; they are paid for but idle.");
