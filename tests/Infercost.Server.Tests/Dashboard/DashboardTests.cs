@@ -350,6 +350,135 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
     }
 
+    /// <summary>A figure as <c>number()</c> shows it (three significant figures, whole numbers from 1,000 up,
+    /// thousands grouped) against the API's: within that rounding.</summary>
+    private static void ShownAs(double expected, string shown)
+    {
+        var value = double.Parse(shown.Trim().Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(value - expected) <= Math.Max(0.5, 0.006 * Math.Abs(expected)), $"shown {shown}, API {expected}");
+    }
+
+    /// <summary>"plain → speculative" as the two figures.</summary>
+    private static (string Plain, string Speculative) Arrow(string text)
+    {
+        var parts = text.Split('→', StringSplitOptions.TrimEntries);
+        Assert.Equal(2, parts.Length);
+        return (parts[0], parts[1]);
+    }
+
+    [Fact]
+    public async Task EstimateWithSpeculation_ShowsTheApisSpeedUpAndTokensPerSecond_InTheShareableUrl()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        Assert.True(await page.IsHiddenAsync("#spec-options"));
+        await page.SelectOptionAsync("#specMethod", "draft");
+        Assert.True(await page.IsVisibleAsync("#draftModel"));
+        await page.SelectOptionAsync("#draftModel", "llama-3.1-8b");
+        await page.FillAsync("#specLength", "4");
+        await page.FillAsync("#specAcceptance", "0.8, 0.75");
+        await Estimate(page, "llama-3.3-70b", "nvidia-h100-sxm", 4);
+
+        // The same request, with the form's defaults written out, asked of the JSON endpoint.
+        var body = """
+            { "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "input": 1000, "output": 1000, "specMethod": "draft",
+              "draftModel": "llama-3.1-8b", "specLength": 4, "specAcceptance": [0.8, 0.75] }
+            """;
+        var serving = (await Api("cost", body)).GetProperty("serving");
+        var spec = serving.GetProperty("speculation");
+        Assert.Equal(spec.GetProperty("speedUp").GetDouble(), double.Parse((await page.InnerTextAsync("#spec-speedup")).TrimEnd('×'), CultureInfo.InvariantCulture), 0.005);
+        Assert.Equal(spec.GetProperty("speedUp").GetDouble(), double.Parse((await page.InnerTextAsync("#card-speculation .big")).TrimEnd('×'), CultureInfo.InvariantCulture), 0.005);
+        ShownAs(spec.GetProperty("tokensPerStep").GetDouble(), await page.InnerTextAsync("#spec-tokens-per-step"));
+        var (plainUser, specUser) = Arrow(await page.InnerTextAsync("#spec-per-user"));
+        ShownAs(spec.GetProperty("plainTokensPerSecondPerUser").GetDouble(), plainUser);
+        ShownAs(serving.GetProperty("decode").GetProperty("tokensPerSecondPerUser").GetDouble(), specUser);
+        var (plainReplica, specReplica) = Arrow(await page.InnerTextAsync("#spec-per-replica"));
+        ShownAs(spec.GetProperty("plainTokensPerSecond").GetDouble(), plainReplica);
+        ShownAs(serving.GetProperty("decode").GetProperty("tokensPerSecond").GetDouble(), specReplica);
+        // Without speculation the API answers another per-user figure: the page is not showing plain decoding.
+        var plain = (await Api("cost", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4 }""")).GetProperty("serving");
+        Assert.False(plain.TryGetProperty("speculation", out var none) && none.ValueKind != JsonValueKind.Null);
+        Assert.NotEqual(plain.GetProperty("decode").GetProperty("tokensPerSecondPerUser").GetDouble(),
+            serving.GetProperty("decode").GetProperty("tokensPerSecondPerUser").GetDouble());
+
+        Assert.Contains("specMethod=draft", page.Url, StringComparison.Ordinal);
+        Assert.Contains("draftModel=llama-3.1-8b", page.Url, StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "estimate-speculation");
+
+        // The shareable URL opens with the same speculation and estimates it again.
+        var shared = await Open(errors, new Uri(page.Url).Query);
+        await shared.WaitForSelectorAsync("#spec-speedup");
+        Assert.Equal("draft", await shared.InputValueAsync("#specMethod"));
+        Assert.Equal("0.8, 0.75", await shared.InputValueAsync("#specAcceptance"));
+        Assert.True(await shared.IsVisibleAsync("#draftModel"));
+        Assert.Equal(await page.InnerTextAsync("#spec-speedup"), await shared.InnerTextAsync("#spec-speedup"));
+
+        // Off again: no speculation fields go, and the estimate shows none.
+        await page.SelectOptionAsync("#specMethod", "");
+        Assert.True(await page.IsHiddenAsync("#spec-options"));
+        await page.ClickAsync("#estimate");
+        await page.WaitForSelectorAsync("#speculation", new PageWaitForSelectorOptions { State = WaitForSelectorState.Hidden });
+        Assert.Equal(0, await page.Locator("#card-speculation").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task EstimateWithSpeculation_ABadAcceptanceOrMtpWithoutModules_IsShownOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.3-70b");
+        await page.SelectOptionAsync("#specMethod", "mtp");
+
+        var (field, detail) = await ApiProblem("cost", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 8, "specMethod": "mtp", "specAcceptance": [1.5] }""");
+        Assert.Equal("specAcceptance", field);
+        await BadValueIsShownOnTheField(page, "specAcceptance", "1.5", "estimate", detail);
+
+        // MTP on a model without MTP modules: the API names the field, and the page shows it under that Inputs field.
+        var (mtpField, mtpDetail) = await ApiProblem("cost", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 8, "specMethod": "mtp" }""");
+        Assert.Equal("specMethod", mtpField);
+        await page.FillAsync("#specAcceptance", "");
+        await page.ClickAsync("#estimate");
+        await page.WaitForSelectorAsync($"#{mtpField}-error:not(:empty)");
+        Assert.Equal(mtpDetail, await page.InnerTextAsync($"#{mtpField}-error"));
+        Assert.Equal("true", await page.GetAttributeAsync("#" + mtpField, "aria-invalid"));
+        Assert.Equal(mtpField + "-error", await page.GetAttributeAsync("#" + mtpField, "aria-describedby"));
+        Assert.Equal(mtpField, await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.Equal("", await page.InnerTextAsync("#specAcceptance-error"));
+        await ScreenshotIsNotBlank(page, "estimate-speculation-error");
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlanWithSpeculation_SendsTheInputsSpeculation_AndShowsTheApisLine()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#output", "200");
+        await page.SelectOptionAsync("#specMethod", "eagle");
+        await page.FillAsync("#specTree", "2,2");
+        await page.FillAsync("#specAcceptance", "0.7");
+        await page.FillAsync("#plan-rate", "4");
+        await page.FillAsync("#plan-maxGpusPerReplica", "1");
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-status:has-text('Planned')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        var report = await Api("plan", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "input": 1000, "output": 200, "rate": 4, "sloTtft": "2s", "sloTpot": "50ms",
+              "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "120s", "specMethod": "eagle", "specTree": [2, 2], "specAcceptance": [0.7] }
+            """);
+        var spec = report.GetProperty("speculation");
+        var line = await page.InnerTextAsync("#plan-speculation");
+        Assert.StartsWith(spec.GetProperty("method").GetString()! + ", k = " + spec.GetProperty("length").GetInt32().ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        Assert.Contains("tree 2,2", line, StringComparison.Ordinal);
+        ShownAs(spec.GetProperty("tokensPerStep").GetDouble(), line[(line.LastIndexOf(':') + 1)..].Replace("tokens per step", "", StringComparison.Ordinal));
+        Assert.Equal(report.GetProperty("plan").GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#plan-devices"));
+        await ScreenshotIsNotBlank(page, "plan-speculation");
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task PlanDisaggregated_ShowsBothFleetsAsTheApiPlansThem_AndPoolSizesWithoutPoolsOnTheirField()
     {

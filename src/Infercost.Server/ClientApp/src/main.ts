@@ -13,7 +13,8 @@ const form = $<HTMLFormElement>("inputs");
 type Json = Record<string, any>;
 
 /** Fields shared by every serving question, read from the form. */
-const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", "output", "utilisation"] as const;
+const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", "output", "utilisation",
+  "specMethod", "specLength", "specAcceptance", "specTree", "draftModel"] as const;
 /** Simulation fields, kept in the shareable URL too. */
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
 /** The panels' own text fields (ids prefixed by the panel), kept in the shareable URL too. */
@@ -23,7 +24,7 @@ const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusP
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
   "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
   "workload-profile", "workload-requestsPerDay", "workload-model", "workload-cacheHit", "workload-compaction", "workload-outputReduction",
-  "workload-on", "workload-cachedPrefill", "spec-specMethod", "spec-draftModel", "spec-specLength", "spec-specAcceptance", "spec-batches"] as const;
+  "workload-on", "workload-cachedPrefill", "spec-specMethod", "spec-draftModel", "spec-specLength", "spec-specAcceptance", "spec-specTree", "spec-batches"] as const;
 
 let lastCost: Json | null = null;
 
@@ -61,7 +62,34 @@ function servingBody(withUtilisation = true): Json {
   for (const f of ["gpus", "input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
   if (value("gpuPrice") !== "") body.gpuPrice = numeric(value("gpuPrice"));
   if (withUtilisation && value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
+  return { ...body, ...speculationBody() };
+}
+
+/** The Inputs' speculation group as the request records' fields (specMethod, specLength, specAcceptance, specTree,
+ * draftModel); nothing when the method is off, as the CLI decodes one token per step without --spec-method. The draft
+ * model goes only with the draft method (its select is shown only then). */
+function speculationBody(): Json {
+  const method = value("specMethod");
+  if (method === "") return {};
+  const body: Json = { specMethod: method };
+  if (value("specLength") !== "") body.specLength = numeric(value("specLength"));
+  for (const f of ["specAcceptance", "specTree"]) if (value(f) !== "") body[f] = list(value(f));
+  if (method === "draft") body.draftModel = value("draftModel");
   return body;
+}
+
+/** Shows the speculation options only when speculating, and the draft model only for the draft method. */
+function showSpeculationFields() {
+  const method = value("specMethod");
+  $("spec-options").hidden = method === "";
+  $("draftModel-field").hidden = method !== "draft";
+}
+
+/** A request's speculation (a SpeculationSpec: method, draft, k, acceptance, tokens per step, tree) as one line. */
+function speculationLine(s: Json | null | undefined): string {
+  if (!s) return "";
+  const tree = s.tree ? `, tree ${(s.tree as number[]).join(",")}` : "";
+  return `${esc(s.method)}${s.draftModel ? " " + esc(s.draftModel) : ""}, k = ${s.length}${tree}, acceptance ${esc((s.acceptance as number[]).join(", "))}: ${number(s.tokensPerStep)} tokens per step`;
 }
 
 // ---- field errors ----
@@ -133,6 +161,7 @@ async function loadCatalog() {
   };
   fill("model", catalog.models, "llama-3.3-70b");
   fill("gpu", catalog.accelerators, "nvidia-h100-sxm");
+  fill("draftModel", catalog.models, "llama-3.1-8b");
   // The draft model is optional, as --draft-model is: "none" first.
   $<HTMLSelectElement>("spec-draftModel").insertAdjacentHTML("beforeend",
     (catalog.models as Json[]).map((m) => `<option value="${esc(m.id)}">${esc(m.id)}</option>`).join(""));
@@ -165,6 +194,8 @@ function renderCost(report: Json) {
     card("Per user", number(serving.decode.tokensPerSecondPerUser) + " tok/s", band(bands.decodeTokensPerSecondPerUser, number), "card-user"),
     card("Layout", `${serving.replicas} × ${esc(serving.parallelism.devicesPerReplica)} GPU`,
       `<span class="band">TP${serving.parallelism.tensor} PP${serving.parallelism.pipeline} EP${serving.parallelism.expert} DP${serving.parallelism.attentionData}</span>`, "card-layout"),
+    ...(serving.speculation ? [card("Speculation speed-up", serving.speculation.speedUp.toFixed(2) + "×",
+      `<span class="band">${number(serving.speculation.tokensPerStep)} tokens per step (${esc(serving.speculation.method)}, k = ${serving.speculation.length})</span>`, "card-speculation")] : []),
   ].join("");
   const m = serving.memory;
   $("memory").innerHTML = `<table class="data"><caption class="sr-only">Memory per device</caption><tbody>
@@ -174,9 +205,33 @@ function renderCost(report: Json) {
     <tr><th scope="row">KV per sequence at ${number(m.contextTokens)} tokens</th><td>${bytes(m.kvPerSequence)}</td></tr>
     <tr><th scope="row">Most sequences that fit</th><td>${number(m.maxBatch)} per replica — ${m.fits ? "fits" : "does not fit"}</td></tr>
   </tbody></table>`;
+  renderSpeculationSummary(serving);
   const notes: string[] = [bands.method, ...(serving.notes ?? [])];
   for (const [key, v] of Object.entries(report)) if (/extrapolat/i.test(key) && v) notes.push(`${key}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   $("notes").innerHTML = notes.map((n) => `<li>${esc(n)}</li>`).join("");
+}
+
+/** The estimate's speculation (its SpeculationSummary): plain decoding against the speculative step at the
+ * estimate's batch (the estimate's decode is then the speculative step). */
+function renderSpeculationSummary(serving: Json) {
+  const s: Json | null | undefined = serving.speculation;
+  $("speculation").hidden = !s;
+  if (!s) {
+    $("speculation-table").innerHTML = "";
+    return;
+  }
+  const both = (a: string, b: string) => `${a} → ${b}`;
+  $("speculation-table").innerHTML = `<table class="data" id="speculation-summary"><caption>${esc(s.method)}${s.draftModel ? " " + esc(s.draftModel) : ""}, k = ${s.length},
+    acceptance ${esc((s.acceptance as number[]).join(", "))}</caption><tbody>
+    <tr><th scope="row">Tokens per step</th><td id="spec-tokens-per-step">${number(s.tokensPerStep)}</td></tr>
+    <tr><th scope="row">Step: plain → verify + draft</th><td>${both(seconds(s.plainStepTime), `${seconds(s.verifyTime)} + ${seconds(s.draftTime)}`)} (verify ${esc(s.verifyBound)}-bound)</td></tr>
+    <tr><th scope="row">Tok/s per user: plain → speculative</th><td id="spec-per-user">${both(number(s.plainTokensPerSecondPerUser), number(serving.decode.tokensPerSecondPerUser))}</td></tr>
+    <tr><th scope="row">Tok/s per replica: plain → speculative</th><td id="spec-per-replica">${both(number(s.plainTokensPerSecond), number(serving.decode.tokensPerSecond))}</td></tr>
+    <tr><th scope="row">Speed-up</th><td id="spec-speedup">${s.speedUp.toFixed(2)}×</td></tr>
+    <tr><th scope="row">Compute busy: plain → speculative</th><td>${both(percent(s.plainComputeBusy), percent(s.computeBusy))}</td></tr>
+    <tr><th scope="row">MFU: plain → speculative (all FLOPs executed)</th><td>${both(percent(s.plainMfu), percent(s.mfu))} (${percent(s.hardwareFlopsUtilisation)})</td></tr>
+    <tr><th scope="row">Draft memory per device</th><td>${bytes(s.draftWeightsPerDevice)} weights, ${bytes(s.draftKvPerSequence)} KV per sequence</td></tr>
+  </tbody></table>`;
 }
 
 async function estimate() {
@@ -257,7 +312,7 @@ async function frontier() {
     lineChart($("frontier-chart"), "Output tok/s per GPU vs tok/s per user", "tok/s per user", [
       { label: "tok/s per GPU", x: points.map((p) => p.perUser), y: points.map((p) => p.outputPerGpu), stroke: "#2563eb" },
     ]);
-    $("frontier-table").innerHTML = `<table class="data"><caption>Frontier points (${esc(report.frontier.layout)})</caption>
+    $("frontier-table").innerHTML = `<table class="data"><caption>Frontier points (${esc(report.frontier.layout)})${report.speculation ? `; speculation: <span id="frontier-speculation">${speculationLine(report.speculation)}</span>` : ""}</caption>
       <thead><tr><th scope="col">Users</th><th scope="col">tok/s/GPU</th><th scope="col">tok/s/user</th><th scope="col">TTFT P50</th><th scope="col">$/MTok out</th></tr></thead><tbody>
       ${points.map((p) => `<tr><td>${p.concurrency}</td><td>${number(p.outputPerGpu)}</td><td>${number(p.perUser)}</td><td>${seconds(p.timeToFirstTokenP50)}</td><td>${money(p.outputPerMillion)}</td></tr>`).join("")}
       </tbody></table>`;
@@ -364,7 +419,8 @@ function renderSimulation(report: Json) {
     <thead><tr><th scope="col">Latency</th><th scope="col">P50</th><th scope="col">P90</th><th scope="col">P99</th></tr></thead>
     <tbody>${row("Time to first token", r.timeToFirstToken)}${row("Time per output token", r.timePerOutputToken)}${row("Queue wait", r.queueWait)}${row("End to end", r.endToEnd)}</tbody></table>
     <p>Goodput ${percent(r.goodFraction)} within the SLO; mean KV use ${percent(r.meanKvUse)}; busy ${percent(r.busyFraction)};
-      ${money(r.outputPerMillion)}/MTok output including idle time.</p>`;
+      ${money(r.outputPerMillion)}/MTok output including idle time.</p>
+    ${report.speculation ? `<p id="sim-speculation">Speculation: ${speculationLine(report.speculation)}.</p>` : ""}`;
   const s: Json[] = r.series;
   lineChart($("sim-chart"), "KV use, waiting and running over time", "simulated seconds", [
     { label: "KV use (%)", x: s.map((p) => p.start), y: s.map((p) => p.kvUse * 100), stroke: "#2563eb" },
@@ -413,7 +469,7 @@ function planBody(): Json {
   }
   for (const f of ["sloTtft", "sloTpot", "trialTime"]) if (value(`plan-${f}`) !== "") body[f] = value(`plan-${f}`);
   for (const f of ["diurnal", "disaggregated"]) if ($<HTMLInputElement>(`plan-${f}`).checked) body[f] = true;
-  return body;
+  return { ...body, ...speculationBody() };
 }
 
 async function plan() {
@@ -477,6 +533,7 @@ function aggregatedPlan(report: Json, p: Json): string {
     <tr><th scope="row">GPUs</th><td id="plan-devices">${number(p.devices)}</td></tr>
     <tr><th scope="row">Fleet</th><td>${number(p.replicas)} replica${p.replicas === 1 ? "" : "s"} of ${esc(p.layout)}</td></tr>
     <tr><th scope="row">Peak rate</th><td>${number(p.peakRate)} req/s</td></tr>
+    ${report.speculation ? `<tr><th scope="row">Speculation</th><td id="plan-speculation">${speculationLine(report.speculation)}</td></tr>` : ""}
     <tr><th scope="row">P90 TTFT / TPOT target</th><td>${seconds(p.slo.timeToFirstToken)} / ${seconds(p.slo.timePerOutputToken)}</td></tr>
     <tr><th scope="row">P90 TTFT / TPOT at the peak</th><td id="plan-peak">${latency(peak)}</td></tr>
     <tr><th scope="row">Requests within the targets</th><td>${percent(peak.goodFraction)}</td></tr>
@@ -510,6 +567,11 @@ function searchBody(): Json {
   for (const f of ["weights", "kv"]) if (v(f) !== "") body[f] = list(v(f)).map(String);
   for (const f of ["layouts", "disaggregation", "rank", "front", "sloTtft", "sloTpot", "trialTime"]) if (v(f) !== "") body[f] = v(f);
   for (const f of ["rate", "input", "output", "top", "maxGpus"]) if (v(f) !== "") body[f] = numeric(v(f));
+  // The Inputs' speculation as the one decoding mode to try (search takes lists of methods and lengths).
+  const spec = speculationBody();
+  if (spec.specMethod) body.specMethod = [spec.specMethod];
+  if (spec.specLength !== undefined) body.specLength = [spec.specLength];
+  for (const f of ["specAcceptance", "specTree", "draftModel"]) if (spec[f] !== undefined) body[f] = spec[f];
   return body;
 }
 
@@ -617,7 +679,7 @@ function speculateBody(): Json {
   for (const f of ["gpus", "input", "output"]) if (value(f) !== "") body[f] = numeric(value(f));
   for (const f of ["specMethod", "draftModel"]) if (v(f) !== "") body[f] = v(f);
   if (v("specLength") !== "") body.specLength = numeric(v("specLength"));
-  for (const f of ["specAcceptance", "batches"]) if (v(f) !== "") body[f] = list(v(f));
+  for (const f of ["specAcceptance", "specTree", "batches"]) if (v(f) !== "") body[f] = list(v(f));
   return body;
 }
 
@@ -629,7 +691,7 @@ async function speculate() {
     renderSpeculation(report);
     history.replaceState(null, "", shareableUrl());
     const s = report.speculation;
-    status("spec-status", `Estimated ${s.methodName === "draft" ? `draft model ${s.draft.id}` : "MTP"} on ${report.modelId}: k = ${s.length}, ${number(s.expectedTokensPerStep)} tokens per step.`);
+    status("spec-status", `Estimated ${s.methodName === "draft" ? `draft model ${s.draft.id}` : ({ mtp: "MTP", medusa: "Medusa", eagle: "EAGLE" } as Json)[s.methodName] ?? s.methodName} on ${report.modelId}: k = ${s.length}, ${number(s.expectedTokensPerStep)} tokens per step.`);
   } catch (e) {
     status("spec-status", "");
     showError(e, "spec-error", $("spec-panel"));
@@ -684,10 +746,12 @@ $("run-plan").addEventListener("click", () => void plan());
 $("run-search").addEventListener("click", () => void search());
 $("run-workload").addEventListener("click", () => void workload());
 $("run-spec").addEventListener("click", () => void speculate());
+$("specMethod").addEventListener("change", showSpeculationFields);
 
 (async () => {
   await loadCatalog();
   const shared = readUrl();
+  showSpeculationFields();
   await loadScenarios();
   document.body.dataset.ready = "true";
   if (shared) await estimate();
