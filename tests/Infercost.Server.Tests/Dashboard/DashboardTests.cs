@@ -471,11 +471,66 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             """);
         var spec = report.GetProperty("speculation");
         var line = await page.InnerTextAsync("#plan-speculation");
-        Assert.StartsWith(spec.GetProperty("method").GetString()! + ", k = " + spec.GetProperty("length").GetInt32().ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        SpeculationLineIs(spec, line);
         Assert.Contains("tree 2,2", line, StringComparison.Ordinal);
-        ShownAs(spec.GetProperty("tokensPerStep").GetDouble(), line[(line.LastIndexOf(':') + 1)..].Replace("tokens per step", "", StringComparison.Ordinal));
         Assert.Equal(report.GetProperty("plan").GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync("#plan-devices"));
         await ScreenshotIsNotBlank(page, "plan-speculation");
+        Assert.Empty(errors);
+    }
+
+    /// <summary>A duration as <c>seconds()</c> shows it ("12.3 ms", "1.20 s", "850 µs") in seconds.</summary>
+    private static double ShownSeconds(string text)
+    {
+        var parts = text.Trim().Split(' ');
+        var scale = parts[1] switch { "s" => 1.0, "ms" => 1e-3, "µs" => 1e-6, _ => throw new FormatException(text) };
+        return double.Parse(parts[0].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) * scale;
+    }
+
+    /// <summary>A speculation line ("medusa, k = 3, acceptance 0.7, 0.7, 0.7: 2.19 tokens per step") against the
+    /// report's SpeculationSpec.</summary>
+    private static void SpeculationLineIs(JsonElement spec, string line)
+    {
+        Assert.StartsWith(spec.GetProperty("method").GetString()! + ", k = " + spec.GetProperty("length").GetInt32().ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        ShownAs(spec.GetProperty("tokensPerStep").GetDouble(), line[(line.LastIndexOf(':') + 1)..].Replace("tokens per step", "", StringComparison.Ordinal).TrimEnd('.'));
+    }
+
+    [Fact]
+    public async Task SimulationAndFrontierWithSpeculation_ShowTheApisSpeculationAndLatency()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "1");
+        await page.FillAsync("#output", "200");
+        await page.SelectOptionAsync("#specMethod", "medusa");
+        await page.FillAsync("#specLength", "3");
+        await page.FillAsync("#specAcceptance", "0.7");
+        await page.FillAsync("#rate", "5");
+        await page.FillAsync("#requests", "300");
+
+        await page.ClickAsync("#run-sim");
+        await page.WaitForSelectorAsync("#sim-status:has-text('Done')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var sim = await Api("simulate", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 200, "rate": 5, "requests": 300,
+              "sloTtft": "2s", "sloTpot": "50ms", "specMethod": "medusa", "specLength": 3, "specAcceptance": [0.7] }
+            """);
+        SpeculationLineIs(sim.GetProperty("speculation"), await page.InnerTextAsync("#sim-speculation"));
+        var tpot = sim.GetProperty("result").GetProperty("timePerOutputToken").GetProperty("p50").GetDouble();
+        var shownTpot = ShownSeconds(await page.InnerTextAsync("#sim-table tbody tr:nth-child(2) td:nth-child(2)"));
+        Assert.True(Math.Abs(shownTpot - tpot) <= 0.006 * tpot, $"TPOT P50 shown {shownTpot}, API {tpot}");
+
+        await page.ClickAsync("#run-frontier");
+        await page.WaitForSelectorAsync("#frontier-speculation", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var frontier = await Api("frontier", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 200, "concurrency": [1, 2, 4, 8, 16, 32, 64, 128],
+              "specMethod": "medusa", "specLength": 3, "specAcceptance": [0.7] }
+            """);
+        SpeculationLineIs(frontier.GetProperty("speculation"), await page.InnerTextAsync("#frontier-speculation"));
+        var points = frontier.GetProperty("frontier").GetProperty("points");
+        Assert.Equal(points.GetArrayLength(), await page.Locator("#frontier-table tbody tr").CountAsync());
+        ShownAs(points[0].GetProperty("perUser").GetDouble(), await page.InnerTextAsync("#frontier-table tbody tr:nth-child(1) td:nth-child(3)"));
+        await ScreenshotIsNotBlank(page, "simulate-frontier-speculation");
         Assert.Empty(errors);
     }
 

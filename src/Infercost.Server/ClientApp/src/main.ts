@@ -288,6 +288,8 @@ async function compare() {
     ["$/MTok output", (s) => money(s.result.cost?.outputPerMillion)],
     ["Cluster output tok/s", (s) => number(s.result.serving?.clusterDecodeTokensPerSecond)],
     ["Tok/s per user", (s) => number(s.result.serving?.decode?.tokensPerSecondPerUser)],
+    ["Speculation", (s) => (s.result.serving?.speculation
+      ? `${s.result.serving.speculation.method}, k = ${s.result.serving.speculation.length}: ${s.result.serving.speculation.speedUp.toFixed(2)}×` : "off")],
     ["Engine", (s) => s.engineVersion],
   ];
   const body = rows.map(([label, f]) => {
@@ -420,7 +422,7 @@ function renderSimulation(report: Json) {
     <tbody>${row("Time to first token", r.timeToFirstToken)}${row("Time per output token", r.timePerOutputToken)}${row("Queue wait", r.queueWait)}${row("End to end", r.endToEnd)}</tbody></table>
     <p>Goodput ${percent(r.goodFraction)} within the SLO; mean KV use ${percent(r.meanKvUse)}; busy ${percent(r.busyFraction)};
       ${money(r.outputPerMillion)}/MTok output including idle time.</p>
-    ${report.speculation ? `<p id="sim-speculation">Speculation: ${speculationLine(report.speculation)}.</p>` : ""}`;
+    ${report.speculation ? `<p>Speculation: <span id="sim-speculation">${speculationLine(report.speculation)}</span>.</p>` : ""}`;
   const s: Json[] = r.series;
   lineChart($("sim-chart"), "KV use, waiting and running over time", "simulated seconds", [
     { label: "KV use (%)", x: s.map((p) => p.start), y: s.map((p) => p.kvUse * 100), stroke: "#2563eb" },
