@@ -535,6 +535,45 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task SearchWithSpeculation_TriesTheInputsMode_AsTheApiDoes_AndATreeWithALengthOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.SelectOptionAsync("#specMethod", "eagle");
+        await page.FillAsync("#specLength", "3");
+        await page.FillAsync("#specAcceptance", "0.75");
+        await page.FillAsync("#search-gpusPerReplica", "1");
+        await page.FillAsync("#search-rate", "20");
+
+        await page.ClickAsync("#run-search");
+        await page.WaitForSelectorAsync("#search-status:has-text('Searched')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        // The same request, with the panel's defaults written out and the Inputs' speculation as the one mode.
+        var report = await Api("search", """
+            { "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1], "layouts": "all", "disaggregation": "no",
+              "rate": 20, "input": 1000, "output": 200, "sloTtft": "2s", "sloTpot": "50ms", "trialTime": "60s", "rank": "cost", "front": "tpot",
+              "top": 10, "maxGpus": 100000, "specMethod": ["eagle"], "specLength": [3], "specAcceptance": [0.75] }
+            """);
+        var best = report.GetProperty("best")[0];
+        Assert.Contains(", speculation ", best.GetProperty("configuration").GetString()!, StringComparison.Ordinal);
+        Assert.Contains(best.GetProperty("configuration").GetString()!, await page.InnerTextAsync("#search-best-0"), StringComparison.Ordinal);
+        Assert.Equal(best.GetProperty("perMillionTokens").GetDouble(), Dollars(await page.InnerTextAsync("#search-best-0 td.cost")), 0.0005);
+        Assert.Equal(report.GetProperty("candidates").GetInt32(), int.Parse(
+            (await page.InnerTextAsync("#search-status")).Split(' ')[1].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture));
+
+        // A tree and a length together: the API's 400 names specTree, and the page shows it under the Inputs' tree.
+        var (field, detail) = await ApiProblem("search", """
+            { "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 20, "specMethod": ["eagle"], "specLength": [3], "specTree": [2, 2, 2] }
+            """);
+        Assert.Equal("specTree", field);
+        await BadValueIsShownOnTheField(page, "specTree", "2,2,2", "run-search", detail);
+        await ScreenshotIsNotBlank(page, "search-speculation");
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PlanDisaggregated_ShowsBothFleetsAsTheApiPlansThem_AndPoolSizesWithoutPoolsOnTheirField()
     {
         var errors = new List<string>();
