@@ -28,6 +28,7 @@ public static class BatchStepModel
         return new StepWork(shape.LinearFlops, shape.WeightBytes, attentionFlops, kvRead, tokens, shape.Communication, shape.ExpertsTouchedPerLayer)
         {
             PrefillLength = prefillLength,
+            HeadExtraFlops = shape.HeadExtraFlops,
         };
     }
 
@@ -42,11 +43,11 @@ public static class BatchStepModel
         var m = setup.Model;
         var p = setup.Parallelism;
         var n = setup.DevicesPerReplica;
-        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n)
-            + FlopCounter.LmHeadPerToken(m) * (decodeSequences / n);
+        var head = FlopCounter.LmHeadPerToken(m) * (decodeSequences / n);
+        var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n) + head;
         var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        return new StepShape(linearFlops, weights, comm, touched);
+        return new StepShape(linearFlops, weights, comm, touched, head * setup.LmHeadExtraTime);
     }
 
     /// <summary>Attention FLOPs and KV bytes read per device in a step of <paramref name="batch"/>: each prompt chunk and
@@ -79,7 +80,14 @@ public static class BatchStepModel
 /// <param name="WeightBytes">Weight bytes read.</param>
 /// <param name="Communication">Collectives of the step.</param>
 /// <param name="ExpertsTouchedPerLayer">Expected distinct routed experts per MoE layer per micro-batch; 0 for dense.</param>
-internal readonly record struct StepShape(Flops LinearFlops, Bytes WeightBytes, Seconds Communication, double ExpertsTouchedPerLayer);
+/// <param name="HeadExtraFlops">The LM head's FLOPs × <see cref="ServingSetup.LmHeadExtraTime"/>: what its slower
+/// matrix precision adds to the linear compute term, in FLOPs at the step's rate; 0 when the head runs at it.</param>
+internal readonly record struct StepShape(Flops LinearFlops, Bytes WeightBytes, Seconds Communication, double ExpertsTouchedPerLayer,
+    Flops HeadExtraFlops)
+{
+    /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>.</summary>
+    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops;
+}
 
 /// <summary>What one device does in one step, before it is turned into time.</summary>
 /// <param name="LinearFlops">Linear-layer FLOPs per device.</param>
@@ -102,7 +110,12 @@ public readonly record struct StepWork(
     /// attention kernel's efficiency curve.</summary>
     public double PrefillLength { get; init; }
 
+    /// <summary>What the LM head's slower matrix precision adds to the linear compute term, in FLOPs at the step's
+    /// rate (head FLOPs × <see cref="ServingSetup.LmHeadExtraTime"/>); not in <see cref="LinearFlops"/>, which counts
+    /// the model's FLOPs.</summary>
+    public Flops HeadExtraFlops { get; init; }
+
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>
-        StepCost.Of(setup, LinearFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength);
+        StepCost.Of(setup, LinearFlops + HeadExtraFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength);
 }

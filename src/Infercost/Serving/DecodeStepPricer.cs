@@ -21,7 +21,7 @@ internal sealed class DecodeStepPricer(ServingSetup setup)
         {
             // As BatchStepModel.Work and StepCost.Of compute them for a batch of n decodes: n tokens, n of them decoding.
             var shape = BatchStepModel.Shape(setup, sequences, sequences);
-            var (compute, memory) = StepCost.LinearTerms(setup, shape.LinearFlops, shape.WeightBytes);
+            var (compute, memory) = StepCost.LinearTerms(setup, shape.TimedLinearFlops, shape.WeightBytes);
             _linear = StepCost.Knee(compute, memory, setup.Efficiency.RooflineSoftness);
             _elementwise = setup.ActivationTime(sequences);
             _communication = shape.Communication;

@@ -32,13 +32,15 @@ public static class PrefillModel
         // re-reads for PP micro-batches) divided by PP.
         var weights = setup.WeightBytesReadPerDevice(tokens, out _) / p.Pipeline;
         var comm = Communication.ForPass(setup, tokens / p.AttentionData, 1.0 / p.Pipeline);
-        var cost = StepCost.Of(setup, linearFlops / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens);
+        // The head's logits (last token of each prompt) at its own matrix precision (ServingSetup.LmHeadExtraTime).
+        var headExtra = head * setup.LmHeadExtraTime;
+        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens);
         var time = cost.Total;
 
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
         var groupShare = 1.0 / p.Tensor;
         var single = StepCost.Of(setup,
-            (linearPerToken * promptTokens + head) * groupShare,
+            (linearPerToken * promptTokens + head + headExtra) * groupShare,
             setup.WeightBytesReadPerDevice(promptTokens, out _),
             (flopsPerPrompt - linearPerToken * promptTokens - head) * groupShare,
             Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens);

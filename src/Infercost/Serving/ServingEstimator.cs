@@ -79,7 +79,7 @@ public static class ServingEstimator
         var tables = key.Tied
             ? $"the tied embedding / LM head is {key.Head.Name()}"
             : $"the LM head is {key.Head.Name()} and the input embedding {key.Embedding.Name()}";
-        return $"As the checkpoint stores them, {tables} (other weights {key.Weights.Name()}): the head is read at its precision every decode step; --weights sets them all.";
+        return $"As the checkpoint stores them, {tables} (other weights {key.Weights.Name()}): the head is read, and its logits computed, at its precision every decode step; --weights sets them all.";
     }
 
     private static List<string> Notes(ServingSetup setup, int context, int idle, string? extrapolating)

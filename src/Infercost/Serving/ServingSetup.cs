@@ -50,6 +50,7 @@ public sealed class ServingSetup
             + Parameters.InputEmbedding * (embeddingBytes - weightBytes)
             + Parameters.LmHead * (LmHeadPrecision.BytesPerElement() - weightBytes));
         ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
+        LmHeadExtraTime = LmHeadExtraTimeOf(accelerator, config, ComputePrecision, Peak, LmHeadPrecision);
         KvShard = KvShardOf(model, Parallelism.Tensor);
         Architecture = Architectures.Of(accelerator);
         _embeddingBytes = Model.TieWordEmbeddings ? Bytes.Zero : Bytes.FromBytes(Parameters.InputEmbedding * embeddingBytes);
@@ -73,6 +74,7 @@ public sealed class ServingSetup
         ExpertPrecision = prototype.ExpertPrecision;
         EmbeddingPrecision = prototype.EmbeddingPrecision;
         LmHeadPrecision = prototype.LmHeadPrecision;
+        LmHeadExtraTime = prototype.LmHeadExtraTime;
         KvPrecision = prototype.KvPrecision;
         ComputePrecision = prototype.ComputePrecision;
         Peak = prototype.Peak;
@@ -118,7 +120,7 @@ public sealed class ServingSetup
             bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
         }
 
-        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + FlopCounter.LmHeadPerToken(Model).Value) * (batch / devices);
+        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + FlopCounter.LmHeadPerToken(Model).Value * (1 + LmHeadExtraTime)) * (batch / devices);
         var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
         var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
             / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
@@ -221,6 +223,15 @@ public sealed class ServingSetup
     /// <summary>Precision of the LM head: the weight override if given, else the checkpoint's
     /// (<see cref="ModelArchitecture.DefaultLmHeadPrecision"/>), else <see cref="WeightPrecision"/>. Read whole every decode step.</summary>
     public Precision LmHeadPrecision { get; }
+
+    /// <summary>How much longer the LM head's matrix FLOPs take than the other linear layers' at the same count:
+    /// P(compute) / P(head) − 1, dimensionless, where P(head) is the device's dense peak at the precision a head stored
+    /// in <see cref="LmHeadPrecision"/> runs at (<see cref="DefaultCompute"/>; a bf16 head beside fp8 weights runs at
+    /// the bf16 peak, half the fp8 one on Hopper). 0 when the head runs at <see cref="ComputePrecision"/>, when
+    /// --compute sets the matrix precision for every layer, or when the device has no peak for the head's precision.
+    /// The step's linear compute term counts the head's FLOPs × (1 + this); the FLOPs reported stay the model's.
+    /// Peaks from the accelerator catalog (vendors' spec sheets).</summary>
+    public double LmHeadExtraTime { get; }
     /// <summary>Precision of the KV cache.</summary>
     public Precision KvPrecision { get; }
     /// <summary>Precision the matrix units run at.</summary>
@@ -296,6 +307,14 @@ public sealed class ServingSetup
         return Config.Speculation is { } speculation
             ? kv + (Speculation.SpeculationMemory.KvPerSequencePerDevice(this, speculation, contextTokens) * batch)
             : kv;
+    }
+
+    private static double LmHeadExtraTimeOf(Accelerator accelerator, ServingConfig config, Precision compute, FlopsPerSecond peak, Precision head)
+    {
+        if (config.ComputePrecision is not null) return 0;
+        var headCompute = DefaultCompute(accelerator, head);
+        if (headCompute == compute || accelerator.Peaks.For(headCompute) is not { } headPeak || headPeak.Value <= 0) return 0;
+        return peak.Value / headPeak.Value - 1;
     }
 
     /// <summary>The matrix precision used when none is requested: the weight precision where the device has a peak

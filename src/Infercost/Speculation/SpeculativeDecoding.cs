@@ -130,7 +130,7 @@ public static class SpeculativeDecoding
         ArgumentNullException.ThrowIfNull(setup);
         var work = BatchStepModel.Work(setup, composition);
         var head = FlopCounter.LmHeadPerToken(setup.Model) * (length * composition.DecodeSequences / setup.DevicesPerReplica);
-        return work with { LinearFlops = work.LinearFlops + head };
+        return work with { LinearFlops = work.LinearFlops + head, HeadExtraFlops = work.HeadExtraFlops + head * setup.LmHeadExtraTime };
     }
 }
 

@@ -182,4 +182,60 @@ public class EmbeddingPrecisionTests
         Assert.Equal(Precision.Bf16, model.DefaultLmHeadPrecision);
         Assert.Equal(Precision.Bf16, model.DefaultEmbeddingPrecision);
     }
+
+    private static ServingSetup DeepSeekOnEightH100(Precision? compute)
+    {
+        // DeepSeek-R1 as its checkpoint stores it: fp8 weights, bf16 LM head and embedding; the pure roofline (no kernel
+        // curves), so a linear compute term is FLOPs / peak exactly
+        var model = Fixtures.DeepSeekR1 with { DefaultLmHeadPrecision = Precision.Bf16, DefaultEmbeddingPrecision = Precision.Bf16 };
+        var p = new Parallelism(Tensor: 8);
+        return new ServingSetup(model, Fixtures.H100, p, new ServingConfig
+        {
+            TotalDevices = 8, Parallelism = p, ComputePrecision = compute, Efficiency = EfficiencyFactors.Ideal, InputTokens = 1000, OutputTokens = 1000,
+        });
+    }
+
+    [Fact]
+    public void Bf16HeadBesideFp8Weights_MultipliesAtTheBf16Peak()
+    {
+        // Given DeepSeek-R1 (fp8, bf16 head) on 8 H100s (fp8 1,979, bf16 989 TFLOP/s), and the same with --compute fp8
+        var own = DeepSeekOnEightH100(compute: null);
+        var allFp8 = DeepSeekOnEightH100(compute: Precision.Fp8);
+
+        // Then the head's FLOPs take 1,979/989 − 1 longer than the other layers'; with --compute they do not
+        Assert.Equal(Precision.Fp8, own.ComputePrecision);
+        Assert.Equal(1979.0 / 989 - 1, own.LmHeadExtraTime, 1e-12);
+        Assert.Equal(0, allFp8.LmHeadExtraTime);
+
+        // And a decode step of 64 sequences is longer in linear compute by exactly 2·V·h·64/8 FLOPs × that / the fp8 peak,
+        // while the FLOPs it reports, the bytes it reads and the other terms are the same
+        var step = DecodeModel.Step(own, 64, 1500);
+        var plain = DecodeModel.Step(allFp8, 64, 1500);
+        var headFlopsPerDevice = 2.0 * 129_280 * 7168 * 64 / 8;
+        Assert.Equal(headFlopsPerDevice * (1979.0 / 989 - 1) / 1979e12, step.Cost!.Value.LinearCompute.Value - plain.Cost!.Value.LinearCompute.Value, 1e-15);
+        Assert.Equal(plain.FlopsPerDevice, step.FlopsPerDevice);
+        Assert.Equal(plain.WeightBytesPerDevice, step.WeightBytesPerDevice);
+        Assert.Equal(plain.Cost!.Value.AttentionCompute, step.Cost!.Value.AttentionCompute);
+
+        // And prefill computes one head per prompt: its compute time is longer by the same share of one prompt's head
+        var prefill = PrefillModel.Estimate(own, 1000);
+        var plainPrefill = PrefillModel.Estimate(allFp8, 1000);
+        Assert.Equal(plainPrefill.Flops, prefill.Flops);
+        Assert.True(prefill.ComputeTime > plainPrefill.ComputeTime);
+        Assert.Equal(2.0 * 129_280 * 7168 * prefill.Sequences / 8 * (1979.0 / 989 - 1) / 1979e12,
+            prefill.ComputeTime.Value - plainPrefill.ComputeTime.Value, 1e-12);
+    }
+
+    [Fact]
+    public void HeadAtTheWeightsPrecision_CostsNothingExtra()
+    {
+        // Given Llama 3.3 70B in bf16 (head bf16) and DeepSeek-R1 with --weights fp8 (the head too)
+        var llama = Fixtures.Setup(Fixtures.Llama70B, Fixtures.H100, new Parallelism(Tensor: 4));
+        var fp8 = Fixtures.Setup(Fixtures.DeepSeekR1 with { DefaultLmHeadPrecision = Precision.Bf16 }, Fixtures.H100, new Parallelism(Tensor: 8), weights: Precision.Fp8);
+
+        // Then the head multiplies at the step's own precision
+        Assert.Equal(0, llama.LmHeadExtraTime);
+        Assert.Equal(0, fp8.LmHeadExtraTime);
+        Assert.Equal(Precision.Fp8, fp8.LmHeadPrecision);
+    }
 }
