@@ -23,7 +23,7 @@ public record ServingRequest : DeploymentRequest
     public static readonly WholeField SpecLengthField = new("specLength", 1, 16);
 
     /// <summary>Accepted range of each depth's node count in a token tree.</summary>
-    public static readonly WholeField SpecTreeField = new("specTree", 1, 64);
+    public static readonly WholeField SpecTreeField = new("specTree", 1, Speculation.SpeculationConfig.MaxTreeWidth);
 
     /// <summary>Accepted range of each acceptance rate.</summary>
     public static readonly NumberField SpecAcceptanceField = new("specAcceptance", 0, 1);

@@ -42,6 +42,9 @@ public sealed record SpeculationConfig(SpeculationMethod Method, int Length, IRe
     /// <summary>Most nodes one token tree may hold (EAGLE-2 verifies about 60, Medusa's published trees 64).</summary>
     public const int MaxTreeNodes = 256;
 
+    /// <summary>Most nodes one depth of a token tree may hold (Medusa's published trees take up to 64 candidates per head).</summary>
+    public const int MaxTreeWidth = 64;
+
     /// <summary>Checks every field; messages name the CLI flags.</summary>
     public SpeculationConfig Validated()
     {
@@ -58,7 +61,7 @@ public sealed record SpeculationConfig(SpeculationMethod Method, int Length, IRe
         if (Tree is { } tree)
         {
             if (tree.Count != Length) throw new InvalidInputException("specTree", $"specTree must list one node count per depth, {Length}; was {tree.Count}.");
-            foreach (var w in tree) Guard.InRange(w, 1, 64, "specTree");
+            foreach (var w in tree) Guard.InRange(w, 1, MaxTreeWidth, "specTree");
             if (tree.Sum() > MaxTreeNodes) throw new InvalidInputException("specTree", $"specTree must hold at most {MaxTreeNodes} nodes; was {tree.Sum()}.");
         }
 

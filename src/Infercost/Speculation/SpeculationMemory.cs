@@ -43,7 +43,7 @@ public static class SpeculationMemory
         if (config.Method == SpeculationMethod.Eagle)
         {
             // EAGLE: one dense decoder layer plus the 2h → h input projection, sharing the embedding and output head.
-            var dense = ParameterCounter.Count(model with { Moe = null, MtpLayers = 0 });
+            var dense = ParameterCounter.Count(Drafter.Block(model, config));
             double h = model.HiddenSize;
             var layer = (2 * h * h) + dense.AttentionPerLayer + dense.NormsPerLayer + dense.DenseMlpPerLayer;
             return Bytes.FromBytes(layer * setup.WeightPrecision.BytesPerElement() / tensor);

@@ -243,8 +243,9 @@ public sealed class Drafter
     /// frontier nodes carries w tokens per sequence. Medusa runs its heads once.</summary>
     public (Seconds Time, Flops Flops) Step(double batch, double contextTokens)
     {
-        var sequences = Math.Max(1, (int)Math.Ceiling(batch / _copies));
         if (Config.Method == SpeculationMethod.Medusa) return Heads(batch);
+        var sequences = Math.Max(1, (int)Math.Ceiling(batch / _copies));
+        var window = KvCache.LayerSplit(_setup.Model).Window;
         var time = Seconds.Zero;
         var flops = Flops.Zero;
         var single = 0;
@@ -257,7 +258,6 @@ public sealed class Drafter
                 continue;
             }
 
-            var window = KvCache.LayerSplit(_setup.Model).Window;
             var frontier = new BatchComposition();
             for (var s = 0; s < sequences; s++) SpeculativeDecoding.AddVerify(ref frontier, contextTokens, width - 1, window);
             var work = SpeculativeDecoding.VerifyWork(_setup, frontier, width - 1);
