@@ -140,7 +140,7 @@ internal static class SimulateCommand
                     $"from the trace (mean {Number(result.PromptTokens.Value / Math.Max(1, result.Completed))})",
                     $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})", options.Scheduler, result)
                 {
-                    Notes = [.. TraceInputs.Notes(stats)],
+                    Notes = [.. TraceInputs.Notes(stats), .. TraceInputs.OffloadNotes(options.PrefixCache, setup)],
                 }.WithCoverage(setup);
             }
             else

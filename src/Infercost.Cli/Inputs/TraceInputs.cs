@@ -36,11 +36,20 @@ internal sealed partial class TraceInputs
 
     public Option<string?> Eviction { get; } = new("--prefix-eviction") { Description = "Prefix-cache eviction: lru or fifo. Default: lru.", HelpName = "lru|fifo" };
 
+    public Option<string?> Offload { get; } = new("--kv-offload")
+    {
+        Description = "Tiers below HBM for prefix blocks evicted from the prefix cache, in order: SIZE@BANDWIDTH per replica, comma-separated " +
+            "(host DRAM then SSD, e.g. 1TB@50GB/s,8TB@6GB/s; the bandwidth is per device, one direction: ~25 GB/s on PCIe Gen4 x16, ~50 GB/s on Gen5). " +
+            "A cached prefix found there is reloaded, not recomputed, and the step that admits it waits for the load.",
+        HelpName = "SIZE@BW[,SIZE@BW]",
+    };
+
     public void AddTo(Command command, bool prefixCache = true)
     {
         foreach (var option in new Option[] { Trace, Format, Speed, Window, Sample, Bad }) command.Options.Add(option);
         if (prefixCache) command.Options.Add(PrefixCache);
         if (prefixCache) command.Options.Add(Eviction);
+        if (prefixCache) command.Options.Add(Offload);
     }
 
     /// <summary>plan: the trace as a workload (rate, gap CV, length histograms); null without --trace.</summary>
@@ -67,11 +76,13 @@ internal sealed partial class TraceInputs
     /// <exception cref="InvalidInputException">A replay option without --trace, or a bad choice or window.</exception>
     public void Check(ParseResult parse)
     {
-        if (PathOf(parse) is null && new Option[] { Format, Speed, Window, Sample, Bad, PrefixCache, Eviction }
+        if (PathOf(parse) is null && new Option[] { Format, Speed, Window, Sample, Bad, PrefixCache, Eviction, Offload }
                 .FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
         {
             throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} applies to a trace replay; add --trace FILE.");
         }
+
+        if (parse.GetValue(Offload) is { } offload) OffloadOf(offload);
 
         FormatOf(parse);
         PolicyOf(parse);
@@ -121,6 +132,78 @@ internal sealed partial class TraceInputs
             "fifo" => EvictionPolicy.Fifo,
             var other => throw new InvalidInputException("prefix-eviction", $"prefix-eviction must be lru or fifo; was '{other}'."),
         };
+        var spec = HbmPrefixCacheOf(parse, setup, eviction);
+        var offloadText = parse.GetValue(Offload);
+        if (offloadText is null) return spec;
+        if (spec is null || spec is { CapacityBlocks: null, KvPool: false })
+        {
+            throw new InvalidInputException("kv-offload", $"--kv-offload needs a bounded prefix cache (--prefix-cache kv, a block count or a size); it was {(spec is null ? "off" : "unbounded")}, so no block is ever evicted to offload.");
+        }
+
+        return (spec with { Offload = OffloadOf(offloadText) }).Validated();
+    }
+
+    /// <summary>One line per offload tier: its reload time per block against the step model's cost of recomputing it.</summary>
+    public static IEnumerable<string> OffloadNotes(PrefixCacheSpec? spec, ServingSetup setup)
+    {
+        if (spec?.Offload is not { Count: > 0 } tiers) yield break;
+        const int chunk = 2048;
+        var recompute = PrefixReload.RecomputePerBlock(setup, spec.BlockTokens, chunk);
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            var reload = PrefixReload.ReloadPerBlock(setup, spec.BlockTokens, tiers[i]);
+            var verdict = reload.Value <= recompute.Value ? "faster than" : "slower than";
+            yield return $"KV offload tier {i + 1}: reloading a {spec.BlockTokens}-token block takes {Time(reload)} per device " +
+                $"({Guard.Format(Math.Round(PrefixReload.BytesPerBlockPerDevice(setup, spec.BlockTokens).Value / 1e6, 2))} MB at {Guard.Format(tiers[i].Bandwidth.Value / 1e9)} GB/s), " +
+                $"{verdict} recomputing it ({Time(recompute)} of prefill after a {Number(chunk)}-token chunk); every hit is reloaded, as vLLM's offloading connector does.";
+        }
+    }
+
+    /// <summary>--kv-offload's tiers: SIZE@BANDWIDTH, comma-separated.</summary>
+    private static KvOffloadTier[] OffloadOf(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > PrefixCacheSpec.MaxOffloadTiers)
+        {
+            throw new InvalidInputException("kv-offload", $"--kv-offload takes 1 to {PrefixCacheSpec.MaxOffloadTiers} tiers; was {parts.Length} ('{text}').");
+        }
+
+        var tiers = new KvOffloadTier[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var at = parts[i].Split('@', StringSplitOptions.TrimEntries);
+            if (at.Length != 2 || BytesOf(at[0]) is not { } bytes || BandwidthOf(at[1]) is not { } rate)
+            {
+                throw new InvalidInputException("kv-offload", $"--kv-offload tier {i + 1} must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '{parts[i]}'.");
+            }
+
+            tiers[i] = new KvOffloadTier(Quantities.Bytes.FromBytes(bytes), Quantities.BytesPerSecond.FromBytesPerSecond(rate)).Validated("kv-offload");
+        }
+
+        return tiers;
+    }
+
+    private static double? BytesOf(string text)
+    {
+        var m = SizePattern().Match(text);
+        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var size) || !(size > 0) || double.IsInfinity(size)) return null;
+        return size * UnitOf(m.Groups[2].Value);
+    }
+
+    private static double? BandwidthOf(string text)
+    {
+        var trimmed = text.EndsWith("/s", StringComparison.OrdinalIgnoreCase) ? text[..^2] : text.EndsWith("ps", StringComparison.OrdinalIgnoreCase) ? text[..^2] : null;
+        return trimmed is null ? null : BytesOf(trimmed.Trim());
+    }
+
+    private static double UnitOf(string unit) => unit.ToUpperInvariant() switch
+    {
+        "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
+        "KIB" => 1024.0, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, _ => 1024.0 * 1024 * 1024 * 1024,
+    };
+
+    private PrefixCacheSpec? HbmPrefixCacheOf(ParseResult parse, ServingSetup setup, EvictionPolicy eviction)
+    {
         const int block = TraceReader.MooncakeBlockTokens;
         var text = parse.GetValue(PrefixCache)?.Trim() ?? "kv";
         switch (text.ToLowerInvariant())
@@ -137,11 +220,7 @@ internal sealed partial class TraceInputs
             throw new InvalidInputException("prefix-cache", $"prefix-cache must be kv, unbounded, off, a block count or a size such as 200GB; was '{text}'.");
         }
 
-        var unit = m.Groups[2].Value.ToUpperInvariant() switch
-        {
-            "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
-            "KIB" => 1024.0, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, _ => 1024.0 * 1024 * 1024 * 1024,
-        };
+        var unit = UnitOf(m.Groups[2].Value);
         var perBlock = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, block).Value;
         var count = (long)Math.Floor(size * unit / perBlock);
         if (count < 1) throw new InvalidInputException("prefix-cache", $"prefix-cache must hold at least one {block}-token block ({Number(perBlock / 1e6)} MB); was '{text}'.");

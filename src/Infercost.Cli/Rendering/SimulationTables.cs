@@ -36,6 +36,10 @@ internal static class SimulationTables
                 ? $"{Percent(pc.HitRate)} hit ({Number(pc.BlocksHit)} of {Number(pc.BlocksLookedUp)} {pc.BlockTokens}-token blocks), " +
                   $"capacity {(pc.CapacityBlocks is { } c ? Number(c) + " blocks per replica" : "unbounded")}, {pc.Eviction.ToString().ToUpperInvariant()}, {Number(pc.Evictions)} evicted"
                 : null),
+            ("Offload tiers", r.PrefixCache?.Offload is { Count: > 0 } tiers
+                ? string.Join("; ", tiers.Select((t, i) => $"tier {i + 1} ({Number(t.CapacityBlocks)} blocks per replica at {Guard.Format(t.BandwidthGbps)} GB/s): " +
+                    $"{Number(t.BlocksHit)} blocks reloaded ({Guard.Format(Math.Round(t.BytesLoaded / 1e9, 3))} GB per device), {Time(Quantities.Seconds.FromSeconds(t.LoadSeconds))} of step time, {Number(t.Evictions)} evicted"))
+                : null),
         ]));
         if (r.ClusterPerHour is { } perHour && r.Cost is { } cost)
         {

@@ -94,11 +94,61 @@ internal sealed class Replica
         if (prefixCache is not null && role != ReplicaRole.Decode)
         {
             var capacity = prefixCache.KvPool ? Math.Max(1, (long)TotalBlocks * _blockTokens / prefixCache.BlockTokens) : prefixCache.CapacityBlocks;
-            _prefixCache = new PrefixCache(capacity, prefixCache.BlockTokens, prefixCache.Eviction);
             _prefixSpec = prefixCache;
             PrefixCapacityBlocks = capacity;
+            if (prefixCache.Offload is { Count: > 0 } tiers)
+            {
+                // A tier's capacity is per replica, so it holds capacity ÷ (one block's bytes on the whole replica) blocks.
+                var blockBytes = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, prefixCache.BlockTokens) - KvCache.StateBytesPerSequence(setup.Model);
+                _offloadBlocks = new long[tiers.Count];
+                _offloadSecondsPerBlock = new double[tiers.Count];
+                _offloadBytesPerBlock = PrefixReload.BytesPerBlockPerDevice(setup, prefixCache.BlockTokens).Value;
+                for (var t = 0; t < tiers.Count; t++)
+                {
+                    _offloadBlocks[t] = Math.Max(1, (long)Math.Floor(tiers[t].Capacity.Value / Math.Max(blockBytes.Value, 1)));
+                    _offloadSecondsPerBlock[t] = PrefixReload.ReloadPerBlock(setup, prefixCache.BlockTokens, tiers[t]).Value;
+                }
+
+                OffloadBlocksHit = new long[tiers.Count];
+                _offloadEvictedBefore = new long[tiers.Count];
+            }
+
+            _prefixCache = NewPrefixCache();
         }
     }
+
+    // Prefix-cache offload tiers (PrefixCacheSpec.Offload): capacity in blocks, reload seconds and bytes per block.
+    private readonly long[]? _offloadBlocks;
+    private readonly double[]? _offloadSecondsPerBlock;
+    private readonly double _offloadBytesPerBlock;
+    private readonly long[]? _offloadEvictedBefore;
+    private double _pendingLoadSeconds;
+    private int[]? _tierHitScratch;
+
+    private PrefixCache NewPrefixCache()
+    {
+        PrefixCache? lower = null;
+        for (var t = (_offloadBlocks?.Length ?? 0) - 1; t >= 0; t--) lower = new PrefixCache(_offloadBlocks![t], _prefixSpec!.BlockTokens, _prefixSpec.Eviction, lower);
+        return new PrefixCache(PrefixCapacityBlocks, _prefixSpec!.BlockTokens, _prefixSpec.Eviction, lower);
+    }
+
+    /// <summary>Per offload tier: blocks of cached leading runs found there and reloaded; null without offload tiers.</summary>
+    public long[]? OffloadBlocksHit { get; }
+
+    /// <summary>Per offload tier: its capacity in blocks; null without offload tiers.</summary>
+    public IReadOnlyList<long>? OffloadCapacityBlocks => _offloadBlocks;
+
+    /// <summary>Bytes one prefix block reloads on one device.</summary>
+    public double OffloadBytesPerBlock => _offloadBytesPerBlock;
+
+    /// <summary>Seconds one block takes to reload from each tier.</summary>
+    public IReadOnlyList<double>? OffloadSecondsPerBlock => _offloadSecondsPerBlock;
+
+    /// <summary>Blocks evicted from offload tier <paramref name="tier"/> (dropped, or moved a tier down).</summary>
+    public long OffloadEvictions(int tier) => _offloadEvictedBefore![tier] + (_prefixCache?.Tier(tier + 1).Evictions ?? 0);
+
+    /// <summary>Step time spent reloading offloaded prefix blocks.</summary>
+    public double OffloadLoadSeconds { get; private set; }
 
     /// <summary>Prefix-cache capacity in prefix blocks; null when unbounded or without a cache.</summary>
     public long? PrefixCapacityBlocks { get; }
@@ -251,7 +301,25 @@ internal sealed class Replica
                 if (_prefixCache is not null && s.Request.PrefixBlocks is { Count: > 0 } blocks)
                 {
                     // The cached prefix is the run of leading blocks already held (equal ids: the same tokens).
-                    var hit = _prefixCache.Admit(blocks);
+                    int hit;
+                    if (OffloadBlocksHit is { } tierHits)
+                    {
+                        var hits = _tierHitScratch ??= new int[tierHits.Length + 1];
+                        Array.Clear(hits);
+                        hit = _prefixCache.Admit(blocks, hits);
+                        // Blocks found below HBM are read back over the tier's link before this step's prefill uses
+                        // them; vLLM's connector loads before the forward pass, so the step waits for the load.
+                        for (var t = 0; t < tierHits.Length; t++)
+                        {
+                            tierHits[t] += hits[t + 1];
+                            _pendingLoadSeconds += hits[t + 1] * _offloadSecondsPerBlock![t];
+                        }
+                    }
+                    else
+                    {
+                        hit = _prefixCache.Admit(blocks);
+                    }
+
                     _metrics.PrefixBlocksLookedUp += blocks.Count;
                     _metrics.PrefixBlocksHit += hit;
                     if (_pool is { } p)
@@ -293,6 +361,13 @@ internal sealed class Replica
             ? BatchStepModel.Cost(_setup, batch).Total.Value
             : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _verifyTokens).Cost(_setup).Total
                + _drafter.Step(verified, verifiedContext / verified).Time).Value;
+        if (_pendingLoadSeconds > 0)
+        {
+            duration += _pendingLoadSeconds;
+            OffloadLoadSeconds += _pendingLoadSeconds;
+            _pendingLoadSeconds = 0;
+        }
+
         _metrics.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
         _pool?.Series.Add(Clock, duration, 1 - (double)_freeBlocks / TotalBlocks, _waiting.Count, _running.Count);
         Clock += duration;
@@ -443,7 +518,9 @@ internal sealed class Replica
         _freeBlocks = TotalBlocks;
         OutstandingTokens = 0;
         _evictedBefore += _prefixCache?.Evictions ?? 0;
-        if (_prefixSpec is not null) _prefixCache = new PrefixCache(PrefixCapacityBlocks, _prefixSpec.BlockTokens, _prefixSpec.Eviction);
+        for (var t = 0; t < (_offloadEvictedBefore?.Length ?? 0); t++) _offloadEvictedBefore![t] += _prefixCache!.Tier(t + 1).Evictions;
+        _pendingLoadSeconds = 0;
+        if (_prefixSpec is not null) _prefixCache = NewPrefixCache();
         if (Clock < time) Clock = time;
         return lost;
     }

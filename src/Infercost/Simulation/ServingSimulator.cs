@@ -555,9 +555,35 @@ public static partial class ServingSimulator
             options.Basis?.PerDevice(setup.Accelerator).Times(fleet.Length * setup.DevicesPerReplica).Total, m, options, end)
         with { PrefixCache = Usage(options.PrefixCache, fleet, m) };
 
-    private static PrefixCacheUsage? Usage(PrefixCacheSpec? spec, Replica[] fleet, MetricsCollector m) => spec is null ? null : new(
+    private static PrefixCacheUsage? Usage(PrefixCacheSpec? spec, Replica[] fleet, MetricsCollector m) => spec is null ? null : new PrefixCacheUsage(
         fleet[0].PrefixCapacityBlocks,
-        spec.BlockTokens, spec.Eviction, m.PrefixBlocksLookedUp, m.PrefixBlocksHit, fleet.Sum(r => r.PrefixEvictions));
+        spec.BlockTokens, spec.Eviction, m.PrefixBlocksLookedUp, m.PrefixBlocksHit, fleet.Sum(r => r.PrefixEvictions))
+    {
+        Offload = OffloadUsage(spec, fleet),
+    };
+
+    private static KvTierUsage[]? OffloadUsage(PrefixCacheSpec spec, Replica[] fleet)
+    {
+        if (spec.Offload is not { Count: > 0 } tiers) return null;
+        var usage = new KvTierUsage[tiers.Count];
+        for (var t = 0; t < tiers.Count; t++)
+        {
+            long hit = 0, evicted = 0;
+            double bytes = 0, seconds = 0;
+            foreach (var r in fleet)
+            {
+                if (r.OffloadBlocksHit is not { } hits) continue;
+                hit += hits[t];
+                evicted += r.OffloadEvictions(t);
+                bytes += hits[t] * r.OffloadBytesPerBlock;
+                seconds += hits[t] * r.OffloadSecondsPerBlock![t];
+            }
+
+            usage[t] = new KvTierUsage(fleet[0].OffloadCapacityBlocks?[t] ?? 0, tiers[t].Bandwidth.Value / 1e9, hit, bytes, seconds, evicted);
+        }
+
+        return usage;
+    }
 
     private static SimulationResult Result(string layout, int replicas, int devicesPerReplica, int devices, int blocksPerReplica,
         DollarsPerHour? fleetPerHour, MetricsCollector m, SimulationOptions options, double end)

@@ -66,6 +66,7 @@ public sealed partial class EveryOptionTests
     private static readonly Dictionary<string, string[]> With = new(StringComparer.Ordinal)
     {
         ["pnl --train-gpu"] = ["--train-params", "8e9", "--train-tokens", "15e12"],
+        ["simulate --kv-offload"] = ["--trace", "data/traces/mooncake-fast25-conversation.jsonl"],
     };
 
     // Commands that price a model on accelerators need one; --model-config stands in for it when that is under test.
@@ -209,6 +210,7 @@ public sealed partial class EveryOptionTests
             "DIST" => ["lognormal:x:1"],
             "KEY=VALUE,..." => ["gpus=0", "gpus=2,tp=2.5", "gpus=2,no-such-key=1", "gpu=no-such-id,gpus=1", "gpus=1,price=1e9"],
             "KIND:LIST" => ["speed:1,2"],
+            "SIZE@BW[,SIZE@BW]" => ["1TB", "1TB@0GB/s", "1TB@5GB/s,,"],
             "START..END" => ["10..5"],
             "W:MEDIAN:SIGMA" => ["x:1:1"],
             "N/D" => ["52/0"],

@@ -86,6 +86,48 @@ public sealed class TraceCommandTests
         Assert.StartsWith("--trace gives the arrivals and lengths", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SimulateTrace_KvOffload_FindsEvictedBlocksBelowHbm_AndSaysWhatAReloadCosts()
+    {
+        // Given the four requests on one replica whose HBM prefix cache holds one block, over a host tier:
+        // request 2 finds block 1 in HBM and block 0 (evicted by 1) in the tier; request 4 finds 0, 1 and 2 in the tier
+        var run = CliRunner.Run(new Dictionary<string, string> { ["t.jsonl"] = Mooncake },
+            ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "1", "--trace", "t.jsonl", "--prefix-cache", "1",
+             "--kv-offload", "1TB@50GB/s", "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var cache = json.RootElement.GetProperty("result").GetProperty("prefixCache");
+        Assert.Equal(5, cache.GetProperty("blocksHit").GetInt64());
+        var tier = Assert.Single(cache.GetProperty("offload").EnumerateArray().ToList());
+        Assert.Equal(4, tier.GetProperty("blocksHit").GetInt64());
+        Assert.Equal(4 * 131_072.0 * 512 / 50e9, tier.GetProperty("loadSeconds").GetDouble(), 12);
+        Assert.Contains(json.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith(
+            "KV offload tier 1: reloading a 512-token block takes 1.34 ms per device (67.11 MB at 50 GB/s), faster than recomputing it", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--kv-offload", "1TB", "--kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB'.")]
+    [InlineData("--kv-offload", "1TB@fast", "--kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB@fast'.")]
+    [InlineData("--kv-offload", "1TB@50GB/s,2TB@0.0000001GB/s", "kv-offload bandwidth must be in [0.001, 10000] GB/s; was 1E-07 GB/s.")]
+    [InlineData("--kv-offload", "1KB@50GB/s", "kv-offload capacity must be in [1MB, 1000TB]; was 1000 bytes.")]
+    public void SimulateTrace_BadKvOffload_OneLine(string flag, string value, string message)
+    {
+        var run = Run(Mooncake, flag, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void SimulateTrace_KvOffloadOverAnUnboundedCache_IsRefused()
+    {
+        var run = Run(Mooncake, "--prefix-cache", "unbounded", "--kv-offload", "1TB@50GB/s");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("--kv-offload needs a bounded prefix cache", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--trace-window", "5m..1m", "traceWindow must end after it starts; was 300 s to 60 s.")]
     [InlineData("--prefix-cache", "lots", "prefix-cache must be kv, unbounded, off, a block count or a size such as 200GB; was 'lots'.")]
