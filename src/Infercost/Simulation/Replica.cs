@@ -614,6 +614,14 @@ internal sealed class Replica
 
                 if (s.Generated >= s.Request.OutputTokens)
                 {
+                    // A finished turn of a generated session leaves its prompt and output cached, block by block (the
+                    // prompt's blocks are refreshed, the output's added), as vLLM keeps a finished sequence's full
+                    // blocks; the session's next prompt starts with them.
+                    if (_prefixCache is not null && s.Request.PrefixBlocks is SessionBlocks session)
+                    {
+                        _prefixCache.Admit(session.Through((long)s.Request.PromptTokens + s.Request.OutputTokens, _prefixCache.BlockTokens));
+                    }
+
                     _freeBlocks += s.Blocks;
                     s.Blocks = 0;
                     OutstandingTokens -= s.Request.PromptTokens;

@@ -10,6 +10,9 @@ namespace Infercost.Simulation;
 /// <param name="MaxRequests">Stop after this many requests; null for no limit.</param>
 /// <param name="Horizon">Stop at the first arrival after this many seconds; null for no limit.</param>
 /// <param name="Sessions">Multi-turn sessions; null for independent single-turn requests.</param>
+/// <param name="SessionBlockTokens">With sessions: tokens per prefix block. Each turn then carries its prompt's
+/// <see cref="SessionBlocks"/> and no cached tokens, so a replica's prefix cache (<see cref="PrefixCacheSpec"/> with
+/// this block size) decides what is cached, instead of <see cref="SessionSpec.PrefixHitRate"/>. Null: the rate decides.</param>
 public sealed record RequestGenerator(
     ArrivalProcess Arrivals,
     LengthDistribution Input,
@@ -17,7 +20,8 @@ public sealed record RequestGenerator(
     long Seed,
     long? MaxRequests,
     double? Horizon = null,
-    SessionSpec? Sessions = null) : IEnumerable<SimRequest>
+    SessionSpec? Sessions = null,
+    int? SessionBlockTokens = null) : IEnumerable<SimRequest>
 {
     /// <summary>Checks the fields; at least one of <see cref="MaxRequests"/> and <see cref="Horizon"/> must be set.</summary>
     public RequestGenerator Validated()
@@ -30,6 +34,7 @@ public sealed record RequestGenerator(
         if (MaxRequests is null && Horizon is null) throw new InvalidInputException("requests", "requests or duration must be given; was neither.");
         if (MaxRequests is { } n && (n < 1 || n > 1_000_000_000)) throw new InvalidInputException("requests", $"requests must be in [1, 1000000000]; was {n}.");
         if (Horizon is { } h) Guard.InRange(h, 1e-6, 365 * 86_400.0, "duration");
+        if (SessionBlockTokens is { } b) Guard.InRange(b, 1, 1_000_000, "prefixBlockTokens");
         return this;
     }
 
@@ -82,14 +87,18 @@ public sealed record RequestGenerator(
             {
                 pending.Dequeue();
                 var prompt = previous.Context + Input.Sample(random);
+                // The draw is made with a block size too, so the stream's lengths and times do not depend on it.
                 var cached = random.NextBool(sessions.PrefixHitRate) ? previous.Context : 0;
-                request = new SimRequest(id, at, prompt, Math.Min(cached, prompt - 1), Output.Sample(random), Session: previous.Session);
+                request = SessionBlockTokens is { } b
+                    ? new SimRequest(id, at, prompt, 0, Output.Sample(random), new SessionBlocks(previous.Session, prompt / b), previous.Session)
+                    : new SimRequest(id, at, prompt, Math.Min(cached, prompt - 1), Output.Sample(random), Session: previous.Session);
                 if ((long)prompt + request.OutputTokens > sessions.MaxContextTokens) continue; // the conversation is full
             }
             else
             {
                 starts.MoveNext();
                 request = new SimRequest(id, nextStart, Input.Sample(random), 0, Output.Sample(random), Session: opened++);
+                if (SessionBlockTokens is { } b) request = request with { PrefixBlocks = new SessionBlocks(request.Session, request.PromptTokens / b) };
             }
 
             if (Stop(id, request.ArrivalTime)) yield break;
