@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Infercost.Models;
 using Infercost.Serving;
 using Infercost.Simulation;
 using Infercost.Simulation.Traces;
@@ -13,7 +10,7 @@ namespace Infercost.Cli.Inputs;
 // and streamed into the core's TraceReader; it is never read whole.
 
 /// <summary>Trace replay and prefix-cache options.</summary>
-internal sealed partial class TraceInputs
+internal sealed class TraceInputs
 {
     public Option<string?> Trace { get; } = new("--trace")
     {
@@ -82,7 +79,7 @@ internal sealed partial class TraceInputs
             throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} applies to a trace replay; add --trace FILE.");
         }
 
-        if (parse.GetValue(Offload) is { } offload) OffloadOf(offload);
+        if (parse.GetValue(Offload) is { } offload) PrefixCacheText.Tiers(offload, Names.Offload);
 
         FormatOf(parse);
         PolicyOf(parse);
@@ -124,24 +121,11 @@ internal sealed partial class TraceInputs
     }
 
     /// <summary>The prefix cache of each replica; null for off.</summary>
-    public PrefixCacheSpec? PrefixCacheOf(ParseResult parse, ServingSetup setup)
-    {
-        var eviction = parse.GetValue(Eviction)?.Trim().ToLowerInvariant() switch
-        {
-            null or "lru" => EvictionPolicy.Lru,
-            "fifo" => EvictionPolicy.Fifo,
-            var other => throw new InvalidInputException("prefix-eviction", $"prefix-eviction must be lru or fifo; was '{other}'."),
-        };
-        var spec = HbmPrefixCacheOf(parse, setup, eviction);
-        var offloadText = parse.GetValue(Offload);
-        if (offloadText is null) return spec;
-        if (spec is null || spec is { CapacityBlocks: null, KvPool: false })
-        {
-            throw new InvalidInputException("kv-offload", $"--kv-offload needs a bounded prefix cache (--prefix-cache kv, a block count or a size); it was {(spec is null ? "off" : "unbounded")}, so no block is ever evicted to offload.");
-        }
+    public PrefixCacheSpec? PrefixCacheOf(ParseResult parse, ServingSetup setup, int blockTokens = TraceReader.MooncakeBlockTokens) =>
+        PrefixCacheText.Parse(parse.GetValue(PrefixCache), parse.GetValue(Eviction), parse.GetValue(Offload), setup, blockTokens, Names);
 
-        return (spec with { Offload = OffloadOf(offloadText) }).Validated();
-    }
+    /// <summary>The three options' names as errors give them.</summary>
+    public static readonly (string Cache, string Eviction, string Offload) Names = ("prefix-cache", "prefix-eviction", "kv-offload");
 
     /// <summary>One line per offload tier: its reload time per block against the step model's cost of recomputing it.</summary>
     public static IEnumerable<string> OffloadNotes(PrefixCacheSpec? spec, ServingSetup setup)
@@ -157,74 +141,6 @@ internal sealed partial class TraceInputs
                 $"({Guard.Format(Math.Round(PrefixReload.BytesPerBlockPerDevice(setup, spec.BlockTokens).Value / 1e6, 2))} MB at {Guard.Format(tiers[i].Bandwidth.Value / 1e9)} GB/s), " +
                 $"{verdict} recomputing it ({Time(recompute)} of prefill after a {Number(chunk)}-token chunk); every hit is reloaded, as vLLM's offloading connector does.";
         }
-    }
-
-    /// <summary>--kv-offload's tiers: SIZE@BANDWIDTH, comma-separated.</summary>
-    private static KvOffloadTier[] OffloadOf(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length > PrefixCacheSpec.MaxOffloadTiers)
-        {
-            throw new InvalidInputException("kv-offload", $"--kv-offload takes 1 to {PrefixCacheSpec.MaxOffloadTiers} tiers; was {parts.Length} ('{text}').");
-        }
-
-        var tiers = new KvOffloadTier[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var at = parts[i].Split('@', StringSplitOptions.TrimEntries);
-            if (at.Length != 2 || BytesOf(at[0]) is not { } bytes || BandwidthOf(at[1]) is not { } rate)
-            {
-                throw new InvalidInputException("kv-offload", $"--kv-offload tier {i + 1} must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '{parts[i]}'.");
-            }
-
-            tiers[i] = new KvOffloadTier(Quantities.Bytes.FromBytes(bytes), Quantities.BytesPerSecond.FromBytesPerSecond(rate)).Validated("kv-offload");
-        }
-
-        return tiers;
-    }
-
-    private static double? BytesOf(string text)
-    {
-        var m = SizePattern().Match(text);
-        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var size) || !(size > 0) || double.IsInfinity(size)) return null;
-        return size * UnitOf(m.Groups[2].Value);
-    }
-
-    private static double? BandwidthOf(string text)
-    {
-        var trimmed = text.EndsWith("/s", StringComparison.OrdinalIgnoreCase) ? text[..^2] : text.EndsWith("ps", StringComparison.OrdinalIgnoreCase) ? text[..^2] : null;
-        return trimmed is null ? null : BytesOf(trimmed.Trim());
-    }
-
-    private static double UnitOf(string unit) => unit.ToUpperInvariant() switch
-    {
-        "KB" => 1e3, "MB" => 1e6, "GB" => 1e9, "TB" => 1e12,
-        "KIB" => 1024.0, "MIB" => 1024.0 * 1024, "GIB" => 1024.0 * 1024 * 1024, _ => 1024.0 * 1024 * 1024 * 1024,
-    };
-
-    private PrefixCacheSpec? HbmPrefixCacheOf(ParseResult parse, ServingSetup setup, EvictionPolicy eviction)
-    {
-        const int block = TraceReader.MooncakeBlockTokens;
-        var text = parse.GetValue(PrefixCache)?.Trim() ?? "kv";
-        switch (text.ToLowerInvariant())
-        {
-            case "off": return null;
-            case "kv": return new PrefixCacheSpec(null, block, eviction, KvPool: true).Validated();
-            case "unbounded": return new PrefixCacheSpec(null, block, eviction).Validated();
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var blocks)) return new PrefixCacheSpec(blocks, block, eviction).Validated();
-        var m = SizePattern().Match(text);
-        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var size) || !(size > 0))
-        {
-            throw new InvalidInputException("prefix-cache", $"prefix-cache must be kv, unbounded, off, a block count or a size such as 200GB; was '{text}'.");
-        }
-
-        var unit = UnitOf(m.Groups[2].Value);
-        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, block).Value;
-        var count = (long)Math.Floor(size * unit / perBlock);
-        if (count < 1) throw new InvalidInputException("prefix-cache", $"prefix-cache must hold at least one {block}-token block ({Number(perBlock / 1e6)} MB); was '{text}'.");
-        return new PrefixCacheSpec(count, block, eviction).Validated();
     }
 
     /// <summary>The run's arrivals in words.</summary>
@@ -259,7 +175,4 @@ internal sealed partial class TraceInputs
 
         if (stats.ZeroOutput > 0) yield return $"Skipped {Number(stats.ZeroOutput)} rows with no output tokens (failed requests).";
     }
-
-    [GeneratedRegex(@"^([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", RegexOptions.IgnoreCase)]
-    private static partial Regex SizePattern();
 }

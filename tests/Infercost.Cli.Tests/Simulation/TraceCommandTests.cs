@@ -107,8 +107,8 @@ public sealed class TraceCommandTests
     }
 
     [Theory]
-    [InlineData("--kv-offload", "1TB", "--kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB'.")]
-    [InlineData("--kv-offload", "1TB@fast", "--kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB@fast'.")]
+    [InlineData("--kv-offload", "1TB", "kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB'.")]
+    [InlineData("--kv-offload", "1TB@fast", "kv-offload tier 1 must be SIZE@BANDWIDTH such as 1TB@50GB/s; was '1TB@fast'.")]
     [InlineData("--kv-offload", "1TB@50GB/s,2TB@0.0000001GB/s", "kv-offload bandwidth must be in [0.001, 10000] GB/s; was 1E-07 GB/s.")]
     [InlineData("--kv-offload", "1KB@50GB/s", "kv-offload capacity must be in [1MB, 1000TB]; was 1000 bytes.")]
     public void SimulateTrace_BadKvOffload_OneLine(string flag, string value, string message)
@@ -125,7 +125,7 @@ public sealed class TraceCommandTests
         var run = Run(Mooncake, "--prefix-cache", "unbounded", "--kv-offload", "1TB@50GB/s");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("--kv-offload needs a bounded prefix cache", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.StartsWith("kv-offload needs a bounded prefix cache", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
     [Theory]
