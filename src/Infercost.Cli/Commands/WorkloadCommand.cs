@@ -19,6 +19,7 @@ internal static class WorkloadCommand
         var prices = new PriceInputs();
         var workload = new WorkloadInputs();
         var selfHost = new SelfHostInputs("--serve-model", withSwitch: true);
+        var speculation = new SpeculationInputs();
         var model = new Option<string?>("--model") { Description = "API model id to price the workload on (see 'infercost prices').", HelpName = "ID" };
         var json = CommonOptions.Json();
         var command = new Command("workload",
@@ -28,10 +29,12 @@ internal static class WorkloadCommand
             string.Join(", ", WorkloadProfiles.All.Select(w => w.Id)) + "." +
             "\n\nExample:\n  infercost workload --profile coding-agent --model claude-sonnet-4.5" +
             "\n  infercost workload --profile coding-agent --model claude-sonnet-4.5 --cache-hit 0.95 --compaction 0.5 --output-reduction 0.65" +
-            "\n  infercost workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2");
+            "\n  infercost workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2" +
+            "\n  infercost workload --profile chat --self-host --serve-model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-method mtp --spec-acceptance 0.85");
         command.Options.Add(model);
         workload.AddTo(command);
         selfHost.AddTo(command);
+        speculation.AddTo(command);
         prices.AddTo(command);
         command.Options.Add(json);
 
@@ -43,6 +46,11 @@ internal static class WorkloadCommand
                 SelfHost = parse.GetValue(selfHost.Switch!),
                 ServeModel = parse.GetValue(selfHost.Model),
                 On = parse.GetValue(prices.On),
+                SpecMethod = parse.GetValue(speculation.Method),
+                SpecLength = parse.GetValue(speculation.Length),
+                SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
+                DraftModel = parse.GetValue(speculation.Draft),
+                SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
             }));
             request.Validate();
             if (!request.SelfHost && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
@@ -62,6 +70,13 @@ internal static class WorkloadCommand
                 console.Write(WorkloadTables.Cost(r.Cost));
                 console.Write(WorkloadTables.Savings(r.Savings, levers, report.Workload));
                 WorkloadTables.WriteNotes(console, r.Cost.Notes);
+            }
+
+            if (report.SelfHostSpeculation is { } sp)
+            {
+                console.WriteLine($"Speculation applied to the self-hosted output price: {sp.Method}{(sp.DraftModel is { } d ? " " + d : "")}, k = {sp.Length}, " +
+                                  $"{Number(sp.TokensPerStep)} tokens per step, {Factor(sp.SpeedUp)} the plain decode tokens/s " +
+                                  $"at batch {Number(report.SelfHostBatch ?? 0)} per replica, so output costs 1/{Factor(sp.SpeedUp)} of plain decoding's $/MTok.");
             }
 
             if (report.SelfHostNotes is { } notes) WorkloadTables.WriteNotes(console, notes);

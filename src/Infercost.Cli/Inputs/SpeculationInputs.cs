@@ -5,7 +5,7 @@ using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
 
-/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate, speculate and plan share: method,
+/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate, speculate, plan and workload share: method,
 /// draft model, length, acceptance and tree. They fill <see cref="ServingRequest"/>'s speculation fields, so a server request with
 /// the same fields gets the same answer.</summary>
 internal sealed class SpeculationInputs

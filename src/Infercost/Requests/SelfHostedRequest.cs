@@ -46,9 +46,13 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest
         modelId is not null ? modelField : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
         : Utilisation is not null ? "utilisation" : CachedPrefill is not null ? "cachedPrefill" : null;
 
-    /// <summary>The engine's quote for the cluster, sized to <paramref name="workload"/>'s mean request.</summary>
-    /// <exception cref="InvalidInputException">The engine model, gpu or gpus missing; an unknown id.</exception>
-    protected SelfHostedQuote Quote(Catalog.Catalog catalog, string modelField, string? modelId, Workload workload, WorkloadLevers levers)
+    /// <summary>The engine's quote for the cluster, sized to <paramref name="workload"/>'s mean request; with
+    /// <paramref name="speculation"/> (a serving request carrying only the speculation fields), decode speculates, resolved
+    /// and checked against the served model on the same path as <c>cost</c>'s.</summary>
+    /// <exception cref="InvalidInputException">The engine model, gpu or gpus missing; an unknown id; a speculation the
+    /// model cannot run.</exception>
+    protected SelfHostedQuote Quote(Catalog.Catalog catalog, string modelField, string? modelId, Workload workload, WorkloadLevers levers,
+        ServingRequest? speculation = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         if (modelId is null) throw Missing(modelField);
@@ -57,7 +61,11 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest
         var model = catalog.GetModel(modelId);
         var accelerator = catalog.GetAccelerator(Gpu);
         var (input, output) = SelfHostedPricing.RequestShape(workload, levers, model);
-        var config = new ServingConfig { TotalDevices = Gpus.Value, InputTokens = input, OutputTokens = output };
+        var config = new ServingConfig
+        {
+            TotalDevices = Gpus.Value, InputTokens = input, OutputTokens = output,
+            Speculation = speculation?.ResolveSpeculation(new Subject(catalog, model, accelerator)),
+        };
         var basis = new RentalCost(GpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p) : null);
         return SelfHostedPricing.Quote(model, accelerator, config, basis, Utilisation ?? 1, CachedPrefill ?? 0);
     }

@@ -41,6 +41,11 @@ public sealed record SweepRow(
     /// <summary>With speculation: plain against speculative decoding at this batch (speed-up, utilisation, the draft's
     /// memory); <see cref="Decode"/> is then the speculative step. Null without speculation or when the batch does not fit.</summary>
     public Speculation.SpeculationSummary? Speculation { get; init; }
+
+    /// <summary>With speculation: the price per million output tokens plain decoding would cost at this batch (the same
+    /// cluster $/h over replicas × <see cref="Infercost.Speculation.SpeculationSummary.PlainTokensPerSecond"/>), so
+    /// <see cref="OutputPerMillion"/> is it ÷ the speed-up. Null without speculation or when the batch does not fit.</summary>
+    public DollarsPerMillionTokens? PlainOutputPerMillion { get; init; }
 }
 
 /// <summary>The <c>sweep</c> question: decode speed and output price across batch sizes on one layout.</summary>
@@ -106,7 +111,13 @@ public sealed record SweepRequest : PricedRequest
         {
             var estimate = ServingEstimator.Estimate(setup, batch);
             var cost = CostModel.Estimate(estimate, setup.Accelerator, basis, utilisation, pue);
-            return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion) { Speculation = estimate.Speculation };
+            return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion)
+            {
+                Speculation = estimate.Speculation,
+                PlainOutputPerMillion = estimate.Speculation is { } s
+                    ? CostModel.PerMillion(cost.Cluster.Total, s.PlainTokensPerSecond * estimate.Replicas, utilisation)
+                    : null,
+            };
         }
         catch (ModelDoesNotFitException)
         {

@@ -14,7 +14,15 @@ public sealed record WorkloadPricing(WorkloadCost Cost, WorkloadSavings Savings)
 /// <param name="Pricings">One entry per price sheet (API model, self-hosted cluster).</param>
 /// <param name="SelfHostCost">The engine's cost estimate when self-hosted.</param>
 /// <param name="SelfHostNotes">The engine's notes when self-hosted.</param>
-public sealed record WorkloadReport(Workload Workload, IReadOnlyList<WorkloadPricing> Pricings, CostEstimate? SelfHostCost, IReadOnlyList<string>? SelfHostNotes);
+public sealed record WorkloadReport(Workload Workload, IReadOnlyList<WorkloadPricing> Pricings, CostEstimate? SelfHostCost, IReadOnlyList<string>? SelfHostNotes)
+{
+    /// <summary>When the self-hosted cluster speculates: plain against speculative decoding at the batch the engine ran
+    /// the workload's mean request at (the speed-up its output price reflects); null otherwise.</summary>
+    public Speculation.SpeculationSummary? SelfHostSpeculation { get; init; }
+
+    /// <summary>Sequences per replica the engine decoded the self-hosted cluster's mean request at; null without a cluster.</summary>
+    public int? SelfHostBatch { get; init; }
+}
 
 /// <summary>The <c>workload</c> question: a workload's cost per request, day and month on an API model
 /// (<see cref="Model"/>) and/or a self-hosted cluster (<see cref="SelfHost"/> with <see cref="ServeModel"/>), and what
@@ -30,6 +38,22 @@ public sealed record WorkloadRequest : SelfHostedRequest
     /// <summary>Engine model id to self-host.</summary>
     public string? ServeModel { get; init; }
 
+    /// <summary>Speculative decoding on the self-hosted cluster: mtp, draft, medusa or eagle (see
+    /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
+    public string? SpecMethod { get; init; }
+
+    /// <summary>Draft tokens per step (k), in [1, 16]; default 1 when speculating.</summary>
+    public int? SpecLength { get; init; }
+
+    /// <summary>Per-position acceptance rates (the last repeats to k); default <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
+    public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> draft).</summary>
+    public string? DraftModel { get; init; }
+
+    /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
+    public IReadOnlyList<int>? SpecTree { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -39,11 +63,26 @@ public sealed record WorkloadRequest : SelfHostedRequest
             throw RequestFields.Error(stray, $"{{{stray}}} applies to a self-hosted cluster; add {{selfHost}}.");
         }
 
+        if (!SelfHost && FirstSpeculationField() is { } spec)
+        {
+            throw RequestFields.Error(spec, $"{{{spec}}} applies to a self-hosted cluster's decoding; add {{selfHost}}.");
+        }
+
         if (!SelfHost && Model is null)
         {
             throw RequestFields.Error("model", "give {model} ID to price an API model, or {selfHost} with {serveModel}, {gpu} and {gpus}.");
         }
+
+        SpeculationFields().ValidateSpeculation();
     }
+
+    private string? FirstSpeculationField() =>
+        SpecMethod is not null ? "specMethod" : SpecLength is not null ? "specLength" : SpecAcceptance is not null ? "specAcceptance"
+        : DraftModel is not null ? "draftModel" : SpecTree is not null ? "specTree" : null;
+
+    // The speculation fields as the serving request carries them, so workload checks and resolves them on the same path
+    // as cost, sweep and plan.
+    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree };
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public WorkloadReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
@@ -63,11 +102,15 @@ public sealed record WorkloadRequest : SelfHostedRequest
         if (Model is { } id) sheets.Add(PriceSheet.FromApi(prices.Get(id, On)));
         if (SelfHost)
         {
-            quote = Quote(catalog, "serveModel", ServeModel, w, levers);
+            quote = Quote(catalog, "serveModel", ServeModel, w, levers, SpeculationFields());
             sheets.Add(quote.Prices);
         }
 
         var results = sheets.Select(s => new WorkloadPricing(WorkloadCosting.Cost(w, s, levers), WorkloadCosting.Savings(w, s, levers))).ToList();
-        return new WorkloadReport(w, results, quote?.Cost, quote?.Serving.Notes);
+        return new WorkloadReport(w, results, quote?.Cost, quote?.Serving.Notes)
+        {
+            SelfHostSpeculation = quote?.Serving.Speculation,
+            SelfHostBatch = quote?.Serving.Decode.Batch,
+        };
     }
 }

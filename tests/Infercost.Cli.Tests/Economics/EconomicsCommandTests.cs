@@ -90,6 +90,31 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Workload_SelfHostWithSpeculation_PricesOutputAtTheSpeculativeRateAndSaysSo()
+    {
+        // Given the chat workload on 8 H200 plainly and with DeepSeek-V3's MTP module at 85% acceptance
+        string[] cluster = ["workload", "--profile", "chat", "--self-host", "--serve-model", "deepseek-v3", "--gpu", "nvidia-h200-sxm", "--gpus", "8", "--gpu-price", "3"];
+        var plain = CliRunner.Run([.. cluster, "--json"]);
+        var spec = CliRunner.Run([.. cluster, "--spec-method", "mtp", "--spec-acceptance", "0.85", "--json"]);
+        var text = CliRunner.Run([.. cluster, "--spec-method", "mtp", "--spec-acceptance", "0.85"]);
+
+        // Then the speculating run's output rate is lower, its summary names the speed-up, and the text says it was applied
+        Assert.Equal(0, spec.ExitCode);
+        using var p = JsonDocument.Parse(plain.Out);
+        using var s = JsonDocument.Parse(spec.Out);
+        double Output(JsonDocument d) => d.RootElement.GetProperty("pricings")[0].GetProperty("cost").GetProperty("prices").GetProperty("output").GetDouble();
+        var speedUp = s.RootElement.GetProperty("selfHostSpeculation").GetProperty("speedUp").GetDouble();
+        Assert.True(speedUp > 1.2, $"speed-up {speedUp}");
+        Assert.True(Output(s) < Output(p), $"speculating {Output(s)} against plain {Output(p)}");
+        Assert.Equal(JsonValueKind.Null, p.RootElement.GetProperty("selfHostSpeculation").ValueKind);
+        Assert.Equal(0, text.ExitCode);
+        var batch = s.RootElement.GetProperty("selfHostBatch").GetInt32();
+        Assert.Contains($"Speculation applied to the self-hosted output price: mtp, k = 1, 1.85 tokens per step, {speedUp.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}x",
+            text.Console.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains($"at batch {batch.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} per replica", text.Console.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Margin_SelfHostedWithoutProfile_SaysWhichRequestShapeItAssumed()
     {
         var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2");
@@ -174,6 +199,11 @@ public sealed class EconomicsCommandTests
         { "workload --profile chat --model gtp-5", "unknown priced model 'gtp-5'; did you mean gpt-5" },
         { "workload --profile chat", "give --model ID to price an API model, or --self-host" },
         { "workload --profile chat --model gpt-5 --gpu nvidia-h100-sxm", "--gpu applies to a self-hosted cluster; add --self-host." },
+        { "workload --profile chat --model gpt-5 --spec-method mtp", "--spec-method applies to a self-hosted cluster's decoding; add --self-host." },
+        { "workload --profile chat --self-host --serve-model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-acceptance 1.5", "--spec-acceptance must be rates in [0, 1], comma-separated; was '1.5'." },
+        { "workload --profile chat --self-host --serve-model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-method lookahead", "--spec-method must be mtp, draft, medusa or eagle; was 'lookahead'." },
+        { "workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --spec-method mtp", "llama-3.3-70b has none" },
+        { "workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --spec-method draft", "--draft-model is required when --spec-method is draft." },
         { "margin --price-model claude-sonnet-4.5", "give the true cost" },
         { "margin --price-model claude-sonnet-4.5 --cost-in 0.01", "give both --cost-in and --cost-out." },
         { "route --profile chat --tier claude-opus-4.5=0.1 --tier claude-sonnet-4.5=0.3 --tier claude-haiku-4.5=0.5", "tier shares must sum to 1; was 0.9 (claude-opus-4.5=0.1 + claude-sonnet-4.5=0.3 + claude-haiku-4.5=0.5)." },

@@ -423,6 +423,119 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task SweepWithSpeculation_ShowsTheApisTokensPerSecondSpeedUpAndPricePerBatch_AndABadBatchOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.3-70b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "4");
+        await page.FillAsync("#gpuPrice", "2");
+        await page.SelectOptionAsync("#specMethod", "draft");
+        await page.SelectOptionAsync("#draftModel", "llama-3.1-8b");
+        await page.FillAsync("#specLength", "4");
+        await page.FillAsync("#specAcceptance", "0.8, 0.75, 0.7");
+        await page.FillAsync("#sweep-batches", "1,8,64,100000");
+
+        await page.ClickAsync("#run-sweep");
+        await page.WaitForSelectorAsync("#sweep-status:has-text('Swept 4 batch sizes of llama-3.3-70b')");
+
+        // The same request, with the form's defaults written out, asked of the JSON endpoint.
+        var report = await Api("sweep", """
+            { "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "gpuPrice": 2, "input": 1000, "output": 1000, "specMethod": "draft",
+              "draftModel": "llama-3.1-8b", "specLength": 4, "specAcceptance": [0.8, 0.75, 0.7], "batches": [1, 8, 64, 100000] }
+            """);
+        var rows = report.GetProperty("rows");
+        Assert.Equal(rows.GetArrayLength(), await page.Locator("#sweep-table tbody tr").CountAsync());
+        var fitting = 0;
+        for (var i = 0; i < rows.GetArrayLength(); i++)
+        {
+            var row = rows[i];
+            Assert.Equal(row.GetProperty("batch").GetInt32().ToString("N0", CultureInfo.InvariantCulture), await page.InnerTextAsync($"#sweep-row-{i} td.batch"));
+            if (!row.GetProperty("fits").GetBoolean())
+            {
+                Assert.Contains("does not fit", await page.InnerTextAsync($"#sweep-row-{i}"), StringComparison.Ordinal);
+                continue;
+            }
+
+            fitting++;
+            var spec = row.GetProperty("speculation");
+            var decode = row.GetProperty("decode");
+            var (plainReplica, specReplica) = Arrow(await page.InnerTextAsync($"#sweep-row-{i} td.replica"));
+            ShownAs(spec.GetProperty("plainTokensPerSecond").GetDouble(), plainReplica);
+            ShownAs(decode.GetProperty("tokensPerSecond").GetDouble(), specReplica);
+            var (plainUser, specUser) = Arrow(await page.InnerTextAsync($"#sweep-row-{i} td.user"));
+            ShownAs(spec.GetProperty("plainTokensPerSecondPerUser").GetDouble(), plainUser);
+            ShownAs(decode.GetProperty("tokensPerSecondPerUser").GetDouble(), specUser);
+            Assert.Equal(spec.GetProperty("speedUp").GetDouble(), double.Parse((await page.InnerTextAsync($"#sweep-row-{i} td.speedup")).TrimEnd('×'), CultureInfo.InvariantCulture), 0.005);
+            ShownAs(row.GetProperty("clusterOutputTokensPerSecond").GetDouble(), await page.InnerTextAsync($"#sweep-row-{i} td.cluster"));
+            var (plainPrice, specPrice) = Arrow(await page.InnerTextAsync($"#sweep-row-{i} td.price"));
+            var expectedPlain = row.GetProperty("plainOutputPerMillion").GetDouble();
+            var expectedSpec = row.GetProperty("outputPerMillion").GetDouble();
+            Assert.Equal(expectedPlain, Dollars(plainPrice), Math.Max(0.0005, 0.006 * expectedPlain));
+            Assert.Equal(expectedSpec, Dollars(specPrice), Math.Max(0.0005, 0.006 * expectedSpec));
+        }
+
+        // 100,000 sequences do not fit; the three that do are drawn (plain and speculative lines) beside the table.
+        Assert.Equal(3, fitting);
+        Assert.Equal(1, await page.Locator("#sweep-chart canvas").CountAsync());
+        Assert.Contains("llama-3.1-8b, k = 4", await page.InnerTextAsync("#sweep-speculation"), StringComparison.Ordinal);
+        Assert.Contains("sweep-batches=1%2C8%2C64%2C100000", page.Url, StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "sweep-speculation");
+
+        var (field, detail) = await ApiProblem("sweep", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "batches": [0] }""");
+        Assert.Equal("batches", field);
+        await BadValueIsShownOnTheField(page, "sweep-batches", "0", "run-sweep", detail);
+        Assert.Equal("", await page.InnerTextAsync("#spec-batches-error"));
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WorkloadSelfHostedWithSpeculation_ShowsTheApisSpeedUpAndOutputRate_AndABadAcceptanceOnItsField()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "deepseek-v3");
+        await page.SelectOptionAsync("#gpu", "nvidia-h200-sxm");
+        await page.FillAsync("#gpus", "8");
+        await page.FillAsync("#gpuPrice", "3");
+        await page.SelectOptionAsync("#specMethod", "mtp");
+        await page.FillAsync("#specAcceptance", "0.85");
+        await page.SelectOptionAsync("#workload-profile", "chat");
+        await page.CheckAsync("#workload-selfHost");
+
+        await page.ClickAsync("#run-workload");
+        await page.WaitForSelectorAsync("#workload-status:has-text('Priced chat')");
+
+        // The same request, with the panel's defaults written out, asked of the JSON endpoint.
+        var report = await Api("workload", """
+            { "profile": "chat", "compaction": 0, "outputReduction": 0, "selfHost": true, "serveModel": "deepseek-v3", "gpu": "nvidia-h200-sxm",
+              "gpus": 8, "gpuPrice": 3, "cachedPrefill": 0, "specMethod": "mtp", "specAcceptance": [0.85] }
+            """);
+        var sheet = report.GetProperty("pricings")[0].GetProperty("cost");
+        var speculation = report.GetProperty("selfHostSpeculation");
+        Assert.Equal(speculation.GetProperty("speedUp").GetDouble(), double.Parse((await page.InnerTextAsync("#workload-speedup")).TrimEnd('×'), CultureInfo.InvariantCulture), 0.005);
+        ShownAs(report.GetProperty("selfHostBatch").GetInt32(), await page.InnerTextAsync("#workload-batch"));
+        var output = sheet.GetProperty("prices").GetProperty("output").GetDouble();
+        Assert.Equal(output, Dollars(await page.InnerTextAsync("#workload-row-0 td.output")), 0.0005);
+        Assert.Equal(sheet.GetProperty("perMonth").GetDouble(), Dollars(await page.InnerTextAsync("#workload-row-0 td.month")), 0.5);
+
+        // Without the Inputs' speculation the API prices the output higher: the page is not showing plain decoding.
+        var plain = await Api("workload", """
+            { "profile": "chat", "selfHost": true, "serveModel": "deepseek-v3", "gpu": "nvidia-h200-sxm", "gpus": 8, "gpuPrice": 3 }
+            """);
+        Assert.True(plain.GetProperty("pricings")[0].GetProperty("cost").GetProperty("prices").GetProperty("output").GetDouble() > output);
+        await ScreenshotIsNotBlank(page, "workload-speculation");
+
+        var (field, detail) = await ApiProblem("workload", """
+            { "profile": "chat", "selfHost": true, "serveModel": "deepseek-v3", "gpu": "nvidia-h200-sxm", "gpus": 8, "specMethod": "mtp", "specAcceptance": [1.5] }
+            """);
+        Assert.Equal("specAcceptance", field);
+        await BadValueIsShownOnTheField(page, "specAcceptance", "1.5", "run-workload", detail);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EstimateWithSpeculation_ABadAcceptanceOrMtpWithoutModules_IsShownOnItsField()
     {
         var errors = new List<string>();

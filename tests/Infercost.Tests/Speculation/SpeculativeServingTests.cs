@@ -86,6 +86,28 @@ public class SpeculativeServingTests
         Assert.True(large.ComputeBusy > large.PlainComputeBusy, $"compute busy {large.PlainComputeBusy} -> {large.ComputeBusy}");
     }
 
+    // Cost scales with 1 / throughput on the same cluster: the speculative $/MTok output is the plain one ÷ the speed-up.
+    [Fact]
+    public void Sweep_PlainOutputPrice_IsTheSpeculativePriceTimesTheSpeedUp()
+    {
+        var report = new SweepRequest
+        {
+            Model = "llama-3.3-70b", Gpu = "nvidia-h100-sxm", Gpus = 8, Tp = 4, Batches = [1, 16, 128], GpuPrice = NumberRange.Of(2),
+            Utilisation = NumberRange.Of(0.5), DraftModel = "llama-3.1-8b", SpecLength = 3, SpecAcceptance = [0.8],
+        }.Answer(Catalog);
+        foreach (var r in report.Rows)
+        {
+            var sp = r.Speculation!;
+            // 8 GPUs × $2/h over (2 replicas × plain tok/s × 0.5 utilisation × 3,600 s) × 10^6
+            var plain = 16 / (2 * sp.PlainTokensPerSecond.Value * 0.5 * 3600) * 1e6;
+            Assert.Equal(plain, r.PlainOutputPerMillion!.Value.Value, 1e-9 * plain);
+            Assert.Equal(plain / sp.SpeedUp, r.OutputPerMillion!.Value.Value, 1e-9 * plain);
+        }
+
+        var plainSweep = new SweepRequest { Model = "llama-3.3-70b", Gpu = "nvidia-h100-sxm", Gpus = 8, Tp = 4, Batches = [16] }.Answer(Catalog);
+        Assert.Null(plainSweep.Rows[0].PlainOutputPerMillion);
+    }
+
     [Fact]
     public void TheMemoryPlan_HoldsTheDraftsWeightsAndKv()
     {

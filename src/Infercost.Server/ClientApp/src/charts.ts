@@ -5,7 +5,7 @@ import uPlot from "uplot";
 export interface Line {
   label: string;
   x: number[];
-  y: number[];
+  y: (number | null)[];
   stroke: string;
 }
 
@@ -22,15 +22,22 @@ function place(el: HTMLElement, opts: uPlot.Options, data: uPlot.AlignedData) {
   charts.set(el, plot);
 }
 
-/** Lines sharing the first line's x values (the frontier, or a simulation's time series). */
-export function lineChart(el: HTMLElement, title: string, xLabel: string, lines: Line[]) {
+/** How a line chart's axes read: a log x axis for sizes that double (batch 1, 2, 4 ... 1,024), and the y axis's label
+ * when there is more than one line. */
+export interface ChartOptions {
+  logX?: boolean;
+  yLabel?: string;
+}
+
+/** Lines sharing the first line's x values (the frontier, a simulation's time series, a decode sweep). */
+export function lineChart(el: HTMLElement, title: string, xLabel: string, lines: Line[], options: ChartOptions = {}) {
   const x = lines[0]?.x ?? [];
   place(el, {
     title,
     width: width(el),
     height: 280,
-    scales: { x: { time: false } },
-    axes: [{ label: xLabel }, { label: lines.length === 1 ? lines[0].label : "" }],
+    scales: { x: options.logX ? { time: false, distr: 3, log: 2 } : { time: false } },
+    axes: [{ label: xLabel }, { label: options.yLabel ?? (lines.length === 1 ? lines[0].label : "") }],
     series: [{ label: xLabel }, ...lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 2, points: { show: x.length < 40 } }))],
   }, [x, ...lines.map((l) => l.y)] as uPlot.AlignedData);
 }

@@ -24,7 +24,7 @@ const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusP
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
   "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
   "workload-profile", "workload-requestsPerDay", "workload-model", "workload-cacheHit", "workload-compaction", "workload-outputReduction",
-  "workload-on", "workload-cachedPrefill", "spec-specMethod", "spec-draftModel", "spec-specLength", "spec-specAcceptance", "spec-specTree", "spec-batches"] as const;
+  "workload-on", "workload-cachedPrefill", "sweep-batches", "spec-specMethod", "spec-draftModel", "spec-specLength", "spec-specAcceptance", "spec-specTree", "spec-batches"] as const;
 
 let lastCost: Json | null = null;
 
@@ -323,6 +323,64 @@ async function frontier() {
   } finally {
     bar.hidden = true;
   }
+}
+
+// ---- decode sweep ----
+
+/** The sweep request: the form's serving fields (speculation included) and the panel's batch sizes. */
+function sweepBody(): Json {
+  const body = servingBody();
+  if (value("sweep-batches") !== "") body.batches = list(value("sweep-batches"));
+  return body;
+}
+
+async function sweep() {
+  clearErrors();
+  status("sweep-status", "Sweeping…");
+  try {
+    const report = await post<Json>("/api/sweep", sweepBody());
+    renderSweep(report);
+    history.replaceState(null, "", shareableUrl());
+    const fits = (report.rows as Json[]).filter((r) => r.fits).length;
+    status("sweep-status", `Swept ${report.rows.length} batch sizes of ${report.modelId} on ${report.totalDevices} × ${report.acceleratorId}: ${fits} fit (at most ${number(report.maxBatch)} sequences per replica).`);
+  } catch (e) {
+    status("sweep-status", "");
+    showError(e, "sweep-error", $("sweep-panel"));
+  }
+}
+
+/** A SweepReport: per batch the decode step (the speculative one when speculating, with its SpeculationSummary beside
+ * plain decoding) and the output price; the chart is $/MTok output against the batch, plain and speculative. */
+function renderSweep(report: Json) {
+  const rows: Json[] = report.rows;
+  const spec = rows.some((r) => r.speculation);
+  const both = (a: string, b: string) => `${a} → ${b}`;
+  const p = report.parallelism;
+  const cells = rows.map((r, i) => {
+    const d = r.decode;
+    if (!r.fits || !d) return `<tr id="sweep-row-${i}"><td class="batch">${number(r.batch)}</td><td colspan="${spec ? 6 : 5}">does not fit</td></tr>`;
+    const s = r.speculation;
+    return `<tr id="sweep-row-${i}"><td class="batch">${number(r.batch)}</td><td>${seconds(d.stepTime)}</td>
+      <td class="user">${s ? both(number(s.plainTokensPerSecondPerUser), number(d.tokensPerSecondPerUser)) : number(d.tokensPerSecondPerUser)}</td>
+      <td class="replica">${s ? both(number(s.plainTokensPerSecond), number(d.tokensPerSecond)) : number(d.tokensPerSecond)}</td>
+      ${spec ? `<td class="speedup">${s ? s.speedUp.toFixed(2) + "×" : "–"}</td>` : ""}
+      <td class="cluster">${number(r.clusterOutputTokensPerSecond)}</td>
+      <td class="price">${s ? both(money(r.plainOutputPerMillion), money(r.outputPerMillion)) : money(r.outputPerMillion)}</td></tr>`;
+  }).join("");
+  const arrow = spec ? " plain → spec" : "";
+  const first = rows.find((r) => r.speculation)?.speculation;
+  $("sweep-result").innerHTML = `<table class="data" id="sweep-table">
+    <caption>${esc(report.modelId)} on ${esc(report.acceleratorId)} (TP${p.tensor} PP${p.pipeline} EP${p.expert} DP${p.attentionData}), ${number(report.replicas)} replica${report.replicas === 1 ? "" : "s"},
+      ${number(report.contextTokens)} tokens of context, at most ${number(report.maxBatch)} sequences per replica${first ? `; speculation: <span id="sweep-speculation">${esc(first.method)}${first.draftModel ? " " + esc(first.draftModel) : ""}, k = ${first.length}, ${number(first.tokensPerStep)} tokens per step</span>` : ""}</caption>
+    <thead><tr><th scope="col">Batch</th><th scope="col">Step time</th><th scope="col">tok/s per user${arrow}</th><th scope="col">tok/s per replica${arrow}</th>
+    ${spec ? `<th scope="col">Speed-up</th>` : ""}<th scope="col">Cluster output tok/s</th><th scope="col">$/MTok output${arrow}</th></tr></thead>
+    <tbody>${cells}</tbody></table>`;
+  const fit = rows.filter((r) => r.fits && r.decode);
+  const x = fit.map((r) => r.batch as number);
+  lineChart($("sweep-chart"), spec ? "$/MTok output vs decode batch: plain and speculative" : "$/MTok output vs decode batch", "batch per replica", [
+    ...(spec ? [{ label: "plain $/MTok output", x, y: fit.map((r) => r.plainOutputPerMillion ?? null), stroke: "#6b7280" }] : []),
+    { label: spec ? "speculative $/MTok output" : "$/MTok output", x, y: fit.map((r) => r.outputPerMillion), stroke: "#2563eb" },
+  ], { logX: true, yLabel: "$/MTok output" });
 }
 
 // ---- margin ----
@@ -630,6 +688,8 @@ function workloadBody(): Json {
     for (const f of ["gpus", "gpuPrice"]) if (value(f) !== "") body[f] = numeric(value(f));
     if (value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
     if (v("cachedPrefill") !== "") body.cachedPrefill = numeric(v("cachedPrefill"));
+    // The Inputs' speculation decodes on the self-hosted cluster (an API model's list price does not move with it).
+    Object.assign(body, speculationBody());
   }
   return body;
 }
@@ -654,16 +714,20 @@ function renderWorkload(report: Json) {
   const sheets = pricings.map((p, i) => {
     const c = p.cost;
     const s = p.savings;
-    return `<tr id="workload-row-${i}"><th scope="row">${esc(c.prices.label)}</th><td class="day">${money(c.perDay)}</td><td class="month">${money(c.perMonth)}</td><td class="blended">${money(c.blendedPerMillion)}</td>
+    return `<tr id="workload-row-${i}"><th scope="row">${esc(c.prices.label)}</th><td class="day">${money(c.perDay)}</td><td class="month">${money(c.perMonth)}</td><td class="blended">${money(c.blendedPerMillion)}</td><td class="output">${money(c.prices.output)}</td>
       <td>${money(s.caching)}</td><td>${money(s.compaction)}</td><td>${money(s.outputReduction)}</td><td class="saved">${money(s.total)}</td></tr>`;
   }).join("");
   const types = pricings.flatMap((p) => (p.cost.requests as Json[]).map((r) => `<tr><th scope="row">${esc(p.cost.prices.label)}</th><td>${esc(r.request.name)}</td>
     <td>${number(r.request.requestsPerDay)}</td><td>${number(r.tokens.prompt)}</td><td>${number(r.tokens.output + r.tokens.reasoning)}</td>
     <td>${money(r.perRequest)}</td><td>${money(r.perDay)}</td></tr>`)).join("");
   const notes: string[] = [...(w.assumptions ?? []), ...pricings.flatMap((p) => p.cost.notes ?? []), ...(report.selfHostNotes ?? [])];
-  $("workload-result").innerHTML = `<p>${esc(w.description)}</p>
+  const sp = report.selfHostSpeculation;
+  const speculated = sp ? `<p id="workload-speculation">Self-hosted decoding speculates (${esc(sp.method)}${sp.draftModel ? " " + esc(sp.draftModel) : ""}, k = ${sp.length}):
+    ${number(sp.tokensPerStep)} tokens per step, <span id="workload-speedup">${sp.speedUp.toFixed(2)}×</span> plain decoding's tokens/s at batch
+    <span id="workload-batch">${number(report.selfHostBatch)}</span> per replica, so the self-hosted output rate is plain decoding's ÷ that speed-up.</p>` : "";
+  $("workload-result").innerHTML = `<p>${esc(w.description)}</p>${speculated}
     <table class="data" id="workload-table"><caption>${esc(w.id)}: cost with the levers, and what each saves per day against none</caption>
-    <thead><tr><th scope="col">Priced on</th><th scope="col">$/day</th><th scope="col">$/month</th><th scope="col">$/MTok blended</th>
+    <thead><tr><th scope="col">Priced on</th><th scope="col">$/day</th><th scope="col">$/month</th><th scope="col">$/MTok blended</th><th scope="col">$/MTok output rate</th>
     <th scope="col">Caching saves $/day</th><th scope="col">Compaction saves $/day</th><th scope="col">Output reduction saves $/day</th><th scope="col">All levers save $/day</th></tr></thead>
     <tbody>${sheets}</tbody></table>
     <table class="data" id="workload-requests"><caption>By request type</caption>
@@ -747,6 +811,7 @@ $("cancel-sim").addEventListener("click", () => void cancelSimulation());
 $("run-plan").addEventListener("click", () => void plan());
 $("run-search").addEventListener("click", () => void search());
 $("run-workload").addEventListener("click", () => void workload());
+$("run-sweep").addEventListener("click", () => void sweep());
 $("run-spec").addEventListener("click", () => void speculate());
 $("specMethod").addEventListener("change", showSpeculationFields);
 

@@ -52,8 +52,16 @@ public static class SelfHostedPricing
         var serving = ServingEstimator.Estimate(model, accelerator, config);
         var cost = CostModel.Estimate(serving, accelerator, basis, utilisation);
         var label = $"self-hosted {model.Id} on {serving.TotalDevices} × {accelerator.Id}";
-        var basisText = $"engine: {serving.Replicas} replica(s) ({serving.Parallelism}), cluster ${Guard.Format(cost.Cluster.Total.Value)}/h, utilisation {Guard.Format(utilisation * 100)}%";
+        var basisText = $"engine: {serving.Replicas} replica(s) ({serving.Parallelism}), cluster ${Guard.Format(cost.Cluster.Total.Value)}/h, utilisation {Guard.Format(utilisation * 100)}%"
+            + (serving.Speculation is { } s ? "; " + Speculated(s, serving.Decode.Batch) : "");
         var sheet = PriceSheet.SelfHosted(label, cost.InputPerMillion, cost.OutputPerMillion, cachedPrefillFraction, basisText);
         return new SelfHostedQuote(serving, cost, sheet);
     }
+
+    /// <summary>What speculation did to the output price, for the sheet's basis: the method, k and the decode speed-up at
+    /// the batch the engine ran (the output $/MTok is the cluster's $/h over the speculative decode tokens/s, so it is the
+    /// plain price ÷ that speed-up).</summary>
+    private static string Speculated(Speculation.SpeculationSummary s, int batch) =>
+        $"speculative decoding ({s.Method}{(s.DraftModel is { } d ? " " + d : "")}, k = {s.Length}): " +
+        $"{Guard.Format(Math.Round(s.SpeedUp, 3))}× decode tokens/s at batch {batch}";
 }
