@@ -104,11 +104,6 @@ internal static class SimulateCommand
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
                 Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
             };
-            if (parse.GetValue(runs) is > 1 && tracePath is not null)
-            {
-                throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
-            }
-
             var gateways = parse.GetValue(cluster);
             if (gateways is not null && tracePath is not null)
             {
@@ -118,6 +113,11 @@ internal static class SimulateCommand
             if (gateways is not null && parse.GetValue(runs) is not > 1)
             {
                 throw new InvalidInputException("cluster", $"--cluster spreads the seed-runs of --runs over a cluster; it needs --runs 2 or more (was {parse.GetValue(runs) ?? 1}). Give --runs N, or drop --cluster.");
+            }
+
+            if (parse.GetValue(runs) is > 1 && tracePath is not null)
+            {
+                throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
             }
 
             if (tracePath is not null && request.Pool is not null)
