@@ -9,9 +9,9 @@ namespace Infercost.Cluster;
 /// <summary>Where a silo listens and which cluster it joins.</summary>
 /// <param name="Address">The address it listens on and advertises (loopback by default).</param>
 /// <param name="Port">Silo-to-silo port.</param>
-/// <param name="GatewayPort">Port clients (<c>search --cluster</c>) connect to.</param>
+/// <param name="GatewayPort">Port clients (<c>search --cluster</c>, <c>simulate --cluster</c>) connect to.</param>
 /// <param name="Seed">The primary silo's silo port (development clustering); null: this silo is the primary.</param>
-/// <param name="Threads">Candidates it simulates at once.</param>
+/// <param name="Threads">Units (search candidates, seed-runs) it simulates at once.</param>
 public sealed record SiloSettings(IPAddress Address, int Port, int GatewayPort, IPEndPoint? Seed, int Threads);
 
 // Development clustering: the primary silo keeps the membership table in memory and every other silo names it. No

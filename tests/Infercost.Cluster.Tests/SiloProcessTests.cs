@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Infercost.Cluster.Tests;
 
 // The shells as a user runs them: two 'infercost cluster silo' processes on loopback (free ports), 'search --cluster'
-// against them, compared with the local 'search --json' byte for byte; everything is killed at the end.
+// and 'simulate --runs N --cluster' against them, each compared with its local --json byte for byte; everything is
+// killed at the end.
 public sealed class SiloProcessTests
 {
     private static readonly string[] Search =
@@ -14,12 +15,23 @@ public sealed class SiloProcessTests
         "--rate", "20", "--top", "3", "--wave", "3", "--trial-time", "20s", "--json",
     ];
 
+    private static readonly string[] Simulate =
+    [
+        "simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2", "--rate", "20", "--requests", "300",
+        "--input-dist", "lognormal:500:1", "--output-dist", "lognormal:100:0.8", "--seed", "3", "--runs", "5", "--json",
+    ];
+
     [Fact]
-    public async Task TwoSiloProcesses_GiveTheLocalJson()
+    public Task TwoSiloProcesses_GiveTheLocalSearchJson() => TwoSiloProcesses_GiveTheLocalJson(Search);
+
+    [Fact]
+    public Task TwoSiloProcesses_GiveTheLocalSimulateRunsJson() => TwoSiloProcesses_GiveTheLocalJson(Simulate);
+
+    private static async Task TwoSiloProcesses_GiveTheLocalJson(string[] command)
     {
         var ct = TestContext.Current.CancellationToken;
         var (port1, gateway1, port2, gateway2) = (FreePort(), FreePort(), FreePort(), FreePort());
-        var local = await Run(Search, TimeSpan.FromMinutes(3), ct);
+        var local = await Run(command, TimeSpan.FromMinutes(3), ct);
         var processes = new List<Process>();
         try
         {
@@ -27,7 +39,7 @@ public sealed class SiloProcessTests
             processes.Add(await StartSilo(["cluster", "silo", "--port", $"{port2}", "--gateway-port", $"{gateway2}", "--threads", "1",
                 "--seed-silo", $"127.0.0.1:{port1}"], ct));
 
-            var clustered = await Run([.. Search, "--cluster", $"127.0.0.1:{gateway1},127.0.0.1:{gateway2}"], TimeSpan.FromMinutes(3), ct);
+            var clustered = await Run([.. command, "--cluster", $"127.0.0.1:{gateway1},127.0.0.1:{gateway2}"], TimeSpan.FromMinutes(3), ct);
 
             Assert.Equal(0, local.Exit);
             Assert.True(clustered.Exit == 0, clustered.Error);
@@ -43,12 +55,14 @@ public sealed class SiloProcessTests
         }
     }
 
-    [Fact]
-    public async Task UnreachableCluster_IsOneLineExitTwoNamingTheFlag()
+    [Theory]
+    [InlineData("search")]
+    [InlineData("simulate")]
+    public async Task UnreachableCluster_IsOneLineExitTwoNamingTheFlag(string command)
     {
         var watch = Stopwatch.StartNew();
 
-        var run = await Run([.. Search, "--cluster", $"127.0.0.1:{FreePort()}"], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        var run = await Run([.. command == "search" ? Search : Simulate, "--cluster", $"127.0.0.1:{FreePort()}"], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
         Assert.Equal(2, run.Exit);
         var lines = run.Error.TrimEnd().Split('\n');

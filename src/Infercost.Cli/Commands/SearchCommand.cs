@@ -6,8 +6,6 @@ using Infercost.Cli.Plotting;
 using Infercost.Cli.Rendering;
 using Infercost.Requests;
 using Infercost.Search;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
@@ -61,12 +59,8 @@ internal static class SearchCommand
             Description = "Record finished candidates in this file (JSON lines, append-only) and skip those already in it; a file written by other inputs is refused.",
             HelpName = "FILE.jsonl",
         };
-        var cluster = new Option<string?>("--cluster")
-        {
-            Description = "Simulate the candidates on the Orleans cluster with this gateway ('infercost cluster silo'); the answer is the local one. " +
-                "Comma-separate several gateways.",
-            HelpName = "HOST:PORT[,HOST:PORT]",
-        };
+        var cluster = ClusterInputs.Option("Simulate the candidates on the Orleans cluster with this gateway ('infercost cluster silo'); the answer is the local one. " +
+            "Comma-separate several gateways.");
         var plot = PlotOptions.Plot("the Pareto front (rank against the --front axis) over the simulated candidates");
         var json = CommonOptions.Json();
         var command = new Command("search",
@@ -200,13 +194,13 @@ internal static class SearchCommand
     private static SearchReport OnCluster(SearchRequest request, Catalog.Catalog catalog, string? catalogText, (string?, string?, string?) sources, string gateways,
         IReadOnlyDictionary<int, CandidateOutcome>? finished, Action<CandidateOutcome>? record)
     {
-        var endpoints = ClusterHosting.ParseEndpoints(gateways, "--cluster");
+        _ = ClusterHosting.ParseEndpoints(gateways, "--cluster");
         request.Validate();
-        using var host = ClusterHosting.ConnectAsync(endpoints, gateways, TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult();
-        var evaluator = new ClusterEvaluator(host.Services.GetRequiredService<IClusterClient>(), request, catalog, catalogText, sources, TimeSpan.FromSeconds(30));
-        var report = request.AnswerAsync(catalog, evaluator.Evaluator, finished, record, sources).GetAwaiter().GetResult();
-        host.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-        return report;
+        return ClusterInputs.Run(gateways, client =>
+        {
+            var evaluator = new ClusterEvaluator(client, request, catalog, catalogText, sources, ClusterInputs.Liveness);
+            return request.AnswerAsync(catalog, evaluator.Evaluator, finished, record, sources);
+        });
     }
 
     /// <summary>The front as a chart: the best k as points, the front joined.</summary>

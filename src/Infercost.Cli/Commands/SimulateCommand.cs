@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
+using Infercost.Cluster;
 using Infercost.Requests;
 using Infercost.Simulation;
 using Infercost.Simulation.Traces;
@@ -44,6 +45,8 @@ internal static class SimulateCommand
             HelpName = "KEY=VALUE,...",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var cluster = ClusterInputs.Option("Run the --runs seed-runs on the Orleans cluster with this gateway ('infercost cluster silo') instead of this machine's cores; " +
+            "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more.");
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -68,6 +71,7 @@ internal static class SimulateCommand
         command.Options.Add(repair);
         foreach (var option in new Option[] { autoscaleMin, scaleTarget, coldStart, scaleInterval, scaleDownDelay }) command.Options.Add(option);
         command.Options.Add(pool);
+        command.Options.Add(cluster);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -100,6 +104,17 @@ internal static class SimulateCommand
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
                 Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
             };
+            var gateways = parse.GetValue(cluster);
+            if (gateways is not null && tracePath is not null)
+            {
+                throw new InvalidInputException("cluster", "--cluster spreads the --runs of a generated stream over a cluster; it does not apply to --trace. Drop --cluster.");
+            }
+
+            if (gateways is not null && parse.GetValue(runs) is not > 1)
+            {
+                throw new InvalidInputException("cluster", $"--cluster spreads the seed-runs of --runs over a cluster; it needs --runs 2 or more (was {parse.GetValue(runs) ?? 1}). Give --runs N, or drop --cluster.");
+            }
+
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
             {
                 throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
@@ -147,8 +162,23 @@ internal static class SimulateCommand
             {
                 var prepared = request.Prepare(subjectResolved, workload.HistogramSources(parse));
                 var expected = request.Concurrency is not null ? request.Requests ?? SimulateRequest.DefaultRequests : request.Requests ?? ProgressBarThreshold + 1;
-                report = Run(context, asJson || request.Runs is > 1, expected,
-                    p => request.Answer(prepared, parse.GetValue(workload.RateCurveFile), p));
+                var curveSource = parse.GetValue(workload.RateCurveFile);
+                if (gateways is not null)
+                {
+                    // The runs' checks and budget before connecting, so that a bad input does not wait for the cluster.
+                    request.CheckRuns(prepared, curveSource);
+                    var (inputSource, outputSource) = workload.HistogramSources(parse);
+                    var catalogText = parse.GetValue(subject.Catalog.File) is { } catalogPath ? context.ReadText(catalogPath, "--catalog") : null;
+                    report = ClusterInputs.Run(gateways, client =>
+                    {
+                        var runsOnCluster = new ClusterRuns(client, request, subjectResolved, catalogText, (configSource, inputSource, outputSource, curveSource), ClusterInputs.Liveness);
+                        return request.AnswerAsync(prepared, curveSource, runsOnCluster.Evaluator);
+                    });
+                }
+                else
+                {
+                    report = Run(context, asJson || request.Runs is > 1, expected, p => request.Answer(prepared, curveSource, p));
+                }
             }
 
             if (asJson)

@@ -51,7 +51,7 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
 /// <summary>The <c>simulate</c> question: a generated request stream (open loop at a rate or day curve, or a closed
 /// loop of users) through a fleet of replicas, step by step. Trace replay reads a file and stays in the CLI, on the
 /// same <see cref="SimulationRequest.Prepare"/>.</summary>
-public sealed record SimulateRequest : SimulationRequest
+public sealed partial record SimulateRequest : SimulationRequest
 {
     /// <summary>Default requests sent when neither <see cref="Requests"/> nor <see cref="Duration"/> is given.</summary>
     public const int DefaultRequests = 2000;
@@ -272,27 +272,20 @@ public sealed record SimulateRequest : SimulationRequest
         }
         else
         {
-            var curve = RateCurve is { } csv ? Simulation.RateCurve.ParseCsv(csv, rateCurveSource ?? "rateCurve")
-                : Diurnal ? Simulation.RateCurve.Diurnal(Rate!.Value) : Simulation.RateCurve.Constant(Rate!.Value);
-            var horizon = HorizonSeconds;
-            var count = Requests is { } r ? r : horizon is null ? DefaultRequests : (long?)null;
-            var stream = new RequestGenerator(ArrivalsOf(curve), input, output, Seed, count, horizon, SessionsOf()).Validated();
-            Budget(stream.ExpectedRequests, output, count is not null && horizon is null ? "requests" : "duration",
-                horizon is null ? "{requests} " + count!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "{duration} " + Duration + " at this rate");
-            arrivals = Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
+            RequestGenerator stream;
+            (stream, arrivals) = Generated(s, rateCurveSource);
             if (Runs is > 1 and var runs)
             {
-                Budget(stream.ExpectedRequests * runs, output, "runs", $"{{runs}} {runs} of {Count(stream.ExpectedRequests)} requests each");
-                var seeds = Enumerable.Range(0, runs).Select(i => ParallelRuns.SeedOf(stream.Seed, i)).ToList();
+                RunsBudget(stream, output, runs);
                 var done = 0;
-                var all = ParallelRuns.Run(runs, stream.Seed, (_, seed) =>
+                var all = ParallelRuns.Run(runs, stream.Seed, (i, seed) =>
                 {
-                    var run = ServingSimulator.Run(setup, s.Replicas, stream with { Seed = seed }, options with { RouterSeed = seed }, null, cancellation);
+                    var run = RunSummary.Of(i, seed, RunSeed(s, stream, seed, cancellation));
                     progress?.Report((double)Interlocked.Increment(ref done) / runs);
                     return run;
                 });
-                result = all[0];
-                spread = SimulationSpread.Of(all, seeds);
+                result = all[0].Result!;
+                spread = SimulationSpread.Of(all);
             }
             else if (Pool is { Count: > 0 })
             {
@@ -306,12 +299,15 @@ public sealed record SimulateRequest : SimulationRequest
             }
         }
 
-        return new SimulateReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, arrivals, Describe(input), Describe(output), options.Scheduler, result)
+        return Report(s, arrivals, result, spread, pools);
+    }
+
+    private static SimulateReport Report(SimulationSetup s, string arrivals, SimulationResult result, SimulationSpread? spread, IReadOnlyList<PoolResult>? pools) =>
+        new SimulateReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, arrivals, Describe(s.Input), Describe(s.Output), s.Options.Scheduler, result)
         {
             Spread = spread,
             Pools = pools,
-        }.WithCoverage(setup);
-    }
+        }.WithCoverage(s.Setup);
 
     /// <summary>The fleet's pools: the request's own replicas first (pool 1), then each <see cref="Pool"/> entry
     /// (pools 2, 3, ...), each prepared as the request with the entry's keys over it.</summary>

@@ -25,16 +25,29 @@ public sealed record SimulationSpread(int Runs, IReadOnlyList<long> Seeds, Sprea
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(seeds);
         if (runs.Count == 0 || seeds.Count != runs.Count) throw new ArgumentException("one seed per run, at least one run.", nameof(seeds));
-        return new SimulationSpread(runs.Count, seeds,
-            Of(runs, r => r.TimeToFirstToken.P50.Value, Seconds.FromSeconds),
-            Of(runs, r => r.TimeToFirstToken.P99.Value, Seconds.FromSeconds),
-            Of(runs, r => r.TimePerOutputToken.P99.Value, Seconds.FromSeconds),
+        return Of([.. runs.Select((r, i) => RunSummary.Of(i, seeds[i], r))]);
+    }
+
+    /// <summary>The spread of the runs <paramref name="runs"/> summarise, in run order (run i at index i), here or on a cluster.</summary>
+    public static SimulationSpread Of(IReadOnlyList<RunSummary> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0) throw new ArgumentException("at least one run.", nameof(runs));
+        for (var i = 0; i < runs.Count; i++)
+        {
+            if (runs[i].Run != i) throw new ArgumentException($"runs must be in run order; index {i} holds run {runs[i].Run}.", nameof(runs));
+        }
+
+        return new SimulationSpread(runs.Count, [.. runs.Select(r => r.Seed)],
+            Of(runs, r => r.TimeToFirstTokenP50.Value, Seconds.FromSeconds),
+            Of(runs, r => r.TimeToFirstTokenP99.Value, Seconds.FromSeconds),
+            Of(runs, r => r.TimePerOutputTokenP99.Value, Seconds.FromSeconds),
             Of(runs, r => r.GoodFraction, x => x),
             Of(runs, r => r.OutputThroughput.Value, TokensPerSecond.FromTokensPerSecond),
             runs.All(r => r.BlendedPerMillion is not null) ? Of(runs, r => r.BlendedPerMillion!.Value.Value, DollarsPerMillionTokens.FromDollarsPerMillionTokens) : null);
     }
 
-    private static Spread<T> Of<T>(IReadOnlyList<SimulationResult> runs, Func<SimulationResult, double> metric, Func<double, T> make)
+    private static Spread<T> Of<T>(IReadOnlyList<RunSummary> runs, Func<RunSummary, double> metric, Func<double, T> make)
     {
         var values = runs.Select(metric).ToList();
         return new Spread<T>(make(values.Average()), make(values.Min()), make(values.Max()));

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using Infercost.Serialization;
+using Infercost.Simulation;
+
+namespace Infercost.Requests;
+
+// The seed-runs of `simulate --runs N`, here (Answer, on ParallelRuns) or elsewhere (AnswerAsync with an evaluator that
+// sends each run to a cluster's silo, which answers with AnswerRun). Every run, wherever it runs, is RunSeed of the same
+// stream with seed ParallelRuns.SeedOf(base, i), and the report is built from the runs' summaries in run order, so the
+// report does not depend on where the runs ran.
+public sealed partial record SimulateRequest
+{
+    /// <summary>What <see cref="InputsHash"/> hashes besides the request and its catalog entries: the layout of a run's
+    /// answer, so that a silo of another build that answers otherwise refuses to.</summary>
+    public const string RunsFormat = "infercost-simulate-runs/1";
+
+    /// <summary>Simulates run <paramref name="run"/> of this request's <see cref="Runs"/>: the seed-run that
+    /// <see cref="Answer(SimulationSetup, string?, IProgress{double}?, CancellationToken)"/> runs for that index.</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source.</param>
+    /// <param name="run">The run's index, in [0, runs).</param>
+    /// <param name="cancellation">Reaches the simulator's loop.</param>
+    /// <exception cref="InvalidInputException">The request has no runs to spread (see <see cref="AnswerAsync"/>), the run is out of range, or a field is.</exception>
+    public RunSummary AnswerRun(SimulationSetup s, string? rateCurveSource, int run, CancellationToken cancellation = default)
+    {
+        var (stream, _) = Repeated(s, rateCurveSource);
+        Guard.InRange(run, 0, Runs!.Value - 1, "run");
+        var seed = ParallelRuns.SeedOf(stream.Seed, run);
+        return RunSummary.Of(run, seed, RunSeed(s, stream, seed, cancellation));
+    }
+
+    /// <summary>Runs this request's <see cref="Runs"/> with every run simulated by <paramref name="evaluate"/> (a
+    /// cluster); the report is the one the local <see cref="Answer(SimulationSetup, string?, IProgress{double}?, CancellationToken)"/> gives.</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source.</param>
+    /// <param name="evaluate">Simulates the runs (see <see cref="SimulationRunEvaluator"/>).</param>
+    /// <param name="progress">Receives the fraction of runs done.</param>
+    /// <param name="cancellation">Passed to the evaluator.</param>
+    /// <exception cref="InvalidInputException">Field <c>runs</c>: fewer than two runs, or a closed loop; or any field out of range.</exception>
+    /// <exception cref="InvalidOperationException">The evaluator returned without every run.</exception>
+    public async Task<SimulateReport> AnswerAsync(SimulationSetup s, string? rateCurveSource, SimulationRunEvaluator evaluate, IProgress<double>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var (stream, arrivals) = Repeated(s, rateCurveSource);
+        var runs = Runs!.Value;
+        var summaries = new RunSummary?[runs];
+        var done = 0;
+        await evaluate([.. Enumerable.Range(0, runs)], r =>
+        {
+            // The first report of a run is kept; a repeat (a run retried after its silo was given up) is dropped, so
+            // nothing is counted twice. A report that is not this request's run is refused.
+            ArgumentNullException.ThrowIfNull(r);
+            if (r.Run < 0 || r.Run >= runs || r.Seed != ParallelRuns.SeedOf(stream.Seed, r.Run) || (r.Run == 0) != (r.Result is not null))
+            {
+                throw new ArgumentException($"run {r.Run} (seed {r.Seed}) is not a run of this request's {runs}, or lacks run 0's result.", nameof(evaluate));
+            }
+
+            if (Interlocked.CompareExchange(ref summaries[r.Run], r, null) is null) progress?.Report((double)Interlocked.Increment(ref done) / runs);
+        }, cancellation).ConfigureAwait(false);
+        var missing = Enumerable.Range(0, runs).Where(i => summaries[i] is null).ToList();
+        if (missing.Count > 0) throw new InvalidOperationException($"the evaluator returned without runs {string.Join(", ", missing)}.");
+        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), null);
+    }
+
+    /// <summary>Checks that this request has runs to spread (<see cref="Runs"/> of 2 or more on a generated open-loop
+    /// stream of one pool) and that all of them fit the simulation budget.</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source.</param>
+    /// <exception cref="InvalidInputException">Field <c>runs</c>, or the field whose budget is exceeded.</exception>
+    public void CheckRuns(SimulationSetup s, string? rateCurveSource) => _ = Repeated(s, rateCurveSource);
+
+    /// <summary>SHA-256 (hex) of this request, of the model and accelerator it resolved to and of the draft model it
+    /// names: two machines with the same hash simulate the same runs and give the same answer.</summary>
+    /// <param name="subject">What <see cref="ModelGpuRequest.Resolve"/> returned for this request.</param>
+    public string InputsHash(Subject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        Validate();
+        var text = new StringBuilder(InfercostJson.Serialize(this));
+        text.Append('\n').Append(InfercostJson.Serialize(subject.Model));
+        text.Append('\n').Append(InfercostJson.Serialize(subject.Accelerator));
+        if (DraftModel is { } draft && subject.Catalog.TryGetModel(draft, out var found)) text.Append('\n').Append(InfercostJson.Serialize(found));
+        text.Append('\n').Append(RunsFormat);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    // The generated stream of a request with runs to spread, its budget for all runs checked.
+    private (RequestGenerator Stream, string Arrivals) Repeated(SimulationSetup s, string? rateCurveSource)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        if (Runs is not > 1 || Concurrency is not null || Pool is { Count: > 0 })
+        {
+            throw RequestFields.Error("runs", $"{{runs}} must be in [2, {RunsField.High}] for its runs to be spread, on an open-loop stream of one pool; was {Runs ?? 1}.");
+        }
+
+        var (stream, arrivals) = Generated(s, rateCurveSource);
+        RunsBudget(stream, s.Output, Runs.Value);
+        return (stream, arrivals);
+    }
+
+    // The open-loop stream the request generates (run 0's; run i is it with seed SeedOf(seed, i)), its budget checked.
+    private (RequestGenerator Stream, string Arrivals) Generated(SimulationSetup s, string? rateCurveSource)
+    {
+        var curve = RateCurve is { } csv ? Simulation.RateCurve.ParseCsv(csv, rateCurveSource ?? "rateCurve")
+            : Diurnal ? Simulation.RateCurve.Diurnal(Rate!.Value) : Simulation.RateCurve.Constant(Rate!.Value);
+        var horizon = HorizonSeconds;
+        var count = Requests is { } r ? r : horizon is null ? DefaultRequests : (long?)null;
+        var stream = new RequestGenerator(ArrivalsOf(curve), s.Input, s.Output, Seed, count, horizon, SessionsOf()).Validated();
+        Budget(stream.ExpectedRequests, s.Output, count is not null && horizon is null ? "requests" : "duration",
+            horizon is null ? "{requests} " + count!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "{duration} " + Duration + " at this rate");
+        var arrivals = Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
+        return (stream, arrivals);
+    }
+
+    private static void RunsBudget(RequestGenerator stream, LengthDistribution output, int runs) =>
+        Budget(stream.ExpectedRequests * runs, output, "runs", $"{{runs}} {runs} of {Count(stream.ExpectedRequests)} requests each");
+
+    // Run i of a repeated simulation, given its seed: the stream and the router drawn with it.
+    private static SimulationResult RunSeed(SimulationSetup s, RequestGenerator stream, long seed, CancellationToken cancellation) =>
+        ServingSimulator.Run(s.Setup, s.Replicas, stream with { Seed = seed }, s.Options with { RouterSeed = seed }, null, cancellation);
+}
