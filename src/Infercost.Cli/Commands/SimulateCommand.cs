@@ -76,7 +76,7 @@ internal static class SimulateCommand
 
         command.SetAction(parse =>
         {
-            trace.Check(parse);
+            trace.Check(parse, sessions: parse.GetValue(workload.Turns) is not null);
             var tracePath = trace.PathOf(parse);
             var request = workload.Fill(cost.Fill(speculation.Fill(serving.Fill(subject.Fill(new SimulateRequest(), parse, context), parse), parse), parse), parse, context) with
             {
@@ -104,6 +104,13 @@ internal static class SimulateCommand
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
                 Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
             };
+            if (tracePath is null)
+            {
+                // Without a trace the prefix-cache options serve generated sessions (the request checks that --turns is given).
+                var (cacheText, evictionText, offloadText) = trace.CacheTexts(parse);
+                request = request with { PrefixCache = cacheText, PrefixEviction = evictionText, KvOffload = offloadText };
+            }
+
             var gateways = parse.GetValue(cluster);
             if (gateways is not null && tracePath is not null)
             {

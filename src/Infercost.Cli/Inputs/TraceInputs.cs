@@ -71,12 +71,16 @@ internal sealed class TraceInputs
     /// <summary>Refuses a replay option given without <c>--trace</c> (it would be ignored) and checks the choices and
     /// the window before any work, so a typo is refused at once rather than after a simulation or a load run.</summary>
     /// <exception cref="InvalidInputException">A replay option without --trace, or a bad choice or window.</exception>
-    public void Check(ParseResult parse)
+    /// <param name="parse">The command line.</param>
+    /// <param name="sessions">Generated multi-turn sessions (--turns): the prefix-cache options serve their follow-ups too.</param>
+    public void Check(ParseResult parse, bool sessions = false)
     {
         if (PathOf(parse) is null && new Option[] { Format, Speed, Window, Sample, Bad, PrefixCache, Eviction, Offload }
-                .FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+                .FirstOrDefault(o => parse.GetResult(o) is { Implicit: false } && !(sessions && IsCacheOption(o))) is { } stray)
         {
-            throw new InvalidInputException(stray.Name.TrimStart('-'), $"{stray.Name} applies to a trace replay; add --trace FILE.");
+            throw new InvalidInputException(stray.Name.TrimStart('-'), IsCacheOption(stray)
+                ? $"{stray.Name} applies to a trace replay or to sessions; add --trace FILE or --turns N."
+                : $"{stray.Name} applies to a trace replay; add --trace FILE.");
         }
 
         if (parse.GetValue(Offload) is { } offload) PrefixCacheText.Tiers(offload, Names.Offload);
@@ -123,6 +127,12 @@ internal sealed class TraceInputs
     /// <summary>The prefix cache of each replica; null for off.</summary>
     public PrefixCacheSpec? PrefixCacheOf(ParseResult parse, ServingSetup setup, int blockTokens = TraceReader.MooncakeBlockTokens) =>
         PrefixCacheText.Parse(parse.GetValue(PrefixCache), parse.GetValue(Eviction), parse.GetValue(Offload), setup, blockTokens, Names);
+
+    private bool IsCacheOption(Option option) => option == PrefixCache || option == Eviction || option == Offload;
+
+    /// <summary>The prefix-cache options as typed, for a generated run's request (null where not given).</summary>
+    public (string? Cache, string? Eviction, string? Offload) CacheTexts(ParseResult parse) =>
+        (parse.GetValue(PrefixCache), parse.GetValue(Eviction), parse.GetValue(Offload));
 
     /// <summary>The three options' names as errors give them.</summary>
     public static readonly (string Cache, string Eviction, string Offload) Names = ("prefix-cache", "prefix-eviction", "kv-offload");

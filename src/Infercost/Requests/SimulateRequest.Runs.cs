@@ -107,10 +107,14 @@ public sealed partial record SimulateRequest
             : Diurnal ? Simulation.RateCurve.Diurnal(Rate!.Value) : Simulation.RateCurve.Constant(Rate!.Value);
         var horizon = HorizonSeconds;
         var count = Requests is { } r ? r : horizon is null ? DefaultRequests : (long?)null;
-        var stream = new RequestGenerator(ArrivalsOf(curve), s.Input, s.Output, Seed, count, horizon, SessionsOf()).Validated();
+        var sessions = SessionsOf();
+        // With a prefix cache, a session's turns carry their blocks (of the scheduler's KV block size) and the cache decides.
+        var blockTokens = sessions is not null && s.Options.PrefixCache is { } cache ? cache.BlockTokens : (int?)null;
+        var stream = new RequestGenerator(ArrivalsOf(curve), s.Input, s.Output, Seed, count, horizon, sessions, blockTokens).Validated();
         Budget(stream.ExpectedRequests, s.Output, count is not null && horizon is null ? "requests" : "duration",
             horizon is null ? "{requests} " + count!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "{duration} " + Duration + " at this rate");
-        var arrivals = Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "");
+        var arrivals = Describe(stream.Arrivals) + (stream.Sessions is { } ss ? $", sessions of {Guard.Format(ss.MeanTurns)} turns" : "")
+            + (blockTokens is { } b ? $", follow-up hits from each replica's prefix cache ({b}-token blocks)" : "");
         return (stream, arrivals);
     }
 

@@ -103,6 +103,18 @@ public sealed partial record SimulateRequest : SimulationRequest
     /// <summary>With turns: probability a follow-up finds the conversation in the prefix cache; default 0.8.</summary>
     public double? PrefixHit { get; init; }
 
+    /// <summary>With turns, instead of <see cref="PrefixHit"/>: each replica's prefix cache decides what a follow-up finds
+    /// (kv: the replica's KV pool; unbounded; a block count; or a size such as 200GB), in blocks of <c>blockSize</c>
+    /// tokens, so routing, eviction and <see cref="KvOffload"/> shape the hit. Default: none (the rate decides).</summary>
+    public string? PrefixCache { get; init; }
+
+    /// <summary>With <see cref="PrefixCache"/>: lru (default) or fifo.</summary>
+    public string? PrefixEviction { get; init; }
+
+    /// <summary>With <see cref="PrefixCache"/>: offload tiers below HBM, SIZE@BANDWIDTH comma-separated (per replica; the
+    /// bandwidth per device), e.g. 1TB@50GB/s,8TB@5GB/s.</summary>
+    public string? KvOffload { get; init; }
+
     /// <summary>Time-to-first-token target (duration text); default 2 s.</summary>
     public string? SloTtft { get; init; }
 
@@ -190,6 +202,19 @@ public sealed partial record SimulateRequest : SimulationRequest
             throw RequestFields.Error("cv", "{cv} shapes gamma arrivals; add {arrival} gamma, or drop {cv}.");
         }
 
+        foreach (var (value, name) in new[] { (PrefixCache, "prefixCache"), (PrefixEviction, "prefixEviction"), (KvOffload, "kvOffload") })
+        {
+            if (value is null) continue;
+            if (Turns is null) throw RequestFields.Error(name, $"{{{name}}} lets each replica's prefix cache decide what a session's follow-up turn finds; add {{turns}}, or drop it.");
+            if (name != "prefixCache" && PrefixCache is null) throw RequestFields.Error(name, $"{{{name}}} shapes the prefix cache; add {{prefixCache}}, or drop it.");
+        }
+
+        if (PrefixCache is not null && PrefixHit is not null)
+        {
+            throw RequestFields.Error("prefixHit", "{prefixHit} is a fixed hit probability; {prefixCache} lets the cache decide the hit. Use one.");
+        }
+
+        if (KvOffload is not null) PrefixCacheText.Tiers(KvOffload, "kvOffload");
         if (Turns is null && (ThinkTime is not null || PrefixHit is not null))
         {
             throw RequestFields.Error(ThinkTime is not null ? "thinkTime" : "prefixHit", $"{{{(ThinkTime is not null ? "thinkTime" : "prefixHit")}}} applies to multi-turn sessions; add {{turns}}, or drop it.");
@@ -219,8 +244,10 @@ public sealed partial record SimulateRequest : SimulationRequest
     }
 
     /// <inheritdoc />
-    protected override SimulationOptions Options(SimulationOptions options) => options with
+    protected override SimulationOptions Options(SimulationOptions options, Serving.ServingSetup setup) => options with
     {
+        PrefixCache = PrefixCache is null ? null
+            : PrefixCacheText.Parse(PrefixCache, PrefixEviction, KvOffload, setup, options.Scheduler.BlockTokens, ("prefixCache", "prefixEviction", "kvOffload")),
         Slo = SloOf(),
         Router = Router is { } r ? RouterPolicies.Parse(r) : RouterPolicy.LeastRequests,
         RouterSeed = Seed,

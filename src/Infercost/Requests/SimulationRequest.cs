@@ -79,15 +79,16 @@ public abstract record SimulationRequest : PricedRequest
         var scheduler = new SchedulerConfig(config.PrefillChunkTokens, config.MaxBatch, BlockSize).Validated();
         // maxBatch is per attention-DP rank (each rank schedules its own batch); the simulated replica holds them all.
         scheduler = scheduler with { MaxRunningSequences = (int)Math.Min(1_000_000, (long)scheduler.MaxRunningSequences * setup.Parallelism.AttentionData) };
-        var options = Options(new SimulationOptions(scheduler, Slo.Default, Basis()));
+        var options = Options(new SimulationOptions(scheduler, Slo.Default, Basis()), setup);
         var input = Lengths(InputDist, InputHist, Input, "inputDist", histogramSources.Input ?? "inputHist");
         var output = Lengths(OutputDist, OutputHist, Output, "outputDist", histogramSources.Output ?? "outputHist");
         RequestFit.EnsureShortestFits(setup, input, output);
         return new SimulationSetup(subject, setup, replicas, options, input, output);
     }
 
-    /// <summary>The question's own simulation options over <paramref name="options"/> (SLO, router).</summary>
-    protected virtual SimulationOptions Options(SimulationOptions options) => options;
+    /// <summary>The question's own simulation options over <paramref name="options"/> (SLO, router, prefix cache) for one
+    /// replica of <paramref name="setup"/>.</summary>
+    protected virtual SimulationOptions Options(SimulationOptions options, ServingSetup setup) => options;
 
     /// <summary>A duration field in seconds, or <paramref name="fallback"/> when not given.</summary>
     /// <exception cref="InvalidInputException">Not a duration, or out of [<paramref name="low"/>, <paramref name="high"/>].</exception>

@@ -34,7 +34,7 @@ public static partial class PrefixCacheText
         var tiers = Tiers(offload, names.Offload);
         if (spec is null || spec is { CapacityBlocks: null, KvPool: false })
         {
-            throw new InvalidInputException(names.Offload, $"{names.Offload} needs a bounded prefix cache ({names.Cache} kv, a block count or a size); " +
+            throw new InvalidInputException(names.Offload, $"{names.Offload} needs a bounded prefix cache (kv, a block count or a size); " +
                 $"it was {(spec is null ? "off" : "unbounded")}, so no block is ever evicted to offload.");
         }
 

@@ -119,6 +119,51 @@ public sealed class TraceCommandTests
         Assert.Equal(message, Assert.Single(run.ErrorLines));
     }
 
+    private static readonly string[] Sessions = ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "8",
+        "--rate", "4", "--requests", "2000", "--input", "600", "--output", "300", "--turns", "6", "--think-time", "60s"];
+
+    [Fact]
+    public void SimulateSessions_PrefixCache_DecidesTheHits_AndSessionRoutingRaisesThem()
+    {
+        // Given sessions on eight replicas whose follow-ups are looked up in each replica's cache (16-token blocks)
+        double CachedShare(params string[] args)
+        {
+            var run = CliRunner.Run([.. Sessions, .. args, "--json"]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var json = JsonDocument.Parse(run.Out);
+            var result = json.RootElement.GetProperty("result");
+            Assert.Equal(16, result.GetProperty("prefixCache").GetProperty("blockTokens").GetInt32());
+            Assert.EndsWith("follow-up hits from each replica's prefix cache (16-token blocks)", json.RootElement.GetProperty("arrivals").GetString(), StringComparison.Ordinal);
+            return result.GetProperty("cachedPromptTokens").GetDouble() / result.GetProperty("promptTokens").GetDouble();
+        }
+
+        // Then sending a session's turns to one replica finds more of them cached than spreading them by load
+        var spread = CachedShare("--prefix-cache", "kv");
+        var affine = CachedShare("--prefix-cache", "kv", "--router", "session");
+        Assert.True(affine > spread + 0.2, $"session {affine} vs least-requests {spread}");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--prefix-cache", "kv", "--prefix-hit", "0.5" }, "--prefix-hit is a fixed hit probability; --prefix-cache lets the cache decide the hit. Use one.")]
+    [InlineData(new[] { "--kv-offload", "1TB@50GB/s" }, "--kv-offload shapes the prefix cache; add --prefix-cache, or drop it.")]
+    [InlineData(new[] { "--prefix-cache", "0" }, "prefix-cache must be in [1, 10000000000] blocks; was 0.")]
+    public void SimulateSessions_BadPrefixCache_OneLine(string[] args, string message)
+    {
+        var run = CliRunner.Run([.. Sessions, .. args]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Simulate_PrefixCacheWithoutTraceOrTurns_SaysWhatItAppliesTo()
+    {
+        var run = CliRunner.Run([.. Simulate, "--rate", "1", "--prefix-cache", "kv"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("--prefix-cache applies to a trace replay or to sessions; add --trace FILE or --turns N.", Assert.Single(run.ErrorLines));
+    }
+
     [Fact]
     public void SimulateTrace_KvOffloadOverAnUnboundedCache_IsRefused()
     {
