@@ -34,11 +34,6 @@ public static partial class ServingSimulator
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
         CheckPools(pools);
-        if (options.Failures is not null || options.Autoscale is not null)
-        {
-            throw new InvalidInputException("pool", "pool: a fleet of several pools is simulated without replica failures (mtbf) and autoscaling (autoscaleMin); drop them or the pools.");
-        }
-
         var stream = requests as RequestGenerator;
         stream?.Validated();
         var context = contextTokens ?? (stream is { } g ? g.Input.Mean + g.Output.Mean / 2
