@@ -138,6 +138,18 @@ public sealed class PoolCommandTests
     }
 
     [Fact]
+    public void PoolWithMtbfAndWithAutoscale_TheTextShowsEachPoolsShare()
+    {
+        var failing = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--mtbf", "1m", "--repair-time", "20s"]);
+        var scaling = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--autoscale-min", "2", "--cold-start", "30s"]);
+
+        Assert.True(failing.ExitCode == 0, failing.Error);
+        Assert.Contains("requests recomputed)", failing.Console, StringComparison.Ordinal);
+        Assert.True(scaling.ExitCode == 0, scaling.Error);
+        Assert.Contains("Replicas paid (mean, peak)", scaling.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PoolWithAutoscaleMinAboveTheFleet_IsRefusedWithTheFleetsSize()
     {
         var run = CliRunner.Run([.. Simulate, "--pool", "gpus=2", "--autoscale-min", "5"]);
