@@ -26,7 +26,7 @@ internal static class SimulateCommand
         var workload = new SimulationInputs();
         var trace = new TraceInputs();
         var rate = CliOptions.OptionalDouble(SimulateRequest.RateField, "Requests per second (the peak hour's rate with --diurnal). Give --rate, --rate-curve or --concurrency.", "REQ/S");
-        var concurrency = CliOptions.OptionalInt(SimulateRequest.ConcurrencyField, "Closed loop instead of arrivals: this many users on one replica, each sending its next request when the previous completes.");
+        var concurrency = CliOptions.OptionalInt(SimulateRequest.ConcurrencyField, "Closed loop instead of arrivals: this many users on one replica (with --pool: on every replica of every pool, routed as arrivals are), each sending its next request when the previous completes.");
         var requests = CliOptions.OptionalInt(SimulateRequest.RequestsField, "Requests to send. Default: 2,000 (or all arrivals within --duration).");
         var duration = SimulationInputs.Duration("--duration", "Stop arrivals after this long (for example 10m, 24h). Default: none (stop at --requests).", 1e-3, 365 * 86_400);
         var runs = CliOptions.OptionalInt(SimulateRequest.RunsField, "Repeat the run with this many seeds (--seed, then seeds derived from it), in parallel on all cores, and report how much the headline figures move between them. Default: 1.");
@@ -41,7 +41,8 @@ internal static class SimulateCommand
         {
             Description = "Another pool of replicas behind the same router, beside the --gpu/--gpus replicas (pool 1): KEY=VALUE items, keys " + PoolSpec.Keys + ". " +
                 "gpu defaults to --gpu; the layout is the pool's own (tp/pp/ep/dp, or none to let the planner choose); weights, kv and the engine's settings default to the run's; " +
-                "price is $/GPU-hour (default: --gpu-price for the same GPU, else the catalog's). Repeat for more pools. Least-loaded routers weigh each replica by its decode rate.",
+                "price is $/GPU-hour (default: --gpu-price for the same GPU, else the catalog's). Repeat for more pools. Least-loaded routers weigh each replica by its decode rate. " +
+                "Combines with --trace, --concurrency (users over every pool), --mtbf (replicas of every pool fail; their requests are recomputed in their own pool) and --autoscale-min (every pool scaled by the same share).",
             HelpName = "KEY=VALUE,...",
             Arity = ArgumentArity.ZeroOrMore,
         };
@@ -127,11 +128,6 @@ internal static class SimulateCommand
                 throw new InvalidInputException("runs", "--runs repeats a generated stream with other seeds; it does not apply to --trace or --concurrency. Drop --runs, or those.");
             }
 
-            if (tracePath is not null && request.Pool is not null)
-            {
-                throw new InvalidInputException("pool", "--pool simulates pools behind one router for a generated stream; it does not apply to --trace yet. Drop one.");
-            }
-
             if (tracePath is not null && (parse.GetValue(rate) is not null || parse.GetValue(concurrency) is not null || parse.GetValue(workload.RateCurveFile) is not null
                 || parse.GetValue(duration) is not null || parse.GetValue(workload.Turns) is not null))
             {
@@ -151,10 +147,34 @@ internal static class SimulateCommand
                 options = options with { PrefixCache = trace.PrefixCacheOf(parse, setup) };
                 var stats = new TraceStats();
                 SimulationResult result;
-                using (var reader = context.OpenText(path, "--trace"))
+                IReadOnlyList<PoolResult>? tracePools = null;
+                IEnumerable<SimRequest> Replay(TextReader reader, TraceStats counts) =>
+                    Budgeted(replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), counts), counts), path);
+                if (request.Pool is not null)
                 {
-                    var stream = replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), stats), stats);
-                    result = WithBadLineHint(() => ServingSimulator.Run(setup, prepared.Replicas, Budgeted(stream, path), options));
+                    // The pools' routing weights are taken at the trace's own mean context, so the trace is read twice.
+                    var fleetPools = (request with { Rate = 1 }).PoolsOf(prepared);
+                    double prompt = 0, output = 0, count = 0;
+                    using (var reader = context.OpenText(path, "--trace"))
+                    {
+                        WithBadLineHint(() =>
+                        {
+                            foreach (var r in Replay(reader, new TraceStats())) (prompt, output, count) = (prompt + r.PromptTokens, output + r.OutputTokens, count + 1);
+                            return count;
+                        });
+                    }
+
+                    if (count == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
+                    using (var reader = context.OpenText(path, "--trace"))
+                    {
+                        var fleet = WithBadLineHint(() => ServingSimulator.RunFleet(fleetPools, Replay(reader, stats), options, Math.Max(1, (prompt + output / 2) / count)));
+                        (result, tracePools) = (fleet.Fleet, fleet.Pools);
+                    }
+                }
+                else
+                {
+                    using var reader = context.OpenText(path, "--trace");
+                    result = WithBadLineHint(() => ServingSimulator.Run(setup, prepared.Replicas, Replay(reader, stats), options));
                 }
 
                 if (stats.Emitted == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
@@ -163,6 +183,7 @@ internal static class SimulateCommand
                     $"from the trace (mean {Number(result.OutputTokens.Value / Math.Max(1, result.Completed))})", options.Scheduler, result)
                 {
                     Notes = [.. TraceInputs.Notes(stats), .. TraceInputs.OffloadNotes(options.PrefixCache, setup)],
+                    Pools = tracePools,
                 }.WithCoverage(setup);
             }
             else

@@ -58,15 +58,21 @@ internal static class SimulationTables
     /// <summary>Each pool of a heterogeneous fleet: its share of the traffic, latency, throughput, busy time and cost.</summary>
     public static Table Pools(IReadOnlyList<PoolResult> pools)
     {
+        // With failures or autoscaling each pool also shows its own share of them (the fleet's line sums them).
+        var failures = pools.Any(p => p.Result.Failures is not null);
+        var autoscale = pools.Any(p => p.Result.Autoscale is not null);
         var table = KeyValueTable.Grid("Pools (one router over all)", "Pool", "Replicas", "Routed", "Completed", "TTFT P50 / P99", "TPOT P50 / P99",
-            "Output", "Busy", "Fleet $/h", "$/MTok blended");
+            "Output", "Busy", failures ? "Failures" : null, autoscale ? "Replicas paid (mean, peak)" : null, "Fleet $/h", "$/MTok blended");
         foreach (var p in pools)
         {
             var r = p.Result;
             table.AddTextRow(p.Name, $"{r.Replicas} of {r.Layout}", Percent(p.RoutedShare),
                 Number(r.Completed) + (r.Rejected > 0 ? $" ({Number(r.Rejected)} rejected)" : ""),
                 $"{Time(r.TimeToFirstToken.P50)} / {Time(r.TimeToFirstToken.P99)}", $"{Time(r.TimePerOutputToken.P50)} / {Time(r.TimePerOutputToken.P99)}",
-                Rate(r.OutputThroughput), Percent(r.BusyFraction), r.ClusterPerHour is { } h ? Money(h) : "–", r.BlendedPerMillion is { } b ? Money(b) : "–");
+                Rate(r.OutputThroughput), Percent(r.BusyFraction),
+                failures ? r.Failures is { } f ? $"{Number(f.Failures)} ({Number(f.InterruptedRequests)} requests recomputed)" : "–" : null,
+                autoscale ? r.Autoscale is { } a ? $"{a.MeanReplicas.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}, {Number(a.PeakReplicas)}" : "–" : null,
+                r.ClusterPerHour is { } h ? Money(h) : "–", r.BlendedPerMillion is { } b ? Money(b) : "–");
         }
 
         return table;

@@ -70,7 +70,8 @@ public sealed partial record SimulateRequest : SimulationRequest
     /// <summary>Requests per second (the peak hour's rate with <see cref="Diurnal"/>). Give rate, rateCurve or concurrency.</summary>
     public double? Rate { get; init; }
 
-    /// <summary>Closed loop instead of arrivals: this many users on one replica.</summary>
+    /// <summary>Closed loop instead of arrivals: this many users on one replica (with <see cref="Pool"/>: on every
+    /// replica of every pool, routed as arrivals are).</summary>
     public int? Concurrency { get; init; }
 
     /// <summary>Requests to send; default 2,000 (or all arrivals within <see cref="Duration"/>).</summary>
@@ -146,7 +147,9 @@ public sealed partial record SimulateRequest : SimulationRequest
     public string? ScaleDownDelay { get; init; }
 
     /// <summary>More pools beside the request's own replicas, each <c>KEY=VALUE,...</c> (<see cref="PoolSpec"/>: gpu, gpus,
-    /// replicas, tp, pp, ep, dp, weights, kv, price): one router over every pool. Default: none.</summary>
+    /// replicas, tp, pp, ep, dp, weights, kv, price): one router over every pool. Combines with <see cref="Concurrency"/>
+    /// (the users share every pool), <see cref="Mtbf"/> (replicas of every pool fail) and <see cref="AutoscaleMin"/> (one
+    /// autoscaler scales every pool by the same share), not with <see cref="Runs"/>. Default: none.</summary>
     public IReadOnlyList<string>? Pool { get; init; }
 
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
@@ -229,11 +232,9 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             if (pools.Count > PoolSpec.MaxPools) throw RequestFields.Error("pool", $"{{pool}} may be given at most {PoolSpec.MaxPools} times; was {pools.Count}.");
             foreach (var pool in pools) PoolSpec.Parse(pool ?? "");
-            var clash = new[] { ("concurrency", Concurrency is not null), ("mtbf", Mtbf is not null), ("autoscaleMin", AutoscaleMin is not null), ("runs", Runs is > 1) }
-                .FirstOrDefault(c => c.Item2).Item1;
-            if (pools.Count > 0 && clash is not null)
+            if (pools.Count > 0 && Runs is > 1)
             {
-                throw RequestFields.Error("pool", $"{{pool}} adds pools to an open-loop fleet of one run without failures or autoscaling; it does not combine with {{{clash}}}. Drop one.");
+                throw RequestFields.Error("pool", "{pool} adds pools to the fleet of one run; it does not combine with {runs} yet. Drop one.");
             }
         }
 
@@ -294,8 +295,19 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             var n = Requests ?? DefaultRequests;
             Budget(n, output, "requests", "{requests} " + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            arrivals = $"closed loop, {users} users";
-            result = ServingSimulator.RunClosedLoop(setup, users, input, output, n, Seed, options, progress, cancellation);
+            if (Pool is { Count: > 0 })
+            {
+                // With pools the users share the whole fleet: every replica of every pool, pool 1's included.
+                arrivals = $"closed loop, {users} users over every pool";
+                var fleet = ServingSimulator.RunFleetClosedLoop(PoolsOf(s), users, input, output, n, Seed, options, progress, cancellation);
+                result = fleet.Fleet;
+                pools = fleet.Pools;
+            }
+            else
+            {
+                arrivals = $"closed loop, {users} users";
+                result = ServingSimulator.RunClosedLoop(setup, users, input, output, n, Seed, options, progress, cancellation);
+            }
         }
         else
         {

@@ -160,6 +160,57 @@ internal sealed class ReplicaPool
         return _down[pick] ? _winner[1] : pick;
     }
 
+    /// <summary>The replica for a sequence that must stay in the pool of replicas [<paramref name="from"/>,
+    /// <paramref name="to"/>) (a request interrupted by a failure, recomputed in its own pool of a fleet of several): the
+    /// router's pick when it lands there on a replica up, else the least loaded replica up there (load ÷ weight, equal
+    /// within a pool); -1 when every replica there is down. Needs the load tree (<c>failures</c>).</summary>
+    public int PickIn(in SimRequest r, int from, int to)
+    {
+        if (_upCount == 0) return -1;
+        var pick = Choose(r);
+        if (pick >= from && pick < to && !_down[pick]) return pick;
+        var best = -1;
+        // The tournament tree's winners over the fewest nodes that cover [from, to): O(log R).
+        for (int l = from + _leaves, h = to + _leaves; l < h; l >>= 1, h >>= 1)
+        {
+            if ((l & 1) == 1)
+            {
+                best = best < 0 ? _winner[l] : Better(best, _winner[l]);
+                l++;
+            }
+
+            if ((h & 1) == 1)
+            {
+                h--;
+                best = best < 0 ? _winner[h] : Better(best, _winner[h]);
+            }
+        }
+
+        return best < 0 || _down[best] ? -1 : best;
+    }
+
+    /// <summary>The clock of the busy replica with the earliest one; false when none is busy.</summary>
+    public bool TryPeekClock(out double clock) => _busy.TryPeek(out _, out clock);
+
+    /// <summary>Runs one step (<see cref="Replica.Step"/>, which may fast-forward decodes up to the first completion) of
+    /// the busy replica with the earliest clock, bounded by <paramref name="until"/> and the next busy replica's clock;
+    /// returns the replica, and in <paramref name="completed"/> the requests it completed, at its new clock. -1 when
+    /// none is busy.</summary>
+    public int StepEarliest(double until, out long completed)
+    {
+        completed = 0;
+        if (!_busy.TryDequeue(out var i, out _)) return -1;
+        var replica = Replicas[i];
+        var bound = _busy.TryPeek(out _, out var next) ? Math.Min(until, next) : until;
+        var before = replica.CompletedCount;
+        replica.Step(bound);
+        completed = replica.CompletedCount - before;
+        Update(i);
+        if (replica.HasWork) _busy.Enqueue(i, replica.Clock);
+        else _queued[i] = false;
+        return i;
+    }
+
     private int Choose(in SimRequest r)
     {
         var count = Replicas.Length;

@@ -7,15 +7,17 @@ namespace Infercost.Simulation;
 // ReplicaPool holds them all (one priority queue of busy replicas, one tournament tree over their loads, so an arrival
 // costs O(log R) whatever the mix), and every replica writes the fleet's counts as a run of one pool does, in the same
 // order. Each replica also writes its pool's own counts beside them, so pools get their own latency percentiles and
-// cost without changing a bit of the fleet's figures: a fleet whose pools are all the same setup gives exactly Run's
-// result (tested byte for byte).
+// cost without changing a bit of the fleet's figures. Run is this code with one pool (FleetRun without pool counts), so
+// a fleet whose pools are all the same setup gives exactly Run's result (tested byte for byte).
 public static partial class ServingSimulator
 {
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through a fleet of several pools behind one router.
     /// Each arrival goes to the replica <see cref="SimulationOptions.Router"/> picks over every pool's replicas; the
     /// load-aware policies compare each replica's load ÷ its pool's decode rate (<see cref="FleetRouting.DecodeRate"/>),
     /// so a faster replica takes a larger share. A request that cannot fit in the replica it is routed to is rejected
-    /// there. Replica failures and autoscaling are not simulated for such a fleet.</summary>
+    /// there. With <see cref="SimulationOptions.Failures"/> replicas of every pool fail, and what one held is recomputed
+    /// in its own pool; with <see cref="SimulationOptions.Autoscale"/> one autoscaler scales every pool by the same share
+    /// (see docs/simulation.md#heterogeneous-fleets).</summary>
     /// <param name="pools">The pools, each with its own setup (GPU, precisions, layout), replica count, scheduler and cost basis.</param>
     /// <param name="requests">The stream; a <see cref="RequestGenerator"/> also supplies the horizon, the expected count
     /// and (without <paramref name="contextTokens"/>) the mean context the routing weights are taken at.</param>
@@ -28,16 +30,94 @@ public static partial class ServingSimulator
     public static FleetResult RunFleet(IReadOnlyList<FleetPool> pools, IEnumerable<SimRequest> requests, SimulationOptions options,
         double? contextTokens = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
-        if (pools.Count == 0) throw new ArgumentException("a fleet needs at least one pool", nameof(pools));
+        CheckPools(pools);
+        var stream = requests as RequestGenerator;
+        stream?.Validated();
+        var context = contextTokens ?? (stream is { } g ? g.Input.Mean + g.Output.Mean / 2
+            : throw new ArgumentException("give contextTokens for a stream that is not a RequestGenerator", nameof(contextTokens)));
+        return Simulate(pools, requests, stream, options, context, progress, cancellation);
+    }
+
+    /// <summary>Closed loop over a fleet of several pools: <paramref name="concurrency"/> users in all, each sending its
+    /// next request the moment the previous one completes, until <paramref name="requests"/> have been sent. Every
+    /// request is routed as an arrival is, by <see cref="SimulationOptions.Router"/> over every pool's replicas (weighted
+    /// by decode rate); a request that cannot fit where it is routed is rejected there, and its user sends no more (as in
+    /// <see cref="RunClosedLoop"/>). One pool of one replica gives <see cref="RunClosedLoop"/>'s run (with
+    /// <see cref="SimulationOptions.RouterSeed"/> = <paramref name="seed"/>).</summary>
+    /// <param name="pools">The pools.</param>
+    /// <param name="concurrency">Users, in all.</param>
+    /// <param name="input">Prompt lengths.</param>
+    /// <param name="output">Output lengths.</param>
+    /// <param name="requests">Requests to send in all.</param>
+    /// <param name="seed">Seed of the lengths drawn.</param>
+    /// <param name="options">Scheduler, SLO, cost basis and router.</param>
+    /// <param name="progress">Receives the fraction of requests sent.</param>
+    /// <param name="cancellation">Checked at every step.</param>
+    public static FleetResult RunFleetClosedLoop(IReadOnlyList<FleetPool> pools, int concurrency, LengthDistribution input, LengthDistribution output,
+        long requests, long seed, SimulationOptions options, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        CheckPools(pools);
+        Guard.InRange(concurrency, 1, 1_000_000, "concurrency");
+        if (requests < 1 || requests > 1_000_000_000) throw new InvalidInputException("requests", $"requests must be in [1, 1000000000]; was {requests}.");
         if (options.Failures is not null || options.Autoscale is not null)
         {
-            throw new InvalidInputException("pool", "pool: a fleet of several pools is simulated without replica failures (mtbf) and autoscaling (autoscaleMin); drop them or the pools.");
+            throw new InvalidInputException("concurrency", "concurrency: a closed loop is simulated without replica failures (mtbf) and autoscaling (autoscaleMin); drop them.");
         }
 
+        var run = new FleetRun(pools, options, 1, input.Mean + output.Mean / 2);
+        var (router, fleet, metrics) = (run.Router, run.Replicas, run.Metrics);
+        var random = new Pcg32(seed);
+        var pending = new PriorityQueue<double, double>(); // completions whose user has not sent its next request yet
+        long issued = 0;
+        var reportEvery = Math.Max(1, requests / 200);
+
+        void Issue(double at)
+        {
+            var r = new SimRequest(issued++, at, input.Sample(random), 0, output.Sample(random));
+            metrics.Arrived++;
+            router.AdvanceTo(at);
+            run.Route(router.Pick(r), r);
+            if (progress is not null && issued % reportEvery == 0) progress.Report((double)issued / requests);
+        }
+
+        // A completion at t sends the next request at t. The replica stepped is the busy one with the earliest clock,
+        // up to the next request to send and the next busy replica's clock: every later request is sent at a completion
+        // no earlier than that, so no replica runs a step that a request sent before it should have joined.
+        while (issued < Math.Min(concurrency, requests)) Issue(0);
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var next = pending.TryPeek(out var due, out _) ? due : double.PositiveInfinity;
+            if (router.TryPeekClock(out var clock) && clock < next)
+            {
+                var i = router.StepEarliest(next, out var completed);
+                for (var k = 0; k < completed && issued + pending.Count < requests; k++) pending.Enqueue(fleet[i].Clock, fleet[i].Clock);
+            }
+            else if (pending.Count > 0)
+            {
+                Issue(pending.Dequeue());
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        progress?.Report(1);
+        return run.Results(options, run.End(null));
+    }
+
+    private static void CheckPools(IReadOnlyList<FleetPool> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        if (pools.Count == 0) throw new ArgumentException("a fleet needs at least one pool", nameof(pools));
         var total = 0L;
         foreach (var p in pools)
         {
@@ -50,92 +130,183 @@ public static partial class ServingSimulator
         {
             throw new InvalidInputException("pool", $"pool: the pools hold {total} replicas in all; a simulation runs at most {MaxReplicas}.");
         }
+    }
 
-        var stream = requests as RequestGenerator;
-        stream?.Validated();
-        var context = contextTokens ?? (stream is { } g ? g.Input.Mean + g.Output.Mean / 2
-            : throw new ArgumentException("give contextTokens for a stream that is not a RequestGenerator", nameof(contextTokens)));
-        var expected = stream?.ExpectedRequests ?? 0;
-        var width = InitialWidth(stream);
-        var metrics = NewMetrics(options, (int)total, width);
-        var fleet = new Replica[total];
-        var poolOf = new int[total];
-        var poolMetrics = new MetricsCollector[pools.Count];
-        var blocks = new int[pools.Count];
-        var rates = new double[pools.Count];
-        var at = 0;
-        for (var p = 0; p < pools.Count; p++)
+    // Every open-loop run: one pool without pool figures (Run, context null) or pools with theirs (RunFleet).
+    private static FleetResult Simulate(IReadOnlyList<FleetPool> pools, IEnumerable<SimRequest> requests, RequestGenerator? stream,
+        SimulationOptions options, double? context, IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var run = new FleetRun(pools, options, InitialWidth(stream), context);
+        if (options.Failures is { } failures) return RunWithFailures(run, requests, stream, options, failures, progress, cancellation);
+        if (options.Autoscale is { } autoscale) return RunWithAutoscaling(run, requests, stream, options, autoscale, progress, cancellation);
+        RunArrivals(run, requests, stream, null, null, null, progress, cancellation);
+        return run.Results(options, run.End(stream));
+    }
+
+    // A fleet as one run holds it: the replicas of every pool numbered pool by pool behind one router, the fleet's
+    // counters, each pool's beside them (unless the run reports no pools: Run), and the fleet's queue of requests that
+    // found no replica to take them. Each waiting entry names the pool it must go to (a request interrupted by a failure
+    // is recomputed in its own pool), or -1 for an arrival not yet routed.
+    private sealed class FleetRun
+    {
+        public FleetRun(IReadOnlyList<FleetPool> pools, SimulationOptions options, double width, double? context)
         {
-            var pool = pools[p];
-            var scheduler = pool.Scheduler ?? options.Scheduler;
-            blocks[p] = PoolBlocks(pool, scheduler);
-            rates[p] = FleetRouting.DecodeRate(pool.Setup, scheduler, blocks[p], context).Value;
-            poolMetrics[p] = NewMetrics(options, pool.Replicas, width);
-            for (var i = 0; i < pool.Replicas; i++, at++)
+            Pools = pools;
+            var total = pools.Sum(p => p.Replicas);
+            Metrics = NewMetrics(options, total, width);
+            Replicas = new Replica[total];
+            PoolOf = new int[total];
+            Start = new int[pools.Count + 1];
+            Blocks = new int[pools.Count];
+            Rates = new double[pools.Count];
+            PoolMetrics = context is null ? null : new MetricsCollector[pools.Count];
+            var at = 0;
+            for (var p = 0; p < pools.Count; p++)
             {
-                poolOf[at] = p;
-                fleet[at] = new Replica(pool.Setup, scheduler, blocks[p], metrics, prefixCache: options.PrefixCache, seed: unchecked(options.RouterSeed + at),
-                    stepByStep: options.StepByStep, pool: poolMetrics[p]);
+                var pool = pools[p];
+                var scheduler = pool.Scheduler ?? options.Scheduler;
+                // Run's own setup keeps its own error; a pool's names the pool.
+                Blocks[p] = context is null ? KvBlocksPerReplica(pool.Setup, scheduler) : PoolBlocks(pool, scheduler);
+                if (context is { } c) Rates[p] = FleetRouting.DecodeRate(pool.Setup, scheduler, Blocks[p], c).Value;
+                if (PoolMetrics is not null) PoolMetrics[p] = NewMetrics(options, pool.Replicas, width);
+                Start[p] = at;
+                for (var i = 0; i < pool.Replicas; i++, at++)
+                {
+                    PoolOf[at] = p;
+                    Replicas[at] = new Replica(pool.Setup, scheduler, Blocks[p], Metrics, prefixCache: options.PrefixCache, seed: unchecked(options.RouterSeed + at),
+                        stepByStep: options.StepByStep, pool: PoolMetrics?[p]);
+                }
             }
+
+            Start[pools.Count] = at;
+            Router = new ReplicaPool(Replicas, options.Router, options.RouterSeed, failures: options.Failures is not null || options.Autoscale is not null,
+                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]));
         }
 
-        var router = new ReplicaPool(fleet, options.Router, options.RouterSeed, weights: FleetRouting.Weights(rates, [.. pools.Select(p => p.Replicas)]));
-        var reportEvery = Math.Max(1, (long)(expected / 200));
-        var previous = double.NegativeInfinity;
-        foreach (var r in requests)
+        public IReadOnlyList<FleetPool> Pools { get; }
+        public Replica[] Replicas { get; }
+        public int[] PoolOf { get; }
+
+        /// <summary>First replica of each pool; the last entry is the fleet's size.</summary>
+        public int[] Start { get; }
+        public int[] Blocks { get; }
+        public double[] Rates { get; }
+        public MetricsCollector Metrics { get; }
+        public MetricsCollector[]? PoolMetrics { get; }
+        public ReplicaPool Router { get; }
+        public Queue<(Sequence Sequence, int Pool)> Waiting { get; } = new();
+        public bool OnePool => Pools.Count == 1;
+
+        /// <summary>An arrival routed to replica <paramref name="target"/>: counted in its pool, rejected there when it
+        /// can never fit, else queued.</summary>
+        public void Route(int target, in SimRequest r)
         {
-            cancellation.ThrowIfCancellationRequested();
-            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
-            previous = r.ArrivalTime;
-            metrics.Arrived++;
-            router.AdvanceTo(r.ArrivalTime);
-            var target = router.Pick(r);
-            var own = poolMetrics[poolOf[target]];
-            own.Arrived++;
-            if (!fleet[target].CanEverFit(r))
+            var own = PoolMetrics?[PoolOf[target]];
+            if (own is not null) own.Arrived++;
+            if (Replicas[target].CanEverFit(r))
             {
-                metrics.Rejected++;
+                Router.Enqueue(target, r);
+                return;
+            }
+
+            Metrics.Rejected++;
+            if (own is not null) own.Rejected++;
+        }
+
+        /// <summary>An arrival rejected in pool <paramref name="pool"/> before routing (it fits none of its replicas).</summary>
+        public void Reject(int pool)
+        {
+            Metrics.Rejected++;
+            if (PoolMetrics?[pool] is { } own)
+            {
+                own.Arrived++;
                 own.Rejected++;
             }
-            else
-            {
-                router.Enqueue(target, r);
-            }
-
-            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
         }
 
-        router.Drain();
-        progress?.Report(1);
-        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
-
-        var results = new List<PoolResult>(pools.Count);
-        at = 0;
-        for (var p = 0; p < pools.Count; p++)
+        /// <summary>An arrival that found no replica to take it waits; <paramref name="inFirstPool"/>: already counted
+        /// as routed to the only pool (the run checked it fits there).</summary>
+        public void Wait(in SimRequest r, bool inFirstPool)
         {
-            var pool = pools[p];
-            var replicas = fleet[at..(at + pool.Replicas)];
-            at += pool.Replicas;
-            var m = poolMetrics[p];
-            // Busy time and steps are the replicas' own sums (the fleet's are summed as the steps ran).
-            foreach (var replica in replicas)
-            {
-                m.BusyTime += replica.BusyTime;
-                m.Steps += replica.Steps;
-            }
-
-            var result = Result(pool.Setup.Layout, pool.Replicas, pool.Setup.DevicesPerReplica, pool.Devices, blocks[p],
-                (pool.Basis ?? options.Basis)?.PerDevice(pool.Setup.Accelerator).Times(pool.Devices).Total, m, options, end)
-                with { PrefixCache = Usage(options.PrefixCache, replicas, m) };
-            results.Add(new PoolResult(pool.Name, pool.Setup.Accelerator.Id, TokensPerSecond.FromTokensPerSecond(rates[p]),
-                metrics.Arrived == 0 ? 0 : (double)m.Arrived / metrics.Arrived, result));
+            if (inFirstPool && PoolMetrics?[0] is { } own) own.Arrived++;
+            Waiting.Enqueue((new Sequence(r), inFirstPool ? 0 : -1));
         }
 
-        var layouts = pools.Select(p => p.Setup.Layout).Distinct().ToList();
-        var layout = layouts.Count == 1 ? layouts[0] : string.Join(" + ", pools.Select(p => p.Layout));
-        var fleetResult = Result(layout, (int)total, pools[0].Setup.DevicesPerReplica, pools.Sum(p => p.Devices), blocks[0],
-            FleetPerHour(pools, options), metrics, options, end) with { PrefixCache = Usage(options.PrefixCache, fleet, metrics) };
-        return new FleetResult(fleetResult, results);
+        /// <summary>Places a sequence that waited or was interrupted at <paramref name="time"/>: in pool
+        /// <paramref name="pool"/> (any pool for an arrival not yet routed, -1, which is then routed and counted as
+        /// <see cref="Route"/> does); it waits again when no replica there is up.</summary>
+        public void Place(Sequence s, int pool, double time)
+        {
+            var target = pool < 0 || OnePool ? Router.Pick(s.Request) : Router.PickIn(s.Request, Start[pool], Start[pool + 1]);
+            if (target < 0)
+            {
+                Waiting.Enqueue((s, pool));
+                return;
+            }
+
+            if (pool < 0)
+            {
+                var own = PoolMetrics?[PoolOf[target]];
+                if (own is not null) own.Arrived++;
+                if (!Replicas[target].CanEverFit(s.Request))
+                {
+                    Metrics.Rejected++;
+                    if (own is not null) own.Rejected++;
+                    return;
+                }
+            }
+
+            Router.EnqueueRestarted(target, s, time);
+        }
+
+        /// <summary>Places, in order, every sequence that was waiting (those that still find no replica wait again).</summary>
+        public void PlaceWaiting(double time)
+        {
+            var backlog = Waiting.Count;
+            for (var k = 0; k < backlog; k++)
+            {
+                var (s, pool) = Waiting.Dequeue();
+                Place(s, pool, time);
+            }
+        }
+
+        /// <summary>The run's end: the last replica's clock, or the stream's horizon if later.</summary>
+        public double End(RequestGenerator? stream)
+        {
+            var end = stream?.Horizon ?? 0;
+            foreach (var r in Replicas) end = Math.Max(r.Clock, end);
+            return end;
+        }
+
+        /// <summary>The fleet's result and each pool's (none without pool counts).</summary>
+        public FleetResult Results(SimulationOptions options, double end)
+        {
+            var results = new List<PoolResult>(PoolMetrics is null ? 0 : Pools.Count);
+            for (var p = 0; PoolMetrics is not null && p < Pools.Count; p++)
+            {
+                var pool = Pools[p];
+                var replicas = Replicas[Start[p]..Start[p + 1]];
+                var m = PoolMetrics[p];
+                // Busy time and steps are the replicas' own sums (the fleet's are summed as the steps ran).
+                foreach (var replica in replicas)
+                {
+                    m.BusyTime += replica.BusyTime;
+                    m.Steps += replica.Steps;
+                }
+
+                var result = Result(pool.Setup.Layout, pool.Replicas, pool.Setup.DevicesPerReplica, pool.Devices, Blocks[p],
+                    (pool.Basis ?? options.Basis)?.PerDevice(pool.Setup.Accelerator).Times(pool.Devices).Total, m, options, end)
+                    with { PrefixCache = Usage(options.PrefixCache, replicas, m) };
+                results.Add(new PoolResult(pool.Name, pool.Setup.Accelerator.Id, TokensPerSecond.FromTokensPerSecond(Rates[p]),
+                    Metrics.Arrived == 0 ? 0 : (double)m.Arrived / Metrics.Arrived, result));
+            }
+
+            var layouts = Pools.Select(p => p.Setup.Layout).Distinct().ToList();
+            var layout = layouts.Count == 1 ? layouts[0] : string.Join(" + ", Pools.Select(p => p.Layout));
+            var fleet = Result(layout, Replicas.Length, Pools[0].Setup.DevicesPerReplica, Pools.Sum(p => p.Devices), Blocks[0],
+                FleetPerHour(Pools, options), Metrics, options, end) with { PrefixCache = Usage(options.PrefixCache, Replicas, Metrics) };
+            return new FleetResult(fleet, results);
+        }
     }
 
     private static int PoolBlocks(FleetPool pool, SchedulerConfig scheduler)

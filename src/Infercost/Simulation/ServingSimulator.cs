@@ -44,62 +44,40 @@ public static partial class ServingSimulator
         Guard.InRange(replicas, 1, MaxReplicas, "replicas");
         var stream = requests as RequestGenerator;
         stream?.Validated();
-        var expected = stream?.ExpectedRequests ?? 0;
-        var (metrics, fleet) = Build(setup, replicas, options, InitialWidth(stream), options.RouterSeed);
-        if (options.Failures is { } failures) return RunWithFailures(setup, fleet, metrics, requests, stream, options, failures, progress, cancellation);
-        if (options.Autoscale is { } autoscale) return RunWithAutoscaling(setup, fleet, metrics, requests, stream, options, autoscale, progress, cancellation);
-        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed);
-        var reportEvery = Math.Max(1, (long)(expected / 200));
-
-        var previous = double.NegativeInfinity;
-        foreach (var r in requests)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
-            previous = r.ArrivalTime;
-            metrics.Arrived++;
-            pool.AdvanceTo(r.ArrivalTime);
-            var target = pool.Pick(r);
-            if (!fleet[target].CanEverFit(r)) metrics.Rejected++;
-            else pool.Enqueue(target, r);
-            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
-        }
-
-        pool.Drain();
-        progress?.Report(1);
-        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
-        return Result(setup, fleet, metrics, options, end);
+        return Simulate([new FleetPool("1", setup, replicas)], requests, stream, options, null, progress, cancellation).Fleet;
     }
 
     // Failures and recoveries are events between arrivals: before an arrival, every event due by its time is applied in
     // time order (the pool is advanced to the event, so a failure takes effect at the end of the step in progress). The
     // fleet fails at rate up ÷ MTBF (exponential gaps, redrawn after each event: the process is memoryless), the replica
-    // that fails is drawn uniformly from those up, and it returns after the repair time. What a failed replica held is
-    // routed again, in order, to the replicas up (the router never picks a down one); with every replica down, arrivals
-    // and restarted requests wait in the fleet's queue for the first recovery. After the last arrival the events go on
-    // until every request has finished.
+    // that fails is drawn uniformly from those up, whatever its pool, and it returns to its pool after the repair time.
+    // What a failed replica held is routed again, in order, to the replicas up of the same pool (the router never picks
+    // a down one; with one pool, to any replica up); with every replica of that pool down, it waits in the fleet's queue
+    // for the pool's first recovery, as an arrival that finds every replica down waits for the first. After the last
+    // arrival the events go on until every request has finished.
     /// <summary>Most replica failures one run simulates: beyond it the fleet fails faster than it finishes its work.</summary>
     public const long MaxFailures = 1_000_000;
 
-    private static SimulationResult RunWithFailures(ServingSetup setup, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
-        RequestGenerator? stream, SimulationOptions options, FailureSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    // One pool's failure counts (the fleet's are kept beside them, summed in the same order as with one pool).
+    private sealed class PoolFailures
     {
-        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed, failures: true);
+        public long Failed, Recovered, Interrupted;
+        public double Down, AllDown, AllDownSince = double.NaN;
+        public int Up;
+    }
+
+    private static FleetResult RunWithFailures(FleetRun run, IEnumerable<SimRequest> requests, RequestGenerator? stream, SimulationOptions options,
+        FailureSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var (pool, fleet) = (run.Router, run.Replicas);
         var random = new Pcg32(unchecked(spec.Seed * 0x2545F4914F6CDD1DL + 0x1F));
         var recoveries = new PriorityQueue<int, (double Time, int Replica)>();
-        var waiting = new Queue<Sequence>();
         var downSince = new double[fleet.Length];
+        var pools = run.Pools.Select(p => new PoolFailures { Up = p.Replicas }).ToArray();
         long failed = 0, recovered = 0, interrupted = 0;
         double down = 0, allDown = 0, allDownSince = double.NaN;
         double NextFailure(double now) => pool.UpCount == 0 ? double.PositiveInfinity : now - Math.Log(1 - random.NextDouble()) * spec.MeanTimeBetweenFailures / pool.UpCount;
         var nextFailure = NextFailure(0);
-
-        void Place(Sequence s, double time)
-        {
-            var target = pool.Pick(s.Request);
-            if (target < 0) waiting.Enqueue(s);
-            else pool.EnqueueRestarted(target, s, time);
-        }
 
         double NextEvent() => Math.Min(nextFailure, recoveries.TryPeek(out _, out var due) ? due.Time : double.PositiveInfinity);
 
@@ -110,12 +88,16 @@ public static partial class ServingSimulator
             if (repair <= nextFailure)
             {
                 var i = recoveries.Dequeue();
+                var own = pools[run.PoolOf[i]];
                 pool.Recover(i, at);
                 recovered++;
+                own.Recovered++;
+                own.Up++;
                 down += at - downSince[i];
+                own.Down += at - downSince[i];
                 if (!double.IsNaN(allDownSince)) (allDown, allDownSince) = (allDown + at - allDownSince, double.NaN);
-                var backlog = waiting.Count;
-                for (var k = 0; k < backlog; k++) Place(waiting.Dequeue(), at);
+                if (!double.IsNaN(own.AllDownSince)) (own.AllDown, own.AllDownSince) = (own.AllDown + at - own.AllDownSince, double.NaN);
+                run.PlaceWaiting(at);
             }
             else
             {
@@ -132,46 +114,64 @@ public static partial class ServingSimulator
                     throw new InvalidInputException("mtbf", $"mtbf: replicas failed {MaxFailures:N0} times before the requests finished; with a mean of {Guard.Format(spec.MeanTimeBetweenFailures)} s between failures they fail faster than the work completes. Raise it.");
                 }
 
+                var p = run.PoolOf[i];
+                var own = pools[p];
                 var lost = pool.Fail(i, at);
                 failed++;
                 interrupted += lost.Count;
+                own.Failed++;
+                own.Interrupted += lost.Count;
+                if (--own.Up == 0) own.AllDownSince = at;
                 downSince[i] = at;
                 recoveries.Enqueue(i, (at + spec.RepairSeconds, i));
                 if (pool.UpCount == 0) allDownSince = at;
-                foreach (var s in lost) Place(s, at);
+                foreach (var s in lost) run.Place(s, p, at);
             }
 
             nextFailure = NextFailure(at);
         }
 
-        RunArrivals(pool, fleet, metrics, requests, stream, waiting, NextEvent, Apply, onWait: null, progress, cancellation);
-        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
-        foreach (var (i, _) in recoveries.UnorderedItems) down += Math.Max(0, end - downSince[i]);
+        RunArrivals(run, requests, stream, NextEvent, Apply, onWait: null, progress, cancellation);
+        var end = run.End(stream);
+        foreach (var (i, _) in recoveries.UnorderedItems)
+        {
+            down += Math.Max(0, end - downSince[i]);
+            pools[run.PoolOf[i]].Down += Math.Max(0, end - downSince[i]);
+        }
+
         if (!double.IsNaN(allDownSince)) allDown += Math.Max(0, end - allDownSince);
-        return Result(setup, fleet, metrics, options, end) with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) };
+        foreach (var own in pools.Where(o => !double.IsNaN(o.AllDownSince))) own.AllDown += Math.Max(0, end - own.AllDownSince);
+        var result = run.Results(options, end);
+        return new FleetResult(result.Fleet with { Failures = new FailureUsage(failed, recovered, interrupted, down, allDown) },
+            [.. result.Pools.Select((r, p) => r with { Result = r.Result with { Failures = new FailureUsage(pools[p].Failed, pools[p].Recovered, pools[p].Interrupted, pools[p].Down, pools[p].AllDown) } })]);
     }
 
-    /// <summary>The arrival loop that the failure and autoscaling runs share. Before each arrival the run's own events
-    /// (failures and repairs, cold starts and autoscaler ticks) due by then are applied in time order; the arrival then
-    /// goes to the replica the router picks, or waits in <paramref name="waiting"/> when none is routable (and
-    /// <paramref name="onWait"/> is told). After the last arrival the replicas run up to each event, and the event is
-    /// applied only if work is left by then, so an event after the last completion cannot stretch the run (or its cost)
-    /// to its time. <c>nextEvent</c> gives the time of the run's next event in seconds (+∞ when none); <c>apply</c>
-    /// applies the event due at a time, once the pool has been advanced to it.</summary>
-    private static void RunArrivals(ReplicaPool pool, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
-        RequestGenerator? stream, Queue<Sequence> waiting, Func<double> nextEvent, Action<double> apply, Action<SimRequest>? onWait,
-        IProgress<double>? progress, CancellationToken cancellation)
+    /// <summary>The arrival loop of every open-loop run. Before each arrival the run's own events (failures and repairs,
+    /// cold starts and autoscaler ticks; none when <paramref name="nextEvent"/> is null) due by then are applied in time
+    /// order; the arrival then goes to the replica the router picks (<see cref="FleetRun.Route"/>), or waits in the
+    /// fleet's queue when none is routable (and <paramref name="onWait"/> is told). After the last arrival the replicas
+    /// run up to each event, and the event is applied only if work is left by then, so an event after the last
+    /// completion cannot stretch the run (or its cost) to its time. <c>nextEvent</c> gives the time of the run's next
+    /// event in seconds (+∞ when none); <c>apply</c> applies the event due at a time, once the pool has been advanced to it.</summary>
+    private static void RunArrivals(FleetRun run, IEnumerable<SimRequest> requests, RequestGenerator? stream, Func<double>? nextEvent,
+        Action<double>? apply, Action<SimRequest>? onWait, IProgress<double>? progress, CancellationToken cancellation)
     {
+        var (pool, fleet, metrics) = (run.Router, run.Replicas, run.Metrics);
         var expected = stream?.ExpectedRequests ?? 0;
         var reportEvery = Math.Max(1, (long)(expected / 200));
+        // With events and one pool a request that fits no replica is rejected before the router is asked (it may find no
+        // replica up); without events, or with several pools (whose replicas fit different requests), the router picks
+        // and the replica picked rejects what it cannot fit. The order is kept as each run had it: a pick moves the
+        // router's own state (round-robin's turn, p2c's draws).
+        var fitFirst = nextEvent is not null && run.OnePool;
 
         // Applies the next event if it is due by `until`; false when none is.
         bool Event(double until)
         {
-            var at = nextEvent();
+            var at = nextEvent!();
             if (!(at <= until) || double.IsPositiveInfinity(at)) return false;
             pool.AdvanceTo(at);
-            apply(at);
+            apply!(at);
             return true;
         }
 
@@ -182,25 +182,28 @@ public static partial class ServingSimulator
             if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
             previous = r.ArrivalTime;
             metrics.Arrived++;
-            while (Event(r.ArrivalTime))
+            if (nextEvent is not null)
             {
+                while (Event(r.ArrivalTime))
+                {
+                }
             }
 
             pool.AdvanceTo(r.ArrivalTime);
-            if (!fleet[0].CanEverFit(r))
+            if (fitFirst && !fleet[0].CanEverFit(r))
             {
-                metrics.Rejected++;
+                run.Reject(0);
             }
             else
             {
                 var target = pool.Pick(r);
                 if (target >= 0)
                 {
-                    pool.Enqueue(target, r);
+                    run.Route(target, r);
                 }
                 else
                 {
-                    waiting.Enqueue(new Sequence(r));
+                    run.Wait(r, fitFirst);
                     onWait?.Invoke(r);
                 }
             }
@@ -208,12 +211,12 @@ public static partial class ServingSimulator
             if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
         }
 
-        while (true)
+        while (nextEvent is not null)
         {
             cancellation.ThrowIfCancellationRequested();
             var at = nextEvent();
             pool.RunUntil(at);
-            if ((!pool.Busy && waiting.Count == 0) || double.IsPositiveInfinity(at)) break;
+            if ((!pool.Busy && run.Waiting.Count == 0) || double.IsPositiveInfinity(at)) break;
             Event(at);
         }
 
@@ -225,35 +228,53 @@ public static partial class ServingSimulator
     // are events between arrivals, applied in time order before each arrival, as failures are. A replica is in one of
     // four states: released (not paid for), starting (paid for, not routable), up (routable) or draining (paid for, not
     // routable, finishing its work). The router only sees the replicas up; arrivals that find none wait in the fleet's
-    // queue for the first one ready. The cost fields count provisioned replica-seconds, not the whole fleet's.
+    // queue for the first one ready. The cost fields count provisioned replica-seconds, not the whole fleet's. A fleet of
+    // several pools has one autoscaler: it wants D replicas in all and gives each pool its proportional part of D, the
+    // first D of a fixed interleaving of the pools (ScalingOrder), so every pool runs the same share of its replicas.
     private enum ScaleState { Released, Starting, Up, Draining }
 
-    private static SimulationResult RunWithAutoscaling(ServingSetup setup, Replica[] fleet, MetricsCollector metrics, IEnumerable<SimRequest> requests,
-        RequestGenerator? stream, SimulationOptions options, AutoscaleSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    // One pool's autoscaling counts (the fleet's are kept beside them).
+    private sealed class PoolScale
     {
+        public long Ups, Downs;
+        public int Provisioned, Peak;
+        public double Paid, Starting;
+    }
+
+    private static FleetResult RunWithAutoscaling(FleetRun run, IEnumerable<SimRequest> requests, RequestGenerator? stream, SimulationOptions options,
+        AutoscaleSpec spec, IProgress<double>? progress, CancellationToken cancellation)
+    {
+        var (pool, fleet) = (run.Router, run.Replicas);
         if (spec.MinReplicas > fleet.Length)
         {
             throw new InvalidInputException("autoscaleMin", $"autoscaleMin must be in [0, {fleet.Length}] (the replicas of the fleet); was {spec.MinReplicas}.");
         }
 
-        var pool = new ReplicaPool(fleet, options.Router, options.RouterSeed, failures: true);
+        var order = ScalingOrder(run.Pools);
         var state = new ScaleState[fleet.Length];
         var since = new double[fleet.Length];
         var ready = new PriorityQueue<int, (double Time, int Replica)>();
-        var waiting = new Queue<Sequence>();
+        var pools = run.Pools.Select(_ => new PoolScale()).ToArray();
+        var up = new int[pools.Length];
+        var coming = new int[pools.Length];
         long ups = 0, downs = 0;
         int provisioned = 0, peak = 0;
         double paid = 0, starting = 0, lastUp = double.NegativeInfinity, nextTick = spec.IntervalSeconds;
-        for (var i = 0; i < fleet.Length; i++)
+        var least = Apportion(order, spec.MinReplicas, pools.Length);
+        for (var p = 0; p < pools.Length; p++)
         {
-            if (i < spec.MinReplicas)
+            pools[p].Provisioned = pools[p].Peak = least[p];
+            for (var i = run.Start[p]; i < run.Start[p + 1]; i++)
             {
-                state[i] = ScaleState.Up;
-            }
-            else
-            {
-                state[i] = ScaleState.Released;
-                pool.SetRoutable(i, false, 0);
+                if (i - run.Start[p] < least[p])
+                {
+                    state[i] = ScaleState.Up;
+                }
+                else
+                {
+                    state[i] = ScaleState.Released;
+                    pool.SetRoutable(i, false, 0);
+                }
             }
         }
 
@@ -261,59 +282,61 @@ public static partial class ServingSimulator
 
         void Release(int i, double at)
         {
+            var own = pools[run.PoolOf[i]];
             state[i] = ScaleState.Released;
             paid += at - since[i];
+            own.Paid += at - since[i];
             provisioned--;
+            own.Provisioned--;
         }
 
-        // Asks for n more replicas at `at`: draining ones come back at once (still warm), released ones cold-start.
-        void ScaleUp(int n, double at)
+        // Asks for n more replicas of pool p at `at`: draining ones come back at once (still warm), released ones cold-start.
+        void ScaleUp(int p, int n, double at)
         {
-            for (var i = 0; i < fleet.Length && n > 0; i++)
+            var own = pools[p];
+            for (var i = run.Start[p]; i < run.Start[p + 1] && n > 0; i++)
             {
                 if (state[i] != ScaleState.Draining) continue;
                 state[i] = ScaleState.Up;
                 pool.SetRoutable(i, true, at);
                 n--;
                 ups++;
+                own.Ups++;
             }
 
-            for (var i = 0; i < fleet.Length && n > 0; i++)
+            for (var i = run.Start[p]; i < run.Start[p + 1] && n > 0; i++)
             {
                 if (state[i] != ScaleState.Released) continue;
                 state[i] = ScaleState.Starting;
                 since[i] = at;
                 ready.Enqueue(i, (at + spec.ColdStartSeconds, i));
                 provisioned++;
+                own.Provisioned++;
                 n--;
                 ups++;
+                own.Ups++;
             }
 
             peak = Math.Max(peak, provisioned);
+            own.Peak = Math.Max(own.Peak, own.Provisioned);
             lastUp = at;
-        }
-
-        void Place(Sequence s, double at)
-        {
-            var target = pool.Pick(s.Request);
-            if (target < 0) waiting.Enqueue(s);
-            else pool.EnqueueRestarted(target, s, at);
         }
 
         void Tick(double at)
         {
-            long outstanding = waiting.Count;
-            int up = 0, coming = 0;
+            long outstanding = run.Waiting.Count;
+            Array.Clear(up);
+            Array.Clear(coming);
             for (var i = 0; i < fleet.Length; i++)
             {
                 switch (state[i])
                 {
                     case ScaleState.Up:
-                        up++;
+                        up[run.PoolOf[i]]++;
                         outstanding += fleet[i].Outstanding;
                         break;
                     case ScaleState.Starting:
-                        coming++;
+                        coming[run.PoolOf[i]]++;
                         break;
                     case ScaleState.Draining when !fleet[i].HasWork:
                         Release(i, at);
@@ -322,18 +345,27 @@ public static partial class ServingSimulator
             }
 
             var desired = (int)Math.Clamp(Math.Ceiling(outstanding / spec.TargetPerReplica), spec.MinReplicas, fleet.Length);
-            if (desired > up + coming)
+            var wanted = Apportion(order, desired, pools.Length);
+            var scaledUp = false;
+            for (var p = 0; p < pools.Length; p++)
             {
-                ScaleUp(desired - up - coming, at);
+                if (wanted[p] <= up[p] + coming[p]) continue;
+                ScaleUp(p, wanted[p] - up[p] - coming[p], at);
+                scaledUp = true;
             }
-            else if (desired < up && at - lastUp >= spec.ScaleDownDelaySeconds)
+
+            if (scaledUp || at - lastUp < spec.ScaleDownDelaySeconds) return;
+            for (var p = 0; p < pools.Length; p++)
             {
+                if (wanted[p] >= up[p]) continue;
                 // The least loaded replicas up leave first (they drain soonest).
-                foreach (var i in Enumerable.Range(0, fleet.Length).Where(i => state[i] == ScaleState.Up).OrderBy(i => fleet[i].Outstanding).ThenBy(i => i).Take(up - desired).ToList())
+                foreach (var i in Enumerable.Range(run.Start[p], run.Start[p + 1] - run.Start[p]).Where(i => state[i] == ScaleState.Up)
+                    .OrderBy(i => fleet[i].Outstanding).ThenBy(i => i).Take(up[p] - wanted[p]).ToList())
                 {
                     state[i] = ScaleState.Draining;
                     pool.SetRoutable(i, false, at);
                     downs++;
+                    pools[p].Downs++;
                 }
             }
         }
@@ -349,9 +381,9 @@ public static partial class ServingSimulator
                 var i = ready.Dequeue();
                 state[i] = ScaleState.Up;
                 starting += at - since[i];
+                pools[run.PoolOf[i]].Starting += at - since[i];
                 pool.SetRoutable(i, true, at);
-                var backlog = waiting.Count;
-                for (var k = 0; k < backlog; k++) Place(waiting.Dequeue(), at);
+                run.PlaceWaiting(at);
             }
             else
             {
@@ -360,33 +392,97 @@ public static partial class ServingSimulator
             }
         }
 
-        // An arrival that finds no replica up waits; with nothing up or starting the activator asks for one now.
+        // An arrival that finds no replica up waits; with nothing starting the activator asks for one now: a draining
+        // replica (the first, still warm), else one of the first pool of the scaling order.
         void OnWait(SimRequest r)
         {
-            if (ready.Count == 0) ScaleUp(1, r.ArrivalTime);
+            if (ready.Count != 0) return;
+            var draining = Array.IndexOf(state, ScaleState.Draining);
+            ScaleUp(draining >= 0 ? run.PoolOf[draining] : order[0], 1, r.ArrivalTime);
         }
 
-        RunArrivals(pool, fleet, metrics, requests, stream, waiting, NextEvent, Apply, OnWait, progress, cancellation);
-        var end = Math.Max(fleet.Max(x => x.Clock), stream?.Horizon ?? 0);
+        RunArrivals(run, requests, stream, NextEvent, Apply, OnWait, progress, cancellation);
+        var end = run.End(stream);
         for (var i = 0; i < fleet.Length; i++)
         {
             if (state[i] == ScaleState.Released) continue;
+            var own = pools[run.PoolOf[i]];
             paid += Math.Max(0, end - since[i]);
-            if (state[i] == ScaleState.Starting) starting += Math.Max(0, end - since[i]);
+            own.Paid += Math.Max(0, end - since[i]);
+            if (state[i] != ScaleState.Starting) continue;
+            starting += Math.Max(0, end - since[i]);
+            own.Starting += Math.Max(0, end - since[i]);
         }
 
-        var usage = new AutoscaleUsage(ups, downs, peak, paid / Math.Max(end, 1e-12), paid, starting, fleet.Length * end);
-        var result = Result(setup, fleet, metrics, options, end);
-        if (result.Cost is not { } fleetCost) return result with { Autoscale = usage, BusyFraction = metrics.BusyTime / Math.Max(paid, 1e-12) };
-        var cost = fleetCost * (paid / Math.Max(fleet.Length * end, 1e-12));
+        var result = run.Results(options, end);
+        var poolResults = new List<PoolResult>(pools.Length);
+        Dollars? fleetCost = run.OnePool ? null : Dollars.Zero;
+        for (var p = 0; p < pools.Length; p++)
+        {
+            var own = pools[p];
+            var replicas = run.Pools[p].Replicas;
+            var usage = new AutoscaleUsage(own.Ups, own.Downs, own.Peak, own.Paid / Math.Max(end, 1e-12), own.Paid, own.Starting, replicas * end);
+            var cost = PaidFor(result.Pools.Count > 0 ? result.Pools[p].Result.Cost : null, own.Paid, replicas, end);
+            if (!run.OnePool) fleetCost = fleetCost is { } sum && cost is { } c ? sum + c : null;
+            if (result.Pools.Count == 0) continue;
+            poolResults.Add(result.Pools[p] with { Result = Provisioned(result.Pools[p].Result, usage, run.PoolMetrics![p], own.Paid, cost) });
+        }
+
+        var fleetUsage = new AutoscaleUsage(ups, downs, peak, paid / Math.Max(end, 1e-12), paid, starting, fleet.Length * end);
+        // One pool: the fleet's cost scaled by its provisioned share, as before pools existed; several: the pools' sum.
+        return new FleetResult(Provisioned(result.Fleet, fleetUsage, run.Metrics, paid, run.OnePool ? PaidFor(result.Fleet.Cost, paid, fleet.Length, end) : fleetCost), poolResults);
+    }
+
+    // A cost over the whole wall time for `replicas` replicas, scaled to the replica-seconds provisioned.
+    private static Dollars? PaidFor(Dollars? whole, double paid, int replicas, double end) =>
+        whole is { } cost ? cost * (paid / Math.Max(replicas * end, 1e-12)) : null;
+
+    // A result whose busy fraction and cost count the provisioned replica-seconds.
+    private static SimulationResult Provisioned(SimulationResult result, AutoscaleUsage usage, MetricsCollector m, double paid, Dollars? cost)
+    {
+        if (result.Cost is null || cost is not { } paidCost) return result with { Autoscale = usage, BusyFraction = m.BusyTime / Math.Max(paid, 1e-12) };
         return result with
         {
             Autoscale = usage,
-            BusyFraction = metrics.BusyTime / Math.Max(paid, 1e-12),
-            Cost = cost,
-            OutputPerMillion = metrics.OutputTokens > 0 ? cost / Tokens.FromTokens(metrics.OutputTokens) : null,
-            BlendedPerMillion = metrics.OutputTokens + metrics.PromptTokens > 0 ? cost / Tokens.FromTokens(metrics.OutputTokens + metrics.PromptTokens) : null,
+            BusyFraction = m.BusyTime / Math.Max(paid, 1e-12),
+            Cost = paidCost,
+            OutputPerMillion = m.OutputTokens > 0 ? paidCost / Tokens.FromTokens(m.OutputTokens) : null,
+            BlendedPerMillion = m.OutputTokens + m.PromptTokens > 0 ? paidCost / Tokens.FromTokens(m.OutputTokens + m.PromptTokens) : null,
         };
+    }
+
+    /// <summary>The pool of each replica an autoscaler asks for, in order: the k-th (k = 1..R over a fleet of R replicas)
+    /// goes to the pool furthest below its share k·R_p/R (ties to the earlier pool), so the first D of the order give
+    /// each pool its proportional part of D, and D + 1 never takes a replica away from a pool.</summary>
+    private static int[] ScalingOrder(IReadOnlyList<FleetPool> pools)
+    {
+        long total = pools.Sum(p => p.Replicas);
+        var order = new int[total];
+        var given = new long[pools.Count];
+        for (long k = 1; k <= total; k++)
+        {
+            var best = -1;
+            var bestDeficit = long.MinValue;
+            for (var p = 0; p < pools.Count; p++)
+            {
+                if (given[p] == pools[p].Replicas) continue;
+                var deficit = k * pools[p].Replicas - given[p] * total; // (k·R_p/R − given) × R, in integers
+                if (deficit > bestDeficit) (best, bestDeficit) = (p, deficit);
+            }
+
+            order[k - 1] = best;
+            given[best]++;
+        }
+
+        return order;
+    }
+
+    // Replicas of each pool among the first n of the scaling order.
+    private static int[] Apportion(int[] order, int n, int pools)
+    {
+        var counts = new int[pools];
+        for (var k = 0; k < n; k++) counts[order[k]]++;
+        return counts;
     }
 
     /// <summary>Closed loop: <paramref name="concurrency"/> users on one replica, each sending its next request the

@@ -56,11 +56,105 @@ public sealed class PoolCommandTests
     }
 
     [Fact]
-    public void PoolWithFailures_IsRefusedNamingBoth()
+    public void PoolWithRuns_IsRefusedNamingBoth()
     {
-        var run = CliRunner.Run([.. Simulate, "--pool", "gpus=2", "--mtbf", "24h"]);
+        var run = CliRunner.Run([.. Simulate, "--pool", "gpus=2", "--runs", "2"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--mtbf", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("--pool", line, StringComparison.Ordinal);
+        Assert.Contains("--runs", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PoolWithTrace_OfTheRunsOwnSetup_IsTheTraceOnTheirReplicasTogether()
+    {
+        // The trace through 2 + 2 replicas of one setup is the trace through 4, figure for figure, with both pools reported.
+        // 800 Mooncake rows, 40 ms apart, sharing leading blocks within groups of seven conversations.
+        // (Mooncake's 512-token blocks: 1,100 to 2,499 prompt tokens are three to five blocks.)
+        var rows = string.Join('\n', Enumerable.Range(0, 800).Select(i =>
+        {
+            var input = 1100 + i * 37 % 1400;
+            var blocks = string.Join(", ", new[] { i % 7, 7 + i % 7 }.Concat(Enumerable.Range(0, (input + 511) / 512 - 2).Select(k => 14 + 5 * i + k)));
+            return $"{{\"timestamp\": {i * 40}, \"input_length\": {input}, \"output_length\": {20 + i * 13 % 200}, \"hash_ids\": [{blocks}]}}";
+        }));
+        var files = new Dictionary<string, string> { ["t.jsonl"] = rows };
+        string[] trace = ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--trace", "t.jsonl", "--prefix-cache", "kv", "--router", "prefix", "--json"];
+        var four = CliRunner.Run(files, [.. trace, "--gpus", "4"]);
+        var split = CliRunner.Run(files, [.. trace, "--gpus", "2", "--pool", "gpus=2"]);
+
+        Assert.True(split.ExitCode == 0, split.Error);
+        using var a = JsonDocument.Parse(four.Out);
+        using var b = JsonDocument.Parse(split.Out);
+        Assert.Equal(a.RootElement.GetProperty("result").GetRawText(), b.RootElement.GetProperty("result").GetRawText());
+        var pools = b.RootElement.GetProperty("pools");
+        Assert.Equal(2, pools.GetArrayLength());
+        Assert.Equal(800, pools.EnumerateArray().Sum(p => p.GetProperty("result").GetProperty("arrived").GetInt64()));
+    }
+
+    [Fact]
+    public void PoolWithConcurrency_TheUsersShareEveryPool()
+    {
+        var run = CliRunner.Run(["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2", "--concurrency", "48", "--requests", "600",
+            "--input", "800", "--output", "200", "--router", "least-tokens", "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        Assert.Equal("closed loop, 48 users over every pool", doc.RootElement.GetProperty("arrivals").GetString());
+        Assert.Equal(4, doc.RootElement.GetProperty("result").GetProperty("replicas").GetInt32());
+        var completed = doc.RootElement.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("result").GetProperty("completed").GetInt64()).ToList();
+        Assert.All(completed, c => Assert.True(c > 0));
+        Assert.Equal(600, completed.Sum());
+    }
+
+    [Fact]
+    public void PoolWithMtbf_EachPoolReportsItsFailures_SummingToTheFleets()
+    {
+        var run = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--mtbf", "1m", "--repair-time", "20s", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        var fleet = doc.RootElement.GetProperty("result");
+        var pools = doc.RootElement.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("result")).ToList();
+        Assert.True(fleet.GetProperty("failures").GetProperty("failures").GetInt64() > 0);
+        Assert.Equal(fleet.GetProperty("failures").GetProperty("failures").GetInt64(), pools.Sum(p => p.GetProperty("failures").GetProperty("failures").GetInt64()));
+        Assert.Equal(1500, fleet.GetProperty("completed").GetInt64());
+        Assert.All(pools, p => Assert.Equal(p.GetProperty("arrived").GetInt64(), p.GetProperty("completed").GetInt64()));
+    }
+
+    [Fact]
+    public void PoolWithAutoscale_EachPoolReportsWhatItProvisioned()
+    {
+        var run = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--autoscale-min", "2", "--cold-start", "30s", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        var fleet = doc.RootElement.GetProperty("result");
+        var pools = doc.RootElement.GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("result")).ToList();
+        Assert.Equal(fleet.GetProperty("autoscale").GetProperty("provisionedReplicaSeconds").GetDouble(),
+            pools.Sum(p => p.GetProperty("autoscale").GetProperty("provisionedReplicaSeconds").GetDouble()), 6);
+        Assert.Equal(fleet.GetProperty("cost").GetDouble(), pools.Sum(p => p.GetProperty("cost").GetDouble()), 9);
+        Assert.All(pools, p => Assert.True(p.GetProperty("autoscale").GetProperty("peakReplicas").GetInt32() >= 1)); // the minimum of 2 is one of each
+    }
+
+    [Fact]
+    public void PoolWithMtbfAndWithAutoscale_TheTextShowsEachPoolsShare()
+    {
+        var failing = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--mtbf", "1m", "--repair-time", "20s"]);
+        var scaling = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5", "--autoscale-min", "2", "--cold-start", "30s"]);
+
+        Assert.True(failing.ExitCode == 0, failing.Error);
+        Assert.Contains("requests recomputed)", failing.Console, StringComparison.Ordinal);
+        Assert.True(scaling.ExitCode == 0, scaling.Error);
+        Assert.Contains("Replicas paid (mean, peak)", scaling.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PoolWithAutoscaleMinAboveTheFleet_IsRefusedWithTheFleetsSize()
+    {
+        var run = CliRunner.Run([.. Simulate, "--pool", "gpus=2", "--autoscale-min", "5"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("autoscale-min must be in [0, 4]", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 }
