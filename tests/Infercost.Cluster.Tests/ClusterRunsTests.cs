@@ -51,6 +51,24 @@ public sealed class ClusterRunsTests
     }
 
     [Fact]
+    public async Task TwoSilos_WithPools_GiveTheLocalReportWithItsPools()
+    {
+        // Given a fleet of two pools (H100 and A100) as six seed-runs
+        var pooled = Request with { Pool = ["gpu=nvidia-a100-sxm-80gb,gpus=2"] };
+        var subject = pooled.Resolve(Catalog.Catalog.Embedded);
+        var local = InfercostJson.Serialize(pooled.Answer(Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
+        await using var cluster = await Deploy<OneThreadPerSilo>(2);
+        var runs = new ClusterRuns(cluster.Client, pooled, subject, null, default, TimeSpan.FromSeconds(5));
+
+        // When the silos simulate them
+        var report = await pooled.AnswerAsync(pooled.Prepare(subject), null, runs.Evaluator, cancellation: TestContext.Current.CancellationToken);
+
+        // Then the report is the local one, run 0's pools included
+        Assert.Equal(2, report.Pools!.Count);
+        Assert.Equal(local, InfercostJson.Serialize(report));
+    }
+
+    [Fact]
     public async Task SiloKilledWhileHoldingARun_IsGivenUpAndTheRunIsRetriedElsewhere()
     {
         // Deterministic: the chosen silo holds the first run it is given (its hook waits), and is killed only once it

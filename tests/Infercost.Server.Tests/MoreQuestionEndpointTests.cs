@@ -66,6 +66,8 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 8 --requests 300 --input 500 --output 100 --pool gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5 --mtbf 30s --repair-time 10s" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 8, "requests": 300, "input": 500, "output": 100, "pool": ["gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5"], "autoscaleMin": 1, "coldStart": "20s" }""",
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 8 --requests 300 --input 500 --output 100 --pool gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5 --autoscale-min 1 --cold-start 20s" },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 8, "requests": 300, "input": 500, "output": 100, "pool": ["gpu=nvidia-a100-sxm-80gb,gpus=2"], "runs": 3 }""",
+            "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 8 --requests 300 --input 500 --output 100 --pool gpu=nvidia-a100-sxm-80gb,gpus=2 --runs 3" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 16, "requests": 200, "input": 300, "output": 50 }""",
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 16 --requests 200 --input 300 --output 50" },
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 30, "input": 200, "output": 50, "maxGpusPerReplica": 1, "trialTime": "10s" }""",
@@ -162,7 +164,6 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
         { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "batches": [] }""", "batches", "batches must list 1 to" },
         { "/api/speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "draftModel": "no-such-model" }""", "draftModel", "no-such-model" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2,tp=0"] }""", "pool", "pool 'gpus=2,tp=0': tp must be in [1, 1024]; was 0." },
-        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2"], "runs": 2 }""", "pool", "pool adds pools to the fleet of one run; it does not combine with runs yet. Drop one." },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2"], "autoscaleMin": 4 }""", "autoscaleMin", "autoscaleMin must be in [0, 3] (the replicas of the fleet); was 4." },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 8, "pool": ["gpus=2"], "mtbf": "1h" }""", "mtbf", "mtbf fails replicas of an open-loop fleet; it does not apply to concurrency." },
     };

@@ -27,7 +27,8 @@ public sealed partial record SimulateRequest
         var (stream, _) = Repeated(s, rateCurveSource);
         Guard.InRange(run, 0, Runs!.Value - 1, "run");
         var seed = ParallelRuns.SeedOf(stream.Seed, run);
-        return RunSummary.Of(run, seed, RunSeed(s, stream, seed, cancellation));
+        var (result, pools) = RunSeed(s, stream, seed, cancellation);
+        return RunSummary.Of(run, seed, result, pools);
     }
 
     /// <summary>Runs this request's <see cref="Runs"/> with every run simulated by <paramref name="evaluate"/> (a
@@ -61,7 +62,7 @@ public sealed partial record SimulateRequest
         }, cancellation).ConfigureAwait(false);
         var missing = Enumerable.Range(0, runs).Where(i => summaries[i] is null).ToList();
         if (missing.Count > 0) throw new InvalidOperationException($"the evaluator returned without runs {string.Join(", ", missing)}.");
-        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), null);
+        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), summaries[0]!.Pools);
     }
 
     /// <summary>Checks that this request has runs to spread (<see cref="Runs"/> of 2 or more on a generated open-loop
@@ -90,9 +91,9 @@ public sealed partial record SimulateRequest
     private (RequestGenerator Stream, string Arrivals) Repeated(SimulationSetup s, string? rateCurveSource)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (Runs is not > 1 || Concurrency is not null || Pool is { Count: > 0 })
+        if (Runs is not > 1 || Concurrency is not null)
         {
-            throw RequestFields.Error("runs", $"{{runs}} must be in [2, {RunsField.High}] for its runs to be spread, on an open-loop stream of one pool; was {Runs ?? 1}.");
+            throw RequestFields.Error("runs", $"{{runs}} must be in [2, {RunsField.High}] for its runs to be spread, on an open-loop stream; was {Runs ?? 1}.");
         }
 
         var (stream, arrivals) = Generated(s, rateCurveSource);
@@ -121,7 +122,13 @@ public sealed partial record SimulateRequest
     private static void RunsBudget(RequestGenerator stream, LengthDistribution output, int runs) =>
         Budget(stream.ExpectedRequests * runs, output, "runs", $"{{runs}} {runs} of {Count(stream.ExpectedRequests)} requests each");
 
-    // Run i of a repeated simulation, given its seed: the stream and the router drawn with it.
-    private static SimulationResult RunSeed(SimulationSetup s, RequestGenerator stream, long seed, CancellationToken cancellation) =>
-        ServingSimulator.Run(s.Setup, s.Replicas, stream with { Seed = seed }, s.Options with { RouterSeed = seed }, null, cancellation);
+    // Run i of a repeated simulation, given its seed: the stream and the router drawn with it (and, with pools, the
+    // fleet's per-pool results).
+    private (SimulationResult Result, IReadOnlyList<PoolResult>? Pools) RunSeed(SimulationSetup s, RequestGenerator stream, long seed, CancellationToken cancellation)
+    {
+        var options = s.Options with { RouterSeed = seed };
+        if (Pool is not { Count: > 0 }) return (ServingSimulator.Run(s.Setup, s.Replicas, stream with { Seed = seed }, options, null, cancellation), null);
+        var fleet = ServingSimulator.RunFleet(PoolsOf(s), stream with { Seed = seed }, options, null, null, cancellation);
+        return (fleet.Fleet, fleet.Pools);
+    }
 }

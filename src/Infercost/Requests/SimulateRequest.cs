@@ -232,10 +232,6 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             if (pools.Count > PoolSpec.MaxPools) throw RequestFields.Error("pool", $"{{pool}} may be given at most {PoolSpec.MaxPools} times; was {pools.Count}.");
             foreach (var pool in pools) PoolSpec.Parse(pool ?? "");
-            if (pools.Count > 0 && Runs is > 1)
-            {
-                throw RequestFields.Error("pool", "{pool} adds pools to the fleet of one run; it does not combine with {runs} yet. Drop one.");
-            }
         }
 
         if (Concurrency is null && Rate is null && RateCurve is null)
@@ -319,11 +315,13 @@ public sealed partial record SimulateRequest : SimulationRequest
                 var done = 0;
                 var all = ParallelRuns.Run(runs, stream.Seed, (i, seed) =>
                 {
-                    var run = RunSummary.Of(i, seed, RunSeed(s, stream, seed, cancellation));
+                    var (each, eachPools) = RunSeed(s, stream, seed, cancellation);
+                    var run = RunSummary.Of(i, seed, each, eachPools);
                     progress?.Report((double)Interlocked.Increment(ref done) / runs);
                     return run;
                 });
                 result = all[0].Result!;
+                pools = all[0].Pools;
                 spread = SimulationSpread.Of(all);
             }
             else if (Pool is { Count: > 0 })

@@ -21,14 +21,19 @@ public sealed record RunSummary(int Run, long Seed, Seconds TimeToFirstTokenP50,
     /// <summary>The run's whole result: kept for run 0 only (the report's <see cref="Requests.SimulateReport.Result"/>), null for the others.</summary>
     public SimulationResult? Result { get; init; }
 
-    /// <summary>The summary of run <paramref name="run"/>, with its whole <paramref name="result"/> kept when it is run 0.</summary>
-    public static RunSummary Of(int run, long seed, SimulationResult result)
+    /// <summary>A fleet of pools' per-pool results: kept for run 0 only (the report's <see cref="Requests.SimulateReport.Pools"/>), null otherwise.</summary>
+    public IReadOnlyList<PoolResult>? Pools { get; init; }
+
+    /// <summary>The summary of run <paramref name="run"/>, with its whole <paramref name="result"/> (and a fleet's
+    /// <paramref name="pools"/>) kept when it is run 0.</summary>
+    public static RunSummary Of(int run, long seed, SimulationResult result, IReadOnlyList<PoolResult>? pools = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new RunSummary(run, seed, result.TimeToFirstToken.P50, result.TimeToFirstToken.P99, result.TimePerOutputToken.P99, result.GoodFraction,
             result.OutputThroughput, result.BlendedPerMillion)
         {
             Result = run == 0 ? result : null,
+            Pools = run == 0 ? pools : null,
         };
     }
 }

@@ -56,14 +56,21 @@ public sealed class PoolCommandTests
     }
 
     [Fact]
-    public void PoolWithRuns_IsRefusedNamingBoth()
+    public void PoolWithRuns_RunZeroIsTheSingleRun_AndTheSpreadCoversEveryRun()
     {
-        var run = CliRunner.Run([.. Simulate, "--pool", "gpus=2", "--runs", "2"]);
+        // Given a fleet of two pools, once and as three seed-runs
+        var once = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2", "--json"]);
+        var thrice = CliRunner.Run([.. Simulate, "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2", "--runs", "3", "--json"]);
 
-        Assert.Equal(2, run.ExitCode);
-        var line = Assert.Single(run.ErrorLines);
-        Assert.Contains("--pool", line, StringComparison.Ordinal);
-        Assert.Contains("--runs", line, StringComparison.Ordinal);
+        Assert.True(once.ExitCode == 0, once.Error);
+        Assert.True(thrice.ExitCode == 0, thrice.Error);
+        using var single = System.Text.Json.JsonDocument.Parse(once.Out);
+        using var repeated = System.Text.Json.JsonDocument.Parse(thrice.Out);
+
+        // Then run 0 (the base seed) is the single run, fleet and pools alike, and the spread is over the three runs
+        Assert.Equal(single.RootElement.GetProperty("result").GetRawText(), repeated.RootElement.GetProperty("result").GetRawText());
+        Assert.Equal(single.RootElement.GetProperty("pools").GetRawText(), repeated.RootElement.GetProperty("pools").GetRawText());
+        Assert.Equal(3, repeated.RootElement.GetProperty("spread").GetProperty("runs").GetInt32());
     }
 
     [Fact]

@@ -25,6 +25,26 @@ public sealed class RepeatedRunsTests
     private static SimulationSetup Prepare(SimulateRequest request) => request.Prepare(request.Resolve(Infercost.Catalog.Catalog.Embedded));
 
     [Fact]
+    public async Task AnswerAsync_WithPools_RunsThroughJson_GiveTheLocalReportWithRunZerosPools()
+    {
+        // Given two pools as four seed-runs, each run travelling as its JSON (as from a silo)
+        var pooled = Request with { Pool = ["gpu=nvidia-a100-sxm-80gb,gpus=2"] };
+        var local = pooled.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken);
+        var s = Prepare(pooled);
+        Task Evaluate(IReadOnlyList<int> runs, Action<RunSummary> report, CancellationToken cancellation)
+        {
+            foreach (var run in runs) report(InfercostJson.Deserialize<RunSummary>(InfercostJson.Serialize(pooled.AnswerRun(s, null, run, cancellation)))!);
+            return Task.CompletedTask;
+        }
+
+        var report = await pooled.AnswerAsync(s, null, Evaluate, cancellation: TestContext.Current.CancellationToken);
+
+        // Then the report is the local one, its pools included, byte for byte
+        Assert.Equal(2, local.Pools!.Count);
+        Assert.Equal(InfercostJson.Serialize(local), InfercostJson.Serialize(report));
+    }
+
+    [Fact]
     public async Task AnswerAsync_RunsReportedBackwardsAndTwice_GivesTheLocalReport()
     {
         // Given the local report, and an evaluator that runs each run with AnswerRun, last first, reporting each twice
