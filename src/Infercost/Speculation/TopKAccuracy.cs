@@ -102,7 +102,7 @@ public sealed record TopKAccuracy(IReadOnlyList<IReadOnlyList<double>> Heads)
             if (width < 1 || width > candidates)
             {
                 throw RequestFields.Error("specTree",
-                    $"{{specTree}} depth {d} must hold 1 to {candidates} nodes ({level.Count} above it × {CandidatesAt(d)} candidates of head {d} in {{specTopk}}); was {width}.");
+                    $"{{specTree}} depth {d} must hold 1 to {candidates} nodes ({level.Count} above it × {CandidatesAt(d)} candidate{(CandidatesAt(d) == 1 ? "" : "s")} of head {d} in {{specTopk}}); was {width}.");
             }
 
             // Ordered by path probability, ties to the earlier parent and the better rank (a stable sort).
