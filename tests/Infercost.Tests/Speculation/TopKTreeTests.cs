@@ -127,6 +127,20 @@ public sealed class TopKTreeTests
         });
     }
 
+    // Medusa §3.3.1 on its optimised sparse trees: "The acceleration rate increase follows a logarithmic trend and slows
+    // down when the tree size grows." The greedy tree adds nodes in falling path probability, so each node adds no more
+    // than the one before: the expected length is concave in the node budget, for any accuracies.
+    [Fact]
+    public void BestTree_GainsLessWithEveryNodeAdded()
+    {
+        Accuracies.Sample(accuracy =>
+        {
+            var most = Math.Min(24, MostNodes(accuracy));
+            var e = Enumerable.Range(1, most).Select(n => accuracy.Best(n).ExpectedTokensPerStep).Prepend(1).ToList();
+            for (var n = 2; n < e.Count; n++) Assert.True(e[n] - e[n - 1] <= e[n - 1] - e[n - 2] + 1e-15, $"gain of node {n}: {e[n] - e[n - 1]} after {e[n - 1] - e[n - 2]}");
+        });
+    }
+
     [Fact]
     public void BestTree_BeatsOrMatchesEveryTreeOfItsSize()
     {
