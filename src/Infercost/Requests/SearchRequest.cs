@@ -343,7 +343,15 @@ public sealed record SearchRequest
             Weights = Weights is { Count: 0 } ? null : Weights,
             Kv = Kv is { Count: 0 } ? null : Kv,
         };
-        var text = new StringBuilder(Serialization.InfercostJson.Serialize(canonical));
+        // Fields added since state files were first written leave the hash as it was while they are absent, so a search
+        // resumes from a file an earlier build wrote for the same inputs.
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Serialization.InfercostJson.Serialize(canonical))!.AsObject();
+        foreach (var added in (string[])["specTopk", "specTreeNodes", "specAcceptanceFor"])
+        {
+            if (document[added] is null) document.Remove(added);
+        }
+
+        var text = new StringBuilder(document.ToJsonString(Serialization.InfercostJson.Options));
         foreach (var m in Model!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetModel(m.Trim())));
         foreach (var g in Gpu!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetAccelerator(g.Trim())));
         if (DraftModel is { } draft && catalog.TryGetModel(draft, out var found)) text.Append('\n').Append(Serialization.InfercostJson.Serialize(found));
