@@ -448,8 +448,13 @@ public sealed record SearchRequest
                 // From the top-k accuracies: the best tree of SpecTreeNodes, the tree given, or a chain of each length
                 // (default one per head).
                 var topk = new Speculation.TopKAccuracy(SpecTopk!);
-                if (SpecTreeNodes is not null || tree is not null) modes.Add(topk.Speculation(kind, drafter, tree, SpecTreeNodes, null).Validated());
-                else foreach (var k in lengths ?? [topk.Depth]) modes.Add(topk.Speculation(kind, drafter, null, null, k).Validated());
+                if (SpecTreeNodes is not null || tree is not null)
+                {
+                    modes.Add(topk.Speculation(kind, drafter, tree, SpecTreeNodes, null).Validated());
+                    continue;
+                }
+
+                foreach (var k in lengths ?? [topk.Depth]) modes.Add(topk.Speculation(kind, drafter, null, null, k).Validated());
                 continue;
             }
 

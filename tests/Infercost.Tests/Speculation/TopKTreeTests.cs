@@ -238,6 +238,27 @@ public sealed class TopKTreeTests
             Serialization.InfercostJson.Serialize(topk.Answer(Catalog, cancellation: token).Result));
     }
 
+    [Fact]
+    public void Search_GivesEachModeItsOwnAcceptance_OrTheOneTheHeadsDerive()
+    {
+        var request = new SearchRequest
+        {
+            Model = ["llama-3.1-8b"], Gpu = ["nvidia-h100-sxm"], GpusPerReplica = [1], Rate = 2, SpecMethod = ["off", "eagle", "medusa", "mtp"],
+            SpecTopk = [[0.6, 0.2], [0.4]], SpecTree = [2, 1], SpecAcceptanceFor = new Dictionary<string, IReadOnlyList<double>> { ["EAGLE"] = [0.8, 0.7], ["mtp"] = [0.9] },
+        };
+
+        var modes = request.Prepare(Catalog).Space.Speculation!;
+
+        Assert.Null(modes[0]);
+        // EAGLE and MTP: their own rates over the tree; Medusa: depth 1 reaches 0.6 + 0.2, depth 2 the likeliest child 0.6 · 0.4
+        Assert.Equal([0.8, 0.7], modes[1]!.Acceptance);
+        Assert.Equal(1 + 0.8 + (0.8 * 0.7), modes[1]!.ExpectedTokensPerStep, 1e-12);
+        Assert.Equal([0.8, 0.24 / 0.8], modes[2]!.Acceptance.Select(a => Math.Round(a, 12)));
+        Assert.Equal(1 + 0.8 + 0.24, modes[2]!.ExpectedTokensPerStep, 1e-12);
+        Assert.Equal(1 + 0.9 + 0.81, modes[3]!.ExpectedTokensPerStep, 1e-12);
+        Assert.All(modes.Skip(1), m => Assert.Equal([2, 1], m!.Tree!));
+    }
+
     private static int MostNodes(TopKAccuracy accuracy) => AllNodes(accuracy).Count;
 
     private static List<TreeNode> AllNodes(TopKAccuracy accuracy)
