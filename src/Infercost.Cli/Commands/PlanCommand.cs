@@ -96,6 +96,8 @@ internal static class PlanCommand
                 SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
                 DraftModel = parse.GetValue(speculation.Draft),
                 SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
+                SpecTopk = speculation.TopKOf(parse),
+                SpecTreeNodes = parse.GetValue(speculation.TreeNodes),
                 GpuPrice = parse.GetValue(cost.GpuPrice),
                 Owned = parse.GetValue(cost.Owned),
                 PurchasePrice = parse.GetValue(cost.PurchasePrice),

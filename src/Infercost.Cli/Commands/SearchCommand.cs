@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cluster;
@@ -35,6 +36,14 @@ internal static class SearchCommand
             "draft (--draft-model), medusa, eagle. Default: off, or draft when --draft-model is given. Each speculating mode is tried at every --spec-length (or with --spec-tree).",
             "off|mtp|draft|medusa|eagle,...");
         var specLength = CliOptions.IntList(ServingRequest.SpecLengthField, "Draft lengths (k) to try with every speculating mode. Default: 1.");
+        var acceptanceFor = new Option<Dictionary<string, IReadOnlyList<double>>?>("--spec-acceptance-for")
+        {
+            Description = "A speculating mode's own per-position acceptance, METHOD=A,A,... (repeat the flag for each mode: --spec-acceptance-for mtp=0.85 " +
+                          "--spec-acceptance-for eagle=0.8,0.7); a mode without one takes --spec-acceptance (or --spec-topk).",
+            HelpName = "METHOD=A,A,...",
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = ParseAcceptanceFor,
+        };
         var rate = CliOptions.OptionalDouble(SimulateRequest.RateField, "Required requests per second (not with --trace).", "REQ/S");
         var input = CliOptions.Int(ServingRequest.InputField, "Prompt tokens per request (see --input-dist).", 1000);
         var output = CliOptions.Int(ServingRequest.OutputField, "Output tokens per request (see --output-dist).", 200);
@@ -72,7 +81,7 @@ internal static class SearchCommand
             "\n  infercost search --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 40 --disaggregation both --rank gpus --plot front.png --json" +
             "\n  infercost search --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --gpus-per-replica 4 --layouts widest --spec-method off,draft --draft-model llama-3.1-8b --spec-length 2,4 --spec-acceptance 0.8");
         foreach (var option in new Option[] { model, gpu, gpuPrice, weights, kv, sizes, layouts, maxBatch, chunk, disaggregation, specMethod, specLength,
-            speculation.Acceptance, speculation.Tree, speculation.Draft, engine, rate, input, output })
+            speculation.Acceptance, acceptanceFor, speculation.Tree, speculation.TopK, speculation.TreeNodes, speculation.Draft, engine, rate, input, output })
         {
             command.Options.Add(option);
         }
@@ -110,6 +119,9 @@ internal static class SearchCommand
                 SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
                 DraftModel = parse.GetValue(speculation.Draft),
                 SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
+                SpecTopk = speculation.TopKOf(parse),
+                SpecTreeNodes = parse.GetValue(speculation.TreeNodes),
+                SpecAcceptanceFor = parse.GetValue(acceptanceFor),
                 Engine = parse.GetValue(engine),
                 Rate = parse.GetValue(rate),
                 Input = parse.GetValue(input),
@@ -289,6 +301,33 @@ internal static class SearchCommand
         SearchStage.Bound => "cannot beat the best",
         _ => "simulated",
     };
+
+    // METHOD=A,A,... once per occurrence; the methods and the rates' ranges are the request's to check (specAcceptanceFor).
+    private static Dictionary<string, IReadOnlyList<double>>? ParseAcceptanceFor(ArgumentResult r)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var modes = new Dictionary<string, IReadOnlyList<double>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var token in r.Tokens)
+        {
+            var text = token.Value;
+            var split = text.IndexOf('=', StringComparison.Ordinal);
+            var rates = new List<double>();
+            var ok = split > 0;
+            foreach (var part in ok ? text[(split + 1)..].Split(',', StringSplitOptions.TrimEntries) : [])
+            {
+                ok &= double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v is >= 0 and <= 1;
+                rates.Add(ok ? v : 0);
+            }
+
+            if (!ok || !modes.TryAdd(text[..split].Trim(), rates))
+            {
+                r.AddError($"--spec-acceptance-for must be METHOD=A,A,... once per method, each rate in [0, 1]; was '{text}'.");
+                return null;
+            }
+        }
+
+        return modes;
+    }
 
     private static Option<string?> List(string name, string description, string help) => new(name) { Description = description, HelpName = help };
 

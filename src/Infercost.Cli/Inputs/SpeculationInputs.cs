@@ -33,6 +33,19 @@ internal sealed class SpeculationInputs
     public Option<int[]?> Tree { get; } = CliOptions.IntList(ServingRequest.SpecTreeField,
         "A token tree instead of a chain: nodes at each depth (for example 4,8,8,4), all verified in one pass; its length is the depth k and --spec-acceptance is per depth. Default: a chain.");
 
+    public Option<double[][]?> TopK { get; } = new("--spec-topk")
+    {
+        Description = "The drafter's top-k accuracies per depth instead of --spec-acceptance: each head's (depth's) accuracy of its top-1, top-2, ... candidate " +
+                      "(each rank's own share, not cumulative), comma-separated, heads separated by '/', for example 0.6,0.15,0.08/0.4,0.12,0.07. " +
+                      "The tree (--spec-tree, or the best of --spec-tree-nodes) takes the likeliest candidates; tokens per step 1 + Σ over nodes of Π a_j^(i_j) " +
+                      "(Medusa §2.3.3, heads independent). Without a tree: a chain of the top-1 candidates, one per head.",
+        HelpName = "A,A,.../A,A,...",
+        CustomParser = ParseTopK,
+    };
+
+    public Option<int?> TreeNodes { get; } = CliOptions.OptionalInt(ServingRequest.SpecTreeNodesField,
+        "With --spec-topk: verify the tree of N nodes with the most expected accepted tokens (Medusa's greedy construction), at most one depth per head.");
+
     public Option<string?> Draft { get; } = new("--draft-model")
     {
         Description = "Catalog id of the draft model (implies --spec-method draft); it must share the served model's vocabulary. Its weights and KV cache are in the memory plan.",
@@ -42,7 +55,7 @@ internal sealed class SpeculationInputs
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Method, Length, Acceptance, Tree, Draft }) command.Options.Add(option);
+        foreach (var option in new Option[] { Method, Length, Acceptance, Tree, TopK, TreeNodes, Draft }) command.Options.Add(option);
     }
 
     /// <summary><paramref name="request"/> with the speculation fields the options give.</summary>
@@ -56,7 +69,38 @@ internal sealed class SpeculationInputs
             SpecAcceptance = parse.GetValue(Acceptance) is { Length: > 0 } a ? a : null,
             DraftModel = parse.GetValue(Draft),
             SpecTree = parse.GetValue(Tree) is { Length: > 0 } tree ? tree : null,
+            SpecTopk = TopKOf(parse),
+            SpecTreeNodes = parse.GetValue(TreeNodes),
         };
+    }
+
+    /// <summary>The top-k accuracies <c>--spec-topk</c> gives; null when absent.</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? TopKOf(ParseResult parse) =>
+        parse.GetValue(TopK) is { Length: > 0 } heads ? [.. heads.Select(h => (IReadOnlyList<double>)h)] : null;
+
+    private static double[][]? ParseTopK(ArgumentResult r)
+    {
+        if (r.Tokens.Count == 0) return null;
+        var text = r.Tokens[^1].Value;
+        var heads = new List<double[]>();
+        foreach (var head in text.Split(['/', ';'], StringSplitOptions.TrimEntries))
+        {
+            var values = new List<double>();
+            foreach (var part in head.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0 || v > 1)
+                {
+                    r.AddError($"--spec-topk must be accuracies in [0, 1], comma-separated within a head, heads separated by '/'; was '{text}'.");
+                    return null;
+                }
+
+                values.Add(v);
+            }
+
+            heads.Add([.. values]);
+        }
+
+        return [.. heads];
     }
 
     private static double[]? ParseRates(ArgumentResult r)

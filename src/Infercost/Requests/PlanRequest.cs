@@ -150,6 +150,12 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
     public IReadOnlyList<int>? SpecTree { get; init; }
 
+    /// <summary>Per-depth top-k accuracies instead of the acceptance (see <see cref="ServingRequest.SpecTopk"/>).</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
+
+    /// <summary>With <see cref="SpecTopk"/>: the best tree of this many nodes (see <see cref="ServingRequest.SpecTreeNodes"/>).</summary>
+    public int? SpecTreeNodes { get; init; }
+
     /// <summary>Rental price in dollars per GPU-hour (number or range: the midpoint is used); default the catalog's.</summary>
     public NumberRange? GpuPrice { get; init; }
 
@@ -231,7 +237,11 @@ public sealed record PlanRequest : ModelGpuRequest
 
     // The speculation fields as the serving request carries them, so plan checks and resolves them on the same path as
     // cost and simulate.
-    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree };
+    private ServingRequest SpeculationFields() => new()
+    {
+        SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree,
+        SpecTopk = SpecTopk, SpecTreeNodes = SpecTreeNodes,
+    };
 
     private PricedRequest CostFields() => new()
     {

@@ -79,9 +79,24 @@ public sealed record SearchRequest
     /// <summary>Draft lengths (k, each in [1, 16]) to try with every speculating mode; default 1.</summary>
     public IReadOnlyList<int>? SpecLength { get; init; }
 
-    /// <summary>Per-position acceptance a_i (the last repeats to k), shared by every speculating mode; default
-    /// <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
+    /// <summary>Per-position acceptance a_i (the last repeats to k), shared by every speculating mode without its own
+    /// (<see cref="SpecAcceptanceFor"/>); default <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
     public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>A speculating mode's own acceptance, by method (<c>{"mtp": [0.85], "eagle": [0.8, 0.7]}</c>; the CLI's
+    /// <c>--spec-acceptance-for mtp=0.85 --spec-acceptance-for eagle=0.8,0.7</c>): each key a method that
+    /// <see cref="SpecMethod"/> lists, each list 1 to 16 rates in [0, 1], the last repeating. A mode without an entry
+    /// takes <see cref="SpecAcceptance"/> or <see cref="SpecTopk"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>>? SpecAcceptanceFor { get; init; }
+
+    /// <summary>Per-depth top-k accuracies (see <see cref="ServingRequest.SpecTopk"/>) for every speculating mode without its
+    /// own <see cref="SpecAcceptanceFor"/>; not with <see cref="SpecAcceptance"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
+
+    /// <summary>With <see cref="SpecTopk"/>: every speculating mode verifies the best tree of this many nodes (see
+    /// <see cref="ServingRequest.SpecTreeNodes"/>); not with <see cref="SpecTree"/>, <see cref="SpecLength"/> or
+    /// <see cref="SpecAcceptanceFor"/>.</summary>
+    public int? SpecTreeNodes { get; init; }
 
     /// <summary>A token tree (nodes per depth) every speculating mode verifies instead of a chain; not with
     /// <see cref="SpecLength"/> (the tree's depth is its length).</summary>
@@ -323,10 +338,20 @@ public sealed record SearchRequest
             SpecMethod = SpecMethod is { Count: 0 } ? null : SpecMethod,
             SpecAcceptance = SpecAcceptance is { Count: 0 } ? null : SpecAcceptance,
             SpecTree = SpecTree is { Count: 0 } ? null : SpecTree,
+            SpecTopk = SpecTopk is { Count: 0 } ? null : SpecTopk,
+            SpecAcceptanceFor = SpecAcceptanceFor is { Count: 0 } ? null : SpecAcceptanceFor,
             Weights = Weights is { Count: 0 } ? null : Weights,
             Kv = Kv is { Count: 0 } ? null : Kv,
         };
-        var text = new StringBuilder(Serialization.InfercostJson.Serialize(canonical));
+        // Fields added since state files were first written leave the hash as it was while they are absent, so a search
+        // resumes from a file an earlier build wrote for the same inputs.
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Serialization.InfercostJson.Serialize(canonical))!.AsObject();
+        foreach (var added in (string[])["specTopk", "specTreeNodes", "specAcceptanceFor"])
+        {
+            if (document[added] is null) document.Remove(added);
+        }
+
+        var text = new StringBuilder(document.ToJsonString(Serialization.InfercostJson.Options));
         foreach (var m in Model!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetModel(m.Trim())));
         foreach (var g in Gpu!) text.Append('\n').Append(Serialization.InfercostJson.Serialize(catalog.GetAccelerator(g.Trim())));
         if (DraftModel is { } draft && catalog.TryGetModel(draft, out var found)) text.Append('\n').Append(Serialization.InfercostJson.Serialize(found));
@@ -360,11 +385,40 @@ public sealed record SearchRequest
         }
 
         ServingRequest.CheckTree(SpecTree, null, speculates);
-        if (SpecAcceptance is { Count: > 0 } rates)
+        if (SpecAcceptance is { Count: > 0 } rates) CheckRates("specAcceptance", rates);
+        ServingRequest.CheckTopK(SpecTopk, SpecTreeNodes, SpecAcceptance is { Count: > 0 }, SpecTree, SpecLength, speculates);
+        foreach (var (given, ownRates) in SpecAcceptanceFor ?? new Dictionary<string, IReadOnlyList<double>>())
         {
-            if (rates.Count > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
-            foreach (var a in rates) ServingRequest.SpecAcceptanceField.Check(a);
+            var method = given.Trim().ToLowerInvariant();
+            if (method is not ("mtp" or "draft" or "medusa" or "eagle") || !methods.Contains(method))
+            {
+                throw RequestFields.Error("specAcceptanceFor",
+                    $"{{specAcceptanceFor}} must name methods that {{specMethod}} lists ({string.Join(", ", methods.Where(m => m != "off").DefaultIfEmpty("none"))}); was '{given}'.");
+            }
+
+            if (SpecTreeNodes is not null)
+            {
+                throw RequestFields.Error("specAcceptanceFor", "{specTreeNodes} builds every mode's tree from {specTopk}; drop {specAcceptanceFor} or use {specTree}.");
+            }
+
+            CheckRates("specAcceptanceFor", ownRates ?? []);
         }
+    }
+
+    private static void CheckRates(string field, IReadOnlyList<double> rates)
+    {
+        if (rates.Count is 0 or > 16) throw RequestFields.Error(field, $"{{{field}}} must list 1 to 16 rates; was {rates.Count}.");
+        foreach (var a in rates) Guard.InRange(a, 0, 1, field);
+    }
+
+    // The acceptance a mode takes: its own list, else the shared one, else the default; null when the shared top-k
+    // accuracies give it.
+    private IReadOnlyList<double>? AcceptanceOf(string method)
+    {
+        var own = SpecAcceptanceFor?.FirstOrDefault(e => string.Equals(e.Key.Trim(), method, StringComparison.OrdinalIgnoreCase)).Value;
+        if (own is { Count: > 0 }) return own;
+        if (SpecTopk is { Count: > 0 }) return null;
+        return SpecAcceptance is { Count: > 0 } a ? a : [ServingRequest.DefaultAcceptance];
     }
 
     // Each decoding mode the request lists: null for off, then every speculating method at every length.
@@ -376,8 +430,7 @@ public sealed record SearchRequest
             throw RequestFields.Error("draftModel", $"{{draftModel}} '{id}' is not a catalog model (see 'infercost catalog list models').");
         }
 
-        IReadOnlyList<double> acceptance = SpecAcceptance is { Count: > 0 } a ? a : [ServingRequest.DefaultAcceptance];
-        var lengths = SpecLength is { Count: > 0 } l ? l.Distinct().ToList() : [1];
+        var lengths = SpecLength is { Count: > 0 } l ? l.Distinct().ToList() : null;
         var modes = new List<Speculation.SpeculationConfig?>();
         foreach (var method in SpecMethodsOf().Distinct())
         {
@@ -388,13 +441,30 @@ public sealed record SearchRequest
             }
 
             var kind = Speculation.SpeculationConfig.Parse(method)!.Value;
-            if (SpecTree is { Count: > 0 } tree)
+            var drafter = method == "draft" ? draft : null;
+            var tree = SpecTree is { Count: > 0 } given ? given : null;
+            if (AcceptanceOf(method) is not { } acceptance)
             {
-                modes.Add(new Speculation.SpeculationConfig(kind, tree.Count, acceptance, method == "draft" ? draft : null, Tree: tree).Validated());
+                // From the top-k accuracies: the best tree of SpecTreeNodes, the tree given, or a chain of each length
+                // (default one per head).
+                var topk = new Speculation.TopKAccuracy(SpecTopk!);
+                if (SpecTreeNodes is not null || tree is not null)
+                {
+                    modes.Add(topk.Speculation(kind, drafter, tree, SpecTreeNodes, null).Validated());
+                    continue;
+                }
+
+                foreach (var k in lengths ?? [topk.Depth]) modes.Add(topk.Speculation(kind, drafter, null, null, k).Validated());
                 continue;
             }
 
-            foreach (var k in lengths) modes.Add(new Speculation.SpeculationConfig(kind, k, acceptance, method == "draft" ? draft : null).Validated());
+            if (tree is not null)
+            {
+                modes.Add(new Speculation.SpeculationConfig(kind, tree.Count, acceptance, drafter, Tree: tree).Validated());
+                continue;
+            }
+
+            foreach (var k in lengths ?? [1]) modes.Add(new Speculation.SpeculationConfig(kind, k, acceptance, drafter).Validated());
         }
 
         return modes;

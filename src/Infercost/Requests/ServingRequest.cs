@@ -28,6 +28,12 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Accepted range of each acceptance rate.</summary>
     public static readonly NumberField SpecAcceptanceField = new("specAcceptance", 0, 1);
 
+    /// <summary>Accepted range of the node budget of a tree built from top-k accuracies.</summary>
+    public static readonly WholeField SpecTreeNodesField = new("specTreeNodes", 1, Speculation.SpeculationConfig.MaxTreeNodes);
+
+    /// <summary>Accepted range of each top-k accuracy.</summary>
+    public static readonly NumberField SpecTopkField = new("specTopk", 0, 1);
+
     /// <summary>Prompt tokens per request.</summary>
     public int Input { get; init; } = Defaults.InputTokens;
 
@@ -84,6 +90,19 @@ public record ServingRequest : DeploymentRequest
     /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> "draft"): same vocabulary as the served model.</summary>
     public string? DraftModel { get; init; }
 
+    /// <summary>The drafter's per-depth top-k accuracies (<c>--spec-topk</c>), instead of <see cref="SpecAcceptance"/>:
+    /// <c>specTopk[d − 1][i − 1]</c> = a_d^(i), the chance that head (depth) d's i-th ranked candidate is the right token,
+    /// each head's list per rank (not cumulative), non-increasing, summing to at most 1. The tree (<see cref="SpecTree"/>,
+    /// or the best of <see cref="SpecTreeNodes"/> nodes) takes the top candidates, and its per-depth acceptance and
+    /// expected tokens per step follow (Medusa, Cai et al. 2024, §2.3.3: Σ over nodes of Π a_j^(i_j), heads independent).
+    /// Without a tree it is a chain of the top-1 candidates, <see cref="SpecLength"/> deep (default: every head).</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
+
+    /// <summary>With <see cref="SpecTopk"/>: build the tree of this many nodes with the greatest expected acceptance
+    /// (Medusa §2.3.3's greedy construction; <c>--spec-tree-nodes N</c>), in [1, 256], instead of <see cref="SpecTree"/>;
+    /// at most as deep as the heads listed.</summary>
+    public int? SpecTreeNodes { get; init; }
+
     /// <summary>DeepSeek-V3's reported acceptance of the second token with one MTP module, low end of 85-90%
     /// (DeepSeek-V3 technical report, arXiv 2412.19437, §5.4.3): the default when speculating without a rate.</summary>
     public const double DefaultAcceptance = 0.85;
@@ -110,9 +129,15 @@ public record ServingRequest : DeploymentRequest
             draft = found;
         }
 
+        var kind = Speculation.SpeculationConfig.Parse(method) ?? Speculation.SpeculationMethod.Mtp;
+        if (SpecTopk is { Count: > 0 } topk)
+        {
+            return new Speculation.TopKAccuracy(topk).Speculation(kind, draft, SpecTree is { Count: > 0 } shape ? shape : null, SpecTreeNodes, SpecLength)
+                .CheckAgainst(subject.Model);
+        }
+
         return new Speculation.SpeculationConfig(
-            Speculation.SpeculationConfig.Parse(method) ?? Speculation.SpeculationMethod.Mtp,
-            SpecTree is { Count: > 0 } tree ? tree.Count : SpecLength ?? 1, SpecAcceptance is { Count: > 0 } a ? a : [DefaultAcceptance], draft,
+            kind, SpecTree is { Count: > 0 } tree ? tree.Count : SpecLength ?? 1, SpecAcceptance is { Count: > 0 } a ? a : [DefaultAcceptance], draft,
             Tree: SpecTree is { Count: > 0 } t ? t : null).CheckAgainst(subject.Model);
     }
 
@@ -176,6 +201,44 @@ public record ServingRequest : DeploymentRequest
             if (rates.Count is 0 or > 16) throw RequestFields.Error("specAcceptance", $"{{specAcceptance}} must list 1 to 16 rates; was {rates.Count}.");
             foreach (var a in rates) SpecAcceptanceField.Check(a);
         }
+
+        CheckTopK(SpecTopk, SpecTreeNodes, SpecAcceptance is not null, SpecTree, SpecLength is { } length ? [length] : null, Speculates);
+    }
+
+    /// <summary>Checks the top-k fields: <paramref name="topk"/> (each accuracy in [0, 1], per head non-increasing and
+    /// summing to at most 1) only when speculating and not beside a given acceptance; <paramref name="treeNodes"/> in
+    /// [1, 256] only with top-k accuracies, not beside a tree or a length, and no more nodes than the candidates form;
+    /// a tree no deeper than the heads and no wider at a depth than the nodes above it × that head's candidates; each
+    /// of <paramref name="lengths"/> no longer than the heads. The one check behind every request that speculates.</summary>
+    /// <exception cref="InvalidInputException">Names <c>specTopk</c>, <c>specTreeNodes</c>, <c>specTree</c> or <c>specLength</c>.</exception>
+    public static void CheckTopK(IReadOnlyList<IReadOnlyList<double>>? topk, int? treeNodes, bool acceptanceGiven, IReadOnlyList<int>? tree,
+        IReadOnlyList<int>? lengths, bool speculates)
+    {
+        SpecTreeNodesField.Check(treeNodes);
+        if (topk is not { Count: > 0 })
+        {
+            if (treeNodes is not null) throw RequestFields.Error("specTreeNodes", "{specTreeNodes} builds the tree from the heads' accuracies: give {specTopk} too.");
+            return;
+        }
+
+        if (!speculates) throw RequestFields.Error("specTopk", "{specTopk} applies when speculating: give {specMethod} or {draftModel} ID.");
+        if (acceptanceGiven) throw RequestFields.Error("specTopk", "{specTopk} gives the acceptance (derived depth by depth); drop {specAcceptance}.");
+        var accuracy = new Speculation.TopKAccuracy(topk).Validated();
+        if (treeNodes is { } nodes)
+        {
+            if (tree is { Count: > 0 }) throw RequestFields.Error("specTreeNodes", "{specTreeNodes} chooses the tree; drop {specTree}.");
+            if (lengths is { Count: > 0 }) throw RequestFields.Error("specTreeNodes", "{specTreeNodes} chooses the tree and its depth (at most one per head of {specTopk}); drop {specLength}.");
+            accuracy.Best(nodes);
+            return;
+        }
+
+        if (tree is { Count: > 0 })
+        {
+            accuracy.Tree(tree);
+            return;
+        }
+
+        foreach (var k in lengths ?? []) accuracy.Speculation(Speculation.SpeculationMethod.Medusa, null, null, null, k);
     }
 
     /// <summary>Checks a token tree field: each depth's node count in [1, 64], at most

@@ -177,6 +177,9 @@ public sealed partial class EveryOptionTests
         if (type == typeof(Precision)) return ["fp3"];
         if (type == typeof(DateOnly)) return ["2026-13-45"];
         if (type == typeof(int[]) || type == typeof(double[])) return ["1,,2", "abc", .. OutsideRange(option, whole: type == typeof(int[]))];
+        // --spec-topk: heads of ranked accuracies; --spec-acceptance-for: METHOD=rates, once per method.
+        if (type == typeof(double[][])) return ["0.6,x", "0.6/1.5", "0.6,0.7"];
+        if (type == typeof(Dictionary<string, IReadOnlyList<double>>)) return ["mtp", "mtp=2", "hydra=0.8"];
         if (IsNumber(type))
         {
             var whole = type == typeof(int);

@@ -56,6 +56,13 @@ public sealed class SearchRequestTests
         Assert.Equal(Valid.InputsHash(catalog), (Valid with { }).InputsHash(catalog));
         Assert.NotEqual(Valid.InputsHash(catalog), (Valid with { Rate = 5 }).InputsHash(catalog));
         Assert.NotEqual(Valid.InputsHash(catalog), (Valid with { Seed = 2 }).InputsHash(catalog));
+
+        // The top-k fields and a mode's own acceptance are inputs too (while absent they leave the hash as builds before
+        // them wrote it: checked against the build before they were added, 1ae03fb4… for an eagle tree search)
+        var eagle = Valid with { SpecMethod = ["off", "eagle"], SpecTree = [2, 2] };
+        Assert.NotEqual(eagle.InputsHash(catalog), (eagle with { SpecTopk = [[0.6, 0.2], [0.4, 0.1]] }).InputsHash(catalog));
+        Assert.NotEqual(eagle.InputsHash(catalog), (eagle with { SpecAcceptanceFor = new Dictionary<string, IReadOnlyList<double>> { ["eagle"] = [0.7] } }).InputsHash(catalog));
+        Assert.Equal(eagle.InputsHash(catalog), (eagle with { SpecAcceptanceFor = new Dictionary<string, IReadOnlyList<double>>() }).InputsHash(catalog));
     }
 
     [Fact]
