@@ -51,6 +51,8 @@ internal static class WorkloadCommand
                 SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
                 DraftModel = parse.GetValue(speculation.Draft),
                 SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
+                SpecTopk = speculation.TopKOf(parse),
+                SpecTreeNodes = parse.GetValue(speculation.TreeNodes),
             }));
             request.Validate();
             if (!request.SelfHost && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })

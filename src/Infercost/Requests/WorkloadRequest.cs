@@ -54,6 +54,12 @@ public sealed record WorkloadRequest : SelfHostedRequest
     /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
     public IReadOnlyList<int>? SpecTree { get; init; }
 
+    /// <summary>Per-depth top-k accuracies instead of the acceptance (see <see cref="ServingRequest.SpecTopk"/>).</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
+
+    /// <summary>With <see cref="SpecTopk"/>: the best tree of this many nodes (see <see cref="ServingRequest.SpecTreeNodes"/>).</summary>
+    public int? SpecTreeNodes { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -78,11 +84,16 @@ public sealed record WorkloadRequest : SelfHostedRequest
 
     private string? FirstSpeculationField() =>
         SpecMethod is not null ? "specMethod" : SpecLength is not null ? "specLength" : SpecAcceptance is not null ? "specAcceptance"
-        : DraftModel is not null ? "draftModel" : SpecTree is not null ? "specTree" : null;
+        : DraftModel is not null ? "draftModel" : SpecTree is not null ? "specTree" : SpecTopk is not null ? "specTopk"
+        : SpecTreeNodes is not null ? "specTreeNodes" : null;
 
     // The speculation fields as the serving request carries them, so workload checks and resolves them on the same path
     // as cost, sweep and plan.
-    private ServingRequest SpeculationFields() => new() { SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree };
+    private ServingRequest SpeculationFields() => new()
+    {
+        SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree,
+        SpecTopk = SpecTopk, SpecTreeNodes = SpecTreeNodes,
+    };
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public WorkloadReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);

@@ -90,6 +90,20 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Workload_SpecTopk_OneHeadsTopOneAccuracy_IsTheAcceptance()
+    {
+        // A one-head chain from top-k accuracies is the acceptance chain of its top-1 accuracy, so the prices agree
+        string[] cluster = ["workload", "--profile", "chat", "--self-host", "--serve-model", "deepseek-v3", "--gpu", "nvidia-h200-sxm", "--gpus", "8", "--gpu-price", "3", "--spec-method", "mtp", "--json"];
+        var byAcceptance = CliRunner.Run([.. cluster, "--spec-acceptance", "0.85"]);
+        var byTopK = CliRunner.Run([.. cluster, "--spec-topk", "0.85"]);
+
+        Assert.True(byTopK.ExitCode == 0, byTopK.Error);
+        using var a = JsonDocument.Parse(byAcceptance.Out);
+        using var t = JsonDocument.Parse(byTopK.Out);
+        Assert.Equal(a.RootElement.GetProperty("pricings").GetRawText(), t.RootElement.GetProperty("pricings").GetRawText());
+    }
+
+    [Fact]
     public void Workload_SelfHostWithSpeculation_PricesOutputAtTheSpeculativeRateAndSaysSo()
     {
         // Given the chat workload on 8 H200 plainly and with DeepSeek-V3's MTP module at 85% acceptance
@@ -200,6 +214,7 @@ public sealed class EconomicsCommandTests
         { "workload --profile chat", "give --model ID to price an API model, or --self-host" },
         { "workload --profile chat --model gpt-5 --gpu nvidia-h100-sxm", "--gpu applies to a self-hosted cluster; add --self-host." },
         { "workload --profile chat --model gpt-5 --spec-method mtp", "--spec-method applies to a self-hosted cluster's decoding; add --self-host." },
+        { "workload --profile chat --model gpt-5 --spec-topk 0.8", "--spec-topk applies to a self-hosted cluster's decoding; add --self-host." },
         { "workload --profile chat --self-host --serve-model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-acceptance 1.5", "--spec-acceptance must be rates in [0, 1], comma-separated; was '1.5'." },
         { "workload --profile chat --self-host --serve-model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-method lookahead", "--spec-method must be mtp, draft, medusa or eagle; was 'lookahead'." },
         { "workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --spec-method mtp", "llama-3.3-70b has none" },
