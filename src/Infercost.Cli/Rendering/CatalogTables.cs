@@ -96,13 +96,23 @@ internal static class CatalogTables
             ("Dense FP8 / INT8", $"{Tflops(a.Peaks.Fp8)} / {Tflops(a.Peaks.Int8)}"),
             ("Dense INT4 / FP4", $"{Tflops(a.Peaks.Int4)} / {Tflops(a.Peaks.Fp4)}"),
             ("TDP", a.Tdp is { } w ? Power(w) : "—"),
-            ("Scale-up", a.ScaleUpBandwidth is { } up ? $"{Bandwidth(up)} per direction, {a.ScaleUpDomain} devices per domain" : $"none ({a.ScaleUpDomain} device per domain)"),
+            ("Scale-up", a.ScaleUpBandwidth is { } up ? $"{Bandwidth(up)} per direction, {a.ScaleUpDomain} devices per domain{TorusText(a, up)}" : $"none ({a.ScaleUpDomain} device per domain)"),
             ("Scale-out", Bandwidth(a.ScaleOutBandwidth) + " per direction"),
             ("Rental", a.RentalPerHour is { } r ? Money(r) + " per GPU" : "—"),
             ("Purchase", a.PurchasePrice is { } d ? Money(d) + " per GPU" : "—"),
             ("Sources", string.Join(", ", a.Source.Sources)),
             ("As of", a.Source.AsOf),
         ]);
+
+    // A torus part's links as the torus model uses them; nothing for a switch, whose row reads as it always has.
+    private static string TorusText(Hardware.Accelerator a, Quantities.BytesPerSecond up)
+    {
+        var d = Hardware.Interconnects.Dimensions(a.Interconnect);
+        if (d == 0) return "";
+        var link = Serving.TorusCollectives.LinkBandwidth(up, d);
+        var hop = (a.HopLatency ?? Hardware.Accelerator.DefaultHopLatency).Value * 1e6;
+        return $"; ICI {d}D torus, {2 * d} links per chip of {Bandwidth(link)} per direction, {Guard.Format(Math.Round(hop, 2))} µs per ring step";
+    }
 
     /// <summary>Writes provenance notes as a bulleted list.</summary>
     public static void WriteNotes(IAnsiConsole console, Provenance source)

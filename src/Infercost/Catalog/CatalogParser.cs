@@ -22,7 +22,11 @@ internal static class CatalogParser
     [
         "id", "name", "vendor", "memoryGB", "memoryBandwidthTBps", "denseTflops", "tdpW", "scaleUpGBpsPerDirection",
         "scaleUpDomain", "scaleOutGBpsPerDirection", "rentalUsdPerHour", "purchaseUsd", "sources", "asOf", "notes",
+        "interconnect", "hopLatencyUs",
     ];
+
+    /// <summary>Largest accepted <c>hopLatencyUs</c>: one ICI hop above a millisecond is not a chip-to-chip link.</summary>
+    public const double MaxHopLatencyUs = 1000;
 
     private static readonly string[] PeakFields = ["fp16", "bf16", "fp8", "int8", "int4", "fp4"];
 
@@ -156,6 +160,10 @@ internal static class CatalogParser
         var scaleOut = r.Positive("scaleOutGBpsPerDirection", required: false, high: ShapeLimits.MaxLinkGBps) ?? DefaultScaleOutGBps;
         var rental = r.Positive("rentalUsdPerHour", required: false, high: ShapeLimits.MaxUsd);
         var purchase = r.Positive("purchaseUsd", required: false, high: ShapeLimits.MaxUsd);
+        var interconnect = ReadInterconnect(r);
+        var hop = r.Positive("hopLatencyUs", required: false, high: MaxHopLatencyUs);
+        if (hop is not null && interconnect == Interconnect.Switch)
+            r.Problem("hopLatencyUs", "applies only to a torus interconnect; set \"interconnect\" to torus2d or torus3d, or remove it");
         var source = ReadProvenance(r);
         if (problems.Count > before) return null;
 
@@ -170,7 +178,20 @@ internal static class CatalogParser
             BytesPerSecond.FromGigabytesPerSecond(scaleOut),
             rental is { } hourly ? DollarsPerHour.FromDollarsPerHour(hourly) : null,
             purchase is { } usd ? Dollars.FromDollars(usd) : null,
-            source!);
+            source!)
+        {
+            Interconnect = interconnect ?? Interconnect.Switch,
+            HopLatency = hop is { } us ? Seconds.FromMicroseconds(us) : null,
+        };
+    }
+
+    private static Interconnect? ReadInterconnect(JsonObjectReader r)
+    {
+        var text = r.String("interconnect", required: false);
+        if (text is null) return Interconnect.Switch;
+        if (Interconnects.Parse(text) is { } known) return known;
+        r.Problem("interconnect", $"must be one of {string.Join(", ", Interconnects.Names)}; was \"{text}\"");
+        return null;
     }
 
     private static PeakCompute? ReadPeaks(JsonObjectReader r)

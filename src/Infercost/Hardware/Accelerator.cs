@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Infercost.Quantities;
 
 namespace Infercost.Hardware;
@@ -35,4 +36,19 @@ public sealed record Accelerator(
     /// the scale-up link inside one domain, the network beyond it.</summary>
     public BytesPerSecond LinkBandwidthFor(int devices) =>
         devices <= ScaleUpDomain && ScaleUpBandwidth is { } up ? up : ScaleOutBandwidth;
+
+    /// <summary>The shape of the scale-up fabric: a switch (GPUs, the default) or an ICI torus (TPU slices), which
+    /// selects the collective model (docs/methodology.md#torus-collectives). Omitted from JSON for a switch.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public Interconnect Interconnect { get; init; }
+
+    /// <summary>Latency of one step of a ring collective between torus neighbours (one ICI hop and its
+    /// synchronisation); null takes <see cref="DefaultHopLatency"/>. Used only by the torus model.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Seconds? HopLatency { get; init; }
+
+    /// <summary>1 µs per ring step: an assumption, not a measured TPU figure (no published per-hop ICI latency was
+    /// found). It is of the order of the latency floor of a small collective on a tuned stack (4.1 µs on NVLink for a
+    /// whole all-reduce, kernel-benchmarks.csv), and is not fitted to any data.</summary>
+    public static Seconds DefaultHopLatency { get; } = Seconds.FromMicroseconds(1);
 }

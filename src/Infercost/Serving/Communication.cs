@@ -8,15 +8,31 @@ namespace Infercost.Serving;
 /// NCCL's bus-bandwidth convention). All-to-all sends (n−1)/n of each device's data off-device. Each collective also
 /// pays a fixed latency. Links: the scale-up fabric when the group fits in one domain, the network otherwise. With a
 /// kernel model the bandwidth is the link class's fitted bus bandwidth (Kernels/LinkClass.cs) × the serving fraction.
-/// See docs/methodology.md#communication.</remarks>
+/// An accelerator whose interconnect is an ICI torus (TPU slices) prices the collectives inside its domain with
+/// <see cref="TorusCollectives"/> instead: physical link bandwidth and hop latency, none of the GPU-fitted link terms.
+/// See docs/methodology.md#communication and #torus-collectives.</remarks>
 public static class Communication
 {
     /// <summary>Time of one ring all-reduce of <paramref name="message"/> bytes over <paramref name="devices"/> devices; zero for one device.</summary>
     public static Seconds AllReduce(ServingSetup setup, Bytes message, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllReduceSeconds(message.Value, devices, Link(setup, devices, allToAll: false)));
+        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllReduceSeconds(setup, message.Value, devices));
     }
+
+    // An all-reduce over `devices` devices of the setup, seconds: on the accelerator's ICI torus when it has one and the
+    // group fits in it (TorusCollectives: physical link bandwidth and hop latency, no fitted term), else the ring over the
+    // switch or network with the setup's link terms.
+    private static double AllReduceSeconds(ServingSetup setup, double message, int devices) =>
+        TorusCollectives.Applies(setup.Accelerator, devices)
+            ? TorusCollectives.AllReduceSeconds(setup.Accelerator, message, devices)
+            : AllReduceSeconds(message, devices, Link(setup, devices, allToAll: false));
+
+    // As AllReduceSeconds, for an all-to-all of `perDevice` bytes per device.
+    private static double AllToAllSeconds(ServingSetup setup, double perDevice, int devices) =>
+        TorusCollectives.Applies(setup.Accelerator, devices)
+            ? TorusCollectives.AllToAllSeconds(setup.Accelerator, perDevice, devices)
+            : AllToAllSeconds(perDevice, devices, Link(setup, devices, allToAll: true));
 
     // AllReduce in seconds over a group with link terms (latency s, bandwidth B/s).
     private static double AllReduceSeconds(double message, int devices, (double Latency, double Bandwidth) link) =>
@@ -41,7 +57,7 @@ public static class Communication
     public static Seconds AllToAll(ServingSetup setup, Bytes perDevice, int devices)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllToAllSeconds(perDevice.Value, devices, Link(setup, devices, allToAll: true)));
+        return devices <= 1 ? Seconds.Zero : Seconds.FromSeconds(AllToAllSeconds(setup, perDevice.Value, devices));
     }
 
     // AllToAll in seconds: each device sends `perDevice` bytes over a group with link terms (latency s, bandwidth B/s).
@@ -89,7 +105,7 @@ public static class Communication
         if (tensor > 1)
         {
             var message = tokensPerTensorGroup * h * ActivationBytes;
-            time += AllReduceSeconds(message, tensor, Link(setup, tensor, allToAll: false)) * (2 * m.Layers * layersFraction);
+            time += AllReduceSeconds(setup, message, tensor) * (2 * m.Layers * layersFraction);
         }
 
         if (expert > 1 && m.Moe is { } moe)
@@ -97,9 +113,8 @@ public static class Communication
             // Each tensor-parallel rank dispatches its 1/TP share of the group's tokens to k experts.
             var tokensPerDevice = tokensPerTensorGroup / tensor;
             var dispatchBytes = setup.ComputePrecision.BytesPerElement() <= 1 ? 1.0 : ActivationBytes;
-            var link = Link(setup, expert, allToAll: true);
-            var dispatch = AllToAllSeconds(tokensPerDevice * moe.ExpertsPerToken * h * dispatchBytes, expert, link);
-            var combine = AllToAllSeconds(tokensPerDevice * moe.ExpertsPerToken * h * ActivationBytes, expert, link);
+            var dispatch = AllToAllSeconds(setup, tokensPerDevice * moe.ExpertsPerToken * h * dispatchBytes, expert);
+            var combine = AllToAllSeconds(setup, tokensPerDevice * moe.ExpertsPerToken * h * ActivationBytes, expert);
             time += (dispatch + combine) * (m.MoeLayers * layersFraction);
         }
 

@@ -61,6 +61,12 @@ public sealed record ServingEstimate(
     /// utilisation, the draft's memory); null without speculation. <see cref="Decode"/> is then the speculative step.</summary>
     public Speculation.SpeculationSummary? Speculation { get; init; }
 
+    /// <summary>For a non-GPU accelerator, the constants fitted on GPUs that entered its step (kernel curves borrowed
+    /// from Hopper, serving fractions, overheads, GPU link terms for collectives not on a torus), each with its value;
+    /// null (and absent from JSON) for a GPU. See docs/methodology.md#non-gpu-accelerators.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? GpuDerivedConstants { get; init; }
+
     /// <summary>The serving engine the estimate is for.</summary>
     public string Engine { get; init; } = "";
 

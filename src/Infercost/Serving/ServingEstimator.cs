@@ -66,6 +66,7 @@ public static class ServingEstimator
             ThroughputBand = coverage.Band,
             Engine = config.Engine.Name,
             Speculation = speculation,
+            GpuDerivedConstants = GpuFittedConstants.For(setup),
         };
     }
 
@@ -82,6 +83,17 @@ public static class ServingEstimator
         return $"As the checkpoint stores them, {tables} (other weights {key.Weights.Name()}): the head is read, and its logits computed, at its precision every decode step; --weights sets them all.";
     }
 
+    // The torus a TPU's tensor group runs its all-reduces on, with the terms the formula used.
+    private static string? TorusNote(ServingSetup setup)
+    {
+        var tensor = setup.Parallelism.Tensor;
+        if (!TorusCollectives.Applies(setup.Accelerator, tensor)) return null;
+        var (shape, wraps, link, hop) = TorusCollectives.Terms(setup.Accelerator, tensor);
+        return $"Tensor-parallel all-reduces run on a {TorusCollectives.ShapeText(shape)} ICI {setup.Accelerator.Interconnect.Name()} slice"
+               + (wraps ? "" : " without wraparound links")
+               + $": {Guard.Format(Math.Round(link / 1e9, 1))} GB/s per link and direction, {Guard.Format(Math.Round(hop * 1e6, 2))} µs per ring step, axis by axis; no GPU-fitted collective term applies.";
+    }
+
     private static List<string> Notes(ServingSetup setup, int context, int idle, string? extrapolating)
     {
         var notes = new List<string>();
@@ -96,6 +108,12 @@ public static class ServingEstimator
         if (Dataflow.DataflowMachines.IsSramDataflow(setup.Accelerator))
         {
             notes.Add($"{setup.Accelerator.Id} is an SRAM-only dataflow machine: the efficiency factors here were fitted on GPUs and do not apply to it; 'infercost dataflow' uses its own pipeline model.");
+        }
+
+        if (TorusNote(setup) is { } torus) notes.Add(torus);
+        if (GpuFittedConstants.For(setup) is { Count: > 0 } fitted)
+        {
+            notes.Add($"{setup.Accelerator.Id} is not a GPU, yet these constants fitted on GPUs enter its step (no measurement of it exists to replace them): {string.Join("; ", fitted)}.");
         }
 
         if (setup.LmHeadPrecision != setup.WeightPrecision || (!m.TieWordEmbeddings && setup.EmbeddingPrecision != setup.WeightPrecision))

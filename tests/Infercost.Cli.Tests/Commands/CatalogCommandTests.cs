@@ -61,6 +61,20 @@ public sealed class CatalogCommandTests
     }
 
     [Fact]
+    public void Show_Tpu_PrintsItsTorus()
+    {
+        // v6e: 400 GB/s per chip per direction over a 2D torus's 4 links = 100 GB/s per link
+        var run = CliRunner.Run("catalog", "show", "google-tpu-v6e");
+        var json = CliRunner.Run("catalog", "show", "google-tpu-v6e", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("torus", run.Console, StringComparison.Ordinal);
+        Assert.Contains("100 GB/s", run.Console, StringComparison.Ordinal);
+        Assert.Contains("\"interconnect\": \"torus2d\"", json.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("torus", CliRunner.Run("catalog", "show", "nvidia-h100-sxm").Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Show_ModelAsJson_CarriesTheParameterBreakdown()
     {
         var run = CliRunner.Run("catalog", "show", "llama-3.1-8b", "--json");
