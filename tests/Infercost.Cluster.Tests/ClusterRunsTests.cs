@@ -31,7 +31,7 @@ public sealed class ClusterRunsTests
     public async Task ThreeSilos_GiveTheLocalReport()
     {
         var local = Local;
-        await using var cluster = await Deploy<OneThreadPerSilo>(3);
+        await using var cluster = await Deploy<TestSilos.OneThreadPerSilo>(3);
         var runs = Runs(cluster);
         var reports = new int[Request.Runs!.Value];
         var progress = new List<double>();
@@ -57,7 +57,7 @@ public sealed class ClusterRunsTests
         var pooled = Request with { Pool = ["gpu=nvidia-a100-sxm-80gb,gpus=2"] };
         var subject = pooled.Resolve(Catalog.Catalog.Embedded);
         var local = InfercostJson.Serialize(pooled.Answer(Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
-        await using var cluster = await Deploy<OneThreadPerSilo>(2);
+        await using var cluster = await Deploy<TestSilos.OneThreadPerSilo>(2);
         var runs = new ClusterRuns(cluster.Client, pooled, subject, null, default, TimeSpan.FromSeconds(5));
 
         // When the silos simulate them
@@ -117,7 +117,7 @@ public sealed class ClusterRunsTests
     {
         // The client sends a --catalog whose H100 has other bandwidth than the embedded one it resolved: the silos
         // compute another inputs hash and refuse, and the client stops with one message naming --cluster.
-        await using var cluster = await Deploy<OneThreadPerSilo>(2);
+        await using var cluster = await Deploy<TestSilos.OneThreadPerSilo>(2);
         const string OtherH100 = """
             {
               "accelerators": [
@@ -150,27 +150,8 @@ public sealed class ClusterRunsTests
     private static ClusterRuns Runs(TestCluster cluster) =>
         new(cluster.Client, Request, Request.Resolve(Catalog.Catalog.Embedded), null, default, TimeSpan.FromSeconds(5));
 
-    private static async Task<TestCluster> Deploy<TConfigurator>(short silos)
-        where TConfigurator : ISiloConfigurator, new()
-    {
-        var builder = new TestClusterBuilder(silos);
-        builder.AddSiloBuilderConfigurator<TConfigurator>();
-        builder.AddClientBuilderConfigurator<Client>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync(TestContext.Current.CancellationToken);
-        return cluster;
-    }
-
-    private sealed class Client : IClientBuilderConfigurator
-    {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            ClusterHosting.AddSearchClient(clientBuilder);
-    }
-
-    private sealed class OneThreadPerSilo : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) => ClusterHosting.AddSearchWorkers(siloBuilder, threads: 1);
-    }
+    private static Task<TestCluster> Deploy<TConfigurator>(short silos)
+        where TConfigurator : ISiloConfigurator, new() => TestSilos.Deploy<TConfigurator>(silos);
 
     // One thread per silo, each run passed to Hook first (set by the test that uses these silos, null otherwise).
     private sealed class HoldingSilos : ISiloConfigurator

@@ -118,30 +118,10 @@ public sealed class ClusterSearchTests
     private static ClusterEvaluator Evaluator(TestCluster cluster, SearchRequest? request = null) =>
         new(cluster.Client, request ?? Request, Catalog.Catalog.Embedded, null, default, TimeSpan.FromSeconds(5));
 
-    private static Task<TestCluster> Deploy(short silos) => Deploy<OneThreadPerSilo>(silos);
+    private static Task<TestCluster> Deploy(short silos) => Deploy<TestSilos.OneThreadPerSilo>(silos);
 
-    private static async Task<TestCluster> Deploy<TConfigurator>(short silos)
-        where TConfigurator : ISiloConfigurator, new()
-    {
-        var builder = new TestClusterBuilder(silos);
-        builder.AddSiloBuilderConfigurator<TConfigurator>();
-        builder.AddClientBuilderConfigurator<SearchClient>();
-        var cluster = builder.Build();
-        await cluster.DeployAsync(TestContext.Current.CancellationToken);
-        return cluster;
-    }
-
-    // The client as the CLI configures it (units can outlast the default 30 s response timeout on a loaded machine).
-    private sealed class SearchClient : IClientBuilderConfigurator
-    {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            ClusterHosting.AddSearchClient(clientBuilder);
-    }
-
-    private sealed class OneThreadPerSilo : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) => ClusterHosting.AddSearchWorkers(siloBuilder, threads: 1);
-    }
+    private static Task<TestCluster> Deploy<TConfigurator>(short silos)
+        where TConfigurator : ISiloConfigurator, new() => TestSilos.Deploy<TConfigurator>(silos);
 
     // One thread per silo, each unit passed to Hook first (set by the test that uses these silos, null otherwise).
     private sealed class HoldingSilos : ISiloConfigurator
