@@ -24,7 +24,9 @@ public sealed class JobEndpointTests(ServerFixture server) : IClassFixture<Serve
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     // About 2 billion output tokens: a minute of simulation, unless cancelled.
-    private const string LongSimulation = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 256, "requests": 2000000, "input": 100, "output": 1000 }""";
+    // Far beyond the 1 s limit on any machine: lognormal outputs end at different steps, so the decode fast-forward
+    // (which runs a closed loop of equal lengths in lockstep, 2 million requests in about a second) cannot skip them.
+    private const string LongSimulation = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 256, "requests": 1000000, "input": 100, "outputDist": "lognormal:1000:1" }""";
     private const string ShortSimulation = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 5, "requests": 3000, "input": 500, "output": 100 }""";
 
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
@@ -229,7 +231,9 @@ public sealed class JobLimitTests(OneJobServerFixture server) : IClassFixture<On
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private const string LongSimulation = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 256, "requests": 2000000, "input": 100, "output": 1000 }""";
+    // Far beyond the 1 s limit on any machine: lognormal outputs end at different steps, so the decode fast-forward
+    // (which runs a closed loop of equal lengths in lockstep, 2 million requests in about a second) cannot skip them.
+    private const string LongSimulation = """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 256, "requests": 1000000, "input": 100, "outputDist": "lognormal:1000:1" }""";
 
     [Fact]
     public async Task BeyondTheJobLimit_Is429_AndTheTimeLimitCancels()
