@@ -38,6 +38,22 @@ public static class FleetRouting
         return TokensPerSecond.FromTokensPerSecond(n / step.Value);
     }
 
+    /// <summary>Most of one replica's KV cache a request's whole context may take for the replica's pool to be preferred
+    /// by KV-aware routing: ½, so that such a replica holds at least two of the longest requests it is sent at once, and
+    /// one of them never has the cache to itself while every other sequence waits or is preempted behind it. A stated
+    /// choice of the routing rule (docs/simulation.md#heterogeneous-fleets), not a fitted figure.</summary>
+    public const double MaxKvShare = 0.5;
+
+    /// <summary>How well <paramref name="replica"/> (any replica of its pool: they are equal) holds the whole context of
+    /// <paramref name="r"/>: its blocks for prompt + output (a prefill replica: the prompt) against the replica's blocks
+    /// B. <see cref="KvFit.None"/> past B, <see cref="KvFit.Tight"/> past <see cref="MaxKvShare"/> × B.</summary>
+    internal static KvFit Fit(Replica replica, in SimRequest r)
+    {
+        if (!replica.CanEverFit(r)) return KvFit.None;
+        var blocks = replica.BlocksFor(replica.Role == ReplicaRole.Prefill ? r.PromptTokens : (double)r.PromptTokens + r.OutputTokens);
+        return blocks <= MaxKvShare * replica.TotalBlocks ? KvFit.Comfortable : KvFit.Tight;
+    }
+
     /// <summary>Per replica, its pool's rate ÷ the fastest pool's (in (0, 1]); null when every pool's rate is the same,
     /// so a fleet of equal replicas routes on raw loads, exactly as a fleet of one kind.</summary>
     internal static double[]? Weights(IReadOnlyList<double> rates, IReadOnlyList<int> replicas)

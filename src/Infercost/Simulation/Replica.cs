@@ -159,6 +159,12 @@ internal sealed class Replica
     private long _evictedBefore;
 
     public int TotalBlocks { get; }
+
+    /// <summary>What the replica does with a request.</summary>
+    public ReplicaRole Role => _role;
+
+    /// <summary>Tokens per KV block (the scheduler's block size).</summary>
+    public int BlockTokens => _blockTokens;
     public double Clock { get; private set; }
     public double BusyTime { get; private set; }
     public int Outstanding => _waiting.Count + _running.Count;

@@ -14,8 +14,9 @@ public static partial class ServingSimulator
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through a fleet of several pools behind one router.
     /// Each arrival goes to the replica <see cref="SimulationOptions.Router"/> picks over every pool's replicas; the
     /// load-aware policies compare each replica's load ÷ its pool's decode rate (<see cref="FleetRouting.DecodeRate"/>),
-    /// so a faster replica takes a larger share. A request that cannot fit in the replica it is routed to is rejected
-    /// there. With <see cref="SimulationOptions.Failures"/> replicas of every pool fail, and what one held is recomputed
+    /// so a faster replica takes a larger share. Routing is KV-aware: a request is offered only to the pools whose replica
+    /// holds its whole context in at most <see cref="FleetRouting.MaxKvShare"/> of its cache, else to those that hold it
+    /// at all (<see cref="FleetRouting.Fit"/>); a request no pool can hold is rejected where the router sends it. With <see cref="SimulationOptions.Failures"/> replicas of every pool fail, and what one held is recomputed
     /// in its own pool; with <see cref="SimulationOptions.Autoscale"/> one autoscaler scales every pool by the same share
     /// (see docs/simulation.md#heterogeneous-fleets).</summary>
     /// <param name="pools">The pools, each with its own setup (GPU, precisions, layout), replica count, scheduler and cost basis.</param>
@@ -83,7 +84,7 @@ public static partial class ServingSimulator
             var r = new SimRequest(issued++, at, input.Sample(random), 0, output.Sample(random));
             metrics.Arrived++;
             router.AdvanceTo(at);
-            run.Route(router.Pick(r), r);
+            run.Route(run.Pick(r), r);
             if (progress is not null && issued % reportEvery == 0) progress.Report((double)issued / requests);
         }
 
@@ -179,9 +180,15 @@ public static partial class ServingSimulator
             }
 
             Start[pools.Count] = at;
+            // KV-aware routing is needed only where pools hold different contexts: equal pools route exactly as Run.
+            _kvAware = PoolMetrics is not null && Enumerable.Range(0, pools.Count).Select(p => (long)Blocks[p] * Replicas[Start[p]].BlockTokens).Distinct().Count() > 1;
+            _allowed = new bool[pools.Count];
             Router = new ReplicaPool(Replicas, options.Router, options.RouterSeed, failures: options.Failures is not null || options.Autoscale is not null,
-                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]));
+                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]), restricted: _kvAware);
         }
+
+        private readonly bool _kvAware;
+        private readonly bool[] _allowed;
 
         public IReadOnlyList<FleetPool> Pools { get; }
         public Replica[] Replicas { get; }
@@ -196,6 +203,30 @@ public static partial class ServingSimulator
         public ReplicaPool Router { get; }
         public Queue<(Sequence Sequence, int Pool)> Waiting { get; } = new();
         public bool OnePool => Pools.Count == 1;
+
+        /// <summary>The replica for an arrival, or -1 when none is up. KV-aware across pools of unequal caches
+        /// (<see cref="FleetRouting.Fit"/>): only the pools that hold the request best are offered to the router's policy
+        /// (its pick when it lands in one, else their least loaded replica); the whole fleet when every pool holds it
+        /// alike, when none can hold it at all (it is then rejected where it lands, as before), or when every replica of
+        /// those pools is down. O(pools) to classify, O(log R) per pool offered.</summary>
+        public int Pick(in SimRequest r)
+        {
+            if (!_kvAware) return Router.Pick(r);
+            var best = KvFit.None;
+            var all = true;
+            for (var p = 0; p < Pools.Count; p++)
+            {
+                var fit = FleetRouting.Fit(Replicas[Start[p]], r);
+                if (p > 0 && fit != best) all = false;
+                if (fit > best) best = fit;
+                _allowed[p] = false;
+            }
+
+            if (all || best == KvFit.None) return Router.Pick(r);
+            for (var p = 0; p < Pools.Count; p++) _allowed[p] = FleetRouting.Fit(Replicas[Start[p]], r) == best;
+            var target = Router.PickAmong(r, Start, _allowed);
+            return target >= 0 ? target : Router.Pick(r);
+        }
 
         /// <summary>An arrival routed to replica <paramref name="target"/>: counted in its pool, rejected there when it
         /// can never fit, else queued.</summary>
@@ -237,7 +268,7 @@ public static partial class ServingSimulator
         /// <see cref="Route"/> does); it waits again when no replica there is up.</summary>
         public void Place(Sequence s, int pool, double time)
         {
-            var target = pool < 0 || OnePool ? Router.Pick(s.Request) : Router.PickIn(s.Request, Start[pool], Start[pool + 1]);
+            var target = pool < 0 || OnePool ? Pick(s.Request) : Router.PickIn(s.Request, Start[pool], Start[pool + 1]);
             if (target < 0)
             {
                 Waiting.Enqueue((s, pool));

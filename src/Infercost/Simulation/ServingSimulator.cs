@@ -196,7 +196,7 @@ public static partial class ServingSimulator
             }
             else
             {
-                var target = pool.Pick(r);
+                var target = run.Pick(r);
                 if (target >= 0)
                 {
                     run.Route(target, r);
