@@ -152,6 +152,11 @@ public sealed partial record SimulateRequest : SimulationRequest
     /// autoscaler scales every pool by the same share), not with <see cref="Runs"/>. Default: none.</summary>
     public IReadOnlyList<string>? Pool { get; init; }
 
+    /// <summary>With <see cref="Pool"/>: what the request's own replicas (pool 1) do: <c>combined</c> (default),
+    /// <c>prefill</c> or <c>decode</c>, as a pool's <c>role=</c> key. A fleet with roles gives every pool one, at least
+    /// one prefill and one decode pool.</summary>
+    public string? Role { get; init; }
+
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
     /// and capturing CUDA graphs (a documented assumption; give the deployment's own).</summary>
     public const double DefaultColdStartSeconds = 120;
@@ -237,6 +242,8 @@ public sealed partial record SimulateRequest : SimulationRequest
                 throw RequestFields.Error("pool", "{pool} adds pools to the fleet of one run; it does not combine with {runs} yet. Drop one.");
             }
         }
+
+        CheckRoles();
 
         if (Concurrency is null && Rate is null && RateCurve is null)
         {
@@ -348,6 +355,42 @@ public sealed partial record SimulateRequest : SimulationRequest
             Pools = pools,
         }.WithCoverage(s.Setup);
 
+    /// <summary>Pool 1's role (<see cref="Role"/>).</summary>
+    public ReplicaRole OwnRole() => Role is null ? ReplicaRole.Combined
+        : PoolSpec.TryRole(Role) ?? throw RequestFields.Error("role", $"{{role}} must be one of {PoolSpec.Roles}; was '{Role}'.");
+
+    // Roles come as none (every pool combined) or on every pool, at least one prefill and one decode: a combined pool
+    // beside them would take arrivals the prefill pools compete for, a mix this simulator does not route (docs/simulation.md).
+    private void CheckRoles()
+    {
+        var own = OwnRole();
+        var specs = (Pool ?? []).Select(p => PoolSpec.Parse(p ?? "")).ToList();
+        if (own == ReplicaRole.Combined && specs.All(p => p.Role == ReplicaRole.Combined)) return;
+        if (specs.Count == 0) throw RequestFields.Error("role", $"{{role}} {Role} needs pools of the other role ({{pool}} role=...); was given without {{pool}}.");
+        if (specs.FirstOrDefault(p => p.Role == ReplicaRole.Combined) is { } combined)
+        {
+            throw combined.Problem("a pool with no role (combined) beside pools with roles; give it role=prefill or role=decode, or give no pool a role");
+        }
+
+        var first = specs.First(p => p.Role != ReplicaRole.Combined);
+        if (own == ReplicaRole.Combined)
+        {
+            throw first.Problem($"role={first.Role.ToString().ToLowerInvariant()} needs a role on every pool, and pool 1 (the request's own replicas) is combined; give it {{role}} prefill or decode");
+        }
+
+        var roles = specs.Select(p => p.Role).Append(own).ToList();
+        if (!roles.Contains(ReplicaRole.Prefill) || !roles.Contains(ReplicaRole.Decode))
+        {
+            var missing = roles.Contains(ReplicaRole.Prefill) ? "decode" : "prefill";
+            throw first.Problem($"every pool is role={roles[0].ToString().ToLowerInvariant()}; a fleet with roles needs at least one {missing} pool too");
+        }
+
+        if (Concurrency is not null || Mtbf is not null || AutoscaleMin is not null)
+        {
+            throw first.Problem($"prefill and decode roles are simulated with arrivals, without {(Concurrency is not null ? "{concurrency}" : Mtbf is not null ? "{mtbf}" : "{autoscaleMin}")} yet; drop one");
+        }
+    }
+
     /// <summary>The fleet's pools: the request's own replicas first (pool 1), then each <see cref="Pool"/> entry
     /// (pools 2, 3, ...), each prepared as the request with the entry's keys over it.</summary>
     /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
@@ -356,7 +399,7 @@ public sealed partial record SimulateRequest : SimulationRequest
     public IReadOnlyList<FleetPool> PoolsOf(SimulationSetup s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var pools = new List<FleetPool> { new("1", s.Setup, s.Replicas, s.Options.Scheduler, s.Options.Basis) };
+        var pools = new List<FleetPool> { new("1", s.Setup, s.Replicas, s.Options.Scheduler, s.Options.Basis, OwnRole()) };
         foreach (var text in Pool ?? [])
         {
             var spec = PoolSpec.Parse(text);
@@ -365,6 +408,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             var entry = this with
             {
                 Pool = null,
+                Role = null,
                 Gpu = gpu,
                 Gpus = spec.DevicesGiven(),
                 Tp = spec.FixesLayout ? spec.Tp : null,
@@ -402,7 +446,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
 
             pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prepared.Setup, prepared.Replicas,
-                prepared.Options.Scheduler, prepared.Options.Basis));
+                prepared.Options.Scheduler, prepared.Options.Basis, spec.Role));
         }
 
         return pools;

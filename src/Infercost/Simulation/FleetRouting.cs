@@ -38,6 +38,23 @@ public static class FleetRouting
         return TokensPerSecond.FromTokensPerSecond(n / step.Value);
     }
 
+    /// <summary>One prefill replica's prompt rate, in tokens per second: a loaded prefill replica fills every step with
+    /// the scheduler's token budget B (<see cref="SchedulerConfig.MaxBatchedTokens"/>, chunked prefill), so the rate is
+    /// B ÷ t, t = <see cref="BatchStepModel.Cost"/>(one prompt chunk of B tokens on an empty cache). Prefill is
+    /// compute-bound where decode is bandwidth-bound, so the prefill pools of a fleet with roles are weighed by this
+    /// rate, not by <see cref="DecodeRate"/>.</summary>
+    /// <param name="setup">One replica.</param>
+    /// <param name="scheduler">Its scheduler (the token budget).</param>
+    public static TokensPerSecond PrefillRate(ServingSetup setup, SchedulerConfig scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var (_, _, window) = KvCache.LayerSplit(setup.Model);
+        var batch = new BatchComposition();
+        batch.AddPrefillChunk(scheduler.MaxBatchedTokens, 0, window);
+        return TokensPerSecond.FromTokensPerSecond(scheduler.MaxBatchedTokens / BatchStepModel.Cost(setup, batch).Total.Value);
+    }
+
     /// <summary>Most of one replica's KV cache a request's whole context may take for the replica's pool to be preferred
     /// by KV-aware routing: ½, so that such a replica holds at least two of the longest requests it is sent at once, and
     /// one of them never has the cache to itself while every other sequence waits or is preempted behind it. A stated

@@ -67,6 +67,11 @@ public static partial class ServingSimulator
         CheckPools(pools);
         Guard.InRange(concurrency, 1, 1_000_000, "concurrency");
         if (requests < 1 || requests > 1_000_000_000) throw new InvalidInputException("requests", $"requests must be in [1, 1000000000]; was {requests}.");
+        if (CheckRoles(pools))
+        {
+            throw new InvalidInputException("pool", "pool: prefill and decode roles are simulated with arrivals, not a closed loop (concurrency) yet; drop one.");
+        }
+
         if (options.Failures is not null || options.Autoscale is not null)
         {
             throw new InvalidInputException("concurrency", "concurrency: a closed loop is simulated without replica failures (mtbf) and autoscaling (autoscaleMin); drop them.");
@@ -137,6 +142,7 @@ public static partial class ServingSimulator
     private static FleetResult Simulate(IReadOnlyList<FleetPool> pools, IEnumerable<SimRequest> requests, RequestGenerator? stream,
         SimulationOptions options, double? context, IProgress<double>? progress, CancellationToken cancellation)
     {
+        if (CheckRoles(pools)) return SimulateRoles(pools, requests, stream, options, context!.Value, progress, cancellation);
         var run = new FleetRun(pools, options, InitialWidth(stream), context);
         if (options.Failures is { } failures) return RunWithFailures(run, requests, stream, options, failures, progress, cancellation);
         if (options.Autoscale is { } autoscale) return RunWithAutoscaling(run, requests, stream, options, autoscale, progress, cancellation);
@@ -180,15 +186,13 @@ public static partial class ServingSimulator
             }
 
             Start[pools.Count] = at;
-            // KV-aware routing is needed only where pools hold different contexts: equal pools route exactly as Run.
-            _kvAware = PoolMetrics is not null && Enumerable.Range(0, pools.Count).Select(p => (long)Blocks[p] * Replicas[Start[p]].BlockTokens).Distinct().Count() > 1;
-            _allowed = new bool[pools.Count];
+            var kvAware = PoolMetrics is not null && FitRouter.Needed(Replicas, Start);
             Router = new ReplicaPool(Replicas, options.Router, options.RouterSeed, failures: options.Failures is not null || options.Autoscale is not null,
-                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]), restricted: _kvAware);
+                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]), restricted: kvAware);
+            _fit = new FitRouter(Router, Replicas, Start, kvAware);
         }
 
-        private readonly bool _kvAware;
-        private readonly bool[] _allowed;
+        private readonly FitRouter _fit;
 
         public IReadOnlyList<FleetPool> Pools { get; }
         public Replica[] Replicas { get; }
@@ -204,29 +208,8 @@ public static partial class ServingSimulator
         public Queue<(Sequence Sequence, int Pool)> Waiting { get; } = new();
         public bool OnePool => Pools.Count == 1;
 
-        /// <summary>The replica for an arrival, or -1 when none is up. KV-aware across pools of unequal caches
-        /// (<see cref="FleetRouting.Fit"/>): only the pools that hold the request best are offered to the router's policy
-        /// (its pick when it lands in one, else their least loaded replica); the whole fleet when every pool holds it
-        /// alike, when none can hold it at all (it is then rejected where it lands, as before), or when every replica of
-        /// those pools is down. O(pools) to classify, O(log R) per pool offered.</summary>
-        public int Pick(in SimRequest r)
-        {
-            if (!_kvAware) return Router.Pick(r);
-            var best = KvFit.None;
-            var all = true;
-            for (var p = 0; p < Pools.Count; p++)
-            {
-                var fit = FleetRouting.Fit(Replicas[Start[p]], r);
-                if (p > 0 && fit != best) all = false;
-                if (fit > best) best = fit;
-                _allowed[p] = false;
-            }
-
-            if (all || best == KvFit.None) return Router.Pick(r);
-            for (var p = 0; p < Pools.Count; p++) _allowed[p] = FleetRouting.Fit(Replicas[Start[p]], r) == best;
-            var target = Router.PickAmong(r, Start, _allowed);
-            return target >= 0 ? target : Router.Pick(r);
-        }
+        /// <summary>The replica for an arrival, or -1 when none is up: KV-aware across pools (<see cref="FitRouter"/>).</summary>
+        public int Pick(in SimRequest r) => _fit.Pick(r);
 
         /// <summary>An arrival routed to replica <paramref name="target"/>: counted in its pool, rejected there when it
         /// can never fit, else queued.</summary>
@@ -337,6 +320,54 @@ public static partial class ServingSimulator
             var fleet = Result(layout, Replicas.Length, Pools[0].Setup.DevicesPerReplica, Pools.Sum(p => p.Devices), Blocks[0],
                 FleetPerHour(Pools, options), Metrics, options, end) with { PrefixCache = Usage(options.PrefixCache, Replicas, Metrics) };
             return new FleetResult(fleet, results);
+        }
+    }
+
+    // KV-aware routing over the pools behind one router, pool p holding its replicas [start[p], start[p + 1]): only the
+    // pools that hold the request best (FleetRouting.Fit, judged on one replica of each: they are equal) are offered to
+    // the router's policy (its pick when it lands in one, else their least loaded replica); the whole fleet when every
+    // pool holds it alike, when none can hold it at all (it is then rejected where it lands, as before), or when every
+    // replica of those pools is down. O(pools) to classify, O(log R) per pool offered.
+    private sealed class FitRouter(ReplicaPool router, Replica[] replicas, int[] start, bool enabled)
+    {
+        private readonly bool[] _allowed = new bool[start.Length - 1];
+        private readonly KvFit[] _fits = new KvFit[start.Length - 1];
+
+        /// <summary>Whether the pools hold different contexts (KV tokens per replica): pools of one size route as one.</summary>
+        public static bool Needed(Replica[] replicas, int[] start) =>
+            start.Length > 2 && Enumerable.Range(0, start.Length - 1).Select(p => (long)replicas[start[p]].TotalBlocks * replicas[start[p]].BlockTokens).Distinct().Count() > 1;
+
+        /// <summary>Whether some pool's replica can hold <paramref name="r"/> at all.</summary>
+        public bool AnyFits(in SimRequest r)
+        {
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                if (replicas[start[p]].CanEverFit(r)) return true;
+            }
+
+            return false;
+        }
+
+        public int Pick(in SimRequest r)
+        {
+            if (!enabled) return router.Pick(r);
+            var best = KvFit.None;
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                _fits[p] = FleetRouting.Fit(replicas[start[p]], r);
+                if (_fits[p] > best) best = _fits[p];
+            }
+
+            var offered = 0;
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                _allowed[p] = _fits[p] == best;
+                if (_allowed[p]) offered++;
+            }
+
+            if (best == KvFit.None || offered == _fits.Length) return router.Pick(r);
+            var target = router.PickAmong(r, start, _allowed);
+            return target >= 0 ? target : router.Pick(r);
         }
     }
 
