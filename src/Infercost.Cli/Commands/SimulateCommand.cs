@@ -160,6 +160,7 @@ internal static class SimulateCommand
                 var stats = new TraceStats();
                 SimulationResult result;
                 IReadOnlyList<PoolResult>? tracePools = null;
+                LatencySummary? traceHandoff = null;
                 IEnumerable<SimRequest> Replay(TextReader reader, TraceStats counts) =>
                     Budgeted(replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), counts), counts), path);
                 if (request.Pool is not null)
@@ -180,7 +181,7 @@ internal static class SimulateCommand
                     using (var reader = context.OpenText(path, "--trace"))
                     {
                         var fleet = WithBadLineHint(() => ServingSimulator.RunFleet(fleetPools, Replay(reader, stats), options, Math.Max(1, (prompt + output / 2) / count)));
-                        (result, tracePools) = (fleet.Fleet, fleet.Pools);
+                        (result, tracePools, traceHandoff) = (fleet.Fleet, fleet.Pools, fleet.Handoff);
                     }
                 }
                 else
@@ -196,6 +197,7 @@ internal static class SimulateCommand
                 {
                     Notes = [.. TraceInputs.Notes(stats), .. TraceInputs.OffloadNotes(options.PrefixCache, setup)],
                     Pools = tracePools,
+                    Handoff = traceHandoff,
                 }.WithCoverage(setup);
             }
             else
@@ -230,6 +232,11 @@ internal static class SimulateCommand
             var (r, arrivals, inputText, outputText, spread, notes) = (report.Result, report.Arrivals, report.Input, report.Output, report.Spread, report.Notes);
             SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
             if (report.Pools is { } poolResults) context.Console.Write(SimulationTables.Pools(poolResults));
+            if (report.Handoff is { Count: > 0 } handoff)
+            {
+                context.Console.WriteLine($"• Handover, prefill end → KV cache on the decode replica: P50 {Time(handoff.P50)}, P99 {Time(handoff.P99)}, max {Time(handoff.Max)}.");
+            }
+
             if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             if (r.Failures is { } f)

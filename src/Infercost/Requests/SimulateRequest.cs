@@ -16,6 +16,10 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
     /// <see cref="Result"/> is then the whole fleet's. Null for a fleet of one kind.</summary>
     public IReadOnlyList<PoolResult>? Pools { get; init; }
 
+    /// <summary>With prefill and decode pools (<see cref="SimulateRequest.Role"/>, a pool's <c>role=</c>): prefill end →
+    /// KV cache on the decode replica, over every handover (<see cref="FleetResult.Handoff"/>); null otherwise.</summary>
+    public LatencySummary? Handoff { get; init; }
+
     /// <summary>The speculative decoding every decode step ran with; null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
 
@@ -298,6 +302,7 @@ public sealed partial record SimulateRequest : SimulationRequest
         string arrivals;
         SimulationSpread? spread = null;
         IReadOnlyList<PoolResult>? pools = null;
+        LatencySummary? handoff = null;
         if (Concurrency is { } users)
         {
             var n = Requests ?? DefaultRequests;
@@ -338,6 +343,7 @@ public sealed partial record SimulateRequest : SimulationRequest
                 var fleet = ServingSimulator.RunFleet(PoolsOf(s), stream, options, null, progress, cancellation);
                 result = fleet.Fleet;
                 pools = fleet.Pools;
+                handoff = fleet.Handoff;
             }
             else
             {
@@ -345,7 +351,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
         }
 
-        return Report(s, arrivals, result, spread, pools);
+        return Report(s, arrivals, result, spread, pools) with { Handoff = handoff };
     }
 
     private static SimulateReport Report(SimulationSetup s, string arrivals, SimulationResult result, SimulationSpread? spread, IReadOnlyList<PoolResult>? pools) =>

@@ -81,6 +81,7 @@ public sealed class PoolCommandTests
         Assert.True(text.ExitCode == 0, text.Error);
         Assert.Contains("Pools (prefill and decode)", text.Console, StringComparison.Ordinal);
         Assert.Contains("prefill", text.Console, StringComparison.Ordinal);
+        Assert.Contains("Handover, prefill end → KV cache on the decode replica: P50", text.Console, StringComparison.Ordinal);
         Assert.True(json.ExitCode == 0, json.Error);
         using var doc = JsonDocument.Parse(json.Out);
         var pools = doc.RootElement.GetProperty("pools");
@@ -89,6 +90,7 @@ public sealed class PoolCommandTests
         Assert.Equal(1500, fleet.GetProperty("completed").GetInt64());
         Assert.Equal(1500, pools[0].GetProperty("result").GetProperty("arrived").GetInt64());
         Assert.Equal(1500, pools[1].GetProperty("result").GetProperty("completed").GetInt64()); // 200-token answers all end on the decode pool
+        Assert.Equal(1500, doc.RootElement.GetProperty("handoff").GetProperty("count").GetInt64());
     }
 
     [Fact]
@@ -100,6 +102,25 @@ public sealed class PoolCommandTests
         var line = Assert.Single(run.ErrorLines);
         Assert.Contains("--pool", line, StringComparison.Ordinal);
         Assert.Contains("--runs", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RolesWithTrace_EveryRowIsPrefilledThenDecodedOnce()
+    {
+        // 300 Mooncake rows, 50 ms apart, through a prefill pool (prefix router, prefix cache) and a decode pool on A100s
+        var rows = string.Join('\n', Enumerable.Range(0, 300).Select(i =>
+            $"{{\"timestamp\": {i * 50}, \"input_length\": {1100 + i * 37 % 400}, \"output_length\": {20 + i * 13 % 200}, \"hash_ids\": [{i % 5}, {5 + i % 5}, {10 + i}]}}"));
+        var files = new Dictionary<string, string> { ["t.jsonl"] = rows };
+        var run = CliRunner.Run(files, ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2", "--trace", "t.jsonl", "--prefix-cache", "kv",
+            "--router", "prefix", "--role", "prefill", "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,role=decode", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        var pools = doc.RootElement.GetProperty("pools");
+        Assert.Equal(300, doc.RootElement.GetProperty("result").GetProperty("completed").GetInt64());
+        Assert.Equal(300, pools[0].GetProperty("result").GetProperty("arrived").GetInt64());
+        Assert.Equal(300, pools[1].GetProperty("result").GetProperty("completed").GetInt64());
+        Assert.True(pools[0].GetProperty("result").GetProperty("prefixCache").GetProperty("blocksHit").GetInt64() > 0, "the prefill pool keeps the prefix cache");
     }
 
     [Fact]
