@@ -20,4 +20,13 @@ internal static class BenchSetups
         return new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-a100-sxm-80gb"), Parallelism.Single,
             new ServingConfig { TotalDevices = 1 });
     }
+
+    /// <summary>Llama 3.1 8B on one L40S (48 GB): a pool with a smaller KV cache than the H100's, so the fleet's routing
+    /// is KV-aware.</summary>
+    public static ServingSetup Llama8bOnL40s()
+    {
+        var catalog = Catalog.Catalog.Embedded;
+        return new ServingSetup(catalog.GetModel("llama-3.1-8b"), catalog.GetAccelerator("nvidia-l40s"), Parallelism.Single,
+            new ServingConfig { TotalDevices = 1 });
+    }
 }

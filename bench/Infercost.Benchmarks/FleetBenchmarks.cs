@@ -48,7 +48,7 @@ public class FleetBenchmarks
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class MixedFleetBenchmarks
 {
-    private ServingSetup _h100 = null!, _a100 = null!;
+    private ServingSetup _h100 = null!, _a100 = null!, _l40s = null!;
 
     /// <summary>Replicas in the fleet (half in each pool when mixed).</summary>
     [Params(2_000)]
@@ -59,6 +59,7 @@ public class MixedFleetBenchmarks
     {
         _h100 = BenchSetups.Llama8bOnH100();
         _a100 = BenchSetups.Llama8bOnA100();
+        _l40s = BenchSetups.Llama8bOnL40s();
     }
 
     private RequestGenerator Stream() =>
@@ -74,6 +75,17 @@ public class MixedFleetBenchmarks
     [Benchmark]
     public FleetResult TwoPools() => ServingSimulator.RunFleet(
         [new FleetPool("h100", _h100, Replicas / 2), new FleetPool("a100", _a100, Replicas - Replicas / 2)], Stream(), Options);
+
+    /// <summary>Half H100, half L40S: unequal KV caches, so every arrival is classed per pool (KV-aware routing).</summary>
+    [Benchmark]
+    public FleetResult TwoPoolsUnequalCaches() => ServingSimulator.RunFleet(
+        [new FleetPool("h100", _h100, Replicas / 2), new FleetPool("l40s", _l40s, Replicas - Replicas / 2)], Stream(), Options);
+
+    /// <summary>Half H100 prefill, half A100 decode behind one router (prefill and decode roles).</summary>
+    [Benchmark]
+    public FleetResult PrefillAndDecodePools() => ServingSimulator.RunFleet(
+        [new FleetPool("h100", _h100, Replicas / 2, Role: ReplicaRole.Prefill), new FleetPool("a100", _a100, Replicas - Replicas / 2, Role: ReplicaRole.Decode)],
+        Stream(), Options);
 }
 
 /// <summary>Independent runs on all cores (<see cref="ParallelRuns"/>): eight seeds of 100,000 requests through one

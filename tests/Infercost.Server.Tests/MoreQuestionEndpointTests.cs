@@ -60,6 +60,8 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 8 --requests 300 --input 500 --output 100 --router least-tokens --pool gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 2, "rate": 2, "requests": 400, "input": 300, "output": 50, "turns": 4, "router": "session", "prefixCache": "2GB", "kvOffload": "100GB@25GB/s" }""",
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --rate 2 --requests 400 --input 300 --output 50 --turns 4 --router session --prefix-cache 2GB --kv-offload 100GB@25GB/s" },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 8, "requests": 300, "input": 500, "output": 100, "role": "prefill", "pool": ["gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5,role=decode"] }""",
+            "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 8 --requests 300 --input 500 --output 100 --role prefill --pool gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5,role=decode" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 24, "requests": 300, "input": 500, "output": 100, "pool": ["gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5"] }""",
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 24 --requests 300 --input 500 --output 100 --pool gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5" },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 8, "requests": 300, "input": 500, "output": 100, "pool": ["gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5"], "mtbf": "30s", "repairTime": "10s" }""",
@@ -176,6 +178,11 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2,tp=0"] }""", "pool", "pool 'gpus=2,tp=0': tp must be in [1, 1024]; was 0." },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2"], "autoscaleMin": 4 }""", "autoscaleMin", "autoscaleMin must be in [0, 3] (the replicas of the fleet); was 4." },
         { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "concurrency": 8, "pool": ["gpus=2"], "mtbf": "1h" }""", "mtbf", "mtbf fails replicas of an open-loop fleet; it does not apply to concurrency." },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "pool": ["gpus=2,role=decode"] }""", "pool",
+            "pool 'gpus=2,role=decode': role=decode needs a role on every pool, and pool 1 (the request's own replicas) is combined; give it role prefill or decode." },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "role": "prefill", "pool": ["gpus=2,role=prefill"] }""", "pool",
+            "pool 'gpus=2,role=prefill': every pool is role=prefill; a fleet with roles needs at least one decode pool too." },
+        { "/api/simulate", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "rate": 1, "role": "both", "pool": ["gpus=2,role=decode"] }""", "role", "role must be one of combined, prefill, decode; was 'both'." },
     };
 
     [Theory]

@@ -42,9 +42,18 @@ internal static class SimulateCommand
             Description = "Another pool of replicas behind the same router, beside the --gpu/--gpus replicas (pool 1): KEY=VALUE items, keys " + PoolSpec.Keys + ". " +
                 "gpu defaults to --gpu; the layout is the pool's own (tp/pp/ep/dp, or none to let the planner choose); weights, kv and the engine's settings default to the run's; " +
                 "price is $/GPU-hour (default: --gpu-price for the same GPU, else the catalog's). Repeat for more pools. Least-loaded routers weigh each replica by its decode rate. " +
-                "Combines with --trace, --concurrency (users over every pool), --mtbf (replicas of every pool fail; their requests are recomputed in their own pool) and --autoscale-min (every pool scaled by the same share).",
+                "Combines with --trace, --concurrency (users over every pool), --mtbf (replicas of every pool fail; their requests are recomputed in their own pool) and --autoscale-min (every pool scaled by the same share). " +
+                "Routing is KV-aware: a request goes only to the pools whose replica holds its whole context in at most half its cache, else to those that hold it at all. " +
+                "role=prefill|decode (and --role for pool 1) splits the fleet into prefill and decode pools (arrivals only: not with --concurrency, --mtbf or --autoscale-min).",
             HelpName = "KEY=VALUE,...",
             Arity = ArgumentArity.ZeroOrMore,
+        };
+        var role = new Option<string?>("--role")
+        {
+            Description = "With --pool: what the --gpu/--gpus replicas (pool 1) do: combined (default), prefill or decode, as a pool's role= key. " +
+                "With roles every pool has one, at least one prefill and one decode pool: arrivals go to the prefill pools (by --router, weighed by prefill rate), " +
+                "finished prompts to the decode pools (weighed by decode rate), which pull the KV cache over the network.",
+            HelpName = PoolSpec.Roles.Replace(", ", "|", StringComparison.Ordinal),
         };
         var cluster = ClusterInputs.Option("Run the --runs seed-runs on the Orleans cluster with this gateway ('infercost cluster silo') instead of this machine's cores; " +
             "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more.");
@@ -59,7 +68,8 @@ internal static class SimulateCommand
             "\n  infercost simulate --model deepseek-v3 --gpu nvidia-h100-sxm --gpus 16 --rate 20 --requests 1000 --spec-method mtp --spec-acceptance 0.85" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 2 --trace data/traces/mooncake-fast25-conversation.jsonl --trace-speed 2 --prefix-cache unbounded" +
             "\n  infercost simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 20 --diurnal --duration 2h --autoscale-min 1 --cold-start 90s" +
-            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --pool gpu=nvidia-a100-sxm-80gb,gpus=48,tp=8 --router least-tokens --rate 20 --requests 4000");
+            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 16 --tp 4 --pool gpu=nvidia-a100-sxm-80gb,gpus=48,tp=8 --router least-tokens --rate 20 --requests 4000" +
+            "\n  infercost simulate --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 8 --tp 4 --role prefill --pool gpu=nvidia-h200-sxm,gpus=8,tp=4,role=decode --rate 10 --requests 2000");
         subject.AddTo(command);
         serving.AddTo(command);
         speculation.AddTo(command);
@@ -72,6 +82,7 @@ internal static class SimulateCommand
         command.Options.Add(repair);
         foreach (var option in new Option[] { autoscaleMin, scaleTarget, coldStart, scaleInterval, scaleDownDelay }) command.Options.Add(option);
         command.Options.Add(pool);
+        command.Options.Add(role);
         command.Options.Add(cluster);
         command.Options.Add(json);
 
@@ -104,6 +115,7 @@ internal static class SimulateCommand
                 ScaleInterval = SimulationInputs.Typed(parse, scaleInterval),
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
                 Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
+                Role = parse.GetValue(role),
             };
             if (tracePath is null)
             {
@@ -148,6 +160,7 @@ internal static class SimulateCommand
                 var stats = new TraceStats();
                 SimulationResult result;
                 IReadOnlyList<PoolResult>? tracePools = null;
+                LatencySummary? traceHandoff = null;
                 IEnumerable<SimRequest> Replay(TextReader reader, TraceStats counts) =>
                     Budgeted(replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), counts), counts), path);
                 if (request.Pool is not null)
@@ -168,7 +181,7 @@ internal static class SimulateCommand
                     using (var reader = context.OpenText(path, "--trace"))
                     {
                         var fleet = WithBadLineHint(() => ServingSimulator.RunFleet(fleetPools, Replay(reader, stats), options, Math.Max(1, (prompt + output / 2) / count)));
-                        (result, tracePools) = (fleet.Fleet, fleet.Pools);
+                        (result, tracePools, traceHandoff) = (fleet.Fleet, fleet.Pools, fleet.Handoff);
                     }
                 }
                 else
@@ -184,6 +197,7 @@ internal static class SimulateCommand
                 {
                     Notes = [.. TraceInputs.Notes(stats), .. TraceInputs.OffloadNotes(options.PrefixCache, setup)],
                     Pools = tracePools,
+                    Handoff = traceHandoff,
                 }.WithCoverage(setup);
             }
             else
@@ -218,6 +232,11 @@ internal static class SimulateCommand
             var (r, arrivals, inputText, outputText, spread, notes) = (report.Result, report.Arrivals, report.Input, report.Output, report.Spread, report.Notes);
             SimulationTables.Render(context.Console, r, arrivals, inputText, outputText, report.Scheduler);
             if (report.Pools is { } poolResults) context.Console.Write(SimulationTables.Pools(poolResults));
+            if (report.Handoff is { Count: > 0 } handoff)
+            {
+                context.Console.WriteLine($"• Handover, prefill end → KV cache on the decode replica: P50 {Time(handoff.P50)}, P99 {Time(handoff.P99)}, max {Time(handoff.Max)}.");
+            }
+
             if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
             if (r.Failures is { } f)

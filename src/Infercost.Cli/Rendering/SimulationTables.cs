@@ -61,12 +61,14 @@ internal static class SimulationTables
         // With failures or autoscaling each pool also shows its own share of them (the fleet's line sums them).
         var failures = pools.Any(p => p.Result.Failures is not null);
         var autoscale = pools.Any(p => p.Result.Autoscale is not null);
-        var table = KeyValueTable.Grid("Pools (one router over all)", "Pool", "Replicas", "Routed", "Completed", "TTFT P50 / P99", "TPOT P50 / P99",
+        // With roles a prefill pool's "routed" is its share of the arrivals, a decode pool's its share of the handovers.
+        var roles = pools.Any(p => p.Role != ReplicaRole.Combined);
+        var table = KeyValueTable.Grid(roles ? "Pools (prefill and decode)" : "Pools (one router over all)", "Pool", roles ? "Role" : null, "Replicas", "Routed", "Completed", "TTFT P50 / P99", "TPOT P50 / P99",
             "Output", "Busy", failures ? "Failures" : null, autoscale ? "Replicas paid (mean, peak)" : null, "Fleet $/h", "$/MTok blended");
         foreach (var p in pools)
         {
             var r = p.Result;
-            table.AddTextRow(p.Name, $"{r.Replicas} of {r.Layout}", Percent(p.RoutedShare),
+            table.AddTextRow(p.Name, roles ? p.Role.ToString().ToLowerInvariant() : null, $"{r.Replicas} of {r.Layout}", Percent(p.RoutedShare),
                 Number(r.Completed) + (r.Rejected > 0 ? $" ({Number(r.Rejected)} rejected)" : ""),
                 $"{Time(r.TimeToFirstToken.P50)} / {Time(r.TimeToFirstToken.P99)}", $"{Time(r.TimePerOutputToken.P50)} / {Time(r.TimePerOutputToken.P99)}",
                 Rate(r.OutputThroughput), Percent(r.BusyFraction),

@@ -70,6 +70,12 @@ internal static class JobEndpoints
             var status = job.Status();
             if (status.State != JobState.Running)
             {
+                // A reader that arrives after a quick job has ended still sees where its progress ended before the result.
+                if (double.IsNaN(last) && status.State == JobState.Succeeded)
+                {
+                    yield return new SseItem<string>(JsonSerializer.Serialize(new { progress = status.Progress }), "progress");
+                }
+
                 yield return new SseItem<string>(JsonSerializer.Serialize(status, EventJson), JsonNamingPolicyName(status.State));
                 yield break;
             }

@@ -26,7 +26,13 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
     Precision? Weights, Precision? Kv, double? Price)
 {
     /// <summary>The keys a pool accepts, as the messages list them.</summary>
-    public const string Keys = "gpu, gpus, replicas, tp, pp, ep, dp, weights, kv, price";
+    public const string Keys = "gpu, gpus, replicas, tp, pp, ep, dp, weights, kv, price, role";
+
+    /// <summary>The accepted roles, as the messages list them.</summary>
+    public const string Roles = "combined, prefill, decode";
+
+    /// <summary>What the pool's replicas do (<c>role=</c>): <see cref="ReplicaRole.Combined"/> unless given.</summary>
+    public ReplicaRole Role { get; init; }
 
     /// <summary>Most pools one request gives (beside its own replicas).</summary>
     public const int MaxPools = 64;
@@ -77,6 +83,7 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
                 "weights" => spec with { Weights = Checked(text, () => PrecisionInfo.Parse(value, "weights")) },
                 "kv" => spec with { Kv = Checked(text, () => PrecisionInfo.Parse(value, "kv")) },
                 "price" => spec with { Price = Checked(text, () => PriceField.Check(Number(text, "price", value))) },
+                "role" => spec with { Role = TryRole(value) ?? throw Problem(text, $"role must be one of {Roles}; was '{value}'") },
                 _ => throw Problem(text, $"unknown key '{key}'; the keys are {Keys}"),
             };
         }
@@ -85,6 +92,15 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
         if (spec.Gpus is null && !spec.FixesLayout) throw Problem(text, "replicas=N needs a layout (tp, pp, ep or dp) to know the GPUs; give gpus=N, or a layout");
         return spec;
     }
+
+    /// <summary>A role as typed (case-insensitive), or null when it is none of <see cref="Roles"/>.</summary>
+    public static ReplicaRole? TryRole(string value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "combined" => ReplicaRole.Combined,
+        "prefill" => ReplicaRole.Prefill,
+        "decode" => ReplicaRole.Decode,
+        _ => null,
+    };
 
     /// <summary>The pool's devices: <see cref="Gpus"/>, else replicas × tp × pp × dp.</summary>
     public int DevicesGiven() => Gpus ?? (int)Math.Min(int.MaxValue, (long)Replicas!.Value * (Tp ?? 1) * (Pp ?? 1) * (Dp ?? 1));

@@ -27,8 +27,8 @@ public sealed partial record SimulateRequest
         var (stream, _) = Repeated(s, rateCurveSource);
         Guard.InRange(run, 0, Runs!.Value - 1, "run");
         var seed = ParallelRuns.SeedOf(stream.Seed, run);
-        var (result, pools) = RunSeed(s, stream, seed, cancellation);
-        return RunSummary.Of(run, seed, result, pools);
+        var (result, pools, handoff) = RunSeed(s, stream, seed, cancellation);
+        return RunSummary.Of(run, seed, result, pools, handoff);
     }
 
     /// <summary>Runs this request's <see cref="Runs"/> with every run simulated by <paramref name="evaluate"/> (a
@@ -62,7 +62,7 @@ public sealed partial record SimulateRequest
         }, cancellation).ConfigureAwait(false);
         var missing = Enumerable.Range(0, runs).Where(i => summaries[i] is null).ToList();
         if (missing.Count > 0) throw new InvalidOperationException($"the evaluator returned without runs {string.Join(", ", missing)}.");
-        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), summaries[0]!.Pools);
+        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), summaries[0]!.Pools) with { Handoff = summaries[0]!.Handoff };
     }
 
     /// <summary>Checks that this request has runs to spread (<see cref="Runs"/> of 2 or more on a generated open-loop
@@ -124,11 +124,11 @@ public sealed partial record SimulateRequest
 
     // Run i of a repeated simulation, given its seed: the stream and the router drawn with it (and, with pools, the
     // fleet's per-pool results).
-    private (SimulationResult Result, IReadOnlyList<PoolResult>? Pools) RunSeed(SimulationSetup s, RequestGenerator stream, long seed, CancellationToken cancellation)
+    private (SimulationResult Result, IReadOnlyList<PoolResult>? Pools, LatencySummary? Handoff) RunSeed(SimulationSetup s, RequestGenerator stream, long seed, CancellationToken cancellation)
     {
         var options = s.Options with { RouterSeed = seed };
-        if (Pool is not { Count: > 0 }) return (ServingSimulator.Run(s.Setup, s.Replicas, stream with { Seed = seed }, options, null, cancellation), null);
+        if (Pool is not { Count: > 0 }) return (ServingSimulator.Run(s.Setup, s.Replicas, stream with { Seed = seed }, options, null, cancellation), null, null);
         var fleet = ServingSimulator.RunFleet(PoolsOf(s), stream with { Seed = seed }, options, null, null, cancellation);
-        return (fleet.Fleet, fleet.Pools);
+        return (fleet.Fleet, fleet.Pools, fleet.Handoff);
     }
 }

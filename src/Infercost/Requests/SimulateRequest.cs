@@ -16,6 +16,10 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
     /// <see cref="Result"/> is then the whole fleet's. Null for a fleet of one kind.</summary>
     public IReadOnlyList<PoolResult>? Pools { get; init; }
 
+    /// <summary>With prefill and decode pools (<see cref="SimulateRequest.Role"/>, a pool's <c>role=</c>): prefill end →
+    /// KV cache on the decode replica, over every handover (<see cref="FleetResult.Handoff"/>); null otherwise.</summary>
+    public LatencySummary? Handoff { get; init; }
+
     /// <summary>The speculative decoding every decode step ran with; null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
 
@@ -152,6 +156,11 @@ public sealed partial record SimulateRequest : SimulationRequest
     /// autoscaler scales every pool by the same share), not with <see cref="Runs"/>. Default: none.</summary>
     public IReadOnlyList<string>? Pool { get; init; }
 
+    /// <summary>With <see cref="Pool"/>: what the request's own replicas (pool 1) do: <c>combined</c> (default),
+    /// <c>prefill</c> or <c>decode</c>, as a pool's <c>role=</c> key. A fleet with roles gives every pool one, at least
+    /// one prefill and one decode pool.</summary>
+    public string? Role { get; init; }
+
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
     /// and capturing CUDA graphs (a documented assumption; give the deployment's own).</summary>
     public const double DefaultColdStartSeconds = 120;
@@ -234,6 +243,8 @@ public sealed partial record SimulateRequest : SimulationRequest
             foreach (var pool in pools) PoolSpec.Parse(pool ?? "");
         }
 
+        CheckRoles();
+
         if (Concurrency is null && Rate is null && RateCurve is null)
         {
             throw RequestFields.Error("rate", "rate is required: give {rate} REQ/S, {rateCurve} FILE or {concurrency} N.");
@@ -287,6 +298,7 @@ public sealed partial record SimulateRequest : SimulationRequest
         string arrivals;
         SimulationSpread? spread = null;
         IReadOnlyList<PoolResult>? pools = null;
+        LatencySummary? handoff = null;
         if (Concurrency is { } users)
         {
             var n = Requests ?? DefaultRequests;
@@ -315,13 +327,14 @@ public sealed partial record SimulateRequest : SimulationRequest
                 var done = 0;
                 var all = ParallelRuns.Run(runs, stream.Seed, (i, seed) =>
                 {
-                    var (each, eachPools) = RunSeed(s, stream, seed, cancellation);
-                    var run = RunSummary.Of(i, seed, each, eachPools);
+                    var (each, eachPools, eachHandoff) = RunSeed(s, stream, seed, cancellation);
+                    var run = RunSummary.Of(i, seed, each, eachPools, eachHandoff);
                     progress?.Report((double)Interlocked.Increment(ref done) / runs);
                     return run;
                 });
                 result = all[0].Result!;
                 pools = all[0].Pools;
+                handoff = all[0].Handoff;
                 spread = SimulationSpread.Of(all);
             }
             else if (Pool is { Count: > 0 })
@@ -329,6 +342,7 @@ public sealed partial record SimulateRequest : SimulationRequest
                 var fleet = ServingSimulator.RunFleet(PoolsOf(s), stream, options, null, progress, cancellation);
                 result = fleet.Fleet;
                 pools = fleet.Pools;
+                handoff = fleet.Handoff;
             }
             else
             {
@@ -336,7 +350,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
         }
 
-        return Report(s, arrivals, result, spread, pools);
+        return Report(s, arrivals, result, spread, pools) with { Handoff = handoff };
     }
 
     private static SimulateReport Report(SimulationSetup s, string arrivals, SimulationResult result, SimulationSpread? spread, IReadOnlyList<PoolResult>? pools) =>
@@ -346,6 +360,42 @@ public sealed partial record SimulateRequest : SimulationRequest
             Pools = pools,
         }.WithCoverage(s.Setup);
 
+    /// <summary>Pool 1's role (<see cref="Role"/>).</summary>
+    public ReplicaRole OwnRole() => Role is null ? ReplicaRole.Combined
+        : PoolSpec.TryRole(Role) ?? throw RequestFields.Error("role", $"{{role}} must be one of {PoolSpec.Roles}; was '{Role}'.");
+
+    // Roles come as none (every pool combined) or on every pool, at least one prefill and one decode: a combined pool
+    // beside them would take arrivals the prefill pools compete for, a mix this simulator does not route (docs/simulation.md).
+    private void CheckRoles()
+    {
+        var own = OwnRole();
+        var specs = (Pool ?? []).Select(p => PoolSpec.Parse(p ?? "")).ToList();
+        if (own == ReplicaRole.Combined && specs.All(p => p.Role == ReplicaRole.Combined)) return;
+        if (specs.Count == 0) throw RequestFields.Error("role", $"{{role}} {Role} needs pools of the other role ({{pool}} role=...); was given without {{pool}}.");
+        if (specs.FirstOrDefault(p => p.Role == ReplicaRole.Combined) is { } combined)
+        {
+            throw combined.Problem("a pool with no role (combined) beside pools with roles; give it role=prefill or role=decode, or give no pool a role");
+        }
+
+        var first = specs.First(p => p.Role != ReplicaRole.Combined);
+        if (own == ReplicaRole.Combined)
+        {
+            throw first.Problem($"role={first.Role.ToString().ToLowerInvariant()} needs a role on every pool, and pool 1 (the request's own replicas) is combined; give it {{role}} prefill or decode");
+        }
+
+        var roles = specs.Select(p => p.Role).Append(own).ToList();
+        if (!roles.Contains(ReplicaRole.Prefill) || !roles.Contains(ReplicaRole.Decode))
+        {
+            var missing = roles.Contains(ReplicaRole.Prefill) ? "decode" : "prefill";
+            throw first.Problem($"every pool is role={roles[0].ToString().ToLowerInvariant()}; a fleet with roles needs at least one {missing} pool too");
+        }
+
+        if (Concurrency is not null || Mtbf is not null || AutoscaleMin is not null)
+        {
+            throw first.Problem($"prefill and decode roles are simulated with arrivals, without {(Concurrency is not null ? "{concurrency}" : Mtbf is not null ? "{mtbf}" : "{autoscaleMin}")} yet; drop one");
+        }
+    }
+
     /// <summary>The fleet's pools: the request's own replicas first (pool 1), then each <see cref="Pool"/> entry
     /// (pools 2, 3, ...), each prepared as the request with the entry's keys over it.</summary>
     /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
@@ -354,7 +404,7 @@ public sealed partial record SimulateRequest : SimulationRequest
     public IReadOnlyList<FleetPool> PoolsOf(SimulationSetup s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var pools = new List<FleetPool> { new("1", s.Setup, s.Replicas, s.Options.Scheduler, s.Options.Basis) };
+        var pools = new List<FleetPool> { new("1", s.Setup, s.Replicas, s.Options.Scheduler, s.Options.Basis, OwnRole()) };
         foreach (var text in Pool ?? [])
         {
             var spec = PoolSpec.Parse(text);
@@ -363,6 +413,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             var entry = this with
             {
                 Pool = null,
+                Role = null,
                 Gpu = gpu,
                 Gpus = spec.DevicesGiven(),
                 Tp = spec.FixesLayout ? spec.Tp : null,
@@ -400,7 +451,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
 
             pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prepared.Setup, prepared.Replicas,
-                prepared.Options.Scheduler, prepared.Options.Basis));
+                prepared.Options.Scheduler, prepared.Options.Basis, spec.Role));
         }
 
         return pools;

@@ -10,7 +10,10 @@ namespace Infercost.Simulation;
 /// <param name="Replicas">Replicas in the pool.</param>
 /// <param name="Scheduler">The pool's scheduler (its max batch counts its own attention-DP ranks); null for the run's.</param>
 /// <param name="Basis">How the pool's devices are paid for; null for the run's <see cref="SimulationOptions.Basis"/>.</param>
-public sealed record FleetPool(string Name, ServingSetup Setup, int Replicas, SchedulerConfig? Scheduler = null, CostBasis? Basis = null)
+/// <param name="Role">What its replicas do: everything (the default), or prefill or decode only, in a fleet whose pools
+/// all have a role, at least one of each (see docs/simulation.md#heterogeneous-fleets).</param>
+public sealed record FleetPool(string Name, ServingSetup Setup, int Replicas, SchedulerConfig? Scheduler = null, CostBasis? Basis = null,
+    ReplicaRole Role = ReplicaRole.Combined)
 {
     /// <summary>Devices in the pool: replicas × devices per replica.</summary>
     public int Devices => Replicas * Setup.DevicesPerReplica;

@@ -38,6 +38,39 @@ public static class FleetRouting
         return TokensPerSecond.FromTokensPerSecond(n / step.Value);
     }
 
+    /// <summary>One prefill replica's prompt rate, in tokens per second: a loaded prefill replica fills every step with
+    /// the scheduler's token budget B (<see cref="SchedulerConfig.MaxBatchedTokens"/>, chunked prefill), so the rate is
+    /// B ÷ t, t = <see cref="BatchStepModel.Cost"/>(one prompt chunk of B tokens on an empty cache). Prefill is
+    /// compute-bound where decode is bandwidth-bound, so the prefill pools of a fleet with roles are weighed by this
+    /// rate, not by <see cref="DecodeRate"/>.</summary>
+    /// <param name="setup">One replica.</param>
+    /// <param name="scheduler">Its scheduler (the token budget).</param>
+    public static TokensPerSecond PrefillRate(ServingSetup setup, SchedulerConfig scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var (_, _, window) = KvCache.LayerSplit(setup.Model);
+        var batch = new BatchComposition();
+        batch.AddPrefillChunk(scheduler.MaxBatchedTokens, 0, window);
+        return TokensPerSecond.FromTokensPerSecond(scheduler.MaxBatchedTokens / BatchStepModel.Cost(setup, batch).Total.Value);
+    }
+
+    /// <summary>Most of one replica's KV cache a request's whole context may take for the replica's pool to be preferred
+    /// by KV-aware routing: ½, so that such a replica holds at least two of the longest requests it is sent at once, and
+    /// one of them never has the cache to itself while every other sequence waits or is preempted behind it. A stated
+    /// choice of the routing rule (docs/simulation.md#heterogeneous-fleets), not a fitted figure.</summary>
+    public const double MaxKvShare = 0.5;
+
+    /// <summary>How well <paramref name="replica"/> (any replica of its pool: they are equal) holds the whole context of
+    /// <paramref name="r"/>: its blocks for prompt + output (a prefill replica: the prompt) against the replica's blocks
+    /// B. <see cref="KvFit.None"/> past B, <see cref="KvFit.Tight"/> past <see cref="MaxKvShare"/> × B.</summary>
+    internal static KvFit Fit(Replica replica, in SimRequest r)
+    {
+        if (!replica.CanEverFit(r)) return KvFit.None;
+        var blocks = replica.BlocksFor(replica.Role == ReplicaRole.Prefill ? r.PromptTokens : (double)r.PromptTokens + r.OutputTokens);
+        return blocks <= MaxKvShare * replica.TotalBlocks ? KvFit.Comfortable : KvFit.Tight;
+    }
+
     /// <summary>Per replica, its pool's rate ÷ the fastest pool's (in (0, 1]); null when every pool's rate is the same,
     /// so a fleet of equal replicas routes on raw loads, exactly as a fleet of one kind.</summary>
     internal static double[]? Weights(IReadOnlyList<double> rates, IReadOnlyList<int> replicas)

@@ -36,7 +36,7 @@ internal sealed class Replica
     private readonly int _blockTokens;
     private readonly ReplicaRole _role;
     private readonly Action<Sequence, double>? _handoff;
-    private readonly Func<int, double>? _transferSeconds;
+    private readonly Func<Sequence, double>? _transferSeconds;
     private PrefixCache? _prefixCache;
     private readonly PrefixCacheSpec? _prefixSpec;
     private readonly Action<Sequence>? _onToken;
@@ -57,9 +57,9 @@ internal sealed class Replica
 
     /// <summary>A replica; a <see cref="ReplicaRole.Prefill"/> replica passes finished prompts to
     /// <paramref name="handoff"/> (with the time), a <see cref="ReplicaRole.Decode"/> replica prices the KV transfer of a
-    /// prompt of n tokens with <paramref name="transferSeconds"/>.</summary>
+    /// handed-over sequence's prompt with <paramref name="transferSeconds"/>.</summary>
     public Replica(ServingSetup setup, SchedulerConfig config, long totalBlocks, MetricsCollector metrics,
-        ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<int, double>? transferSeconds = null,
+        ReplicaRole role = ReplicaRole.Combined, Action<Sequence, double>? handoff = null, Func<Sequence, double>? transferSeconds = null,
         PrefixCacheSpec? prefixCache = null, Action<Sequence>? onToken = null, long seed = 1, bool stepByStep = false, MetricsCollector? pool = null)
     {
         _pool = pool;
@@ -159,6 +159,12 @@ internal sealed class Replica
     private long _evictedBefore;
 
     public int TotalBlocks { get; }
+
+    /// <summary>What the replica does with a request.</summary>
+    public ReplicaRole Role => _role;
+
+    /// <summary>Tokens per KV block (the scheduler's block size).</summary>
+    public int BlockTokens => _blockTokens;
     public double Clock { get; private set; }
     public double BusyTime { get; private set; }
     public int Outstanding => _waiting.Count + _running.Count;
@@ -287,10 +293,11 @@ internal sealed class Replica
             {
                 // Transfers into this replica share its link: each starts when the previous one has finished.
                 s.AwaitingTransfer = false;
-                s.ReadyAt = Math.Max(Clock, _linkFreeAt) + _transferSeconds!(s.Request.PromptTokens);
+                s.ReadyAt = Math.Max(Clock, _linkFreeAt) + _transferSeconds!(s);
                 _linkFreeAt = s.ReadyAt;
                 s.FirstTokenTime = s.ReadyAt;
                 _metrics.Handoff.Add(s.ReadyAt - s.HandedOffAt);
+                _pool?.Handoff.Add(s.ReadyAt - s.HandedOffAt);
                 _running.Add(s);
                 continue;
             }

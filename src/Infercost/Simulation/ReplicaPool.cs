@@ -55,7 +55,9 @@ internal sealed class ReplicaPool
     /// <param name="weights">Each replica's service rate, relative (in (0, 1]), for a fleet of unequal replicas: the
     /// load-aware policies then compare load ÷ weight (see <see cref="FleetRouting"/>). Null for equal replicas, which
     /// compare raw loads: exactly the choices of a fleet of one kind.</param>
-    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed, bool failures = false, double[]? weights = null)
+    /// <param name="restricted">Picks may be restricted to some pools (<see cref="PickAmong"/>): every policy keeps the
+    /// load tree. It is only read by such picks, so the choices of the policy itself do not change.</param>
+    public ReplicaPool(Replica[] replicas, RouterPolicy policy, long seed, bool failures = false, double[]? weights = null, bool restricted = false)
     {
         Replicas = replicas;
         if (weights is not null && weights.Length != replicas.Length) throw new ArgumentException("one weight per replica", nameof(weights));
@@ -65,7 +67,7 @@ internal sealed class ReplicaPool
         _down = new bool[replicas.Length];
         _upCount = replicas.Length;
         _random = new Pcg32(unchecked((long)Mix((ulong)seed ^ 0x9E3779B97F4A7C15UL))); // not the workload's stream for the same seed
-        _tree = failures || policy is RouterPolicy.LeastRequests or RouterPolicy.LeastTokens or RouterPolicy.Session or RouterPolicy.Prefix;
+        _tree = failures || restricted || policy is RouterPolicy.LeastRequests or RouterPolicy.LeastTokens or RouterPolicy.Session or RouterPolicy.Prefix;
         _leaves = 1;
         while (_leaves < replicas.Length) _leaves *= 2;
         _load = new long[replicas.Length];
@@ -169,8 +171,34 @@ internal sealed class ReplicaPool
         if (_upCount == 0) return -1;
         var pick = Choose(r);
         if (pick >= from && pick < to && !_down[pick]) return pick;
+        var best = LeastIn(from, to);
+        return best < 0 || _down[best] ? -1 : best;
+    }
+
+    /// <summary>The replica for <paramref name="r"/> among the pools marked in <paramref name="allowed"/> (pool p holds
+    /// replicas [<paramref name="start"/>[p], <paramref name="start"/>[p + 1])): the router's pick when it lands on a
+    /// replica up of an allowed pool, else the least loaded replica up of those pools (load ÷ weight; lowest index on
+    /// ties); -1 when every replica there is down. O(log R) per allowed pool. Needs the load tree.</summary>
+    public int PickAmong(in SimRequest r, int[] start, bool[] allowed)
+    {
+        if (_upCount == 0) return -1;
+        var pick = Choose(r);
         var best = -1;
-        // The tournament tree's winners over the fewest nodes that cover [from, to): O(log R).
+        for (var p = 0; p < allowed.Length; p++)
+        {
+            if (!allowed[p]) continue;
+            if (pick >= start[p] && pick < start[p + 1] && !_down[pick]) return pick;
+            var least = LeastIn(start[p], start[p + 1]);
+            if (least >= 0 && !_down[least]) best = best < 0 ? least : Better(best, least);
+        }
+
+        return best;
+    }
+
+    // The least loaded replica of [from, to) by the tournament tree's winners over the fewest nodes that cover it: O(log R).
+    private int LeastIn(int from, int to)
+    {
+        var best = -1;
         for (int l = from + _leaves, h = to + _leaves; l < h; l >>= 1, h >>= 1)
         {
             if ((l & 1) == 1)
@@ -186,7 +214,7 @@ internal sealed class ReplicaPool
             }
         }
 
-        return best < 0 || _down[best] ? -1 : best;
+        return best;
     }
 
     /// <summary>The clock of the busy replica with the earliest one; false when none is busy.</summary>

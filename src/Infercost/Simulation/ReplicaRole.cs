@@ -1,7 +1,8 @@
 namespace Infercost.Simulation;
 
-/// <summary>What a replica does with a request: everything, or one phase of a disaggregated fleet.</summary>
-internal enum ReplicaRole
+/// <summary>What a replica (and a pool of a fleet, <see cref="FleetPool.Role"/>) does with a request: everything, or one
+/// phase of a disaggregated fleet.</summary>
+public enum ReplicaRole
 {
     /// <summary>Prefill and decode on the same replica (the usual engine).</summary>
     Combined,

@@ -24,9 +24,12 @@ public sealed record RunSummary(int Run, long Seed, Seconds TimeToFirstTokenP50,
     /// <summary>A fleet of pools' per-pool results: kept for run 0 only (the report's <see cref="Requests.SimulateReport.Pools"/>), null otherwise.</summary>
     public IReadOnlyList<PoolResult>? Pools { get; init; }
 
+    /// <summary>With prefill and decode pools: run 0's handover latency (<see cref="FleetResult.Handoff"/>), null otherwise.</summary>
+    public LatencySummary? Handoff { get; init; }
+
     /// <summary>The summary of run <paramref name="run"/>, with its whole <paramref name="result"/> (and a fleet's
     /// <paramref name="pools"/>) kept when it is run 0.</summary>
-    public static RunSummary Of(int run, long seed, SimulationResult result, IReadOnlyList<PoolResult>? pools = null)
+    public static RunSummary Of(int run, long seed, SimulationResult result, IReadOnlyList<PoolResult>? pools = null, LatencySummary? handoff = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new RunSummary(run, seed, result.TimeToFirstToken.P50, result.TimeToFirstToken.P99, result.TimePerOutputToken.P99, result.GoodFraction,
@@ -34,6 +37,7 @@ public sealed record RunSummary(int Run, long Seed, Seconds TimeToFirstTokenP50,
         {
             Result = run == 0 ? result : null,
             Pools = run == 0 ? pools : null,
+            Handoff = run == 0 ? handoff : null,
         };
     }
 }

@@ -43,5 +43,8 @@ internal sealed class Sequence(SimRequest request)
     /// <summary>Disaggregated serving: when its KV cache has arrived on the decode replica (0 when not in transfer).</summary>
     public double ReadyAt;
 
+    /// <summary>Disaggregated serving: the fleet pool whose prefill replica computed its prompt (the transfer's sender).</summary>
+    public int SourcePool;
+
     public bool Prefilling => Computed < Target;
 }

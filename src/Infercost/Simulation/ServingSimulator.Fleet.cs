@@ -14,8 +14,9 @@ public static partial class ServingSimulator
     /// <summary>Runs <paramref name="requests"/> (in arrival order) through a fleet of several pools behind one router.
     /// Each arrival goes to the replica <see cref="SimulationOptions.Router"/> picks over every pool's replicas; the
     /// load-aware policies compare each replica's load ÷ its pool's decode rate (<see cref="FleetRouting.DecodeRate"/>),
-    /// so a faster replica takes a larger share. A request that cannot fit in the replica it is routed to is rejected
-    /// there. With <see cref="SimulationOptions.Failures"/> replicas of every pool fail, and what one held is recomputed
+    /// so a faster replica takes a larger share. Routing is KV-aware: a request is offered only to the pools whose replica
+    /// holds its whole context in at most <see cref="FleetRouting.MaxKvShare"/> of its cache, else to those that hold it
+    /// at all (<see cref="FleetRouting.Fit"/>); a request no pool can hold is rejected where the router sends it. With <see cref="SimulationOptions.Failures"/> replicas of every pool fail, and what one held is recomputed
     /// in its own pool; with <see cref="SimulationOptions.Autoscale"/> one autoscaler scales every pool by the same share
     /// (see docs/simulation.md#heterogeneous-fleets).</summary>
     /// <param name="pools">The pools, each with its own setup (GPU, precisions, layout), replica count, scheduler and cost basis.</param>
@@ -66,6 +67,11 @@ public static partial class ServingSimulator
         CheckPools(pools);
         Guard.InRange(concurrency, 1, 1_000_000, "concurrency");
         if (requests < 1 || requests > 1_000_000_000) throw new InvalidInputException("requests", $"requests must be in [1, 1000000000]; was {requests}.");
+        if (CheckRoles(pools))
+        {
+            throw new InvalidInputException("pool", "pool: prefill and decode roles are simulated with arrivals, not a closed loop (concurrency) yet; drop one.");
+        }
+
         if (options.Failures is not null || options.Autoscale is not null)
         {
             throw new InvalidInputException("concurrency", "concurrency: a closed loop is simulated without replica failures (mtbf) and autoscaling (autoscaleMin); drop them.");
@@ -83,7 +89,7 @@ public static partial class ServingSimulator
             var r = new SimRequest(issued++, at, input.Sample(random), 0, output.Sample(random));
             metrics.Arrived++;
             router.AdvanceTo(at);
-            run.Route(router.Pick(r), r);
+            run.Route(run.Pick(r), r);
             if (progress is not null && issued % reportEvery == 0) progress.Report((double)issued / requests);
         }
 
@@ -136,6 +142,7 @@ public static partial class ServingSimulator
     private static FleetResult Simulate(IReadOnlyList<FleetPool> pools, IEnumerable<SimRequest> requests, RequestGenerator? stream,
         SimulationOptions options, double? context, IProgress<double>? progress, CancellationToken cancellation)
     {
+        if (CheckRoles(pools)) return SimulateRoles(pools, requests, stream, options, context!.Value, progress, cancellation);
         var run = new FleetRun(pools, options, InitialWidth(stream), context);
         if (options.Failures is { } failures) return RunWithFailures(run, requests, stream, options, failures, progress, cancellation);
         if (options.Autoscale is { } autoscale) return RunWithAutoscaling(run, requests, stream, options, autoscale, progress, cancellation);
@@ -179,9 +186,13 @@ public static partial class ServingSimulator
             }
 
             Start[pools.Count] = at;
+            var kvAware = PoolMetrics is not null && FitRouter.Needed(Replicas, Start);
             Router = new ReplicaPool(Replicas, options.Router, options.RouterSeed, failures: options.Failures is not null || options.Autoscale is not null,
-                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]));
+                weights: context is null ? null : FleetRouting.Weights(Rates, [.. pools.Select(p => p.Replicas)]), restricted: kvAware);
+            _fit = new FitRouter(Router, Replicas, Start, kvAware);
         }
+
+        private readonly FitRouter _fit;
 
         public IReadOnlyList<FleetPool> Pools { get; }
         public Replica[] Replicas { get; }
@@ -196,6 +207,9 @@ public static partial class ServingSimulator
         public ReplicaPool Router { get; }
         public Queue<(Sequence Sequence, int Pool)> Waiting { get; } = new();
         public bool OnePool => Pools.Count == 1;
+
+        /// <summary>The replica for an arrival, or -1 when none is up: KV-aware across pools (<see cref="FitRouter"/>).</summary>
+        public int Pick(in SimRequest r) => _fit.Pick(r);
 
         /// <summary>An arrival routed to replica <paramref name="target"/>: counted in its pool, rejected there when it
         /// can never fit, else queued.</summary>
@@ -237,7 +251,7 @@ public static partial class ServingSimulator
         /// <see cref="Route"/> does); it waits again when no replica there is up.</summary>
         public void Place(Sequence s, int pool, double time)
         {
-            var target = pool < 0 || OnePool ? Router.Pick(s.Request) : Router.PickIn(s.Request, Start[pool], Start[pool + 1]);
+            var target = pool < 0 || OnePool ? Pick(s.Request) : Router.PickIn(s.Request, Start[pool], Start[pool + 1]);
             if (target < 0)
             {
                 Waiting.Enqueue((s, pool));
@@ -306,6 +320,54 @@ public static partial class ServingSimulator
             var fleet = Result(layout, Replicas.Length, Pools[0].Setup.DevicesPerReplica, Pools.Sum(p => p.Devices), Blocks[0],
                 FleetPerHour(Pools, options), Metrics, options, end) with { PrefixCache = Usage(options.PrefixCache, Replicas, Metrics) };
             return new FleetResult(fleet, results);
+        }
+    }
+
+    // KV-aware routing over the pools behind one router, pool p holding its replicas [start[p], start[p + 1]): only the
+    // pools that hold the request best (FleetRouting.Fit, judged on one replica of each: they are equal) are offered to
+    // the router's policy (its pick when it lands in one, else their least loaded replica); the whole fleet when every
+    // pool holds it alike, when none can hold it at all (it is then rejected where it lands, as before), or when every
+    // replica of those pools is down. O(pools) to classify, O(log R) per pool offered.
+    private sealed class FitRouter(ReplicaPool router, Replica[] replicas, int[] start, bool enabled)
+    {
+        private readonly bool[] _allowed = new bool[start.Length - 1];
+        private readonly KvFit[] _fits = new KvFit[start.Length - 1];
+
+        /// <summary>Whether the pools hold different contexts (KV tokens per replica): pools of one size route as one.</summary>
+        public static bool Needed(Replica[] replicas, int[] start) =>
+            start.Length > 2 && Enumerable.Range(0, start.Length - 1).Select(p => (long)replicas[start[p]].TotalBlocks * replicas[start[p]].BlockTokens).Distinct().Count() > 1;
+
+        /// <summary>Whether some pool's replica can hold <paramref name="r"/> at all.</summary>
+        public bool AnyFits(in SimRequest r)
+        {
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                if (replicas[start[p]].CanEverFit(r)) return true;
+            }
+
+            return false;
+        }
+
+        public int Pick(in SimRequest r)
+        {
+            if (!enabled) return router.Pick(r);
+            var best = KvFit.None;
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                _fits[p] = FleetRouting.Fit(replicas[start[p]], r);
+                if (_fits[p] > best) best = _fits[p];
+            }
+
+            var offered = 0;
+            for (var p = 0; p < _fits.Length; p++)
+            {
+                _allowed[p] = _fits[p] == best;
+                if (_allowed[p]) offered++;
+            }
+
+            if (best == KvFit.None || offered == _fits.Length) return router.Pick(r);
+            var target = router.PickAmong(r, start, _allowed);
+            return target >= 0 ? target : router.Pick(r);
         }
     }
 

@@ -196,7 +196,7 @@ public static partial class ServingSimulator
             }
             else
             {
-                var target = pool.Pick(r);
+                var target = run.Pick(r);
                 if (target >= 0)
                 {
                     run.Route(target, r);
@@ -546,75 +546,10 @@ public static partial class ServingSimulator
         fleet.Validated();
         var stream = requests as RequestGenerator;
         stream?.Validated();
-        var expected = stream?.ExpectedRequests ?? 0;
-        var reportEvery = Math.Max(1, (long)(expected / 200));
-        var prefillBlocks = KvBlocksPerReplica(fleet.Prefill, options.Scheduler);
-        var decodeBlocks = KvBlocksPerReplica(fleet.Decode, options.Scheduler);
-        var metrics = NewMetrics(options, fleet.PrefillReplicas + fleet.DecodeReplicas, InitialWidth(stream));
-
-        // Finished prompts wait here, in time order, until every prefill replica has passed their time: no later step
-        // can then hand over anything earlier, so the decode pool sees handovers in the order they happened. Equal times
-        // are ordered by the arrival during which they were made, then by prefill replica, then as made.
-        var handoffs = new PriorityQueue<Sequence, (double Time, long Arrival, int Replica, long Order)>();
-        long order = 0;
-        var prefill = new Replica[fleet.PrefillReplicas];
-        for (var i = 0; i < prefill.Length; i++)
-        {
-            var index = i;
-            prefill[i] = new Replica(fleet.Prefill, options.Scheduler, prefillBlocks, metrics, ReplicaRole.Prefill,
-                handoff: (s, t) => handoffs.Enqueue(s, (t, metrics.Arrived, index, order++)), prefixCache: options.PrefixCache);
-        }
-
-        var transfer = new Dictionary<int, double>();
-        double Transfer(int tokens)
-        {
-            if (!transfer.TryGetValue(tokens, out var seconds))
-            {
-                seconds = Communication.KvTransfer(fleet.Prefill, fleet.Decode, tokens).Value;
-                if (transfer.Count < 100_000) transfer[tokens] = seconds;
-            }
-
-            return seconds;
-        }
-
-        var decode = new Replica[fleet.DecodeReplicas];
-        for (var i = 0; i < decode.Length; i++)
-        {
-            decode[i] = new Replica(fleet.Decode, options.Scheduler, decodeBlocks, metrics, ReplicaRole.Decode, transferSeconds: Transfer, seed: unchecked(options.RouterSeed + i), stepByStep: options.StepByStep);
-        }
-
-        var prefillPool = new ReplicaPool(prefill, options.Router, options.RouterSeed);
-        var decodePool = new ReplicaPool(decode, options.Router, unchecked(options.RouterSeed + 1));
-        void Deliver(double until)
-        {
-            while (handoffs.TryPeek(out _, out var key) && key.Time <= until)
-            {
-                var s = handoffs.Dequeue();
-                decodePool.AdvanceTo(key.Time);
-                decodePool.EnqueueHandoff(decodePool.Pick(s.Request), s, key.Time);
-            }
-        }
-
-        var previous = double.NegativeInfinity;
-        foreach (var r in requests)
-        {
-            if (!(r.ArrivalTime >= previous)) throw new InvalidInputException("requests", $"requests must arrive in time order; request {r.Id} at {Guard.Format(r.ArrivalTime)} s came after {Guard.Format(previous)} s.");
-            previous = r.ArrivalTime;
-            metrics.Arrived++;
-            prefillPool.AdvanceTo(r.ArrivalTime);
-            var target = prefillPool.Pick(r);
-            Deliver(r.ArrivalTime);
-            if (!prefill[target].CanEverFit(r) || (r.OutputTokens > 1 && !decode[0].CanEverFit(r))) metrics.Rejected++;
-            else prefillPool.Enqueue(target, r);
-            if (progress is not null && expected > 0 && metrics.Arrived % reportEvery == 0) progress.Report(Math.Min(1, metrics.Arrived / expected));
-        }
-
-        prefillPool.Drain();
-        Deliver(double.PositiveInfinity);
-        decodePool.Drain();
-        progress?.Report(1);
-
-        var end = Math.Max(Math.Max(prefill.Max(x => x.Clock), decode.Max(x => x.Clock)), stream?.Horizon ?? 0);
+        var run = RunRoles([new FleetPool("prefill", fleet.Prefill, fleet.PrefillReplicas, Role: ReplicaRole.Prefill),
+            new FleetPool("decode", fleet.Decode, fleet.DecodeReplicas, Role: ReplicaRole.Decode)], requests, stream, options, null, options.Router, progress, default);
+        var (metrics, prefill, decode, end) = (run.Metrics, run.Prefill, run.Decode, run.End);
+        var decodeBlocks = run.Blocks[1];
         var wall = Math.Max(end, 1e-12);
         var prefillUsage = Pool(fleet.Prefill, prefill, options, wall);
         var decodeUsage = Pool(fleet.Decode, decode, options, wall);

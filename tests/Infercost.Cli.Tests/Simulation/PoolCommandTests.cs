@@ -43,7 +43,7 @@ public sealed class PoolCommandTests
 
     [Theory]
     [InlineData("gpus=2,tp=0", "--pool 'gpus=2,tp=0': tp must be in [1, 1024]; was 0.")]
-    [InlineData("gpus=2,colour=red", "--pool 'gpus=2,colour=red': unknown key 'colour'; the keys are gpu, gpus, replicas, tp, pp, ep, dp, weights, kv, price.")]
+    [InlineData("gpus=2,colour=red", "--pool 'gpus=2,colour=red': unknown key 'colour'; the keys are gpu, gpus, replicas, tp, pp, ep, dp, weights, kv, price, role.")]
     [InlineData("gpus=2,replicas=3", "--pool 'gpus=2,replicas=3': replicas 3 disagrees with gpus 2")]
     [InlineData("gpu=nvidia-a100-sxm-40gb,gpus=1", "--pool 'gpu=nvidia-a100-sxm-40gb,gpus=1'")]
     public void BadPool_OneLineNamingPoolAndTheKey(string spec, string message)
@@ -53,6 +53,63 @@ public sealed class PoolCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith(message, Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--pool", "gpus=2,role=decode" }, "--pool 'gpus=2,role=decode': role=decode needs a role on every pool, and pool 1 (the request's own replicas) is combined; give it --role prefill or decode.")]
+    [InlineData(new[] { "--role", "prefill", "--pool", "gpus=2,role=prefill" }, "--pool 'gpus=2,role=prefill': every pool is role=prefill; a fleet with roles needs at least one decode pool too.")]
+    [InlineData(new[] { "--role", "decode", "--pool", "gpus=2,role=decode" }, "--pool 'gpus=2,role=decode': every pool is role=decode; a fleet with roles needs at least one prefill pool too.")]
+    [InlineData(new[] { "--role", "prefill", "--pool", "gpus=2,role=decode", "--pool", "gpus=2" }, "--pool 'gpus=2': a pool with no role (combined) beside pools with roles; give it role=prefill or role=decode, or give no pool a role.")]
+    [InlineData(new[] { "--role", "prefill", "--pool", "gpus=2,role=dec" }, "--pool 'gpus=2,role=dec': role must be one of combined, prefill, decode; was 'dec'.")]
+    [InlineData(new[] { "--role", "pre", "--pool", "gpus=2,role=decode" }, "--role must be one of combined, prefill, decode; was 'pre'.")]
+    [InlineData(new[] { "--role", "prefill" }, "--role prefill needs pools of the other role (--pool role=...); was given without --pool.")]
+    [InlineData(new[] { "--role", "prefill", "--pool", "gpus=2,role=decode", "--mtbf", "1h" }, "--pool 'gpus=2,role=decode': prefill and decode roles are simulated with arrivals, without --mtbf yet; drop one.")]
+    public void BadRoles_OneLineNamingPool_Exit2(string[] args, string message)
+    {
+        var run = CliRunner.Run([.. Simulate, .. args]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(message, Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Roles_PrefillOnH100_DecodeOnA100_ShowEachPoolsRole()
+    {
+        var text = CliRunner.Run([.. Simulate, "--role", "prefill", "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5,role=decode"]);
+        var json = CliRunner.Run([.. Simulate, "--role", "prefill", "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,price=1.5,role=decode", "--json"]);
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains("Pools (prefill and decode)", text.Console, StringComparison.Ordinal);
+        Assert.Contains("prefill", text.Console, StringComparison.Ordinal);
+        Assert.Contains("Handover, prefill end → KV cache on the decode replica: P50", text.Console, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var doc = JsonDocument.Parse(json.Out);
+        var pools = doc.RootElement.GetProperty("pools");
+        Assert.Equal(["prefill", "decode"], pools.EnumerateArray().Select(p => p.GetProperty("role").GetString()));
+        var fleet = doc.RootElement.GetProperty("result");
+        Assert.Equal(1500, fleet.GetProperty("completed").GetInt64());
+        Assert.Equal(1500, pools[0].GetProperty("result").GetProperty("arrived").GetInt64());
+        Assert.Equal(1500, pools[1].GetProperty("result").GetProperty("completed").GetInt64()); // 200-token answers all end on the decode pool
+        Assert.Equal(1500, doc.RootElement.GetProperty("handoff").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public void RolesWithRuns_RunZeroIsTheSingleRun_HandoverIncluded()
+    {
+        string[] fleet = ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2", "--role", "prefill",
+            "--pool", "gpu=nvidia-h200-sxm,gpus=2,role=decode", "--rate", "10", "--requests", "600", "--json"];
+        var once = CliRunner.Run(fleet);
+        var thrice = CliRunner.Run([.. fleet, "--runs", "3"]);
+
+        Assert.True(thrice.ExitCode == 0, thrice.Error);
+        using var single = System.Text.Json.JsonDocument.Parse(once.Out);
+        using var repeated = System.Text.Json.JsonDocument.Parse(thrice.Out);
+        foreach (var field in new[] { "result", "pools", "handoff" })
+        {
+            Assert.Equal(single.RootElement.GetProperty(field).GetRawText(), repeated.RootElement.GetProperty(field).GetRawText());
+        }
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, repeated.RootElement.GetProperty("handoff").ValueKind);
     }
 
     [Fact]
@@ -71,6 +128,25 @@ public sealed class PoolCommandTests
         Assert.Equal(single.RootElement.GetProperty("result").GetRawText(), repeated.RootElement.GetProperty("result").GetRawText());
         Assert.Equal(single.RootElement.GetProperty("pools").GetRawText(), repeated.RootElement.GetProperty("pools").GetRawText());
         Assert.Equal(3, repeated.RootElement.GetProperty("spread").GetProperty("runs").GetInt32());
+    }
+
+    [Fact]
+    public void RolesWithTrace_EveryRowIsPrefilledThenDecodedOnce()
+    {
+        // 300 Mooncake rows, 50 ms apart, through a prefill pool (prefix router, prefix cache) and a decode pool on A100s
+        var rows = string.Join('\n', Enumerable.Range(0, 300).Select(i =>
+            $"{{\"timestamp\": {i * 50}, \"input_length\": {1100 + i * 37 % 400}, \"output_length\": {20 + i * 13 % 200}, \"hash_ids\": [{i % 5}, {5 + i % 5}, {10 + i}]}}"));
+        var files = new Dictionary<string, string> { ["t.jsonl"] = rows };
+        var run = CliRunner.Run(files, ["simulate", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "2", "--trace", "t.jsonl", "--prefix-cache", "kv",
+            "--router", "prefix", "--role", "prefill", "--pool", "gpu=nvidia-a100-sxm-80gb,gpus=2,role=decode", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var doc = JsonDocument.Parse(run.Out);
+        var pools = doc.RootElement.GetProperty("pools");
+        Assert.Equal(300, doc.RootElement.GetProperty("result").GetProperty("completed").GetInt64());
+        Assert.Equal(300, pools[0].GetProperty("result").GetProperty("arrived").GetInt64());
+        Assert.Equal(300, pools[1].GetProperty("result").GetProperty("completed").GetInt64());
+        Assert.True(pools[0].GetProperty("result").GetProperty("prefixCache").GetProperty("blocksHit").GetInt64() > 0, "the prefill pool keeps the prefix cache");
     }
 
     [Fact]
