@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using Infercost.Calibration;
+using Infercost.Cli.Inputs;
+using Infercost.Cli.Rendering;
+using Infercost.Serving;
+using static Infercost.Cli.Rendering.Formats;
+
+namespace Infercost.Cli.Commands;
+
+/// <summary><c>infercost calibrate-online</c>: fit TensorRT-LLM 0.14's runtime (host time per step, collective latency,
+/// request path latency) to online-serving rows' mean TTFT and inter-token latency, and check it leaving one GPU out.</summary>
+internal static class CalibrateOnlineCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var catalog = new CatalogInputs();
+        var data = new Option<string>("--data")
+        {
+            Description = "Online-serving CSV in the schema of data/calibration/online-serving.csv (see validate-online).",
+            HelpName = "FILE.csv",
+            Required = true,
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("calibrate-online",
+            "Fit the trtllm-0.14 profile's runtime to online-serving rows below saturation (offered rate, mean TTFT under " +
+            $"{Guard.Format(OnlineFit.SaturationTtftRatio)}× the setup's at its lowest rate): host time per step, latency per collective and request " +
+            "path latency, by least squares on the log error of mean TTFT and mean inter-token latency (Nelder–Mead, fixed seed). Prints the " +
+            "fitted values beside the ones the profile ships (Calibration/CalibratedOnlineRuntime.cs), the in-sample error and the " +
+            "leave-one-GPU-out error (each GPU's rows predicted by the fit made without them), and the fit with the request path held at " +
+            "zero beside it. About half a minute." +
+            "\n\nExample:\n  infercost calibrate-online --data data/calibration/online-serving.csv");
+        command.Options.Add(data);
+        catalog.AddTo(command);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(data)!;
+            var rows = OnlineServingCsv.Parse(context.ReadText(path, "--data"), path);
+            var cat = catalog.Load(parse, context);
+            var result = OnlineFit.Calibrate(rows, cat, EfficiencyFactors.Default, ServingSoftware.TensorRtLlm014, $"fitted to {path} (calibrate-online)");
+            var shipped = CalibratedOnlineRuntime.Runtime;
+            var lines = new List<(string Label, IReadOnlyList<OnlinePrediction> Predictions)>
+            {
+                ("in-sample, rows below saturation", result.All.BelowSaturation),
+                ("in-sample, all rows", result.All.Predictions),
+            };
+            foreach (var s in result.LeaveOneGpuOut)
+            {
+                lines.Add(($"{s.HeldOut} held out, rows below saturation", s.Predictions.Where(p => OnlineFit.IsBelowSaturation(p.Row, rows)).ToList()));
+                lines.Add(($"{s.HeldOut} held out, all its rows", s.Predictions));
+            }
+
+            if (CommonOptions.IsJson(parse, json))
+            {
+                static object Runtime(OnlineRuntimeFit f) => new
+                {
+                    hostStepTimeMs = f.Runtime.HostStepTime.Value * 1e3, collectiveLatencyUs = f.Runtime.CollectiveLatency.Value * 1e6,
+                    requestLatencyMs = f.Runtime.RequestLatency.Value * 1e3, f.Objective, f.FittedRows, f.Evaluations,
+                };
+                static object Summary(IReadOnlyList<OnlinePrediction> ps) => new
+                {
+                    rows = ps.Count,
+                    ttft = OnlineValidator.Summary(ps, p => p.TtftError),
+                    itl = OnlineValidator.Summary(ps, p => p.ItlError),
+                    throughput = OnlineValidator.Summary(ps, p => p.ThroughputError),
+                };
+                context.WriteJson(new
+                {
+                    engine = ServingSoftware.TensorRtLlm014.Name,
+                    fitted = Runtime(result.All),
+                    withoutRequestLatency = Runtime(result.WithoutRequestLatency),
+                    shipped = new
+                    {
+                        hostStepTimeMs = CalibratedOnlineRuntime.HostStepTimeMs, collectiveLatencyUs = CalibratedOnlineRuntime.CollectiveLatencyUs,
+                        requestLatencyMs = CalibratedOnlineRuntime.RequestLatencyMs, source = shipped.Source,
+                    },
+                    leaveOneGpuOut = result.LeaveOneGpuOut.Select(s => new { heldOut = s.HeldOut, fitted = Runtime(s.Fit) }),
+                    errors = lines.Select(l => new { split = l.Label, summary = Summary(l.Predictions) }),
+                });
+                return ExitCodes.Ok;
+            }
+
+            static string Ms(double seconds) => (seconds * 1e3).ToString("0.000", CultureInfo.InvariantCulture) + " ms";
+            static string Us(double seconds) => (seconds * 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " µs";
+            var fits = KeyValueTable.Grid($"{ServingSoftware.TensorRtLlm014.Name} runtime fitted to mean TTFT and ITL below saturation",
+                "fit", "rows fitted", "host time per step", "collective latency", "request path latency", "objective (Σ ln²)", "simulations");
+            fits.AddTextRow("shipped (CalibratedOnlineRuntime)", "-", Ms(shipped.HostStepTime.Value), Us(shipped.CollectiveLatency.Value), Ms(shipped.RequestLatency.Value), "-", "-");
+            void AddFit(string label, OnlineRuntimeFit f) => fits.AddTextRow(label, Number(f.FittedRows), Ms(f.Runtime.HostStepTime.Value), Us(f.Runtime.CollectiveLatency.Value),
+                Ms(f.Runtime.RequestLatency.Value), f.Objective.ToString("0.0000", CultureInfo.InvariantCulture), Number(f.Evaluations));
+            AddFit("all rows", result.All);
+            AddFit("all rows, request path held at 0", result.WithoutRequestLatency);
+            foreach (var s in result.LeaveOneGpuOut) AddFit($"without {s.HeldOut}", s.Fit);
+            context.Console.Write(fits);
+
+            var errors = KeyValueTable.Grid("Error (simulated ÷ measured − 1): median / P90 |error| (mean signed)", "rows predicted", "rows", "mean TTFT", "mean ITL", "throughput");
+            static string Cell((double Median, double P90, double MeanSigned, int Rows) s) =>
+                $"{ValidateCommand.Pct(s.Median)} / {ValidateCommand.Pct(s.P90)} ({ValidateCommand.Pct(s.MeanSigned, signed: true)})";
+            foreach (var (label, ps) in lines)
+            {
+                errors.AddTextRow(label, Number(ps.Count), Cell(OnlineValidator.Summary(ps, p => p.TtftError)), Cell(OnlineValidator.Summary(ps, p => p.ItlError)),
+                    Cell(OnlineValidator.Summary(ps, p => p.ThroughputError)));
+            }
+
+            context.Console.Write(errors);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
