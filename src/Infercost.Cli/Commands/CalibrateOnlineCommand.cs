@@ -62,9 +62,9 @@ internal static class CalibrateOnlineCommand
                 static object Summary(IReadOnlyList<OnlinePrediction> ps) => new
                 {
                     rows = ps.Count,
-                    ttft = OnlineValidator.Summary(ps, p => p.TtftError),
-                    itl = OnlineValidator.Summary(ps, p => p.ItlError),
-                    throughput = OnlineValidator.Summary(ps, p => p.ThroughputError),
+                    ttft = Stat(OnlineValidator.Summary(ps, p => p.TtftError)),
+                    itl = Stat(OnlineValidator.Summary(ps, p => p.ItlError)),
+                    throughput = Stat(OnlineValidator.Summary(ps, p => p.ThroughputError)),
                 };
                 context.WriteJson(new
                 {
@@ -108,4 +108,13 @@ internal static class CalibrateOnlineCommand
         });
         return command;
     }
+
+    /// <summary>One metric's error summary as JSON (percent; null figures when no row was simulated).</summary>
+    internal static object Stat((double Median, double P90, double MeanSigned, int Rows) s) => new
+    {
+        rows = s.Rows,
+        medianAbsPctError = s.Rows == 0 ? (double?)null : s.Median,
+        p90AbsPctError = s.Rows == 0 ? (double?)null : s.P90,
+        meanSignedPctError = s.Rows == 0 ? (double?)null : s.MeanSigned,
+    };
 }

@@ -29,6 +29,22 @@ public class CalibrateOnlineCommandTests
         Assert.Equal(["nvidia-h100-sxm", "nvidia-h200-sxm"], root.GetProperty("leaveOneGpuOut").EnumerateArray().Select(s => s.GetProperty("heldOut").GetString()));
         var splits = root.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("split").GetString()).ToList();
         Assert.Contains("nvidia-h200-sxm held out, rows below saturation", splits);
+        var inSample = root.GetProperty("errors")[0].GetProperty("summary").GetProperty("ttft");
+        Assert.Equal(4, inSample.GetProperty("rows").GetInt32());
+        Assert.True(inSample.GetProperty("p90AbsPctError").GetDouble() >= inSample.GetProperty("medianAbsPctError").GetDouble());
+    }
+
+    [Fact]
+    public void ValidateOnline_Json_SummaryCarriesTheFigures()
+    {
+        var run = CliRunner.Run(new Dictionary<string, string> { ["four.csv"] = Four }, "validate-online", "--data", "four.csv", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var ttft = json.RootElement.GetProperty("summary").GetProperty("ttft");
+        Assert.Equal(4, ttft.GetProperty("rows").GetInt32());
+        Assert.True(ttft.GetProperty("medianAbsPctError").GetDouble() >= 0);
+        Assert.Equal(2, json.RootElement.GetProperty("byOfferedRate")[0].GetProperty("summary").GetProperty("itl").GetProperty("rows").GetInt32());
     }
 
     [Fact]
