@@ -43,13 +43,13 @@ internal static class CalibrateOnlineCommand
             var shipped = CalibratedOnlineRuntime.Runtime;
             var lines = new List<(string Label, IReadOnlyList<OnlinePrediction> Predictions)>
             {
-                ("in-sample, rows below saturation", result.All.BelowSaturation),
-                ("in-sample, all rows", result.All.Predictions),
+                ("in sample, unsaturated", result.All.BelowSaturation),
+                ("in sample, all rows", result.All.Predictions),
             };
             foreach (var s in result.LeaveOneGpuOut)
             {
-                lines.Add(($"{s.HeldOut} held out, rows below saturation", s.Predictions.Where(p => OnlineFit.IsBelowSaturation(p.Row, rows)).ToList()));
-                lines.Add(($"{s.HeldOut} held out, all its rows", s.Predictions));
+                lines.Add(($"{s.HeldOut} out, unsaturated", s.Predictions.Where(p => OnlineFit.IsBelowSaturation(p.Row, rows)).ToList()));
+                lines.Add(($"{s.HeldOut} out, all rows", s.Predictions));
             }
 
             if (CommonOptions.IsJson(parse, json))
@@ -94,13 +94,14 @@ internal static class CalibrateOnlineCommand
             foreach (var s in result.LeaveOneGpuOut) AddFit($"without {s.HeldOut}", s.Fit);
             context.Console.Write(fits);
 
-            var errors = KeyValueTable.Grid("Error (simulated ÷ measured − 1): median / P90 |error| (mean signed)", "rows predicted", "rows", "mean TTFT", "mean ITL", "throughput");
-            static string Cell((double Median, double P90, double MeanSigned, int Rows) s) =>
-                $"{ValidateCommand.Pct(s.Median)} / {ValidateCommand.Pct(s.P90)} ({ValidateCommand.Pct(s.MeanSigned, signed: true)})";
+            var errors = KeyValueTable.Grid("Error (simulated ÷ measured − 1)", "rows predicted", "rows", "metric", "median |error|", "P90 |error|", "mean signed");
             foreach (var (label, ps) in lines)
             {
-                errors.AddTextRow(label, Number(ps.Count), Cell(OnlineValidator.Summary(ps, p => p.TtftError)), Cell(OnlineValidator.Summary(ps, p => p.ItlError)),
-                    Cell(OnlineValidator.Summary(ps, p => p.ThroughputError)));
+                foreach (var (name, f) in new (string, Func<OnlinePrediction, double?>)[] { ("mean TTFT", p => p.TtftError), ("mean ITL", p => p.ItlError), ("throughput", p => p.ThroughputError) })
+                {
+                    var e = OnlineValidator.Summary(ps, f);
+                    errors.AddTextRow(label, Number(ps.Count), name, ValidateCommand.Pct(e.Median), ValidateCommand.Pct(e.P90), ValidateCommand.Pct(e.MeanSigned, signed: true));
+                }
             }
 
             context.Console.Write(errors);

@@ -9,7 +9,8 @@ namespace Infercost.Calibration;
 /// <summary>A serving engine's profile: the scheduler defaults that shape a run (how many requests in flight, how many
 /// tokens per step, how much memory the KV cache gets, chunked prefill, CUDA-graph capture, overlap scheduling) and its
 /// runtime overhead (host time per step, latency floor per collective). Scheduler values are the engine's documented
-/// defaults, not fits; where the runtime could be fitted (TensorRT-LLM 0.17, on the calibration file) the fit is used.</summary>
+/// defaults, not fits; where the runtime could be fitted the fit is used (TensorRT-LLM 0.17 on the throughput calibration
+/// file, TensorRT-LLM 0.14 on the online-serving file's latencies).</summary>
 /// <param name="Name">Engine and version, as reports print it.</param>
 /// <param name="MaxBatch">Most requests in flight (TensorRT-LLM <c>max_batch_size</c>, vLLM <c>max_num_seqs</c>, SGLang <c>max_running_requests</c>).</param>
 /// <param name="TokenBudget">Most tokens per step (TensorRT-LLM <c>max_num_tokens</c>, vLLM <c>max_num_batched_tokens</c>, SGLang <c>chunked_prefill_size</c>).</param>

@@ -28,7 +28,7 @@ public class CalibrateOnlineCommandTests
         Assert.Equal(0, root.GetProperty("withoutRequestLatency").GetProperty("requestLatencyMs").GetDouble());
         Assert.Equal(["nvidia-h100-sxm", "nvidia-h200-sxm"], root.GetProperty("leaveOneGpuOut").EnumerateArray().Select(s => s.GetProperty("heldOut").GetString()));
         var splits = root.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("split").GetString()).ToList();
-        Assert.Contains("nvidia-h200-sxm held out, rows below saturation", splits);
+        Assert.Contains("nvidia-h200-sxm out, unsaturated", splits);
         var inSample = root.GetProperty("errors")[0].GetProperty("summary").GetProperty("ttft");
         Assert.Equal(4, inSample.GetProperty("rows").GetInt32());
         Assert.True(inSample.GetProperty("p90AbsPctError").GetDouble() >= inSample.GetProperty("medianAbsPctError").GetDouble());
