@@ -31,6 +31,7 @@ public static class CliApp
         ("kernels", KernelsCommand.Create),
         ("validate-online", OnlineCommand.Create),
         ("calibrate", CalibrateCommand.Create),
+        ("calibrate-online", CalibrateOnlineCommand.Create),
         ("subscription", SubscriptionCommand.Create),
         ("price-curve", PriceCurveCommand.Create),
         ("pnl", PnlCommand.Create),

@@ -32,7 +32,7 @@ internal static class OnlineCommand
         var json = CommonOptions.Json();
         var command = new Command("validate-online",
             "Simulate every online-serving row at its offered request rate (Poisson arrivals; all requests at once for inf) on one " +
-            "replica of its layout with the calibrated engine, and print simulated vs measured output tokens/s, mean time to first " +
+            "replica of its layout with the calibrated engine (for trtllm-0.14 the runtime calibrate-online fits), and print simulated vs measured output tokens/s, mean time to first " +
             "token and mean inter-token latency, with median / P90 |error| per metric overall and per offered rate." +
             "\n\nExample:\n  infercost validate-online --data data/calibration/online-serving.csv\n  infercost validate-online --data data/calibration/online-serving.csv --json");
         command.Options.Add(data);
@@ -50,9 +50,9 @@ internal static class OnlineCommand
             {
                 static object Summary(IEnumerable<OnlinePrediction> ps) => new
                 {
-                    throughput = OnlineValidator.Summary(ps, p => p.ThroughputError),
-                    ttft = OnlineValidator.Summary(ps, p => p.TtftError),
-                    itl = OnlineValidator.Summary(ps, p => p.ItlError),
+                    throughput = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.ThroughputError)),
+                    ttft = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.TtftError)),
+                    itl = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.ItlError)),
                 };
                 context.WriteJson(new
                 {

@@ -26,12 +26,14 @@ public sealed record OnlineMeasurement(string Id, string ModelId, string Acceler
     public int Gpus => TensorParallel * PipelineParallel;
 
     /// <summary>The row as a throughput measurement: all its requests kept in flight at once (a fixed concurrency of
-    /// <see cref="Requests"/>), served by TensorRT-LLM 0.14. Only meaningful for the all-at-once rows.</summary>
+    /// <see cref="Requests"/>), served by TensorRT-LLM 0.14's scheduler with the throughput fit's runtime
+    /// (<see cref="ServingSoftware.TensorRtLlm014Unfitted"/>: the engine version held out). Only meaningful for the
+    /// all-at-once rows.</summary>
     public Measurement AsThroughput() => new(Id, "TRTLLM-ONLINE-V0.14", ModelId, AcceleratorId, Gpus, TensorParallel, PipelineParallel, 1, 1,
         WeightPrecision, KvPrecision, LoadScenario.Concurrency, InputTokens, OutputTokens, Requests, MeasuredOutputTokensPerSecond,
         "online-serving.csv")
     {
-        Engine = ServingSoftware.TensorRtLlm014,
+        Engine = ServingSoftware.TensorRtLlm014Unfitted,
     };
 }
 

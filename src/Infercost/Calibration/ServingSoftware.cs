@@ -9,7 +9,8 @@ namespace Infercost.Calibration;
 /// <summary>A serving engine's profile: the scheduler defaults that shape a run (how many requests in flight, how many
 /// tokens per step, how much memory the KV cache gets, chunked prefill, CUDA-graph capture, overlap scheduling) and its
 /// runtime overhead (host time per step, latency floor per collective). Scheduler values are the engine's documented
-/// defaults, not fits; where the runtime could be fitted (TensorRT-LLM 0.17, on the calibration file) the fit is used.</summary>
+/// defaults, not fits; where the runtime could be fitted the fit is used (TensorRT-LLM 0.17 on the throughput calibration
+/// file, TensorRT-LLM 0.14 on the online-serving file's latencies).</summary>
 /// <param name="Name">Engine and version, as reports print it.</param>
 /// <param name="MaxBatch">Most requests in flight (TensorRT-LLM <c>max_batch_size</c>, vLLM <c>max_num_seqs</c>, SGLang <c>max_running_requests</c>).</param>
 /// <param name="TokenBudget">Most tokens per step (TensorRT-LLM <c>max_num_tokens</c>, vLLM <c>max_num_batched_tokens</c>, SGLang <c>chunked_prefill_size</c>).</param>
@@ -63,13 +64,27 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     };
 
     /// <summary>TensorRT-LLM 0.14 with the Triton backend (the engine of data/calibration/online-serving.csv): the same
-    /// scheduler defaults and fitted runtime as 0.17 (the page lists no different defaults); a separate version, so a
-    /// prediction for it says it extrapolates in engine version.</summary>
+    /// scheduler defaults as 0.17 (the page lists no different defaults), and its own runtime (host time per step,
+    /// collective latency, request path latency) fitted to that file's mean TTFT and inter-token latency below saturation
+    /// (<see cref="CalibratedOnlineRuntime"/>); a separate version, so a throughput prediction for it says it extrapolates
+    /// in engine version.</summary>
     public static ServingSoftware TensorRtLlm014 { get; } = TensorRtLlm with
     {
         Name = "TensorRT-LLM 0.14 (Triton)",
         Id = "trtllm-0.14",
-        Source = "TensorRT-LLM perf-overview.md 'Online Serving Measurements' (v0.14.0, Triton backend); scheduler and runtime as 0.17",
+        Runtime = CalibratedOnlineRuntime.Runtime,
+        Source = "TensorRT-LLM perf-overview.md 'Online Serving Measurements' (v0.14.0, Triton backend); scheduler as 0.17; runtime fitted on " +
+                 "data/calibration/online-serving.csv (" + CalibratedOnlineRuntime.Command + ")",
+    };
+
+    /// <summary>TensorRT-LLM 0.14's scheduler with 0.17's runtime (the throughput calibration's step overhead and
+    /// collective latency), as <see cref="TensorRtLlm014"/> was before its runtime was fitted: the engine-version check
+    /// (the engine band width, <see cref="CalibratedEfficiency.Bands"/>) predicts the online file's all-at-once rows with
+    /// it, because that width measures how far a fit carries to an engine version it never saw. Not a user profile.</summary>
+    public static ServingSoftware TensorRtLlm014Unfitted { get; } = TensorRtLlm014 with
+    {
+        Runtime = null,
+        Source = "TensorRT-LLM 0.14 scheduler with the TensorRT-LLM 0.17 runtime fitted on data/calibration/throughput-calibration.csv (engine held out)",
     };
 
     /// <summary>TensorRT-LLM 1.x (PyTorch backend) defaults: max_batch_size 2048, max_num_tokens 8192,
@@ -157,6 +172,13 @@ public sealed record EngineRuntime(Seconds HostStepTime, Seconds CollectiveLaten
     /// (engine core in its own process), SGLang (zero-overhead batch scheduler, v0.4) and TensorRT-LLM's PyTorch
     /// backend (overlap scheduler, on by default) hide most of it.</summary>
     public static readonly Seconds DefaultHostStepTime = Seconds.FromMilliseconds(0.6);
+
+    /// <summary>Time a request spends outside the engine's steps before its first token reaches the client, seconds:
+    /// the serving front end's path (for Triton's TensorRT-LLM ensemble the preprocessing model that tokenises the
+    /// prompt, the hand-offs between ensemble steps and the streaming of the first token back). It runs beside the
+    /// engine, one request at a time per request, so it adds to the time to first token and delays nothing else. Zero
+    /// unless fitted (<see cref="CalibratedOnlineRuntime"/>).</summary>
+    public Seconds RequestLatency { get; init; } = Seconds.Zero;
 
     /// <summary>The per-step overhead that adds to the GPU time.</summary>
     public Seconds EffectiveStepOverhead(bool overlapped) => overlapped ? HostStepTime * UnhiddenShare : HostStepTime;

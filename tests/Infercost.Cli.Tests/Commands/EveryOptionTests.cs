@@ -46,6 +46,7 @@ public sealed partial class EveryOptionTests
         ["calibrate"] = ["--data", "data/calibration/throughput-calibration.csv"],
         ["kernels"] = ["--data", "data/kernels/kernel-benchmarks.csv"],
         ["validate-online"] = ["--data", "data/calibration/online-serving.csv"],
+        ["calibrate-online"] = ["--data", "data/calibration/online-serving.csv"],
         ["dataflow"] = ["--model", "llama-3.1-8b", "--gpu", "groq-lpu-v1"],
         ["catalog show"] = ["nvidia-h100-sxm"],
         ["catalog list"] = ["gpus"],
