@@ -147,9 +147,6 @@ internal sealed class Replica
     /// <summary>Blocks evicted from offload tier <paramref name="tier"/> (dropped, or moved a tier down).</summary>
     public long OffloadEvictions(int tier) => _offloadEvictedBefore![tier] + (_prefixCache?.Tier(tier + 1).Evictions ?? 0);
 
-    /// <summary>Step time spent reloading offloaded prefix blocks.</summary>
-    public double OffloadLoadSeconds { get; private set; }
-
     /// <summary>Prefix-cache capacity in prefix blocks; null when unbounded or without a cache.</summary>
     public long? PrefixCapacityBlocks { get; }
 
@@ -371,7 +368,6 @@ internal sealed class Replica
         if (_pendingLoadSeconds > 0)
         {
             duration += _pendingLoadSeconds;
-            OffloadLoadSeconds += _pendingLoadSeconds;
             _pendingLoadSeconds = 0;
         }
 
