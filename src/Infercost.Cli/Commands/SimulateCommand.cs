@@ -55,6 +55,11 @@ internal static class SimulateCommand
                 "finished prompts to the decode pools (weighed by decode rate), which pull the KV cache over the network.",
             HelpName = PoolSpec.Roles.Replace(", ", "|", StringComparison.Ordinal),
         };
+        var bands = new Option<bool>("--bands")
+        {
+            Description = "Re-run the simulation at the engine speeds of the calibrated P10 and P90 (actual ÷ predicted throughput, widened for what the run extrapolates: " +
+                "the 'extrapolating' line) and print each headline figure's P10–P90: queueing is re-simulated, not scaled. Three runs' work. Not with --runs.",
+        };
         var cluster = ClusterInputs.Option("Run the --runs seed-runs on the Orleans cluster with this gateway ('infercost cluster silo') instead of this machine's cores; " +
             "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more.");
         var json = CommonOptions.Json();
@@ -83,6 +88,7 @@ internal static class SimulateCommand
         foreach (var option in new Option[] { autoscaleMin, scaleTarget, coldStart, scaleInterval, scaleDownDelay }) command.Options.Add(option);
         command.Options.Add(pool);
         command.Options.Add(role);
+        command.Options.Add(bands);
         command.Options.Add(cluster);
         command.Options.Add(json);
 
@@ -116,6 +122,7 @@ internal static class SimulateCommand
                 ScaleDownDelay = SimulationInputs.Typed(parse, scaleDownDelay),
                 Pool = parse.GetValue(pool) is { Length: > 0 } pools ? pools : null,
                 Role = parse.GetValue(role),
+                Bands = parse.GetValue(bands),
             };
             if (tracePath is null)
             {
@@ -133,6 +140,11 @@ internal static class SimulateCommand
             if (gateways is not null && parse.GetValue(runs) is not > 1)
             {
                 throw new InvalidInputException("cluster", $"--cluster spreads the seed-runs of --runs over a cluster; it needs --runs 2 or more (was {parse.GetValue(runs) ?? 1}). Give --runs N, or drop --cluster.");
+            }
+
+            if (request.Bands && parse.GetValue(runs) is > 1)
+            {
+                throw new InvalidInputException("bands", "--bands re-runs one seed at the band's two engine speeds; --runs repeats it over seeds. Give one of them.");
             }
 
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
@@ -163,10 +175,10 @@ internal static class SimulateCommand
                 LatencySummary? traceHandoff = null;
                 IEnumerable<SimRequest> Replay(TextReader reader, TraceStats counts) =>
                     Budgeted(replay.Requests(TraceReader.Read(TraceReader.Lines(reader), trace.FormatOf(parse), trace.PolicyOf(parse), counts), counts), path);
+                // The pools' routing weights are taken at the trace's own mean context, so with pools the trace is read twice.
+                double? meanContext = null;
                 if (request.Pool is not null)
                 {
-                    // The pools' routing weights are taken at the trace's own mean context, so the trace is read twice.
-                    var fleetPools = (request with { Rate = 1 }).PoolsOf(prepared);
                     double prompt = 0, output = 0, count = 0;
                     using (var reader = context.OpenText(path, "--trace"))
                     {
@@ -178,18 +190,19 @@ internal static class SimulateCommand
                     }
 
                     if (count == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
-                    using (var reader = context.OpenText(path, "--trace"))
-                    {
-                        var fleet = WithBadLineHint(() => ServingSimulator.RunFleet(fleetPools, Replay(reader, stats), options, Math.Max(1, (prompt + output / 2) / count)));
-                        (result, tracePools, traceHandoff) = (fleet.Fleet, fleet.Pools, fleet.Handoff);
-                    }
-                }
-                else
-                {
-                    using var reader = context.OpenText(path, "--trace");
-                    result = WithBadLineHint(() => ServingSimulator.Run(setup, prepared.Replicas, Replay(reader, stats), options));
+                    meanContext = Math.Max(1, (prompt + output / 2) / count);
                 }
 
+                (SimulationResult, IReadOnlyList<PoolResult>?, LatencySummary?) ReplayOn(SimulationSetup at, TraceStats counts)
+                {
+                    using var reader = context.OpenText(path, "--trace");
+                    if (meanContext is not { } mean) return (WithBadLineHint(() => ServingSimulator.Run(at.Setup, at.Replicas, Replay(reader, counts), options)), null, null);
+                    var fleetPools = (request with { Rate = 1 }).PoolsOf(at);
+                    var fleet = WithBadLineHint(() => ServingSimulator.RunFleet(fleetPools, Replay(reader, counts), options, mean));
+                    return (fleet.Fleet, fleet.Pools, fleet.Handoff);
+                }
+
+                (result, tracePools, traceHandoff) = ReplayOn(prepared, stats);
                 if (stats.Emitted == 0) throw new InvalidInputException("trace", $"--trace {path} has no requests to replay (in the window and sample given).");
                 report = new SimulateReport(prepared.Subject.Model.Id, prepared.Subject.Accelerator.Id, TraceInputs.Describe(path, stats, replay),
                     $"from the trace (mean {Number(result.PromptTokens.Value / Math.Max(1, result.Completed))})",
@@ -199,6 +212,14 @@ internal static class SimulateCommand
                     Pools = tracePools,
                     Handoff = traceHandoff,
                 }.WithCoverage(setup);
+                if (request.Bands)
+                {
+                    // The band's ends: the trace replayed again with every step at the P10 and P90 engine speeds.
+                    var speed = Calibration.CalibratedEfficiency.Bands.For(report.Extrapolating);
+                    var (slow, _, _) = ReplayOn(SimulateRequest.AtSpeed(prepared, speed.Low), new TraceStats());
+                    var (fast, _, _) = ReplayOn(SimulateRequest.AtSpeed(prepared, speed.High), new TraceStats());
+                    report = report with { Bands = SimulationBands.Of(speed, result, slow, fast) };
+                }
             }
             else
             {
@@ -239,6 +260,7 @@ internal static class SimulateCommand
 
             if (Calibration.Extrapolation.Line(report.Extrapolating) is { } line) context.Console.WriteLine(line);
             if (spread is not null) context.Console.Write(SimulationTables.Spread(spread));
+            if (report.Bands is { } banded) context.Console.Write(SimulationTables.Bands(banded));
             if (r.Failures is { } f)
             {
                 context.Console.WriteLine($"• Failures: {Number(f.Failures)} replica failures, {Number(f.Recoveries)} recoveries; {Number(f.InterruptedRequests)} requests interrupted and recomputed elsewhere; " +

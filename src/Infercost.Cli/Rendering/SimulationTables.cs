@@ -1,3 +1,4 @@
+using Infercost.Calibration;
 using Infercost.Quantities;
 using Infercost.Simulation;
 using Spectre.Console;
@@ -89,6 +90,23 @@ internal static class SimulationTables
         table.AddTextRow("Meet the SLO", Percent(s.GoodFraction.Mean), Percent(s.GoodFraction.Min), Percent(s.GoodFraction.Max));
         table.AddTextRow("Output throughput", Rate(s.OutputThroughput.Mean), Rate(s.OutputThroughput.Min), Rate(s.OutputThroughput.Max));
         if (s.BlendedPerMillion is { } b) table.AddTextRow("$/MTok blended", Money(b.Mean), Money(b.Min), Money(b.Max));
+        return table;
+    }
+
+    public static Table Bands(SimulationBands b)
+    {
+        var table = KeyValueTable.Grid($"P10–P90 (engine speed × {b.Speed.Low.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} … × {b.Speed.High.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} of the model, re-simulated)", "", "Simulated", "P10", "P90");
+        void Times(string name, Banded x) => table.AddTextRow(name, Time(Seconds.FromSeconds(x.Value)), Time(Seconds.FromSeconds(x.P10)), Time(Seconds.FromSeconds(x.P90)));
+        Times("Wall time", b.WallTime);
+        Times("TTFT mean", b.TtftMean);
+        Times("TTFT P50", b.TtftP50);
+        Times("TTFT P90", b.TtftP90);
+        Times("TPOT mean", b.TpotMean);
+        Times("TPOT P90", b.TpotP90);
+        Times("End to end mean", b.EndToEndMean);
+        table.AddTextRow("Output throughput", Rate(TokensPerSecond.FromTokensPerSecond(b.OutputThroughput.Value)), Rate(TokensPerSecond.FromTokensPerSecond(b.OutputThroughput.P10)), Rate(TokensPerSecond.FromTokensPerSecond(b.OutputThroughput.P90)));
+        table.AddTextRow("Meet the SLO", Percent(b.GoodFraction.Value), Percent(b.GoodFraction.P10), Percent(b.GoodFraction.P90));
+        if (b.OutputPerMillion is { } m) table.AddTextRow("$/MTok output", Money(m.Value) + "/MTok", Money(m.P10) + "/MTok", Money(m.P90) + "/MTok");
         return table;
     }
 

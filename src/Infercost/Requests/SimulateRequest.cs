@@ -29,6 +29,10 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
     /// <summary>With runs above 1: the spread of the headline figures over the seeds (Result is run 0's); null otherwise.</summary>
     public SimulationSpread? Spread { get; init; }
 
+    /// <summary>With <see cref="SimulateRequest.Bands"/>: each headline figure's P10–P90 from the runs at the band's engine
+    /// speeds; null otherwise.</summary>
+    public SimulationBands? Bands { get; init; }
+
     /// <summary>The serving engine profile the run was timed with.</summary>
     public string Engine { get; init; } = "";
 
@@ -161,6 +165,11 @@ public sealed partial record SimulateRequest : SimulationRequest
     /// one prefill and one decode pool.</summary>
     public string? Role { get; init; }
 
+    /// <summary>Re-run the simulation at the engine speeds of the calibrated band's P10 and P90 (actual ÷ predicted
+    /// throughput, widened for what the run extrapolates) and report each headline figure's band
+    /// (<see cref="SimulateReport.Bands"/>): three runs' work. Not with <see cref="Runs"/> (whose spread is over seeds).</summary>
+    public bool Bands { get; init; }
+
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
     /// and capturing CUDA graphs (a documented assumption; give the deployment's own).</summary>
     public const double DefaultColdStartSeconds = 120;
@@ -193,6 +202,11 @@ public sealed partial record SimulateRequest : SimulationRequest
         if (AutoscaleMin is not null && Mtbf is not null) throw RequestFields.Error("autoscaleMin", "{autoscaleMin} and {mtbf} are not simulated together; drop one.");
         if (RepairTime is not null && Mtbf is null) throw RequestFields.Error("repairTime", "{repairTime} is how long a failed replica stays down; add {mtbf}.");
         if (Mtbf is not null && Concurrency is not null) throw RequestFields.Error("mtbf", "{mtbf} fails replicas of an open-loop fleet; it does not apply to {concurrency}.");
+        if (Bands && Runs is > 1)
+        {
+            throw RequestFields.Error("bands", "{bands} re-runs one seed at the band's two engine speeds; {runs} repeats it over seeds. Give one of them.");
+        }
+
         if (Runs is > 1 && Concurrency is not null)
         {
             throw RequestFields.Error("runs", "{runs} repeats a generated stream with other seeds; it does not apply to {trace} or {concurrency}. Drop {runs}, or those.");
@@ -293,6 +307,38 @@ public sealed partial record SimulateRequest : SimulationRequest
     public SimulateReport Answer(SimulationSetup s, string? rateCurveSource, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(s);
+        if (!Bands) return Simulate(s, rateCurveSource, false, progress, cancellation);
+        // The band's ends: the same run with every step at the engine speed of P10 and of P90 (docs/validation.md#bands).
+        var report = Simulate(s, rateCurveSource, true, Third(progress, 0), cancellation);
+        var speed = Calibration.CalibratedEfficiency.Bands.For(report.Extrapolating);
+        var slow = Simulate(AtSpeed(s, speed.Low), rateCurveSource, false, Third(progress, 1), cancellation).Result;
+        var fast = Simulate(AtSpeed(s, speed.High), rateCurveSource, false, Third(progress, 2), cancellation).Result;
+        return report with { Bands = SimulationBands.Of(speed, report.Result, slow, fast) };
+    }
+
+    /// <summary><paramref name="s"/> with its setup running at <paramref name="speedRatio"/> times the modelled engine speed
+    /// (a band end: <see cref="Serving.ServingConfig.SpeedFactor"/>); <see cref="PoolsOf"/> gives every other pool the same.
+    /// The CLI's trace replay re-runs its file on these for <see cref="Bands"/>.</summary>
+    public static SimulationSetup AtSpeed(SimulationSetup s, double speedRatio)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s with { Setup = WithSpeed(s.Setup, speedRatio) };
+    }
+
+    private static Serving.ServingSetup WithSpeed(Serving.ServingSetup setup, double f) =>
+        new(setup.Model, setup.Accelerator, setup.Parallelism, (setup.Config with { SpeedFactor = f }).Validated());
+
+    // Run i of three reports its progress in the i-th third.
+    private static Progress3? Third(IProgress<double>? progress, int i) =>
+        progress is null ? null : new Progress3(progress, i);
+
+    private sealed class Progress3(IProgress<double> inner, int i) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report((i + value) / 3);
+    }
+
+    private SimulateReport Simulate(SimulationSetup s, string? rateCurveSource, bool bandsBudget, IProgress<double>? progress, CancellationToken cancellation)
+    {
         var (setup, options, input, output) = (s.Setup, s.Options, s.Input, s.Output);
         SimulationResult result;
         string arrivals;
@@ -303,6 +349,7 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             var n = Requests ?? DefaultRequests;
             Budget(n, output, "requests", "{requests} " + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (bandsBudget) Budget(3.0 * n, output, "bands", "{bands} (three runs of " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " requests)");
             if (Pool is { Count: > 0 })
             {
                 // With pools the users share the whole fleet: every replica of every pool, pool 1's included.
@@ -321,6 +368,7 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             RequestGenerator stream;
             (stream, arrivals) = Generated(s, rateCurveSource);
+            if (bandsBudget) Budget(3 * stream.ExpectedRequests, output, "bands", $"{{bands}} (three runs of {Count(stream.ExpectedRequests)} requests)");
             if (Runs is > 1 and var runs)
             {
                 RunsBudget(stream, output, runs);
@@ -450,7 +498,9 @@ public sealed partial record SimulateRequest : SimulationRequest
                 throw spec.Problem($"replicas {wanted} disagrees with gpus {spec.DevicesGiven()}, which makes {prepared.Replicas} replicas of {prepared.Setup.DevicesPerReplica} GPU(s); give one of them");
             }
 
-            pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prepared.Setup, prepared.Replicas,
+            // A band scenario's engine speed (the request's own setup carries it) applies to every pool.
+            var poolSetup = s.Setup.Config.SpeedFactor == 1 ? prepared.Setup : WithSpeed(prepared.Setup, s.Setup.Config.SpeedFactor);
+            pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), poolSetup, prepared.Replicas,
                 prepared.Options.Scheduler, prepared.Options.Basis, spec.Role));
         }
 

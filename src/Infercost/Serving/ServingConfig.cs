@@ -62,6 +62,12 @@ public sealed record ServingConfig
     /// <summary>Efficiency factors; see <see cref="EfficiencyFactors.Default"/>.</summary>
     public EfficiencyFactors Efficiency { get; init; } = EfficiencyFactors.Default;
 
+    /// <summary>A band scenario for the simulator: the engine runs this many times as fast as modelled (actual ÷
+    /// predicted speed, the ratio the calibration bands are stated in), so the simulator divides every step's modelled
+    /// time by it. 1 (the default) is the model as calibrated; the analytic estimates do not read it.
+    /// <see cref="Requests.SimulateRequest.Bands"/> re-runs a simulation at the band's P10 and P90 ratios.</summary>
+    internal double SpeedFactor { get; init; } = 1;
+
     /// <summary>Checks every field's range.</summary>
     public ServingConfig Validated()
     {
@@ -81,6 +87,7 @@ public sealed record ServingConfig
 
         Efficiency.Validated();
         Speculation?.Validated();
+        Guard.InRange(SpeedFactor, 0.01, 100, "speedFactor");
         return this;
     }
 }

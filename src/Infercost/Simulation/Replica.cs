@@ -52,6 +52,7 @@ internal sealed class Replica
     // Speculative decoding (setup.Config.Speculation): the drafter, the draft length and the draws of accepted tokens.
     private readonly Speculation.Drafter? _drafter;
     private readonly int _draftLength;
+    private readonly double _speed; // ServingConfig.SpeedFactor: modelled step time ÷ this
     private readonly int _verifyTokens; // draft tokens verified per sequence: k for a chain, the tree's nodes for a tree
     private readonly Pcg32? _acceptance;
 
@@ -73,6 +74,7 @@ internal sealed class Replica
         }
 
         _setup = setup;
+        _speed = setup.Config.SpeedFactor;
         _decodePricer = new DecodeStepPricer(setup);
         _config = config;
         _metrics = metrics;
@@ -361,10 +363,11 @@ internal sealed class Replica
             return;
         }
 
-        var duration = _drafter is null || verified == 0
+        // A band scenario (ServingConfig.SpeedFactor) divides the modelled step by the engine's speed ratio; 1 leaves it exact.
+        var duration = (_drafter is null || verified == 0
             ? BatchStepModel.Cost(_setup, batch).Total.Value
             : (Speculation.SpeculativeDecoding.VerifyWork(_setup, batch, _verifyTokens).Cost(_setup).Total
-               + _drafter.Step(verified, verifiedContext / verified).Time).Value;
+               + _drafter.Step(verified, verifiedContext / verified).Time).Value) / _speed;
         if (_pendingLoadSeconds > 0)
         {
             duration += _pendingLoadSeconds;
@@ -469,7 +472,7 @@ internal sealed class Replica
             slot = slot + 1 == b ? 0 : slot + 1;
             var full = (double)(contextSum + n * done);
             var windowed = double.IsPositiveInfinity(_window) ? full : (belowSum + below * done) + windowedAbove;
-            var duration = _decodePricer.Seconds(n, full, windowed);
+            var duration = _decodePricer.Seconds(n, full, windowed) / _speed;
             series.Add(clock, duration, kvUse, waiting, n);
             poolSeries?.Add(clock, duration, kvUse, waiting, n);
             clock += duration;

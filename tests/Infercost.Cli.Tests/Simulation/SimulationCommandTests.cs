@@ -52,6 +52,24 @@ public sealed class SimulationCommandTests
     }
 
     [Fact]
+    public void Simulate_Bands_PrintsEachFigureBetweenItsP10AndP90()
+    {
+        var text = CliRunner.Run([.. Simulate, "--concurrency", "8", "--requests", "32", "--input", "500", "--output", "100", "--bands"]);
+        var json = CliRunner.Run([.. Simulate, "--concurrency", "8", "--requests", "32", "--input", "500", "--output", "100", "--bands", "--json"]);
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Equal("", text.Error);
+        Assert.Contains("P10–P90 (engine speed", text.Console, StringComparison.Ordinal);
+        Assert.Matches(@"Wall time\s+│ [0-9.]+ (ms|s)\s+│ [0-9.]+ (ms|s)\s+│ [0-9.]+ (ms|s)", text.Console);
+        using var doc = JsonDocument.Parse(json.Out);
+        var bands = doc.RootElement.GetProperty("bands");
+        var wall = bands.GetProperty("wallTime");
+        Assert.Equal(doc.RootElement.GetProperty("result").GetProperty("wallTime").GetDouble(), wall.GetProperty("value").GetDouble());
+        // A closed loop stretches exactly: the slow end is the run at the band's low speed ratio.
+        Assert.Equal(wall.GetProperty("value").GetDouble() / bands.GetProperty("speed").GetProperty("low").GetDouble(), wall.GetProperty("p90").GetDouble(), 1e-9);
+    }
+
+    [Fact]
     public void Simulate_ClosedLoop_RunsAtAFixedConcurrency()
     {
         var run = CliRunner.Run([.. Simulate, "--concurrency", "16", "--requests", "100", "--input", "200", "--output", "50", "--json"]);
@@ -198,6 +216,9 @@ public sealed class SimulationCommandTests
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 64 --requests 100000000", "one run simulates at most 2 billion" },
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 1000 --duration 24h", "--duration 24h at this rate means about" },
         { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 1000000", "one run simulates at most 2 billion" },
+        // --bands runs three simulations: its budget is three runs', and it is not combined with seed runs
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 100 --requests 2500000 --output 400 --bands", "--bands (three runs of 2.50 M requests) means about 7,500,000 requests" },
+        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 2 --runs 3 --bands", "--bands re-runs one seed at the band's two engine speeds; --runs repeats it over seeds" },
     };
 
     [Theory]

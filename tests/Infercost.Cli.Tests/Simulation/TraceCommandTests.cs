@@ -25,6 +25,25 @@ public sealed class TraceCommandTests
         CliRunner.Run(new Dictionary<string, string> { ["t.jsonl"] = text }, [.. Simulate, "--trace", "t.jsonl", .. args]);
 
     [Fact]
+    public void SimulateTrace_WithBands_ReplaysTheTraceAtBothEngineSpeeds()
+    {
+        // Given 400 requests at 40 per second (25 ms apart) onto two H100s: a queue at the slow end, none at the fast
+        var lines = string.Join('\n', Enumerable.Range(0, 400).Select(i => $"{{\"timestamp\": {i * 25}, \"input_length\": 1200, \"output_length\": 120, \"hash_ids\": [{3 * i}, {(3 * i) + 1}, {(3 * i) + 2}]}}"));
+
+        var run = Run(lines, "--bands", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var bands = json.RootElement.GetProperty("bands");
+        var ttft = bands.GetProperty("ttftP90");
+        var (value, p10, p90) = (ttft.GetProperty("value").GetDouble(), ttft.GetProperty("p10").GetDouble(), ttft.GetProperty("p90").GetDouble());
+        Assert.True(p10 <= value && value < p90, $"{p10} {value} {p90}");
+        // Every request of the trace is served in each run; the band is the calibrated one for what the run extrapolates.
+        Assert.Equal(400, json.RootElement.GetProperty("result").GetProperty("completed").GetInt64());
+        Assert.Contains("engine", bands.GetProperty("speed").GetProperty("basis").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SimulateTrace_Mooncake_ReplaysEveryRequestWithPrefixHits()
     {
         // Given four requests whose blocks repeat: 2 of 3, then 3 of 4 blocks seen before (5 of 11 in all, one replica)

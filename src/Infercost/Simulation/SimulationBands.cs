@@ -1,0 +1,77 @@
+using Infercost.Calibration;
+
+namespace Infercost.Simulation;
+
+/// <summary>P10–P90 bands on a simulation's headline figures, from the calibrated model error: the same run (same
+/// arrivals, seed and settings) simulated again with every step at the engine speeds of the band's two ends.</summary>
+/// <remarks>The calibration states its error as actual ÷ predicted throughput, P10 and P90 (<see cref="PredictionBand"/>,
+/// widened for every dimension the run extrapolates along: <see cref="ExtrapolationBands.For"/>). A throughput ratio r
+/// is an engine that runs r times as fast as modelled, so each end is the run with every step's modelled time divided by
+/// r (<see cref="Serving.ServingConfig.SpeedFactor"/>). Queueing is what makes this a re-run and not a multiplication:
+/// with arrivals at a rate, waiting time is not linear in speed, and near saturation a 20% slower engine can double the
+/// TTFT. For a closed loop without think time every event is a step's end, so the whole run is the central one with time
+/// stretched by 1/r, and the ends are exactly the central figures × (1/r) for times and × r for rates. Each band is the
+/// lowest and highest of the three runs' values (a figure that is not monotone in speed, such as the SLO share near its
+/// threshold, is still covered). Time the step model does not own (KV reloads from offload tiers, prefill-to-decode
+/// transfers, think time) is not stretched. See docs/validation.md#bands.</remarks>
+/// <param name="Speed">The speed ratios of the two re-runs (actual ÷ predicted at P10 and P90) and their evidence.</param>
+/// <param name="WallTime">Seconds from the first arrival to the last completion.</param>
+/// <param name="OutputThroughput">Output tokens/s over the run.</param>
+/// <param name="GoodputRequestsPerSecond">Requests meeting both SLOs, per second.</param>
+/// <param name="GoodFraction">Share of requests meeting both SLOs.</param>
+/// <param name="TtftMean">Mean time to first token, seconds.</param>
+/// <param name="TtftP50">Median time to first token, seconds.</param>
+/// <param name="TtftP90">90th-percentile time to first token, seconds.</param>
+/// <param name="TpotMean">Mean time per output token, seconds.</param>
+/// <param name="TpotP50">Median time per output token, seconds.</param>
+/// <param name="TpotP90">90th-percentile time per output token, seconds.</param>
+/// <param name="EndToEndMean">Mean request latency, seconds.</param>
+/// <param name="OutputPerMillion">$ per million output tokens (idle time included); null without a cost basis.</param>
+/// <param name="Method">How the bands were made, in words.</param>
+public sealed record SimulationBands(
+    PredictionBand Speed,
+    Banded WallTime,
+    Banded OutputThroughput,
+    Banded GoodputRequestsPerSecond,
+    Banded GoodFraction,
+    Banded TtftMean,
+    Banded TtftP50,
+    Banded TtftP90,
+    Banded TpotMean,
+    Banded TpotP50,
+    Banded TpotP90,
+    Banded EndToEndMean,
+    Banded? OutputPerMillion,
+    string Method)
+{
+    /// <summary>The bands of <paramref name="central"/> from the runs at the band's low (<paramref name="slow"/>) and high
+    /// (<paramref name="fast"/>) speed ratios.</summary>
+    public static SimulationBands Of(PredictionBand speed, SimulationResult central, SimulationResult slow, SimulationResult fast)
+    {
+        ArgumentNullException.ThrowIfNull(speed);
+        ArgumentNullException.ThrowIfNull(central);
+        ArgumentNullException.ThrowIfNull(slow);
+        ArgumentNullException.ThrowIfNull(fast);
+        Banded Of(Func<SimulationResult, double> figure)
+        {
+            double c = figure(central), a = figure(slow), b = figure(fast);
+            return new Banded(c, Math.Min(c, Math.Min(a, b)), Math.Max(c, Math.Max(a, b)));
+        }
+
+        return new SimulationBands(speed,
+            Of(r => r.WallTime.Value),
+            Of(r => r.OutputThroughput.Value),
+            Of(r => r.GoodputRequestsPerSecond),
+            Of(r => r.GoodFraction),
+            Of(r => r.TimeToFirstToken.Mean.Value),
+            Of(r => r.TimeToFirstToken.P50.Value),
+            Of(r => r.TimeToFirstToken.P90.Value),
+            Of(r => r.TimePerOutputToken.Mean.Value),
+            Of(r => r.TimePerOutputToken.P50.Value),
+            Of(r => r.TimePerOutputToken.P90.Value),
+            Of(r => r.EndToEnd.Mean.Value),
+            central.OutputPerMillion is null || slow.OutputPerMillion is null || fast.OutputPerMillion is null ? null : Of(r => r.OutputPerMillion!.Value.Value),
+            "the same run re-simulated with every step at the engine speed of the band's ends, actual/predicted × [" +
+            Guard.Format(speed.Low) + ", " + Guard.Format(speed.High) + "] (" + speed.Basis + "); each band is the lowest and highest of the three runs");
+    }
+}
