@@ -11,6 +11,8 @@ namespace Infercost.Cli.Commands;
 /// mean TTFT, mean inter-token latency at each offered request rate).</summary>
 internal static class OnlineCommand
 {
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
@@ -44,7 +46,7 @@ internal static class OnlineCommand
             var path = parse.GetValue(data)!;
             var rows = OnlineServingCsv.Parse(context.ReadText(path, "--data"), path);
             var profile = ServingSoftware.Named(parse.GetValue(engine), "engine");
-            var predictions = OnlineValidator.Predict(rows, catalog.Load(parse, context), EfficiencyFactors.Default, profile);
+            var predictions = OnlineValidator.Predict(rows, catalog.Load(parse, context), EfficiencyFactors.Default, profile, bands: true);
             var byRate = predictions.GroupBy(p => p.Row.OfferedRequestsPerSecond).OrderBy(g => g.Key ?? double.MaxValue).ToList();
             if (CommonOptions.IsJson(parse, json))
             {
@@ -53,6 +55,12 @@ internal static class OnlineCommand
                     throughput = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.ThroughputError)),
                     ttft = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.TtftError)),
                     itl = CalibrateOnlineCommand.Stat(OnlineValidator.Summary(ps, p => p.ItlError)),
+                    bandCoveragePct = new
+                    {
+                        throughput = Finite(OnlineValidator.Coverage(ps, p => p.ThroughputInside).Percent),
+                        ttft = Finite(OnlineValidator.Coverage(ps, p => p.TtftInside).Percent),
+                        itl = Finite(OnlineValidator.Coverage(ps, p => p.ItlInside).Percent),
+                    },
                 };
                 context.WriteJson(new
                 {
@@ -62,6 +70,11 @@ internal static class OnlineCommand
                         p.Row.Id, model = p.Row.ModelId, accelerator = p.Row.AcceleratorId, tp = p.Row.TensorParallel, p.Row.InputTokens, p.Row.OutputTokens,
                         offeredRequestsPerSecond = p.Row.OfferedRequestsPerSecond, measured = new { outputTokensPerSecond = p.Row.MeasuredOutputTokensPerSecond, meanTtftSeconds = p.Row.MeanTtftSeconds, meanItlSeconds = p.Row.MeanItlSeconds },
                         simulated = new { outputTokensPerSecond = p.OutputTokensPerSecond, meanTtftSeconds = p.MeanTtftSeconds, meanItlSeconds = p.MeanItlSeconds },
+                        band = p.Band is null ? null : new
+                        {
+                            speed = p.Band, outputTokensPerSecond = p.ThroughputBand, meanTtftSeconds = p.TtftBand, meanItlSeconds = p.ItlBand,
+                            inside = new { throughput = p.ThroughputInside, ttft = p.TtftInside, itl = p.ItlInside },
+                        },
                         p.Reason,
                     }),
                     summary = Summary(predictions),
@@ -95,6 +108,17 @@ internal static class OnlineCommand
             Add("all", predictions);
             foreach (var g in byRate) Add("QPS " + (g.Key is { } k ? Number(k) : "inf"), g);
             context.Console.Write(summary);
+            var coverage = KeyValueTable.Grid("Measured inside the printed P10–P90 (each row re-simulated at the band's engine speeds; an honest band holds 80%)",
+                "rows", "throughput", "mean TTFT", "mean ITL");
+            void Cover(string label, IEnumerable<OnlinePrediction> ps)
+            {
+                string C(Func<OnlinePrediction, bool?> f) => OnlineValidator.Coverage(ps, f) is var (pct, n) && n > 0 ? $"{pct.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}% of {n}" : "-";
+                coverage.AddTextRow(label, C(p => p.ThroughputInside), C(p => p.TtftInside), C(p => p.ItlInside));
+            }
+
+            Cover("all", predictions);
+            foreach (var g in byRate) Cover("QPS " + (g.Key is { } k ? Number(k) : "inf"), g);
+            context.Console.Write(coverage);
             return ExitCodes.Ok;
         });
         return command;

@@ -17,6 +17,29 @@ public sealed record OnlinePrediction(OnlineMeasurement Row, double? OutputToken
     public double? TtftError => MeanTtftSeconds / Row.MeanTtftSeconds - 1;
     /// <summary>Simulated ÷ measured − 1 of mean inter-token latency.</summary>
     public double? ItlError => MeanItlSeconds / Row.MeanItlSeconds - 1;
+
+    /// <summary>With bands: the speed ratios the row was re-simulated at (the calibrated band for what it extrapolates).</summary>
+    public PredictionBand? Band { get; init; }
+
+    /// <summary>With bands: simulated output tokens/s with its P10–P90 over the runs at the band's engine speeds.</summary>
+    public Banded? ThroughputBand { get; init; }
+
+    /// <summary>With bands: simulated mean TTFT (request path included) with its P10–P90, seconds.</summary>
+    public Banded? TtftBand { get; init; }
+
+    /// <summary>With bands: simulated mean inter-token latency with its P10–P90, seconds.</summary>
+    public Banded? ItlBand { get; init; }
+
+    /// <summary>Whether the measured throughput lies inside <see cref="ThroughputBand"/>; null without bands.</summary>
+    public bool? ThroughputInside => ThroughputBand is { } b ? Inside(b, Row.MeasuredOutputTokensPerSecond) : null;
+
+    /// <summary>Whether the measured mean TTFT lies inside <see cref="TtftBand"/>; null without bands.</summary>
+    public bool? TtftInside => TtftBand is { } b ? Inside(b, Row.MeanTtftSeconds) : null;
+
+    /// <summary>Whether the measured mean ITL lies inside <see cref="ItlBand"/>; null without bands.</summary>
+    public bool? ItlInside => ItlBand is { } b ? Inside(b, Row.MeanItlSeconds) : null;
+
+    private static bool Inside(Banded b, double measured) => measured >= b.P10 && measured <= b.P90;
 }
 
 /// <summary>Checks the serving simulator against measured online-serving runs: each row's requests are simulated at its
@@ -29,17 +52,29 @@ public static class OnlineValidator
     /// <summary>Tokens per KV block of TensorRT-LLM's paged cache (its default <c>tokens_per_block</c> of 64).</summary>
     public const int TensorRtLlmBlockTokens = 64;
 
-    /// <summary>Simulates every row.</summary>
+    /// <summary>Simulates every row; with <paramref name="bands"/> also at the engine speeds of the calibrated band's P10
+    /// and P90 for what the row extrapolates (as <c>simulate --bands</c>), so that each prediction carries its P10–P90 and
+    /// the share of measurements inside it can be counted (<see cref="Coverage"/>).</summary>
     public static IReadOnlyList<OnlinePrediction> Predict(IReadOnlyList<OnlineMeasurement> rows, Catalog.Catalog catalog, EfficiencyFactors efficiency,
-        ServingSoftware engine, long seed = 1)
+        ServingSoftware engine, long seed = 1, bool bands = false)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(engine);
-        return rows.Select(r => Predict(r, catalog, efficiency, engine, seed)).ToList();
+        return rows.Select(r => Predict(r, catalog, efficiency, engine, seed, bands)).ToList();
     }
 
-    private static OnlinePrediction Predict(OnlineMeasurement row, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware engine, long seed)
+    /// <summary>Percent of the rows with bands whose measurement of one metric lies inside its P10–P90, and how many rows
+    /// had a band (0 rows gives NaN).</summary>
+    public static (double Percent, int Rows) Coverage(IEnumerable<OnlinePrediction> predictions, Func<OnlinePrediction, bool?> inside)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(inside);
+        var flags = predictions.Select(inside).Where(x => x is not null).Select(x => x!.Value).ToList();
+        return flags.Count == 0 ? (double.NaN, 0) : (100.0 * flags.Count(x => x) / flags.Count, flags.Count);
+    }
+
+    private static OnlinePrediction Predict(OnlineMeasurement row, Catalog.Catalog catalog, EfficiencyFactors efficiency, ServingSoftware engine, long seed, bool bands)
     {
         if (!catalog.TryGetModel(row.ModelId, out var model)) return new(row, null, null, null, $"unknown model '{row.ModelId}'");
         if (!catalog.TryGetAccelerator(row.AcceleratorId, out var accelerator)) return new(row, null, null, null, $"unknown accelerator '{row.AcceleratorId}'");
@@ -57,12 +92,31 @@ public static class OnlineValidator
             var options = new SimulationOptions(new SchedulerConfig(engine.TokenBudget, engine.MaxBatch, TensorRtLlmBlockTokens), Slo.Default);
             var input = new FixedLength(row.InputTokens);
             var output = new FixedLength(row.OutputTokens);
-            var result = row.OfferedRequestsPerSecond is { } rate
-                ? ServingSimulator.Run(setup, 1, new RequestGenerator(ArrivalProcess.Poisson(rate), input, output, seed, row.Requests), options)
-                : ServingSimulator.RunClosedLoop(setup, row.Requests, input, output, row.Requests, seed, options);
+            SimulationResult Run(ServingSetup at) => row.OfferedRequestsPerSecond is { } rate
+                ? ServingSimulator.Run(at, 1, new RequestGenerator(ArrivalProcess.Poisson(rate), input, output, seed, row.Requests), options)
+                : ServingSimulator.RunClosedLoop(at, row.Requests, input, output, row.Requests, seed, options);
+            var result = Run(setup);
             // The simulator's first token is the engine's; the client sees it after the front end's request path as well.
             var requestPath = engine.Runtime?.RequestLatency.Value ?? 0;
-            return new(row, result.OutputThroughput.Value, result.TimeToFirstToken.Mean.Value + requestPath, result.TimePerOutputToken.Mean.Value, null);
+            var prediction = new OnlinePrediction(row, result.OutputThroughput.Value, result.TimeToFirstToken.Mean.Value + requestPath, result.TimePerOutputToken.Mean.Value, null);
+            if (!bands) return prediction;
+            // The band's ends, as simulate --bands makes them: the calibrated band for what this row extrapolates (engine
+            // version, batch regime at its mean decode batch, ...), every step at its P10 and at its P90 engine speed.
+            var band = CalibratedEfficiency.Bands.For(CalibrationCoverage.Shipped.Assess(setup, engine, result.OutputTokens.Value / Math.Max(1, result.Steps)));
+            var ends = new[] { band.Low, band.High }.Select(f => Run(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = f }).Validated()))).ToList();
+            Banded Of(Func<SimulationResult, double> figure)
+            {
+                double c = figure(result), a = figure(ends[0]), b = figure(ends[1]);
+                return new Banded(c, Math.Min(c, Math.Min(a, b)), Math.Max(c, Math.Max(a, b)));
+            }
+
+            return prediction with
+            {
+                Band = band,
+                ThroughputBand = Of(r => r.OutputThroughput.Value),
+                TtftBand = Of(r => r.TimeToFirstToken.Mean.Value + requestPath),
+                ItlBand = Of(r => r.TimePerOutputToken.Mean.Value),
+            };
         }
         catch (Exception ex) when (ex is InvalidInputException or ModelDoesNotFitException)
         {

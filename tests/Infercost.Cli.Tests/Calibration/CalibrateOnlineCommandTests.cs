@@ -45,6 +45,13 @@ public class CalibrateOnlineCommandTests
         Assert.Equal(4, ttft.GetProperty("rows").GetInt32());
         Assert.True(ttft.GetProperty("medianAbsPctError").GetDouble() >= 0);
         Assert.Equal(2, json.RootElement.GetProperty("byOfferedRate")[0].GetProperty("summary").GetProperty("itl").GetProperty("rows").GetInt32());
+        // Each row carries its P10–P90 from the runs at the band's engine speeds, and the summary the share inside.
+        var row = json.RootElement.GetProperty("rows")[0].GetProperty("band");
+        var ttftBand = row.GetProperty("meanTtftSeconds");
+        Assert.True(ttftBand.GetProperty("p10").GetDouble() <= ttftBand.GetProperty("value").GetDouble());
+        Assert.True(ttftBand.GetProperty("p90").GetDouble() > ttftBand.GetProperty("value").GetDouble());
+        var coverage = json.RootElement.GetProperty("summary").GetProperty("bandCoveragePct").GetProperty("ttft").GetDouble();
+        Assert.InRange(coverage, 0, 100);
     }
 
     [Fact]
