@@ -161,6 +161,48 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Empty(errors);
     }
 
+    private static readonly string[] BandParts = ["value", "p10", "p90"];
+
+    [Fact]
+    public async Task SimulateWithBands_ShowsEachFiguresP10AndP90AsTheApiGivesThem()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpus", "1");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#rate", "12");
+        await page.FillAsync("#requests", "600");
+        await page.CheckAsync("#sim-bands");
+
+        await page.ClickAsync("#run-sim");
+        await page.WaitForSelectorAsync("#sim-bands", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var sim = await Api("simulate", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 200, "rate": 12, "requests": 600,
+              "sloTtft": "2s", "sloTpot": "50ms", "bands": true }
+            """);
+        var bands = sim.GetProperty("bands");
+        // Each row: figure, simulated, P10, P90, as the API's bands give them (wall time, TTFT P90, throughput)
+        foreach (var (row, key) in new[] { (1, "wallTime"), (3, "ttftP90") })
+        {
+            var cells = await page.Locator($"#sim-bands tbody tr:nth-child({row}) td").AllInnerTextsAsync();
+            var band = bands.GetProperty(key);
+            foreach (var (cell, part) in cells.Zip(BandParts))
+            {
+                var api = band.GetProperty(part).GetDouble();
+                Assert.True(Math.Abs(ShownSeconds(cell) - api) <= 0.006 * api, $"{key} {part}: shown {cell}, API {api}");
+            }
+        }
+
+        var throughput = await page.Locator("#sim-bands tr:has(th:text-is('Output throughput')) td").AllInnerTextsAsync();
+        ShownAs(bands.GetProperty("outputThroughput").GetProperty("p90").GetDouble(), throughput[2].Replace("tok/s", "", StringComparison.Ordinal));
+        Assert.Contains(bands.GetProperty("speed").GetProperty("low").GetDouble().ToString("0.00", CultureInfo.InvariantCulture),
+            await page.InnerTextAsync("#sim-bands caption"), StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "simulate-bands");
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task BadInput_IsShownAsAnErrorOnTheField()
     {

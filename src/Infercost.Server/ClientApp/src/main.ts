@@ -452,6 +452,7 @@ async function simulate() {
   const body: Json = { ...servingBody(false) };
   for (const f of ["rate", "requests"]) if (value(f) !== "") body[f] = numeric(value(f));
   for (const f of ["sloTtft", "sloTpot"]) if (value(f) !== "") body[f] = value(f);
+  if ($<HTMLInputElement>("sim-bands").checked) body.bands = true;
   status("sim-status", "Starting…");
   try {
     const report = await runJob<Json>("simulate", body, (p) => {
@@ -481,12 +482,25 @@ function renderSimulation(report: Json) {
     <p>Goodput ${percent(r.goodFraction)} within the SLO; mean KV use ${percent(r.meanKvUse)}; busy ${percent(r.busyFraction)};
       ${money(r.outputPerMillion)}/MTok output including idle time.</p>
     ${report.speculation ? `<p>Speculation: <span id="sim-speculation">${speculationLine(report.speculation)}</span>.</p>` : ""}`;
+  $("sim-bands-table").innerHTML = report.bands ? bandsTable(report.bands) : "";
   const s: Json[] = r.series;
   lineChart($("sim-chart"), "KV use, waiting and running over time", "simulated seconds", [
     { label: "KV use (%)", x: s.map((p) => p.start), y: s.map((p) => p.kvUse * 100), stroke: "#2563eb" },
     { label: "Waiting", x: s.map((p) => p.start), y: s.map((p) => p.waiting), stroke: "#dc2626" },
     { label: "Running", x: s.map((p) => p.start), y: s.map((p) => p.running), stroke: "#16a34a" },
   ]);
+}
+
+/** The P10–P90 of a simulation's headline figures (report.bands: the runs at the band's engine speeds). */
+function bandsTable(b: Json): string {
+  const t = (label: string, x: Json) => `<tr><th scope="row">${label}</th><td>${seconds(x.value)}</td><td>${seconds(x.p10)}</td><td>${seconds(x.p90)}</td></tr>`;
+  const rate = (x: number) => `${number(x)} tok/s`;
+  return `<table class="data" id="sim-bands"><caption>P10–P90: engine speed × ${b.speed.low.toFixed(2)} … × ${b.speed.high.toFixed(2)} of the model, re-simulated (${esc(b.speed.basis)})</caption>
+    <thead><tr><th scope="col">Figure</th><th scope="col">Simulated</th><th scope="col">P10</th><th scope="col">P90</th></tr></thead>
+    <tbody>${t("Wall time", b.wallTime)}${t("TTFT P50", b.ttftP50)}${t("TTFT P90", b.ttftP90)}${t("TPOT P50", b.tpotP50)}${t("TPOT P90", b.tpotP90)}
+      <tr><th scope="row">Output throughput</th><td>${rate(b.outputThroughput.value)}</td><td>${rate(b.outputThroughput.p10)}</td><td>${rate(b.outputThroughput.p90)}</td></tr>
+      <tr><th scope="row">Within the SLO</th><td>${percent(b.goodFraction.value)}</td><td>${percent(b.goodFraction.p10)}</td><td>${percent(b.goodFraction.p90)}</td></tr>
+      ${b.outputPerMillion ? `<tr><th scope="row">$/MTok output</th><td>${money(b.outputPerMillion.value)}</td><td>${money(b.outputPerMillion.p10)}</td><td>${money(b.outputPerMillion.p90)}</td></tr>` : ""}</tbody></table>`;
 }
 
 async function cancelSimulation() {
