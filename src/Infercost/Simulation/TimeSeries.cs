@@ -1,8 +1,8 @@
 namespace Infercost.Simulation;
 
 // A long run must not keep one sample per step. Values are time-averaged into a fixed number of buckets; when time
-// passes the last bucket, neighbouring buckets are merged in pairs and the bucket width doubles. Each step is
-// attributed to the bucket in which it starts (steps are far shorter than buckets in any run long enough to plot).
+// passes the last bucket, neighbouring buckets are merged in pairs and the bucket width doubles. A step adds to each
+// bucket it overlaps in proportion to the time it spends there.
 
 /// <summary>One point of a sampled series: averages over [Start, Start + Width).</summary>
 /// <param name="Start">Seconds from the start of the run.</param>
@@ -35,18 +35,49 @@ internal sealed class TimeSeries
 
     public void Add(double start, double duration, double kvUse, int waiting, int running)
     {
+        var end = start + duration;
         var i = (int)Math.Min(int.MaxValue, start / _width);
-        while (i >= _capacity)
+        var last = LastBucket(i, end);
+        while (last >= _capacity)
         {
             Merge();
             i = (int)(start / _width);
+            last = LastBucket(i, end);
         }
 
-        _kv[i] += kvUse * duration;
-        _waiting[i] += waiting * duration;
-        _running[i] += running * duration;
-        _busy[i] += duration;
-        _used = Math.Max(_used, i + 1);
+        if (last == i)
+        {
+            // The step lies in one bucket (nearly every step of a run long enough to plot).
+            _kv[i] += kvUse * duration;
+            _waiting[i] += waiting * duration;
+            _running[i] += running * duration;
+            _busy[i] += duration;
+        }
+        else
+        {
+            // A step longer than what is left of its bucket is shared out by the time it spends in each, so a bucket is
+            // never busier than its span (a long prefill step in a short run would otherwise show a replica > 100% busy).
+            for (var b = i; b <= last; b++)
+            {
+                var part = Math.Min(end, (b + 1) * _width) - Math.Max(start, b * _width);
+                if (part <= 0) continue;
+                _kv[b] += kvUse * part;
+                _waiting[b] += waiting * part;
+                _running[b] += running * part;
+                _busy[b] += part;
+            }
+        }
+
+        _used = Math.Max(_used, last + 1);
+    }
+
+    // The bucket holding the step's last instant: end itself when it falls on a boundary belongs to the next bucket,
+    // which the step does not reach.
+    private int LastBucket(int first, double end)
+    {
+        var last = (int)Math.Min(int.MaxValue, end / _width);
+        if (last > first && end <= last * _width) last--;
+        return Math.Max(first, last);
     }
 
     public List<TimeSeriesPoint> Points(double end)
