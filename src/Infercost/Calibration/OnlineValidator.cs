@@ -96,9 +96,8 @@ public static class OnlineValidator
                 ? ServingSimulator.Run(at, 1, new RequestGenerator(ArrivalProcess.Poisson(rate), input, output, seed, row.Requests), options)
                 : ServingSimulator.RunClosedLoop(at, row.Requests, input, output, row.Requests, seed, options);
             var result = Run(setup);
-            // The simulator's first token is the engine's; the client sees it after the front end's request path as well.
-            var requestPath = engine.Runtime?.RequestLatency.Value ?? 0;
-            var prediction = new OnlinePrediction(row, result.OutputThroughput.Value, result.TimeToFirstToken.Mean.Value + requestPath, result.TimePerOutputToken.Mean.Value, null);
+            // The simulator's TTFT is the client's: the engine's first token plus the front end's request path (MetricsCollector).
+            var prediction = new OnlinePrediction(row, result.OutputThroughput.Value, result.TimeToFirstToken.Mean.Value, result.TimePerOutputToken.Mean.Value, null);
             if (!bands) return prediction;
             // The band's ends, as simulate --bands makes them: the calibrated band for what this row extrapolates (engine
             // version, batch regime at its mean decode batch, ...), every step at its P10 and at its P90 engine speed.
@@ -114,7 +113,7 @@ public static class OnlineValidator
             {
                 Band = band,
                 ThroughputBand = Of(r => r.OutputThroughput.Value),
-                TtftBand = Of(r => r.TimeToFirstToken.Mean.Value + requestPath),
+                TtftBand = Of(r => r.TimeToFirstToken.Mean.Value),
                 ItlBand = Of(r => r.TimePerOutputToken.Mean.Value),
             };
         }

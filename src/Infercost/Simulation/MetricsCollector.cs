@@ -2,8 +2,11 @@ namespace Infercost.Simulation;
 
 /// <summary>Everything a run counts, shared by the replicas of a fleet; constant memory whatever the request count.
 /// Requests that arrived before <paramref name="warmUpSeconds"/> are served and counted but kept out of the latency
-/// histograms and the good count (the run starts empty, so they would flatter the steady state).</summary>
-internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUpSeconds = 0)
+/// histograms and the good count (the run starts empty, so they would flatter the steady state). A client sees each
+/// first token <paramref name="requestPathSeconds"/> after the engine makes it (the serving front end's request path:
+/// <see cref="Calibration.EngineRuntime.RequestLatency"/>), so that is added to every TTFT and end-to-end time, and the
+/// SLO is judged on what the client sees; it changes no scheduling.</summary>
+internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUpSeconds = 0, double requestPathSeconds = 0)
 {
     private readonly double _sloTtft = slo.TimeToFirstToken.Value;
     private readonly double _sloTpot = slo.TimePerOutputToken.Value;
@@ -48,7 +51,7 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
         LastCompletion = Math.Max(LastCompletion, now);
         if (r.ArrivalTime < warmUpSeconds) return;
 
-        var ttft = s.FirstTokenTime - r.ArrivalTime;
+        var ttft = s.FirstTokenTime - r.ArrivalTime + requestPathSeconds;
         Ttft.Add(ttft);
         var meetsTpot = true;
         if (r.OutputTokens > 1)
@@ -58,7 +61,7 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
             meetsTpot = tpot <= _sloTpot;
         }
 
-        EndToEnd.Add(now - r.ArrivalTime);
+        EndToEnd.Add(now - r.ArrivalTime + requestPathSeconds);
         if (ttft <= _sloTtft && meetsTpot) Good++;
     }
 }

@@ -160,7 +160,7 @@ public static partial class ServingSimulator
         {
             Pools = pools;
             var total = pools.Sum(p => p.Replicas);
-            Metrics = NewMetrics(options, total, width);
+            Metrics = NewMetrics(options, total, width, pools[0].Setup);
             Replicas = new Replica[total];
             PoolOf = new int[total];
             Start = new int[pools.Count + 1];
@@ -175,7 +175,7 @@ public static partial class ServingSimulator
                 // Run's own setup keeps its own error; a pool's names the pool.
                 Blocks[p] = context is null ? KvBlocksPerReplica(pool.Setup, scheduler) : PoolBlocks(pool, scheduler);
                 if (context is { } c) Rates[p] = FleetRouting.DecodeRate(pool.Setup, scheduler, Blocks[p], c).Value;
-                if (PoolMetrics is not null) PoolMetrics[p] = NewMetrics(options, pool.Replicas, width);
+                if (PoolMetrics is not null) PoolMetrics[p] = NewMetrics(options, pool.Replicas, width, pool.Setup);
                 Start[p] = at;
                 for (var i = 0; i < pool.Replicas; i++, at++)
                 {

@@ -45,7 +45,7 @@ public static partial class ServingSimulator
         var expected = stream?.ExpectedRequests ?? 0;
         var reportEvery = Math.Max(1, (long)(expected / 200));
         var withPools = context is not null;
-        var metrics = NewMetrics(options, pools.Sum(p => p.Replicas), InitialWidth(stream));
+        var metrics = NewMetrics(options, pools.Sum(p => p.Replicas), InitialWidth(stream), pools[0].Setup);
         var poolMetrics = withPools ? new MetricsCollector[pools.Count] : null;
         var blocks = new int[pools.Count];
         var rates = new double[pools.Count];
@@ -82,7 +82,7 @@ public static partial class ServingSimulator
             blocks[p] = withPools ? PoolBlocks(pool, scheduler) : KvBlocksPerReplica(pool.Setup, scheduler);
             if (context is { } c) rates[p] = FleetRouting.DecodeRate(pool.Setup, scheduler, blocks[p], c).Value;
             if (withPools && pool.Role == ReplicaRole.Prefill) prefillRates[p] = FleetRouting.PrefillRate(pool.Setup, scheduler).Value;
-            if (poolMetrics is not null) poolMetrics[p] = NewMetrics(options, pool.Replicas, InitialWidth(stream));
+            if (poolMetrics is not null) poolMetrics[p] = NewMetrics(options, pool.Replicas, InitialWidth(stream), pool.Setup);
             byPool[p] = new Replica[pool.Replicas];
             for (var i = 0; i < pool.Replicas; i++)
             {

@@ -569,16 +569,18 @@ public static partial class ServingSimulator
     private static (MetricsCollector, Replica[]) Build(ServingSetup setup, int replicas, SimulationOptions options, double initialWidth, long seed)
     {
         var blocks = KvBlocksPerReplica(setup, options.Scheduler);
-        var metrics = NewMetrics(options, replicas, initialWidth);
+        var metrics = NewMetrics(options, replicas, initialWidth, setup);
         var fleet = new Replica[replicas];
         for (var i = 0; i < replicas; i++) fleet[i] = new Replica(setup, options.Scheduler, blocks, metrics, prefixCache: options.PrefixCache, seed: unchecked(seed + i), stepByStep: options.StepByStep);
         return (metrics, fleet);
     }
 
-    private static MetricsCollector NewMetrics(SimulationOptions options, int replicas, double initialWidth)
+    // The engine's request path (TensorRT-LLM 0.14's Triton front end; zero for the other profiles) adds to what a client sees.
+    private static MetricsCollector NewMetrics(SimulationOptions options, int replicas, double initialWidth, ServingSetup setup)
     {
         var points = options.SeriesPoints + (options.SeriesPoints & 1);
-        return new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)), options.WarmUpSeconds);
+        return new MetricsCollector(options.Slo, new TimeSeries(points, replicas, Math.Max(1e-6, initialWidth)), options.WarmUpSeconds,
+            setup.Config.Engine.Runtime?.RequestLatency.Value ?? 0);
     }
 
     private static SimulationResult Result(ServingSetup setup, Replica[] fleet, MetricsCollector m, SimulationOptions options, double end) =>
