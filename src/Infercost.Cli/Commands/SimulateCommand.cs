@@ -58,7 +58,7 @@ internal static class SimulateCommand
         var bands = new Option<bool>("--bands")
         {
             Description = "Re-run the simulation at the engine speeds of the calibrated P10 and P90 (actual ÷ predicted throughput, widened for what the run extrapolates: " +
-                "the 'extrapolating' line) and print each headline figure's P10–P90: queueing is re-simulated, not scaled. Three runs' work. Not with --runs.",
+                "the 'extrapolating' line) and print each headline figure's P10–P90: queueing is re-simulated, not scaled. Three runs' work; with --runs every seed runs at both ends too, and the band also holds the seeds' spread.",
         };
         var cluster = ClusterInputs.Option("Run the --runs seed-runs on the Orleans cluster with this gateway ('infercost cluster silo') instead of this machine's cores; " +
             "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more.");
@@ -142,9 +142,9 @@ internal static class SimulateCommand
                 throw new InvalidInputException("cluster", $"--cluster spreads the seed-runs of --runs over a cluster; it needs --runs 2 or more (was {parse.GetValue(runs) ?? 1}). Give --runs N, or drop --cluster.");
             }
 
-            if (request.Bands && parse.GetValue(runs) is > 1)
+            if (request.Bands && gateways is not null)
             {
-                throw new InvalidInputException("bands", "--bands re-runs one seed at the band's two engine speeds; --runs repeats it over seeds. Give one of them.");
+                throw new InvalidInputException("bands", "--bands runs on this machine's cores; it does not combine with --cluster yet. Drop one of them.");
             }
 
             if (parse.GetValue(runs) is > 1 && tracePath is not null)

@@ -49,6 +49,10 @@ public sealed record OnlinePrediction(OnlineMeasurement Row, double? OutputToken
 /// throughput calibration's, the runtime the profile's (for trtllm-0.14 the fit of <see cref="OnlineFit"/>).</summary>
 public static class OnlineValidator
 {
+    /// <summary>Seeds of the arrivals each band end is simulated with (a row's own seed and four derived ones,
+    /// <see cref="ParallelRuns.SeedOf"/>): the 10th and 90th percentiles over them stand for the measured run's draw.</summary>
+    public const int BandSeeds = 5;
+
     /// <summary>Tokens per KV block of TensorRT-LLM's paged cache (its default <c>tokens_per_block</c> of 64).</summary>
     public const int TensorRtLlmBlockTokens = 64;
 
@@ -92,21 +96,33 @@ public static class OnlineValidator
             var options = new SimulationOptions(new SchedulerConfig(engine.TokenBudget, engine.MaxBatch, TensorRtLlmBlockTokens), Slo.Default);
             var input = new FixedLength(row.InputTokens);
             var output = new FixedLength(row.OutputTokens);
-            SimulationResult Run(ServingSetup at) => row.OfferedRequestsPerSecond is { } rate
-                ? ServingSimulator.Run(at, 1, new RequestGenerator(ArrivalProcess.Poisson(rate), input, output, seed, row.Requests), options)
-                : ServingSimulator.RunClosedLoop(at, row.Requests, input, output, row.Requests, seed, options);
-            var result = Run(setup);
+            SimulationResult Run(ServingSetup at, long runSeed) => row.OfferedRequestsPerSecond is { } rate
+                ? ServingSimulator.Run(at, 1, new RequestGenerator(ArrivalProcess.Poisson(rate), input, output, runSeed, row.Requests), options)
+                : ServingSimulator.RunClosedLoop(at, row.Requests, input, output, row.Requests, runSeed, options);
+            var result = Run(setup, seed);
             // The simulator's TTFT is the client's: the engine's first token plus the front end's request path (MetricsCollector).
             var prediction = new OnlinePrediction(row, result.OutputThroughput.Value, result.TimeToFirstToken.Mean.Value, result.TimePerOutputToken.Mean.Value, null);
             if (!bands) return prediction;
-            // The band's ends, as simulate --bands makes them: the calibrated band for what this row extrapolates (engine
-            // version, batch regime at its mean decode batch, ...), every step at its P10 and at its P90 engine speed.
+            // The band's ends, as simulate --runs --bands makes them: the calibrated band for what this row extrapolates
+            // (engine version, batch regime at its mean decode batch, ...), every step at its P10 and at its P90 engine
+            // speed, each over BandSeeds seeds of the arrivals (the measured run had its own draw), so that the band holds
+            // both the model's error and the arrivals' (a burst has no draw: one run per speed).
             var band = CalibratedEfficiency.Bands.For(CalibrationCoverage.Shipped.Assess(setup, engine, result.OutputTokens.Value / Math.Max(1, result.Steps)));
-            var ends = new[] { band.Low, band.High }.Select(f => Run(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = f }).Validated()))).ToList();
+            var seeds = row.OfferedRequestsPerSecond is null ? 1 : BandSeeds;
+            SimulationResult[] Seeds(ServingSetup at, SimulationResult? first) =>
+                [.. Enumerable.Range(0, seeds).Select(i => i == 0 && first is not null ? first : Run(at, ParallelRuns.SeedOf(seed, i)))];
+            var sets = new[]
+            {
+                Seeds(setup, result),
+                Seeds(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = band.Low }).Validated()), null),
+                Seeds(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = band.High }).Validated()), null),
+            };
             Banded Of(Func<SimulationResult, double> figure)
             {
-                double c = figure(result), a = figure(ends[0]), b = figure(ends[1]);
-                return new Banded(c, Math.Min(c, Math.Min(a, b)), Math.Max(c, Math.Max(a, b)));
+                var c = figure(result);
+                var low = sets.Min(set => ErrorSummary.Percentile(set.Select(figure), 0.1));
+                var high = sets.Max(set => ErrorSummary.Percentile(set.Select(figure), 0.9));
+                return new Banded(c, Math.Min(c, low), Math.Max(c, high));
             }
 
             return prediction with

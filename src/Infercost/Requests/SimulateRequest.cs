@@ -167,7 +167,8 @@ public sealed partial record SimulateRequest : SimulationRequest
 
     /// <summary>Re-run the simulation at the engine speeds of the calibrated band's P10 and P90 (actual ÷ predicted
     /// throughput, widened for what the run extrapolates) and report each headline figure's band
-    /// (<see cref="SimulateReport.Bands"/>): three runs' work. Not with <see cref="Runs"/> (whose spread is over seeds).</summary>
+    /// (<see cref="SimulateReport.Bands"/>): three runs' work. With <see cref="Runs"/> every seed runs at each end too,
+    /// and the band holds the seeds' spread as well (three times the runs' work).</summary>
     public bool Bands { get; init; }
 
     /// <summary>Default cold start when none is given: two minutes, for provisioning, loading the weights from local disk
@@ -202,11 +203,6 @@ public sealed partial record SimulateRequest : SimulationRequest
         if (AutoscaleMin is not null && Mtbf is not null) throw RequestFields.Error("autoscaleMin", "{autoscaleMin} and {mtbf} are not simulated together; drop one.");
         if (RepairTime is not null && Mtbf is null) throw RequestFields.Error("repairTime", "{repairTime} is how long a failed replica stays down; add {mtbf}.");
         if (Mtbf is not null && Concurrency is not null) throw RequestFields.Error("mtbf", "{mtbf} fails replicas of an open-loop fleet; it does not apply to {concurrency}.");
-        if (Bands && Runs is > 1)
-        {
-            throw RequestFields.Error("bands", "{bands} re-runs one seed at the band's two engine speeds; {runs} repeats it over seeds. Give one of them.");
-        }
-
         if (Runs is > 1 && Concurrency is not null)
         {
             throw RequestFields.Error("runs", "{runs} repeats a generated stream with other seeds; it does not apply to {trace} or {concurrency}. Drop {runs}, or those.");
@@ -307,13 +303,32 @@ public sealed partial record SimulateRequest : SimulationRequest
     public SimulateReport Answer(SimulationSetup s, string? rateCurveSource, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (!Bands) return Simulate(s, rateCurveSource, false, progress, cancellation);
-        // The band's ends: the same run with every step at the engine speed of P10 and of P90 (docs/validation.md#bands).
-        var report = Simulate(s, rateCurveSource, true, Third(progress, 0), cancellation);
+        if (!Bands) return Simulate(s, rateCurveSource, false, progress, cancellation).Report;
+        // The band's ends: the same run with every step at the engine speed of P10 and of P90 (docs/validation.md#bands);
+        // with runs, every seed at each end, so the band holds the seeds' spread as well as the model's error.
+        var (report, seeds) = Simulate(s, rateCurveSource, true, Third(progress, 0), cancellation);
         var speed = Calibration.CalibratedEfficiency.Bands.For(report.Extrapolating);
-        var slow = Simulate(AtSpeed(s, speed.Low), rateCurveSource, false, Third(progress, 1), cancellation).Result;
-        var fast = Simulate(AtSpeed(s, speed.High), rateCurveSource, false, Third(progress, 2), cancellation).Result;
-        return report with { Bands = SimulationBands.Of(speed, report.Result, slow, fast) };
+        if (seeds is null)
+        {
+            var slow = Simulate(AtSpeed(s, speed.Low), rateCurveSource, false, Third(progress, 1), cancellation).Report.Result;
+            var fast = Simulate(AtSpeed(s, speed.High), rateCurveSource, false, Third(progress, 2), cancellation).Report.Result;
+            return report with { Bands = SimulationBands.Of(speed, report.Result, slow, fast) };
+        }
+
+        var (stream, _) = Generated(s, rateCurveSource);
+        SimulationResult[] AtEnd(double f, int third)
+        {
+            var at = AtSpeed(s, f);
+            var done = 0;
+            return ParallelRuns.Run(seeds.Length, stream.Seed, (i, seed) =>
+            {
+                var result = RunSeed(at, stream, seed, cancellation).Result;
+                Third(progress, third)?.Report((double)Interlocked.Increment(ref done) / seeds.Length);
+                return result;
+            });
+        }
+
+        return report with { Bands = SimulationBands.OfRuns(speed, seeds, AtEnd(speed.Low, 1), AtEnd(speed.High, 2)) };
     }
 
     /// <summary><paramref name="s"/> with its setup running at <paramref name="speedRatio"/> times the modelled engine speed
@@ -337,9 +352,12 @@ public sealed partial record SimulateRequest : SimulationRequest
         public void Report(double value) => inner.Report((i + value) / 3);
     }
 
-    private SimulateReport Simulate(SimulationSetup s, string? rateCurveSource, bool bandsBudget, IProgress<double>? progress, CancellationToken cancellation)
+    // The run (or runs) the request asks for; with bandsBudget the work budget counts the band's three, and with runs
+    // every seed's whole result is kept for the band.
+    private (SimulateReport Report, SimulationResult[]? Seeds) Simulate(SimulationSetup s, string? rateCurveSource, bool bandsBudget, IProgress<double>? progress, CancellationToken cancellation)
     {
         var (setup, options, input, output) = (s.Setup, s.Options, s.Input, s.Output);
+        SimulationResult[]? seeds = null;
         SimulationResult result;
         string arrivals;
         SimulationSpread? spread = null;
@@ -368,14 +386,18 @@ public sealed partial record SimulateRequest : SimulationRequest
         {
             RequestGenerator stream;
             (stream, arrivals) = Generated(s, rateCurveSource);
-            if (bandsBudget) Budget(3 * stream.ExpectedRequests, output, "bands", $"{{bands}} (three runs of {Count(stream.ExpectedRequests)} requests)");
+            if (bandsBudget && Runs is not > 1) Budget(3 * stream.ExpectedRequests, output, "bands", $"{{bands}} (three runs of {Count(stream.ExpectedRequests)} requests)");
             if (Runs is > 1 and var runs)
             {
                 RunsBudget(stream, output, runs);
+                if (bandsBudget) Budget(3.0 * runs * stream.ExpectedRequests, output, "bands", $"{{bands}} with {{runs}} {runs} (three times {runs} runs of {Count(stream.ExpectedRequests)} requests)");
                 var done = 0;
+                var kept = bandsBudget ? new SimulationResult[runs] : null;
+                seeds = kept;
                 var all = ParallelRuns.Run(runs, stream.Seed, (i, seed) =>
                 {
                     var (each, eachPools, eachHandoff) = RunSeed(s, stream, seed, cancellation);
+                    if (kept is not null) kept[i] = each;
                     var run = RunSummary.Of(i, seed, each, eachPools, eachHandoff);
                     progress?.Report((double)Interlocked.Increment(ref done) / runs);
                     return run;
@@ -398,7 +420,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
         }
 
-        return Report(s, arrivals, result, spread, pools) with { Handoff = handoff };
+        return (Report(s, arrivals, result, spread, pools) with { Handoff = handoff }, seeds);
     }
 
     private static SimulateReport Report(SimulationSetup s, string arrivals, SimulationResult result, SimulationSpread? spread, IReadOnlyList<PoolResult>? pools) =>

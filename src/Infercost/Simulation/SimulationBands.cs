@@ -44,6 +44,34 @@ public sealed record SimulationBands(
     Banded? OutputPerMillion,
     string Method)
 {
+    /// <summary>The bands of seed-runs (<c>simulate --runs N --bands</c>): every seed at the modelled speed
+    /// (<paramref name="central"/>, run 0 first) and at the band's low and high speed ratios. A figure's P10 is the lowest
+    /// of the three sets' 10th percentiles over the seeds and its P90 the highest of their 90th, so the band holds both the
+    /// model's error and the draw of arrivals and lengths, each at its own P10/P90 (a conservative combination, as the
+    /// price bands' extremes are); the value is run 0's.</summary>
+    public static SimulationBands OfRuns(PredictionBand speed, IReadOnlyList<SimulationResult> central, IReadOnlyList<SimulationResult> slow,
+        IReadOnlyList<SimulationResult> fast)
+    {
+        ArgumentNullException.ThrowIfNull(speed);
+        ArgumentNullException.ThrowIfNull(central);
+        ArgumentNullException.ThrowIfNull(slow);
+        ArgumentNullException.ThrowIfNull(fast);
+        if (central.Count == 0 || slow.Count == 0 || fast.Count == 0) throw new ArgumentException("each end needs at least one run", nameof(central));
+        var sets = new[] { central, slow, fast };
+        Banded Of(Func<SimulationResult, double> figure)
+        {
+            var low = sets.Min(set => ErrorSummary.Percentile(set.Select(figure), 0.1));
+            var high = sets.Max(set => ErrorSummary.Percentile(set.Select(figure), 0.9));
+            var c = figure(central[0]);
+            return new Banded(c, Math.Min(c, low), Math.Max(c, high));
+        }
+
+        var priced = sets.All(set => set.All(r => r.OutputPerMillion is not null));
+        return Build(speed, Of, priced,
+            $"the same {central.Count} seed-runs re-simulated with every step at the engine speed of the band's ends, actual/predicted × [" +
+            Guard.Format(speed.Low) + ", " + Guard.Format(speed.High) + "] (" + speed.Basis + "); each band runs from the lowest 10th to the highest 90th percentile over the seeds of the three speeds");
+    }
+
     /// <summary>The bands of <paramref name="central"/> from the runs at the band's low (<paramref name="slow"/>) and high
     /// (<paramref name="fast"/>) speed ratios.</summary>
     public static SimulationBands Of(PredictionBand speed, SimulationResult central, SimulationResult slow, SimulationResult fast)
@@ -58,20 +86,24 @@ public sealed record SimulationBands(
             return new Banded(c, Math.Min(c, Math.Min(a, b)), Math.Max(c, Math.Max(a, b)));
         }
 
-        return new SimulationBands(speed,
-            Of(r => r.WallTime.Value),
-            Of(r => r.OutputThroughput.Value),
-            Of(r => r.GoodputRequestsPerSecond),
-            Of(r => r.GoodFraction),
-            Of(r => r.TimeToFirstToken.Mean.Value),
-            Of(r => r.TimeToFirstToken.P50.Value),
-            Of(r => r.TimeToFirstToken.P90.Value),
-            Of(r => r.TimePerOutputToken.Mean.Value),
-            Of(r => r.TimePerOutputToken.P50.Value),
-            Of(r => r.TimePerOutputToken.P90.Value),
-            Of(r => r.EndToEnd.Mean.Value),
-            central.OutputPerMillion is null || slow.OutputPerMillion is null || fast.OutputPerMillion is null ? null : Of(r => r.OutputPerMillion!.Value.Value),
+        return Build(speed, Of, central.OutputPerMillion is not null && slow.OutputPerMillion is not null && fast.OutputPerMillion is not null,
             "the same run re-simulated with every step at the engine speed of the band's ends, actual/predicted × [" +
             Guard.Format(speed.Low) + ", " + Guard.Format(speed.High) + "] (" + speed.Basis + "); each band is the lowest and highest of the three runs");
     }
+
+    private static SimulationBands Build(PredictionBand speed, Func<Func<SimulationResult, double>, Banded> band, bool priced, string method) =>
+        new(speed,
+            band(r => r.WallTime.Value),
+            band(r => r.OutputThroughput.Value),
+            band(r => r.GoodputRequestsPerSecond),
+            band(r => r.GoodFraction),
+            band(r => r.TimeToFirstToken.Mean.Value),
+            band(r => r.TimeToFirstToken.P50.Value),
+            band(r => r.TimeToFirstToken.P90.Value),
+            band(r => r.TimePerOutputToken.Mean.Value),
+            band(r => r.TimePerOutputToken.P50.Value),
+            band(r => r.TimePerOutputToken.P90.Value),
+            band(r => r.EndToEnd.Mean.Value),
+            priced ? band(r => r.OutputPerMillion!.Value.Value) : null,
+            method);
 }

@@ -33,29 +33,28 @@ public class OnlineServingTests
     }
 
     [Fact]
-    public void Bands_CoverTheLatencies_AndBelowSaturationHaveNoWidthInThroughput()
+    public void Bands_CoverTheLatencies_AndThroughputOnceTheArrivalDrawIsIn()
     {
         // Given every row re-simulated at the engine speeds of its calibrated band (TensorRT-LLM 0.14 is not the version
-        // the throughput calibration saw, so the band carries the engine width)
+        // the throughput calibration saw, so the band carries the engine width), each over five seeds of its arrivals
         var predictions = OnlineValidator.Predict(CalibrationData.Online, CalibrationData.Catalog, EfficiencyFactors.Default, ServingSoftware.TensorRtLlm014, bands: true);
 
-        // Then each band holds its central figure, and the ends are the runs at the band's speeds
+        // Then each band holds its central figure (the row's own seed at the modelled speed)
         Assert.All(predictions, p =>
         {
             Assert.NotNull(p.Band);
             Assert.InRange(p.TtftBand!.Value, p.TtftBand.P10, p.TtftBand.P90);
             Assert.Equal(p.MeanTtftSeconds!.Value, p.TtftBand.Value);
+            Assert.Equal(p.OutputTokensPerSecond!.Value, p.ThroughputBand!.Value);
             Assert.True(p.ItlBand!.P90 > p.ItlBand.P10);
         });
         // As docs/validation.md#online-serving reports (2026-12-04): every mean TTFT and ITL inside (the engine width,
-        // fitted on these rows' bursts, is wide for a runtime fitted on the rest of them), but a third of throughputs:
-        // below saturation the throughput is the offered load at any engine speed, so the band is under 3% wide there (only the last requests drain faster or slower) and
-        // the measured run's own arrival draw (±2–3% on 500 requests) falls outside it.
+        // fitted on these rows' bursts, is wide for a runtime fitted on the rest of them), and three throughputs in four.
+        // Below saturation the throughput is the offered load at any engine speed, so what the band must hold there is
+        // the arrivals' draw: with one seed (the model's error alone) only a third of the throughputs were inside.
         Assert.Equal(100, OnlineValidator.Coverage(predictions, p => p.TtftInside).Percent);
         Assert.Equal(100, OnlineValidator.Coverage(predictions, p => p.ItlInside).Percent);
-        Assert.InRange(OnlineValidator.Coverage(predictions, p => p.ThroughputInside).Percent, 30, 37);
-        var lowRate = predictions.Where(p => p.Row.OfferedRequestsPerSecond == 2).ToList();
-        Assert.All(lowRate, p => Assert.True(p.ThroughputBand!.P90 / p.ThroughputBand.P10 < 1.03, $"{p.Row.Id}: {p.ThroughputBand}"));
+        Assert.Equal(75, OnlineValidator.Coverage(predictions, p => p.ThroughputInside).Percent, 1e-9);
     }
 
     [Theory]

@@ -94,13 +94,36 @@ public class SimulationBandsTests
     }
 
     [Fact]
-    public void Bands_WithRuns_IsRefusedNamingBands()
+    public void WithRuns_TheBandAlsoHoldsTheSeedsSpread()
     {
-        var request = new SimulateRequest { Model = "llama-3.1-8b", Gpu = "nvidia-h100-sxm", Gpus = 1, Rate = 2, Runs = 3, Bands = true };
+        // Given 300 requests at 3 req/s onto one H100: far below saturation, so the throughput is the offered load at any
+        // engine speed and a single seed's band is nearly a point
+        var one = new SimulateRequest { Model = "llama-3.1-8b", Gpu = "nvidia-h100-sxm", Gpus = 1, Input = 500, Output = 100, Rate = 3, Requests = 300, Bands = true };
+        var single = one.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken).Bands!;
+        var seeded = (one with { Runs = 8 }).Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken);
+        var b = seeded.Bands!;
 
-        var e = Assert.Throws<InvalidInputException>(request.Validate);
+        // Then with eight seeds the throughput band holds the draw of arrivals (run 0's value in it), several times wider
+        Assert.Equal(seeded.Result.OutputThroughput.Value, b.OutputThroughput.Value);
+        Assert.InRange(b.OutputThroughput.Value, b.OutputThroughput.P10, b.OutputThroughput.P90);
+        var width = (b.OutputThroughput.P90 - b.OutputThroughput.P10) / b.OutputThroughput.Value;
+        var singleWidth = (single.OutputThroughput.P90 - single.OutputThroughput.P10) / single.OutputThroughput.Value;
+        Assert.True(width > 3 * singleWidth, $"with seeds {width:P2}, one seed {singleWidth:P2}");
+        // and the latency bands still reach the slow end: at least the single seed's model band
+        Assert.True(b.TtftP90.P90 >= single.TtftP90.P90 * 0.9, $"{b.TtftP90} vs {single.TtftP90}");
+        Assert.Contains("seed-runs", b.Method, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithRuns_TheBudgetCountsThreeTimesTheRuns()
+    {
+        // 8 runs × 100,000 requests × 1,000 output tokens = 0.8 billion: the runs fit the 2-billion budget, three times them do not.
+        var request = new SimulateRequest { Model = "llama-3.1-8b", Gpu = "nvidia-h100-sxm", Gpus = 8, Rate = 50, Requests = 100_000, Runs = 8, Bands = true };
+
+        var e = Assert.Throws<InvalidInputException>(() => request.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
 
         Assert.Equal("bands", e.Field);
+        Assert.Contains("three times 8 runs", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
