@@ -78,6 +78,8 @@ public sealed class MoreQuestionEndpointTests(ServerFixture server) : IClassFixt
             "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 6 --requests 300 --input 500 --output 100 --bands --runs 3" },
         { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 30, "input": 200, "output": 50, "maxGpusPerReplica": 1, "trialTime": "10s" }""",
             "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 30 --input 200 --output 50 --max-gpus-per-replica 1 --trial-time 10s" },
+        { "/api/plan", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "rate": 30, "input": 200, "output": 50, "maxGpusPerReplica": 1, "trialTime": "10s", "bands": true }""",
+            "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 30 --input 200 --output 50 --max-gpus-per-replica 1 --trial-time 10s --bands" },
         { "/api/search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1, 2], "rate": 5, "input": 200, "output": 50, "trialTime": "10s", "trialRequests": 1000 }""",
             "search --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus-per-replica 1,2 --rate 5 --input 200 --output 50 --trial-time 10s --trial-requests 1000" },
         { "/api/speculate", """{ "model": "deepseek-v3", "gpu": "nvidia-h100-sxm", "gpus": 16, "specAcceptance": [0.85] }""",

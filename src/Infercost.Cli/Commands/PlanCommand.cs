@@ -41,6 +41,12 @@ internal static class PlanCommand
         var prefillSize = CliOptions.OptionalInt(PlanRequest.PrefillGpusPerReplicaField, "With --disaggregated: GPUs per prefill replica. Default: the aggregated plan's replica size.");
         var decodeSize = CliOptions.OptionalInt(PlanRequest.DecodeGpusPerReplicaField, "With --disaggregated: GPUs per decode replica. Default: the aggregated plan's replica size.");
         var trial = SimulationInputs.Duration("--trial-time", "Least simulated arrival time per trial; trials also cover 30 request lifetimes, within 200,000 requests.", 1, 86_400, 120);
+        var bands = new Option<bool>("--bands")
+        {
+            Description = "Plan again with every simulated step at the engine speeds of the calibrated P10 and P90 (actual ÷ predicted throughput, widened for what the " +
+                "chosen fleet extrapolates: the 'extrapolating' line): the fleet to buy if the engine is as slow as the band's low end, and what its high end would need. " +
+                "Three plans' work. Not with --disaggregated.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("plan",
             "Find the fewest GPUs whose simulated P90 time to first token and P90 time per output token meet the SLO at the peak rate " +
@@ -56,6 +62,7 @@ internal static class PlanCommand
         workload.AddTo(command, sessions: false);
         trace.AddTo(command, prefixCache: false);
         foreach (var option in new Option[] { cost.GpuPrice, cost.Owned, cost.PurchasePrice, cost.ServerShare, cost.LifespanYears, cost.Electricity, cost.Pue, cost.Power }) command.Options.Add(option);
+        command.Options.Add(bands);
         command.Options.Add(json);
 
         command.SetAction(parse =>
@@ -106,6 +113,7 @@ internal static class PlanCommand
                 Electricity = parse.GetValue(cost.Electricity),
                 Pue = parse.GetValue(cost.Pue),
                 Power = parse.GetValue(cost.Power),
+                Bands = parse.GetValue(bands),
             };
             request.Validate();
             var (catalog, configSource) = subject.Sources(parse, context);
@@ -132,9 +140,25 @@ internal static class PlanCommand
             Render(context.Console, plan.Plan, s.Model.Id, inputs);
             if (fromTrace is not null) context.Console.WriteLine("• " + TraceInputs.Describe(fromTrace));
             if (plan.Speculation is { } spec) context.Console.WriteLine(SpeculationLine(spec, "every simulated replica"));
+            if (Calibration.Extrapolation.Line(plan.Extrapolating) is { } line) context.Console.WriteLine(line);
+            if (plan.Bands is { } b) context.Console.Write(BandsTable(plan.Plan, b));
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Table BandsTable(CapacityPlan plan, PlanBands b)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var table = KeyValueTable.Grid($"The plan at the band's engine speeds (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model, re-planned)",
+            "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
+        static string Of(int replicas, string layout, int devices) =>
+            $"{Number(replicas)} {(replicas == 1 ? "replica" : "replicas")} of {layout} = {Number(devices)} {(devices == 1 ? "GPU" : "GPUs")}";
+        string Fleet(PlanEnd e) => e.Failure is { } why ? "none meets the SLO: " + why : Of(e.Replicas!.Value, e.Layout!, e.Devices!.Value);
+        table.AddTextRow("Fleet", Of(plan.Replicas, plan.Layout, plan.Devices), Fleet(b.Slow), Fleet(b.Fast));
+        table.AddTextRow("Fixed fleet, per day", Money(plan.FixedFleet.Cost), b.Slow.FixedFleetPerDay is { } s ? Money(s) : "-", b.Fast.FixedFleetPerDay is { } f ? Money(f) : "-");
+        table.AddTextRow("$/MTok output", Money(plan.FixedFleet.OutputPerMillion), b.Slow.OutputPerMillion is { } so ? Money(so) : "-", b.Fast.OutputPerMillion is { } fo ? Money(fo) : "-");
+        return table;
     }
 
     private static string SpeculationLine(Speculation.SpeculationSpec used, string where) =>

@@ -15,6 +15,12 @@ public sealed record PlanReport(string Model, string Accelerator, string Input, 
     /// <summary>The speculative decoding every simulated replica decoded with (method, k, acceptance, expected tokens
     /// per sequence per step); null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
+
+    /// <summary>Where the chosen fleet lies outside calibration coverage (at its peak trial's mean decode batch).</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>With <see cref="PlanRequest.Bands"/>: the plans at the calibrated band's slow and fast engine speeds; null otherwise.</summary>
+    public PlanBands? Bands { get; init; }
 }
 
 /// <summary>What <c>plan --disaggregated</c> planned (the document its <c>--json</c> prints).</summary>
@@ -128,6 +134,11 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>Also plan separate prefill and decode pools.</summary>
     public bool Disaggregated { get; init; }
 
+    /// <summary>Plan again at the engine speeds of the calibrated band's P10 and P90 (<see cref="PlanReport.Bands"/>): the
+    /// fleet to buy if the engine is as slow as the band's low end, and what its high end would need. Three plans' work.
+    /// Not with <see cref="Disaggregated"/>.</summary>
+    public bool Bands { get; init; }
+
     /// <summary>With <see cref="Disaggregated"/>: GPUs per prefill replica; default the aggregated plan's size.</summary>
     public int? PrefillGpusPerReplica { get; init; }
 
@@ -194,6 +205,7 @@ public sealed record PlanRequest : ModelGpuRequest
         MaxGpusPerReplicaField.Check(MaxGpusPerReplica);
         PrefillGpusPerReplicaField.Check(PrefillGpusPerReplica);
         DecodeGpusPerReplicaField.Check(DecodeGpusPerReplica);
+        if (Bands && Disaggregated) throw RequestFields.Error("bands", "{bands} re-plans an aggregated fleet at the band's engine speeds; it does not apply to {disaggregated} yet. Drop one of them.");
         BlockSizeField.Check(BlockSize);
         SeedField.Check(Seed);
         new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ResolveEngine();
@@ -310,7 +322,28 @@ public sealed record PlanRequest : ModelGpuRequest
         var (inputText, outputText) = (SimulationRequest.Describe(inputs.Input), SimulationRequest.Describe(inputs.Output));
         if (!Disaggregated)
         {
-            return new PlanReport(model, gpu, inputText, outputText, CapacityPlanner.Plan(inputs, progress, cancellation)) { Speculation = inputs.Config.Speculation?.Spec };
+            var plan = CapacityPlanner.Plan(inputs, Bands && progress is not null ? new Scaled(progress, 0, 1.0 / 3) : progress, cancellation);
+            // The chosen fleet's coverage: its layout at the peak trial's mean decode batch per replica.
+            var setup = new ServingSetup(inputs.Model, inputs.Accelerator, plan.Parallelism, inputs.Config with { TotalDevices = plan.DevicesPerReplica, Parallelism = plan.Parallelism });
+            var batch = plan.AtPeak.OutputTokens.Value / Math.Max(1, plan.AtPeak.Steps) / (inputs.Config.Speculation?.ExpectedTokensPerStep ?? 1);
+            var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, inputs.Config.Engine, batch);
+            var report = new PlanReport(model, gpu, inputText, outputText, plan) { Speculation = inputs.Config.Speculation?.Spec, Extrapolating = extrapolating };
+            if (!Bands) return report;
+            var speed = Calibration.CalibratedEfficiency.Bands.For(extrapolating);
+            PlanEnd At(double f, int third)
+            {
+                var at = inputs with { Config = (inputs.Config with { SpeedFactor = f }).Validated() };
+                try
+                {
+                    return PlanEnd.Of(f, CapacityPlanner.Plan(at, progress is null ? null : new Scaled(progress, third / 3.0, 1.0 / 3), cancellation));
+                }
+                catch (InvalidInputException e)
+                {
+                    return PlanEnd.Failed(f, e.Message);
+                }
+            }
+
+            return report with { Bands = new PlanBands(speed, At(speed.Low, 1), At(speed.High, 2)) };
         }
 
         var (sizeP, sizeD) = (PrefillGpusPerReplica, DecodeGpusPerReplica);
