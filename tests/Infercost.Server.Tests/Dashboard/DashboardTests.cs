@@ -244,6 +244,36 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task PlanWithBands_ShowsTheFleetAtEachEngineSpeedAsTheApiGivesIt()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpuPrice", "2.5");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#plan-rate", "30");
+        await page.FillAsync("#plan-maxGpusPerReplica", "1");
+        await page.FillAsync("#plan-trialTime", "30s");
+        await page.CheckAsync("#plan-bands");
+
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-bands-table", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var report = await Api("plan", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": 30,
+              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "30s", "bands": true }
+            """);
+        var bands = report.GetProperty("bands");
+        var gpus = await page.Locator("#plan-bands-devices td").AllInnerTextsAsync();
+        string Devices(JsonElement e) => e.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal([Devices(report.GetProperty("plan")), Devices(bands.GetProperty("slow")), Devices(bands.GetProperty("fast"))], gpus);
+        Assert.Contains(bands.GetProperty("speed").GetProperty("low").GetDouble().ToString("0.00", CultureInfo.InvariantCulture),
+            await page.InnerTextAsync("#plan-bands-table caption"), StringComparison.Ordinal);
+        await ScreenshotIsNotBlank(page, "plan-bands");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Plan_ShowsTheApisFleetAndDayCost_AndABadRateOnItsField()
     {
         var errors = new List<string>();

@@ -19,7 +19,7 @@ const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", 
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
 /** The panels' own text fields (ids prefixed by the panel), kept in the shareable URL too. */
 const panelFields = ["plan-rate", "plan-sloTtft", "plan-sloTpot", "plan-maxGpusPerReplica", "plan-autoscaleStep", "plan-trialTime",
-  "plan-diurnal", "plan-disaggregated", "plan-prefillGpusPerReplica", "plan-decodeGpusPerReplica", "workload-selfHost",
+  "plan-diurnal", "plan-disaggregated", "plan-bands", "plan-prefillGpusPerReplica", "plan-decodeGpusPerReplica", "workload-selfHost",
   "search-model", "search-gpu", "search-gpuPrice", "search-weights", "search-kv", "search-gpusPerReplica", "search-layouts", "search-maxBatch",
   "search-prefillChunk", "search-disaggregation", "search-rate", "search-input", "search-output", "search-sloTtft", "search-sloTpot",
   "search-trialTime", "search-rank", "search-front", "search-top", "search-maxGpus",
@@ -542,7 +542,7 @@ function planBody(): Json {
     if (value(`plan-${f}`) !== "") body[f] = numeric(value(`plan-${f}`));
   }
   for (const f of ["sloTtft", "sloTpot", "trialTime"]) if (value(`plan-${f}`) !== "") body[f] = value(`plan-${f}`);
-  for (const f of ["diurnal", "disaggregated"]) if ($<HTMLInputElement>(`plan-${f}`).checked) body[f] = true;
+  for (const f of ["diurnal", "disaggregated", "bands"]) if ($<HTMLInputElement>(`plan-${f}`).checked) body[f] = true;
   return { ...body, ...speculationBody() };
 }
 
@@ -578,7 +578,23 @@ const latency = (l: Json | null | undefined) => (l ? `${seconds(l.timeToFirstTok
 function renderPlan(report: Json) {
   const p = report.plan ?? report.aggregated;
   $("plan-result").innerHTML = (p ? aggregatedPlan(report, p) : `<p id="plan-none">No aggregated fleet meets the targets; the pools below were sized by hand.</p>`) +
-    (report.disaggregated ? disaggregatedPlan(report.disaggregated) : "");
+    (report.disaggregated ? disaggregatedPlan(report.disaggregated) : "") + (report.bands && p ? planBands(p, report.bands) : "");
+}
+
+/** The plan at the band's engine speeds (report.bands): the fleet, the day's cost and $/MTok at each end. */
+function planBands(p: Json, b: Json): string {
+  const fleet = (replicas: number, layout: string, devices: number) =>
+    `${number(replicas)} replica${replicas === 1 ? "" : "s"} of ${esc(layout)} = ${number(devices)} GPU${devices === 1 ? "" : "s"}`;
+  const end = (e: Json) => (e.failure ? `none meets the targets: ${esc(e.failure)}` : fleet(e.replicas, e.layout, e.devices));
+  const cell = (x: number | null | undefined, f: (v: number) => string) => (x == null ? "–" : f(x));
+  return `<table class="data" id="plan-bands-table"><caption>The plan at the band's engine speeds (× ${b.speed.low.toFixed(2)} and × ${b.speed.high.toFixed(2)} of the model, re-planned; ${esc(b.speed.basis)})</caption>
+    <thead><tr><th scope="col"></th><th scope="col">As modelled</th><th scope="col">Slow end (P10 speed)</th><th scope="col">Fast end (P90 speed)</th></tr></thead>
+    <tbody>
+    <tr id="plan-bands-fleet"><th scope="row">Fleet</th><td>${fleet(p.replicas, p.layout, p.devices)}</td><td>${end(b.slow)}</td><td>${end(b.fast)}</td></tr>
+    <tr id="plan-bands-devices"><th scope="row">GPUs</th><td>${number(p.devices)}</td><td>${cell(b.slow.devices, number)}</td><td>${cell(b.fast.devices, number)}</td></tr>
+    <tr><th scope="row">Fixed fleet, per day</th><td>${money(p.fixedFleet.cost)}</td><td>${cell(b.slow.fixedFleetPerDay, money)}</td><td>${cell(b.fast.fixedFleetPerDay, money)}</td></tr>
+    <tr><th scope="row">$/MTok output</th><td>${money(p.fixedFleet.outputPerMillion)}</td><td>${cell(b.slow.outputPerMillion, money)}</td><td>${cell(b.fast.outputPerMillion, money)}</td></tr>
+    </tbody></table>`;
 }
 
 function disaggregatedPlan(d: Json): string {
