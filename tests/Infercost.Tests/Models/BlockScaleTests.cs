@@ -138,4 +138,16 @@ public class BlockScaleTests
         var setup = Setup(model, "nvidia-h100-sxm", new ServingConfig { TotalDevices = 1 });
         Assert.Equal(bits / 8, setup.Scales.BytesPerElement(Precision.Int4), 12);
     }
+
+    [Fact]
+    public void PoolSpec_NamesItsLayout_AndRefusesTwo()
+    {
+        // A pool's weights=mxfp4 is fp4 in MXFP4; weights and kv naming different layouts contradict each other
+        var pool = Infercost.Requests.PoolSpec.Parse("gpu=amd-mi355x,gpus=8,weights=mxfp4");
+        Assert.Equal(Precision.Fp4, pool.Weights);
+        Assert.Equal(Fp4Format.Mxfp4, pool.Fp4Format);
+        Assert.Null(Infercost.Requests.PoolSpec.Parse("gpus=8,weights=fp4").Fp4Format);
+        var error = Assert.Throws<InvalidInputException>(() => Infercost.Requests.PoolSpec.Parse("gpus=8,weights=mxfp4,kv=nvfp4"));
+        Assert.Contains("different FP4 layouts", error.Message, StringComparison.Ordinal);
+    }
 }
