@@ -25,7 +25,7 @@ internal static class CheckCommand
         var gpuPrice = CliOptions.OptionalDouble(CheckRequest.GpuPriceField, "For price claims: dollars per GPU-hour. Default: the catalog's rental price.", "$/GPU-h");
         var activeParams = CliOptions.OptionalDouble(CheckRequest.ActiveParamsField, "Parameters each token multiplies through (2 FLOPs each), e.g. 37e9. Default: the model's computed active parameters without the input embedding.", "X");
         var precision = CliOptions.Precision("--precision", "Matrix precision whose dense peak is the ceiling. Default: fp8 where the device has it, else bf16.");
-        var weights = CliOptions.Precision("--weights", "Weight precision for the bytes a decode step reads. Default: the model's published precision.");
+        var weights = CliOptions.StoredPrecision("--weights", "Weight precision for the bytes a decode step reads. Default: the model's published precision.");
         var json = CommonOptions.Json();
         var command = new Command("check",
             "Check a claimed throughput or price against the compute and bandwidth rooflines at 100% efficiency. " +
@@ -53,6 +53,7 @@ internal static class CheckCommand
                 ActiveParams = parse.GetValue(activeParams),
                 Precision = parse.GetValue(precision),
                 Weights = parse.GetValue(weights),
+                Fp4Format = CliOptions.Fp4FormatOf(parse, weights),
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var s = request.Resolve(catalog, configSource);

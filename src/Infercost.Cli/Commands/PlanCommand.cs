@@ -25,8 +25,8 @@ internal static class PlanCommand
         var rate = CliOptions.OptionalDouble(PlanRequest.RateField, "Peak requests per second (with --diurnal, the busiest hour's rate).", "REQ/S");
         var input = CliOptions.Int(PlanRequest.InputField, "Prompt tokens per request (see --input-dist for a distribution).", Defaults.InputTokens);
         var output = CliOptions.Int(PlanRequest.OutputField, "Output tokens per request (see --output-dist).", Defaults.OutputTokens);
-        var weights = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
-        var kv = CliOptions.Precision("--kv", "KV-cache precision. Default: bf16.");
+        var weights = CliOptions.StoredPrecision("--weights", "Weight precision. Default: the model's published precision.");
+        var kv = CliOptions.StoredPrecision("--kv", "KV-cache precision. Default: bf16.");
         var maxBatch = CliOptions.OptionalInt(PlanRequest.MaxBatchField, "Most sequences running at once per replica (vLLM's max_num_seqs). Default: the engine's.");
         var chunk = CliOptions.OptionalInt(PlanRequest.PrefillChunkField, "Token budget of one step, prompt chunks and decodes together (vLLM's max_num_batched_tokens). Default: the engine's.");
         var servingOptions = new ServingInputs(workload: true) { Context = context };
@@ -83,6 +83,7 @@ internal static class PlanCommand
                 InputHist = Read(workload.InputHistogram),
                 OutputHist = Read(workload.OutputHistogram),
                 Weights = parse.GetValue(weights),
+                Fp4Format = CliOptions.Fp4FormatOf(parse, weights, kv),
                 Kv = parse.GetValue(kv),
                 MaxBatch = parse.GetValue(maxBatch),
                 PrefillChunk = parse.GetValue(chunk),

@@ -161,6 +161,46 @@ internal static class CliOptions
             },
         };
 
+    /// <summary>An optional precision of stored weights or KV cache: the precisions and the two FP4 layouts
+    /// (<c>nvfp4</c>, <c>mxfp4</c>), whose layout <see cref="Fp4FormatOf"/> reads back.</summary>
+    public static Option<Precision?> StoredPrecision(string name, string description) =>
+        new(name)
+        {
+            Description = description + " nvfp4 and mxfp4 are fp4 with that block-scale layout; plain fp4 takes the checkpoint's, else NVFP4 on NVIDIA and MXFP4 elsewhere.",
+            HelpName = string.Join('|', Enum.GetValues<Precision>().Select(p => p.Name())) + "|nvfp4|mxfp4",
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 0) return null;
+                var text = r.Tokens[^1].Value;
+                if (PrecisionInfo.TryParse(text, out var precision)) return precision;
+                r.AddError(Message(() => PrecisionInfo.ParseStored(text, FieldOf(r))) ?? $"{FieldOf(r)}: unknown precision.");
+                return null;
+            },
+        };
+
+    /// <summary>The FP4 layout the user typed on any of <paramref name="options"/> (<c>nvfp4</c>, <c>mxfp4</c>), or null
+    /// when none names one.</summary>
+    /// <exception cref="InvalidInputException">Two options name different layouts (one setup stores its fp4 tensors in one).</exception>
+    public static Fp4Format? Fp4FormatOf(ParseResult parse, params Option<Precision?>[] options)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        (Fp4Format Format, string Flag, string Text)? found = null;
+        foreach (var option in options)
+        {
+            var text = parse.GetResult(option) is { Tokens.Count: > 0 } result ? result.Tokens[^1].Value : null;
+            if (PrecisionInfo.Fp4FormatOf(text) is not { } format) continue;
+            if (found is { } f && f.Format != format)
+            {
+                throw new InvalidInputException(option.Name.TrimStart('-'),
+                    $"{option.Name} {text} and {f.Flag} {f.Text} name different FP4 layouts; a setup stores its fp4 tensors in one (use nvfp4 or mxfp4 on both, or plain fp4).");
+            }
+
+            found = (format, option.Name, text!);
+        }
+
+        return found?.Format;
+    }
+
     /// <summary>An optional comma-separated list of whole numbers, each in [<paramref name="low"/>, <paramref name="high"/>].</summary>
     public static Option<int[]?> IntList(string name, string description, int low, int high) =>
         Declare(new Option<int[]?>(name)

@@ -27,9 +27,9 @@ internal sealed class ServingInputs
     public Option<int?> Expert { get; } = CliOptions.OptionalInt(DeploymentRequest.EpField, "Expert-parallel degree (must divide tp × pp × dp).");
     public Option<int?> AttentionData { get; } = CliOptions.OptionalInt(DeploymentRequest.DpField, "Attention data-parallel degree (replicates attention and its KV cache; experts stay sharded).");
 
-    public Option<Precision?> Weights { get; } = CliOptions.Precision("--weights", "Weight precision. Default: the model's published precision.");
-    public Option<Precision?> ExpertWeights { get; } = CliOptions.Precision("--expert-weights", "Routed-expert weight precision. Default: --weights, else the model's published expert precision.");
-    public Option<Precision?> Kv { get; } = CliOptions.Precision("--kv", "KV-cache precision. Default: the format a --model-config checkpoint was calibrated for (kv_cache_quant_algo, kv_cache_scheme), else bf16.");
+    public Option<Precision?> Weights { get; } = CliOptions.StoredPrecision("--weights", "Weight precision. Default: the model's published precision.");
+    public Option<Precision?> ExpertWeights { get; } = CliOptions.StoredPrecision("--expert-weights", "Routed-expert weight precision. Default: --weights, else the model's published expert precision.");
+    public Option<Precision?> Kv { get; } = CliOptions.StoredPrecision("--kv", "KV-cache precision. Default: the format a --model-config checkpoint was calibrated for (kv_cache_quant_algo, kv_cache_scheme), else bf16.");
     public Option<Precision?> Compute { get; } = CliOptions.Precision("--compute", "Matrix-unit precision. Default: the weight precision where the device has a peak for it, else bf16.");
 
     public Option<int?> Batch { get; } = CliOptions.OptionalInt(DeploymentRequest.BatchField, "Concurrent sequences per replica. Default: the most that fit, capped at --max-batch.");
@@ -94,6 +94,7 @@ internal sealed class ServingInputs
             ExpertWeights = parse.GetValue(ExpertWeights),
             Kv = parse.GetValue(Kv),
             Compute = parse.GetValue(Compute),
+            Fp4Format = CliOptions.Fp4FormatOf(parse, Weights, ExpertWeights, Kv),
             Batch = _batch ? parse.GetValue(Batch) : null,
             Reserve = parse.GetValue(Reserve),
             Engine = parse.GetValue(Engine),

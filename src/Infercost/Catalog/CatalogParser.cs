@@ -226,6 +226,7 @@ internal static class CatalogParser
         var expertPrecision = ReadPrecision(r, "defaultExpertPrecision");
         var embeddingPrecision = ReadPrecision(r, "defaultEmbeddingPrecision");
         var lmHeadPrecision = ReadPrecision(r, "defaultLmHeadPrecision");
+        var fp4Scales = ReadFp4Scales(r, "defaultWeightPrecision", "defaultExpertPrecision", "defaultEmbeddingPrecision", "defaultLmHeadPrecision");
         var total = r.Positive("publishedTotalBillions", required: false, high: ShapeLimits.MaxBillions);
         var active = r.Positive("publishedActiveBillions", required: false, high: ShapeLimits.MaxBillions);
         var release = r.String("releaseDate", required: false);
@@ -300,6 +301,7 @@ internal static class CatalogParser
             DefaultExpertPrecision = expertPrecision,
             DefaultEmbeddingPrecision = embeddingPrecision,
             DefaultLmHeadPrecision = lmHeadPrecision,
+            Fp4Scales = fp4Scales,
             PublishedTotalBillions = total,
             PublishedActiveBillions = active,
             ReleaseDate = release,
@@ -418,6 +420,26 @@ internal static class CatalogParser
         return experts is null || perToken is null || width is null
             ? null
             : new MoeShape(experts.Value, perToken.Value, shared, width.Value, firstDense, expertBias, routerBias, sharedWidth);
+    }
+
+    // A precision field may name the FP4 layout (nvfp4, mxfp4) rather than plain fp4: the entry's fp4 tensors are then
+    // stored in it (gpt-oss's experts: mxfp4). Two fields naming different layouts contradict each other.
+    private static BlockScales? ReadFp4Scales(JsonObjectReader r, params ReadOnlySpan<string> names)
+    {
+        (Fp4Format Format, string Field)? found = null;
+        foreach (var name in names)
+        {
+            if (!r.Has(name) || PrecisionInfo.Fp4FormatOf(r.String(name, required: false)) is not { } format) continue;
+            if (found is { } f && f.Format != format)
+            {
+                r.Problem(name, $"names {format.ToString().ToLowerInvariant()} but {f.Field} names {f.Format.ToString().ToLowerInvariant()}; an entry's fp4 tensors share one layout");
+                continue;
+            }
+
+            found = (format, name);
+        }
+
+        return found is { } g ? BlockScales.Of(g.Format) : null;
     }
 
     private static Precision? ReadPrecision(JsonObjectReader r, string name)

@@ -22,6 +22,13 @@ internal static class HfQuantization
 
         /// <summary>Precision of the LM head when it differs from <see cref="Weights"/>; null otherwise.</summary>
         public Precision? LmHead { get; init; }
+
+        /// <summary>Block-scale layout of the checkpoint's fp4 tensors where the config names it (NVFP4, MXFP4,
+        /// bitsandbytes fp4); null otherwise.</summary>
+        public BlockScales? Fp4Scales { get; init; }
+
+        /// <summary>Block-scale layout of the checkpoint's int4 tensors (group size, zero points); null otherwise.</summary>
+        public BlockScales? Int4Scales { get; init; }
     }
 
     private const string Flags = "set the precision with --weights (and --expert-weights for routed experts)";
@@ -56,7 +63,12 @@ internal static class HfQuantization
             var bits = mlx.Int("bits", 2, 16);
             var p = bits switch { 8 => Precision.Int8, 4 => Precision.Int4, null => (Precision?)null, _ => null };
             if (bits is not null && p is null) mlx.Problem("bits", $"{bits}-bit weights have no precision in this tool (accepted: 4, 8); {Flags}");
-            return p is { } mp ? new Result(mp, mp, [$"Quantisation from config.json quantization (MLX, {bits}-bit): every quantised module {mp.Name()}."]) : new Result(dtype, null, []);
+            // MLX stores an fp16 scale and an fp16 bias per group (mlx.core.quantize; group_size default 64).
+            var group = mlx.Has("group_size") ? mlx.Int("group_size", 1, 1_048_576) ?? 64 : 64;
+            return p is { } mp
+                ? new Result(mp, mp, [$"Quantisation from config.json quantization (MLX, {bits}-bit, group {group}): every quantised module {mp.Name()}."])
+                { Int4Scales = mp == Precision.Int4 ? new BlockScales($"mlx g{group}", group, 16, 16) : null }
+                : new Result(dtype, null, []);
         }
 
         return new Result(dtype, null, []);
@@ -137,9 +149,9 @@ internal static class HfQuantization
             }
 
             case "mxfp4":
-                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore"), $"{where} (mxfp4)", HeadOutside("mxfp4"));
+                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore"), $"{where} (mxfp4)", HeadOutside("mxfp4")) with { Fp4Scales = BlockScales.Mxfp4 };
             case "nvfp4":
-                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore", "exclude_modules"), $"{where} (nvfp4)");
+                return Split(Precision.Fp4, dtype, Excluded(q, "modules_to_not_convert", "ignore", "exclude_modules"), $"{where} (nvfp4)") with { Fp4Scales = BlockScales.Nvfp4 };
             case "awq" or "gptq" or "auto-round" or "autoround" or "hqq" or "marlin" or "gptq_marlin" or "awq_marlin":
             {
                 var bitsKey = q.FirstPresent("bits", "w_bit", "nbits");
@@ -153,8 +165,13 @@ internal static class HfQuantization
 
                 // These quantise the decoder blocks' linear layers; the head only where the config says so (GPTQModel's lm_head: true).
                 var headQuantised = q.TryGet("lm_head", out var lh) && lh.ValueKind == JsonValueKind.True;
-                return Split(p.Value, dtype, Excluded(q, "modules_to_not_convert", "modules_in_block_to_quantize_excluded", "ignore"), $"{where} ({method} {bits}-bit)",
-                    headQuantised ? null : $"{method} quantises the decoder blocks only");
+                // One fp16 scale and one packed 4-bit zero point per group (AWQ's zero_point: false drops the zero point);
+                // group_size -1 is per channel.
+                var groupKey = q.FirstPresent("group_size", "q_group_size");
+                var group = groupKey is null ? BlockScales.DefaultIntGroupSize : q.Int(groupKey, -1, 1_048_576) ?? BlockScales.DefaultIntGroupSize;
+                var zeroPoint = !(q.TryGet("zero_point", out var zp) && zp.ValueKind == JsonValueKind.False);
+                return Split(p.Value, dtype, Excluded(q, "modules_to_not_convert", "modules_in_block_to_quantize_excluded", "ignore"), $"{where} ({method} {bits}-bit, group {group})",
+                    headQuantised ? null : $"{method} quantises the decoder blocks only") with { Int4Scales = p == Precision.Int4 ? BlockScales.IntGroups(group, zeroPoint) : null };
             }
 
             case "bitsandbytes":
@@ -169,7 +186,12 @@ internal static class HfQuantization
 
                 var kind = four ? (q.TryGet("bnb_4bit_quant_type", out var qt) && qt.ValueKind == JsonValueKind.String ? qt.GetString() : "fp4") : "int8";
                 var p = four ? (kind == "nf4" ? Precision.Int4 : Precision.Fp4) : Precision.Int8;
-                return Split(p, dtype, Excluded(q, "llm_int8_skip_modules", "modules_to_not_convert"), $"{where} (bitsandbytes {kind})", HeadOutside("bitsandbytes"));
+                // bitsandbytes 4-bit: one fp32 absmax per block of 64; with double quantisation the absmax is 8-bit with one
+                // fp32 scale per 256 blocks (Dettmers et al. 2023, QLoRA §3: 32/64 = 0.5 → 8/64 + 32/(64·256) = 0.127 bit).
+                var doubleQuant = q.TryGet("bnb_4bit_use_double_quant", out var dq) && dq.ValueKind == JsonValueKind.True;
+                var bnb = new BlockScales(doubleQuant ? "bnb-dq g64" : "bnb g64", 64, doubleQuant ? 8 + (32.0 / 256) : 32);
+                return Split(p, dtype, Excluded(q, "llm_int8_skip_modules", "modules_to_not_convert"), $"{where} (bitsandbytes {kind})", HeadOutside("bitsandbytes"))
+                    with { Fp4Scales = p == Precision.Fp4 ? bnb : null, Int4Scales = p == Precision.Int4 ? bnb : null };
             }
 
             case "compressed-tensors":
@@ -195,6 +217,7 @@ internal static class HfQuantization
             // Per-module formats: the experts' format and the non-experts' format, each from the modules listed.
             if (q.Object("quantized_layers") is not { } layers) return new Result(dtype, null, []);
             Precision? experts = null, other = null, head = null;
+            BlockScales? fp4Scales = null, int4Scales = null;
             var ambiguous = false;
             foreach (var module in layers.Element.EnumerateObject())
             {
@@ -206,6 +229,8 @@ internal static class HfQuantization
                     continue;
                 }
 
+                fp4Scales ??= Fp4ScalesOf(a);
+                int4Scales ??= p == Precision.Int4 ? ModelOptIntGroups(sub, q) : null;
                 if (IsHead(module.Name))
                 {
                     head = p;
@@ -228,6 +253,8 @@ internal static class HfQuantization
             {
                 Embedding = dtype == weights ? null : dtype,
                 LmHead = lmHead == weights ? null : lmHead,
+                Fp4Scales = fp4Scales,
+                Int4Scales = int4Scales,
             };
         }
 
@@ -237,7 +264,27 @@ internal static class HfQuantization
             return new Result(dtype, null, []);
         }
 
-        return Split(precision, dtype, excluded, $"{where} ({algo})");
+        return Split(precision, dtype, excluded, $"{where} ({algo})") with
+        {
+            Fp4Scales = Fp4ScalesOf(algo),
+            Int4Scales = precision == Precision.Int4 ? ModelOptIntGroups(q, q) : null,
+        };
+    }
+
+    // ModelOpt's FP4 algorithms are NVFP4 (E4M3 scale per 16) but for MXFP4; W4A8_NVFP4_FP8 stores NVFP4 weights.
+    private static BlockScales? Fp4ScalesOf(string algo) => algo.ToUpperInvariant() switch
+    {
+        "MXFP4" => BlockScales.Mxfp4,
+        "NVFP4" or "NVFP4_AWQ" or "NVFP4_SVDQUANT" or "W4A8_NVFP4_FP8" => BlockScales.Nvfp4,
+        _ => null,
+    };
+
+    // ModelOpt's INT4 AWQ is symmetric: one fp16 scale per group_size elements (128 by default), no zero point.
+    private static BlockScales ModelOptIntGroups(JsonObjectReader module, JsonObjectReader whole)
+    {
+        var holder = module.Has("group_size") ? module : whole;
+        var group = holder.Has("group_size") ? holder.Int("group_size", -1, 1_048_576) ?? BlockScales.DefaultIntGroupSize : BlockScales.DefaultIntGroupSize;
+        return BlockScales.IntGroups(group, zeroPoint: false);
     }
 
     // compressed-tensors: config_groups name the format of the weights each group targets; ignore lists modules left out.
@@ -245,6 +292,7 @@ internal static class HfQuantization
     {
         var format = q.TryGet("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
         Precision? precision = null;
+        BlockScales? scales = null;
         if (q.Object("config_groups", required: false) is { } groups)
         {
             foreach (var group in groups.Element.EnumerateObject())
@@ -266,8 +314,20 @@ internal static class HfQuantization
                     continue;
                 }
 
-                // Several groups: the coarsest-to-finest choice is ambiguous, so the wider (more bytes) is taken.
-                precision = precision is { } prev && prev.BytesPerElement() >= p.Value.BytesPerElement() ? prev : p;
+                // Several groups: the coarsest-to-finest choice is ambiguous, so the wider (more bytes) is taken (value bytes
+                // decide; the scales follow the group taken).
+                if (precision is { } prev && prev.BytesPerElement() >= p.Value.BytesPerElement()) continue;
+                precision = p;
+                // Scales in the checkpoint dtype (16 bits) per group_size elements, for the "group" and "tensor_group"
+                // strategies; FP4 groups of 16 with fp8 scales are NVFP4, of 32 MXFP4. Asymmetric int adds a zero point.
+                var groupSize = w.TryGetProperty("group_size", out var gs) && gs.TryGetInt32(out var g) ? g : 0;
+                var symmetric = !w.TryGetProperty("symmetric", out var sy) || sy.ValueKind != JsonValueKind.False;
+                scales = p switch
+                {
+                    Precision.Fp4 => groupSize == 32 ? BlockScales.Mxfp4 : groupSize is 16 or 0 ? BlockScales.Nvfp4 : new BlockScales($"g{groupSize}", groupSize, 8),
+                    Precision.Int4 => groupSize > 0 ? new BlockScales($"g{groupSize}", groupSize, 16, symmetric ? 0 : 4) : BlockScales.IntGroups(0),
+                    _ => null,
+                };
             }
         }
 
@@ -288,7 +348,13 @@ internal static class HfQuantization
             return new Result(dtype, null, []);
         }
 
-        return Split(precision.Value, dtype, Excluded(q, "ignore"), $"{where} (compressed-tensors{(format is null ? "" : ", " + format)})");
+        if (precision == Precision.Fp4 && format == "mxfp4-pack-quantized") scales = BlockScales.Mxfp4;
+        if (precision == Precision.Fp4 && format == "nvfp4-pack-quantized") scales = BlockScales.Nvfp4;
+        return Split(precision.Value, dtype, Excluded(q, "ignore"), $"{where} (compressed-tensors{(format is null ? "" : ", " + format)})") with
+        {
+            Fp4Scales = precision == Precision.Fp4 ? scales ?? BlockScales.Nvfp4 : null,
+            Int4Scales = precision == Precision.Int4 ? scales : null,
+        };
     }
 
     private static Precision? Algo(string algo) => algo.ToUpperInvariant() switch

@@ -68,6 +68,9 @@ public static class HuggingFaceConfig
             DefaultEmbeddingPrecision = quant.Embedding,
             DefaultLmHeadPrecision = quant.LmHead,
             DefaultKvPrecision = kv,
+            // An fp4 KV cache is only ever NVFP4 here (kv_cache_quant_algo NVFP4), whatever the weights are.
+            Fp4Scales = quant.Fp4Scales ?? (kv == Precision.Fp4 ? BlockScales.Nvfp4 : null),
+            Int4Scales = quant.Int4Scales,
             Source = new Provenance(sources, "user-supplied", notes),
         };
     }

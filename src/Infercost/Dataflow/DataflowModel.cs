@@ -51,7 +51,7 @@ public static class DataflowModel
                 (accelerator.Vendor == "Cerebras" ? " (Cerebras publishes only a sparse 125 PFLOPS headline)." : "."));
 
         var p = ParameterCounter.Count(model);
-        var bpe = parameters.WeightPrecision.BytesPerElement();
+        var bpe = ScaleLayouts.For(model, accelerator.Vendor, requested: null).BytesPerElement(parameters.WeightPrecision);
         var weights = Bytes.FromBytes(p.Total * bpe);
         var kvPerSequence = KvCache.BytesPerSequence(model, Precision.Bf16, contextTokens);
         var capacity = accelerator.Memory.Value * parameters.SramUsableFraction;

@@ -124,15 +124,27 @@ public static partial class KernelBenchmarks
         return new Device(a, Architectures.Of(a), bandwidth ?? a.MemoryBandwidth.Value, scaleUp ?? a.ScaleUpBandwidth?.Value ?? a.ScaleOutBandwidth.Value);
     }
 
-    // (compute precision, weight bytes, activation bytes), or null when the text names no format.
-    private static (Precision Compute, double Weight, double Activation)? FormatOf(string text)
+    // (compute precision, stored weight bytes, activation bytes, weight value bytes) per element, or null when the text
+    // names no format. A 4-bit operand is stored block-scaled, and the kernel reads its scales with it: the bytes count
+    // them through the same ScaleLayouts the serving model uses (docs/methodology.md#precision), so a fitted bandwidth
+    // fraction is a fraction of a byte count that includes the scales. The layout is the one the row names (NVFP4, MXFP4,
+    // E8M0), else the device's default FP4 layout (cuBLASLt rows that do not say: NVFP4 on NVIDIA); weight-only int4 is in
+    // groups of 128. An FP4 activation operand (W4A4) is block-scaled the same way. The value bytes (0.5 for 4-bit) are
+    // what a source counts when it reports bandwidth (GEMM-188: "N*K*0.5 bytes / time"), so a gbps row's time is its
+    // value bytes over its rate. FP8 rows, MXFP8's E8M0 per 32 included, are left at 1 byte (see methodology).
+    private static (Precision Compute, double Weight, double Activation, double WeightValues)? FormatOf(string text, string vendor)
     {
         var t = text.ToLowerInvariant();
-        if (t.Contains("w4a16", StringComparison.Ordinal) || t.Contains("bf16 act x", StringComparison.Ordinal)) return (Precision.Bf16, 0.5, 2);
-        if (t.Contains("fp8 act x", StringComparison.Ordinal)) return (Precision.Fp8, 0.5, 1);
-        if (t.Contains("fp4", StringComparison.Ordinal)) return (Precision.Fp4, 0.5, 0.5);
-        if (t.Contains("fp8", StringComparison.Ordinal) || t.Contains("w8a8", StringComparison.Ordinal)) return (Precision.Fp8, 1, 1);
-        if (t.Contains("bf16", StringComparison.Ordinal) || t.Contains("fp16", StringComparison.Ordinal)) return (Precision.Bf16, 2, 2);
+        var fp4 = t.Contains("mxfp4", StringComparison.Ordinal) || t.Contains("e8m0", StringComparison.Ordinal) ? Fp4Format.Mxfp4
+            : t.Contains("nvfp4", StringComparison.Ordinal) ? Fp4Format.Nvfp4
+            : ScaleLayouts.DefaultFp4(vendor);
+        var layouts = new ScaleLayouts(BlockScales.Of(fp4), BlockScales.IntGroups(BlockScales.DefaultIntGroupSize));
+        var w4 = layouts.BytesPerElement(t.Contains("fp4", StringComparison.Ordinal) ? Precision.Fp4 : Precision.Int4);
+        if (t.Contains("w4a16", StringComparison.Ordinal) || t.Contains("bf16 act x", StringComparison.Ordinal)) return (Precision.Bf16, w4, 2, 0.5);
+        if (t.Contains("fp8 act x", StringComparison.Ordinal)) return (Precision.Fp8, w4, 1, 0.5);
+        if (t.Contains("fp4", StringComparison.Ordinal)) return (Precision.Fp4, w4, w4, 0.5);
+        if (t.Contains("fp8", StringComparison.Ordinal) || t.Contains("w8a8", StringComparison.Ordinal)) return (Precision.Fp8, 1, 1, 1);
+        if (t.Contains("bf16", StringComparison.Ordinal) || t.Contains("fp16", StringComparison.Ordinal)) return (Precision.Bf16, 2, 2, 2);
         return null;
     }
 
@@ -157,7 +169,7 @@ public static partial class KernelBenchmarks
     {
         var (m, n, k) = (Number(r.Shape, @"M=(\d+)"), Number(r.Shape, @"N=(\d+)"), Number(r.Shape, @"K=(\d+)"));
         if (m is null || n is null || k is null) return "shape gives no M, N, K";
-        if (FormatOf(r.Precision) is not { } f) return $"precision '{r.Precision}' names no format";
+        if (FormatOf(r.Precision, d.Accelerator.Vendor) is not { } f) return $"precision '{r.Precision}' names no format";
         if (r.Metric == "gbps" && r.Notes.StartsWith("achieved DRAM GB/s of same kernel", StringComparison.Ordinal)) return "bandwidth view of the TFLOPS row before it (same kernel run)";
         if (r.Notes.Contains("Composable Kernel scaled GEMM baseline", StringComparison.Ordinal)) return "slower baseline backend of the row before it";
         if (r.Notes.Contains("AITER asm", StringComparison.Ordinal)) return "second backend of the row before it";
@@ -168,7 +180,7 @@ public static partial class KernelBenchmarks
         {
             "tflops" => 2 * M * N * K / (r.Value * 1e12),
             "us" => r.Value * 1e-6,
-            "gbps" => N * K * f.Weight / (r.Value * 1e9),
+            "gbps" => N * K * f.WeightValues / (r.Value * 1e9),
             _ => double.NaN,
         };
         if (!double.IsFinite(measured)) return $"metric '{r.Metric}'";
@@ -182,7 +194,7 @@ public static partial class KernelBenchmarks
 
     private static string? Grouped(Row r, Device d, List<KernelCase> cases)
     {
-        if (FormatOf(r.Precision) is not { } f) return $"precision '{r.Precision}' names no format";
+        if (FormatOf(r.Precision, d.Accelerator.Vendor) is not { } f) return $"precision '{r.Precision}' names no format";
         if (d.Accelerator.Peaks.For(f.Compute) is not { } peak) return $"{d.Accelerator.Id} has no {f.Compute.Name()} peak";
         var arch = d.Architecture;
         var bw = d.Bandwidth;

@@ -9,12 +9,12 @@ namespace Infercost.Kernels;
 public static class KernelCurves
 {
     /// <summary>When the fit was made.</summary>
-    public const string FittedOn = "2026-12-02";
+    public const string FittedOn = "2026-12-04";
 
     /// <summary>The shipped kernel model.</summary>
     public static KernelModel Fitted { get; } = new(
         Gemm,
-        new GroupedGemmCurve(24.15e-6, 1.254),
+        new GroupedGemmCurve(24.09e-6, 1.255),
         Prefill,
         Decode,
         AllReduce,
@@ -22,15 +22,16 @@ public static class KernelCurves
         GraphCollectiveLatencySeconds: 4.1e-6,
         Source: "fitted to data/kernels/kernel-benchmarks.csv on " + FittedOn);
 
-    // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision.
+    // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision. The bandwidth
+    // fraction is of stored bytes: 4-bit weights count their block scales (NVFP4 0.5625 B, MXFP4 0.53125 B per element).
     private static Dictionary<(Architecture, Precision), GemmCurve> Gemm => new()
     {
         [(Architecture.Ampere, Precision.Bf16)] = new(0.7743, 138.9, 0.7663, 7.072e-6),
         [(Architecture.Blackwell, Precision.Bf16)] = new(0.7217, 40.17, 0.9018, 0.9158e-6),
-        [(Architecture.Blackwell, Precision.Fp4)] = new(0.6049, 300.8, 0.6851, 3.482e-6),
+        [(Architecture.Blackwell, Precision.Fp4)] = new(0.603, 288.0, 0.7228, 3.482e-6),
         [(Architecture.Blackwell, Precision.Fp8)] = new(0.612, 55.76, 0.8737, 2.404e-6),
-        [(Architecture.Cdna4, Precision.Bf16)] = new(0.4651, 75.57, 0.6789, 12.48e-6),
-        [(Architecture.Cdna4, Precision.Fp4)] = new(0.5268, 128.5, 0.7973, 4.036e-6),
+        [(Architecture.Cdna4, Precision.Bf16)] = new(0.465, 75.7, 0.6834, 12.48e-6),
+        [(Architecture.Cdna4, Precision.Fp4)] = new(0.527, 128.5, 0.7973, 4.035e-6),
         [(Architecture.Cdna4, Precision.Fp8)] = new(0.5117, 87.91, 0.8481, 15.59e-6),
         [(Architecture.Hopper, Precision.Bf16)] = new(0.7522, 58.39, 0.8923, 2.58e-6),
         [(Architecture.Hopper, Precision.Fp8)] = new(0.6768, 35.03, 0.9167, 4.144e-6),

@@ -47,13 +47,18 @@ public static class KvCache
             : 2.0 * model.KvHeads * model.HeadDim;
     }
 
-    /// <summary>Bytes per token across all attention layers when no window caps them (the headline "KV bytes per token").</summary>
-    public static Bytes BytesPerToken(ModelArchitecture model, Precision kvPrecision)
+    /// <summary>Bytes per token across all attention layers when no window caps them (the headline "KV bytes per token"),
+    /// at <paramref name="kv"/>'s stored bytes per element (block scales included for a 4-bit cache).</summary>
+    public static Bytes BytesPerToken(ModelArchitecture model, StorageFormat kv)
     {
         var (full, windowed, _) = LayerSplit(model);
         return Bytes.FromBytes((FullLayerElementsPerToken(model) * full + ElementsPerTokenPerLayer(model) * windowed)
-            * kvPrecision.BytesPerElement());
+            * kv.BytesPerElement);
     }
+
+    /// <summary><see cref="BytesPerToken(ModelArchitecture, StorageFormat)"/> of a cache with no block scales (16- or 8-bit).</summary>
+    /// <exception cref="ArgumentException">A 4-bit precision (its bytes need a layout; pass a <see cref="StorageFormat"/>).</exception>
+    public static Bytes BytesPerToken(ModelArchitecture model, Precision kvPrecision) => BytesPerToken(model, StorageFormat.Of(kvPrecision));
 
     /// <summary>Fixed bytes one sequence holds in recurrent-layer state, whatever its length; zero without recurrent layers.</summary>
     public static Bytes StateBytesPerSequence(ModelArchitecture model)
@@ -66,14 +71,19 @@ public static class KvCache
 
     /// <summary>Bytes one sequence of <paramref name="contextTokens"/> tokens caches across all layers, with windowed
     /// layers capped at their window, plus the fixed state of recurrent layers.</summary>
-    public static Bytes BytesPerSequence(ModelArchitecture model, Precision kvPrecision, double contextTokens)
+    public static Bytes BytesPerSequence(ModelArchitecture model, StorageFormat kv, double contextTokens)
     {
-        var bytes = kvPrecision.BytesPerElement();
+        var bytes = kv.BytesPerElement;
         var (fullLayers, slidingLayers, window) = LayerSplit(model);
         return Bytes.FromBytes(bytes * (FullLayerElementsPerToken(model) * fullLayers * contextTokens
                 + ElementsPerTokenPerLayer(model) * slidingLayers * Math.Min(contextTokens, window)))
             + StateBytesPerSequence(model);
     }
+
+    /// <summary><see cref="BytesPerSequence(ModelArchitecture, StorageFormat, double)"/> of a cache with no block scales (16- or 8-bit).</summary>
+    /// <exception cref="ArgumentException">A 4-bit precision (its bytes need a layout; pass a <see cref="StorageFormat"/>).</exception>
+    public static Bytes BytesPerSequence(ModelArchitecture model, Precision kvPrecision, double contextTokens) =>
+        BytesPerSequence(model, StorageFormat.Of(kvPrecision), contextTokens);
 
     /// <summary>Full-attention layers, windowed (sliding or chunked) layers and the window length. Recurrent and
     /// mixer-free layers are in neither count: they hold no per-token cache.</summary>

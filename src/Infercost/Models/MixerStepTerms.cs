@@ -17,7 +17,7 @@ public readonly record struct MixerStepTerms(double PrefillPairsFull, double Dec
     /// pairs per full layer, and <paramref name="decodeSequences"/> decoding sequences whose contexts sum to <paramref name="decodeContextFull"/>.</summary>
     /// <remarks>The top-k cap is applied to the batch's mean pairs per query (min(mean, k) × queries): exact when
     /// the sequences are of similar length, an over-estimate of the capped work otherwise (min is concave).</remarks>
-    public static MixerStepTerms For(ModelArchitecture model, Precision kvPrecision, double prefillTokens, double prefillPairsFull,
+    public static MixerStepTerms For(ModelArchitecture model, StorageFormat kv, double prefillTokens, double prefillPairsFull,
         double decodeSequences, double decodeContextFull)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -28,7 +28,7 @@ public readonly record struct MixerStepTerms(double PrefillPairsFull, double Dec
             prefillPairs = Capped(prefillPairsFull, prefillTokens, ix.TopK);
             decodePairs = Capped(decodeContextFull, decodeSequences, ix.TopK);
             flops += FlopCounter.IndexerPerPairPerLayer(model) * full * (prefillPairsFull + decodeContextFull);
-            bytes += ix.HeadDim * kvPrecision.BytesPerElement() * full * decodeContextFull;
+            bytes += ix.HeadDim * kv.BytesPerElement * full * decodeContextFull;
         }
 
         flops += FlopCounter.RecurrentPerTokenAllLayers(model) * (prefillTokens + decodeSequences);

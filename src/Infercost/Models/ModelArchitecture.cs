@@ -83,6 +83,15 @@ public sealed record ModelArchitecture
     /// <summary>KV-cache precision the checkpoint was calibrated for (ModelOpt <c>kv_cache_quant_algo</c>, compressed-tensors
     /// <c>kv_cache_scheme</c>); the serving default when no KV precision is given. Null: bf16.</summary>
     public Precision? DefaultKvPrecision { get; init; }
+    /// <summary>Block-scale layout of the checkpoint's fp4 tensors where its quantisation config names one (ModelOpt NVFP4:
+    /// <see cref="BlockScales.Nvfp4"/>; gpt-oss's and compressed-tensors' mxfp4: <see cref="BlockScales.Mxfp4"/>;
+    /// bitsandbytes fp4: absmax per 64). Null: the request's layout, else the device's default
+    /// (<see cref="ScaleLayouts.DefaultFp4"/>). See docs/methodology.md#precision.</summary>
+    public BlockScales? Fp4Scales { get; init; }
+    /// <summary>Block-scale layout of the checkpoint's int4 tensors (AWQ/GPTQ group size, compressed-tensors' group and
+    /// symmetry, bitsandbytes nf4). Null: groups of <see cref="BlockScales.DefaultIntGroupSize"/> with fp16 scales and
+    /// 4-bit zero points.</summary>
+    public BlockScales? Int4Scales { get; init; }
     /// <summary>Total parameters as the publisher states them, in billions; for checking the computed count.</summary>
     public double? PublishedTotalBillions { get; init; }
     /// <summary>Active parameters per token as the publisher states them, in billions.</summary>

@@ -134,7 +134,7 @@ public sealed class TokenomicsModel
     }
 
     /// <summary>KV cache of <paramref name="batch"/> sequences of <paramref name="contextTokens"/> tokens at bf16
-    /// (2 · 2 B · L · head_dim · n_kv · S · b; the core's <see cref="KvCache.BytesPerSequence"/>).</summary>
+    /// (2 · 2 B · L · head_dim · n_kv · S · b; the core's <see cref="KvCache.BytesPerSequence(Models.ModelArchitecture, Precision, double)"/>).</summary>
     public Bytes KvBytes(double contextTokens, double batch) =>
         KvCache.BytesPerSequence(Model, Precision.Bf16, contextTokens) * batch;
 

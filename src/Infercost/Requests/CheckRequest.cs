@@ -86,6 +86,9 @@ public sealed record CheckRequest : ModelGpuRequest
     /// <summary>Weight precision for the bytes a decode step reads; default the model's published precision.</summary>
     public Precision? Weights { get; init; }
 
+    /// <summary>Block-scale layout of fp4 weights (<c>nvfp4</c>, <c>mxfp4</c>); default the checkpoint's, else the device's.</summary>
+    public Fp4Format? Fp4Format { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {
@@ -140,24 +143,24 @@ public sealed record CheckRequest : ModelGpuRequest
             clusterCost = perGpu * devices;
         }
 
-        Bytes? weightBytes = isDecode && Batch is { } b ? WeightBytesPerStep(subject.Model, accelerator, Weights, claimPrecision, b) : null;
+        Bytes? weightBytes = isDecode && Batch is { } b ? WeightBytesPerStep(subject.Model, accelerator, Weights, Fp4Format, claimPrecision, b) : null;
         var claim = new Claim(kind, value, accelerator, devices,
             ActiveParams ?? ParameterCounter.Count(subject.Model).ActiveCompute,
             weightBytes, isDecode ? Batch : null, clusterCost, claimPrecision);
         var verdict = PhysicsCheck.Check(claim);
         var (best, bestPeak) = HighestPeak(accelerator);
         var atBest = PhysicsCheck.Check(claim with { Precision = best });
-        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, value) : null;
+        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, Fp4Format, value) : null;
         return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod, engine);
     }
 
     // The serving model's decode throughput rises with the batch (weights are read once per step whatever the batch), so
     // the batch a claim implies is found by bisection between 1 and the largest batch that fits.
-    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, double claimed)
+    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, Fp4Format? fp4, double claimed)
     {
         try
         {
-            var config = new ServingConfig { TotalDevices = devices, WeightPrecision = weights };
+            var config = new ServingConfig { TotalDevices = devices, WeightPrecision = weights, Fp4Format = fp4 };
             var full = ServingEstimator.Estimate(model, accelerator, config);
             if (full.Replicas == 0) return null;
             var setup = new ServingSetup(model, accelerator, full.Parallelism, config with { Parallelism = full.Parallelism });
@@ -196,9 +199,9 @@ public sealed record CheckRequest : ModelGpuRequest
     }
 
     // A single-device setup reads every weight exactly once per step: the fewest bytes any layout must read.
-    private static Bytes WeightBytesPerStep(ModelArchitecture model, Accelerator accelerator, Precision? weights, Precision compute, int batch)
+    private static Bytes WeightBytesPerStep(ModelArchitecture model, Accelerator accelerator, Precision? weights, Fp4Format? fp4, Precision compute, int batch)
     {
-        var config = new ServingConfig { TotalDevices = 1, WeightPrecision = weights, ComputePrecision = compute };
+        var config = new ServingConfig { TotalDevices = 1, WeightPrecision = weights, ComputePrecision = compute, Fp4Format = fp4 };
         var setup = new ServingSetup(model, accelerator, Parallelism.Single, config);
         return DecodeModel.Step(setup, batch, 0).WeightBytesPerDevice;
     }

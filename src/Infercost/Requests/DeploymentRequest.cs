@@ -44,6 +44,10 @@ public record DeploymentRequest : ModelGpuRequest
     /// <summary>Matrix-unit precision; default the weight precision where the device has a peak for it, else bf16.</summary>
     public Precision? Compute { get; init; }
 
+    /// <summary>Block-scale layout of the fp4 weights, experts and KV cache (<c>nvfp4</c>, <c>mxfp4</c>; the CLI sets it
+    /// from <c>--weights nvfp4</c> and the like); default the checkpoint's, else NVFP4 on NVIDIA and MXFP4 elsewhere.</summary>
+    public Fp4Format? Fp4Format { get; init; }
+
     /// <summary>Concurrent sequences per replica; default the most that fit, capped at maxBatch.</summary>
     public int? Batch { get; init; }
 
@@ -123,6 +127,7 @@ public record DeploymentRequest : ModelGpuRequest
         ExpertWeightPrecision = ExpertWeights,
         KvPrecision = Kv ?? Defaults.KvPrecision,
         ComputePrecision = Compute,
+        Fp4Format = Fp4Format,
         Batch = Batch,
         // A reserve the user gives is a share of capacity (the option's meaning); the engine's own is of its basis.
         MemoryReserveFraction = Reserve ?? engine.MemoryReserveFraction,

@@ -98,6 +98,10 @@ public sealed record PlanRequest : ModelGpuRequest
     /// <summary>KV-cache precision; default bf16.</summary>
     public Precision? Kv { get; init; }
 
+    /// <summary>Block-scale layout of fp4 weights and KV cache (<c>nvfp4</c>, <c>mxfp4</c>); default the checkpoint's,
+    /// else the device's (<see cref="ServingConfig.Fp4Format"/>).</summary>
+    public Fp4Format? Fp4Format { get; init; }
+
     /// <summary>Most sequences running at once per replica; default the engine's.</summary>
     public int? MaxBatch { get; init; }
 
@@ -296,7 +300,7 @@ public sealed record PlanRequest : ModelGpuRequest
         // The engine profile's scheduler defaults, memory reserve and runtime (DeploymentRequest.ToConfig).
         var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ToConfig();
         return new PlanInputs(subject.Model, subject.Accelerator,
-            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Speculation = SpeculationFields().ResolveSpeculation(subject) },
+            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Fp4Format = Fp4Format, Speculation = SpeculationFields().ResolveSpeculation(subject) },
             new SchedulerConfig(PrefillChunk ?? engineConfig.PrefillChunkTokens, MaxBatch ?? engineConfig.MaxBatch, BlockSize),
             input, output, day.Peak, SloOf(), CostFields().Basis(), day, arrivals.Kind, arrivals.CoefficientOfVariation,
             AutoscaleStep, Seed, TrialSeconds, MaxGpusPerReplica).Validated();

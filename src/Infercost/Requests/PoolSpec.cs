@@ -34,6 +34,9 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
     /// <summary>What the pool's replicas do (<c>role=</c>): <see cref="ReplicaRole.Combined"/> unless given.</summary>
     public ReplicaRole Role { get; init; }
 
+    /// <summary>The FP4 layout <c>weights=</c> or <c>kv=</c> names (<c>nvfp4</c>, <c>mxfp4</c>); null for the request's.</summary>
+    public Fp4Format? Fp4Format { get; init; }
+
     /// <summary>Most pools one request gives (beside its own replicas).</summary>
     public const int MaxPools = 64;
 
@@ -80,8 +83,8 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
                 "pp" => spec with { Pp = Whole(text, DeploymentRequest.PpField, value) },
                 "ep" => spec with { Ep = Whole(text, DeploymentRequest.EpField, value) },
                 "dp" => spec with { Dp = Whole(text, DeploymentRequest.DpField, value) },
-                "weights" => spec with { Weights = Checked(text, () => PrecisionInfo.Parse(value, "weights")) },
-                "kv" => spec with { Kv = Checked(text, () => PrecisionInfo.Parse(value, "kv")) },
+                "weights" => spec with { Weights = Checked(text, () => PrecisionInfo.ParseStored(value, "weights")), Fp4Format = Layout(text, spec, value) },
+                "kv" => spec with { Kv = Checked(text, () => PrecisionInfo.ParseStored(value, "kv")), Fp4Format = Layout(text, spec, value) },
                 "price" => spec with { Price = Checked(text, () => PriceField.Check(Number(text, "price", value))) },
                 "role" => spec with { Role = TryRole(value) ?? throw Problem(text, $"role must be one of {Roles}; was '{value}'") },
                 _ => throw Problem(text, $"unknown key '{key}'; the keys are {Keys}"),
@@ -107,6 +110,12 @@ public sealed record PoolSpec(string Text, string? Gpu, int? Gpus, int? Replicas
 
     /// <summary>An error about this entry: "pool 'TEXT': WHAT.".</summary>
     public InvalidInputException Problem(string what) => Problem(Text, what);
+
+    // weights=nvfp4 and kv=mxfp4 in one pool would store its fp4 tensors in two layouts; one setup has one.
+    private static Fp4Format? Layout(string text, PoolSpec spec, string value) =>
+        PrecisionInfo.Fp4FormatOf(value) is not { } format ? spec.Fp4Format
+        : spec.Fp4Format is { } earlier && earlier != format ? throw Problem(text, $"weights and kv name different FP4 layouts ({earlier.ToString().ToLowerInvariant()}, {value}); a pool stores its fp4 tensors in one")
+        : format;
 
     private static InvalidInputException Problem(string text, string what) =>
         RequestFields.Error("pool", $"{{pool}} '{text}': {what}.");

@@ -492,6 +492,7 @@ public sealed partial record SimulateRequest : SimulationRequest
                 Dp = spec.FixesLayout ? spec.Dp : null,
                 Weights = spec.Weights ?? Weights,
                 Kv = spec.Kv ?? Kv,
+                Fp4Format = spec.Fp4Format ?? Fp4Format,
                 // A price the request gives is for its own GPU; another GPU takes the pool's price or the catalog's.
                 GpuPrice = spec.Price is { } price ? NumberRange.Of(price) : sameGpu ? GpuPrice : null,
                 Owned = spec.Price is null && Owned,

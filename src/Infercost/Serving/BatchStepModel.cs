@@ -59,7 +59,7 @@ public static class BatchStepModel
         var n = setup.DevicesPerReplica;
         var (full, sliding, _) = KvCache.LayerSplit(m);
         // Sparse (top-k) attention caps the full-layer pairs; indexer scoring and recurrent state add work (Models/MixerStepTerms).
-        var mixer = MixerStepTerms.For(m, setup.KvPrecision, batch.PrefillTokens, batch.PrefillPairsFull,
+        var mixer = MixerStepTerms.For(m, setup.KvFormat, batch.PrefillTokens, batch.PrefillPairsFull,
             batch.DecodeSequences, batch.DecodeContextFull);
         // Full and windowed layers each at their own per-pair cost and cache width (they differ for Gemma 4).
         var attentionFlops = Flops.FromFlops((FlopCounter.FullAttentionPerPairPerLayer(m, absorbed: false) * full * mixer.PrefillPairsFull
@@ -67,7 +67,7 @@ public static class BatchStepModel
             + FlopCounter.FullAttentionPerPairPerLayer(m, absorbed: true) * full * mixer.DecodePairsFull
             + FlopCounter.AttentionPerPairPerLayer(m, absorbed: true) * sliding * batch.DecodeContextWindowed + mixer.ExtraFlops) / n);
 
-        var kvBytes = setup.KvPrecision.BytesPerElement();
+        var kvBytes = setup.KvFormat.BytesPerElement;
         var kvElements = KvCache.FullLayerAttentionElementsPerToken(m) * full * mixer.DecodePairsFull
             + KvCache.AttentionElementsPerTokenPerLayer(m) * sliding * batch.DecodeContextWindowed;
         var kvRead = Bytes.FromBytes((kvElements * kvBytes + mixer.ExtraBytes) / p.AttentionData / (p.Pipeline * setup.KvShard));

@@ -77,7 +77,7 @@ public static class Communication
         ArgumentNullException.ThrowIfNull(to);
         Guard.InRange(promptTokens, 0, int.MaxValue, "promptTokens");
         var shards = Math.Min(from.Parallelism.Pipeline * from.KvShard, to.Parallelism.Pipeline * to.KvShard);
-        var bytes = KvCache.BytesPerSequence(from.Model, from.KvPrecision, promptTokens) / shards;
+        var bytes = KvCache.BytesPerSequence(from.Model, from.KvFormat, promptTokens) / shards;
         var link = BytesPerSecond.Min(from.Accelerator.ScaleOutBandwidth, to.Accelerator.ScaleOutBandwidth) * from.Efficiency.LinkEfficiency;
         return from.Efficiency.CollectiveLatency + bytes / link;
     }

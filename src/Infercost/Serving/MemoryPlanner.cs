@@ -19,9 +19,9 @@ public static class MemoryPlanner
         var perSequence = setup.KvPerDevice(1, contextTokens);
         var maxBatch = MaxBatch(available, perSequence);
         return new MemoryPlan(capacity, reserve, weights, Bytes.Max(available, Bytes.Zero),
-            KvCache.BytesPerToken(setup.Model, setup.KvPrecision), perSequence, contextTokens, maxBatch, available.Value > 0)
+            KvCache.BytesPerToken(setup.Model, setup.KvFormat), perSequence, contextTokens, maxBatch, available.Value > 0)
         {
-            SequenceKv = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, contextTokens),
+            SequenceKv = KvCache.BytesPerSequence(setup.Model, setup.KvFormat, contextTokens),
             Shortfall = Bytes.Max(Bytes.Zero - available, Bytes.Zero),
             DraftWeights = setup.Config.Speculation is { } s ? Speculation.SpeculationMemory.WeightsPerDevice(setup, s) : Bytes.Zero,
             DraftKvPerSequence = setup.Config.Speculation is { } t ? Speculation.SpeculationMemory.KvPerSequencePerDevice(setup, t, contextTokens) : Bytes.Zero,
@@ -82,9 +82,10 @@ public static class MemoryPlanner
         // "fp8 weights" would double them; each part keeps its precision where the suggestion is not lower.
         foreach (var (target, name) in new[] { (Precision.Fp8, "fp8"), (Precision.Fp4, "4-bit") })
         {
-            var bytes = target.BytesPerElement();
-            var nonExpert = setup.NonExpertWeightBytes * Math.Min(1, bytes / setup.WeightPrecision.BytesPerElement());
-            var experts = setup.ExpertWeightBytes * Math.Min(1, bytes / setup.ExpertPrecision.BytesPerElement());
+            // Stored bytes, block scales included, in the setup's own layouts (a 4-bit suggestion on an NVIDIA device is NVFP4).
+            var bytes = setup.Scales.BytesPerElement(target);
+            var nonExpert = setup.NonExpertWeightBytes * Math.Min(1, bytes / setup.Scales.BytesPerElement(setup.WeightPrecision));
+            var experts = setup.ExpertWeightBytes * Math.Min(1, bytes / setup.Scales.BytesPerElement(setup.ExpertPrecision));
             var smaller = nonExpert + experts;
             if (smaller.Value >= 0.9 * total.Value) continue;
             var which = setup.ExpertWeightBytes.Value > 0 ? $"{name} weights and experts" : $"{name} weights";

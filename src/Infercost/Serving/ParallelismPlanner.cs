@@ -56,7 +56,7 @@ public static class ParallelismPlanner
             {
                 candidate = shape.ToParallelism();
                 first = new ServingSetup(model, accelerator, candidate, config, parameters);
-                sequenceBytes = KvCache.BytesPerSequence(first.Model, first.KvPrecision, context);
+                sequenceBytes = KvCache.BytesPerSequence(first.Model, first.KvFormat, context);
                 perSequence = first.DecodeWorkPerSequence(scoredContext);
             }
 

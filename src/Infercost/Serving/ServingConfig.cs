@@ -22,6 +22,11 @@ public sealed record ServingConfig
     /// <summary>Precision of the matrix units; null picks the weight precision where the device supports it, else bf16/fp16.</summary>
     public Precision? ComputePrecision { get; init; }
 
+    /// <summary>Block-scale layout of fp4 weights, experts and KV cache (the request names it with <c>nvfp4</c> or
+    /// <c>mxfp4</c>); null uses the checkpoint's (<see cref="Models.ModelArchitecture.Fp4Scales"/>), else the device's
+    /// default (<see cref="ScaleLayouts.DefaultFp4"/>: NVFP4 on NVIDIA, MXFP4 elsewhere).</summary>
+    public Fp4Format? Fp4Format { get; init; }
+
     /// <summary>Prompt tokens per request.</summary>
     public int InputTokens { get; init; } = 1000;
 

@@ -94,6 +94,31 @@ public static class ServingEstimator
                + $": {Guard.Format(Math.Round(link / 1e9, 1))} GB/s per link and direction, {Guard.Format(Math.Round(hop * 1e6, 2))} µs per ring step, axis by axis; no GPU-fitted collective term applies.";
     }
 
+    // Which block-scale layout the 4-bit tensors are counted in, and who chose it; null when nothing is 4-bit.
+    private static string? ScalesNote(ServingSetup setup)
+    {
+        Precision[] stored = [setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, setup.LmHeadPrecision, setup.EmbeddingPrecision];
+        var parts = new List<string>();
+        if (stored.Contains(Precision.Fp4))
+        {
+            var why = setup.Config.Fp4Format is not null ? "as requested"
+                : setup.Model.Fp4Scales is not null ? "the checkpoint's layout"
+                : $"the default FP4 layout on {setup.Accelerator.Vendor}";
+            var f = setup.Scales.Format(Precision.Fp4);
+            parts.Add($"fp4 as {f.Name} ({why}: one scale per {f.Scales.BlockElements} elements, {Guard.Format(f.BitsPerElement)} bits per element)");
+        }
+
+        if (stored.Contains(Precision.Int4))
+        {
+            var f = setup.Scales.Format(Precision.Int4);
+            parts.Add(f.Scales.BlockElements > 0
+                ? $"int4 in groups of {f.Scales.BlockElements} ({(setup.Model.Int4Scales is null ? "AWQ/GPTQ's default" : "the checkpoint's")}: {Guard.Format(f.BitsPerElement)} bits per element with scales{(f.Scales.ZeroPointBits > 0 ? " and zero points" : "")})"
+                : "int4 with per-channel scales (4 bits per element)");
+        }
+
+        return parts.Count == 0 ? null : $"4-bit tensors are counted with their block scales: {string.Join("; ", parts)}. See docs/methodology.md#precision.";
+    }
+
     private static List<string> Notes(ServingSetup setup, int context, int idle, string? extrapolating)
     {
         var notes = new List<string>();
@@ -121,6 +146,7 @@ public static class ServingEstimator
             notes.Add(TableNotes.GetOrAdd((m.TieWordEmbeddings, setup.LmHeadPrecision, setup.EmbeddingPrecision, setup.WeightPrecision), TableNote));
         }
 
+        if (ScalesNote(setup) is { } scales) notes.Add(scales);
         if (idle > 0) notes.Add($"{idle} device(s) do not make a whole replica; they are paid for but idle.");
         if (p.Tensor > setup.Accelerator.ScaleUpDomain)
         {

@@ -42,14 +42,16 @@ public sealed class ServingSetup
         // each keeps the precision the checkpoint stores it in.
         LmHeadPrecision = config.WeightPrecision ?? model.DefaultLmHeadPrecision ?? WeightPrecision;
         EmbeddingPrecision = model.TieWordEmbeddings ? LmHeadPrecision : config.WeightPrecision ?? model.DefaultEmbeddingPrecision ?? WeightPrecision;
-        var weightBytes = WeightPrecision.BytesPerElement();
-        var embeddingBytes = EmbeddingPrecision.BytesPerElement();
+        Scales = ScaleLayouts.For(Model, accelerator.Vendor, config.Fp4Format);
+        KvFormat = Scales.Format(KvPrecision);
+        var weightBytes = Scales.BytesPerElement(WeightPrecision);
+        var embeddingBytes = Scales.BytesPerElement(EmbeddingPrecision);
         // NonExpert·b_w + V·h·(b_emb − b_w) + V·h·(b_head − b_w): the tables at their own precision (each correction is
         // exactly 0 when the table shares b_w, so those setups are unchanged to the last bit).
         NonExpertWeightBytes = Bytes.FromBytes(Parameters.NonExpert * weightBytes
             + Parameters.InputEmbedding * (embeddingBytes - weightBytes)
-            + Parameters.LmHead * (LmHeadPrecision.BytesPerElement() - weightBytes));
-        ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * ExpertPrecision.BytesPerElement());
+            + Parameters.LmHead * (Scales.BytesPerElement(LmHeadPrecision) - weightBytes));
+        ExpertWeightBytes = Bytes.FromBytes(Parameters.RoutedExpertsTotal * Scales.BytesPerElement(ExpertPrecision));
         LmHeadExtraTime = LmHeadExtraTimeOf(accelerator, config, ComputePrecision, Peak, LmHeadPrecision);
         KvShard = KvShardOf(model, Parallelism.Tensor);
         Architecture = Architectures.Of(accelerator);
@@ -76,6 +78,8 @@ public sealed class ServingSetup
         LmHeadPrecision = prototype.LmHeadPrecision;
         LmHeadExtraTime = prototype.LmHeadExtraTime;
         KvPrecision = prototype.KvPrecision;
+        Scales = prototype.Scales;
+        KvFormat = prototype.KvFormat;
         ComputePrecision = prototype.ComputePrecision;
         Peak = prototype.Peak;
         CheckLayout(Model, Parallelism, config: null);
@@ -234,11 +238,17 @@ public sealed class ServingSetup
     public double LmHeadExtraTime { get; }
     /// <summary>Precision of the KV cache.</summary>
     public Precision KvPrecision { get; }
+    /// <summary>The block-scale layouts of this setup's 4-bit tensors: the request's fp4 layout (<c>nvfp4</c>,
+    /// <c>mxfp4</c>), else the checkpoint's, else the device's default; int4 the checkpoint's groups, else 128. Every
+    /// stored byte of weights and KV cache is counted through <see cref="ScaleLayouts.BytesPerElement"/>.</summary>
+    public ScaleLayouts Scales { get; }
+    /// <summary>The KV cache's stored format (<see cref="KvPrecision"/> with its block scales, if 4-bit).</summary>
+    public StorageFormat KvFormat { get; }
     /// <summary>Precision the matrix units run at.</summary>
     public Precision ComputePrecision { get; }
     /// <summary>Dense peak per device at <see cref="ComputePrecision"/>.</summary>
     public FlopsPerSecond Peak { get; }
-    /// <summary>All weights except routed experts, whole model: NonExpert·b_w with the input embedding at
+    /// <summary>All weights except routed experts, whole model, block scales included (<see cref="Scales"/>): NonExpert·b_w with the input embedding at
     /// <see cref="EmbeddingPrecision"/> and the LM head at <see cref="LmHeadPrecision"/>, bytes.</summary>
     public Bytes NonExpertWeightBytes { get; }
     /// <summary>All routed-expert weights, whole model.</summary>
@@ -302,7 +312,7 @@ public sealed class ServingSetup
     /// (batch / attention-DP) × bytes per sequence / (pipeline × KV shard).</summary>
     public Bytes KvPerDevice(double batch, double contextTokens)
     {
-        var kv = KvCache.BytesPerSequence(Model, KvPrecision, contextTokens)
+        var kv = KvCache.BytesPerSequence(Model, KvFormat, contextTokens)
                  * (batch / Parallelism.AttentionData / (Parallelism.Pipeline * KvShard));
         return Config.Speculation is { } speculation
             ? kv + (Speculation.SpeculationMemory.KvPerSequencePerDevice(this, speculation, contextTokens) * batch)
@@ -344,7 +354,7 @@ internal sealed class KernelTerms
         var gemm = kernels.GemmFor(arch, setup.ComputePrecision);
         var weightElements = setup.Parameters.NonExpert + setup.Parameters.RoutedExpertsTotal;
         var weightBytes = setup.NonExpertWeightBytes.Value + setup.ExpertWeightBytes.Value;
-        var bytesPerElement = weightElements > 0 ? weightBytes / weightElements : setup.WeightPrecision.BytesPerElement();
+        var bytesPerElement = weightElements > 0 ? weightBytes / weightElements : setup.Scales.BytesPerElement(setup.WeightPrecision);
         ComputeRate = gemm.PeakFraction * setup.Peak.Value * eff.MatmulMfu;
         TileFlopsPerWeightByte = 2 * gemm.HalfRows / bytesPerElement;
         WeightBandwidth = gemm.BandwidthFraction * a.MemoryBandwidth.Value * eff.Mbu;

@@ -86,7 +86,7 @@ public static partial class PrefixCacheText
             throw new InvalidInputException(name, $"{name} must be kv, unbounded, off, a block count or a size such as 200GB; was '{text}'.");
         }
 
-        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, block).Value;
+        var perBlock = KvCache.BytesPerSequence(setup.Model, setup.KvFormat, block).Value;
         var count = (long)Math.Floor(size / perBlock);
         if (count < 1) throw new InvalidInputException(name, $"{name} must hold at least one {block}-token block ({Guard.Format(Math.Round(perBlock / 1e6, 2))} MB); was '{text}'.");
         return new PrefixCacheSpec(Math.Min(count, 10_000_000_000), block, eviction).Validated();

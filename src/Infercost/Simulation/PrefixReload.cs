@@ -13,7 +13,7 @@ public static class PrefixReload
     public static Bytes BytesPerBlockPerDevice(ServingSetup setup, int blockTokens)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        var block = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, blockTokens) - KvCache.StateBytesPerSequence(setup.Model);
+        var block = KvCache.BytesPerSequence(setup.Model, setup.KvFormat, blockTokens) - KvCache.StateBytesPerSequence(setup.Model);
         return block / (setup.Parallelism.Pipeline * setup.KvShard);
     }
 

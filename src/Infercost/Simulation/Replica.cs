@@ -101,7 +101,7 @@ internal sealed class Replica
             if (prefixCache.Offload is { Count: > 0 } tiers)
             {
                 // A tier's capacity is per replica, so it holds capacity ÷ (one block's bytes on the whole replica) blocks.
-                var blockBytes = KvCache.BytesPerSequence(setup.Model, setup.KvPrecision, prefixCache.BlockTokens) - KvCache.StateBytesPerSequence(setup.Model);
+                var blockBytes = KvCache.BytesPerSequence(setup.Model, setup.KvFormat, prefixCache.BlockTokens) - KvCache.StateBytesPerSequence(setup.Model);
                 _offloadBlocks = new long[tiers.Count];
                 _offloadSecondsPerBlock = new double[tiers.Count];
                 _offloadBytesPerBlock = PrefixReload.BytesPerBlockPerDevice(setup, prefixCache.BlockTokens).Value;

@@ -37,7 +37,7 @@ public static class SpeculationMemory
         if (config.Method == SpeculationMethod.Medusa)
         {
             // Medusa: D heads of W₁ (h × h) and W₂ (vocabulary × h) each, on the last stage, sharded over its tensor ranks.
-            return Bytes.FromBytes(config.Length * Drafter.MedusaHeadParameters(model) * setup.WeightPrecision.BytesPerElement() / tensor);
+            return Bytes.FromBytes(config.Length * Drafter.MedusaHeadParameters(model) * setup.Scales.BytesPerElement(setup.WeightPrecision) / tensor);
         }
 
         if (config.Method == SpeculationMethod.Eagle)
@@ -46,7 +46,7 @@ public static class SpeculationMemory
             var dense = ParameterCounter.Count(Drafter.Block(model, config));
             double h = model.HiddenSize;
             var layer = (2 * h * h) + dense.AttentionPerLayer + dense.NormsPerLayer + dense.DenseMlpPerLayer;
-            return Bytes.FromBytes(layer * setup.WeightPrecision.BytesPerElement() / tensor);
+            return Bytes.FromBytes(layer * setup.Scales.BytesPerElement(setup.WeightPrecision) / tensor);
         }
 
         if (config.Method == SpeculationMethod.Mtp)
@@ -56,8 +56,8 @@ public static class SpeculationMemory
             var shared = modules * (counted.InputEmbedding + counted.LmHead);
             var routed = model.Moe is { } moe ? modules * moe.Experts * counted.RoutedExpert : 0;
             var rest = Math.Max(0, counted.MultiTokenPrediction - shared - routed);
-            return Bytes.FromBytes((routed * setup.ExpertPrecision.BytesPerElement() * pipeline / devices)
-                                   + (rest * setup.WeightPrecision.BytesPerElement() / tensor));
+            return Bytes.FromBytes((routed * setup.Scales.BytesPerElement(setup.ExpertPrecision) * pipeline / devices)
+                                   + (rest * setup.Scales.BytesPerElement(setup.WeightPrecision) / tensor));
         }
 
         var draft = Draft(setup, config, tensor, pipeline);
@@ -85,12 +85,12 @@ public static class SpeculationMemory
             var modules = config.Method == SpeculationMethod.Eagle ? 1 : model.MtpLayers > 0 ? model.MtpLayers : config.MtpLayers;
             var layer = model with { Layers = 1, MtpLayers = 0, SlidingWindow = null, Moe = model.Moe is { } moe ? moe with { FirstDenseLayers = 0 } : null };
             var shard = model.Attention == AttentionKind.Gqa ? Math.Min(tensor, model.KvHeads) : 1;
-            return KvCache.BytesPerSequence(layer, setup.KvPrecision, contextTokens) * (modules / (double)(attentionData * shard));
+            return KvCache.BytesPerSequence(layer, setup.KvFormat, contextTokens) * (modules / (double)(attentionData * shard));
         }
 
         var draft = Draft(setup, config, tensor, pipeline);
         var copies = tensor / draft.Parallelism.Tensor;
-        return KvCache.BytesPerSequence(draft.Model, draft.KvPrecision, contextTokens)
+        return KvCache.BytesPerSequence(draft.Model, draft.KvFormat, contextTokens)
                * (1.0 / (attentionData * pipeline * copies * draft.Parallelism.Tensor));
     }
 

@@ -172,7 +172,7 @@ public sealed class Drafter
                 _setup = new ServingSetup(block, setup.Accelerator, stage, plain with { Parallelism = stage });
                 _copies = 1;
                 _inGraph = true;
-                KvBytesPerToken = KvCache.BytesPerToken(block, setup.KvPrecision);
+                KvBytesPerToken = KvCache.BytesPerToken(block, setup.KvFormat);
                 return;
             }
 
@@ -190,7 +190,7 @@ public sealed class Drafter
         _setup = new ServingSetup(draft, setup.Accelerator, layout, plain with { Parallelism = layout, ExpertWeightPrecision = null });
         // A draft on a narrower tensor group runs as p.Tensor / its TP copies side by side, each with its share of the batch.
         _copies = p.Tensor / layout.Tensor;
-        KvBytesPerToken = KvCache.BytesPerToken(draft, _setup.KvPrecision);
+        KvBytesPerToken = KvCache.BytesPerToken(draft, _setup.KvFormat);
     }
 
     /// <summary>The block an MTP or EAGLE drafter runs: MTP, the model's own MTP module(s) (DeepSeek-V3 §2.2: a transformer
@@ -278,7 +278,7 @@ public sealed class Drafter
     {
         var parameters = Config.Length * MedusaHeadParameters(_setup.Model);
         var flops = Flops.FromFlops(2 * parameters * batch / _setup.DevicesPerReplica);
-        var bytes = Bytes.FromBytes(parameters * _setup.WeightPrecision.BytesPerElement() / _setup.Parallelism.Tensor);
+        var bytes = Bytes.FromBytes(parameters * _setup.Scales.BytesPerElement(_setup.WeightPrecision) / _setup.Parallelism.Tensor);
         var (compute, memory) = StepCost.LinearTerms(_setup, flops, bytes);
         return (StepCost.Knee(compute, memory, _setup.Efficiency.RooflineSoftness), flops);
     }

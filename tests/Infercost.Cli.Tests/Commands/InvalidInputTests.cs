@@ -10,7 +10,7 @@ public sealed class InvalidInputTests
         { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 0", "gpus must be in [1, 1000000]; was 0." },
         { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus abc", "gpus must be a whole number; was 'abc'." },
         { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus -3", "gpus must be in [1, 1000000]; was -3." },
-        { Cost + " --weights fp3", "weights must be one of fp16, bf16, fp8, int8, int4, fp4; was 'fp3'." },
+        { Cost + " --weights fp3", "weights must be one of fp16, bf16, fp8, int8, int4, fp4, nvfp4, mxfp4; was 'fp3'." },
         { Cost + " --utilisation 1.5", "utilisation must be in [0.01, 1]; was 1.5." },
         { Cost + " --mfu NaN", "mfu must be in [0.001, 1]; was NaN." },
         { Cost + " --gpu-price Infinity", "gpu-price must be in [0, 10000]; was Infinity." },

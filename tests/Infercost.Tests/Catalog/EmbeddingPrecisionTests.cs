@@ -41,14 +41,16 @@ public class EmbeddingPrecisionTests
         var setup = Fixtures.Setup(model, Fixtures.H100, new Parallelism(Tensor: 2));
         var plain = Fixtures.Setup(allFp4, Fixtures.H100, new Parallelism(Tensor: 2));
 
-        // Then the non-expert bytes differ by exactly two tables × V × h × (2 − 0.5)
+        // Then the non-expert bytes differ by exactly two tables × V × h × (2 − 4.5/8): NVFP4 stores an E4M3 scale per 16
+        // elements, 4.5 bits per element
         const double table = 151_936.0 * 2048;
-        Assert.Equal(2 * table * (2 - 0.5), setup.NonExpertWeightBytes.Value - plain.NonExpertWeightBytes.Value);
+        const double nvfp4 = (4 + (8.0 / 16)) / 8;
+        Assert.Equal(2 * table * (2 - nvfp4), setup.NonExpertWeightBytes.Value - plain.NonExpertWeightBytes.Value);
         Assert.Equal(setup.ExpertWeightBytes, plain.ExpertWeightBytes);
 
         // And the memory plan's weights per device by that over TP
         var weights = MemoryPlanner.Plan(setup, 4096).Weights.Value - MemoryPlanner.Plan(plain, 4096).Weights.Value;
-        Assert.Equal(2 * table * 1.5 / 2, weights, 1e-6);
+        Assert.Equal(2 * table * (2 - nvfp4) / 2, weights, 1e-6);
     }
 
     [Fact]
@@ -63,8 +65,9 @@ public class EmbeddingPrecisionTests
         var read = setup.WeightBytesReadPerDevice(8, out _).Value;
         var readPlain = plain.WeightBytesReadPerDevice(8, out _).Value;
 
-        // Then only the head's difference is read (a lookup reads b rows of the embedding, not the table): V·h·1.5 / TP
-        Assert.Equal(151_936.0 * 2048 * 1.5 / 2, read - readPlain, 1e-6);
+        // Then only the head's difference is read (a lookup reads b rows of the embedding, not the table):
+        // V·h·(2 − 4.5/8) / TP, NVFP4 being 4.5 bits per element with its scales
+        Assert.Equal(151_936.0 * 2048 * (2 - (4.5 / 8)) / 2, read - readPlain, 1e-6);
     }
 
     [Fact]

@@ -69,6 +69,38 @@ public class KernelModelTests
             < prior.ByCategory.Single(e => e.Group == "gemm").MedianAbsPctError);
     }
 
+    // A Blackwell FP4 curve with no compute term and no fixed cost, at the full bandwidth: a GEMM's time is then its
+    // stored bytes over the device's bandwidth, which shows what the case counts.
+    private static KernelModel BytesOnly() => KernelCurves.Fitted with
+    {
+        Gemm = new Dictionary<(Architecture, Precision), GemmCurve>(KernelCurves.Fitted.Gemm)
+        {
+            [(Architecture.Blackwell, Precision.Fp4)] = new(1e12, 0, 1, 0),
+            [(Architecture.Cdna4, Precision.Fp4)] = new(1e12, 0, 1, 0),
+        },
+    };
+
+    [Theory]
+    // row, M, N, K, bandwidth (B/s), stored bytes per element of the 4-bit operands
+    [InlineData("GEMM-188", 1, 8192, 8192, 7.7e12, 4.5 / 8)]   // NVFP4: E4M3 scale per 16 (4.5 bits)
+    [InlineData("GEMM-166", 1, 6144, 4096, 7.7e12, 4.5 / 8)]   // NVFP4 (E2M1, FP8 E4M3 1x16 scales)
+    [InlineData("GEMM-121", 32768, 6144, 4096, 7.7e12, 4.25 / 8)] // MXFP4 (E2M1, E8M0 1x32) on a B200: the row's layout
+    public void Fp4GemmCases_CountTheBlockScalesOfTheirLayout(string id, double m, double n, double k, double bandwidth, double bytes)
+    {
+        var c = Assert.Single(Set.Cases, x => x.Id == id);
+
+        // Weights N·K and activations M·K at the layout's stored bytes, the bf16 output M·N at 2
+        Assert.Equal(((n * k * bytes) + (m * k * bytes) + (m * n * 2)) / bandwidth, c.Predict(BytesOnly()), 9);
+    }
+
+    [Fact]
+    public void GbpsRow_IsTimedByTheBytesItsSourceCounted()
+    {
+        // GEMM-188 reports 1,780 GB/s as "effective weight-read bandwidth N*K*0.5 bytes / time" (flashinfer issue #1732)
+        var c = Assert.Single(Set.Cases, x => x.Id == "GEMM-188");
+        Assert.Equal(8192.0 * 8192 * 0.5 / 1780e9, c.MeasuredSeconds, 12);
+    }
+
     [Fact]
     public void EveryRow_IsACaseOrSkippedWithAReason()
     {

@@ -44,8 +44,8 @@ public class MemoryPlannerTests
     [Fact]
     public void Plan_WeightsAlreadyFourBit_AdviceNeverSuggestsAHigherPrecision()
     {
-        // Given gpt-oss-120b, whose routed experts ship in MXFP4 (the bulk of its 61.6 GB) and the rest in bf16,
-        // on one 24 GB L4
+        // Given gpt-oss-120b, whose routed experts ship in MXFP4 (4.25 bits per element with their E8M0 scales: the bulk
+        // of its 65.2 GB) and the rest in bf16, on one 24 GB L4
         var model = CatalogData.Embedded.GetModel("gpt-oss-120b");
         var setup = Fixtures.Setup(model, CatalogData.Embedded.GetAccelerator("nvidia-l4"));
 
@@ -56,7 +56,11 @@ public class MemoryPlannerTests
         Assert.Equal(Precision.Fp4, setup.ExpertPrecision);
         Assert.DoesNotContain("fp8", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("4-bit", error.Message, StringComparison.Ordinal);
-        Assert.Contains("at least 3 devices per replica", error.Message, StringComparison.Ordinal);
+        // ⌈(non-expert × 2 B + experts × 4.25/8 B) / (24 GB × 0.9)⌉
+        var total = (setup.Parameters.NonExpert * 2) + (setup.Parameters.RoutedExpertsTotal * 4.25 / 8);
+        var devices = (int)Math.Ceiling(total / (24e9 * 0.9));
+        Assert.Equal(4, devices);
+        Assert.Contains($"at least {devices} devices per replica", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
