@@ -229,6 +229,7 @@ internal sealed class Replica
     public void Step(double until = double.PositiveInfinity)
     {
         if (_fastForward && FastForwardDecodes(until)) return;
+        Settle();
         var budget = _config.MaxBatchedTokens;
         var batch = new BatchComposition();
         var preempted = false;
@@ -394,6 +395,22 @@ internal sealed class Replica
     //  - the waiting queue cannot change inside the call, and free blocks only fall, so a head that cannot be admitted
     //    at the first step cannot be admitted at any later one.
     // Returns false (nothing changed) when the batch is not in that state; Step then runs one step as usual.
+    //
+    // Why the scan is kept between calls: in a large fleet an arrival comes every few microseconds and a replica is
+    // advanced to each one it is behind, so most calls run a single step. A scan of the batch per call (and an update
+    // of every sequence after it) then costs more than the step, and touches every sequence's object, which in a fleet
+    // of thousands of replicas is out of cache. Between two calls with no other step in between, the batch is the one
+    // the scan saw, every context grown by the steps run: the sums grow by n (or the sequences below the window) per
+    // step, the residues turn by one slot per step, and the step limit falls by one. So the scan's totals are carried
+    // on (_ff*), and the sequences' counters are brought up to date (Settle) only before something reads them: a
+    // regular step, a failure, an abort. With a finite window a context may cross it between calls (it would then be
+    // counted at the window, not below it), so such a replica scans at every call, as before.
+    private bool _ffValid; // the _ff* totals describe the running batch as it stands
+    private long _ffPending; // steps fast-forwarded since the sequences' counters were last brought up to date
+    private long _ffContextSum, _ffBelowSum, _ffSteps;
+    private int _ffBelow, _ffAbove, _ffSlot;
+    private int[]? _ffAllocating;
+
     private bool FastForwardDecodes(double until)
     {
         var n = _running.Count;
@@ -405,39 +422,11 @@ internal sealed class Replica
         }
 
         var b = _blockTokens;
-        Span<int> allocating = stackalloc int[b];
-        allocating.Clear();
-        long contextSum = 0, belowSum = 0;
-        int below = 0, above = 0;
-        var steps = long.MaxValue;
-        foreach (var s in _running)
-        {
-            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
-            var c = s.Computed + 1; // the context it attends to at the first step
-            if (s.Blocks != BlocksFor(c - 1)) return false;
-            steps = Math.Min(steps, (long)s.Request.OutputTokens - s.Generated - 1); // its last token ends the run
-            contextSum += c;
-            if (double.IsPositiveInfinity(_window))
-            {
-                below++;
-                belowSum += c;
-            }
-            else if (c < _window)
-            {
-                below++;
-                belowSum += c;
-                steps = Math.Min(steps, (long)(_window - c) + 1); // c + j stays ≤ W
-            }
-            else
-            {
-                above++;
-            }
-
-            allocating[(int)((((1L - c) % b) + b) % b)]++;
-        }
-
+        if (!_ffValid && !ScanDecodes()) return false;
+        var allocating = _ffAllocating!;
+        var steps = _ffSteps;
         if (steps <= 0) return false;
-        var first = allocating[0];
+        var first = allocating[_ffSlot];
         if (first > _freeBlocks) return false;
         if (_waiting.Count > 0 && _config.MaxBatchedTokens - n > 0 && n < _config.MaxRunningSequences
             && BlocksFor(_waiting.PeekFront().Target) <= _freeBlocks - first)
@@ -445,9 +434,10 @@ internal sealed class Replica
             return false; // the head would be admitted in this step
         }
 
-        var windowedAbove = above * (double.IsPositiveInfinity(_window) ? 0 : _window);
+        var (contextSum, belowSum, below) = (_ffContextSum, _ffBelowSum, _ffBelow);
+        var windowedAbove = _ffAbove * (double.IsPositiveInfinity(_window) ? 0 : _window);
         long done = 0;
-        var slot = 0; // done mod B
+        var slot = _ffSlot; // (steps since the scan) mod B
         var kvUse = 1 - (double)_freeBlocks / TotalBlocks;
         // The sums run in locals, in the order Step adds them (no other replica runs inside this call), and are stored
         // back once: the same doubles as adding to the fields step by step.
@@ -485,13 +475,13 @@ internal sealed class Replica
         _metrics.BusyTime = fleetBusy;
         _metrics.Steps += done;
         Steps += done;
-        foreach (var s in _running)
-        {
-            s.Computed += (int)done;
-            s.Generated += (int)done;
-            s.Blocks = BlocksFor(s.Computed);
-        }
-
+        _ffContextSum = contextSum + n * done;
+        _ffBelowSum = belowSum + below * done;
+        _ffSteps = steps - done;
+        _ffSlot = slot;
+        _ffPending += done;
+        _ffValid = true;
+        if (!double.IsPositiveInfinity(_window)) Settle();
         _decodeRunHint -= done;
         _metrics.FastForwardedSteps += done;
         OutstandingTokens -= n * done;
@@ -500,12 +490,70 @@ internal sealed class Replica
         return true;
     }
 
+    // The fast-forward's scan of the running batch (counters up to date): false when some sequence is not decoding
+    // in step with the others (FastForwardDecodes then returns false), else the totals it carries, from slot 0.
+    private bool ScanDecodes()
+    {
+        var b = _blockTokens;
+        var allocating = _ffAllocating ??= new int[b];
+        Array.Clear(allocating);
+        long contextSum = 0, belowSum = 0;
+        int below = 0, above = 0;
+        var steps = long.MaxValue;
+        foreach (var s in _running)
+        {
+            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
+            var c = s.Computed + 1; // the context it attends to at the first step
+            if (s.Blocks != BlocksFor(c - 1)) return false;
+            steps = Math.Min(steps, (long)s.Request.OutputTokens - s.Generated - 1); // its last token ends the run
+            contextSum += c;
+            if (double.IsPositiveInfinity(_window))
+            {
+                below++;
+                belowSum += c;
+            }
+            else if (c < _window)
+            {
+                below++;
+                belowSum += c;
+                steps = Math.Min(steps, (long)(_window - c) + 1); // c + j stays ≤ W
+            }
+            else
+            {
+                above++;
+            }
+
+            allocating[(int)((((1L - c) % b) + b) % b)]++;
+        }
+
+        (_ffContextSum, _ffBelowSum, _ffBelow, _ffAbove, _ffSteps, _ffSlot) = (contextSum, belowSum, below, above, steps, 0);
+        _ffValid = true;
+        return true;
+    }
+
+    // Brings every running sequence's counters up to the steps fast-forwarded since they were last set, and drops the
+    // fast-forward's totals: the batch is about to change, or to be read.
+    private void Settle()
+    {
+        _ffValid = false;
+        if (_ffPending == 0) return;
+        var done = (int)_ffPending;
+        _ffPending = 0;
+        foreach (var s in _running)
+        {
+            s.Computed += done;
+            s.Generated += done;
+            s.Blocks = BlocksFor(s.Computed);
+        }
+    }
+
     /// <summary>The replica fails at its clock (the end of the step in progress at <paramref name="time"/>): every
     /// sequence it holds, running then waiting, is returned reset for recomputation (as a preemption: prompt and the
     /// tokens generated so far are prefilled again where it goes next; tokens already delivered stay delivered), and its
     /// KV and prefix caches are emptied.</summary>
     public List<Sequence> Fail(double time)
     {
+        Settle();
         var lost = new List<Sequence>(_running.Count + _waiting.Count);
         foreach (var s in _running) lost.Add(s);
         while (_waiting.Count > 0) lost.Add(_waiting.PopFront());
@@ -541,6 +589,7 @@ internal sealed class Replica
     /// is not here (already finished or never queued).</summary>
     public bool Abort(long id)
     {
+        Settle();
         var s = _waiting.Remove(q => q.Request.Id == id);
         if (s is null)
         {
