@@ -380,6 +380,8 @@ internal sealed class Replica
         _metrics.Steps++;
         Steps++;
         Finish();
+        // The batch's sequences are in cache now; the fast-forward's next call finds its scan done (see _ffValid).
+        if (_fastForward && _decodeRunHint > 0) ScanDecodes();
     }
 
     // Decode fast-forward. While every running sequence decodes and nothing can change the batch but time, the steps
@@ -497,6 +499,7 @@ internal sealed class Replica
         var b = _blockTokens;
         var allocating = _ffAllocating ??= new int[b];
         Array.Clear(allocating);
+        var mask = (b & (b - 1)) == 0 ? b - 1 : -1; // a power of two: (1 − c) mod B is its low bits (two's complement)
         long contextSum = 0, belowSum = 0;
         int below = 0, above = 0;
         var steps = long.MaxValue;
@@ -505,7 +508,7 @@ internal sealed class Replica
             if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
             var c = s.Computed + 1; // the context it attends to at the first step
             if (s.Blocks != BlocksFor(c - 1)) return false;
-            steps = Math.Min(steps, (long)s.Request.OutputTokens - s.Generated - 1); // its last token ends the run
+            steps = Math.Min(steps, (long)s.OutputTokens - s.Generated - 1); // its last token ends the run
             contextSum += c;
             if (double.IsPositiveInfinity(_window))
             {
@@ -523,7 +526,7 @@ internal sealed class Replica
                 above++;
             }
 
-            allocating[(int)((((1L - c) % b) + b) % b)]++;
+            allocating[mask >= 0 ? (int)((1L - c) & mask) : (int)((((1L - c) % b) + b) % b)]++;
         }
 
         (_ffContextSum, _ffBelowSum, _ffBelow, _ffAbove, _ffSteps, _ffSlot) = (contextSum, belowSum, below, above, steps, 0);
@@ -659,12 +662,12 @@ internal sealed class Replica
                         OutstandingTokens--;
                         _metrics.OutputTokens++;
                         if (_pool is { } p) p.OutputTokens++;
-                        if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
+                        if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.OutputTokens)) s.FirstTokenTime = now;
                         _onToken?.Invoke(s);
                     }
                 }
 
-                if (s.Generated >= s.Request.OutputTokens)
+                if (s.Generated >= s.OutputTokens)
                 {
                     // A finished turn of a generated session leaves its prompt and output cached, block by block (the
                     // prompt's blocks are refreshed, the output's added), as vLLM keeps a finished sequence's full
@@ -694,7 +697,7 @@ internal sealed class Replica
                 }
             }
 
-            hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.Request.OutputTokens - s.Generated - 1);
+            hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.OutputTokens - s.Generated - 1);
             _running[kept++] = s;
         }
 
