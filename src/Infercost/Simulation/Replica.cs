@@ -28,8 +28,9 @@ internal sealed class Replica
     // A fleet of several pools: the pool's own counts, kept beside the fleet's (never instead of them, so the fleet's
     // sums run in the same order as a run of one pool). Null outside such a fleet.
     private readonly MetricsCollector? _pool;
-    private readonly SequenceDeque _waiting = new();
-    private readonly List<Sequence> _running = [];
+    // Both are structs held here (see SequenceList), so they are never readonly: a readonly struct field would be copied.
+    private SequenceDeque _waiting = new();
+    private SequenceList _running = new();
     private readonly double _window;
     private readonly double _fullShare;
     private readonly double _slidingShare;
@@ -43,7 +44,7 @@ internal sealed class Replica
     private int _freeBlocks;
     private double _linkFreeAt;
     private readonly bool _fastForward;
-    private readonly DecodeStepPricer _decodePricer;
+    private DecodeStepPricer _decodePricer; // a struct with its cache: not readonly
     // Steps the running batch can surely not be fast-forwarded past, as the last Finish left it: 0 when a sequence was
     // prefilling or waiting for its KV, else the fewest tokens any sequence still has to generate, less one. Only a hint:
     // it lets FastForwardDecodes skip its scan when the scan must fail; the scan still checks everything.
@@ -255,7 +256,7 @@ internal sealed class Replica
             var selfPreempted = false;
             while (extra > _freeBlocks && !selfPreempted)
             {
-                var victim = _running[^1];
+                var victim = _running.Last;
                 Preempt(victim);
                 preempted = true;
                 selfPreempted = victim == s;
@@ -352,7 +353,7 @@ internal sealed class Replica
         if (batch.PrefillTokens + batch.DecodeSequences <= 0)
         {
             var ready = double.PositiveInfinity;
-            foreach (var s in _running) ready = Math.Min(ready, s.ReadyAt);
+            foreach (var s in _running.AsSpan()) ready = Math.Min(ready, s.ReadyAt);
             if (!(ready > Clock && ready < double.PositiveInfinity))
             {
                 throw new InvalidOperationException("the scheduler found nothing to run although requests are outstanding.");
@@ -411,7 +412,20 @@ internal sealed class Replica
     private long _ffPending; // steps fast-forwarded since the sequences' counters were last brought up to date
     private long _ffContextSum, _ffBelowSum, _ffSteps;
     private int _ffBelow, _ffAbove, _ffSlot;
+    // Sequences that allocate a block at each step residue mod B: inside the replica for B ≤ 16 (vLLM's default block),
+    // on the heap beyond.
+    private Residues _ffResidues;
     private int[]? _ffAllocating;
+
+    [System.Runtime.CompilerServices.InlineArray(InlineResidues)]
+    private struct Residues
+    {
+        private int _first;
+    }
+
+    private const int InlineResidues = 16;
+
+    private Span<int> Allocating => _blockTokens <= InlineResidues ? ((Span<int>)_ffResidues)[.._blockTokens] : _ffAllocating ??= new int[_blockTokens];
 
     private bool FastForwardDecodes(double until)
     {
@@ -425,7 +439,7 @@ internal sealed class Replica
 
         var b = _blockTokens;
         if (!_ffValid && !ScanDecodes()) return false;
-        var allocating = _ffAllocating!;
+        var allocating = Allocating;
         var steps = _ffSteps;
         if (steps <= 0) return false;
         var first = allocating[_ffSlot];
@@ -497,13 +511,13 @@ internal sealed class Replica
     private bool ScanDecodes()
     {
         var b = _blockTokens;
-        var allocating = _ffAllocating ??= new int[b];
-        Array.Clear(allocating);
+        var allocating = Allocating;
+        allocating.Clear();
         var mask = (b & (b - 1)) == 0 ? b - 1 : -1; // a power of two: (1 − c) mod B is its low bits (two's complement)
         long contextSum = 0, belowSum = 0;
         int below = 0, above = 0;
         var steps = long.MaxValue;
-        foreach (var s in _running)
+        foreach (var s in _running.AsSpan())
         {
             if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
             var c = s.Computed + 1; // the context it attends to at the first step
@@ -542,7 +556,7 @@ internal sealed class Replica
         if (_ffPending == 0) return;
         var done = (int)_ffPending;
         _ffPending = 0;
-        foreach (var s in _running)
+        foreach (var s in _running.AsSpan())
         {
             s.Computed += done;
             s.Generated += done;
@@ -558,7 +572,7 @@ internal sealed class Replica
     {
         Settle();
         var lost = new List<Sequence>(_running.Count + _waiting.Count);
-        foreach (var s in _running) lost.Add(s);
+        foreach (var s in _running.AsSpan()) lost.Add(s);
         while (_waiting.Count > 0) lost.Add(_waiting.PopFront());
         _running.Clear();
         foreach (var s in lost)
@@ -698,10 +712,10 @@ internal sealed class Replica
             }
 
             hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.OutputTokens - s.Generated - 1);
-            _running[kept++] = s;
+            _running.Set(kept++, s);
         }
 
-        _running.RemoveRange(kept, _running.Count - kept);
+        _running.Truncate(kept);
         _decodeRunHint = hint;
     }
 }
