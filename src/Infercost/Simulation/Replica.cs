@@ -230,14 +230,17 @@ internal sealed class Replica
     public void Step(double until = double.PositiveInfinity)
     {
         if (_fastForward && FastForwardDecodes(until)) return;
-        Settle();
         var budget = _config.MaxBatchedTokens;
         var batch = new BatchComposition();
         var preempted = false;
         var verified = 0;
         var verifiedContext = 0.0;
+        // The running batch decodes as one group, from the fast-forward's totals, when the loop below would schedule
+        // every sequence's decode without a preemption and none of them finishes in this step (see DecodesAsGroup).
+        var grouped = DecodesAsGroup(ref batch);
+        budget -= grouped;
 
-        for (var i = 0; i < _running.Count && budget > 0; i++)
+        for (var i = grouped; i < _running.Count && budget > 0; i++)
         {
             var s = _running[i];
             if (s.ReadyAt > Clock) continue; // its KV cache is still on the way
@@ -380,9 +383,77 @@ internal sealed class Replica
         _metrics.BusyTime += duration;
         _metrics.Steps++;
         Steps++;
-        Finish();
+        Finish(grouped);
         // The batch's sequences are in cache now; the fast-forward's next call finds its scan done (see _ffValid).
-        if (_fastForward && _decodeRunHint > 0) ScanDecodes();
+        if (grouped > 0) JoinDecodes(grouped);
+        else if (_fastForward && _decodeRunHint > 0) ScanDecodes();
+    }
+
+    // A regular step (one that admits a request, say) of a batch that the fast-forward holds as one group: while the
+    // decodes of every running sequence are scheduled in order, each takes one token of the budget and the blocks its
+    // context needs. The loop over them would allocate allocating[slot] blocks in all (so none is preempted when they
+    // are free), take n tokens (all of them scheduled when n ≤ the budget), and add contexts summing to the group's
+    // total (integers: the same double in any order); Finish would give each one token and finish none of them while
+    // the group's step limit is ≥ 1. Then the step is run from the totals without reading the sequences (their counters
+    // wait in _ffPending), and the requests admitted in it join the group after it (JoinDecodes). Returns the sequences
+    // so decoded (the whole running list), or 0 after settling the counters for a step that reads every sequence.
+    private int DecodesAsGroup(ref BatchComposition batch)
+    {
+        var n = _running.Count;
+        if (!_ffValid || n == 0 || n > _config.MaxBatchedTokens || _ffSteps < 1 || !double.IsPositiveInfinity(_window))
+        {
+            Settle();
+            return 0;
+        }
+
+        var allocating = Allocating;
+        var allocated = allocating[_ffSlot];
+        if (allocated > _freeBlocks)
+        {
+            Settle();
+            return 0;
+        }
+
+        _freeBlocks -= allocated;
+        _ffSlot = _ffSlot + 1 == _blockTokens ? 0 : _ffSlot + 1;
+        batch = BatchComposition.OfDecodes(n, _ffContextSum, _ffContextSum);
+        return n;
+    }
+
+    // After a grouped step: the group's totals move on by the step, and the sequences admitted in it (from `grouped`
+    // on) join it when they decode in step with it, as ScanDecodes would find them; else the counters are settled.
+    private void JoinDecodes(int grouped)
+    {
+        _ffContextSum += grouped;
+        _ffBelowSum += grouped;
+        _ffSteps -= 1;
+        _ffPending += 1;
+        var b = _blockTokens;
+        var allocating = Allocating;
+        var mask = (b & (b - 1)) == 0 ? b - 1 : -1;
+        var joined = _running.AsSpan()[grouped..];
+        foreach (var s in joined)
+        {
+            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime) || s.Blocks != BlocksFor(s.Computed))
+            {
+                Settle(grouped); // the newcomers' counters are their own
+                return;
+            }
+        }
+
+        foreach (var s in joined)
+        {
+            var c = s.Computed + 1;
+            _ffSteps = Math.Min(_ffSteps, (long)s.OutputTokens - s.Generated - 1);
+            _ffContextSum += c;
+            _ffBelow++;
+            _ffBelowSum += c;
+            var residue = mask >= 0 ? (int)((1L - c) & mask) : (int)((((1L - c) % b) + b) % b);
+            allocating[(_ffSlot + residue) % b]++;
+            // Its counters join the others' in waiting for _ffPending steps (Settle adds them back).
+            s.Computed -= (int)_ffPending;
+            s.Generated -= (int)_ffPending;
+        }
     }
 
     // Decode fast-forward. While every running sequence decodes and nothing can change the batch but time, the steps
@@ -548,15 +619,17 @@ internal sealed class Replica
         return true;
     }
 
-    // Brings every running sequence's counters up to the steps fast-forwarded since they were last set, and drops the
-    // fast-forward's totals: the batch is about to change, or to be read.
-    private void Settle()
+    // Brings the running sequences' counters (the first `count`: those that wait in _ffPending) up to the steps
+    // fast-forwarded since they were last set, and drops the fast-forward's totals: the batch is about to change, or to
+    // be read.
+    private void Settle(int count = int.MaxValue)
     {
         _ffValid = false;
         if (_ffPending == 0) return;
         var done = (int)_ffPending;
         _ffPending = 0;
-        foreach (var s in _running.AsSpan())
+        var waited = _running.AsSpan();
+        foreach (var s in waited[..Math.Min(count, waited.Length)])
         {
             s.Computed += done;
             s.Generated += done;
@@ -651,12 +724,22 @@ internal sealed class Replica
     }
 
     // Applies the step's work and removes finished sequences, keeping the running list in admission order.
-    private void Finish()
+    // The first `grouped` sequences decoded as a group (DecodesAsGroup): one token each and none finishing, so their
+    // counters wait in _ffPending and only the totals move; the list keeps them in place.
+    private void Finish(int grouped = 0)
     {
         var now = Clock;
-        var kept = 0;
+        var kept = grouped;
         var hint = long.MaxValue;
-        for (var i = 0; i < _running.Count; i++)
+        if (grouped > 0)
+        {
+            OutstandingTokens -= grouped;
+            _metrics.OutputTokens += grouped;
+            if (_pool is { } g) g.OutputTokens += grouped;
+            hint = _ffSteps - 1;
+        }
+
+        for (var i = grouped; i < _running.Count; i++)
         {
             var s = _running[i];
             var scheduled = s.Scheduled;
