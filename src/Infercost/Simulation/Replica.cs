@@ -239,6 +239,7 @@ internal sealed class Replica
         // every sequence's decode without a preemption and none of them finishes in this step (see DecodesAsGroup).
         var grouped = DecodesAsGroup(ref batch);
         budget -= grouped;
+        if (grouped > 0) _metrics.GroupedSteps++;
 
         for (var i = grouped; i < _running.Count && budget > 0; i++)
         {
