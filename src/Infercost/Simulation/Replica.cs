@@ -384,9 +384,9 @@ internal sealed class Replica
         _metrics.BusyTime += duration;
         _metrics.Steps++;
         Steps++;
-        Finish(grouped);
+        var members = Finish(grouped);
         // The batch's sequences are in cache now; the fast-forward's next call finds its scan done (see _ffValid).
-        if (grouped > 0) JoinDecodes(grouped);
+        if (grouped > 0) JoinDecodes(members);
         else if (_fastForward && _decodeRunHint > 0) ScanDecodes();
     }
 
@@ -394,14 +394,15 @@ internal sealed class Replica
     // decodes of every running sequence are scheduled in order, each takes one token of the budget and the blocks its
     // context needs. The loop over them would allocate allocating[slot] blocks in all (so none is preempted when they
     // are free), take n tokens (all of them scheduled when n ≤ the budget), and add contexts summing to the group's
-    // total (integers: the same double in any order); Finish would give each one token and finish none of them while
-    // the group's step limit is ≥ 1. Then the step is run from the totals without reading the sequences (their counters
-    // wait in _ffPending), and the requests admitted in it join the group after it (JoinDecodes). Returns the sequences
-    // so decoded (the whole running list), or 0 after settling the counters for a step that reads every sequence.
+    // total (integers: the same double in any order); Finish would give each one token, and finish exactly those whose
+    // last step (_ffEnd) is this one. Then the step is run from the totals without reading the sequences (their counters
+    // wait in _ffPending) but those that finish, and the requests admitted in it join the group after it (JoinDecodes).
+    // Returns the sequences so decoded (the whole running list), or 0 after settling the counters for a step that
+    // reads every sequence.
     private int DecodesAsGroup(ref BatchComposition batch)
     {
         var n = _running.Count;
-        if (!_ffValid || n == 0 || n > _config.MaxBatchedTokens || _ffSteps < 1 || !double.IsPositiveInfinity(_window))
+        if (!_ffValid || n == 0 || n > _config.MaxBatchedTokens || !double.IsPositiveInfinity(_window))
         {
             Settle();
             return 0;
@@ -421,14 +422,11 @@ internal sealed class Replica
         return n;
     }
 
-    // After a grouped step: the group's totals move on by the step, and the sequences admitted in it (from `grouped`
-    // on) join it when they decode in step with it, as ScanDecodes would find them; else the counters are settled.
+    // After a grouped step (Finish has moved the group's totals on by it): the sequences admitted in it (from `grouped`,
+    // the group's members still running, on) join it when they decode in step with it, as ScanDecodes would find them;
+    // else the counters are settled.
     private void JoinDecodes(int grouped)
     {
-        _ffContextSum += grouped;
-        _ffBelowSum += grouped;
-        _ffSteps -= 1;
-        _ffPending += 1;
         var b = _blockTokens;
         var allocating = Allocating;
         var mask = (b & (b - 1)) == 0 ? b - 1 : -1;
@@ -442,10 +440,14 @@ internal sealed class Replica
             }
         }
 
+        var ends = EndsFor(_running.Count);
+        var at = grouped;
         foreach (var s in joined)
         {
             var c = s.Computed + 1;
-            _ffSteps = Math.Min(_ffSteps, (long)s.OutputTokens - s.Generated - 1);
+            var left = (long)s.OutputTokens - s.Generated - 1;
+            _ffSteps = Math.Min(_ffSteps, left);
+            ends[at++] = left + _ffPending;
             _ffContextSum += c;
             _ffBelow++;
             _ffBelowSum += c;
@@ -488,6 +490,15 @@ internal sealed class Replica
     // on the heap beyond.
     private Residues _ffResidues;
     private int[]? _ffAllocating;
+    // Per running sequence (same index), the value of _ffPending at the start of the step in which it finishes:
+    // tokens to generate − generated (counted as the counters stand, less _ffPending) − 1.
+    private long[] _ffEnd = new long[InlineResidues];
+
+    private long[] EndsFor(int count)
+    {
+        if (_ffEnd.Length < count) Array.Resize(ref _ffEnd, Math.Max(count, 2 * _ffEnd.Length));
+        return _ffEnd;
+    }
 
     [System.Runtime.CompilerServices.InlineArray(InlineResidues)]
     private struct Residues
@@ -589,12 +600,16 @@ internal sealed class Replica
         long contextSum = 0, belowSum = 0;
         int below = 0, above = 0;
         var steps = long.MaxValue;
+        var ends = EndsFor(_running.Count);
+        var at = 0;
         foreach (var s in _running.AsSpan())
         {
             if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
             var c = s.Computed + 1; // the context it attends to at the first step
             if (s.Blocks != BlocksFor(c - 1)) return false;
-            steps = Math.Min(steps, (long)s.OutputTokens - s.Generated - 1); // its last token ends the run
+            var left = (long)s.OutputTokens - s.Generated - 1;
+            ends[at++] = left; // _ffPending is 0: the counters are up to date
+            steps = Math.Min(steps, left); // its last token ends the run
             contextSum += c;
             if (double.IsPositiveInfinity(_window))
             {
@@ -725,21 +740,37 @@ internal sealed class Replica
     }
 
     // Applies the step's work and removes finished sequences, keeping the running list in admission order.
-    // The first `grouped` sequences decoded as a group (DecodesAsGroup): one token each and none finishing, so their
-    // counters wait in _ffPending and only the totals move; the list keeps them in place.
-    private void Finish(int grouped = 0)
+    // The first `grouped` sequences decoded as a group (DecodesAsGroup): one token each; their counters wait in
+    // _ffPending and only the totals move, but for those whose last step this was (_ffEnd), which are brought up to
+    // date and finished here, in list order, as the loop below would. Returns the group's members still running.
+    private int Finish(int grouped = 0)
     {
         var now = Clock;
-        var kept = grouped;
+        var kept = 0;
         var hint = long.MaxValue;
         if (grouped > 0)
         {
             OutstandingTokens -= grouped;
             _metrics.OutputTokens += grouped;
             if (_pool is { } g) g.OutputTokens += grouped;
-            hint = _ffSteps - 1;
+            var pending = _ffPending; // before this step
+            _ffPending = pending + 1;
+            _ffContextSum += grouped;
+            _ffBelowSum += grouped;
+            if (_ffSteps >= 1)
+            {
+                kept = grouped;
+                _ffSteps -= 1;
+            }
+            else
+            {
+                kept = FinishInGroup(grouped, pending, now);
+            }
+
+            hint = _ffSteps;
         }
 
+        var members = kept;
         for (var i = grouped; i < _running.Count; i++)
         {
             var s = _running[i];
@@ -801,6 +832,53 @@ internal sealed class Replica
 
         _running.Truncate(kept);
         _decodeRunHint = hint;
+        return members;
+    }
+
+    // A grouped step's finishes: members whose last step started at `pending` get their counters (as Settle would
+    // leave them after the step) and finish; the others move down the list (and their ends with them). The group's
+    // totals lose each finished context (as it would be at the next step), the step limit is the next end.
+    private int FinishInGroup(int grouped, long pending, double now)
+    {
+        var ends = _ffEnd;
+        var b = _blockTokens;
+        var allocating = Allocating;
+        var kept = 0;
+        var next = long.MaxValue;
+        for (var i = 0; i < grouped; i++)
+        {
+            var s = _running[i];
+            var end = ends[i];
+            if (end != pending)
+            {
+                ends[kept] = end;
+                _running.Set(kept++, s);
+                next = Math.Min(next, end);
+                continue;
+            }
+
+            s.Computed += (int)pending + 1;
+            s.Generated += (int)pending + 1;
+            var c = s.Computed + 1;
+            _ffContextSum -= c;
+            _ffBelowSum -= c;
+            _ffBelow--;
+            allocating[(int)((_ffSlot + ((((1L - c) % b) + b) % b)) % b)]--;
+            if (_prefixCache is not null && s.Request.PrefixBlocks is SessionBlocks session)
+            {
+                _prefixCache.Admit(session.Through((long)s.Request.PromptTokens + s.Request.OutputTokens, _prefixCache.BlockTokens));
+            }
+
+            _freeBlocks += BlocksFor(s.Computed);
+            s.Blocks = 0;
+            OutstandingTokens -= s.Request.PromptTokens;
+            _metrics.Complete(s, now);
+            _pool?.Complete(s, now);
+            CompletedCount++;
+        }
+
+        _ffSteps = next == long.MaxValue ? long.MaxValue : next - (pending + 1);
+        return kept;
     }
 }
 
