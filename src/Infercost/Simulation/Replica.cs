@@ -236,7 +236,8 @@ internal sealed class Replica
         var verified = 0;
         var verifiedContext = 0.0;
         // The running batch decodes as one group, from the fast-forward's totals, when the loop below would schedule
-        // every sequence's decode without a preemption and none of them finishes in this step (see DecodesAsGroup).
+        // every sequence's decode without a preemption (see DecodesAsGroup; Finish then finishes the group's last
+        // tokens without reading the other sequences).
         var grouped = DecodesAsGroup(ref batch);
         budget -= grouped;
         if (grouped > 0) _metrics.GroupedSteps++;
