@@ -6,8 +6,9 @@ namespace Infercost.Serving;
 /// such steps. It gives exactly <c>BatchStepModel.Cost(setup, BatchComposition.OfDecodes(n, full, windowed)).Total</c>,
 /// bit for bit: the terms that depend only on the batch size n (linear layers, element-wise traffic, collectives) are
 /// computed once per n by the same functions, and the attention terms, which depend on the contexts, at every call.</summary>
-/// <remarks>Not thread-safe: one per simulated replica.</remarks>
-internal sealed class DecodeStepPricer(ServingSetup setup)
+/// <remarks>Not thread-safe: one per simulated replica. A struct, held inside the replica (a field that must not be
+/// readonly, or each call would work on a copy), so a step reads the cached terms without loading another object.</remarks>
+internal struct DecodeStepPricer(ServingSetup setup)
 {
     private int _batch; // the n the cached terms are for; 0 = none yet
     private Seconds _linear, _elementwise, _communication;

@@ -32,6 +32,10 @@ internal sealed class MetricsCollector(Slo slo, TimeSeries series, double warmUp
 
     /// <summary>Steps run by the decode fast-forward (included in <see cref="Steps"/>).</summary>
     public long FastForwardedSteps;
+
+    /// <summary>Regular steps whose decodes ran as one group from the fast-forward's totals (Replica.DecodesAsGroup;
+    /// included in <see cref="Steps"/>).</summary>
+    public long GroupedSteps;
     public double BusyTime;
     public double PromptTokens;
     public double CachedTokens;

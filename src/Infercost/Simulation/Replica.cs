@@ -28,8 +28,9 @@ internal sealed class Replica
     // A fleet of several pools: the pool's own counts, kept beside the fleet's (never instead of them, so the fleet's
     // sums run in the same order as a run of one pool). Null outside such a fleet.
     private readonly MetricsCollector? _pool;
-    private readonly SequenceDeque _waiting = new();
-    private readonly List<Sequence> _running = [];
+    // Both are structs held here (see SequenceList), so they are never readonly: a readonly struct field would be copied.
+    private SequenceDeque _waiting = new();
+    private SequenceList _running = new();
     private readonly double _window;
     private readonly double _fullShare;
     private readonly double _slidingShare;
@@ -43,7 +44,7 @@ internal sealed class Replica
     private int _freeBlocks;
     private double _linkFreeAt;
     private readonly bool _fastForward;
-    private readonly DecodeStepPricer _decodePricer;
+    private DecodeStepPricer _decodePricer; // a struct with its cache: not readonly
     // Steps the running batch can surely not be fast-forwarded past, as the last Finish left it: 0 when a sequence was
     // prefilling or waiting for its KV, else the fewest tokens any sequence still has to generate, less one. Only a hint:
     // it lets FastForwardDecodes skip its scan when the scan must fail; the scan still checks everything.
@@ -236,8 +237,14 @@ internal sealed class Replica
         var preempted = false;
         var verified = 0;
         var verifiedContext = 0.0;
+        // The running batch decodes as one group, from the fast-forward's totals, when the loop below would schedule
+        // every sequence's decode without a preemption (see DecodesAsGroup; Finish then finishes the group's last
+        // tokens without reading the other sequences).
+        var grouped = DecodesAsGroup(ref batch);
+        budget -= grouped;
+        if (grouped > 0) _metrics.GroupedSteps++;
 
-        for (var i = 0; i < _running.Count && budget > 0; i++)
+        for (var i = grouped; i < _running.Count && budget > 0; i++)
         {
             var s = _running[i];
             if (s.ReadyAt > Clock) continue; // its KV cache is still on the way
@@ -256,7 +263,7 @@ internal sealed class Replica
             var selfPreempted = false;
             while (extra > _freeBlocks && !selfPreempted)
             {
-                var victim = _running[^1];
+                var victim = _running.Last;
                 Preempt(victim);
                 preempted = true;
                 selfPreempted = victim == s;
@@ -353,7 +360,7 @@ internal sealed class Replica
         if (batch.PrefillTokens + batch.DecodeSequences <= 0)
         {
             var ready = double.PositiveInfinity;
-            foreach (var s in _running) ready = Math.Min(ready, s.ReadyAt);
+            foreach (var s in _running.AsSpan()) ready = Math.Min(ready, s.ReadyAt);
             if (!(ready > Clock && ready < double.PositiveInfinity))
             {
                 throw new InvalidOperationException("the scheduler found nothing to run although requests are outstanding.");
@@ -381,7 +388,79 @@ internal sealed class Replica
         _metrics.BusyTime += duration;
         _metrics.Steps++;
         Steps++;
-        Finish();
+        var members = Finish(grouped);
+        // The batch's sequences are in cache now; the fast-forward's next call finds its scan done (see _ffValid).
+        if (grouped > 0) JoinDecodes(members);
+        else if (_fastForward && _decodeRunHint > 0) ScanDecodes();
+    }
+
+    // A regular step (one that admits a request, say) of a batch that the fast-forward holds as one group: while the
+    // decodes of every running sequence are scheduled in order, each takes one token of the budget and the blocks its
+    // context needs. The loop over them would allocate allocating[slot] blocks in all (so none is preempted when they
+    // are free), take n tokens (all of them scheduled when n ≤ the budget), and add contexts summing to the group's
+    // total (integers: the same double in any order); Finish would give each one token, and finish exactly those whose
+    // last step (_ffEnd) is this one. Then the step is run from the totals without reading the sequences (their counters
+    // wait in _ffPending) but those that finish, and the requests admitted in it join the group after it (JoinDecodes).
+    // Returns the sequences so decoded (the whole running list), or 0 after settling the counters for a step that
+    // reads every sequence.
+    private int DecodesAsGroup(ref BatchComposition batch)
+    {
+        var n = _running.Count;
+        if (!_ffValid || n == 0 || n > _config.MaxBatchedTokens || !double.IsPositiveInfinity(_window))
+        {
+            Settle();
+            return 0;
+        }
+
+        var allocating = Allocating;
+        var allocated = allocating[_ffSlot];
+        if (allocated > _freeBlocks)
+        {
+            Settle();
+            return 0;
+        }
+
+        _freeBlocks -= allocated;
+        _ffSlot = _ffSlot + 1 == _blockTokens ? 0 : _ffSlot + 1;
+        batch = BatchComposition.OfDecodes(n, _ffContextSum, _ffContextSum);
+        return n;
+    }
+
+    // After a grouped step (Finish has moved the group's totals on by it): the sequences admitted in it (from `grouped`,
+    // the group's members still running, on) join it when they decode in step with it, as ScanDecodes would find them;
+    // else the counters are settled.
+    private void JoinDecodes(int grouped)
+    {
+        var b = _blockTokens;
+        var allocating = Allocating;
+        var mask = (b & (b - 1)) == 0 ? b - 1 : -1;
+        var joined = _running.AsSpan()[grouped..];
+        foreach (var s in joined)
+        {
+            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime) || s.Blocks != BlocksFor(s.Computed))
+            {
+                Settle(grouped); // the newcomers' counters are their own
+                return;
+            }
+        }
+
+        var ends = EndsFor(_running.Count);
+        var at = grouped;
+        foreach (var s in joined)
+        {
+            var c = s.Computed + 1;
+            var left = (long)s.OutputTokens - s.Generated - 1;
+            _ffSteps = Math.Min(_ffSteps, left);
+            ends[at++] = left + _ffPending;
+            _ffContextSum += c;
+            _ffBelow++;
+            _ffBelowSum += c;
+            var residue = mask >= 0 ? (int)((1L - c) & mask) : (int)((((1L - c) % b) + b) % b);
+            allocating[(_ffSlot + residue) % b]++;
+            // Its counters join the others' in waiting for _ffPending steps (Settle adds them back).
+            s.Computed -= (int)_ffPending;
+            s.Generated -= (int)_ffPending;
+        }
     }
 
     // Decode fast-forward. While every running sequence decodes and nothing can change the batch but time, the steps
@@ -397,6 +476,44 @@ internal sealed class Replica
     //  - the waiting queue cannot change inside the call, and free blocks only fall, so a head that cannot be admitted
     //    at the first step cannot be admitted at any later one.
     // Returns false (nothing changed) when the batch is not in that state; Step then runs one step as usual.
+    //
+    // Why the scan is kept between calls: in a large fleet an arrival comes every few microseconds and a replica is
+    // advanced to each one it is behind, so most calls run a single step. A scan of the batch per call (and an update
+    // of every sequence after it) then costs more than the step, and touches every sequence's object, which in a fleet
+    // of thousands of replicas is out of cache. Between two calls with no other step in between, the batch is the one
+    // the scan saw, every context grown by the steps run: the sums grow by n (or the sequences below the window) per
+    // step, the residues turn by one slot per step, and the step limit falls by one. So the scan's totals are carried
+    // on (_ff*), and the sequences' counters are brought up to date (Settle) only before something reads them: a
+    // regular step, a failure, an abort. With a finite window a context may cross it between calls (it would then be
+    // counted at the window, not below it), so such a replica scans at every call, as before.
+    private bool _ffValid; // the _ff* totals describe the running batch as it stands
+    private long _ffPending; // steps fast-forwarded since the sequences' counters were last brought up to date
+    private long _ffContextSum, _ffBelowSum, _ffSteps;
+    private int _ffBelow, _ffAbove, _ffSlot;
+    // Sequences that allocate a block at each step residue mod B: inside the replica for B ≤ 16 (vLLM's default block),
+    // on the heap beyond.
+    private Residues _ffResidues;
+    private int[]? _ffAllocating;
+    // Per running sequence (same index), the value of _ffPending at the start of the step in which it finishes:
+    // tokens to generate − generated (counted as the counters stand, less _ffPending) − 1.
+    private long[] _ffEnd = new long[InlineResidues];
+
+    private long[] EndsFor(int count)
+    {
+        if (_ffEnd.Length < count) Array.Resize(ref _ffEnd, Math.Max(count, 2 * _ffEnd.Length));
+        return _ffEnd;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(InlineResidues)]
+    private struct Residues
+    {
+        private int _first;
+    }
+
+    private const int InlineResidues = 16;
+
+    private Span<int> Allocating => _blockTokens <= InlineResidues ? ((Span<int>)_ffResidues)[.._blockTokens] : _ffAllocating ??= new int[_blockTokens];
+
     private bool FastForwardDecodes(double until)
     {
         var n = _running.Count;
@@ -408,39 +525,11 @@ internal sealed class Replica
         }
 
         var b = _blockTokens;
-        Span<int> allocating = stackalloc int[b];
-        allocating.Clear();
-        long contextSum = 0, belowSum = 0;
-        int below = 0, above = 0;
-        var steps = long.MaxValue;
-        foreach (var s in _running)
-        {
-            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
-            var c = s.Computed + 1; // the context it attends to at the first step
-            if (s.Blocks != BlocksFor(c - 1)) return false;
-            steps = Math.Min(steps, (long)s.Request.OutputTokens - s.Generated - 1); // its last token ends the run
-            contextSum += c;
-            if (double.IsPositiveInfinity(_window))
-            {
-                below++;
-                belowSum += c;
-            }
-            else if (c < _window)
-            {
-                below++;
-                belowSum += c;
-                steps = Math.Min(steps, (long)(_window - c) + 1); // c + j stays ≤ W
-            }
-            else
-            {
-                above++;
-            }
-
-            allocating[(int)((((1L - c) % b) + b) % b)]++;
-        }
-
+        if (!_ffValid && !ScanDecodes()) return false;
+        var allocating = Allocating;
+        var steps = _ffSteps;
         if (steps <= 0) return false;
-        var first = allocating[0];
+        var first = allocating[_ffSlot];
         if (first > _freeBlocks) return false;
         if (_waiting.Count > 0 && _config.MaxBatchedTokens - n > 0 && n < _config.MaxRunningSequences
             && BlocksFor(_waiting.PeekFront().Target) <= _freeBlocks - first)
@@ -448,9 +537,10 @@ internal sealed class Replica
             return false; // the head would be admitted in this step
         }
 
-        var windowedAbove = above * (double.IsPositiveInfinity(_window) ? 0 : _window);
+        var (contextSum, belowSum, below) = (_ffContextSum, _ffBelowSum, _ffBelow);
+        var windowedAbove = _ffAbove * (double.IsPositiveInfinity(_window) ? 0 : _window);
         long done = 0;
-        var slot = 0; // done mod B
+        var slot = _ffSlot; // (steps since the scan) mod B
         var kvUse = 1 - (double)_freeBlocks / TotalBlocks;
         // The sums run in locals, in the order Step adds them (no other replica runs inside this call), and are stored
         // back once: the same doubles as adding to the fields step by step.
@@ -488,13 +578,13 @@ internal sealed class Replica
         _metrics.BusyTime = fleetBusy;
         _metrics.Steps += done;
         Steps += done;
-        foreach (var s in _running)
-        {
-            s.Computed += (int)done;
-            s.Generated += (int)done;
-            s.Blocks = BlocksFor(s.Computed);
-        }
-
+        _ffContextSum = contextSum + n * done;
+        _ffBelowSum = belowSum + below * done;
+        _ffSteps = steps - done;
+        _ffSlot = slot;
+        _ffPending += done;
+        _ffValid = true;
+        if (!double.IsPositiveInfinity(_window)) Settle();
         _decodeRunHint -= done;
         _metrics.FastForwardedSteps += done;
         OutstandingTokens -= n * done;
@@ -503,14 +593,79 @@ internal sealed class Replica
         return true;
     }
 
+    // The fast-forward's scan of the running batch (counters up to date): false when some sequence is not decoding
+    // in step with the others (FastForwardDecodes then returns false), else the totals it carries, from slot 0.
+    private bool ScanDecodes()
+    {
+        var b = _blockTokens;
+        var allocating = Allocating;
+        allocating.Clear();
+        var mask = (b & (b - 1)) == 0 ? b - 1 : -1; // a power of two: (1 − c) mod B is its low bits (two's complement)
+        long contextSum = 0, belowSum = 0;
+        int below = 0, above = 0;
+        var steps = long.MaxValue;
+        var ends = EndsFor(_running.Count);
+        var at = 0;
+        foreach (var s in _running.AsSpan())
+        {
+            if (s.Prefilling || s.ReadyAt > Clock || double.IsNaN(s.FirstTokenTime)) return false;
+            var c = s.Computed + 1; // the context it attends to at the first step
+            if (s.Blocks != BlocksFor(c - 1)) return false;
+            var left = (long)s.OutputTokens - s.Generated - 1;
+            ends[at++] = left; // _ffPending is 0: the counters are up to date
+            steps = Math.Min(steps, left); // its last token ends the run
+            contextSum += c;
+            if (double.IsPositiveInfinity(_window))
+            {
+                below++;
+                belowSum += c;
+            }
+            else if (c < _window)
+            {
+                below++;
+                belowSum += c;
+                steps = Math.Min(steps, (long)(_window - c) + 1); // c + j stays ≤ W
+            }
+            else
+            {
+                above++;
+            }
+
+            allocating[mask >= 0 ? (int)((1L - c) & mask) : (int)((((1L - c) % b) + b) % b)]++;
+        }
+
+        (_ffContextSum, _ffBelowSum, _ffBelow, _ffAbove, _ffSteps, _ffSlot) = (contextSum, belowSum, below, above, steps, 0);
+        _ffValid = true;
+        return true;
+    }
+
+    // Brings the running sequences' counters (the first `count`: those that wait in _ffPending) up to the steps
+    // fast-forwarded since they were last set, and drops the fast-forward's totals: the batch is about to change, or to
+    // be read.
+    private void Settle(int count = int.MaxValue)
+    {
+        _ffValid = false;
+        if (_ffPending == 0) return;
+        var done = (int)_ffPending;
+        _ffPending = 0;
+        var waited = _running.AsSpan();
+        foreach (var s in waited[..Math.Min(count, waited.Length)])
+        {
+            s.Computed += done;
+            s.Generated += done;
+            s.Blocks = BlocksFor(s.Computed);
+        }
+    }
+
     /// <summary>The replica fails at its clock (the end of the step in progress at <paramref name="time"/>): every
     /// sequence it holds, running then waiting, is returned reset for recomputation (as a preemption: prompt and the
     /// tokens generated so far are prefilled again where it goes next; tokens already delivered stay delivered), and its
     /// KV and prefix caches are emptied.</summary>
     public List<Sequence> Fail(double time)
     {
+        Settle();
         var lost = new List<Sequence>(_running.Count + _waiting.Count);
-        foreach (var s in _running) lost.Add(s);
+        foreach (var s in _running.AsSpan()) lost.Add(s);
         while (_waiting.Count > 0) lost.Add(_waiting.PopFront());
         _running.Clear();
         foreach (var s in lost)
@@ -544,6 +699,7 @@ internal sealed class Replica
     /// is not here (already finished or never queued).</summary>
     public bool Abort(long id)
     {
+        Settle();
         var s = _waiting.Remove(q => q.Request.Id == id);
         if (s is null)
         {
@@ -588,12 +744,38 @@ internal sealed class Replica
     }
 
     // Applies the step's work and removes finished sequences, keeping the running list in admission order.
-    private void Finish()
+    // The first `grouped` sequences decoded as a group (DecodesAsGroup): one token each; their counters wait in
+    // _ffPending and only the totals move, but for those whose last step this was (_ffEnd), which are brought up to
+    // date and finished here, in list order, as the loop below would. Returns the group's members still running.
+    private int Finish(int grouped = 0)
     {
         var now = Clock;
         var kept = 0;
         var hint = long.MaxValue;
-        for (var i = 0; i < _running.Count; i++)
+        if (grouped > 0)
+        {
+            OutstandingTokens -= grouped;
+            _metrics.OutputTokens += grouped;
+            if (_pool is { } g) g.OutputTokens += grouped;
+            var pending = _ffPending; // before this step
+            _ffPending = pending + 1;
+            _ffContextSum += grouped;
+            _ffBelowSum += grouped;
+            if (_ffSteps >= 1)
+            {
+                kept = grouped;
+                _ffSteps -= 1;
+            }
+            else
+            {
+                kept = FinishInGroup(grouped, pending, now);
+            }
+
+            hint = _ffSteps;
+        }
+
+        var members = kept;
+        for (var i = grouped; i < _running.Count; i++)
         {
             var s = _running[i];
             var scheduled = s.Scheduled;
@@ -613,12 +795,12 @@ internal sealed class Replica
                         OutstandingTokens--;
                         _metrics.OutputTokens++;
                         if (_pool is { } p) p.OutputTokens++;
-                        if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.Request.OutputTokens)) s.FirstTokenTime = now;
+                        if (double.IsNaN(s.FirstTokenTime) && (_role != ReplicaRole.Prefill || s.Generated >= s.OutputTokens)) s.FirstTokenTime = now;
                         _onToken?.Invoke(s);
                     }
                 }
 
-                if (s.Generated >= s.Request.OutputTokens)
+                if (s.Generated >= s.OutputTokens)
                 {
                     // A finished turn of a generated session leaves its prompt and output cached, block by block (the
                     // prompt's blocks are refreshed, the output's added), as vLLM keeps a finished sequence's full
@@ -648,12 +830,59 @@ internal sealed class Replica
                 }
             }
 
-            hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.Request.OutputTokens - s.Generated - 1);
-            _running[kept++] = s;
+            hint = s.Prefilling || s.ReadyAt > now ? 0 : Math.Min(hint, (long)s.OutputTokens - s.Generated - 1);
+            _running.Set(kept++, s);
         }
 
-        _running.RemoveRange(kept, _running.Count - kept);
+        _running.Truncate(kept);
         _decodeRunHint = hint;
+        return members;
+    }
+
+    // A grouped step's finishes: members whose last step started at `pending` get their counters (as Settle would
+    // leave them after the step) and finish; the others move down the list (and their ends with them). The group's
+    // totals lose each finished context (as it would be at the next step), the step limit is the next end.
+    private int FinishInGroup(int grouped, long pending, double now)
+    {
+        var ends = _ffEnd;
+        var b = _blockTokens;
+        var allocating = Allocating;
+        var kept = 0;
+        var next = long.MaxValue;
+        for (var i = 0; i < grouped; i++)
+        {
+            var s = _running[i];
+            var end = ends[i];
+            if (end != pending)
+            {
+                ends[kept] = end;
+                _running.Set(kept++, s);
+                next = Math.Min(next, end);
+                continue;
+            }
+
+            s.Computed += (int)pending + 1;
+            s.Generated += (int)pending + 1;
+            var c = s.Computed + 1;
+            _ffContextSum -= c;
+            _ffBelowSum -= c;
+            _ffBelow--;
+            allocating[(int)((_ffSlot + ((((1L - c) % b) + b) % b)) % b)]--;
+            if (_prefixCache is not null && s.Request.PrefixBlocks is SessionBlocks session)
+            {
+                _prefixCache.Admit(session.Through((long)s.Request.PromptTokens + s.Request.OutputTokens, _prefixCache.BlockTokens));
+            }
+
+            _freeBlocks += BlocksFor(s.Computed);
+            s.Blocks = 0;
+            OutstandingTokens -= s.Request.PromptTokens;
+            _metrics.Complete(s, now);
+            _pool?.Complete(s, now);
+            CompletedCount++;
+        }
+
+        _ffSteps = next == long.MaxValue ? long.MaxValue : next - (pending + 1);
+        return kept;
     }
 }
 

@@ -1,14 +1,15 @@
 namespace Infercost.Simulation;
 
 /// <summary>A double-ended queue on a growable ring buffer: arrivals join the back, preempted sequences return to the front.</summary>
-internal sealed class SequenceDeque
+/// <remarks>A struct held in its replica, as <see cref="SequenceList"/> is (and for the same reason).</remarks>
+internal struct SequenceDeque()
 {
     private Sequence?[] _items = new Sequence?[16];
     private int _head;
 
     public int Count { get; private set; }
 
-    public Sequence PeekFront() => _items[_head]!;
+    public readonly Sequence PeekFront() => _items[_head]!;
 
     public void PushBack(Sequence s)
     {

@@ -140,7 +140,9 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
         await page.FillAsync("#gpus", "1");
         await page.FillAsync("#rate", "40");
-        await page.FillAsync("#requests", "60000");
+        // Enough requests that the run lasts several polls (the simulator got faster: at 60,000 it could finish
+        // before the first one).
+        await page.FillAsync("#requests", "200000");
 
         await page.ClickAsync("#run-sim");
         var seen = new List<double>();
