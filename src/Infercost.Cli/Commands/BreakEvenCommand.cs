@@ -15,6 +15,7 @@ internal static class BreakEvenCommand
         var prices = new PriceInputs();
         var workload = new WorkloadInputs();
         var selfHost = new SelfHostInputs("--model", withSwitch: false);
+        var speculation = new SpeculationInputs();
         var apiModel = new Option<string>("--api-model") { Description = "API model to compare against (see 'infercost prices').", HelpName = "ID", Required = true };
         var maxUtilisation = CliOptions.Double(BreakEvenRequest.MaxUtilisationField, "The busiest a cluster is run before another is added (headroom for peaks).", "F", 1);
         var json = CommonOptions.Json();
@@ -22,9 +23,11 @@ internal static class BreakEvenCommand
             "Self-hosted cluster versus API price for a workload: the daily volume and utilisation where the cluster (a fixed cost " +
             "per day, with a capacity from the engine's throughput) becomes cheaper, and a table over volume with clusters added " +
             "beyond capacity." +
-            "\n\nExample:\n  infercost breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2");
+            "\n\nExample:\n  infercost breakeven --profile chat --api-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2" +
+            "\n  infercost breakeven --profile chat --api-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --gpu-price 3 --spec-method mtp --spec-acceptance 0.85");
         command.Options.Add(apiModel);
         selfHost.AddTo(command);
+        speculation.AddTo(command);
         command.Options.Add(maxUtilisation);
         workload.AddTo(command);
         prices.AddTo(command);
@@ -32,13 +35,13 @@ internal static class BreakEvenCommand
 
         command.SetAction(parse =>
         {
-            var request = selfHost.Fill(parse, workload.Fill(parse, new BreakEvenRequest
+            var request = speculation.FillSelfHosted(selfHost.Fill(parse, workload.Fill(parse, new BreakEvenRequest
             {
                 ApiModel = parse.GetValue(apiModel),
                 Model = parse.GetValue(selfHost.Model),
                 MaxUtilisation = parse.GetValue(maxUtilisation),
                 On = parse.GetValue(prices.On),
-            }));
+            })), parse);
             request.Validate();
             var (result, quote) = request.Analyse(selfHost.Catalog.Load(parse, context), prices.Load(parse, context));
             var w = request.Workload();
@@ -65,6 +68,7 @@ internal static class BreakEvenCommand
             foreach (var r in result.Table)
                 table.AddTextRow(Number(r.RequestsPerDay), Count(r.TokensPerDay.Value), Money(r.ApiPerDay), Money(r.SelfHostPerDay), Number(r.Clusters), Percent(r.Utilisation), r.Winner);
             console.Write(table);
+            WorkloadTables.WriteSpeculation(console, result.SelfHostSpeculation, result.SelfHostBatch);
             WorkloadTables.WriteNotes(console, result.Notes);
             WorkloadTables.WriteNotes(console, quote.Serving.Notes);
             return ExitCodes.Ok;

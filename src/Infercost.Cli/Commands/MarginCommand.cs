@@ -21,6 +21,7 @@ internal static class MarginCommand
         var costIn = CliOptions.OptionalDouble("--cost-in", "True cost per million input tokens (instead of the engine).", "$/MTok", CliOptions.InRange(0, 100_000));
         var costOut = CliOptions.OptionalDouble("--cost-out", "True cost per million output tokens (instead of the engine).", "$/MTok", CliOptions.InRange(0, 100_000));
         var selfHost = new SelfHostInputs("--model", withSwitch: false);
+        var speculation = new SpeculationInputs();
         var profile = new Option<string?>("--profile") { Description = $"Workload for the blended margin: {string.Join(", ", WorkloadProfiles.All.Select(w => w.Id))}.", HelpName = "ID" };
         var plot = PlotOptions.Plot("gross margin against the cost multiplier, one line per utilisation");
         var json = CommonOptions.Json();
@@ -29,11 +30,13 @@ internal static class MarginCommand
             "(cost estimate off by 0.33×–3×, utilisation 30–100%). The true cost is given (--cost-in/--cost-out) or estimated by " +
             "the engine (--model/--gpu/--gpus). Leaves out training, R&D, staff, free users, idle capacity and networking." +
             "\n\nExample:\n  infercost margin --price-model claude-sonnet-4.5 --cost-in 0.01 --cost-out 3" +
-            "\n  infercost margin --price-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2 --profile chat");
+            "\n  infercost margin --price-model claude-sonnet-4.5 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --gpu-price 2 --profile chat" +
+            "\n  infercost margin --price-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --gpu-price 3 --spec-method mtp --spec-acceptance 0.85");
         command.Options.Add(priceModel);
         command.Options.Add(costIn);
         command.Options.Add(costOut);
         selfHost.AddTo(command);
+        speculation.AddTo(command);
         command.Options.Add(profile);
         prices.AddTo(command);
         command.Options.Add(plot);
@@ -41,7 +44,7 @@ internal static class MarginCommand
 
         command.SetAction(parse =>
         {
-            var request = new MarginRequest
+            var request = speculation.Fill(new MarginRequest
             {
                 PriceModel = parse.GetValue(priceModel),
                 CostIn = parse.GetValue(costIn),
@@ -54,7 +57,7 @@ internal static class MarginCommand
                 CachedPrefill = parse.GetValue(selfHost.CachedPrefill),
                 Profile = parse.GetValue(profile),
                 On = parse.GetValue(prices.On),
-            };
+            }, parse);
             request.Validate();
             if (request.Model is null && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
             {
@@ -80,6 +83,7 @@ internal static class MarginCommand
             if (report.Workload is { } rev && report.WorkloadCost is { } spend)
                 table.AddTextRow($"Blended ({rev.WorkloadId})", $"{Money(rev.PerDay)}/day", $"{Money(spend.PerDay)}/day", Percent(report.BlendedMargin ?? 0));
             console.Write(table);
+            WorkloadTables.WriteSpeculation(console, report.SelfHostSpeculation, report.SelfHostBatch);
 
             var utils = report.Sensitivity.Select(c => c.Utilisation).Distinct().ToList();
             var grid = KeyValueTable.Grid(report.Workload is null ? "Output margin by cost error × utilisation" : "Blended margin by cost error × utilisation",

@@ -40,20 +40,13 @@ internal static class WorkloadCommand
 
         command.SetAction(parse =>
         {
-            var request = selfHost.Fill(parse, workload.Fill(parse, new WorkloadRequest
+            var request = speculation.FillSelfHosted(selfHost.Fill(parse, workload.Fill(parse, new WorkloadRequest
             {
                 Model = parse.GetValue(model),
                 SelfHost = parse.GetValue(selfHost.Switch!),
                 ServeModel = parse.GetValue(selfHost.Model),
                 On = parse.GetValue(prices.On),
-                SpecMethod = parse.GetValue(speculation.Method),
-                SpecLength = parse.GetValue(speculation.Length),
-                SpecAcceptance = parse.GetValue(speculation.Acceptance) is { Length: > 0 } rates ? rates : null,
-                DraftModel = parse.GetValue(speculation.Draft),
-                SpecTree = parse.GetValue(speculation.Tree) is { Length: > 0 } tree ? tree : null,
-                SpecTopk = speculation.TopKOf(parse),
-                SpecTreeNodes = parse.GetValue(speculation.TreeNodes),
-            }));
+            })), parse);
             request.Validate();
             if (!request.SelfHost && parse.GetResult(selfHost.Catalog.File) is { Implicit: false })
                 throw new InvalidInputException("catalog", "--catalog applies to a self-hosted cluster; add --self-host.");
@@ -74,13 +67,7 @@ internal static class WorkloadCommand
                 WorkloadTables.WriteNotes(console, r.Cost.Notes);
             }
 
-            if (report.SelfHostSpeculation is { } sp)
-            {
-                console.WriteLine($"Speculation applied to the self-hosted output price: {sp.Method}{(sp.DraftModel is { } d ? " " + d : "")}, k = {sp.Length}, " +
-                                  $"{Number(sp.TokensPerStep)} tokens per step, {Factor(sp.SpeedUp)} the plain decode tokens/s " +
-                                  $"at batch {Number(report.SelfHostBatch ?? 0)} per replica, so output costs 1/{Factor(sp.SpeedUp)} of plain decoding's $/MTok.");
-            }
-
+            WorkloadTables.WriteSpeculation(console, report.SelfHostSpeculation, report.SelfHostBatch);
             if (report.SelfHostNotes is { } notes) WorkloadTables.WriteNotes(console, notes);
             return ExitCodes.Ok;
         });
@@ -219,6 +206,16 @@ internal static class WorkloadTables
         table.AddTextRow("Token efficiency", $"{Percent(levers.OutputReduction)} fewer output tokens", Money(s.OutputReduction), Share(s.OutputReduction));
         table.AddTextRow("All together", "", Money(s.Total), Share(s.Total));
         return table;
+    }
+
+    /// <summary>Writes the line that says speculation priced the self-hosted cluster's output (workload, breakeven,
+    /// margin); nothing when it did not speculate.</summary>
+    public static void WriteSpeculation(IAnsiConsole console, Speculation.SpeculationSummary? speculation, int? batch)
+    {
+        if (speculation is not { } sp) return;
+        console.WriteLine($"Speculation applied to the self-hosted output price: {sp.Method}{(sp.DraftModel is { } d ? " " + d : "")}, k = {sp.Length}, " +
+                          $"{Number(sp.TokensPerStep)} tokens per step, {Factor(sp.SpeedUp)} the plain decode tokens/s " +
+                          $"at batch {Number(batch ?? 0)} per replica, so output costs 1/{Factor(sp.SpeedUp)} of plain decoding's $/MTok.");
     }
 
     /// <summary>Writes notes, one per line.</summary>

@@ -5,7 +5,7 @@ using Infercost.Requests;
 
 namespace Infercost.Cli.Inputs;
 
-/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate, speculate, plan and workload share: method,
+/// <summary>The speculative-decoding options that cost, sweep, frontier, simulate, speculate, plan, workload, breakeven and margin share: method,
 /// draft model, length, acceptance and tree. They fill <see cref="ServingRequest"/>'s speculation fields, so a server request with
 /// the same fields gets the same answer.</summary>
 internal sealed class SpeculationInputs
@@ -66,13 +66,49 @@ internal sealed class SpeculationInputs
         {
             SpecMethod = parse.GetValue(Method),
             SpecLength = parse.GetValue(Length),
-            SpecAcceptance = parse.GetValue(Acceptance) is { Length: > 0 } a ? a : null,
+            SpecAcceptance = AcceptanceOf(parse),
             DraftModel = parse.GetValue(Draft),
-            SpecTree = parse.GetValue(Tree) is { Length: > 0 } tree ? tree : null,
+            SpecTree = TreeOf(parse),
             SpecTopk = TopKOf(parse),
             SpecTreeNodes = parse.GetValue(TreeNodes),
         };
     }
+
+    /// <summary><paramref name="request"/> (workload, breakeven) with the speculation fields the options give.</summary>
+    public T FillSelfHosted<T>(T request, ParseResult parse) where T : SelfHostedRequest
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (T)(request with
+        {
+            SpecMethod = parse.GetValue(Method),
+            SpecLength = parse.GetValue(Length),
+            SpecAcceptance = AcceptanceOf(parse),
+            DraftModel = parse.GetValue(Draft),
+            SpecTree = TreeOf(parse),
+            SpecTopk = TopKOf(parse),
+            SpecTreeNodes = parse.GetValue(TreeNodes),
+        });
+    }
+
+    /// <summary><paramref name="request"/> with the speculation fields the options give.</summary>
+    public MarginRequest Fill(MarginRequest request, ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request with
+        {
+            SpecMethod = parse.GetValue(Method),
+            SpecLength = parse.GetValue(Length),
+            SpecAcceptance = AcceptanceOf(parse),
+            DraftModel = parse.GetValue(Draft),
+            SpecTree = TreeOf(parse),
+            SpecTopk = TopKOf(parse),
+            SpecTreeNodes = parse.GetValue(TreeNodes),
+        };
+    }
+
+    private double[]? AcceptanceOf(ParseResult parse) => parse.GetValue(Acceptance) is { Length: > 0 } a ? a : null;
+
+    private int[]? TreeOf(ParseResult parse) => parse.GetValue(Tree) is { Length: > 0 } tree ? tree : null;
 
     /// <summary>The top-k accuracies <c>--spec-topk</c> gives; null when absent.</summary>
     public IReadOnlyList<IReadOnlyList<double>>? TopKOf(ParseResult parse) =>

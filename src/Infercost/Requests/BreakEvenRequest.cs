@@ -6,7 +6,8 @@ namespace Infercost.Requests;
 
 /// <summary>The <c>breakeven</c> question: the daily volume and utilisation at which a self-hosted cluster
 /// (<see cref="Model"/> on <see cref="SelfHostedRequest.Gpus"/> × <see cref="SelfHostedRequest.Gpu"/>) beats the list
-/// price of <see cref="ApiModel"/> for a workload.</summary>
+/// price of <see cref="ApiModel"/> for a workload; with the speculation fields, the cluster decodes speculatively (its
+/// output $/MTok and capacity are the speculative ones).</summary>
 public sealed record BreakEvenRequest : SelfHostedRequest
 {
     /// <summary>Accepted range of <see cref="MaxUtilisation"/>.</summary>
@@ -22,9 +23,8 @@ public sealed record BreakEvenRequest : SelfHostedRequest
     public double MaxUtilisation { get; init; } = 1;
 
     /// <inheritdoc />
-    public override void Validate()
+    protected override void ValidateQuestion()
     {
-        base.Validate();
         if (string.IsNullOrWhiteSpace(ApiModel)) throw new InvalidInputException("apiModel", "apiModel is required: the API model to compare against (see 'infercost prices').");
         MaxUtilisationField.Check(MaxUtilisation);
     }
@@ -47,6 +47,11 @@ public sealed record BreakEvenRequest : SelfHostedRequest
         var api = PriceSheet.FromApi(prices.Get(ApiModel!, On));
         var quote = Quote(catalog, "model", Model, w, levers);
         var deployment = SelfHostDeployment.FromQuote(quote, MaxUtilisation);
-        return (BreakEvenAnalysis.Analyse(w, api, deployment, levers), quote);
+        var result = BreakEvenAnalysis.Analyse(w, api, deployment, levers) with
+        {
+            SelfHostSpeculation = quote.Serving.Speculation,
+            SelfHostBatch = quote.Serving.Decode.Batch,
+        };
+        return (result, quote);
     }
 }

@@ -1,16 +1,15 @@
-using Infercost.Costing;
 using Infercost.Economics.Margins;
 using Infercost.Economics.Prices;
 using Infercost.Economics.Workloads;
 using Infercost.Quantities;
-using Infercost.Serving;
 
 namespace Infercost.Requests;
 
 /// <summary>The <c>margin</c> question: gross margin of an API list price over a true cost, given
 /// (<see cref="CostIn"/>/<see cref="CostOut"/>) or estimated by the engine for a self-hosted cluster
-/// (<see cref="Model"/>, <see cref="Gpu"/>, <see cref="Gpus"/>), with a cost × utilisation sensitivity grid.</summary>
-public sealed record MarginRequest
+/// (<see cref="Model"/>, <see cref="Gpu"/>, <see cref="Gpus"/>, decoding speculatively with the speculation fields), with
+/// a cost × utilisation sensitivity grid.</summary>
+public sealed record MarginRequest : ISpeculationFields
 {
     /// <summary>Accepted ranges.</summary>
     public static readonly NumberField CostInField = new("costIn", 0, 100_000), CostOutField = new("costOut", 0, 100_000),
@@ -46,6 +45,28 @@ public sealed record MarginRequest
     /// <summary>Cost of a cached prompt token as a fraction of a prefilled one.</summary>
     public double CachedPrefill { get; init; }
 
+    /// <summary>Speculative decoding on the self-hosted cluster: mtp, draft, medusa or eagle (see
+    /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
+    public string? SpecMethod { get; init; }
+
+    /// <summary>Draft tokens per step (k), in [1, 16]; default 1 when speculating.</summary>
+    public int? SpecLength { get; init; }
+
+    /// <summary>Per-position acceptance rates (the last repeats to k); default <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
+    public IReadOnlyList<double>? SpecAcceptance { get; init; }
+
+    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> draft).</summary>
+    public string? DraftModel { get; init; }
+
+    /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
+    public IReadOnlyList<int>? SpecTree { get; init; }
+
+    /// <summary>Per-depth top-k accuracies instead of the acceptance (see <see cref="ServingRequest.SpecTopk"/>).</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
+
+    /// <summary>With <see cref="SpecTopk"/>: the best tree of this many nodes (see <see cref="ServingRequest.SpecTreeNodes"/>).</summary>
+    public int? SpecTreeNodes { get; init; }
+
     /// <summary>Workload for the blended margin (chat, coding-agent, rag, …); null for input and output margins only.</summary>
     public string? Profile { get; init; }
 
@@ -79,17 +100,18 @@ public sealed record MarginRequest
         }
         else
         {
-            if (Model is null) throw Missing("model");
-            if (Gpu is null) throw Missing("gpu");
-            if (Gpus is null) throw Missing("gpus");
+            if (Model is null) throw SelfHostedRequest.Missing("model");
+            if (Gpu is null) throw SelfHostedRequest.Missing("gpu");
+            if (Gpus is null) throw SelfHostedRequest.Missing("gpus");
         }
+
+        SpeculationFields.AsServingRequest(this).ValidateSpeculation();
     }
 
+    // A speculation field describes the engine's cluster, so with costIn/costOut it is refused as the cluster's fields are.
     private string? FirstSelfHostField =>
-        Model is not null ? "model" : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice" : null;
-
-    private static InvalidInputException Missing(string field) =>
-        RequestFields.Error(field, $"{{{field}}} is required for a self-hosted cluster (with the model, {{gpu}} and {{gpus}}).");
+        Model is not null ? "model" : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
+        : SpeculationFields.FirstGiven(this);
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public MarginReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
@@ -117,18 +139,15 @@ public sealed record MarginRequest
         PriceSheet cost;
         double utilisation = 1;
         var assumed = new List<string>();
+        SelfHostedQuote? quote = null;
         if (CostIn is { } ci && CostOut is { } co)
         {
             cost = PriceSheet.Flat("given cost", DollarsPerMillionTokens.FromDollarsPerMillionTokens(ci), DollarsPerMillionTokens.FromDollarsPerMillionTokens(co));
         }
         else
         {
-            var model = catalog.GetModel(Model!);
-            var accelerator = catalog.GetAccelerator(Gpu!);
-            var (input, output) = SelfHostedPricing.RequestShape(workload ?? WorkloadProfiles.Chat, WorkloadLevers.None, model);
-            var config = new ServingConfig { TotalDevices = Gpus!.Value, InputTokens = input, OutputTokens = output };
-            var basis = new RentalCost(GpuPrice is { } g ? DollarsPerHour.FromDollarsPerHour(g) : null);
-            var quote = SelfHostedPricing.Quote(model, accelerator, config, basis, Utilisation, CachedPrefill);
+            quote = SelfHostedRequest.QuoteCluster(catalog, Model!, Gpu!, Gpus!.Value, GpuPrice, Utilisation, CachedPrefill,
+                workload ?? WorkloadProfiles.Chat, WorkloadLevers.None, this);
             cost = quote.Prices;
             utilisation = quote.Cost.Utilisation;
             if (workload is null)
@@ -138,6 +157,11 @@ public sealed record MarginRequest
             }
         }
 
-        return MarginCalculator.Compute(price, cost, utilisation, workload) with { Assumed = [.. assumed.Select(a => RequestFields.Render(a, name))] };
+        return MarginCalculator.Compute(price, cost, utilisation, workload) with
+        {
+            Assumed = [.. assumed.Select(a => RequestFields.Render(a, name))],
+            SelfHostSpeculation = quote?.Serving.Speculation,
+            SelfHostBatch = quote?.Serving.Decode.Batch,
+        };
     }
 }

@@ -46,7 +46,7 @@ public sealed record DisaggregatedPlanReport(string Model, string Accelerator, s
 /// <summary>The <c>plan</c> question: the fewest GPUs whose simulated P90 TTFT and TPOT meet the SLO at the peak rate,
 /// and what a day costs with that fleet fixed and autoscaled; with <see cref="Disaggregated"/>, separate prefill and
 /// decode pools beside it.</summary>
-public sealed record PlanRequest : ModelGpuRequest
+public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
 {
     private static readonly ServingConfig Defaults = new() { TotalDevices = 1 };
 
@@ -219,7 +219,7 @@ public sealed record PlanRequest : ModelGpuRequest
         if (ArrivalKindOf() != ArrivalKind.Gamma && Cv is not null)
             throw RequestFields.Error("cv", "{cv} shapes gamma arrivals; add {arrival} gamma, or drop {cv}.");
         CostFields().ValidateCost();
-        SpeculationFields().ValidateSpeculation();
+        SpeculationFields.AsServingRequest(this).ValidateSpeculation();
         if (InputDist is not null && InputHist is not null) throw RequestFields.Error("inputDist", "{inputDist} and {inputHist} both give the prompt lengths; use one.");
         if (OutputDist is not null && OutputHist is not null) throw RequestFields.Error("outputDist", "{outputDist} and {outputHist} both give the output lengths; use one.");
         if (!Disaggregated && (PrefillGpusPerReplica is not null || DecodeGpusPerReplica is not null))
@@ -249,14 +249,6 @@ public sealed record PlanRequest : ModelGpuRequest
         null or "poisson" => ArrivalKind.Poisson,
         "gamma" => ArrivalKind.Gamma,
         var other => throw new InvalidInputException("arrival", $"arrival must be poisson or gamma; was '{other}'."),
-    };
-
-    // The speculation fields as the serving request carries them, so plan checks and resolves them on the same path as
-    // cost and simulate.
-    private ServingRequest SpeculationFields() => new()
-    {
-        SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree,
-        SpecTopk = SpecTopk, SpecTreeNodes = SpecTreeNodes,
     };
 
     private PricedRequest CostFields() => new()
@@ -300,7 +292,7 @@ public sealed record PlanRequest : ModelGpuRequest
         // The engine profile's scheduler defaults, memory reserve and runtime (DeploymentRequest.ToConfig).
         var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ToConfig();
         return new PlanInputs(subject.Model, subject.Accelerator,
-            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Fp4Format = Fp4Format, Speculation = SpeculationFields().ResolveSpeculation(subject) },
+            engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Fp4Format = Fp4Format, Speculation = SpeculationFields.AsServingRequest(this).ResolveSpeculation(subject) },
             new SchedulerConfig(PrefillChunk ?? engineConfig.PrefillChunkTokens, MaxBatch ?? engineConfig.MaxBatch, BlockSize),
             input, output, day.Peak, SloOf(), CostFields().Basis(), day, arrivals.Kind, arrivals.CoefficientOfVariation,
             AutoscaleStep, Seed, TrialSeconds, MaxGpusPerReplica).Validated();

@@ -38,32 +38,9 @@ public sealed record WorkloadRequest : SelfHostedRequest
     /// <summary>Engine model id to self-host.</summary>
     public string? ServeModel { get; init; }
 
-    /// <summary>Speculative decoding on the self-hosted cluster: mtp, draft, medusa or eagle (see
-    /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
-    public string? SpecMethod { get; init; }
-
-    /// <summary>Draft tokens per step (k), in [1, 16]; default 1 when speculating.</summary>
-    public int? SpecLength { get; init; }
-
-    /// <summary>Per-position acceptance rates (the last repeats to k); default <see cref="ServingRequest.DefaultAcceptance"/>.</summary>
-    public IReadOnlyList<double>? SpecAcceptance { get; init; }
-
-    /// <summary>Catalog id of the draft model (with <see cref="SpecMethod"/> draft).</summary>
-    public string? DraftModel { get; init; }
-
-    /// <summary>A token tree, nodes per depth (see <see cref="ServingRequest.SpecTree"/>).</summary>
-    public IReadOnlyList<int>? SpecTree { get; init; }
-
-    /// <summary>Per-depth top-k accuracies instead of the acceptance (see <see cref="ServingRequest.SpecTopk"/>).</summary>
-    public IReadOnlyList<IReadOnlyList<double>>? SpecTopk { get; init; }
-
-    /// <summary>With <see cref="SpecTopk"/>: the best tree of this many nodes (see <see cref="ServingRequest.SpecTreeNodes"/>).</summary>
-    public int? SpecTreeNodes { get; init; }
-
     /// <inheritdoc />
-    public override void Validate()
+    protected override void ValidateQuestion()
     {
-        base.Validate();
         if (!SelfHost && FirstSelfHostField("serveModel", ServeModel) is { } stray)
         {
             throw RequestFields.Error(stray, $"{{{stray}}} applies to a self-hosted cluster; add {{selfHost}}.");
@@ -78,22 +55,7 @@ public sealed record WorkloadRequest : SelfHostedRequest
         {
             throw RequestFields.Error("model", "give {model} ID to price an API model, or {selfHost} with {serveModel}, {gpu} and {gpus}.");
         }
-
-        SpeculationFields().ValidateSpeculation();
     }
-
-    private string? FirstSpeculationField() =>
-        SpecMethod is not null ? "specMethod" : SpecLength is not null ? "specLength" : SpecAcceptance is not null ? "specAcceptance"
-        : DraftModel is not null ? "draftModel" : SpecTree is not null ? "specTree" : SpecTopk is not null ? "specTopk"
-        : SpecTreeNodes is not null ? "specTreeNodes" : null;
-
-    // The speculation fields as the serving request carries them, so workload checks and resolves them on the same path
-    // as cost, sweep and plan.
-    private ServingRequest SpeculationFields() => new()
-    {
-        SpecMethod = SpecMethod, SpecLength = SpecLength, SpecAcceptance = SpecAcceptance, DraftModel = DraftModel, SpecTree = SpecTree,
-        SpecTopk = SpecTopk, SpecTreeNodes = SpecTreeNodes,
-    };
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public WorkloadReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
@@ -113,7 +75,7 @@ public sealed record WorkloadRequest : SelfHostedRequest
         if (Model is { } id) sheets.Add(PriceSheet.FromApi(prices.Get(id, On)));
         if (SelfHost)
         {
-            quote = Quote(catalog, "serveModel", ServeModel, w, levers, SpeculationFields());
+            quote = Quote(catalog, "serveModel", ServeModel, w, levers);
             sheets.Add(quote.Prices);
         }
 

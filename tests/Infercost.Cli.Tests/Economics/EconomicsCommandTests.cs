@@ -128,6 +128,40 @@ public sealed class EconomicsCommandTests
         Assert.Contains($"at batch {batch.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} per replica", text.Console.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string> SpeculatingClusters => new()
+    {
+        { "breakeven --profile chat --api-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --gpu-price 3", "/selfHost/ratesAtFullUse/output" },
+        { "margin --price-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --gpu-price 3 --profile chat", "/cost/output" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpeculatingClusters))]
+    public void BreakEvenAndMargin_WithSpeculation_PriceOutputAtTheSpeculativeRateAndSaySo(string command, string outputPath)
+    {
+        // Given DeepSeek-V3 on 8 H200 plainly and with its MTP module at 85% acceptance
+        string[] cluster = command.Split(' ');
+        var plain = CliRunner.Run([.. cluster, "--json"]);
+        var spec = CliRunner.Run([.. cluster, "--spec-method", "mtp", "--spec-acceptance", "0.85", "--json"]);
+        var text = CliRunner.Run([.. cluster, "--spec-method", "mtp", "--spec-acceptance", "0.85"]);
+
+        // Then the speculating run's output rate is lower, its summary names the speed-up, and the text says it was applied
+        Assert.True(spec.ExitCode == 0, spec.Error);
+        using var p = JsonDocument.Parse(plain.Out);
+        using var s = JsonDocument.Parse(spec.Out);
+        double Output(JsonDocument d) => outputPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate(d.RootElement, (e, name) => e.GetProperty(name)).GetDouble();
+        var speedUp = s.RootElement.GetProperty("selfHostSpeculation").GetProperty("speedUp").GetDouble();
+        Assert.True(speedUp > 1.2, $"speed-up {speedUp}");
+        Assert.True(Output(s) < Output(p), $"speculating {Output(s)} against plain {Output(p)}");
+        Assert.Equal(JsonValueKind.Null, p.RootElement.GetProperty("selfHostSpeculation").ValueKind);
+        Assert.True(text.ExitCode == 0, text.Error);
+        var batch = s.RootElement.GetProperty("selfHostBatch").GetInt32();
+        var console = text.Console.Replace("\n", " ", StringComparison.Ordinal);
+        Assert.Contains($"Speculation applied to the self-hosted output price: mtp, k = 1, 1.85 tokens per step, {speedUp.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}x",
+            console, StringComparison.Ordinal);
+        Assert.Contains($"at batch {batch.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} per replica", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Speculation applied", CliRunner.Run(cluster).Console, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Margin_SelfHostedWithoutProfile_SaysWhichRequestShapeItAssumed()
     {
@@ -221,6 +255,10 @@ public sealed class EconomicsCommandTests
         { "workload --profile chat --self-host --serve-model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --spec-method draft", "--draft-model is required when --spec-method is draft." },
         { "margin --price-model claude-sonnet-4.5", "give the true cost" },
         { "margin --price-model claude-sonnet-4.5 --cost-in 0.01", "give both --cost-in and --cost-out." },
+        { "margin --price-model deepseek-v3 --cost-in 0.1 --cost-out 0.4 --spec-method mtp", "give either --cost-in/--cost-out or the engine's cluster (--spec-method), not both." },
+        { "margin --price-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --draft-model llama-3.1-8b", "a draft must share the served model's tokenizer" },
+        { "breakeven --profile chat --api-model deepseek-v3 --model deepseek-v3 --gpu nvidia-h200-sxm --gpus 8 --spec-method draft", "--draft-model is required when --spec-method is draft." },
+        { "breakeven --profile chat --api-model deepseek-v3 --model llama-3.3-70b --gpu nvidia-h100-sxm --gpus 8 --spec-method mtp", "llama-3.3-70b has none" },
         { "route --profile chat --tier claude-opus-4.5=0.1 --tier claude-sonnet-4.5=0.3 --tier claude-haiku-4.5=0.5", "tier shares must sum to 1; was 0.9 (claude-opus-4.5=0.1 + claude-sonnet-4.5=0.3 + claude-haiku-4.5=0.5)." },
         { "route --profile chat --tier claude-opus-4.5", "tier must be MODEL=SHARE or NAME@IN/OUT=SHARE; was 'claude-opus-4.5'." },
         { "route --profile chat --tier claude-opus-4.5=lots", "tier claude-opus-4.5 share must be a number; was 'lots'." },

@@ -137,7 +137,9 @@ public sealed class TopKTreeTests
         {
             var most = Math.Min(24, MostNodes(accuracy));
             var e = Enumerable.Range(1, most).Select(n => accuracy.Best(n).ExpectedTokensPerStep).Prepend(1).ToList();
-            for (var n = 2; n < e.Count; n++) Assert.True(e[n] - e[n - 1] <= e[n - 1] - e[n - 2] + 1e-15, $"gain of node {n}: {e[n] - e[n - 1]} after {e[n - 1] - e[n - 2]}");
+            // Each expected length (1 to about 5) is a sum of products good to a few ulps, so a difference of two gains
+            // carries rounding of order 1e-15 (seed 16kCpd2VVRj1 gives 1.8e-15); 1e-13 is far below any real gain.
+            for (var n = 2; n < e.Count; n++) Assert.True(e[n] - e[n - 1] <= e[n - 1] - e[n - 2] + 1e-13, $"gain of node {n}: {e[n] - e[n - 1]} after {e[n - 1] - e[n - 2]}");
         });
     }
 

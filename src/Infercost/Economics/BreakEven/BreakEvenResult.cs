@@ -31,4 +31,13 @@ public sealed record BreakEvenResult(
     Tokens? BreakEvenTokensPerDay,
     double? BreakEvenUtilisation,
     IReadOnlyList<BreakEvenRow> Table,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>When the self-hosted cluster speculates: plain against speculative decoding at the batch the engine ran
+    /// the workload's mean request at (the speed-up the cluster's output rate and capacity reflect); null otherwise.</summary>
+    public Speculation.SpeculationSummary? SelfHostSpeculation { get; init; }
+
+    /// <summary>Sequences per replica the engine decoded the cluster's mean request at; null when the deployment was
+    /// given rather than quoted by the engine.</summary>
+    public int? SelfHostBatch { get; init; }
+}

@@ -30,6 +30,13 @@ public sealed record MarginReport(
     /// empty when everything was given.</summary>
     public IReadOnlyList<string> Assumed { get; init; } = [];
 
+    /// <summary>When the engine's cluster speculates: plain against speculative decoding at the batch the engine ran the
+    /// mean request at (the speed-up the cost's output rate reflects); null otherwise, and with a given cost.</summary>
+    public Speculation.SpeculationSummary? SelfHostSpeculation { get; init; }
+
+    /// <summary>Sequences per replica the engine decoded the cluster's mean request at; null with a given cost.</summary>
+    public int? SelfHostBatch { get; init; }
+
     /// <summary>Revenue per day for the workload at the price; null when no workload.</summary>
     public Dollars? RevenuePerDay => Workload?.PerDay;
 
