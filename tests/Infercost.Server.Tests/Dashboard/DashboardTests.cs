@@ -140,19 +140,25 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
         await page.FillAsync("#gpus", "1");
         await page.FillAsync("#rate", "40");
-        // Enough requests that the run lasts several polls (the simulator got faster: at 60,000 it could finish
-        // before the first one).
-        await page.FillAsync("#requests", "200000");
+        // A million requests (about a second of simulation): long enough for the job's progress events to arrive while
+        // it runs. Every value the page gives the bar is recorded by wrapping the element's value setter, so the check
+        // does not depend on polling faster than the simulator runs.
+        await page.FillAsync("#requests", "1000000");
+        await page.EvaluateAsync("""
+            () => {
+              const bar = document.getElementById('sim-progress');
+              const proto = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
+              window.__progress = [];
+              Object.defineProperty(bar, 'value', {
+                get() { return proto.get.call(this); },
+                set(v) { window.__progress.push(Number(v)); proto.set.call(this, v); },
+              });
+            }
+            """);
 
         await page.ClickAsync("#run-sim");
-        var seen = new List<double>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            seen.Add(await page.EvaluateAsync<double>("() => document.getElementById('sim-progress').value"));
-            if ((await page.InnerTextAsync("#sim-status")).StartsWith("Done", StringComparison.Ordinal)) break;
-            await Task.Delay(40, TestContext.Current.CancellationToken);
-        }
+        await page.WaitForSelectorAsync("#sim-status:has-text('Done')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var seen = (await page.EvaluateAsync<double[]>("() => window.__progress")).ToList();
 
         Assert.StartsWith("Done", await page.InnerTextAsync("#sim-status"), StringComparison.Ordinal);
         Assert.Contains(seen, p => p is > 0 and < 1);
