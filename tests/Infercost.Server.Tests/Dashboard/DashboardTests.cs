@@ -185,7 +185,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.CheckAsync("#sim-bands");
 
         await page.ClickAsync("#run-sim");
-        await page.WaitForSelectorAsync("#sim-bands", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        await page.WaitForSelectorAsync("#sim-bands-result", new PageWaitForSelectorOptions { Timeout = 120_000 });
         var sim = await Api("simulate", """
             { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 200, "rate": 12, "requests": 600,
               "sloTtft": "2s", "sloTpot": "50ms", "bands": true }
@@ -194,7 +194,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         // Each row: figure, simulated, P10, P90, as the API's bands give them (wall time, TTFT P90, throughput)
         foreach (var (row, key) in new[] { (1, "wallTime"), (3, "ttftP90") })
         {
-            var cells = await page.Locator($"#sim-bands tbody tr:nth-child({row}) td").AllInnerTextsAsync();
+            var cells = await page.Locator($"#sim-bands-result tbody tr:nth-child({row}) td").AllInnerTextsAsync();
+            Assert.Equal(3, cells.Count);
             var band = bands.GetProperty(key);
             foreach (var (cell, part) in cells.Zip(BandParts))
             {
@@ -203,10 +204,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             }
         }
 
-        var throughput = await page.Locator("#sim-bands tr:has(th:text-is('Output throughput')) td").AllInnerTextsAsync();
+        var throughput = await page.Locator("#sim-bands-result tr:has(th:text-is('Output throughput')) td").AllInnerTextsAsync();
+        Assert.Equal(3, throughput.Count);
         ShownAs(bands.GetProperty("outputThroughput").GetProperty("p90").GetDouble(), throughput[2].Replace("tok/s", "", StringComparison.Ordinal));
         Assert.Contains(bands.GetProperty("speed").GetProperty("low").GetDouble().ToString("0.00", CultureInfo.InvariantCulture),
-            await page.InnerTextAsync("#sim-bands caption"), StringComparison.Ordinal);
+            await page.InnerTextAsync("#sim-bands-result caption"), StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "simulate-bands");
         Assert.Empty(errors);
     }

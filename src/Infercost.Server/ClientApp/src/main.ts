@@ -495,7 +495,7 @@ function renderSimulation(report: Json) {
 function bandsTable(b: Json): string {
   const t = (label: string, x: Json) => `<tr><th scope="row">${label}</th><td>${seconds(x.value)}</td><td>${seconds(x.p10)}</td><td>${seconds(x.p90)}</td></tr>`;
   const rate = (x: number) => `${number(x)} tok/s`;
-  return `<table class="data" id="sim-bands"><caption>P10–P90: engine speed × ${b.speed.low.toFixed(2)} … × ${b.speed.high.toFixed(2)} of the model, re-simulated (${esc(b.speed.basis)})</caption>
+  return `<table class="data" id="sim-bands-result"><caption>P10–P90: engine speed × ${b.speed.low.toFixed(2)} … × ${b.speed.high.toFixed(2)} of the model, re-simulated (${esc(b.speed.basis)})</caption>
     <thead><tr><th scope="col">Figure</th><th scope="col">Simulated</th><th scope="col">P10</th><th scope="col">P90</th></tr></thead>
     <tbody>${t("Wall time", b.wallTime)}${t("TTFT P50", b.ttftP50)}${t("TTFT P90", b.ttftP90)}${t("TPOT P50", b.tpotP50)}${t("TPOT P90", b.tpotP90)}
       <tr><th scope="row">Output throughput</th><td>${rate(b.outputThroughput.value)}</td><td>${rate(b.outputThroughput.p10)}</td><td>${rate(b.outputThroughput.p90)}</td></tr>
