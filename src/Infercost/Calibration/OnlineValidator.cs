@@ -111,19 +111,8 @@ public static class OnlineValidator
             var seeds = row.OfferedRequestsPerSecond is null ? 1 : BandSeeds;
             SimulationResult[] Seeds(ServingSetup at, SimulationResult? first) =>
                 [.. Enumerable.Range(0, seeds).Select(i => i == 0 && first is not null ? first : Run(at, ParallelRuns.SeedOf(seed, i)))];
-            var sets = new[]
-            {
-                Seeds(setup, result),
-                Seeds(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = band.Low }).Validated()), null),
-                Seeds(new ServingSetup(model, accelerator, parallelism, (config with { SpeedFactor = band.High }).Validated()), null),
-            };
-            Banded Of(Func<SimulationResult, double> figure)
-            {
-                var c = figure(result);
-                var low = sets.Min(set => ErrorSummary.Percentile(set.Select(figure), 0.1));
-                var high = sets.Max(set => ErrorSummary.Percentile(set.Select(figure), 0.9));
-                return new Banded(c, Math.Min(c, low), Math.Max(c, high));
-            }
+            IReadOnlyList<SimulationResult>[] sets = [Seeds(setup, result), Seeds(setup.AtSpeed(band.Low), null), Seeds(setup.AtSpeed(band.High), null)];
+            Banded Of(Func<SimulationResult, double> figure) => SimulationBands.Across(sets, result, figure);
 
             return prediction with
             {

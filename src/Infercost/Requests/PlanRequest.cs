@@ -318,7 +318,7 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         var (inputText, outputText) = (SimulationRequest.Describe(inputs.Input), SimulationRequest.Describe(inputs.Output));
         if (!Disaggregated)
         {
-            var plan = CapacityPlanner.Plan(inputs, Bands && progress is not null ? new Scaled(progress, 0, 1.0 / 3) : progress, cancellation);
+            var plan = CapacityPlanner.Plan(inputs, Bands ? ScaledProgress.Of(progress, 0, 1.0 / 3) : progress, cancellation);
             // The chosen fleet's coverage: its layout at the peak trial's mean decode batch per replica.
             var setup = new ServingSetup(inputs.Model, inputs.Accelerator, plan.Parallelism, inputs.Config with { TotalDevices = plan.DevicesPerReplica, Parallelism = plan.Parallelism });
             var batch = plan.AtPeak.OutputTokens.Value / Math.Max(1, plan.AtPeak.Steps) / (inputs.Config.Speculation?.ExpectedTokensPerStep ?? 1);
@@ -331,7 +331,7 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
                 var at = inputs with { Config = (inputs.Config with { SpeedFactor = f }).Validated() };
                 try
                 {
-                    return PlanEnd.Of(f, CapacityPlanner.Plan(at, progress is null ? null : new Scaled(progress, third / 3.0, 1.0 / 3), cancellation));
+                    return PlanEnd.Of(f, CapacityPlanner.Plan(at, ScaledProgress.Of(progress, third / 3.0, 1.0 / 3), cancellation));
                 }
                 catch (InvalidInputException e)
                 {
@@ -346,7 +346,7 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         CapacityPlan? aggregated = null;
         try
         {
-            aggregated = CapacityPlanner.Plan(inputs, progress is null ? null : new Scaled(progress, 0, 0.5), cancellation);
+            aggregated = CapacityPlanner.Plan(inputs, ScaledProgress.Of(progress, 0, 0.5), cancellation);
         }
         catch (InvalidInputException) when (sizeP is not null && sizeD is not null)
         {
@@ -354,13 +354,7 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         }
 
         var split = DisaggregatedPlanner.Plan(inputs, sizeP ?? aggregated!.DevicesPerReplica, sizeD ?? aggregated!.DevicesPerReplica,
-            progress is null ? null : new Scaled(progress, 0.5, 0.5), cancellation);
+            ScaledProgress.Of(progress, 0.5, 0.5), cancellation);
         return new DisaggregatedPlanReport(model, gpu, inputText, outputText, aggregated, split) { Speculation = inputs.Config.Speculation?.Spec };
-    }
-
-    // Reports a sub-task's 0..1 as offset + share × value of the whole, synchronously (no thread-pool hop).
-    private sealed class Scaled(IProgress<double> whole, double offset, double share) : IProgress<double>
-    {
-        public void Report(double value) => whole.Report(offset + share * value);
     }
 }

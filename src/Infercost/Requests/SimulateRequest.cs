@@ -319,11 +319,12 @@ public sealed partial record SimulateRequest : SimulationRequest
         SimulationResult[] AtEnd(double f, int third)
         {
             var at = AtSpeed(s, f);
+            var part = Third(progress, third);
             var done = 0;
             return ParallelRuns.Run(seeds.Length, stream.Seed, (i, seed) =>
             {
                 var result = RunSeed(at, stream, seed, cancellation).Result;
-                Third(progress, third)?.Report((double)Interlocked.Increment(ref done) / seeds.Length);
+                part?.Report((double)Interlocked.Increment(ref done) / seeds.Length);
                 return result;
             });
         }
@@ -337,20 +338,11 @@ public sealed partial record SimulateRequest : SimulationRequest
     public static SimulationSetup AtSpeed(SimulationSetup s, double speedRatio)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return s with { Setup = WithSpeed(s.Setup, speedRatio) };
+        return s with { Setup = s.Setup.AtSpeed(speedRatio) };
     }
 
-    private static Serving.ServingSetup WithSpeed(Serving.ServingSetup setup, double f) =>
-        new(setup.Model, setup.Accelerator, setup.Parallelism, (setup.Config with { SpeedFactor = f }).Validated());
-
-    // Run i of three reports its progress in the i-th third.
-    private static Progress3? Third(IProgress<double>? progress, int i) =>
-        progress is null ? null : new Progress3(progress, i);
-
-    private sealed class Progress3(IProgress<double> inner, int i) : IProgress<double>
-    {
-        public void Report(double value) => inner.Report((i + value) / 3);
-    }
+    // Run i of the band's three reports its progress in the i-th third.
+    private static ScaledProgress? Third(IProgress<double>? progress, int i) => ScaledProgress.Of(progress, i / 3.0, 1.0 / 3);
 
     // The run (or runs) the request asks for; with bandsBudget the work budget counts the band's three, and with runs
     // every seed's whole result is kept for the band.
@@ -522,7 +514,7 @@ public sealed partial record SimulateRequest : SimulationRequest
             }
 
             // A band scenario's engine speed (the request's own setup carries it) applies to every pool.
-            var poolSetup = s.Setup.Config.SpeedFactor == 1 ? prepared.Setup : WithSpeed(prepared.Setup, s.Setup.Config.SpeedFactor);
+            var poolSetup = s.Setup.Config.SpeedFactor == 1 ? prepared.Setup : prepared.Setup.AtSpeed(s.Setup.Config.SpeedFactor);
             pools.Add(new FleetPool((pools.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), poolSetup, prepared.Replicas,
                 prepared.Options.Scheduler, prepared.Options.Basis, spec.Role));
         }

@@ -15,6 +15,11 @@ public sealed class ServingSetup
     {
     }
 
+    /// <summary>This setup with its engine running at <paramref name="speedRatio"/> times the modelled speed (a band end:
+    /// <see cref="ServingConfig.SpeedFactor"/>, which only the simulator reads); parameter counts reused.</summary>
+    internal ServingSetup AtSpeed(double speedRatio) =>
+        new(Model, Accelerator, Parallelism, (Config with { SpeedFactor = speedRatio }).Validated(), Parameters);
+
     /// <summary>As the public constructor, reusing parameter counts already made for <paramref name="model"/> (the layout
     /// search builds many setups of one model).</summary>
     internal ServingSetup(ModelArchitecture model, Accelerator accelerator, Parallelism parallelism, ServingConfig config, ParameterBreakdown? parameters)

@@ -57,14 +57,8 @@ public sealed record SimulationBands(
         ArgumentNullException.ThrowIfNull(slow);
         ArgumentNullException.ThrowIfNull(fast);
         if (central.Count == 0 || slow.Count == 0 || fast.Count == 0) throw new ArgumentException("each end needs at least one run", nameof(central));
-        var sets = new[] { central, slow, fast };
-        Banded Of(Func<SimulationResult, double> figure)
-        {
-            var low = sets.Min(set => ErrorSummary.Percentile(set.Select(figure), 0.1));
-            var high = sets.Max(set => ErrorSummary.Percentile(set.Select(figure), 0.9));
-            var c = figure(central[0]);
-            return new Banded(c, Math.Min(c, low), Math.Max(c, high));
-        }
+        IReadOnlyList<SimulationResult>[] sets = [central, slow, fast];
+        Banded Of(Func<SimulationResult, double> figure) => Across(sets, central[0], figure);
 
         var priced = sets.All(set => set.All(r => r.OutputPerMillion is not null));
         return Build(speed, Of, priced,
@@ -80,15 +74,27 @@ public sealed record SimulationBands(
         ArgumentNullException.ThrowIfNull(central);
         ArgumentNullException.ThrowIfNull(slow);
         ArgumentNullException.ThrowIfNull(fast);
-        Banded Of(Func<SimulationResult, double> figure)
-        {
-            double c = figure(central), a = figure(slow), b = figure(fast);
-            return new Banded(c, Math.Min(c, Math.Min(a, b)), Math.Max(c, Math.Max(a, b)));
-        }
+        // One run per speed: each set's percentiles are its one value, so the band is the lowest and highest of the three.
+        IReadOnlyList<SimulationResult>[] sets = [[central], [slow], [fast]];
+        Banded Of(Func<SimulationResult, double> figure) => Across(sets, central, figure);
 
         return Build(speed, Of, central.OutputPerMillion is not null && slow.OutputPerMillion is not null && fast.OutputPerMillion is not null,
             "the same run re-simulated with every step at the engine speed of the band's ends, actual/predicted × [" +
             Guard.Format(speed.Low) + ", " + Guard.Format(speed.High) + "] (" + speed.Basis + "); each band is the lowest and highest of the three runs");
+    }
+
+    /// <summary>One figure's band over runs at several engine speeds (each set one speed's seed-runs): from the lowest of
+    /// the sets' 10th percentiles over their seeds to the highest of their 90th, widened to hold <paramref name="central"/>'s
+    /// value, which is the band's value. A set of one run gives its value for both percentiles.</summary>
+    public static Banded Across(IReadOnlyList<IReadOnlyList<SimulationResult>> sets, SimulationResult central, Func<SimulationResult, double> figure)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(central);
+        ArgumentNullException.ThrowIfNull(figure);
+        var c = figure(central);
+        var low = sets.Min(set => ErrorSummary.Percentile(set.Select(figure), 0.1));
+        var high = sets.Max(set => ErrorSummary.Percentile(set.Select(figure), 0.9));
+        return new Banded(c, Math.Min(c, low), Math.Max(c, high));
     }
 
     private static SimulationBands Build(PredictionBand speed, Func<Func<SimulationResult, double>, Banded> band, bool priced, string method) =>

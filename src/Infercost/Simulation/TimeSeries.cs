@@ -37,6 +37,23 @@ internal sealed class TimeSeries
     {
         var end = start + duration;
         var i = (int)Math.Min(int.MaxValue, start / _width);
+        while (i >= _capacity)
+        {
+            Merge();
+            i = (int)(start / _width);
+        }
+
+        if (end <= (i + 1) * _width)
+        {
+            // The step lies in one bucket (nearly every step of a run long enough to plot): no division on this path.
+            _kv[i] += kvUse * duration;
+            _waiting[i] += waiting * duration;
+            _running[i] += running * duration;
+            _busy[i] += duration;
+            _used = Math.Max(_used, i + 1);
+            return;
+        }
+
         var last = LastBucket(i, end);
         while (last >= _capacity)
         {
@@ -45,27 +62,16 @@ internal sealed class TimeSeries
             last = LastBucket(i, end);
         }
 
-        if (last == i)
+        // A step longer than what is left of its bucket is shared out by the time it spends in each, so a bucket is never
+        // busier than its span (a long prefill step in a short run would otherwise show a replica > 100% busy).
+        for (var b = i; b <= last; b++)
         {
-            // The step lies in one bucket (nearly every step of a run long enough to plot).
-            _kv[i] += kvUse * duration;
-            _waiting[i] += waiting * duration;
-            _running[i] += running * duration;
-            _busy[i] += duration;
-        }
-        else
-        {
-            // A step longer than what is left of its bucket is shared out by the time it spends in each, so a bucket is
-            // never busier than its span (a long prefill step in a short run would otherwise show a replica > 100% busy).
-            for (var b = i; b <= last; b++)
-            {
-                var part = Math.Min(end, (b + 1) * _width) - Math.Max(start, b * _width);
-                if (part <= 0) continue;
-                _kv[b] += kvUse * part;
-                _waiting[b] += waiting * part;
-                _running[b] += running * part;
-                _busy[b] += part;
-            }
+            var part = Math.Min(end, (b + 1) * _width) - Math.Max(start, b * _width);
+            if (part <= 0) continue;
+            _kv[b] += kvUse * part;
+            _waiting[b] += waiting * part;
+            _running[b] += running * part;
+            _busy[b] += part;
         }
 
         _used = Math.Max(_used, last + 1);
