@@ -33,11 +33,15 @@ public sealed class ClusterEvaluator
         _dispatcher = new UnitDispatcher(client, new SiloWork(
             silo => Worker(silo).Prepare(hash, requestJson, catalogText, names),
             (silo, index, cancellation) => Worker(silo).Evaluate(hash, index, cancellation),
-            silo => Worker(silo).Capacity()), "candidates of the wave", liveness);
+            silo => Worker(silo).Capacity(),
+            silo => Worker(silo).Holding(hash)), "candidates of the wave", liveness);
     }
 
     /// <summary>Units sent again because the silo that held them was given up.</summary>
     public int Retried => _dispatcher.Retried;
+
+    /// <summary>Calls sent again because their silo, still answering, no longer held their unit (lost on the way).</summary>
+    public int LostCalls => _dispatcher.LostCalls;
 
     /// <summary>Silos given up during the search.</summary>
     public int Lost => _dispatcher.Lost;

@@ -33,11 +33,15 @@ public sealed class ClusterRuns
         _dispatcher = new UnitDispatcher(client, new SiloWork(
             silo => Worker(silo).Prepare(hash, requestJson, catalogText, names),
             (silo, run, cancellation) => Worker(silo).Run(hash, run, cancellation),
-            silo => Worker(silo).Capacity()), "runs", liveness);
+            silo => Worker(silo).Capacity(),
+            silo => Worker(silo).Holding(hash)), "runs", liveness);
     }
 
     /// <summary>Runs sent again because the silo that held them failed a call or was given up.</summary>
     public int Retried => _dispatcher.Retried;
+
+    /// <summary>Calls sent again because their silo, still answering, no longer held their unit (lost on the way).</summary>
+    public int LostCalls => _dispatcher.LostCalls;
 
     /// <summary>Silos given up during the simulation.</summary>
     public int Lost => _dispatcher.Lost;

@@ -18,4 +18,9 @@ public interface ISearchWorker : IGrainWithStringKey
 
     /// <summary>Units this silo simulates at once; answers while it simulates (the client's liveness probe).</summary>
     Task<int> Capacity();
+
+    /// <summary>The candidates of <paramref name="inputsHash"/> this silo holds now (received and not yet answered), by
+    /// index: the client's probe for calls lost on the way (a message a gateway dropped, an answer that never came
+    /// back), which a silo that answers its probes would otherwise hide.</summary>
+    Task<int[]> Holding(string inputsHash);
 }

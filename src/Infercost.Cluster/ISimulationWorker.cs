@@ -20,4 +20,9 @@ public interface ISimulationWorker : IGrainWithStringKey
 
     /// <summary>Units this silo runs at once; answers while it runs them (the client's liveness probe).</summary>
     Task<int> Capacity();
+
+    /// <summary>The seed-runs of <paramref name="inputsHash"/> this silo holds now (received and not yet answered), by
+    /// index: the client's probe for calls lost on the way (a message a gateway dropped, an answer that never came
+    /// back), which a silo that answers its probes would otherwise hide.</summary>
+    Task<int[]> Holding(string inputsHash);
 }

@@ -29,8 +29,50 @@ public sealed class SearchWorkerSlots : IDisposable
     /// lose work in flight.</summary>
     internal Func<string, int, CancellationToken, Task>? BeforeUnit { get; init; }
 
+    /// <summary>The units this silo has received and not yet answered, by inputs hash and index (waiting for a slot or
+    /// simulating): what <see cref="ISearchWorker.Holding"/> and <see cref="ISimulationWorker.Holding"/> report.</summary>
+    internal UnitsHeld Held { get; } = new();
+
     /// <inheritdoc/>
     public void Dispose() => Slots.Dispose();
+}
+
+/// <summary>Units a silo holds (received, not yet answered), counted by inputs hash and index: a unit sent again to the
+/// same silo while its first call is still there is held twice.</summary>
+internal sealed class UnitsHeld
+{
+    private readonly ConcurrentDictionary<(string Hash, int Unit), int> _held = new();
+
+    /// <summary>Marks unit <paramref name="unit"/> of <paramref name="hash"/> held until the returned scope is disposed.</summary>
+    public Scope Hold(string hash, int unit)
+    {
+        _held.AddOrUpdate((hash, unit), 1, (_, n) => n + 1);
+        return new Scope(this, (hash, unit));
+    }
+
+    /// <summary>The indices of <paramref name="hash"/>'s units held now, ascending.</summary>
+    public int[] Of(string hash) => [.. _held.Where(e => e.Key.Hash == hash && e.Value > 0).Select(e => e.Key.Unit).Order()];
+
+    private void Release((string, int) key)
+    {
+        while (true)
+        {
+            if (!_held.TryGetValue(key, out var n)) return;
+            if (n <= 1 ? _held.TryRemove(new KeyValuePair<(string, int), int>(key, n)) : _held.TryUpdate(key, n - 1, n)) return;
+        }
+    }
+
+    /// <summary>Releases its unit when disposed.</summary>
+    internal sealed class Scope(UnitsHeld owner, (string, int) key) : IDisposable
+    {
+        private int _released;
+
+        /// <inheritdoc/>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release(key);
+        }
+    }
 }
 
 /// <summary>The silo side of a cluster search (see <see cref="ISearchWorker"/>).</summary>
@@ -74,6 +116,7 @@ internal sealed class SearchWorker(SearchWorkerSlots slots) : Grain, ISearchWork
     {
         if (!Searches.TryGetValue(inputsHash, out var lazy) || !lazy.IsValueCreated) return null;
         var prepared = lazy.Value;
+        using var held = slots.Held.Hold(inputsHash, index);
         await slots.Slots.WaitAsync(cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
         try
         {
@@ -91,6 +134,8 @@ internal sealed class SearchWorker(SearchWorkerSlots slots) : Grain, ISearchWork
     }
 
     public Task<int> Capacity() => Task.FromResult(slots.Threads);
+
+    public Task<int[]> Holding(string inputsHash) => Task.FromResult(slots.Held.Of(inputsHash));
 
     private sealed record Prepared(IReadOnlyList<SearchCandidate> Candidates, SearchWorkload Workload, SearchSettings Settings);
 }

@@ -54,6 +54,7 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
     {
         if (!Simulations.TryGetValue(inputsHash, out var lazy) || !lazy.IsValueCreated) return null;
         var prepared = lazy.Value;
+        using var held = slots.Held.Hold(inputsHash, run);
         await slots.Slots.WaitAsync(cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
         try
         {
@@ -71,6 +72,8 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
     }
 
     public Task<int> Capacity() => Task.FromResult(slots.Threads);
+
+    public Task<int[]> Holding(string inputsHash) => Task.FromResult(slots.Held.Of(inputsHash));
 
     private sealed record Prepared(SimulateRequest Request, SimulationSetup Setup, string? RateCurveSource);
 }

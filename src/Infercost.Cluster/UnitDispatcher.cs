@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Infercost.Cluster;
 
@@ -6,8 +7,11 @@ namespace Infercost.Cluster;
 // many at once on each as it says it runs, and takes the next unit as one finishes. When a call fails its unit goes back
 // to the queue, and the silo is probed: a failed call need not mean a dead silo (calls travel through a gateway, and a
 // gateway that dies fails the calls it carried to healthy silos too). A silo is given up when it misses a probe or fails
-// MaxFailures calls; the units it held go back to the queue and are sent to the silos left (the core keeps the first
-// outcome reported per index, so a late answer from a given-up silo is not counted twice). Outcomes travel as JSON
+// MaxFailures calls, or once the membership no longer lists it; the units it held go back to the queue and are sent to
+// the silos left (the core keeps the first outcome reported per index, so a late answer from a given-up silo is not
+// counted twice). A busy silo's probe is the list of units it holds: a call whose unit the silo has not held for a
+// liveness period was lost on the way (Orleans can drop a message to a silo it cannot reach without failing the call,
+// dotnet/orleans#3824, and the calls here wait an hour), so it is cancelled and sent again. Outcomes travel as JSON
 // lines the core reads back, so they are the local outcomes byte for byte.
 
 /// <summary>Sends units to the silos of a cluster, retrying a lost silo's units on the others (the scheduling behind
@@ -18,6 +22,9 @@ internal sealed class UnitDispatcher
     /// every unit would otherwise take them back one after another).</summary>
     public const int MaxFailures = 3;
 
+    /// <summary>Times the cluster's list of active silos is asked for before a search or simulation stops for it.</summary>
+    private const int HostAttempts = 6;
+
     private readonly IClusterClient _client;
     private readonly SiloWork _work;
     private readonly string _units;
@@ -25,6 +32,7 @@ internal sealed class UnitDispatcher
     private readonly Dictionary<SiloAddress, int> _ready = [];
     private readonly HashSet<SiloAddress> _lost = [];
     private int _retried;
+    private int _lostCalls;
 
     /// <summary>Creates the dispatcher.</summary>
     /// <param name="client">A connected client.</param>
@@ -43,6 +51,10 @@ internal sealed class UnitDispatcher
 
     /// <summary>Units sent again because the silo that held them failed a call or was given up.</summary>
     public int Retried => Volatile.Read(ref _retried);
+
+    /// <summary>Calls sent again because the silo, answering its probes, no longer held their unit for a liveness
+    /// period: the call or its answer was lost on the way.</summary>
+    public int LostCalls => Volatile.Read(ref _lostCalls);
 
     /// <summary>Silos given up.</summary>
     public int Lost
@@ -83,27 +95,31 @@ internal sealed class UnitDispatcher
     }
 
     // Each silo's share: `threads` loops that take units until the queue is empty. A failure or a missed probe gives the
-    // silo up: its units in flight go back to the queue.
+    // silo up: its units in flight go back to the queue. Every second a busy silo is asked which of its units it holds:
+    // one it has not held for a liveness period (its call or its answer lost on the way, while the silo itself answers)
+    // is cancelled and sent again, without counting against the silo.
     private async Task RunOn(SiloAddress silo, int threads, ConcurrentQueue<int> queue, ConcurrentDictionary<int, bool> done,
         Action<int, string> accept, CancellationToken cancellation)
     {
         var key = silo.ToParsableString();
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var busy = 0;
+        var inFlight = new ConcurrentDictionary<int, Flight>();
         var failures = 0;
         async Task Loop()
         {
             while (!gone.IsCancellationRequested && queue.TryDequeue(out var index))
             {
-                Interlocked.Increment(ref busy);
+                using var call = CancellationTokenSource.CreateLinkedTokenSource(gone.Token);
+                var flight = new Flight(call, Stopwatch.GetTimestamp());
+                inFlight[index] = flight;
                 try
                 {
-                    var line = await _work.Run(key, index, gone.Token).WaitAsync(gone.Token).ConfigureAwait(false);
+                    var line = await _work.Run(key, index, call.Token).WaitAsync(call.Token).ConfigureAwait(false);
                     if (line is null)
                     {
                         // The silo restarted with the same address and lost what it had prepared: prepare again.
-                        await Prepare(key).ConfigureAwait(false);
-                        line = await _work.Run(key, index, gone.Token).WaitAsync(gone.Token).ConfigureAwait(false)
+                        await Prepare(key).WaitAsync(call.Token).ConfigureAwait(false);
+                        line = await _work.Run(key, index, call.Token).WaitAsync(call.Token).ConfigureAwait(false)
                             ?? throw new InvalidOperationException($"silo {silo} does not hold the work after preparing it.");
                     }
 
@@ -115,6 +131,12 @@ internal sealed class UnitDispatcher
                     queue.Enqueue(index);
                     Interlocked.Increment(ref _retried);
                     if (gone.IsCancellationRequested) continue;
+                    if (flight.Lost)
+                    {
+                        Interlocked.Increment(ref _lostCalls);
+                        continue;
+                    }
+
                     var alive = Interlocked.Increment(ref failures) < MaxFailures;
                     if (alive)
                     {
@@ -132,7 +154,7 @@ internal sealed class UnitDispatcher
                 }
                 finally
                 {
-                    Interlocked.Decrement(ref busy);
+                    inFlight.TryRemove(new KeyValuePair<int, Flight>(index, flight));
                 }
             }
         }
@@ -143,18 +165,61 @@ internal sealed class UnitDispatcher
         {
             var tick = Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
             if (await Task.WhenAny(all, tick).ConfigureAwait(false) == all) break;
-            if (Volatile.Read(ref busy) == 0 || gone.IsCancellationRequested) continue;
+            if (inFlight.IsEmpty || gone.IsCancellationRequested) continue;
+            int[] held;
             try
             {
-                await _work.Capacity(key).WaitAsync(_liveness, cancellation).ConfigureAwait(false);
+                held = await _work.Holding(key).WaitAsync(_liveness, cancellation).ConfigureAwait(false);
             }
             catch (Exception) when (!cancellation.IsCancellationRequested)
             {
                 GiveUp(silo, gone);
+                continue;
+            }
+
+            if (await DeclaredDead(silo, cancellation).ConfigureAwait(false))
+            {
+                GiveUp(silo, gone);
+                continue;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (index, flight) in inFlight)
+            {
+                if (Array.BinarySearch(held, index) >= 0) flight.SeenAt(now);
+                else if (Stopwatch.GetElapsedTime(flight.LastSeen, now) > _liveness) flight.GiveUp();
             }
         }
 
         await all.ConfigureAwait(false);
+    }
+
+    // One call in flight: when the silo last said it held the unit (or when it was sent), and whether it was given up as lost.
+    private sealed class Flight(CancellationTokenSource call, long sent)
+    {
+        private long _lastSeen = sent;
+        private int _lost;
+
+        public long LastSeen => Interlocked.Read(ref _lastSeen);
+
+        public bool Lost => Volatile.Read(ref _lost) == 1;
+
+        public void SeenAt(long timestamp) => Interlocked.Exchange(ref _lastSeen, timestamp);
+
+        public void GiveUp()
+        {
+            if (Interlocked.Exchange(ref _lost, 1) == 0)
+            {
+                try
+                {
+                    call.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The call ended (and its source was disposed) between the probe and now: nothing to cancel.
+                }
+            }
+        }
     }
 
     private void GiveUp(SiloAddress silo, CancellationTokenSource gone)
@@ -171,10 +236,7 @@ internal sealed class UnitDispatcher
     // The active silos not given up, each prepared once.
     private async Task<List<(SiloAddress Silo, int Threads)>> ReadySilos(CancellationToken cancellation)
     {
-        var management = _client.GetGrain<IManagementGrain>(0);
-#pragma warning disable CA2016 // GetHosts takes no token; WaitAsync bounds it.
-        var hosts = await management.GetHosts(onlyActive: true).WaitAsync(_liveness, cancellation).ConfigureAwait(false);
-#pragma warning restore CA2016
+        var hosts = await ActiveHosts(cancellation).ConfigureAwait(false);
         var list = new List<(SiloAddress, int)>();
         foreach (var silo in hosts.Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
         {
@@ -205,6 +267,43 @@ internal sealed class UnitDispatcher
         return list;
     }
 
+    // Whether the membership no longer lists the silo as active (it was declared dead while something of it still answers
+    // probes). One question, a liveness period at most; no answer is not taken as death.
+    private async Task<bool> DeclaredDead(SiloAddress silo, CancellationToken cancellation)
+    {
+        try
+        {
+#pragma warning disable CA2016 // GetHosts takes no token; WaitAsync bounds it.
+            var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_liveness, cancellation).ConfigureAwait(false);
+#pragma warning restore CA2016
+            return !hosts.ContainsKey(silo);
+        }
+        catch (Exception) when (!cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    // The cluster's active silos. The management grain may live on a silo that was just lost, and a call to it then
+    // fails or goes unanswered until the membership moves it: asked again, a liveness period each, up to HostAttempts times.
+    private async Task<Dictionary<SiloAddress, SiloStatus>> ActiveHosts(CancellationToken cancellation)
+    {
+        var management = _client.GetGrain<IManagementGrain>(0);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+#pragma warning disable CA2016 // GetHosts takes no token; WaitAsync bounds it.
+                return await management.GetHosts(onlyActive: true).WaitAsync(_liveness, cancellation).ConfigureAwait(false);
+#pragma warning restore CA2016
+            }
+            catch (Exception e) when (!cancellation.IsCancellationRequested && attempt < HostAttempts && e is not InvalidInputException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task Prepare(string key)
     {
         if (await _work.Prepare(key).ConfigureAwait(false) is { } refusal)
@@ -217,5 +316,7 @@ internal sealed class UnitDispatcher
 /// <summary>What <see cref="UnitDispatcher"/> asks of the silo whose key (its parsable address) it is given.</summary>
 /// <param name="Prepare">Prepares the work on the silo: null when ready, else why not (one line).</param>
 /// <param name="Run">Runs unit i: its answer line, or null when the silo has not prepared the work (it restarted).</param>
-/// <param name="Capacity">Units the silo runs at once; answers while it runs them (the liveness probe).</param>
-internal sealed record SiloWork(Func<string, Task<string?>> Prepare, Func<string, int, CancellationToken, Task<string?>> Run, Func<string, Task<int>> Capacity);
+/// <param name="Capacity">Units the silo runs at once.</param>
+/// <param name="Holding">The units the silo holds now, ascending (the liveness probe while it runs them).</param>
+internal sealed record SiloWork(Func<string, Task<string?>> Prepare, Func<string, int, CancellationToken, Task<string?>> Run, Func<string, Task<int>> Capacity,
+    Func<string, Task<int[]>> Holding);

@@ -96,7 +96,8 @@ public sealed class ClusterRunsTests
             var lostRun = await held.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             lock (reports) Assert.Equal(0, reports[lostRun]);
             await cluster.KillSiloAsync(handle, TestContext.Current.CancellationToken);
-            var report = await simulation.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+            var report = await TestSilos.Within(simulation, TimeSpan.FromMinutes(3),
+                () => $"silos given up [{string.Join(", ", runs.LostSilos)}] (victim {victim}), runs retried {runs.Retried}, calls lost {runs.LostCalls}, reports [{string.Join(", ", reports)}]");
 
             Assert.Equal(local, InfercostJson.Serialize(report));
             Assert.Contains(victim, runs.LostSilos);

@@ -54,7 +54,8 @@ public sealed class ClusterSearchTests
         }, cancellation: TestContext.Current.CancellationToken);
         await first.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
         await cluster.KillSiloAsync(cluster.SecondarySilos[0], TestContext.Current.CancellationToken);
-        var report = await search.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+        var report = await TestSilos.Within(search, TimeSpan.FromMinutes(3),
+            () => $"silos given up [{string.Join(", ", evaluator.LostSilos)}], units retried {evaluator.Retried}, calls lost {evaluator.LostCalls}");
 
         Assert.Equal(local, InfercostJson.Serialize(report));
         Assert.Equal(0, twice);
@@ -96,7 +97,8 @@ public sealed class ClusterSearchTests
             var index = await held.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
             Assert.DoesNotContain(index, reported);
             await cluster.KillSiloAsync(handle, TestContext.Current.CancellationToken);
-            var report = await search.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+            var report = await TestSilos.Within(search, TimeSpan.FromMinutes(3),
+                () => $"silos given up [{string.Join(", ", evaluator.LostSilos)}], units retried {evaluator.Retried}, calls lost {evaluator.LostCalls}");
 
             Assert.Equal(local, InfercostJson.Serialize(report));
             // The killed silo is given up. A healthy silo is kept when a call to it fails only because it went through

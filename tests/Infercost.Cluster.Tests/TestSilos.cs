@@ -20,6 +20,20 @@ internal static class TestSilos
         return cluster;
     }
 
+    /// <summary>Awaits <paramref name="work"/> for at most <paramref name="bound"/>; past it, fails naming what the
+    /// dispatcher saw (<paramref name="state"/>), so that a hang in CI says where it stood.</summary>
+    public static async Task<T> Within<T>(Task<T> work, TimeSpan bound, Func<string> state)
+    {
+        try
+        {
+            return await work.WaitAsync(bound, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"not done within {bound}: {state()}", e);
+        }
+    }
+
     /// <summary>One worker thread per silo, no hook.</summary>
     public sealed class OneThreadPerSilo : ISiloConfigurator
     {
