@@ -189,13 +189,13 @@ public static class CliApp
     };
 
     // A request record's fields are the camelCase of the flags (Infercost.Requests.RequestFields): a message that
-    // refers to fields by {name} gets each as --flag; one that starts with its field gets the flag's name.
+    // refers to fields by {name} gets each as --flag; one that starts with its field starts with the flag as typed.
     internal static string InFlagTerms(InvalidInputException e)
     {
         if (e.Template is { } template) return RequestFields.Render(template, f => "--" + RequestFields.FlagOf(f));
         if (!e.Message.StartsWith(e.Field, StringComparison.Ordinal) || !(CoreFieldFlags.ContainsKey(e.Field) || RequestFields.Names.Contains(e.Field))) return e.Message;
         var flag = CoreFieldFlags.TryGetValue(e.Field, out var known) ? known : RequestFields.FlagOf(e.Field);
-        return flag + e.Message[e.Field.Length..];
+        return "--" + flag + e.Message[e.Field.Length..];
     }
 
     /// <summary>The root command with every registered subcommand.</summary>

@@ -156,7 +156,7 @@ internal static class CliOptions
                 if (r.Tokens.Count == 0) return null;
                 var text = r.Tokens[^1].Value;
                 if (PrecisionInfo.TryParse(text, out var precision)) return precision;
-                r.AddError(Message(() => PrecisionInfo.Parse(text, FieldOf(r))) ?? $"{FieldOf(r)}: unknown precision.");
+                r.AddError($"{FlagOf(r)} must be one of {PrecisionInfo.AcceptedNames}; was '{text}'.");
                 return null;
             },
         };
@@ -173,7 +173,7 @@ internal static class CliOptions
                 if (r.Tokens.Count == 0) return null;
                 var text = r.Tokens[^1].Value;
                 if (PrecisionInfo.TryParse(text, out var precision)) return precision;
-                r.AddError(Message(() => PrecisionInfo.ParseStored(text, FieldOf(r))) ?? $"{FieldOf(r)}: unknown precision.");
+                r.AddError($"{FlagOf(r)} must be one of {PrecisionInfo.AcceptedStoredNames}; was '{text}'.");
                 return null;
             },
         };
@@ -210,7 +210,7 @@ internal static class CliOptions
             CustomParser = r =>
             {
                 if (r.Tokens.Count == 0) return null;
-                var field = FieldOf(r);
+                var field = FlagOf(r);
                 var text = r.Tokens[^1].Value;
                 var parts = ListItems(r, field, text);
                 if (parts is null) return null;
@@ -259,7 +259,7 @@ internal static class CliOptions
     private static int? ParseInt(ArgumentResult r, int low, int high)
     {
         if (r.Tokens.Count == 0) return null;
-        var field = FieldOf(r);
+        var field = FlagOf(r);
         var text = r.Tokens[^1].Value;
         var accepts = new Accepts(low, high, Whole: true);
         // 1e8 and 3000000000 are whole numbers too: checked against the range, and reported as typed.
@@ -279,7 +279,7 @@ internal static class CliOptions
     private static double? ParseDouble(ArgumentResult r, Accepts accepts)
     {
         if (r.Tokens.Count == 0) return null;
-        var field = FieldOf(r);
+        var field = FlagOf(r);
         var text = r.Tokens[^1].Value;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
@@ -296,7 +296,7 @@ internal static class CliOptions
     private static NumberRange? ParseRange(ArgumentResult r, Accepts accepts)
     {
         if (r.Tokens.Count == 0) return null;
-        var field = FieldOf(r);
+        var field = FlagOf(r);
         var text = r.Tokens[^1].Value;
         var parts = text.Split("..");
         if (parts.Length > 2)
@@ -332,20 +332,7 @@ internal static class CliOptions
         return range;
     }
 
-    // The option's name without its dashes: "--gpus" reports as "gpus".
-    private static string FieldOf(ArgumentResult r) =>
-        r.Parent is OptionResult o ? o.Option.Name.TrimStart('-') : r.Argument.Name;
-
-    private static string? Message(Action check)
-    {
-        try
-        {
-            check();
-            return null;
-        }
-        catch (InvalidInputException e)
-        {
-            return e.Message;
-        }
-    }
+    // The flag as the user typed it (--weights), or the argument's name.
+    private static string FlagOf(ArgumentResult r) =>
+        r.Parent is OptionResult o ? o.Option.Name : r.Argument.Name;
 }

@@ -115,7 +115,7 @@ public class ValidateCommandTests
     {
         var run = CliRunner.Run(Files, "validate", "--data", "runs.csv", "--engine", "tgi");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("engine must be one of trtllm, trtllm-0.17, tensorrt-llm, trtllm-0.14, trtllm-1, vllm, sglang; was 'tgi'.", Assert.Single(run.ErrorLines));
+        Assert.Equal("--engine must be one of trtllm, trtllm-0.17, tensorrt-llm, trtllm-0.14, trtllm-1, vllm, sglang; was 'tgi'.", Assert.Single(run.ErrorLines));
     }
 
     // Eighteen real rows (Llama 3.1 8B fp8 on one H100 or H200, TensorRT-LLM 0.17): nine per GPU, more than the seven

@@ -51,9 +51,9 @@ public class CostBandTests
     }
 
     [Theory]
-    [InlineData("3.5..1.5", "gpu-price range must run from low to high; was '3.5..1.5'.")]
-    [InlineData("1..2..3", "gpu-price must be a number or a range LOW..HIGH; was '1..2..3'.")]
-    [InlineData("-1..2", "gpu-price must be in [0, 10000]; was -1.")]
+    [InlineData("3.5..1.5", "--gpu-price range must run from low to high; was '3.5..1.5'.")]
+    [InlineData("1..2..3", "--gpu-price must be a number or a range LOW..HIGH; was '1..2..3'.")]
+    [InlineData("-1..2", "--gpu-price must be in [0, 10000]; was -1.")]
     public void Cost_BadRange_ExitsTwoWithOneLine(string value, string message)
     {
         var run = CliRunner.Run([.. Base, "--gpu-price", value]);
@@ -69,6 +69,6 @@ public class CoreFieldMessageTests
     {
         var run = CliRunner.Run("cost", "--model", "llama-3.1-8b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--tp", "3");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("tp must divide llama-3.1-8b's 32 attention heads; was 3.", Assert.Single(run.ErrorLines));
+        Assert.Equal("--tp must divide llama-3.1-8b's 32 attention heads; was 3.", Assert.Single(run.ErrorLines));
     }
 }

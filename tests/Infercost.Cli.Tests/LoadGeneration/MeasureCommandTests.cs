@@ -121,7 +121,7 @@ public sealed class MeasureCommandTests
         var run = CliRunner.Run(["measure", "--endpoint", emulator.Address.ToString(), "--model", "gpt-5", "--concurrency", "1"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"model 'gpt-5' is not served at {emulator.Address}v1/; it serves: llama-3.1-8b.", Assert.Single(run.ErrorLines));
+        Assert.Equal($"--model 'gpt-5' is not served at {emulator.Address}v1/; it serves: llama-3.1-8b.", Assert.Single(run.ErrorLines));
     }
 
     [Theory]

@@ -79,7 +79,7 @@ public sealed class TraceCommandTests
         var run = Run(bad);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("trace line 3: ContextTokens must be in [1, 10000000]; was -3180. (--trace-bad skip skips bad lines)", Assert.Single(run.ErrorLines));
+        Assert.Equal("--trace line 3: ContextTokens must be in [1, 10000000]; was -3180. (--trace-bad skip skips bad lines)", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class TraceCommandTests
     [Theory]
     [InlineData(new[] { "--prefix-cache", "kv", "--prefix-hit", "0.5" }, "--prefix-hit is a fixed hit probability; --prefix-cache lets the cache decide the hit. Use one.")]
     [InlineData(new[] { "--kv-offload", "1TB@50GB/s" }, "--kv-offload shapes the prefix cache; add --prefix-cache, or drop it.")]
-    [InlineData(new[] { "--prefix-cache", "0" }, "prefix-cache must be in [1, 10000000000] blocks; was 0.")]
+    [InlineData(new[] { "--prefix-cache", "0" }, "--prefix-cache must be in [1, 10000000000] blocks; was 0.")]
     public void SimulateSessions_BadPrefixCache_OneLine(string[] args, string message)
     {
         var run = CliRunner.Run([.. Sessions, .. args]);
