@@ -13,7 +13,9 @@ namespace Infercost.Serving;
 /// <param name="Time">Linear roofline + attention + element-wise + communication + overhead.</param>
 /// <param name="Bound">Which of compute and memory was larger.</param>
 /// <param name="TokensPerSecond">Prompt tokens per second for the replica: tokens / time.</param>
-/// <param name="TimeToFirstToken">Prefill time of one prompt alone on an idle replica (no queueing).</param>
+/// <param name="TimeToFirstToken">Prefill time of one prompt alone on an idle replica (no queueing), seconds; in a
+/// <see cref="ServingEstimate"/> plus the engine's request path latency (<see cref="Calibration.EngineRuntime"/>; only
+/// TensorRT-LLM 0.14's is not zero).</param>
 /// <param name="FlopUtilisation">Achieved FLOP/s as a fraction of the replica's peak.</param>
 public sealed record PrefillEstimate(
     int Sequences,

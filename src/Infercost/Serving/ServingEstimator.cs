@@ -33,6 +33,14 @@ public static class ServingEstimator
         MemoryPlanner.EnsureFits(setup, memory, batch);
 
         var prefill = PrefillModel.Estimate(setup, config.InputTokens);
+        // A client's first token also waits for the engine's request path (TensorRT-LLM 0.14's Triton front end,
+        // CalibratedOnlineRuntime.RequestLatencyMs fitted on the online runs; zero for the other profiles), as the
+        // simulator's TTFT does (MetricsCollector). The pass's time and tokens/s are the engine's and stay as they are.
+        if (config.Engine.Runtime?.RequestLatency is { Value: > 0 } path)
+        {
+            prefill = prefill with { TimeToFirstToken = prefill.TimeToFirstToken + path };
+        }
+
         var decodeContext = config.InputTokens + config.OutputTokens / 2.0;
         DecodeEstimate decode;
         Speculation.SpeculationSummary? speculation = null;
@@ -56,6 +64,11 @@ public static class ServingEstimator
 
         var coverage = Calibration.CoverageMemo.For(Calibration.CalibrationCoverage.Shipped, Calibration.CalibratedEfficiency.Bands, setup, config.Engine, batch);
         var notes = Notes(setup, context, idle, coverage.Line);
+        if (config.Engine.Runtime?.RequestLatency is { Value: > 0 } requestPath)
+        {
+            notes.Add($"Time to first token and request latency include {config.Engine.Name}'s request path of " +
+                $"{(requestPath.Value * 1000).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} ms (its front end, fitted on the online runs).");
+        }
         return new ServingEstimate(setup.Model.Id, setup.Accelerator.Id, setup.Parallelism, config.TotalDevices, replicas, idle,
             setup.WeightPrecision, setup.ExpertPrecision, setup.KvPrecision, setup.ComputePrecision, setup.Peak,
             setup.Parameters.Total, setup.Parameters.ActiveCompute, config.InputTokens, config.OutputTokens,

@@ -35,4 +35,27 @@ public class RequestPathTests
         Assert.Equal(without.TimePerOutputToken.Mean.Value, withPath.TimePerOutputToken.Mean.Value, 1e-15);
         Assert.Equal(without.WallTime.Value, withPath.WallTime.Value);
     }
+
+    [Fact]
+    public void TensorRtLlm014_CostsTtft_CarriesTheRequestPath_ThroughputDoesNot()
+    {
+        // The same setup as `cost --engine trtllm-0.14` resolves, with the request path and without it
+        var request = new ServingRequest { Model = "llama-3.1-8b", Gpu = "nvidia-h100-sxm", Gpus = 1, Input = 500, Output = 100, Engine = "trtllm-0.14" };
+        request.Validate();
+        var subject = request.Resolve(Infercost.Catalog.Catalog.Embedded);
+        var config = request.ToConfig().Validated();
+        var noPath = config with { Engine = config.Engine with { Runtime = config.Engine.Runtime! with { RequestLatency = Seconds.Zero } } };
+
+        var withPath = ServingEstimator.Estimate(new ServingSetup(subject.Model, subject.Accelerator, new Parallelism(1), config));
+        var without = ServingEstimator.Estimate(new ServingSetup(subject.Model, subject.Accelerator, new Parallelism(1), noPath));
+
+        var path = Infercost.Calibration.CalibratedOnlineRuntime.RequestLatencyMs / 1000;
+        Assert.Equal(without.Prefill.TimeToFirstToken.Value + path, withPath.Prefill.TimeToFirstToken.Value, 1e-12);
+        Assert.Equal(without.RequestLatency.Value + path, withPath.RequestLatency.Value, 1e-12);
+        Assert.Equal(without.Prefill.Time.Value, withPath.Prefill.Time.Value);
+        Assert.Equal(without.ClusterPrefillTokensPerSecond.Value, withPath.ClusterPrefillTokensPerSecond.Value);
+        Assert.Equal(without.ClusterDecodeTokensPerSecond.Value, withPath.ClusterDecodeTokensPerSecond.Value);
+        Assert.Contains(withPath.Notes, n => n.Contains("request path of 4.48 ms", StringComparison.Ordinal));
+        Assert.DoesNotContain(without.Notes, n => n.Contains("request path", StringComparison.Ordinal));
+    }
 }
