@@ -164,7 +164,7 @@ public sealed class RealEngineTests(RealEngineServer engine) : IClassFixture<Rea
         var run = CliRunner.Run(["measure", "--endpoint", engine.Url, "--model", "llama-3.1-8b", "--concurrency", "1", "--requests", "1"]);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"model 'llama-3.1-8b' is not served at {engine.Url}/v1/; it serves: {RealEngineServer.Model}.", Assert.Single(run.ErrorLines));
+        Assert.Equal($"--model 'llama-3.1-8b' is not served at {engine.Url}/v1/; it serves: {RealEngineServer.Model}.", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
@@ -172,8 +172,11 @@ public sealed class RealEngineTests(RealEngineServer engine) : IClassFixture<Rea
     {
         var csv = Path.Combine(Path.GetTempPath(), $"infercost-real-engine-{Guid.NewGuid():N}.csv");
 
-        // When answers of 900 tokens (several seconds here) are cut by a 0.5 s timeout, at two levels one after another
-        var run = Measure("--sweep", "concurrency:2,1", "--requests", "2", "--input", "20", "--output", "900", "--timeout", "0.5", "--ignore-eos", "--csv", csv);
+        // When answers of 900 tokens are cut by a 0.2 s timeout, at two levels one after another. One answer alone took
+        // 0.73 s on the 2-core build machine (1,230 tokens/s, first token after 26 ms), and a quiet CI machine once
+        // finished one inside the 0.5 s this test first allowed; 0.2 s needs 4,500 tokens/s to finish and leaves the
+        // first token eight times its time to arrive.
+        var run = Measure("--sweep", "concurrency:2,1", "--requests", "2", "--input", "20", "--output", "900", "--timeout", "0.2", "--ignore-eos", "--csv", csv);
 
         // Then both levels end (nothing hangs) with the failure exit code, every request reported as a timeout,
         // and what arrived before the cut is kept per request
