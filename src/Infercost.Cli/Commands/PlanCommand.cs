@@ -45,7 +45,7 @@ internal static class PlanCommand
         {
             Description = "Plan again with every simulated step at the engine speeds of the calibrated P10 and P90 (actual ÷ predicted throughput, widened for what the " +
                 "chosen fleet extrapolates: the 'extrapolating' line): the fleet to buy if the engine is as slow as the band's low end, and what its high end would need. " +
-                "Three plans' work. Not with --disaggregated.",
+                "Three plans' work. With --disaggregated the prefill and decode pools are re-planned at both ends (their replica sizes as modelled); the aggregated plan beside them is not.",
         };
         var json = CommonOptions.Json();
         var command = new Command("plan",
@@ -134,6 +134,8 @@ internal static class PlanCommand
             {
                 DisaggregatedPlanTables.Render(context.Console, split.Disaggregated, split.Aggregated, s.Model.Id, inputs);
                 if (split.Speculation is { } used) context.Console.WriteLine(SpeculationLine(used, "every decode replica"));
+                if (Calibration.Extrapolation.Line(split.Extrapolating) is { } splitLine) context.Console.WriteLine(splitLine);
+                if (split.Bands is { } sb) context.Console.Write(DisaggregatedPlanTables.Bands(split.Disaggregated, sb));
                 return ExitCodes.Ok;
             }
 

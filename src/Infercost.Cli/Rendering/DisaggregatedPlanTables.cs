@@ -44,6 +44,22 @@ internal static class DisaggregatedPlanTables
             "The KV cache crosses the scale-out network (docs/simulation.md#disaggregated-prefill-and-decode).\n"));
     }
 
+    /// <summary>The split plan at the band's engine speeds (<c>--bands</c>): both pools re-planned at each end.</summary>
+    public static Table Bands(DisaggregatedPlan p, DisaggregatedPlanBands b)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var table = KeyValueTable.Grid($"The split plan at the band's engine speeds (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model, both pools re-planned)",
+            "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
+        static string Pools(int prefill, int decode) =>
+            $"{Number(prefill)} prefill {(prefill == 1 ? "replica" : "replicas")} + {Number(decode)} decode {(decode == 1 ? "replica" : "replicas")}";
+        static string Of(DisaggregatedPlanEnd e) => e.Failure is { } why ? "none meets the SLO: " + why : Pools(e.PrefillReplicas!.Value, e.DecodeReplicas!.Value);
+        table.AddTextRow("Pools", Pools(p.PrefillReplicas, p.DecodeReplicas), Of(b.Slow), Of(b.Fast));
+        table.AddTextRow("GPUs", Number(p.Devices), b.Slow.Devices is { } sd ? Number(sd) : "-", b.Fast.Devices is { } fd ? Number(fd) : "-");
+        table.AddTextRow("Fixed fleet, per day", Money(p.FixedFleet.Cost), b.Slow.FixedFleetPerDay is { } s ? Money(s) : "-", b.Fast.FixedFleetPerDay is { } f ? Money(f) : "-");
+        table.AddTextRow("$/MTok output", Money(p.FixedFleet.OutputPerMillion), b.Slow.OutputPerMillion is { } so ? Money(so) : "-", b.Fast.OutputPerMillion is { } fo ? Money(fo) : "-");
+        return table;
+    }
+
     private static string Replicas(int n) => $"{n} {(n == 1 ? "replica" : "replicas")}";
 
     private static string Misses(int prefill, int decode, DisaggregatedResult r) =>

@@ -35,6 +35,14 @@ public sealed record DisaggregatedPlanReport(string Model, string Accelerator, s
 {
     /// <summary>The speculative decoding the decode replicas (and the aggregated fleet's) decoded with; null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
+
+    /// <summary>Where either pool lies outside calibration coverage (at the decode pool's mean decode batch in the peak
+    /// trial), each extrapolation once.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>With <see cref="PlanRequest.Bands"/>: the split plans at the calibrated band's slow and fast engine speeds
+    /// (the pools' replica sizes as modelled); null otherwise.</summary>
+    public DisaggregatedPlanBands? Bands { get; init; }
 }
 
 // plan searches replica sizes and counts by simulation, so unlike simulate it takes no gpus, tp or batch: those are its
@@ -140,7 +148,8 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
 
     /// <summary>Plan again at the engine speeds of the calibrated band's P10 and P90 (<see cref="PlanReport.Bands"/>): the
     /// fleet to buy if the engine is as slow as the band's low end, and what its high end would need. Three plans' work.
-    /// Not with <see cref="Disaggregated"/>.</summary>
+    /// With <see cref="Disaggregated"/> the split pools are planned again at both ends (<see cref="DisaggregatedPlanReport.Bands"/>),
+    /// with the replica sizes of the plan as modelled; the aggregated plan beside them is not.</summary>
     public bool Bands { get; init; }
 
     /// <summary>With <see cref="Disaggregated"/>: GPUs per prefill replica; default the aggregated plan's size.</summary>
@@ -209,7 +218,6 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         MaxGpusPerReplicaField.Check(MaxGpusPerReplica);
         PrefillGpusPerReplicaField.Check(PrefillGpusPerReplica);
         DecodeGpusPerReplicaField.Check(DecodeGpusPerReplica);
-        if (Bands && Disaggregated) throw RequestFields.Error("bands", "{bands} re-plans an aggregated fleet at the band's engine speeds; it does not apply to {disaggregated} yet. Drop one of them.");
         BlockSizeField.Check(BlockSize);
         SeedField.Check(Seed);
         new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ResolveEngine();
@@ -342,19 +350,54 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
             return report with { Bands = new PlanBands(speed, At(speed.Low, 1), At(speed.High, 2)) };
         }
 
+        // Progress: the aggregated plan and the split take half each, or a quarter each with the split's two band ends.
+        var share = Bands ? 0.25 : 0.5;
         var (sizeP, sizeD) = (PrefillGpusPerReplica, DecodeGpusPerReplica);
         CapacityPlan? aggregated = null;
         try
         {
-            aggregated = CapacityPlanner.Plan(inputs, ScaledProgress.Of(progress, 0, 0.5), cancellation);
+            aggregated = CapacityPlanner.Plan(inputs, ScaledProgress.Of(progress, 0, share), cancellation);
         }
         catch (InvalidInputException) when (sizeP is not null && sizeD is not null)
         {
             // The pools are sized by hand: they may meet an SLO that no aggregated fleet meets.
         }
 
-        var split = DisaggregatedPlanner.Plan(inputs, sizeP ?? aggregated!.DevicesPerReplica, sizeD ?? aggregated!.DevicesPerReplica,
-            ScaledProgress.Of(progress, 0.5, 0.5), cancellation);
-        return new DisaggregatedPlanReport(model, gpu, inputText, outputText, aggregated, split) { Speculation = inputs.Config.Speculation?.Spec };
+        var (prefillSize, decodeSize) = (sizeP ?? aggregated!.DevicesPerReplica, sizeD ?? aggregated!.DevicesPerReplica);
+        var split = DisaggregatedPlanner.Plan(inputs, prefillSize, decodeSize, ScaledProgress.Of(progress, share, share), cancellation);
+        var splitReport = new DisaggregatedPlanReport(model, gpu, inputText, outputText, aggregated, split)
+        {
+            Speculation = inputs.Config.Speculation?.Spec,
+            Extrapolating = SplitCoverage(inputs, split),
+        };
+        if (!Bands) return splitReport;
+        var splitSpeed = Calibration.CalibratedEfficiency.Bands.For(splitReport.Extrapolating);
+        DisaggregatedPlanEnd SplitAt(double f, int quarter)
+        {
+            var at = inputs with { Config = (inputs.Config with { SpeedFactor = f }).Validated() };
+            try
+            {
+                return DisaggregatedPlanEnd.Of(f, DisaggregatedPlanner.Plan(at, prefillSize, decodeSize, ScaledProgress.Of(progress, quarter / 4.0, 0.25), cancellation));
+            }
+            catch (InvalidInputException e)
+            {
+                return DisaggregatedPlanEnd.Failed(f, e.Message);
+            }
+        }
+
+        return splitReport with { Bands = new DisaggregatedPlanBands(splitSpeed, SplitAt(splitSpeed.Low, 2), SplitAt(splitSpeed.High, 3)) };
+    }
+
+    // The split fleet's coverage: each pool's layout, at the decode pool's mean decode batch in the peak trial (a prefill
+    // replica decodes nothing, so the batch regime is the decode pool's), each extrapolation once.
+    private static List<Calibration.Extrapolation> SplitCoverage(PlanInputs inputs, DisaggregatedPlan split)
+    {
+        var batch = split.AtPeak.Fleet.OutputTokens.Value / Math.Max(1, split.AtPeak.Decode.Steps) / (inputs.Config.Speculation?.ExpectedTokensPerStep ?? 1);
+        ServingSetup SetupOf(Parallelism parallelism) => new(inputs.Model, inputs.Accelerator, parallelism,
+            inputs.Config with { TotalDevices = parallelism.DevicesPerReplica, Parallelism = parallelism });
+        var coverage = Calibration.CalibrationCoverage.Shipped;
+        return coverage.Assess(SetupOf(split.DecodeParallelism), inputs.Config.Engine, batch)
+            .Concat(coverage.Assess(SetupOf(split.PrefillParallelism), inputs.Config.Engine, batch))
+            .Distinct().ToList();
     }
 }

@@ -354,7 +354,8 @@ public static class CapacityPlanner
         return hi;
     }
 
-    // One request of mean length on an idle replica: its prefill (one chunk per budget) and one decode step.
+    // One request of mean length on an idle replica: its prefill (one chunk per budget) and one decode step, at the
+    // setup's engine speed (a band end: ServingConfig.SpeedFactor), as the simulator runs them.
     private static string? AloneMisses(PlanInputs inputs, ServingSetup setup)
     {
         var window = KvCache.LayerSplit(setup.Model).Window;
@@ -368,7 +369,8 @@ public static class CapacityPlanner
         }
 
         // With speculation the fastest a lone sequence can go: a verify + draft step per k + 1 tokens.
-        var tpot = Speculation.SpeculativeDecoding.FastestTimePerToken(setup, prompt + 1).Value;
+        var tpot = Speculation.SpeculativeDecoding.FastestTimePerToken(setup, prompt + 1).Value / setup.Config.SpeedFactor;
+        ttft /= setup.Config.SpeedFactor;
         if (ttft > inputs.Slo.TimeToFirstToken.Value) return $"one mean-length prompt alone takes {Seconds.FromSeconds(ttft)} to its first token";
         if (tpot > inputs.Slo.TimePerOutputToken.Value) return $"one sequence alone takes {Seconds.FromSeconds(tpot)} per output token";
         return null;

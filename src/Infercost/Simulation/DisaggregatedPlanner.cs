@@ -149,22 +149,24 @@ public static class DisaggregatedPlanner
         return setup;
     }
 
-    // One mean-length request on an idle fleet: its prefill chunks and transfer, and one decode step.
+    // One mean-length request on an idle fleet: its prefill chunks and transfer, and one decode step. Steps run at the
+    // setups' engine speed (a band end: ServingConfig.SpeedFactor), as the simulator runs them; the transfer does not.
     private static void AloneMisses(PlanInputs inputs, ServingSetup prefill, ServingSetup decode)
     {
         var window = KvCache.LayerSplit(prefill.Model).Window;
         var prompt = Math.Max(1, (int)Math.Round(inputs.Input.Mean));
-        var ttft = Communication.KvTransfer(prefill, decode, prompt).Value;
+        var steps = 0.0;
         for (var done = 0; done < prompt; done += inputs.Scheduler.MaxBatchedTokens)
         {
             var chunk = new BatchComposition();
             chunk.AddPrefillChunk(Math.Min(inputs.Scheduler.MaxBatchedTokens, prompt - done), done, window);
-            ttft += BatchStepModel.Cost(prefill, chunk).Total.Value;
+            steps += BatchStepModel.Cost(prefill, chunk).Total.Value;
         }
 
+        var ttft = Communication.KvTransfer(prefill, decode, prompt).Value + steps / prefill.Config.SpeedFactor;
         var step = new BatchComposition();
         step.AddDecode(prompt + 1, window);
-        var tpot = BatchStepModel.Cost(decode, step).Total.Value;
+        var tpot = BatchStepModel.Cost(decode, step).Total.Value / decode.Config.SpeedFactor;
         if (ttft > inputs.Slo.TimeToFirstToken.Value)
         {
             throw new InvalidInputException("slo", $"no disaggregated fleet meets the SLO: one mean-length prompt alone takes {Seconds.FromSeconds(ttft)} to its first token (prefill and KV transfer) on {prefill.Layout}.");

@@ -34,3 +34,36 @@ public sealed record PlanEnd(double SpeedRatio, string? Layout, int? Devices, in
 /// <param name="Slow">The plan at the band's low speed ratio.</param>
 /// <param name="Fast">The plan at its high speed ratio.</param>
 public sealed record PlanBands(PredictionBand Speed, PlanEnd Slow, PlanEnd Fast);
+
+/// <summary>The split plan at one end of the calibrated band (<c>plan --disaggregated --bands</c>): the prefill and decode
+/// pools the planner finds when every step of both runs at that engine speed, with the replica sizes of the plan as
+/// modelled, or why no pair of pools meets the SLO.</summary>
+/// <param name="SpeedRatio">Actual ÷ predicted engine speed the planner's simulations ran at.</param>
+/// <param name="PrefillReplicas">Replicas in the prefill pool; null when no pools meet the SLO.</param>
+/// <param name="DecodeReplicas">Replicas in the decode pool; null when no pools meet the SLO.</param>
+/// <param name="Devices">Devices in both pools; null when no pools meet the SLO.</param>
+/// <param name="FixedFleetPerDay">Both pools' cost for the day, fixed at the peak; null when no pools meet the SLO.</param>
+/// <param name="OutputPerMillion">That day's $ per million output tokens; null when no pools meet the SLO.</param>
+/// <param name="Failure">Why no pools meet the SLO at this speed; null when a pair does.</param>
+public sealed record DisaggregatedPlanEnd(double SpeedRatio, int? PrefillReplicas, int? DecodeReplicas, int? Devices, Dollars? FixedFleetPerDay,
+    DollarsPerMillionTokens? OutputPerMillion, string? Failure)
+{
+    /// <summary>The end for <paramref name="plan"/> planned at <paramref name="speedRatio"/>.</summary>
+    public static DisaggregatedPlanEnd Of(double speedRatio, DisaggregatedPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new DisaggregatedPlanEnd(speedRatio, plan.PrefillReplicas, plan.DecodeReplicas, plan.Devices, plan.FixedFleet.Cost,
+            plan.FixedFleet.OutputPerMillion, null);
+    }
+
+    /// <summary>An end at which no pools meet the SLO.</summary>
+    public static DisaggregatedPlanEnd Failed(double speedRatio, string reason) => new(speedRatio, null, null, null, null, null, reason);
+}
+
+/// <summary>A split plan's P10–P90 (<c>plan --disaggregated --bands</c>): both pools planned again at the engine speeds
+/// of the calibrated band's ends, widened for what either pool extrapolates. Prefill-to-decode KV transfers are not
+/// stretched: the link is not the step model's (docs/validation.md#plan-bands).</summary>
+/// <param name="Speed">The band (its evidence in <see cref="PredictionBand.Basis"/>).</param>
+/// <param name="Slow">The split plan at the band's low speed ratio.</param>
+/// <param name="Fast">The split plan at its high speed ratio.</param>
+public sealed record DisaggregatedPlanBands(PredictionBand Speed, DisaggregatedPlanEnd Slow, DisaggregatedPlanEnd Fast);

@@ -120,6 +120,27 @@ public sealed class SimulationCommandTests
     }
 
     [Fact]
+    public void Plan_DisaggregatedBands_TablesBothPoolsAtBothEngineSpeeds()
+    {
+        string[] args = [.. Plan, "--rate", "60", "--input", "1000", "--output", "200", "--max-gpus-per-replica", "1", "--trial-time", "20s", "--disaggregated", "--bands"];
+        var run = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+        Assert.Contains("The split plan at the band's engine speeds", run.Console, StringComparison.Ordinal);
+        Assert.Contains("extrapolating: vLLM", run.Console, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Out);
+        var bands = doc.RootElement.GetProperty("bands");
+        var split = doc.RootElement.GetProperty("disaggregated");
+        Assert.Contains($"{split.GetProperty("prefillReplicas").GetInt32()} prefill replicas + {split.GetProperty("decodeReplicas").GetInt32()} decode replica",
+            run.Console, StringComparison.Ordinal);
+        Assert.True(bands.GetProperty("slow").GetProperty("devices").GetInt32() > split.GetProperty("devices").GetInt32());
+        Assert.True(bands.GetProperty("fast").GetProperty("devices").GetInt32() <= split.GetProperty("devices").GetInt32());
+        Assert.Equal("engine", doc.RootElement.GetProperty("extrapolating")[0].GetProperty("dimension").GetString());
+    }
+
+    [Fact]
     public void Plan_Json_ShowsOneFewerMissingTheSlo()
     {
         var run = CliRunner.Run([.. Plan, "--rate", "40", "--input", "1000", "--output", "200", "--max-gpus-per-replica", "1", "--trial-time", "30s", "--json"]);
@@ -235,7 +256,6 @@ public sealed class SimulationCommandTests
         // --bands runs three simulations: its budget is three runs', and it is not combined with seed runs
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 100 --requests 2500000 --output 400 --bands", "--bands (three runs of 2.50 M requests) means about 7,500,000 requests" },
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 2 --runs 3 --bands --cluster 127.0.0.1:30000", "--bands runs on this machine's cores; it does not combine with --cluster yet" },
-        { "plan --model llama-3.1-8b --gpu nvidia-h100-sxm --rate 2 --bands --disaggregated", "--bands re-plans an aggregated fleet at the band's engine speeds; it does not apply to --disaggregated yet" },
     };
 
     [Theory]

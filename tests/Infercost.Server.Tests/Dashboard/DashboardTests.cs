@@ -284,6 +284,38 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task DisaggregatedPlanWithBands_ShowsBothPoolsAtEachEngineSpeedAsTheApiGivesIt()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpuPrice", "2.5");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#plan-rate", "60");
+        await page.FillAsync("#plan-maxGpusPerReplica", "1");
+        await page.FillAsync("#plan-trialTime", "20s");
+        await page.CheckAsync("#plan-disaggregated");
+        await page.CheckAsync("#plan-bands");
+
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync("#plan-split-bands-table", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var report = await Api("plan", """
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": 60,
+              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "20s", "disaggregated": true, "bands": true }
+            """);
+        var bands = report.GetProperty("bands");
+        string Devices(JsonElement e) => e.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture);
+        Assert.Equal([Devices(report.GetProperty("disaggregated")), Devices(bands.GetProperty("slow")), Devices(bands.GetProperty("fast"))],
+            await page.Locator("#plan-split-bands-devices td").AllInnerTextsAsync());
+        // The aggregated plan's band table is not drawn from the split's bands.
+        Assert.Equal(0, await page.Locator("#plan-bands-table").CountAsync());
+        Assert.Equal("extrapolating: vLLM", await page.InnerTextAsync("#plan-extrapolating"));
+        await ScreenshotIsNotBlank(page, "plan-split-bands");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Plan_ShowsTheApisFleetAndDayCost_AndABadRateOnItsField()
     {
         var errors = new List<string>();

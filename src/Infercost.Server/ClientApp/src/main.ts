@@ -578,7 +578,25 @@ const latency = (l: Json | null | undefined) => (l ? `${seconds(l.timeToFirstTok
 function renderPlan(report: Json) {
   const p = report.plan ?? report.aggregated;
   $("plan-result").innerHTML = (p ? aggregatedPlan(report, p) : `<p id="plan-none">No aggregated fleet meets the targets; the pools below were sized by hand.</p>`) +
-    (report.disaggregated ? disaggregatedPlan(report.disaggregated) : "") + (report.bands && p ? planBands(p, report.bands) : "");
+    (report.disaggregated ? disaggregatedPlan(report.disaggregated) : "") +
+    (report.bands ? (report.disaggregated ? splitBands(report.disaggregated, report.bands) : planBands(p, report.bands)) : "") +
+    (report.extrapolating?.length ? `<p id="plan-extrapolating">extrapolating: ${esc((report.extrapolating as Json[]).map((e) => e.label).join(", "))}</p>` : "");
+}
+
+/** The split plan at the band's engine speeds (a disaggregated report's bands): both pools re-planned at each end. */
+function splitBands(d: Json, b: Json): string {
+  const pools = (prefill: number, decode: number) =>
+    `${number(prefill)} prefill + ${number(decode)} decode replica${decode === 1 ? "" : "s"}`;
+  const end = (e: Json) => (e.failure ? `none meets the targets: ${esc(e.failure)}` : pools(e.prefillReplicas, e.decodeReplicas));
+  const cell = (x: number | null | undefined, f: (v: number) => string) => (x == null ? "–" : f(x));
+  return `<table class="data" id="plan-split-bands-table"><caption>The split plan at the band's engine speeds (× ${b.speed.low.toFixed(2)} and × ${b.speed.high.toFixed(2)} of the model, both pools re-planned; ${esc(b.speed.basis)})</caption>
+    <thead><tr><th scope="col"></th><th scope="col">As modelled</th><th scope="col">Slow end (P10 speed)</th><th scope="col">Fast end (P90 speed)</th></tr></thead>
+    <tbody>
+    <tr id="plan-split-bands-pools"><th scope="row">Pools</th><td>${pools(d.prefillReplicas, d.decodeReplicas)}</td><td>${end(b.slow)}</td><td>${end(b.fast)}</td></tr>
+    <tr id="plan-split-bands-devices"><th scope="row">GPUs</th><td>${number(d.devices)}</td><td>${cell(b.slow.devices, number)}</td><td>${cell(b.fast.devices, number)}</td></tr>
+    <tr><th scope="row">Fixed fleet, per day</th><td>${money(d.fixedFleet.cost)}</td><td>${cell(b.slow.fixedFleetPerDay, money)}</td><td>${cell(b.fast.fixedFleetPerDay, money)}</td></tr>
+    <tr><th scope="row">$/MTok output</th><td>${money(d.fixedFleet.outputPerMillion)}</td><td>${cell(b.slow.outputPerMillion, money)}</td><td>${cell(b.fast.outputPerMillion, money)}</td></tr>
+    </tbody></table>`;
 }
 
 /** The plan at the band's engine speeds (report.bands): the fleet, the day's cost and $/MTok at each end. */
