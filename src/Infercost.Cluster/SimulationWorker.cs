@@ -18,7 +18,7 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
     // One line, as the client's state lines are: the summary's JSON without indentation.
     private static readonly JsonSerializerOptions Compact = new(InfercostJson.Options) { WriteIndented = false };
 
-    public Task<string?> Prepare(string inputsHash, string requestJson, string? catalogText, string sources)
+    public Task<string?> Prepare(string inputsHash, double speedRatio, string requestJson, string? catalogText, string sources)
     {
         try
         {
@@ -34,13 +34,14 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
                     "its infercost build or catalog differs; run the same build everywhere.");
             }
 
-            if (Simulations.Count > 8) Simulations.Clear();
-            var prepared = Simulations.GetOrAdd(hash, _ => new Lazy<Prepared>(() =>
+            // A banded simulation prepares three keys (the modelled speed and the band's two ends).
+            if (Simulations.Count > 24) Simulations.Clear();
+            var prepared = Simulations.GetOrAdd(SimulationKeys.Of(hash, speedRatio), _ => new Lazy<Prepared>(() =>
             {
                 var setup = request.Prepare(subject, (Name(1), Name(2)));
                 // The runs and their budget are checked here, so a refusal comes back from Prepare and not from every run.
                 request.CheckRuns(setup, Name(3));
-                return new Prepared(request, setup, Name(3));
+                return new Prepared(request, speedRatio == 1 ? setup : SimulateRequest.AtSpeed(setup, speedRatio), Name(3));
             })).Value;
             return Task.FromResult<string?>(null);
         }
@@ -50,11 +51,11 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
         }
     }
 
-    public async Task<string?> Run(string inputsHash, int run, CancellationToken cancellation)
+    public async Task<string?> Run(string key, int run, CancellationToken cancellation)
     {
-        if (!Simulations.TryGetValue(inputsHash, out var lazy) || !lazy.IsValueCreated) return null;
+        if (!Simulations.TryGetValue(key, out var lazy) || !lazy.IsValueCreated) return null;
         var prepared = lazy.Value;
-        using var held = slots.Held.Hold(inputsHash, run);
+        using var held = slots.Held.Hold(key, run);
         await slots.Slots.WaitAsync(cancellation).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext);
         try
         {
@@ -73,7 +74,7 @@ internal sealed class SimulationWorker(SearchWorkerSlots slots) : Grain, ISimula
 
     public Task<int> Capacity() => Task.FromResult(slots.Threads);
 
-    public Task<int[]> Holding(string inputsHash) => Task.FromResult(slots.Held.Of(inputsHash));
+    public Task<int[]> Holding(string key) => Task.FromResult(slots.Held.Of(key));
 
     private sealed record Prepared(SimulateRequest Request, SimulationSetup Setup, string? RateCurveSource);
 }

@@ -36,10 +36,10 @@ public sealed class ClusterRunsTests
         var reports = new int[Request.Runs!.Value];
         var progress = new List<double>();
 
-        var report = await Request.AnswerAsync(Prepared, null, Counting(runs.Evaluator, reports), new SynchronousProgress(p =>
+        var report = await Request.AnswerAsync(Prepared, null, Counting(runs.Evaluator, reports), progress: new SynchronousProgress(p =>
         {
             lock (progress) progress.Add(p);
-        }), TestContext.Current.CancellationToken);
+        }), cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(local, InfercostJson.Serialize(report));
         Assert.NotNull(report.Spread);
@@ -66,6 +66,31 @@ public sealed class ClusterRunsTests
         // Then the report is the local one, run 0's pools included
         Assert.Equal(2, report.Pools!.Count);
         Assert.Equal(local, InfercostJson.Serialize(report));
+    }
+
+    [Fact]
+    public async Task TwoSilos_WithBands_GiveTheLocalBandedReport()
+    {
+        // Given six seed-runs with bands: each seed at the modelled speed and again at the band's two ends
+        var banded = Request with { Bands = true };
+        var subject = banded.Resolve(Catalog.Catalog.Embedded);
+        var local = InfercostJson.Serialize(banded.Answer(Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
+        await using var cluster = await Deploy<TestSilos.OneThreadPerSilo>(2);
+        var runs = new ClusterRuns(cluster.Client, banded, subject, null, default, TimeSpan.FromSeconds(5));
+        var progress = new List<double>();
+
+        // When the silos simulate all eighteen, one speed after the other
+        var report = await banded.AnswerAsync(banded.Prepare(subject), null, runs.Evaluator, runs.EvaluatorAt, new SynchronousProgress(p =>
+        {
+            lock (progress) progress.Add(p);
+        }), TestContext.Current.CancellationToken);
+
+        // Then the report, its bands over the seeds at three speeds included, is the local one byte for byte
+        Assert.NotNull(report.Bands);
+        Assert.Equal(local, InfercostJson.Serialize(report));
+        Assert.Equal(0, runs.Lost);
+        Assert.Equal(18, progress.Count);
+        Assert.Equal(1.0, progress.Max(), 12);
     }
 
     [Fact]

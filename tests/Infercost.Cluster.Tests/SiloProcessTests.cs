@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Infercost.Cluster.Tests;
 
 // The shells as a user runs them: two 'infercost cluster silo' processes on loopback (free ports), 'search --cluster'
-// and 'simulate --runs N --cluster' against them, each compared with its local --json byte for byte; everything is
+// and 'simulate --runs N --cluster' (with and without --bands) against them, each compared with its local --json byte for byte; everything is
 // killed at the end.
 public sealed class SiloProcessTests
 {
@@ -26,6 +26,9 @@ public sealed class SiloProcessTests
 
     [Fact]
     public Task TwoSiloProcesses_GiveTheLocalSimulateRunsJson() => TwoSiloProcesses_GiveTheLocalJson(Simulate);
+
+    [Fact]
+    public Task TwoSiloProcesses_GiveTheLocalSimulateRunsWithBandsJson() => TwoSiloProcesses_GiveTheLocalJson([.. Simulate, "--bands"]);
 
     private static async Task TwoSiloProcesses_GiveTheLocalJson(string[] command)
     {

@@ -61,7 +61,7 @@ internal static class SimulateCommand
                 "the 'extrapolating' line) and print each headline figure's P10–P90: queueing is re-simulated, not scaled. Three runs' work; with --runs every seed runs at both ends too, and the band also holds the seeds' spread.",
         };
         var cluster = ClusterInputs.Option("Run the --runs seed-runs on the Orleans cluster with this gateway ('infercost cluster silo') instead of this machine's cores; " +
-            "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more.");
+            "the answer is the local one. Comma-separate several gateways. Needs --runs 2 or more. With --bands the band ends' runs go to the cluster too.");
         var json = CommonOptions.Json();
         var command = new Command("simulate",
             "Simulate serving a request stream on a fleet: continuous batching with chunked prefill, paged KV cache, admission and " +
@@ -140,11 +140,6 @@ internal static class SimulateCommand
             if (gateways is not null && parse.GetValue(runs) is not > 1)
             {
                 throw new InvalidInputException("cluster", $"--cluster spreads the seed-runs of --runs over a cluster; it needs --runs 2 or more (was {parse.GetValue(runs) ?? 1}). Give --runs N, or drop --cluster.");
-            }
-
-            if (request.Bands && gateways is not null)
-            {
-                throw new InvalidInputException("bands", "--bands runs on this machine's cores; it does not combine with --cluster yet. Drop one of them.");
             }
 
             if (parse.GetValue(runs) is > 1 && tracePath is not null)
@@ -235,7 +230,7 @@ internal static class SimulateCommand
                     report = ClusterInputs.Run(gateways, client =>
                     {
                         var runsOnCluster = new ClusterRuns(client, request, subjectResolved, catalogText, (configSource, inputSource, outputSource, curveSource), ClusterInputs.Liveness);
-                        return request.AnswerAsync(prepared, curveSource, runsOnCluster.Evaluator);
+                        return request.AnswerAsync(prepared, curveSource, runsOnCluster.Evaluator, request.Bands ? runsOnCluster.EvaluatorAt : null);
                     });
                 }
                 else

@@ -13,11 +13,13 @@ public sealed partial record SimulateRequest
 {
     /// <summary>What <see cref="InputsHash"/> hashes besides the request and its catalog entries: the layout of a run's
     /// answer, so that a silo of another build that answers otherwise refuses to.</summary>
-    public const string RunsFormat = "infercost-simulate-runs/1";
+    public const string RunsFormat = "infercost-simulate-runs/2";
 
     /// <summary>Simulates run <paramref name="run"/> of this request's <see cref="Runs"/>: the seed-run that
-    /// <see cref="Answer(SimulationSetup, string?, IProgress{double}?, CancellationToken)"/> runs for that index.</summary>
-    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
+    /// <see cref="Answer(SimulationSetup, string?, IProgress{double}?, CancellationToken)"/> runs for that index. With
+    /// <see cref="Bands"/> the summary keeps the run's whole result, and <paramref name="s"/> may be at a band end's engine
+    /// speed (<see cref="AtSpeed"/>).</summary>
+    /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request (or it at a band end's speed).</param>
     /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source.</param>
     /// <param name="run">The run's index, in [0, runs).</param>
     /// <param name="cancellation">Reaches the simulator's loop.</param>
@@ -28,7 +30,7 @@ public sealed partial record SimulateRequest
         Guard.InRange(run, 0, Runs!.Value - 1, "run");
         var seed = ParallelRuns.SeedOf(stream.Seed, run);
         var (result, pools, handoff) = RunSeed(s, stream, seed, cancellation);
-        return RunSummary.Of(run, seed, result, pools, handoff);
+        return RunSummary.Of(run, seed, result, pools, handoff, whole: Bands);
     }
 
     /// <summary>Runs this request's <see cref="Runs"/> with every run simulated by <paramref name="evaluate"/> (a
@@ -36,33 +38,55 @@ public sealed partial record SimulateRequest
     /// <param name="s">What <see cref="SimulationRequest.Prepare"/> returned for this request.</param>
     /// <param name="rateCurveSource">How problems in <see cref="RateCurve"/> name its source.</param>
     /// <param name="evaluate">Simulates the runs (see <see cref="SimulationRunEvaluator"/>).</param>
-    /// <param name="progress">Receives the fraction of runs done.</param>
+    /// <param name="atSpeed">With <see cref="Bands"/>: the evaluator of the same runs with every step at an engine speed
+    /// ratio (a band end; the runs of <see cref="AnswerRun"/> on <see cref="AtSpeed"/>(s, ratio)). Not used without bands.</param>
+    /// <param name="progress">Receives the fraction of runs done (with bands, of the three speeds' runs).</param>
     /// <param name="cancellation">Passed to the evaluator.</param>
     /// <exception cref="InvalidInputException">Field <c>runs</c>: fewer than two runs, or a closed loop; or any field out of range.</exception>
+    /// <exception cref="ArgumentException">With <see cref="Bands"/> and no <paramref name="atSpeed"/>.</exception>
     /// <exception cref="InvalidOperationException">The evaluator returned without every run.</exception>
-    public async Task<SimulateReport> AnswerAsync(SimulationSetup s, string? rateCurveSource, SimulationRunEvaluator evaluate, IProgress<double>? progress = null,
-        CancellationToken cancellation = default)
+    public async Task<SimulateReport> AnswerAsync(SimulationSetup s, string? rateCurveSource, SimulationRunEvaluator evaluate,
+        Func<double, SimulationRunEvaluator>? atSpeed = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
+        if (Bands && atSpeed is null) throw new ArgumentException("a simulation with bands needs an evaluator at each band end's engine speed.", nameof(atSpeed));
         var (stream, arrivals) = Repeated(s, rateCurveSource);
         var runs = Runs!.Value;
+        if (Bands) Budget(3.0 * runs * stream.ExpectedRequests, s.Output, "bands", $"{{bands}} with {{runs}} {runs} (three times {runs} runs of {Count(stream.ExpectedRequests)} requests)");
+        var summaries = await Collect(evaluate, stream.Seed, runs, ScaledProgress.Of(progress, 0, Bands ? 1.0 / 3 : 1), cancellation).ConfigureAwait(false);
+        var report = Report(s, arrivals, summaries[0].Result!, SimulationSpread.Of(summaries), summaries[0].Pools) with { Handoff = summaries[0].Handoff };
+        if (!Bands) return report;
+
+        // The band's ends, as the local Answer runs them: every seed again at the engine speeds of the band for the central
+        // run's extrapolations, one end after the other.
+        var speed = Calibration.CalibratedEfficiency.Bands.For(report.Extrapolating);
+        var slow = await Collect(atSpeed!(speed.Low), stream.Seed, runs, ScaledProgress.Of(progress, 1.0 / 3, 1.0 / 3), cancellation).ConfigureAwait(false);
+        var fast = await Collect(atSpeed!(speed.High), stream.Seed, runs, ScaledProgress.Of(progress, 2.0 / 3, 1.0 / 3), cancellation).ConfigureAwait(false);
+        static SimulationResult[] Results(RunSummary[] set) => [.. set.Select(r => r.Result!)];
+        return report with { Bands = SimulationBands.OfRuns(speed, Results(summaries), Results(slow), Results(fast)) };
+    }
+
+    // Every run of one speed from an evaluator, in run order. The first report of a run is kept; a repeat (a run retried
+    // after its silo was given up) is dropped, so nothing is counted twice. A report that is not this request's run, or
+    // lacks the whole result the report needs (run 0's; with bands every run's), is refused.
+    private async Task<RunSummary[]> Collect(SimulationRunEvaluator evaluate, long baseSeed, int runs, ScaledProgress? progress, CancellationToken cancellation)
+    {
         var summaries = new RunSummary?[runs];
         var done = 0;
+        var whole = Bands;
         await evaluate([.. Enumerable.Range(0, runs)], r =>
         {
-            // The first report of a run is kept; a repeat (a run retried after its silo was given up) is dropped, so
-            // nothing is counted twice. A report that is not this request's run is refused.
             ArgumentNullException.ThrowIfNull(r);
-            if (r.Run < 0 || r.Run >= runs || r.Seed != ParallelRuns.SeedOf(stream.Seed, r.Run) || (r.Run == 0) != (r.Result is not null))
+            if (r.Run < 0 || r.Run >= runs || r.Seed != ParallelRuns.SeedOf(baseSeed, r.Run) || (r.Result is null && (r.Run == 0 || whole)))
             {
-                throw new ArgumentException($"run {r.Run} (seed {r.Seed}) is not a run of this request's {runs}, or lacks run 0's result.", nameof(evaluate));
+                throw new ArgumentException($"run {r.Run} (seed {r.Seed}) is not a run of this request's {runs}, or lacks the result it must carry.", nameof(evaluate));
             }
 
             if (Interlocked.CompareExchange(ref summaries[r.Run], r, null) is null) progress?.Report((double)Interlocked.Increment(ref done) / runs);
         }, cancellation).ConfigureAwait(false);
         var missing = Enumerable.Range(0, runs).Where(i => summaries[i] is null).ToList();
         if (missing.Count > 0) throw new InvalidOperationException($"the evaluator returned without runs {string.Join(", ", missing)}.");
-        return Report(s, arrivals, summaries[0]!.Result!, SimulationSpread.Of(summaries!), summaries[0]!.Pools) with { Handoff = summaries[0]!.Handoff };
+        return summaries!;
     }
 
     /// <summary>Checks that this request has runs to spread (<see cref="Runs"/> of 2 or more on a generated open-loop

@@ -18,7 +18,8 @@ namespace Infercost.Simulation;
 public sealed record RunSummary(int Run, long Seed, Seconds TimeToFirstTokenP50, Seconds TimeToFirstTokenP99, Seconds TimePerOutputTokenP99,
     double GoodFraction, TokensPerSecond OutputThroughput, DollarsPerMillionTokens? BlendedPerMillion)
 {
-    /// <summary>The run's whole result: kept for run 0 only (the report's <see cref="Requests.SimulateReport.Result"/>), null for the others.</summary>
+    /// <summary>The run's whole result: kept for run 0 (the report's <see cref="Requests.SimulateReport.Result"/>) and, for a
+    /// simulation with bands, for every run (the bands are taken over every run's figures); null otherwise.</summary>
     public SimulationResult? Result { get; init; }
 
     /// <summary>A fleet of pools' per-pool results: kept for run 0 only (the report's <see cref="Requests.SimulateReport.Pools"/>), null otherwise.</summary>
@@ -28,14 +29,15 @@ public sealed record RunSummary(int Run, long Seed, Seconds TimeToFirstTokenP50,
     public LatencySummary? Handoff { get; init; }
 
     /// <summary>The summary of run <paramref name="run"/>, with its whole <paramref name="result"/> (and a fleet's
-    /// <paramref name="pools"/>) kept when it is run 0.</summary>
-    public static RunSummary Of(int run, long seed, SimulationResult result, IReadOnlyList<PoolResult>? pools = null, LatencySummary? handoff = null)
+    /// <paramref name="pools"/>) kept when it is run 0; with <paramref name="whole"/> the result is kept for any run.</summary>
+    public static RunSummary Of(int run, long seed, SimulationResult result, IReadOnlyList<PoolResult>? pools = null, LatencySummary? handoff = null,
+        bool whole = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new RunSummary(run, seed, result.TimeToFirstToken.P50, result.TimeToFirstToken.P99, result.TimePerOutputToken.P99, result.GoodFraction,
             result.OutputThroughput, result.BlendedPerMillion)
         {
-            Result = run == 0 ? result : null,
+            Result = run == 0 || whole ? result : null,
             Pools = run == 0 ? pools : null,
             Handoff = run == 0 ? handoff : null,
         };

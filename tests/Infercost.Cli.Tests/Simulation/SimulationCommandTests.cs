@@ -255,7 +255,6 @@ public sealed class SimulationCommandTests
         { "frontier --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --concurrency 1000000", "one run simulates at most 2 billion" },
         // --bands runs three simulations: its budget is three runs', and it is not combined with seed runs
         { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 8 --rate 100 --requests 2500000 --output 400 --bands", "--bands (three runs of 2.50 M requests) means about 7,500,000 requests" },
-        { "simulate --model llama-3.1-8b --gpu nvidia-h100-sxm --gpus 1 --rate 2 --runs 3 --bands --cluster 127.0.0.1:30000", "--bands runs on this machine's cores; it does not combine with --cluster yet" },
     };
 
     [Theory]

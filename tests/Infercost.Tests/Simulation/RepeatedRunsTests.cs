@@ -72,6 +72,47 @@ public sealed class RepeatedRunsTests
     }
 
     [Fact]
+    public async Task AnswerAsync_WithBands_RunsThroughJsonAtEachSpeed_GivesTheLocalBandedReport()
+    {
+        // Given a banded repeated simulation, and evaluators that run each seed with AnswerRun on the setup at the speed
+        // asked for (the slow and fast ends), each run travelling as its JSON, last first
+        var banded = Request with { Bands = true };
+        var local = InfercostJson.Serialize(banded.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken));
+        var s = Prepare(banded);
+        var speeds = new List<double>();
+        SimulationRunEvaluator At(double speed) => (runs, report, cancellation) =>
+        {
+            speeds.Add(speed);
+            var at = speed == 1 ? s : SimulateRequest.AtSpeed(s, speed);
+            foreach (var run in runs.Reverse()) report(InfercostJson.Deserialize<RunSummary>(InfercostJson.Serialize(banded.AnswerRun(at, null, run, cancellation)))!);
+            return Task.CompletedTask;
+        };
+
+        var report = await banded.AnswerAsync(s, null, At(1), At, cancellation: TestContext.Current.CancellationToken);
+
+        // Then the report, its bands over the four seeds at three speeds included, is the local one byte for byte
+        Assert.Equal(local, InfercostJson.Serialize(report));
+        Assert.NotNull(report.Bands);
+        Assert.Equal([1, report.Bands.Speed.Low, report.Bands.Speed.High], speeds);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_WithBands_ARunWithoutItsWholeResult_IsRefused_NoSpeedEvaluator_IsRefused()
+    {
+        var banded = Request with { Bands = true };
+        var s = Prepare(banded);
+
+        // A run of the banded request answered as an unbanded one (no whole result for run 1)
+        await Assert.ThrowsAsync<ArgumentException>(() => banded.AnswerAsync(s, null, (runs, report, cancellation) =>
+        {
+            foreach (var run in runs) report(Request.AnswerRun(s, null, run, cancellation));
+            return Task.CompletedTask;
+        }, _ => throw new InvalidOperationException("not reached"), cancellation: TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => banded.AnswerAsync(s, null, (_, _, _) => Task.CompletedTask, cancellation: TestContext.Current.CancellationToken));
+        Assert.Equal("atSpeed", e.ParamName);
+    }
+
+    [Fact]
     public async Task AnswerAsync_EvaluatorMissesARun_Throws()
     {
         var s = Prepare(Request);
@@ -100,18 +141,21 @@ public sealed class RepeatedRunsTests
     }
 
     [Fact]
-    public void RunSummary_KeepsTheWholeResultOfRunZeroOnly()
+    public void RunSummary_KeepsTheWholeResultOfRunZeroOnly_WithBandsOfEveryRun()
     {
         var s = Prepare(Request);
 
         var zero = Request.AnswerRun(s, null, 0, TestContext.Current.CancellationToken);
         var one = Request.AnswerRun(s, null, 1, TestContext.Current.CancellationToken);
+        var bandedOne = (Request with { Bands = true }).AnswerRun(s, null, 1, TestContext.Current.CancellationToken);
 
         Assert.NotNull(zero.Result);
         Assert.Equal(3, zero.Seed);
         Assert.Equal(zero.Result.TimeToFirstToken.P99, zero.TimeToFirstTokenP99);
         Assert.Null(one.Result);
         Assert.Equal(ParallelRuns.SeedOf(3, 1), one.Seed);
+        Assert.NotNull(bandedOne.Result);
+        Assert.Null(bandedOne.Pools);
     }
 
     [Theory]
