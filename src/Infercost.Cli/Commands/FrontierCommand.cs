@@ -69,15 +69,18 @@ internal static class FrontierCommand
 
             var (s, result, input, output) = (prepared.Subject, report.Frontier, prepared.Input, prepared.Output);
             var table = KeyValueTable.Grid($"Throughput vs interactivity: {s.Model.Id} on {result.Layout}; prompt {SimulationInputs.Describe(input)}, output {SimulationInputs.Describe(output)}",
-                "Users", "tok/s/GPU", "tok/s/user", "TTFT P50", "TPOT P50", "TPOT P90", "Busy", "Preempt", "$/MTok out");
-            foreach (var p in result.Points)
+                "Users", "tok/s/GPU", "P10–P90", "tok/s/user", "TTFT P50", "TPOT P50", "TPOT P90", "Busy", "Preempt", "$/MTok out", "P10–P90");
+            for (var i = 0; i < result.Points.Count; i++)
             {
-                table.AddTextRow(Number(p.Concurrency), Number(p.OutputPerGpu.Value), Number(p.PerUser.Value), Time(p.TimeToFirstTokenP50),
-                    Time(p.TimePerOutputTokenP50), Time(p.TimePerOutputTokenP90), Percent(p.BusyFraction), Number(p.Preemptions),
-                    p.OutputPerMillion is { } price ? Money(price) : "–");
+                var (p, b) = (result.Points[i], report.Bands[i]);
+                table.AddTextRow(Number(p.Concurrency), Number(p.OutputPerGpu.Value), $"{Number(b.OutputPerGpu.P10)}–{Number(b.OutputPerGpu.P90)}",
+                    Number(p.PerUser.Value), Time(p.TimeToFirstTokenP50), Time(p.TimePerOutputTokenP50), Time(p.TimePerOutputTokenP90),
+                    Percent(p.BusyFraction), Number(p.Preemptions), p.OutputPerMillion is { } price ? Money(price) : "–",
+                    b.OutputPerMillion is { } pb ? $"{Money(pb.P10)}–{Money(pb.P90)}" : "–");
             }
 
             context.Console.Write(table);
+            if (BandLines.Extrapolating(report.Bands.Select(b => (Number(b.Concurrency), b.Extrapolating)), "users") is { } line) context.Console.WriteLine(line);
             if (report.Speculation is { } used) context.Console.WriteLine($"• Speculative decoding: {used}; each decode step is a verify pass of k + 1 tokens per sequence plus drafting, and emits the accepted tokens (drawn with --seed).");
             return ExitCodes.Ok;
         });

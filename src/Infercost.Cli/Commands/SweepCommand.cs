@@ -64,7 +64,7 @@ internal static class SweepCommand
         var table = KeyValueTable.Grid(
             $"Decode sweep: {r.ModelId} on {setup.Layout}, {r.Replicas} replica(s), {Number(r.ContextTokens)} tokens of context, max batch {Number(r.MaxBatch)}",
             [
-                "Batch", "Step time", "Bound", "tok/s per user", "tok/s per replica", "Cluster output tok/s", "$/MTok output",
+                "Batch", "Step time", "Bound", "tok/s per user", "tok/s per replica", "Cluster output tok/s", "P10–P90", "$/MTok output", "P10–P90",
                 .. speculating ? (string[])["Speed-up", "Compute busy plain → spec", "MFU plain → spec"] : [],
             ]);
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
@@ -74,19 +74,23 @@ internal static class SweepCommand
         {
             if (row is { Fits: true, Decode: { } d, ClusterOutputTokensPerSecond: { } cluster, OutputPerMillion: { } price })
             {
+                var b = row.Bands!;
                 string[] cells = [Number(row.Batch), Time(d.StepTime), d.Bound.ToString().ToLowerInvariant(),
-                    Number(d.TokensPerSecondPerUser.Value), Number(d.TokensPerSecond.Value), Number(cluster.Value), Money(price.Value)];
+                    Number(d.TokensPerSecondPerUser.Value), Number(d.TokensPerSecond.Value), Number(cluster.Value),
+                    $"{Number(b.ClusterDecodeTokensPerSecond.P10)}–{Number(b.ClusterDecodeTokensPerSecond.P90)}", Money(price.Value),
+                    $"{Money(b.OutputPerMillion.P10)}–{Money(b.OutputPerMillion.P90)}"];
                 table.AddTextRow(row.Speculation is { } sp
                     ? [.. cells, Factor(sp.SpeedUp), $"{Percent(sp.PlainComputeBusy)} → {Percent(sp.ComputeBusy)}", $"{Percent(sp.PlainMfu)} → {Percent(sp.Mfu)}"]
                     : cells);
             }
             else
             {
-                table.AddTextRow([Number(row.Batch), "does not fit", .. Enumerable.Repeat("", speculating ? 8 : 5)]);
+                table.AddTextRow([Number(row.Batch), "does not fit", .. Enumerable.Repeat("", speculating ? 10 : 7)]);
             }
         }
 
         console.Write(table);
+        if (BandLines.Extrapolating(r.Rows.Where(x => x.Fits).Select(x => (Number(x.Batch), x.Extrapolating)), "batch") is { } line) console.WriteLine(line);
         if (setup.Config.Speculation is { } spec)
         {
             console.WriteLine($"Speculation ({spec.MethodName}{(spec.Draft is { } draft ? " " + draft.Id : "")}, k = {spec.Length}): {Number(spec.ExpectedTokensPerStep)} tokens per sequence per step; " +

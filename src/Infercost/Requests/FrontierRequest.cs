@@ -14,6 +14,43 @@ public sealed record FrontierReport(string Model, string Accelerator, string Inp
 {
     /// <summary>The speculative decoding every decode step ran with; null without.</summary>
     public Speculation.SpeculationSpec? Speculation { get; init; }
+
+    /// <summary>Each point's P10–P90 (<see cref="FrontierBand"/>), in the order of <see cref="FrontierResult.Points"/>.</summary>
+    public IReadOnlyList<FrontierBand> Bands { get; init; } = [];
+}
+
+/// <summary>One frontier point's P10–P90 from the calibrated model error: the band for what the point extrapolates (its
+/// batch regime at the run's mean decode batch included), applied as an engine speed ratio r.</summary>
+/// <remarks>A frontier point is a closed loop without think time, so every event is the end of a step, and a run with
+/// every step's time divided by r is the central run with time stretched by 1/r (<see cref="Simulation.SimulationBands"/>;
+/// the re-simulated ends agree to 1e-9 in rates and means, and to one bin of the latency histogram in percentiles:
+/// FrontierBandsTests). So the ends are computed, not re-simulated: rates × r, times ÷ r, $/MTok ÷ r (the run's cost is
+/// its wall time's); prices at the central cost basis, as <c>simulate --bands</c> has them.</remarks>
+/// <param name="Concurrency">The point's users.</param>
+/// <param name="Speed">The speed ratios (actual ÷ predicted at P10 and P90) and their evidence.</param>
+/// <param name="Extrapolating">Where the point lies outside calibration coverage.</param>
+/// <param name="OutputPerGpu">Output tokens/s per device.</param>
+/// <param name="PerUser">Output tokens/s one user sees.</param>
+/// <param name="TimeToFirstTokenP50">Median time to first token, seconds.</param>
+/// <param name="TimePerOutputTokenP50">Median time per output token, seconds.</param>
+/// <param name="TimePerOutputTokenP90">90th-percentile time per output token, seconds.</param>
+/// <param name="OutputPerMillion">$ per million output tokens; null without a cost basis.</param>
+public sealed record FrontierBand(int Concurrency, Calibration.PredictionBand Speed, IReadOnlyList<Calibration.Extrapolation> Extrapolating,
+    Calibration.Banded OutputPerGpu, Calibration.Banded PerUser, Calibration.Banded TimeToFirstTokenP50, Calibration.Banded TimePerOutputTokenP50,
+    Calibration.Banded TimePerOutputTokenP90, Calibration.Banded? OutputPerMillion)
+{
+    /// <summary>The band of <paramref name="point"/> at <paramref name="speed"/>.</summary>
+    public static FrontierBand Of(FrontierPoint point, Calibration.PredictionBand speed, IReadOnlyList<Calibration.Extrapolation> extrapolating)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(speed);
+        ArgumentNullException.ThrowIfNull(extrapolating);
+        Calibration.Banded Time(double seconds) => new(seconds, seconds / speed.High, seconds / speed.Low);
+        return new FrontierBand(point.Concurrency, speed, extrapolating,
+            Calibration.Banded.Of(point.OutputPerGpu.Value, speed), Calibration.Banded.Of(point.PerUser.Value, speed),
+            Time(point.TimeToFirstTokenP50.Value), Time(point.TimePerOutputTokenP50.Value), Time(point.TimePerOutputTokenP90.Value),
+            point.OutputPerMillion is { } price ? Time(price.Value) : null);
+    }
 }
 
 /// <summary>The <c>frontier</c> question: output tokens/s per GPU against tokens/s per user, from closed-loop runs of
@@ -70,9 +107,15 @@ public sealed record FrontierRequest : SimulationRequest
         }
 
         var result = ThroughputFrontier.Run(s.Setup, s.Input, s.Output, users, perPoint, Seed, s.Options, progress, cancellation);
+        var bands = result.Points.Select(p =>
+        {
+            var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(s.Setup, s.Setup.Config.Engine, p.MeanDecodeBatch);
+            return FrontierBand.Of(p, Calibration.CalibratedEfficiency.Bands.For(extrapolating), extrapolating);
+        }).ToList();
         return new FrontierReport(s.Subject.Model.Id, s.Subject.Accelerator.Id, Describe(s.Input), Describe(s.Output), s.Options.Scheduler, result)
         {
             Speculation = s.Setup.Config.Speculation?.Spec,
+            Bands = bands,
         };
     }
 }

@@ -46,6 +46,14 @@ public sealed record SweepRow(
     /// cluster $/h over replicas × <see cref="Infercost.Speculation.SpeculationSummary.PlainTokensPerSecond"/>), so
     /// <see cref="OutputPerMillion"/> is it ÷ the speed-up. Null without speculation or when the batch does not fit.</summary>
     public DollarsPerMillionTokens? PlainOutputPerMillion { get; init; }
+
+    /// <summary>P10–P90 of this batch's throughputs and prices, as <c>cost</c> gives them at this batch: the calibrated
+    /// band for what it extrapolates (<see cref="Extrapolating"/>, the batch regime at this batch included), prices also
+    /// over the input ranges' extremes. Null when the batch does not fit.</summary>
+    public Costing.CostBands? Bands { get; init; }
+
+    /// <summary>Where this batch lies outside calibration coverage; empty when it does not fit or lies inside.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
 }
 
 /// <summary>The <c>sweep</c> question: decode speed and output price across batch sizes on one layout.</summary>
@@ -90,7 +98,7 @@ public sealed record SweepRequest : PricedRequest
         var contextTokens = config.InputTokens + config.OutputTokens;
         var plan = MemoryPlanner.Plan(setup, contextTokens);
         var sizes = Batches is { Count: > 0 } given ? given : DefaultBatches(plan.MaxBatch);
-        var rows = sizes.Select(b => Row(setup, b, basis, UtilisationAt(Corner.Mid), FacilityPue)).ToList();
+        var rows = sizes.Select(b => Row(setup, b)).ToList();
         var report = new SweepReport(subject.Model.Id, subject.Accelerator.Id, config.TotalDevices, layout,
             config.TotalDevices / setup.DevicesPerReplica, contextTokens, plan.MaxBatch, basis, rows);
         return (report, setup);
@@ -105,18 +113,21 @@ public sealed record SweepRequest : PricedRequest
         return sizes.Count == 0 ? [1] : [.. sizes];
     }
 
-    private static SweepRow Row(ServingSetup setup, int batch, CostBasis basis, double utilisation, double pue)
+    private SweepRow Row(ServingSetup setup, int batch)
     {
         try
         {
             var estimate = ServingEstimator.Estimate(setup, batch);
-            var cost = CostModel.Estimate(estimate, setup.Accelerator, basis, utilisation, pue);
+            // The central price and its band, as cost prices one batch (PricedRequest.Estimate).
+            var (cost, bands) = Estimate(estimate, setup.Accelerator);
             return new SweepRow(batch, true, estimate.Decode, estimate.ClusterDecodeTokensPerSecond, cost.OutputPerMillion)
             {
                 Speculation = estimate.Speculation,
                 PlainOutputPerMillion = estimate.Speculation is { } s
-                    ? CostModel.PerMillion(cost.Cluster.Total, s.PlainTokensPerSecond * estimate.Replicas, utilisation)
+                    ? CostModel.PerMillion(cost.Cluster.Total, s.PlainTokensPerSecond * estimate.Replicas, UtilisationAt(Corner.Mid))
                     : null,
+                Bands = bands,
+                Extrapolating = estimate.Extrapolating,
             };
         }
         catch (ModelDoesNotFitException)

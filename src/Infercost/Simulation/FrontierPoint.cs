@@ -12,6 +12,8 @@ namespace Infercost.Simulation;
 /// <param name="BusyFraction">Fraction of the run spent in steps.</param>
 /// <param name="Preemptions">Preemptions in the run.</param>
 /// <param name="OutputPerMillion">Replica cost over the run ÷ output tokens × 10⁶; null without a cost basis.</param>
+/// <param name="MeanDecodeBatch">Decode sequences per step on average (output tokens ÷ steps, ÷ the tokens a sequence
+/// emits per step when speculating): the batch regime the run ran in.</param>
 public sealed record FrontierPoint(
     int Concurrency,
     TokensPerSecond OutputPerGpu,
@@ -21,7 +23,8 @@ public sealed record FrontierPoint(
     Seconds TimePerOutputTokenP90,
     double BusyFraction,
     long Preemptions,
-    DollarsPerMillionTokens? OutputPerMillion);
+    DollarsPerMillionTokens? OutputPerMillion,
+    double MeanDecodeBatch);
 
 /// <summary>The throughput–interactivity frontier of one replica.</summary>
 /// <param name="Layout">The replica's layout.</param>

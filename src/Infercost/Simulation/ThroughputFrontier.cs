@@ -35,7 +35,8 @@ public static class ThroughputFrontier
             var r = ServingSimulator.RunClosedLoop(setup, c, input, output, n, seed, options, null, cancellation);
             var perUser = r.TimePerOutputToken.Mean.Value > 0 ? 1 / r.TimePerOutputToken.Mean.Value : 0;
             points.Add(new FrontierPoint(c, r.OutputThroughput / setup.DevicesPerReplica, TokensPerSecond.FromTokensPerSecond(perUser),
-                r.TimeToFirstToken.P50, r.TimePerOutputToken.P50, r.TimePerOutputToken.P90, r.BusyFraction, r.Preemptions, r.OutputPerMillion));
+                r.TimeToFirstToken.P50, r.TimePerOutputToken.P50, r.TimePerOutputToken.P90, r.BusyFraction, r.Preemptions, r.OutputPerMillion,
+                r.OutputTokens.Value / Math.Max(1, r.Steps) / (setup.Config.Speculation?.ExpectedTokensPerStep ?? 1)));
             progress?.Report((i + 1.0) / concurrencies.Count);
         }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace Infercost.Cli.Tests.Simulation;
@@ -205,6 +206,31 @@ public sealed class SimulationCommandTests
     }
 
     [Fact]
+    public void Frontier_EachPointHasItsBand_AndTheLineSaysWhichLieOutsideTheCalibratedRegime()
+    {
+        string[] args = [.. Frontier, "--concurrency", "1,64", "--input", "500", "--output", "100"];
+        var run = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("P10–P90", run.Console, StringComparison.Ordinal);
+        Assert.Contains("extrapolating: vLLM, decode batch outside the calibrated 9–2048 at users 1;", run.Console, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Out);
+        var points = doc.RootElement.GetProperty("frontier").GetProperty("points");
+        var bands = doc.RootElement.GetProperty("bands");
+        Assert.Equal(points.GetArrayLength(), bands.GetArrayLength());
+        for (var i = 0; i < bands.GetArrayLength(); i++)
+        {
+            var (value, band) = (points[i].GetProperty("outputPerGpu").GetDouble(), bands[i].GetProperty("outputPerGpu"));
+            var speed = bands[i].GetProperty("speed");
+            Assert.Equal(value * speed.GetProperty("low").GetDouble(), band.GetProperty("p10").GetDouble(), 1e-9 * value);
+            Assert.Equal(value * speed.GetProperty("high").GetDouble(), band.GetProperty("p90").GetDouble(), 1e-9 * value);
+            // The printed range is the JSON's, to the three figures printed.
+            Assert.Contains(PrintedRanges(run.Console), r => Near(r.Low, band.GetProperty("p10").GetDouble()) && Near(r.High, band.GetProperty("p90").GetDouble()));
+        }
+    }
+
+    [Fact]
     public void Frontier_SmallRun_TabulatesEachConcurrency()
     {
         var run = CliRunner.Run([.. Frontier, "--concurrency", "1,8,32", "--input", "500", "--output", "100", "--json"]);
@@ -267,4 +293,13 @@ public sealed class SimulationCommandTests
         Assert.Single(run.ErrorLines);
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
     }
+
+    // The LOW–HIGH ranges a table prints (numbers with thousands separators, no currency).
+    private static List<(double Low, double High)> PrintedRanges(string console) =>
+        [.. Regex.Matches(console, @"(?<![$\d.,])(\d[\d,]*(?:\.\d+)?)–(\d[\d,]*(?:\.\d+)?)")
+            .Select(m => (Parse(m.Groups[1].Value), Parse(m.Groups[2].Value)))];
+
+    private static double Parse(string text) => double.Parse(text.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool Near(double printed, double value) => Math.Abs(printed - value) <= 0.006 * value + 0.5;
 }

@@ -472,6 +472,14 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.True(Math.Abs(value - expected) <= Math.Max(0.5, 0.006 * Math.Abs(expected)), $"shown {shown}, API {expected}");
     }
 
+    /// <summary>"LOW–HIGH" as the two figures.</summary>
+    private static (string Low, string High) Range(string text)
+    {
+        var parts = text.Split('–');
+        Assert.True(parts.Length == 2, $"not a range: {text}");
+        return (parts[0], parts[1]);
+    }
+
     /// <summary>"plain → speculative" as the two figures.</summary>
     private static (string Plain, string Speculative) Arrow(string text)
     {
@@ -583,6 +591,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             ShownAs(decode.GetProperty("tokensPerSecondPerUser").GetDouble(), specUser);
             Assert.Equal(spec.GetProperty("speedUp").GetDouble(), double.Parse((await page.InnerTextAsync($"#sweep-row-{i} td.speedup")).TrimEnd('×'), CultureInfo.InvariantCulture), 0.005);
             ShownAs(row.GetProperty("clusterOutputTokensPerSecond").GetDouble(), await page.InnerTextAsync($"#sweep-row-{i} td.cluster"));
+            // The row's P10–P90, as the API gives it (the band for this batch's extrapolations).
+            var (low, high) = Range(await page.InnerTextAsync($"#sweep-row-{i} td.cluster-band"));
+            var band = row.GetProperty("bands").GetProperty("clusterDecodeTokensPerSecond");
+            ShownAs(band.GetProperty("p10").GetDouble(), low);
+            ShownAs(band.GetProperty("p90").GetDouble(), high);
             var (plainPrice, specPrice) = Arrow(await page.InnerTextAsync($"#sweep-row-{i} td.price"));
             var expectedPlain = row.GetProperty("plainOutputPerMillion").GetDouble();
             var expectedSpec = row.GetProperty("outputPerMillion").GetDouble();
@@ -592,6 +605,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
         // 100,000 sequences do not fit; the three that do are drawn (plain and speculative lines) beside the table.
         Assert.Equal(3, fitting);
+        Assert.Contains("at batch 1, 8", await page.InnerTextAsync("#sweep-extrapolating"), StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator("#sweep-chart canvas").CountAsync());
         Assert.Contains("llama-3.1-8b, k = 4", await page.InnerTextAsync("#sweep-speculation"), StringComparison.Ordinal);
         Assert.Contains("sweep-batches=1%2C8%2C64%2C100000", page.Url, StringComparison.Ordinal);
@@ -756,7 +770,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         SpeculationLineIs(frontier.GetProperty("speculation"), await page.InnerTextAsync("#frontier-speculation"));
         var points = frontier.GetProperty("frontier").GetProperty("points");
         Assert.Equal(points.GetArrayLength(), await page.Locator("#frontier-table tbody tr").CountAsync());
-        ShownAs(points[0].GetProperty("perUser").GetDouble(), await page.InnerTextAsync("#frontier-table tbody tr:nth-child(1) td:nth-child(3)"));
+        ShownAs(points[0].GetProperty("perUser").GetDouble(), await page.InnerTextAsync("#frontier-table tbody tr:nth-child(1) td:nth-child(4)"));
+        var (p10, p90) = Range(await page.InnerTextAsync("#frontier-row-0 td.band"));
+        var pointBand = frontier.GetProperty("bands")[0].GetProperty("outputPerGpu");
+        ShownAs(pointBand.GetProperty("p10").GetDouble(), p10);
+        ShownAs(pointBand.GetProperty("p90").GetDouble(), p90);
+        Assert.Contains("extrapolating: ", await page.InnerTextAsync("#frontier-extrapolating"), StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "simulate-frontier-speculation");
         Assert.Empty(errors);
     }

@@ -303,6 +303,16 @@ async function compare() {
 
 // ---- frontier ----
 
+/** The extrapolating line of rows that differ only in their batch (sweep's batches, frontier's users), as the CLI prints
+ * it: what every row extrapolates once, then the rows whose decode batch is outside the calibrated regime. */
+function extrapolatingRows(rows: [string, Json[]][], what: string, id: string): string {
+  const shared = [...new Set(rows.flatMap(([, list]) => list.filter((e) => e.dimension !== "batchRegime").map((e) => e.label as string)))];
+  const outside = rows.filter(([, list]) => list.some((e) => e.dimension === "batchRegime")).map(([label]) => label);
+  if (shared.length === 0 && outside.length === 0) return "";
+  const parts = [...shared, ...(outside.length ? [`decode batch outside the calibrated regime at ${what} ${outside.join(", ")}`] : [])];
+  return `<p id="${id}">extrapolating: ${esc(parts.join(", "))}; each row's P10–P90 is widened for what it extrapolates.</p>`;
+}
+
 async function frontier() {
   clearErrors();
   const bar = $<HTMLProgressElement>("frontier-progress");
@@ -315,9 +325,13 @@ async function frontier() {
       { label: "tok/s per GPU", x: points.map((p) => p.perUser), y: points.map((p) => p.outputPerGpu), stroke: "#2563eb" },
     ]);
     $("frontier-table").innerHTML = `<table class="data"><caption>Frontier points (${esc(report.frontier.layout)})${report.speculation ? `; speculation: <span id="frontier-speculation">${speculationLine(report.speculation)}</span>` : ""}</caption>
-      <thead><tr><th scope="col">Users</th><th scope="col">tok/s/GPU</th><th scope="col">tok/s/user</th><th scope="col">TTFT P50</th><th scope="col">$/MTok out</th></tr></thead><tbody>
-      ${points.map((p) => `<tr><td>${p.concurrency}</td><td>${number(p.outputPerGpu)}</td><td>${number(p.perUser)}</td><td>${seconds(p.timeToFirstTokenP50)}</td><td>${money(p.outputPerMillion)}</td></tr>`).join("")}
-      </tbody></table>`;
+      <thead><tr><th scope="col">Users</th><th scope="col">tok/s/GPU</th><th scope="col">P10–P90</th><th scope="col">tok/s/user</th><th scope="col">TTFT P50</th><th scope="col">$/MTok out</th><th scope="col">P10–P90</th></tr></thead><tbody>
+      ${points.map((p, i) => {
+        const b: Json = report.bands[i];
+        const range = (r: Json | null | undefined, f: (v: number) => string) => (r ? `${f(r.p10)}–${f(r.p90)}` : "–");
+        return `<tr id="frontier-row-${i}"><td>${p.concurrency}</td><td>${number(p.outputPerGpu)}</td><td class="band">${range(b.outputPerGpu, number)}</td><td>${number(p.perUser)}</td><td>${seconds(p.timeToFirstTokenP50)}</td><td>${money(p.outputPerMillion)}</td><td class="price-band">${range(b.outputPerMillion, money)}</td></tr>`;
+      }).join("")}
+      </tbody></table>${extrapolatingRows((report.bands as Json[]).map((b) => [String(b.concurrency), b.extrapolating]), "users", "frontier-extrapolating")}`;
   } catch (e) {
     showError(e);
   } finally {
@@ -358,14 +372,16 @@ function renderSweep(report: Json) {
   const p = report.parallelism;
   const cells = rows.map((r, i) => {
     const d = r.decode;
-    if (!r.fits || !d) return `<tr id="sweep-row-${i}"><td class="batch">${number(r.batch)}</td><td colspan="${spec ? 6 : 5}">does not fit</td></tr>`;
+    if (!r.fits || !d) return `<tr id="sweep-row-${i}"><td class="batch">${number(r.batch)}</td><td colspan="${spec ? 8 : 7}">does not fit</td></tr>`;
     const s = r.speculation;
     return `<tr id="sweep-row-${i}"><td class="batch">${number(r.batch)}</td><td>${seconds(d.stepTime)}</td>
       <td class="user">${s ? both(number(s.plainTokensPerSecondPerUser), number(d.tokensPerSecondPerUser)) : number(d.tokensPerSecondPerUser)}</td>
       <td class="replica">${s ? both(number(s.plainTokensPerSecond), number(d.tokensPerSecond)) : number(d.tokensPerSecond)}</td>
       ${spec ? `<td class="speedup">${s ? s.speedUp.toFixed(2) + "×" : "–"}</td>` : ""}
       <td class="cluster">${number(r.clusterOutputTokensPerSecond)}</td>
-      <td class="price">${s ? both(money(r.plainOutputPerMillion), money(r.outputPerMillion)) : money(r.outputPerMillion)}</td></tr>`;
+      <td class="cluster-band">${number(r.bands.clusterDecodeTokensPerSecond.p10)}–${number(r.bands.clusterDecodeTokensPerSecond.p90)}</td>
+      <td class="price">${s ? both(money(r.plainOutputPerMillion), money(r.outputPerMillion)) : money(r.outputPerMillion)}</td>
+      <td class="price-band">${money(r.bands.outputPerMillion.p10)}–${money(r.bands.outputPerMillion.p90)}</td></tr>`;
   }).join("");
   const arrow = spec ? " plain → spec" : "";
   const first = rows.find((r) => r.speculation)?.speculation;
@@ -373,8 +389,8 @@ function renderSweep(report: Json) {
     <caption>${esc(report.modelId)} on ${esc(report.acceleratorId)} (TP${p.tensor} PP${p.pipeline} EP${p.expert} DP${p.attentionData}), ${number(report.replicas)} replica${report.replicas === 1 ? "" : "s"},
       ${number(report.contextTokens)} tokens of context, at most ${number(report.maxBatch)} sequences per replica${first ? `; speculation: <span id="sweep-speculation">${esc(first.method)}${first.draftModel ? " " + esc(first.draftModel) : ""}, k = ${first.length}, ${number(first.tokensPerStep)} tokens per step</span>` : ""}</caption>
     <thead><tr><th scope="col">Batch</th><th scope="col">Step time</th><th scope="col">tok/s per user${arrow}</th><th scope="col">tok/s per replica${arrow}</th>
-    ${spec ? `<th scope="col">Speed-up</th>` : ""}<th scope="col">Cluster output tok/s</th><th scope="col">$/MTok output${arrow}</th></tr></thead>
-    <tbody>${cells}</tbody></table>`;
+    ${spec ? `<th scope="col">Speed-up</th>` : ""}<th scope="col">Cluster output tok/s</th><th scope="col">P10–P90</th><th scope="col">$/MTok output${arrow}</th><th scope="col">P10–P90</th></tr></thead>
+    <tbody>${cells}</tbody></table>${extrapolatingRows(rows.filter((r) => r.fits).map((r) => [String(r.batch), r.extrapolating]), "batch", "sweep-extrapolating")}`;
   const fit = rows.filter((r) => r.fits && r.decode);
   const x = fit.map((r) => r.batch as number);
   lineChart($("sweep-chart"), spec ? "$/MTok output vs decode batch: plain and speculative" : "$/MTok output vs decode batch", "batch per replica", [
