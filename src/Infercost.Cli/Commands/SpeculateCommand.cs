@@ -69,13 +69,13 @@ internal static class SpeculateCommand
         var table = KeyValueTable.Grid(
             $"Speculative decoding: {r.ModelId} on {r.AcceleratorId} ({r.Parallelism}), k = {s.Length} ({source}), acceptance {rates}: " +
             $"{s.ExpectedTokensPerStep.ToString("0.###", CultureInfo.InvariantCulture)} tokens per step; context {Number(r.ContextTokens)}",
-            "Batch", "Plain step", "Verify + draft", "Verify bound", "tok/s/user plain → spec", "tok/s replica plain → spec", "Speed-up",
+            "Batch", "Plain step", "Verify + draft", "Verify bound", "tok/s/user plain → spec", "tok/s replica plain → spec", "spec P10–P90", "Speed-up",
             "Compute busy plain → spec", "MFU plain → spec", "HW FLOPs util", "HBM util plain");
         foreach (var row in r.Rows)
         {
             if (row.Step is not { } st)
             {
-                table.AddTextRow(Number(row.Batch), "does not fit", "", "", "", "", "", "", "", "", "");
+                table.AddTextRow(Number(row.Batch), "does not fit", "", "", "", "", "", "", "", "", "", "");
                 continue;
             }
 
@@ -83,6 +83,7 @@ internal static class SpeculateCommand
                 st.VerifyBound.ToString().ToLowerInvariant(),
                 $"{Number(st.Baseline.TokensPerSecondPerUser.Value)} → {Number(st.TokensPerSecondPerUser.Value)}",
                 $"{Number(st.Baseline.TokensPerSecond.Value)} → {Number(st.TokensPerSecond.Value)}",
+                $"{Number(row.TokensPerSecond!.P10)}–{Number(row.TokensPerSecond.P90)}",
                 Factor(st.SpeedUp), $"{Pct(st.BaselineComputeBusy)} → {Pct(st.ComputeBusy)}", $"{Pct(st.BaselineMfu)} → {Pct(st.Mfu)}", Pct(st.HardwareFlopsUtilisation), Pct(st.BaselineBandwidthUtilisation));
         }
 
@@ -92,6 +93,7 @@ internal static class SpeculateCommand
             "HBM util = bytes moved ÷ (step × peak bandwidth). Draft KV (" + Bytes(r.Rows.FirstOrDefault(x => x.Step is not null)?.Step?.DraftKvBytesPerToken ?? Quantities.Bytes.Zero) +
             " per token) and its weights are in the memory plan: the largest batch is the one that fits beside them."));
         console.Write(table);
+        if (BandLines.Extrapolating(r.Rows.Where(x => x.Fits).Select(x => (Number(x.Batch), x.Extrapolating)), "batch") is { } line) console.WriteLine(line);
         if (s.Method == SpeculationMethod.Mtp)
         {
             console.WriteLine($"MTP modules are modelled as {s.MtpLayers} block(s) of {r.ModelId}'s own shape per depth, sharing its output head; " +

@@ -19,7 +19,23 @@ public sealed record SpeculationReport(
 /// <param name="Batch">Sequences per replica.</param>
 /// <param name="Fits">False when the batch's KV cache does not fit; <paramref name="Step"/> is then null.</param>
 /// <param name="Step">The speculative step against plain decoding.</param>
-public sealed record SpeculationRow(int Batch, bool Fits, SpeculativeStep? Step);
+public sealed record SpeculationRow(int Batch, bool Fits, SpeculativeStep? Step)
+{
+    /// <summary>Where this batch lies outside calibration coverage (its batch regime at this batch included); empty when
+    /// it does not fit or lies inside.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>The calibrated band for <see cref="Extrapolating"/> (actual ÷ predicted throughput, P10 and P90); null
+    /// when the batch does not fit.</summary>
+    public Calibration.PredictionBand? Speed { get; init; }
+
+    /// <summary>P10–P90 of the speculative tokens/s per replica: <see cref="SpeculativeStep.TokensPerSecond"/> × <see cref="Speed"/>.
+    /// The speed-up is a ratio of two predictions of the same model and is given without a band.</summary>
+    public Calibration.Banded? TokensPerSecond { get; init; }
+
+    /// <summary>P10–P90 of the speculative tokens/s one sequence sees.</summary>
+    public Calibration.Banded? TokensPerSecondPerUser { get; init; }
+}
 
 /// <summary>The <c>speculate</c> question: what speculative decoding or MTP gains at each batch, and the utilisation it means.</summary>
 public sealed record SpeculateRequest : ServingRequest
@@ -55,9 +71,21 @@ public sealed record SpeculateRequest : ServingRequest
         var plan = MemoryPlanner.Plan(setup, config.InputTokens + config.OutputTokens);
         var context = config.InputTokens + (config.OutputTokens / 2.0);
         var sizes = Batches is { Count: > 0 } given ? given : SweepRequest.DefaultBatches(Math.Min(plan.MaxBatch, SpeculativeDecoding.MaxBatch));
-        var rows = sizes.Select(b => b <= plan.MaxBatch
-            ? new SpeculationRow(b, true, SpeculativeDecoding.Step(setup, b, context, speculation))
-            : new SpeculationRow(b, false, null)).ToList();
+        SpeculationRow Row(int b)
+        {
+            var step = SpeculativeDecoding.Step(setup, b, context, speculation);
+            var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, config.Engine, b);
+            var speed = Calibration.CalibratedEfficiency.Bands.For(extrapolating);
+            return new SpeculationRow(b, true, step)
+            {
+                Extrapolating = extrapolating,
+                Speed = speed,
+                TokensPerSecond = Calibration.Banded.Of(step.TokensPerSecond.Value, speed),
+                TokensPerSecondPerUser = Calibration.Banded.Of(step.TokensPerSecondPerUser.Value, speed),
+            };
+        }
+
+        var rows = sizes.Select(b => b <= plan.MaxBatch ? Row(b) : new SpeculationRow(b, false, null)).ToList();
         return new SpeculationReport(subject.Model.Id, subject.Accelerator.Id, layout, context, plan.MaxBatch, speculation, rows);
     }
 }

@@ -454,8 +454,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             var shown = (await page.InnerTextAsync($"#spec-row-{i} td.speedup")).TrimEnd('×');
             Assert.Equal(step.GetProperty("speedUp").GetDouble(), double.Parse(shown, CultureInfo.InvariantCulture), 0.005);
             Assert.Equal(rows[i].GetProperty("batch").GetInt32().ToString(CultureInfo.InvariantCulture), await page.InnerTextAsync($"#spec-row-{i} td.batch"));
+            var (low, high) = Range(await page.InnerTextAsync($"#spec-row-{i} td.band"));
+            ShownAs(rows[i].GetProperty("tokensPerSecond").GetProperty("p10").GetDouble(), low);
+            ShownAs(rows[i].GetProperty("tokensPerSecond").GetProperty("p90").GetDouble(), high);
         }
 
+        Assert.Contains("at batch 1, 8", await page.InnerTextAsync("#spec-extrapolating"), StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "speculate");
 
         var (field, detail) = await ApiProblem("speculate", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 4, "specAcceptance": [1.5] }""");

@@ -834,19 +834,20 @@ function renderSpeculation(report: Json) {
   const both = (a: string, b: string) => `${a} → ${b}`;
   const rows = (report.rows as Json[]).map((r, i) => {
     const st = r.step;
-    if (!r.fits || !st) return `<tr id="spec-row-${i}"><td>${number(r.batch)}</td><td colspan="8">does not fit</td></tr>`;
+    if (!r.fits || !st) return `<tr id="spec-row-${i}"><td>${number(r.batch)}</td><td colspan="9">does not fit</td></tr>`;
     return `<tr id="spec-row-${i}"><td class="batch">${number(r.batch)}</td><td>${seconds(st.baseline.stepTime)}</td><td>${seconds(st.verify.total)} + ${seconds(st.draftTime)}</td>
       <td>${esc(st.verifyBound)}</td><td class="user">${both(number(st.baseline.tokensPerSecondPerUser), number(st.tokensPerSecondPerUser))}</td>
-      <td>${both(number(st.baseline.tokensPerSecond), number(st.tokensPerSecond))}</td><td class="speedup">${st.speedUp.toFixed(2)}×</td>
+      <td>${both(number(st.baseline.tokensPerSecond), number(st.tokensPerSecond))}</td>
+      <td class="band">${number(r.tokensPerSecond.p10)}–${number(r.tokensPerSecond.p90)}</td><td class="speedup">${st.speedUp.toFixed(2)}×</td>
       <td>${both(percent(st.baselineComputeBusy), percent(st.computeBusy))}</td><td>${both(percent(st.baselineMfu), percent(st.mfu))}</td></tr>`;
   }).join("");
   $("spec-result").innerHTML = `<table class="data" id="spec-table">
     <caption>${esc(report.modelId)} on ${esc(report.acceleratorId)} (TP${p.tensor} PP${p.pipeline} EP${p.expert} DP${p.attentionData}): k = ${s.length},
       acceptance ${esc(((s.spec?.acceptance ?? s.acceptance) as number[]).join(", "))}, ${number(s.expectedTokensPerStep)} tokens per step; context ${number(report.contextTokens)} tokens; at most ${number(report.maxBatch)} sequences fit</caption>
     <thead><tr><th scope="col">Batch</th><th scope="col">Plain step</th><th scope="col">Verify + draft</th><th scope="col">Verify bound</th>
-    <th scope="col">tok/s per user plain → spec</th><th scope="col">tok/s per replica plain → spec</th><th scope="col">Speed-up</th>
+    <th scope="col">tok/s per user plain → spec</th><th scope="col">tok/s per replica plain → spec</th><th scope="col">spec P10–P90</th><th scope="col">Speed-up</th>
     <th scope="col">Compute busy plain → spec</th><th scope="col">MFU plain → spec</th></tr></thead>
-    <tbody>${rows}</tbody></table>`;
+    <tbody>${rows}</tbody></table>${extrapolatingRows((report.rows as Json[]).filter((r) => r.fits).map((r) => [String(r.batch), r.extrapolating]), "batch", "spec-extrapolating")}`;
 }
 
 // ---- wiring ----
