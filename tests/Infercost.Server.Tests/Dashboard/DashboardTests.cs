@@ -253,29 +253,38 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Empty(errors);
     }
 
+    // The plan form for Llama 3.1 8B on one-H100 replicas at $2.50/h, 200 output tokens, with the band ends asked for
+    // (and the split pools too when disaggregated); the plan is run, the page has drawn the table of the given id, and
+    // the same request, with the form's defaults written out, is asked of the JSON endpoint.
+    private async Task<JsonElement> PlanWithBands(IPage page, int rate, string trialTime, bool disaggregated, string table)
+    {
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.FillAsync("#gpuPrice", "2.5");
+        await page.FillAsync("#output", "200");
+        await page.FillAsync("#plan-rate", rate.ToString(CultureInfo.InvariantCulture));
+        await page.FillAsync("#plan-maxGpusPerReplica", "1");
+        await page.FillAsync("#plan-trialTime", trialTime);
+        if (disaggregated) await page.CheckAsync("#plan-disaggregated");
+        await page.CheckAsync("#plan-bands");
+        await page.ClickAsync("#run-plan");
+        await page.WaitForSelectorAsync(table, new PageWaitForSelectorOptions { Timeout = 120_000 });
+        return await Api("plan", $$"""
+            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": {{rate}},
+              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "{{trialTime}}", "disaggregated": {{(disaggregated ? "true" : "false")}}, "bands": true }
+            """);
+    }
+
+    private static string Devices(JsonElement plan) => plan.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task PlanWithBands_ShowsTheFleetAtEachEngineSpeedAsTheApiGivesIt()
     {
         var errors = new List<string>();
         var page = await Open(errors);
-        await page.SelectOptionAsync("#model", "llama-3.1-8b");
-        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
-        await page.FillAsync("#gpuPrice", "2.5");
-        await page.FillAsync("#output", "200");
-        await page.FillAsync("#plan-rate", "30");
-        await page.FillAsync("#plan-maxGpusPerReplica", "1");
-        await page.FillAsync("#plan-trialTime", "30s");
-        await page.CheckAsync("#plan-bands");
-
-        await page.ClickAsync("#run-plan");
-        await page.WaitForSelectorAsync("#plan-bands-table", new PageWaitForSelectorOptions { Timeout = 120_000 });
-        var report = await Api("plan", """
-            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": 30,
-              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "30s", "bands": true }
-            """);
+        var report = await PlanWithBands(page, 30, "30s", disaggregated: false, "#plan-bands-table");
         var bands = report.GetProperty("bands");
         var gpus = await page.Locator("#plan-bands-devices td").AllInnerTextsAsync();
-        string Devices(JsonElement e) => e.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture);
         Assert.Equal([Devices(report.GetProperty("plan")), Devices(bands.GetProperty("slow")), Devices(bands.GetProperty("fast"))], gpus);
         Assert.Contains(bands.GetProperty("speed").GetProperty("low").GetDouble().ToString("0.00", CultureInfo.InvariantCulture),
             await page.InnerTextAsync("#plan-bands-table caption"), StringComparison.Ordinal);
@@ -288,24 +297,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     {
         var errors = new List<string>();
         var page = await Open(errors);
-        await page.SelectOptionAsync("#model", "llama-3.1-8b");
-        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
-        await page.FillAsync("#gpuPrice", "2.5");
-        await page.FillAsync("#output", "200");
-        await page.FillAsync("#plan-rate", "60");
-        await page.FillAsync("#plan-maxGpusPerReplica", "1");
-        await page.FillAsync("#plan-trialTime", "20s");
-        await page.CheckAsync("#plan-disaggregated");
-        await page.CheckAsync("#plan-bands");
-
-        await page.ClickAsync("#run-plan");
-        await page.WaitForSelectorAsync("#plan-split-bands-table", new PageWaitForSelectorOptions { Timeout = 120_000 });
-        var report = await Api("plan", """
-            { "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpuPrice": 2.5, "input": 1000, "output": 200, "rate": 60,
-              "sloTtft": "2s", "sloTpot": "50ms", "maxGpusPerReplica": 1, "autoscaleStep": 1, "trialTime": "20s", "disaggregated": true, "bands": true }
-            """);
+        var report = await PlanWithBands(page, 60, "20s", disaggregated: true, "#plan-split-bands-table");
         var bands = report.GetProperty("bands");
-        string Devices(JsonElement e) => e.GetProperty("devices").GetInt32().ToString(CultureInfo.InvariantCulture);
         Assert.Equal([Devices(report.GetProperty("disaggregated")), Devices(bands.GetProperty("slow")), Devices(bands.GetProperty("fast"))],
             await page.Locator("#plan-split-bands-devices td").AllInnerTextsAsync());
         // The aggregated plan's band table is not drawn from the split's bands.
