@@ -271,6 +271,22 @@ internal static class SearchCommand
         }
 
         console.Write(best);
+        if (r.Best.Count > 0)
+        {
+            // Each best fleet's distance from the calibration data: its band on throughput, for what it extrapolates.
+            var coverage = KeyValueTable.Grid("Calibration coverage of the best (plan --bands re-plans one at both ends)",
+                "#", "Throughput P10–P90 × model", "Extrapolating");
+            foreach (var (o, i) in r.Best.Select((o, i) => (o, i)))
+            {
+                coverage.AddTextRow((i + 1).ToString(CultureInfo.InvariantCulture),
+                    o.Speed is { } b ? $"{b.Low.ToString("0.00", CultureInfo.InvariantCulture)}–{b.High.ToString("0.00", CultureInfo.InvariantCulture)}" : "–",
+                    o.Extrapolating is null ? "not recorded (from a state file of an earlier build)"
+                        : o.Extrapolating.Count == 0 ? "inside coverage" : string.Join(", ", o.Extrapolating.Select(e => e.Label)));
+            }
+
+            console.Write(coverage);
+        }
+
         var frontTable = KeyValueTable.Grid($"Pareto front of the best {Number(r.Best.Count)}: {RankLabel(r.Rank)} against {AxisLabel(r.FrontAxis)}",
             "Model", "Weights/KV", "GPU", "Layout", "Max batch", "Chunk", "Speculation", "GPUs", "$/MTok", "P90 TTFT", "P90 TPOT");
         foreach (var o in r.Front)

@@ -32,6 +32,9 @@ namespace Infercost.Search;
 /// <param name="Speculation">Its decoding mode: "off", "mtp k 2" or "draft ID k 4".</param>
 /// <param name="TokensPerStep">Speculating: expected tokens per sequence per decode step, 1 + Σ Π a_j (Leviathan et
 /// al. 2023); 1 without speculation.</param>
+/// <param name="Extrapolating">Feasible: where the fleet lies outside calibration coverage, at the passing trial's mean
+/// decode batch per replica (the decode pool's when disaggregated); null when infeasible, or when read from a state file
+/// an earlier build wrote.</param>
 public sealed record CandidateOutcome(
     int Index,
     string Configuration,
@@ -59,8 +62,14 @@ public sealed record CandidateOutcome(
     Seconds? P90Tpot = null,
     int Trials = 0,
     string Speculation = "off",
-    double TokensPerStep = 1)
+    double TokensPerStep = 1,
+    IReadOnlyList<Calibration.Extrapolation>? Extrapolating = null)
 {
+    /// <summary>The calibrated band (actual ÷ predicted throughput, P10 and P90) for <see cref="Extrapolating"/>; null
+    /// when that is. A fleet sized to an SLO does not scale its cost by it: <c>plan --bands</c> re-plans a chosen
+    /// configuration at both ends.</summary>
+    public Calibration.PredictionBand? Speed => Extrapolating is { } list ? Calibration.CalibratedEfficiency.Bands.For(list) : null;
+
     /// <summary>The value ranked by <paramref name="rank"/> (lower is better); null when infeasible.</summary>
     public double? Metric(SearchRank rank) => !Feasible ? null : rank switch
     {

@@ -22,6 +22,9 @@ public sealed class SearchCommandTests
         Assert.Contains("Best 2 by $/MTok", run.Console, StringComparison.Ordinal);
         Assert.Contains("Pareto front", run.Console, StringComparison.Ordinal);
         Assert.Contains("held: no simulated fleet came out below its analytic lower bound", run.Console, StringComparison.Ordinal);
+        // Each best fleet's calibration coverage: its throughput band and what it extrapolates (vLLM, the default engine).
+        Assert.Contains("Calibration coverage of the best", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"│ 1 │ 0\.\d\d–1\.\d\d\s+│ vLLM", run.Console);
     }
 
     [Theory]

@@ -367,6 +367,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Equal(best.GetProperty("perMillionTokens").GetDouble(), Dollars(await page.InnerTextAsync("#search-best-0 td.cost")), 0.0005);
         Assert.Contains(best.GetProperty("configuration").GetString()!, await page.InnerTextAsync("#search-best-0"), StringComparison.Ordinal);
         Assert.Equal(report.GetProperty("best").GetArrayLength(), await page.Locator("#search-best tbody tr").CountAsync());
+        // Its calibration coverage, as the API gives it: the band and what it extrapolates.
+        var speed = best.GetProperty("speed");
+        Assert.StartsWith($"{speed.GetProperty("low").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)}–{speed.GetProperty("high").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)}: ",
+            await page.InnerTextAsync("#search-best-0 td.coverage"), StringComparison.Ordinal);
+        Assert.Contains(best.GetProperty("extrapolating")[0].GetProperty("label").GetString()!, await page.InnerTextAsync("#search-best-0 td.coverage"), StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "search");
 
         var (field, detail) = await ApiProblem("search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 30, "top": 0 }""");

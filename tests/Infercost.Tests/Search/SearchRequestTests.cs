@@ -89,3 +89,51 @@ public sealed class SearchRequestTests
         Assert.Equal(0, report.BoundViolations);
     }
 }
+
+// The calibration coverage of each feasible fleet the search finds: its extrapolations at the passing trial's mean
+// decode batch, and the band they give, kept through the state file; unknown (null) for a line an earlier build wrote.
+public sealed class SearchCoverageTests
+{
+    private static readonly SearchRequest Request = new()
+    {
+        Model = ["llama-3.1-8b"], Gpu = ["nvidia-h100-sxm"], GpusPerReplica = [1, 2], Rate = 4, TrialTime = "10s", TrialRequests = 1000, Top = 2,
+    };
+
+    [Fact]
+    public void FeasibleFleets_CarryTheirExtrapolationsAndBand_InfeasibleNone()
+    {
+        var report = Request.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(report.Best);
+        foreach (var o in report.Best)
+        {
+            // vLLM (the default engine) is outside coverage; the band is the calibrated one for the list.
+            Assert.Contains(o.Extrapolating!, e => e.Dimension == Infercost.Calibration.CoverageDimension.Engine);
+            Assert.Equal(Infercost.Calibration.CalibratedEfficiency.Bands.For(o.Extrapolating!), o.Speed);
+        }
+
+        Assert.All(report.Simulated.Where(o => !o.Feasible), o => Assert.Null(o.Extrapolating));
+    }
+
+    [Fact]
+    public void Extrapolations_SurviveTheStateFile_AnOldLineHasNone()
+    {
+        var report = Request.Answer(Infercost.Catalog.Catalog.Embedded, cancellation: TestContext.Current.CancellationToken);
+        var best = report.Best[0];
+        var header = Infercost.Search.SearchState.HeaderLine(report.InputsHash, report.Candidates);
+        var line = Infercost.Search.SearchState.Line(best);
+        // The line as a build before the field wrote it: no extrapolating, no speed.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+        json.Remove("extrapolating");
+        json.Remove("speed");
+        var old = json.ToJsonString() + "\n";
+
+        var read = Infercost.Search.SearchState.Read(header + line, report.InputsHash, report.Candidates, "state.jsonl").Finished[best.Index];
+        var readOld = Infercost.Search.SearchState.Read(header + old, report.InputsHash, report.Candidates, "state.jsonl").Finished[best.Index];
+
+        Assert.Equal(best.Extrapolating, read.Extrapolating);
+        Assert.Equal(best.Speed, read.Speed);
+        Assert.Null(readOld.Extrapolating);
+        Assert.Null(readOld.Speed);
+    }
+}

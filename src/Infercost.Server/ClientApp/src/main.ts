@@ -718,17 +718,26 @@ async function search() {
   }
 }
 
+/** A best fleet's calibration coverage: its throughput band (× the model) and what it extrapolates. */
+function coverage(c: Json): string {
+  if (!c.extrapolating) return "not recorded";
+  const band = `${(c.speed.low as number).toFixed(2)}–${(c.speed.high as number).toFixed(2)}`;
+  const list = (c.extrapolating as Json[]).map((e) => e.label as string);
+  return esc(`${band}: ${list.length ? list.join(", ") : "inside coverage"}`);
+}
+
 function renderSearch(report: Json) {
   const onFront = new Set((report.front as Json[]).map((c) => c.index));
   const best: Json[] = report.best;
   const rows = best.map((c, i) => `<tr id="search-best-${i}"><td>${i + 1}</td><td>${esc(c.configuration)}${c.disaggregated ? ` (${c.prefillReplicas} prefill + ${c.decodeReplicas} decode replicas)` : ""}</td>
     <td class="gpus">${number(c.gpus)}</td><td class="hourly">${money(c.fleetPerHour)}</td><td class="cost">${money(c.perMillionTokens)}</td>
-    <td>${number(c.kwhPerMillionTokens)}</td><td>${seconds(c.p90Ttft)}</td><td>${seconds(c.p90Tpot)}</td><td>${onFront.has(c.index) ? "yes" : ""}</td></tr>`).join("");
+    <td>${number(c.kwhPerMillionTokens)}</td><td>${seconds(c.p90Ttft)}</td><td>${seconds(c.p90Tpot)}</td><td>${onFront.has(c.index) ? "yes" : ""}</td>
+    <td class="coverage">${coverage(c)}</td></tr>`).join("");
   $("search-result").innerHTML = `<p>${esc(report.workload)}; targets P90 TTFT ${seconds(report.slo.timeToFirstToken)}, P90 TPOT ${seconds(report.slo.timePerOutputToken)}.</p>
     ${best.length === 0 ? `<p class="error" id="search-none">No candidate meets the targets within the GPU limit.</p>` : `<table class="data" id="search-best">
     <caption>Best ${best.length} by ${esc(report.rank)} (Pareto front against ${esc(report.frontAxis)} marked)</caption>
     <thead><tr><th scope="col">#</th><th scope="col">Configuration</th><th scope="col">GPUs</th><th scope="col">Fleet $/hour</th><th scope="col">$/MTok (prompt + output)</th>
-    <th scope="col">kWh/MTok</th><th scope="col">P90 TTFT</th><th scope="col">P90 TPOT</th><th scope="col">On the front</th></tr></thead>
+    <th scope="col">kWh/MTok</th><th scope="col">P90 TTFT</th><th scope="col">P90 TPOT</th><th scope="col">On the front</th><th scope="col">Throughput P10–P90 × model: extrapolating</th></tr></thead>
     <tbody>${rows}</tbody></table>`}
     <table class="data" id="search-stages"><caption>Candidates removed by each stage (of ${number(report.candidates)})</caption>
     <thead><tr><th scope="col">Stage</th><th scope="col">Candidates</th></tr></thead>
