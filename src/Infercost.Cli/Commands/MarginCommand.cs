@@ -77,12 +77,22 @@ internal static class MarginCommand
 
             var console = context.Console;
             foreach (var line in report.Assumed) console.Write(new Text("Assumed: " + line + "\n"));
-            var table = KeyValueTable.Grid($"Gross margin of {price.Label} ({price.Basis}{(price.Disputed ? "; disputed" : "")}) over {cost.Label}", "", "Price", "True cost", "Gross margin");
-            table.AddTextRow("Input", Money(price.Input), Money(cost.Input), Percent(report.InputMargin));
-            table.AddTextRow("Output", Money(price.Output), Money(cost.Output), Percent(report.OutputMargin));
+            var bands = report.Bands;
+            var table = KeyValueTable.Grid($"Gross margin of {price.Label} ({price.Basis}{(price.Disputed ? "; disputed" : "")}) over {cost.Label}",
+                ["", "Price", "True cost", "Gross margin", .. bands is null ? Array.Empty<string>() : ["P10–P90"]]);
+            string[] Band(Calibration.Banded? b) => bands is null ? [] : [b is { } x ? $"{Percent(x.P10)} – {Percent(x.P90)}" : "–"];
+            table.AddTextRow(["Input", Money(price.Input), Money(cost.Input), Percent(report.InputMargin), .. Band(bands?.Input)]);
+            table.AddTextRow(["Output", Money(price.Output), Money(cost.Output), Percent(report.OutputMargin), .. Band(bands?.Output)]);
             if (report.Workload is { } rev && report.WorkloadCost is { } spend)
-                table.AddTextRow($"Blended ({rev.WorkloadId})", $"{Money(rev.PerDay)}/day", $"{Money(spend.PerDay)}/day", Percent(report.BlendedMargin ?? 0));
+                table.AddTextRow([$"Blended ({rev.WorkloadId})", $"{Money(rev.PerDay)}/day", $"{Money(spend.PerDay)}/day", Percent(report.BlendedMargin ?? 0), .. Band(bands?.Blended)]);
+            if (bands is not null)
+            {
+                table.Caption(Markup.Escape($"P10–P90: the engine's throughput band, × {bands.Speed.Low.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} to × " +
+                    $"{bands.Speed.High.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}, on the true cost ({bands.Speed.Basis})."));
+            }
+
             console.Write(table);
+            if (Calibration.Extrapolation.Line(report.Extrapolating) is { } extrapolating) console.WriteLine(extrapolating);
             WorkloadTables.WriteSpeculation(console, report.SelfHostSpeculation, report.SelfHostBatch);
 
             var utils = report.Sensitivity.Select(c => c.Utilisation).Distinct().ToList();

@@ -157,11 +157,13 @@ public sealed record MarginRequest : ISpeculationFields
             }
         }
 
-        return MarginCalculator.Compute(price, cost, utilisation, workload) with
+        var report = MarginCalculator.Compute(price, cost, utilisation, workload) with
         {
             Assumed = [.. assumed.Select(a => RequestFields.Render(a, name))],
             SelfHostSpeculation = quote?.Serving.Speculation,
             SelfHostBatch = quote?.Serving.Decode.Batch,
         };
+        // The engine's cost is as uncertain as its throughput: the margins at the calibrated band's ends.
+        return quote is null ? report : report with { Extrapolating = quote.Serving.Extrapolating, Bands = MarginBands.Of(report, quote.Serving.ThroughputBand) };
     }
 }

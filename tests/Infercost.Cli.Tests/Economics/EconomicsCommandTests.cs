@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace Infercost.Cli.Tests.Economics;
@@ -178,10 +179,28 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Margin_OverTheEngine_PrintsEachMarginsBandAndWhatItExtrapolates()
+    {
+        string[] args = ["margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2", "--profile", "chat"];
+        var run = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var output = doc.RootElement.GetProperty("bands").GetProperty("output");
+        string Pct(string end) => (output.GetProperty(end).GetDouble() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        Assert.Matches($@"Output\s+│ \$15\.00/MTok\s+│ \$[0-9.]+/MTok\s+│ [0-9.]+%\s+│ {Regex.Escape(Pct("p10"))} – {Regex.Escape(Pct("p90"))}", run.Console);
+        Assert.Contains("P10–P90: the engine's throughput band", run.Console, StringComparison.Ordinal);
+        Assert.Contains("extrapolating: vLLM", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Margin_AldersonApiRow_Gives99Point7And80()
     {
         var run = CliRunner.Run("margin", "--price-model", "claude-sonnet-4.5", "--cost-in", "0.01", "--cost-out", "3");
         Assert.Equal(0, run.ExitCode);
+        // A given cost carries no model error: no band column.
+        Assert.DoesNotContain("P10–P90", run.Console, StringComparison.Ordinal);
         Assert.Matches(@"Input\s+│ \$3\.00/MTok\s+│ \$0\.0100/MTok\s+│ 99\.7%", run.Console);
         Assert.Matches(@"Output\s+│ \$15\.00/MTok\s+│ \$3\.00/MTok\s+│ 80\.0%", run.Console);
         Assert.Contains("Left out of a gross margin: training", run.Console, StringComparison.Ordinal);

@@ -37,9 +37,36 @@ public sealed record MarginReport(
     /// <summary>Sequences per replica the engine decoded the cluster's mean request at; null with a given cost.</summary>
     public int? SelfHostBatch { get; init; }
 
+    /// <summary>With the engine's cluster: where its estimate lies outside calibration coverage; empty with a given cost.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+
+    /// <summary>With the engine's cluster: the margins at the calibrated throughput band's ends (<see cref="MarginBands"/>);
+    /// null with a given cost.</summary>
+    public MarginBands? Bands { get; init; }
+
     /// <summary>Revenue per day for the workload at the price; null when no workload.</summary>
     public Dollars? RevenuePerDay => Workload?.PerDay;
 
     /// <summary>Gross profit per day for the workload; null when no workload.</summary>
     public Dollars? GrossProfitPerDay => Workload is { } w && WorkloadCost is { } c ? w.PerDay - c.PerDay : null;
+}
+
+/// <summary>Gross margins at the ends of the engine's calibrated throughput band: the cost rates ÷ the band's low ratio
+/// (an engine as slow as P10: the dearest cost, P10 of the margin) and ÷ its high ratio (P90). The utilisation and any
+/// other error in the cost are the sensitivity grid's (docs/economics.md#margins).</summary>
+/// <param name="Speed">The band (actual ÷ predicted throughput at P10 and P90) and its evidence.</param>
+/// <param name="Input">Margin on input tokens.</param>
+/// <param name="Output">Margin on output tokens.</param>
+/// <param name="Blended">Margin on the workload; null when none.</param>
+public sealed record MarginBands(Calibration.PredictionBand Speed, Calibration.Banded Input, Calibration.Banded Output, Calibration.Banded? Blended)
+{
+    /// <summary>The bands of <paramref name="report"/> for an engine whose throughput is uncertain by <paramref name="speed"/>:
+    /// a margin m = 1 − c/p at cost c ÷ r is 1 − (1 − m)/r.</summary>
+    public static MarginBands Of(MarginReport report, Calibration.PredictionBand speed)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(speed);
+        Calibration.Banded At(double margin) => new(margin, 1 - (1 - margin) / speed.Low, 1 - (1 - margin) / speed.High);
+        return new MarginBands(speed, At(report.InputMargin), At(report.OutputMargin), report.BlendedMargin is { } b ? At(b) : null);
+    }
 }
