@@ -22,6 +22,28 @@ public sealed record WorkloadReport(Workload Workload, IReadOnlyList<WorkloadPri
 
     /// <summary>Sequences per replica the engine decoded the self-hosted cluster's mean request at; null without a cluster.</summary>
     public int? SelfHostBatch { get; init; }
+
+    /// <summary>The self-hosted cost's P10–P90 from the engine's calibrated throughput band; null without a cluster.</summary>
+    public SelfHostBands? SelfHostBands { get; init; }
+}
+
+/// <summary>A self-hosted workload's cost at the ends of the engine's calibrated throughput band r ∈ [P10, P90]: an engine
+/// that runs r times as fast costs c ÷ r, so P10 of the cost is c ÷ r₉₀ and P90 is c ÷ r₁₀ (the rates scale together,
+/// and a workload's cost is linear in them). Utilisation and price are the user's inputs, not the model's error.</summary>
+/// <param name="Speed">The band (actual ÷ predicted throughput at P10 and P90) and its evidence.</param>
+/// <param name="PerDay">Cost per day, dollars.</param>
+/// <param name="PerMonth">Cost per month, dollars.</param>
+/// <param name="BlendedPerMillion">$ per million tokens moved.</param>
+public sealed record SelfHostBands(Calibration.PredictionBand Speed, Calibration.Banded PerDay, Calibration.Banded PerMonth, Calibration.Banded BlendedPerMillion)
+{
+    /// <summary>The bands of <paramref name="cost"/> for an engine uncertain by <paramref name="speed"/>.</summary>
+    public static SelfHostBands Of(WorkloadCost cost, Calibration.PredictionBand speed)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        ArgumentNullException.ThrowIfNull(speed);
+        Calibration.Banded Cost(double c) => new(c, c / speed.High, c / speed.Low);
+        return new SelfHostBands(speed, Cost(cost.PerDay.Value), Cost(cost.PerMonth.Value), Cost(cost.BlendedPerMillion.Value));
+    }
 }
 
 /// <summary>The <c>workload</c> question: a workload's cost per request, day and month on an API model
@@ -84,6 +106,8 @@ public sealed record WorkloadRequest : SelfHostedRequest
         {
             SelfHostSpeculation = quote?.Serving.Speculation,
             SelfHostBatch = quote?.Serving.Decode.Batch,
+            // The self-hosted sheet is the last priced; its cost is as uncertain as the engine's throughput.
+            SelfHostBands = quote is null ? null : SelfHostBands.Of(results[^1].Cost, quote.Serving.ThroughputBand),
         };
     }
 }

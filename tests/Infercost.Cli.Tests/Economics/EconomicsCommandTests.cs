@@ -179,6 +179,21 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void Workload_SelfHosted_PrintsTheCostsBand()
+    {
+        string[] args = ["workload", "--profile", "chat", "--self-host", "--serve-model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2"];
+        var run = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var perDay = doc.RootElement.GetProperty("selfHostBands").GetProperty("perDay");
+        string Money(string end) => "$" + perDay.GetProperty(end).GetDouble().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"Self-hosted P10–P90 (the engine's throughput band, × 0.66 to × 1.53): {Money("p10")} – {Money("p90")} per day", run.Console, StringComparison.Ordinal);
+        Assert.Contains("extrapolating: vLLM", run.Console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Margin_OverTheEngine_PrintsEachMarginsBandAndWhatItExtrapolates()
     {
         string[] args = ["margin", "--price-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2", "--profile", "chat"];

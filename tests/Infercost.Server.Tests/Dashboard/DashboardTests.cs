@@ -413,6 +413,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             Assert.Equal(cost.GetProperty("blendedPerMillion").GetDouble(), Dollars(await page.InnerTextAsync($"#workload-row-{i} td.blended")), 0.005);
         }
 
+        // The self-hosted cost's band, as the API gives it.
+        var (dayLow, dayHigh) = (await page.InnerTextAsync("#workload-band span.day")).Split(" – ") is [var l, var h] ? (l, h) : throw new Xunit.Sdk.XunitException("no range");
+        var perDay = report.GetProperty("selfHostBands").GetProperty("perDay");
+        Assert.Equal(perDay.GetProperty("p10").GetDouble(), Dollars(dayLow), 0.005 * perDay.GetProperty("p10").GetDouble() + 0.005);
+        Assert.Equal(perDay.GetProperty("p90").GetDouble(), Dollars(dayHigh), 0.005 * perDay.GetProperty("p90").GetDouble() + 0.005);
         Assert.Contains("workload-selfHost=true", page.Url, StringComparison.Ordinal);
         await ScreenshotIsNotBlank(page, "workload");
 

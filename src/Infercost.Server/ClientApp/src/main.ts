@@ -798,7 +798,11 @@ function renderWorkload(report: Json) {
   const speculated = sp ? `<p id="workload-speculation">Self-hosted decoding speculates (${esc(sp.method)}${sp.draftModel ? " " + esc(sp.draftModel) : ""}, k = ${sp.length}):
     ${number(sp.tokensPerStep)} tokens per step, <span id="workload-speedup">${sp.speedUp.toFixed(2)}×</span> plain decoding's tokens/s at batch
     <span id="workload-batch">${number(report.selfHostBatch)}</span> per replica, so the self-hosted output rate is plain decoding's ÷ that speed-up.</p>` : "";
-  $("workload-result").innerHTML = `<p>${esc(w.description)}</p>${speculated}
+  const b = report.selfHostBands;
+  const banded = b ? `<p id="workload-band">Self-hosted P10–P90 (the engine's throughput band, × ${(b.speed.low as number).toFixed(2)} to × ${(b.speed.high as number).toFixed(2)}):
+    <span class="day">${money(b.perDay.p10)} – ${money(b.perDay.p90)}</span> per day, ${money(b.perMonth.p10)} – ${money(b.perMonth.p90)} per month,
+    ${money(b.blendedPerMillion.p10)} – ${money(b.blendedPerMillion.p90)}/MTok blended.</p>` : "";
+  $("workload-result").innerHTML = `<p>${esc(w.description)}</p>${speculated}${banded}
     <table class="data" id="workload-table"><caption>${esc(w.id)}: cost with the levers, and what each saves per day against none</caption>
     <thead><tr><th scope="col">Priced on</th><th scope="col">$/day</th><th scope="col">$/month</th><th scope="col">$/MTok blended</th><th scope="col">$/MTok output rate</th>
     <th scope="col">Caching saves $/day</th><th scope="col">Compaction saves $/day</th><th scope="col">Output reduction saves $/day</th><th scope="col">All levers save $/day</th></tr></thead>
