@@ -64,6 +64,20 @@ internal static class BreakEvenCommand
                 ("Break-even utilisation", result.BreakEvenUtilisation is { } u ? Percent(u) : "-"),
             ]);
             console.Write(summary);
+            if (result.Bands is { } b)
+            {
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                var ends = KeyValueTable.Grid($"At the engine's throughput band (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model)",
+                    "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
+                ends.AddTextRow("Self-host cost per request at full use", Money(result.SelfHostPerRequestAtFullUse), Money(b.Slow.SelfHostPerRequestAtFullUse), Money(b.Fast.SelfHostPerRequestAtFullUse));
+                ends.AddTextRow("One cluster's capacity, requests/day", Number(result.CapacityRequestsPerDay), Number(b.Slow.CapacityRequestsPerDay), Number(b.Fast.CapacityRequestsPerDay));
+                static string Volume(double? v) => v is { } x ? Number(x) + " requests/day" : "never";
+                static string Use(double? u) => u is { } x ? Percent(x) : "-";
+                ends.AddTextRow("Break-even volume", Volume(result.BreakEvenRequestsPerDay), Volume(b.Slow.BreakEvenRequestsPerDay), Volume(b.Fast.BreakEvenRequestsPerDay));
+                ends.AddTextRow("Break-even utilisation", Use(result.BreakEvenUtilisation), Use(b.Slow.BreakEvenUtilisation), Use(b.Fast.BreakEvenUtilisation));
+                console.Write(ends);
+            }
+
             var table = KeyValueTable.Grid("Cost over volume", "Requests/day", "Tokens/day", "API $/day", "Self-host $/day", "Clusters", "Utilisation", "Winner");
             foreach (var r in result.Table)
                 table.AddTextRow(Number(r.RequestsPerDay), Count(r.TokensPerDay.Value), Money(r.ApiPerDay), Money(r.SelfHostPerDay), Number(r.Clusters), Percent(r.Utilisation), r.Winner);

@@ -47,10 +47,14 @@ public sealed record BreakEvenRequest : SelfHostedRequest
         var api = PriceSheet.FromApi(prices.Get(ApiModel!, On));
         var quote = Quote(catalog, "model", Model, w, levers);
         var deployment = SelfHostDeployment.FromQuote(quote, MaxUtilisation);
+        // The engine's cost per request is as uncertain as its throughput: the analysis again with the rates ÷ each ratio.
+        var speed = quote.Serving.ThroughputBand;
+        BreakEvenEnd At(double r) => BreakEvenEnd.Of(r, BreakEvenAnalysis.Analyse(w, api, deployment with { RatesAtFullUse = deployment.RatesAtFullUse.Scaled(1 / r) }, levers));
         var result = BreakEvenAnalysis.Analyse(w, api, deployment, levers) with
         {
             SelfHostSpeculation = quote.Serving.Speculation,
             SelfHostBatch = quote.Serving.Decode.Batch,
+            Bands = new BreakEvenBands(speed, At(speed.Low), At(speed.High)),
         };
         return (result, quote);
     }

@@ -179,6 +179,16 @@ public sealed class EconomicsCommandTests
     }
 
     [Fact]
+    public void BreakEven_PrintsTheAnalysisAtTheBandsEnds()
+    {
+        var run = CliRunner.Run("breakeven", "--profile", "chat", "--api-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("At the engine's throughput band (× 0.66 and × 1.53 of the model)", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"Break-even utilisation\s+│ 5\.4%\s+│ 8\.1%\s+│ 3\.5%", run.Console);
+    }
+
+    [Fact]
     public void Workload_SelfHosted_PrintsTheCostsBand()
     {
         string[] args = ["workload", "--profile", "chat", "--self-host", "--serve-model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2"];

@@ -40,4 +40,32 @@ public sealed record BreakEvenResult(
     /// <summary>Sequences per replica the engine decoded the cluster's mean request at; null when the deployment was
     /// given rather than quoted by the engine.</summary>
     public int? SelfHostBatch { get; init; }
+
+    /// <summary>The analysis again at the ends of the engine's calibrated throughput band; null when the deployment was
+    /// given rather than quoted by the engine.</summary>
+    public BreakEvenBands? Bands { get; init; }
 }
+
+/// <summary>Break-even at one engine speed ratio r: the cluster's rates at full use ÷ r (its cost per request), so its
+/// capacity × r; the break-even volume (cluster $/day ÷ API $/request) moves only when it crosses the capacity.</summary>
+/// <param name="SpeedRatio">Actual ÷ predicted throughput.</param>
+/// <param name="SelfHostPerRequestAtFullUse">Cluster $ per request when busy every hour.</param>
+/// <param name="CapacityRequestsPerDay">Requests one cluster serves per day at its maximum utilisation.</param>
+/// <param name="BreakEvenRequestsPerDay">The break-even volume; null when self-hosting never wins at this speed.</param>
+/// <param name="BreakEvenUtilisation">Cluster utilisation at the break-even; null when never.</param>
+public sealed record BreakEvenEnd(double SpeedRatio, Dollars SelfHostPerRequestAtFullUse, double CapacityRequestsPerDay, double? BreakEvenRequestsPerDay,
+    double? BreakEvenUtilisation)
+{
+    /// <summary>The end of <paramref name="result"/> analysed at <paramref name="speedRatio"/>.</summary>
+    public static BreakEvenEnd Of(double speedRatio, BreakEvenResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new BreakEvenEnd(speedRatio, result.SelfHostPerRequestAtFullUse, result.CapacityRequestsPerDay, result.BreakEvenRequestsPerDay, result.BreakEvenUtilisation);
+    }
+}
+
+/// <summary>Break-even at the calibrated band's slow (P10) and fast (P90) engine speeds (docs/economics.md#break-even).</summary>
+/// <param name="Speed">The band and its evidence.</param>
+/// <param name="Slow">At the low speed ratio: the dearest cluster per request, the smallest capacity.</param>
+/// <param name="Fast">At the high speed ratio.</param>
+public sealed record BreakEvenBands(Calibration.PredictionBand Speed, BreakEvenEnd Slow, BreakEvenEnd Fast);
