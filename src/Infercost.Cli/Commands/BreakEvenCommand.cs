@@ -66,8 +66,7 @@ internal static class BreakEvenCommand
             console.Write(summary);
             if (result.Bands is { } b)
             {
-                var inv = System.Globalization.CultureInfo.InvariantCulture;
-                var ends = KeyValueTable.Grid($"At the engine's throughput band (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model)",
+                var ends = KeyValueTable.Grid($"At the engine's throughput band ({Times(b.Speed.Low)} and {Times(b.Speed.High)} of the model)",
                     "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
                 ends.AddTextRow("Self-host cost per request at full use", Money(result.SelfHostPerRequestAtFullUse), Money(b.Slow.SelfHostPerRequestAtFullUse), Money(b.Fast.SelfHostPerRequestAtFullUse));
                 ends.AddTextRow("One cluster's capacity, requests/day", Number(result.CapacityRequestsPerDay), Number(b.Slow.CapacityRequestsPerDay), Number(b.Fast.CapacityRequestsPerDay));

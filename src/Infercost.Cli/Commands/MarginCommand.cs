@@ -87,8 +87,8 @@ internal static class MarginCommand
                 table.AddTextRow([$"Blended ({rev.WorkloadId})", $"{Money(rev.PerDay)}/day", $"{Money(spend.PerDay)}/day", Percent(report.BlendedMargin ?? 0), .. Band(bands?.Blended)]);
             if (bands is not null)
             {
-                table.Caption(Markup.Escape($"P10–P90: the engine's throughput band, × {bands.Speed.Low.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} to × " +
-                    $"{bands.Speed.High.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}, on the true cost ({bands.Speed.Basis})."));
+                table.Caption(Markup.Escape($"P10–P90: the engine's throughput band, {Times(bands.Speed.Low)} to × " +
+                    $"{Ratio(bands.Speed.High)}, on the true cost ({bands.Speed.Basis})."));
             }
 
             console.Write(table);

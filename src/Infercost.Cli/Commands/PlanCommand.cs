@@ -152,8 +152,7 @@ internal static class PlanCommand
 
     private static Table BandsTable(CapacityPlan plan, PlanBands b)
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        var table = KeyValueTable.Grid($"The plan at the band's engine speeds (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model, re-planned)",
+        var table = KeyValueTable.Grid($"The plan at the band's engine speeds ({Times(b.Speed.Low)} and {Times(b.Speed.High)} of the model, re-planned)",
             "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
         static string Of(int replicas, string layout, int devices) =>
             $"{Number(replicas)} {(replicas == 1 ? "replica" : "replicas")} of {layout} = {Number(devices)} {(devices == 1 ? "GPU" : "GPUs")}";

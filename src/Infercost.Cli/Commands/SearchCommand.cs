@@ -279,7 +279,7 @@ internal static class SearchCommand
             foreach (var (o, i) in r.Best.Select((o, i) => (o, i)))
             {
                 coverage.AddTextRow((i + 1).ToString(CultureInfo.InvariantCulture),
-                    o.Speed is { } b ? $"{b.Low.ToString("0.00", CultureInfo.InvariantCulture)}–{b.High.ToString("0.00", CultureInfo.InvariantCulture)}" : "–",
+                    o.Speed is { } b ? $"{Ratio(b.Low)}–{Ratio(b.High)}" : "–",
                     o.Extrapolating is null ? "not recorded (from a state file of an earlier build)"
                         : o.Extrapolating.Count == 0 ? "inside coverage" : string.Join(", ", o.Extrapolating.Select(e => e.Label)));
             }

@@ -70,8 +70,7 @@ internal static class WorkloadCommand
             WorkloadTables.WriteSpeculation(console, report.SelfHostSpeculation, report.SelfHostBatch);
             if (report.SelfHostBands is { } b)
             {
-                var inv = System.Globalization.CultureInfo.InvariantCulture;
-                console.WriteLine($"Self-hosted P10–P90 (the engine's throughput band, × {b.Speed.Low.ToString("0.00", inv)} to × {b.Speed.High.ToString("0.00", inv)}): " +
+                console.WriteLine($"Self-hosted P10–P90 (the engine's throughput band, {Times(b.Speed.Low)} to {Times(b.Speed.High)}): " +
                     $"{Money(b.PerDay.P10)} – {Money(b.PerDay.P90)} per day, {Money(b.PerMonth.P10)} – {Money(b.PerMonth.P90)} per month, " +
                     $"{Money(b.BlendedPerMillion.P10)} – {Money(b.BlendedPerMillion.P90)}/MTok blended.");
             }

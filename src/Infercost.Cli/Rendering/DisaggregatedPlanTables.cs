@@ -47,8 +47,7 @@ internal static class DisaggregatedPlanTables
     /// <summary>The split plan at the band's engine speeds (<c>--bands</c>): both pools re-planned at each end.</summary>
     public static Table Bands(DisaggregatedPlan p, DisaggregatedPlanBands b)
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        var table = KeyValueTable.Grid($"The split plan at the band's engine speeds (× {b.Speed.Low.ToString("0.00", inv)} and × {b.Speed.High.ToString("0.00", inv)} of the model, both pools re-planned)",
+        var table = KeyValueTable.Grid($"The split plan at the band's engine speeds ({Times(b.Speed.Low)} and {Times(b.Speed.High)} of the model, both pools re-planned)",
             "", "As modelled", "Slow end (P10 speed)", "Fast end (P90 speed)");
         static string Pools(int prefill, int decode) =>
             $"{Number(prefill)} prefill {(prefill == 1 ? "replica" : "replicas")} + {Number(decode)} decode {(decode == 1 ? "replica" : "replicas")}";

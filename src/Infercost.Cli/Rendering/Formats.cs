@@ -111,6 +111,12 @@ internal static class Formats
     /// <summary>A fraction as a percentage with one decimal.</summary>
     public static string Percent(double fraction) => (fraction * 100).ToString("N1", Inv) + "%";
 
+    /// <summary>A ratio to two decimals: <c>0.66</c>.</summary>
+    public static string Ratio(double ratio) => ratio.ToString("0.00", Inv);
+
+    /// <summary>A ratio to two decimals as a factor of the model, for band ends: <c>× 0.66</c>.</summary>
+    public static string Times(double ratio) => "× " + Ratio(ratio);
+
     /// <summary>A ratio as a factor: <c>6.73x</c>.</summary>
     public static string Factor(double ratio) => ratio.ToString(ratio >= 100 ? "N0" : "N2", Inv) + "x";
 

@@ -72,6 +72,23 @@ public sealed record CalibrationCoverage(
             rows.Max(p => p.Row.TensorParallel));
     }
 
+    /// <summary>Where a simulated run of <paramref name="setup"/> lies outside this coverage, at the decode batch it ran:
+    /// <paramref name="outputTokens"/> ÷ <paramref name="steps"/> (each step one replica's), ÷ the tokens a sequence emits
+    /// per step when speculating (1 + Σ Π a_j), with the setup's own engine.</summary>
+    public IReadOnlyList<Extrapolation> AssessRun(ServingSetup setup, double outputTokens, long steps)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return Assess(setup, setup.Config.Engine, RunDecodeBatch(setup, outputTokens, steps));
+    }
+
+    /// <summary>Decode sequences per step a run of <paramref name="setup"/> ran at on average: output tokens ÷ steps ÷ the
+    /// tokens a sequence emits per step (1 + Σ Π a_j when speculating, else 1).</summary>
+    public static double RunDecodeBatch(ServingSetup setup, double outputTokens, long steps)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return outputTokens / Math.Max(1, steps) / (setup.Config.Speculation?.ExpectedTokensPerStep ?? 1);
+    }
+
     /// <summary>Where a prediction for <paramref name="setup"/> served by <paramref name="engine"/> at a decode batch of
     /// <paramref name="decodeBatch"/> sequences lies outside this coverage, one entry per reason, in the order the
     /// dimensions are declared.</summary>

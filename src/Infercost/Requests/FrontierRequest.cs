@@ -45,7 +45,9 @@ public sealed record FrontierBand(int Concurrency, Calibration.PredictionBand Sp
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(speed);
         ArgumentNullException.ThrowIfNull(extrapolating);
-        Calibration.Banded Time(double seconds) => new(seconds, seconds / speed.High, seconds / speed.Low);
+        // Times and prices scale as 1/r: the band's inverse.
+        var inverse = speed.Inverse();
+        Calibration.Banded Time(double seconds) => Calibration.Banded.Of(seconds, inverse);
         return new FrontierBand(point.Concurrency, speed, extrapolating,
             Calibration.Banded.Of(point.OutputPerGpu.Value, speed), Calibration.Banded.Of(point.PerUser.Value, speed),
             Time(point.TimeToFirstTokenP50.Value), Time(point.TimePerOutputTokenP50.Value), Time(point.TimePerOutputTokenP90.Value),

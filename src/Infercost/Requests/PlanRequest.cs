@@ -328,18 +328,15 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         {
             var plan = CapacityPlanner.Plan(inputs, Bands ? ScaledProgress.Of(progress, 0, 1.0 / 3) : progress, cancellation);
             // The chosen fleet's coverage: its layout at the peak trial's mean decode batch per replica.
-            var setup = new ServingSetup(inputs.Model, inputs.Accelerator, plan.Parallelism, inputs.Config with { TotalDevices = plan.DevicesPerReplica, Parallelism = plan.Parallelism });
-            var batch = plan.AtPeak.OutputTokens.Value / Math.Max(1, plan.AtPeak.Steps) / (inputs.Config.Speculation?.ExpectedTokensPerStep ?? 1);
-            var extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, inputs.Config.Engine, batch);
+            var extrapolating = Calibration.CalibrationCoverage.Shipped.AssessRun(ReplicaOf(inputs, plan.Parallelism), plan.AtPeak.OutputTokens.Value, plan.AtPeak.Steps);
             var report = new PlanReport(model, gpu, inputText, outputText, plan) { Speculation = inputs.Config.Speculation?.Spec, Extrapolating = extrapolating };
             if (!Bands) return report;
             var speed = Calibration.CalibratedEfficiency.Bands.For(extrapolating);
             PlanEnd At(double f, int third)
             {
-                var at = inputs with { Config = (inputs.Config with { SpeedFactor = f }).Validated() };
                 try
                 {
-                    return PlanEnd.Of(f, CapacityPlanner.Plan(at, ScaledProgress.Of(progress, third / 3.0, 1.0 / 3), cancellation));
+                    return PlanEnd.Of(f, CapacityPlanner.Plan(AtSpeed(inputs, f), ScaledProgress.Of(progress, third / 3.0, 1.0 / 3), cancellation));
                 }
                 catch (InvalidInputException e)
                 {
@@ -374,10 +371,9 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         var splitSpeed = Calibration.CalibratedEfficiency.Bands.For(splitReport.Extrapolating);
         DisaggregatedPlanEnd SplitAt(double f, int quarter)
         {
-            var at = inputs with { Config = (inputs.Config with { SpeedFactor = f }).Validated() };
             try
             {
-                return DisaggregatedPlanEnd.Of(f, DisaggregatedPlanner.Plan(at, prefillSize, decodeSize, ScaledProgress.Of(progress, quarter / 4.0, 0.25), cancellation));
+                return DisaggregatedPlanEnd.Of(f, DisaggregatedPlanner.Plan(AtSpeed(inputs, f), prefillSize, decodeSize, ScaledProgress.Of(progress, quarter / 4.0, 0.25), cancellation));
             }
             catch (InvalidInputException e)
             {
@@ -392,12 +388,17 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
     // replica decodes nothing, so the batch regime is the decode pool's), each extrapolation once.
     private static List<Calibration.Extrapolation> SplitCoverage(PlanInputs inputs, DisaggregatedPlan split)
     {
-        var batch = split.AtPeak.Fleet.OutputTokens.Value / Math.Max(1, split.AtPeak.Decode.Steps) / (inputs.Config.Speculation?.ExpectedTokensPerStep ?? 1);
-        ServingSetup SetupOf(Parallelism parallelism) => new(inputs.Model, inputs.Accelerator, parallelism,
-            inputs.Config with { TotalDevices = parallelism.DevicesPerReplica, Parallelism = parallelism });
+        var (output, steps) = (split.AtPeak.Fleet.OutputTokens.Value, split.AtPeak.Decode.Steps);
         var coverage = Calibration.CalibrationCoverage.Shipped;
-        return coverage.Assess(SetupOf(split.DecodeParallelism), inputs.Config.Engine, batch)
-            .Concat(coverage.Assess(SetupOf(split.PrefillParallelism), inputs.Config.Engine, batch))
+        return coverage.AssessRun(ReplicaOf(inputs, split.DecodeParallelism), output, steps)
+            .Concat(coverage.AssessRun(ReplicaOf(inputs, split.PrefillParallelism), output, steps))
             .Distinct().ToList();
     }
+
+    // One replica of the planned layout, for its coverage.
+    private static ServingSetup ReplicaOf(PlanInputs inputs, Parallelism parallelism) => new(inputs.Model, inputs.Accelerator, parallelism,
+        inputs.Config with { TotalDevices = parallelism.DevicesPerReplica, Parallelism = parallelism });
+
+    // The plan's inputs with every simulated step at a band end's engine speed (ServingConfig.SpeedFactor).
+    private static PlanInputs AtSpeed(PlanInputs inputs, double speedRatio) => inputs with { Config = (inputs.Config with { SpeedFactor = speedRatio }).Validated() };
 }

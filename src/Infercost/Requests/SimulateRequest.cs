@@ -44,13 +44,11 @@ public sealed record SimulateReport(string Model, string Accelerator, string Arr
     public SimulateReport WithCoverage(Serving.ServingSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        // The run's mean decode tokens per step per replica is the batch regime it ran in.
-        // With speculation a step emits 1 + Σ Π a_j tokens per sequence, so the batch is that many times smaller.
-        var batch = Result.OutputTokens.Value / Math.Max(1, Result.Steps) / (setup.Config.Speculation?.ExpectedTokensPerStep ?? 1);
+        // The run's mean decode sequences per step per replica is the batch regime it ran in.
         return this with
         {
             Engine = setup.Config.Engine.Name,
-            Extrapolating = Calibration.CalibrationCoverage.Shipped.Assess(setup, setup.Config.Engine, batch),
+            Extrapolating = Calibration.CalibrationCoverage.Shipped.AssessRun(setup, Result.OutputTokens.Value, Result.Steps),
             Speculation = setup.Config.Speculation?.Spec,
         };
     }

@@ -41,8 +41,9 @@ public sealed record SelfHostBands(Calibration.PredictionBand Speed, Calibration
     {
         ArgumentNullException.ThrowIfNull(cost);
         ArgumentNullException.ThrowIfNull(speed);
-        Calibration.Banded Cost(double c) => new(c, c / speed.High, c / speed.Low);
-        return new SelfHostBands(speed, Cost(cost.PerDay.Value), Cost(cost.PerMonth.Value), Cost(cost.BlendedPerMillion.Value));
+        var inverse = speed.Inverse();
+        return new SelfHostBands(speed, Calibration.Banded.Of(cost.PerDay.Value, inverse), Calibration.Banded.Of(cost.PerMonth.Value, inverse),
+            Calibration.Banded.Of(cost.BlendedPerMillion.Value, inverse));
     }
 }
 

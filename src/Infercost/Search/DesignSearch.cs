@@ -220,7 +220,7 @@ public static class DesignSearch
             if (sized.Replicas is not { } n) return Outcome(c, SearchStage.Simulated, sized.Reason, screen.LowerBoundGpus) with { Trials = sized.Trials };
             var result = sized.Pass!.Result;
             return Feasible(c, screen, workload, settings, n, null, null, n * c.DevicesPerReplica, result.TimeToFirstToken.P90, result.TimePerOutputToken.P90, sized.Trials)
-                with { Extrapolating = Coverage(c, setup, result.OutputTokens.Value / Math.Max(1, result.Steps)) };
+                with { Extrapolating = [.. Calibration.CalibrationCoverage.Shipped.AssessRun(setup, result.OutputTokens.Value, result.Steps)] };
         }
 
         try
@@ -229,7 +229,7 @@ public static class DesignSearch
             var fleet = plan.AtPeak.Fleet;
             return Feasible(c, screen, workload, settings, plan.PrefillReplicas + plan.DecodeReplicas, plan.PrefillReplicas, plan.DecodeReplicas, plan.Devices,
                 fleet.TimeToFirstToken.P90, fleet.TimePerOutputToken.P90, plan.Trials)
-                with { Extrapolating = Coverage(c, setup, fleet.OutputTokens.Value / Math.Max(1, plan.AtPeak.Decode.Steps)) };
+                with { Extrapolating = [.. Calibration.CalibrationCoverage.Shipped.AssessRun(setup, fleet.OutputTokens.Value, plan.AtPeak.Decode.Steps)] };
         }
         catch (Exception e) when (e is InvalidInputException or ModelDoesNotFitException)
         {
@@ -256,11 +256,6 @@ public static class DesignSearch
             Trials = trials,
         };
     }
-
-    // Where a feasible fleet lies outside calibration coverage: its layout, at its passing trial's mean decode sequences
-    // per step and replica (output tokens per step ÷ the tokens a sequence emits per step when speculating).
-    private static List<Calibration.Extrapolation> Coverage(SearchCandidate c, Serving.ServingSetup setup, double outputPerStep) =>
-        [.. Calibration.CalibrationCoverage.Shipped.Assess(setup, setup.Config.Engine, outputPerStep / (c.Speculation?.ExpectedTokensPerStep ?? 1))];
 
     private static CandidateOutcome Outcome(SearchCandidate c, SearchStage stage, string? reason, int lowerBoundGpus) =>
         new(c.Index, c.ToString(), c.Model.Id, c.Device.Accelerator.Id, c.WeightsServed.Name(), c.Kv.Name(), c.Parallelism.ToString(), c.DevicesPerReplica,

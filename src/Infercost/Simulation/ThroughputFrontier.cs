@@ -36,7 +36,7 @@ public static class ThroughputFrontier
             var perUser = r.TimePerOutputToken.Mean.Value > 0 ? 1 / r.TimePerOutputToken.Mean.Value : 0;
             points.Add(new FrontierPoint(c, r.OutputThroughput / setup.DevicesPerReplica, TokensPerSecond.FromTokensPerSecond(perUser),
                 r.TimeToFirstToken.P50, r.TimePerOutputToken.P50, r.TimePerOutputToken.P90, r.BusyFraction, r.Preemptions, r.OutputPerMillion,
-                r.OutputTokens.Value / Math.Max(1, r.Steps) / (setup.Config.Speculation?.ExpectedTokensPerStep ?? 1)));
+                Calibration.CalibrationCoverage.RunDecodeBatch(setup, r.OutputTokens.Value, r.Steps)));
             progress?.Report((i + 1.0) / concurrencies.Count);
         }
 
