@@ -55,6 +55,7 @@ internal static class MarginCommand
                 GpuPrice = parse.GetValue(selfHost.GpuPrice),
                 Utilisation = parse.GetValue(selfHost.Utilisation),
                 CachedPrefill = parse.GetValue(selfHost.CachedPrefill),
+                Engine = parse.GetValue(selfHost.Engine),
                 Profile = parse.GetValue(profile),
                 On = parse.GetValue(prices.On),
             }, parse);

@@ -39,13 +39,17 @@ internal sealed class ServingInputs
     public Option<int> Output { get; } = CliOptions.Int(ServingRequest.OutputField, "Generated tokens per request.", Defaults.OutputTokens);
     public Option<int?> MaxBatch { get; } = CliOptions.OptionalInt(ServingRequest.MaxBatchField, "Cap on the automatic batch per attention-data-parallel rank (vLLM's max_num_seqs; each DP rank schedules its own batch, so a replica with --dp N runs up to N × this). Default: the engine's (vllm 256, sglang 4096, trtllm 2048).");
 
-    public Option<string?> Engine { get; } = new("--engine")
+    public Option<string?> Engine { get; } = EngineOption();
+
+    /// <summary>A new <c>--engine</c> option (every command that predicts offers it, described alike).</summary>
+    public static Option<string?> EngineOption() => new("--engine")
     {
         Description = "Serving engine profile: vllm (default), sglang, trtllm (TensorRT-LLM 0.17, the calibrated one), trtllm-0.14 or trtllm-1 (TensorRT-LLM 1.x). " +
                       "Sets the scheduler defaults (max batch, token budget, KV memory, sliding windows) and the runtime overhead (host time per step, collective latency floor); " +
                       "explicit options win. A prediction for any engine but trtllm says it extrapolates.",
         HelpName = "engine",
     };
+
     public Option<string?> EngineProfile { get; } = new("--engine-profile")
     {
         Description = "An engine profile fitted to your own deployment by 'infercost calibrate deployment --profile-out FILE': its engine's scheduler defaults " +

@@ -67,6 +67,10 @@ public sealed record MarginRequest : ISpeculationFields
     /// <summary>With <see cref="SpecTopk"/>: the best tree of this many nodes (see <see cref="ServingRequest.SpecTreeNodes"/>).</summary>
     public int? SpecTreeNodes { get; init; }
 
+    /// <summary>Serving engine profile of the self-hosted cluster (vllm, the default, sglang, trtllm, trtllm-0.14 or
+    /// trtllm-1), as <c>cost --engine</c> applies it.</summary>
+    public string? Engine { get; init; }
+
     /// <summary>Workload for the blended margin (chat, coding-agent, rag, …); null for input and output margins only.</summary>
     public string? Profile { get; init; }
 
@@ -84,6 +88,7 @@ public sealed record MarginRequest : ISpeculationFields
         GpuPriceField.Check(GpuPrice);
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
+        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
         if (Profile is not null) WorkloadProfiles.Get(Profile);
         var selfHost = FirstSelfHostField;
         if (CostIn is not null && CostOut is not null)
@@ -111,7 +116,7 @@ public sealed record MarginRequest : ISpeculationFields
     // A speculation field describes the engine's cluster, so with costIn/costOut it is refused as the cluster's fields are.
     private string? FirstSelfHostField =>
         Model is not null ? "model" : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
-        : SpeculationFields.FirstGiven(this);
+        : Engine is not null ? "engine" : SpeculationFields.FirstGiven(this);
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public MarginReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
@@ -146,7 +151,7 @@ public sealed record MarginRequest : ISpeculationFields
         }
         else
         {
-            quote = SelfHostedRequest.QuoteCluster(catalog, Model!, Gpu!, Gpus!.Value, GpuPrice, Utilisation, CachedPrefill,
+            quote = SelfHostedRequest.QuoteCluster(catalog, Model!, Gpu!, Gpus!.Value, GpuPrice, Utilisation, CachedPrefill, Engine,
                 workload ?? WorkloadProfiles.Chat, WorkloadLevers.None, this);
             cost = quote.Prices;
             utilisation = quote.Cost.Utilisation;

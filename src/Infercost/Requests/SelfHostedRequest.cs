@@ -1,7 +1,6 @@
 using Infercost.Costing;
 using Infercost.Economics.Workloads;
 using Infercost.Quantities;
-using Infercost.Serving;
 
 namespace Infercost.Requests;
 
@@ -37,6 +36,10 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
     /// <summary>Cost of a cached prompt token as a fraction of a prefilled one (0, the default: a prefix-cache hit skips prefill).</summary>
     public double? CachedPrefill { get; init; }
 
+    /// <summary>Serving engine profile of the cluster (vllm, the default, sglang, trtllm, trtllm-0.14 or trtllm-1): its
+    /// scheduler defaults and runtime, as <c>cost --engine</c> applies them (<see cref="DeploymentRequest.Engine"/>).</summary>
+    public string? Engine { get; init; }
+
     /// <summary>Speculative decoding on the self-hosted cluster: mtp, draft, medusa or eagle (see
     /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
     public string? SpecMethod { get; init; }
@@ -67,6 +70,7 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
         GpuPriceField.Check(GpuPrice);
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
+        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
         ValidateQuestion();
         SpeculationFields.AsServingRequest(this).ValidateSpeculation();
     }
@@ -79,7 +83,7 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
     /// <summary>The self-host field first given (engine model, gpu, gpus, gpuPrice, utilisation, cachedPrefill), or null.</summary>
     protected string? FirstSelfHostField(string modelField, string? modelId) =>
         modelId is not null ? modelField : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
-        : Utilisation is not null ? "utilisation" : CachedPrefill is not null ? "cachedPrefill" : null;
+        : Utilisation is not null ? "utilisation" : CachedPrefill is not null ? "cachedPrefill" : Engine is not null ? "engine" : null;
 
     /// <summary>The speculation field first given (see <see cref="SpeculationFields.FirstGiven"/>), or null.</summary>
     protected string? FirstSpeculationField() => SpeculationFields.FirstGiven(this);
@@ -93,7 +97,7 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
         if (modelId is null) throw Missing(modelField);
         if (Gpu is null) throw Missing("gpu");
         if (Gpus is null) throw Missing("gpus");
-        return QuoteCluster(catalog, modelId, Gpu, Gpus.Value, GpuPrice, Utilisation ?? 1, CachedPrefill ?? 0, workload, levers, this);
+        return QuoteCluster(catalog, modelId, Gpu, Gpus.Value, GpuPrice, Utilisation ?? 1, CachedPrefill ?? 0, Engine, workload, levers, this);
     }
 
     /// <summary>The engine's quote for <paramref name="gpus"/> × <paramref name="gpu"/> serving <paramref name="modelId"/>
@@ -103,17 +107,15 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
     /// the one place workload, breakeven and margin build a cluster's quote.</summary>
     /// <exception cref="InvalidInputException">An unknown id; a speculation the model cannot run.</exception>
     internal static SelfHostedQuote QuoteCluster(Catalog.Catalog catalog, string modelId, string gpu, int gpus, double? gpuPrice, double utilisation,
-        double cachedPrefill, Workload workload, WorkloadLevers levers, ISpeculationFields speculation)
+        double cachedPrefill, string? engine, Workload workload, WorkloadLevers levers, ISpeculationFields speculation)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var model = catalog.GetModel(modelId);
         var accelerator = catalog.GetAccelerator(gpu);
         var (input, output) = SelfHostedPricing.RequestShape(workload, levers, model);
-        var config = new ServingConfig
-        {
-            TotalDevices = gpus, InputTokens = input, OutputTokens = output,
-            Speculation = SpeculationFields.AsServingRequest(speculation).ResolveSpeculation(new Subject(catalog, model, accelerator)),
-        };
+        // The cluster is configured as cost's request would configure it: the engine's scheduler defaults and runtime.
+        var serving = SpeculationFields.AsServingRequest(speculation) with { Gpus = gpus, Input = input, Output = output, Engine = engine };
+        var config = serving.ToConfig(new Subject(catalog, model, accelerator));
         var basis = new RentalCost(gpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p) : null);
         return SelfHostedPricing.Quote(model, accelerator, config, basis, utilisation, cachedPrefill);
     }

@@ -185,7 +185,7 @@ public sealed class EconomicsCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("At the engine's throughput band (× 0.66 and × 1.53 of the model)", run.Console, StringComparison.Ordinal);
-        Assert.Matches(@"Break-even utilisation\s+│ 5\.4%\s+│ 8\.1%\s+│ 3\.5%", run.Console);
+        Assert.Matches(@"Break-even utilisation\s+│ 4\.9%\s+│ 7\.4%\s+│ 3\.2%", run.Console);
     }
 
     [Fact]

@@ -28,9 +28,9 @@ public class BreakEvenSpeculationTests
     {
         var model = Catalog.GetModel("deepseek-v3");
         var (input, output) = SelfHostedPricing.RequestShape(workload, WorkloadLevers.None, model);
-        var config = new ServingConfig
+        // Configured as the request configures the cluster: the default engine's (vLLM's) scheduler and runtime.
+        var config = new ServingRequest { Gpus = 8, Input = input, Output = output }.ToConfig() with
         {
-            TotalDevices = 8, InputTokens = input, OutputTokens = output,
             Speculation = new SpeculationConfig(SpeculationMethod.Mtp, 1, [0.85]).CheckAgainst(model),
         };
         var setup = ParallelismPlanner.ChooseSetup(model, Catalog.GetAccelerator("nvidia-h200-sxm"), config);

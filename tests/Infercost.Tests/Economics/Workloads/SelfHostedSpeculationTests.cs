@@ -35,7 +35,7 @@ public class SelfHostedSpeculationTests
         var gpu = Catalog.GetAccelerator("nvidia-h200-sxm");
         var (input, output) = SelfHostedPricing.RequestShape(report.Workload, request.Levers(), model);
         var spec = new SpeculationConfig(SpeculationMethod.Mtp, 1, [0.85]).CheckAgainst(model);
-        var config = new ServingConfig { TotalDevices = 8, InputTokens = input, OutputTokens = output, Speculation = spec };
+        var config = new ServingRequest { Gpus = 8, Input = input, Output = output }.ToConfig() with { Speculation = spec };
         var setup = ParallelismPlanner.ChooseSetup(model, gpu, config);
         var batch = report.SelfHostBatch!.Value;
         var step = SpeculativeDecoding.Step(setup, batch, input + (output / 2.0), spec);
@@ -59,9 +59,8 @@ public class SelfHostedSpeculationTests
         var batch = speculating.SelfHostBatch!.Value;
         var model = Catalog.GetModel("deepseek-v3");
         var (input, output) = SelfHostedPricing.RequestShape(speculating.Workload, WorkloadLevers.None, model);
-        var config = new ServingConfig
+        var config = new ServingRequest { Gpus = 8, Input = input, Output = output }.ToConfig() with
         {
-            TotalDevices = 8, InputTokens = input, OutputTokens = output,
             Speculation = new SpeculationConfig(SpeculationMethod.Mtp, 1, [0.85]).CheckAgainst(model),
         };
         var setup = ParallelismPlanner.ChooseSetup(model, Catalog.GetAccelerator("nvidia-h200-sxm"), config);
