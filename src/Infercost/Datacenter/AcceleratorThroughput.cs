@@ -17,8 +17,8 @@ public sealed record AcceleratorThroughput(TokensPerSecond Prefill, TokensPerSec
     {
         get
         {
-            Guard.Positive(Prefill.Value, "prefill-tps");
-            Guard.Positive(Decode.Value, "decode-tps");
+            Guard.Positive(Prefill.Value, "prefillTps");
+            Guard.Positive(Decode.Value, "decodeTps");
             Guard.NonNegative(InputTokens, "input");
             Guard.Positive(OutputTokens, "output");
             return Seconds.FromSeconds((InputTokens / Prefill.Value) + (OutputTokens / Decode.Value));
@@ -29,4 +29,8 @@ public sealed record AcceleratorThroughput(TokensPerSecond Prefill, TokensPerSec
     /// 86,400 s × u ÷ device time per request × (I + O).</summary>
     public Tokens TokensPerDay(double utilisation) =>
         Tokens.FromTokens(86_400 * Guard.InRange(utilisation, 1e-6, 1, "utilisation") / DeviceTimePerRequest.Value * (InputTokens + OutputTokens));
+
+    /// <summary>The same request on accelerators <paramref name="ratio"/> times as fast: both rates × r (a band end).</summary>
+    public AcceleratorThroughput Scaled(double ratio) =>
+        this with { Prefill = Prefill * Guard.Positive(ratio, "ratio"), Decode = Decode * ratio };
 }

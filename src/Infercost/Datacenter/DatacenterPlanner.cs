@@ -31,7 +31,7 @@ public static class DatacenterPlanner
         parameters.Validated();
         Guard.InRange(utilisation, 1e-6, 1, "utilisation");
         Guard.Positive(sizing.Value, SizingField(sizing.Basis));
-        if (tokensPerUserPerDay is { } t) Guard.Positive(t, "tokens-per-user-day");
+        if (tokensPerUserPerDay is { } t) Guard.Positive(t, "tokensPerUserDay");
 
         var power = PowerChain.For(boardPower, parameters);
         var capex = price is { } p ? CapexChain.For(p, power, parameters) : null;
@@ -42,7 +42,7 @@ public static class DatacenterPlanner
             SizingBasis.Accelerators => Math.Ceiling(sizing.Value),
             SizingBasis.FacilityPower => Math.Floor(sizing.Value / power.Facility.Value),
             SizingBasis.Capex => Math.Floor(sizing.Value / (capex ?? throw Needs("capex", "an accelerator price (--gpu-price, or a catalog purchase price)")).Total.Value),
-            SizingBasis.TokensPerDay => Math.Ceiling(sizing.Value / (perAcceleratorDay ?? throw Needs("tokens-per-day", "a serving rate (--model, or --prefill-tps and --decode-tps)")).Value),
+            SizingBasis.TokensPerDay => Math.Ceiling(sizing.Value / (perAcceleratorDay ?? throw Needs("tokensPerDay", "a serving rate (--model, or --prefill-tps and --decode-tps)")).Value),
             SizingBasis.Users => Math.Ceiling(sizing.Value * (tokensPerUserPerDay ?? throw Needs("users", "--tokens-per-user-day"))
                 / (perAcceleratorDay ?? throw Needs("users", "a serving rate (--model, or --prefill-tps and --decode-tps)")).Value),
             _ => throw new ArgumentOutOfRangeException(nameof(sizing)),
@@ -77,13 +77,13 @@ public static class DatacenterPlanner
             tokensPerUserPerDay, users, perMillion);
     }
 
-    /// <summary>The CLI flag for a sizing basis.</summary>
+    /// <summary>The request field (camelCase; the CLI flag is its kebab-case) for a sizing basis.</summary>
     public static string SizingField(SizingBasis basis) => basis switch
     {
         SizingBasis.Accelerators => "gpus",
         SizingBasis.FacilityPower => "megawatts",
         SizingBasis.Capex => "capex",
-        SizingBasis.TokensPerDay => "tokens-per-day",
+        SizingBasis.TokensPerDay => "tokensPerDay",
         SizingBasis.Users => "users",
         _ => basis.ToString(),
     };
@@ -100,5 +100,5 @@ public static class DatacenterPlanner
         Guard.Format(sizing.Basis == SizingBasis.FacilityPower ? sizing.Value / 1e6 : sizing.Value);
 
     private static InvalidInputException Needs(string field, string what) =>
-        new(field, $"--{field} needs {what} to turn into accelerators.");
+        new(field, $"{field} needs {what} to turn into accelerators.");
 }

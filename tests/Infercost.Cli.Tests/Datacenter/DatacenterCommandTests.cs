@@ -36,6 +36,28 @@ public sealed class DatacenterCommandTests
     }
 
     [Fact]
+    public void WithAModel_PrintsThePlanAtTheBandsEnds_AndWhatItExtrapolates()
+    {
+        string[] args = ["datacenter", "--gpu", "nvidia-b200", "--users", "1e7", "--tokens-per-user-day", "20000", "--model", "deepseek-r1"];
+        var run = CliRunner.Run(args);
+        var json = CliRunner.Run([.. args, "--json"]);
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        var bands = doc.RootElement.GetProperty("bands");
+        var (slow, fast) = (bands.GetProperty("slow"), bands.GetProperty("fast"));
+        var central = doc.RootElement.GetProperty("plan").GetProperty("accelerators").GetInt64();
+        Assert.True(slow.GetProperty("accelerators").GetInt64() > central && central > fast.GetProperty("accelerators").GetInt64());
+
+        // The table's accelerators row is the JSON's, end by end, and the extrapolating line is printed
+        Assert.Contains("At the engine's throughput band (", run.Console, StringComparison.Ordinal);
+        string N(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches($@"Accelerators\s+│ {N(central)}\s+│ {N(slow.GetProperty("accelerators").GetInt64())}\s+│ {N(fast.GetProperty("accelerators").GetInt64())}\s+│", run.Console);
+        Assert.Contains("extrapolating: Blackwell", run.Console, StringComparison.Ordinal);
+        Assert.Equal("Blackwell", doc.RootElement.GetProperty("extrapolating")[0].GetProperty("label").GetString());
+    }
+
+    [Fact]
     public void FromUsers_RoundTripsToAtLeastThoseUsers()
     {
         var run = CliRunner.Run("datacenter", "--gpu", "nvidia-h100-sxm", "--users", "1e6", "--tokens-per-user-day", "20000",
@@ -58,6 +80,11 @@ public sealed class DatacenterCommandTests
     [InlineData("--users needs --tokens-per-user-day", "datacenter", "--gpu", "nvidia-h100-sxm", "--users", "5")]
     [InlineData("--claimed-megawatts checks a claimed count and power: size with --gpus.", "datacenter", "--gpu", "nvidia-h100-sxm", "--megawatts", "5", "--claimed-megawatts", "3")]
     [InlineData("--replica-gpus applies to --model", "datacenter", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--replica-gpus", "8")]
+    [InlineData("--engine applies to the engine's rate; add --model.", "datacenter", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--engine", "vllm")]
+    [InlineData("--engine must be one of", "datacenter", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--model", "llama-3.3-70b", "--engine", "tgi")]
+    [InlineData("--replica-gpus 1: deepseek-r1 does not fit on 1 × nvidia-h100-sxm", "datacenter", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--model", "deepseek-r1", "--replica-gpus", "1")]
+    [InlineData("--tokens-per-day needs a serving rate (--model, or --prefill-tps and --decode-tps)", "datacenter", "--gpu", "nvidia-h100-sxm", "--tokens-per-day", "1e9")]
+    [InlineData("--engine applies to a self-hosted cluster; add --self-host.", "workload", "--profile", "chat", "--engine", "vllm")]
     [InlineData("--train-params is required", "training", "--train-tokens", "1e12")]
     [InlineData("train-mfu must be in [0.0001, 1]; was 2.", "training", "--train-params", "1e9", "--train-tokens", "1e12", "--train-mfu", "2")]
     [InlineData("--training-cost and --train-params both give the training bill", "pnl", "deepseek-day6", "--training-cost", "1e6", "--train-params", "37e9", "--train-tokens", "1e12")]
