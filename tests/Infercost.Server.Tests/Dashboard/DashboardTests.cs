@@ -101,6 +101,38 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task EstimateOnAnotherEngine_ShowsTheApisPriceForThatEngine_AndTheUrlKeepsIt()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#engine", "trtllm");
+
+        await Estimate(page, "llama-3.3-70b", "nvidia-h100-sxm", 8);
+
+        // The card shows what the API answers for the same request with engine trtllm, which differs from vLLM's
+        var trtllm = (await Api("cost", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 8, "input": 1000, "output": 1000, "engine": "trtllm" }""")).GetProperty("cost");
+        var vllm = (await Api("cost", """{ "model": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 8, "input": 1000, "output": 1000 }""")).GetProperty("cost");
+        var shown = Dollars(await page.InnerTextAsync("#card-output .big"));
+        Assert.Equal(trtllm.GetProperty("outputPerMillion").GetDouble(), shown, 0.0005);
+        Assert.NotEqual(Math.Round(vllm.GetProperty("outputPerMillion").GetDouble(), 3), Math.Round(shown, 3));
+        Assert.Contains("engine=trtllm", page.Url, StringComparison.Ordinal);
+
+        // and the self-hosted workload is priced on the same engine
+        await page.CheckAsync("#workload-selfHost");
+        await page.ClickAsync("#run-workload");
+        await page.WaitForSelectorAsync("#workload-band");
+        var report = await Api("workload", """{ "profile": "chat", "selfHost": true, "serveModel": "llama-3.3-70b", "gpu": "nvidia-h100-sxm", "gpus": 8, "engine": "trtllm" }""");
+        var perDay = report.GetProperty("selfHostBands").GetProperty("perDay");
+        var (dayLow, _) = (await page.InnerTextAsync("#workload-band span.day")).Split(" – ") is [var l, var h] ? (l, h) : throw new Xunit.Sdk.XunitException("no range");
+        Assert.Equal(perDay.GetProperty("p10").GetDouble(), Dollars(dayLow), 0.005 * perDay.GetProperty("p10").GetDouble() + 0.005);
+
+        // Opened from the URL, the engine is chosen again
+        var shared = await Open(errors, new Uri(page.Url).Query);
+        Assert.Equal("trtllm", await shared.InputValueAsync("#engine"));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task SaveTwoScenarios_ThenCompare_ShowsThemSideBySide()
     {
         var errors = new List<string>();

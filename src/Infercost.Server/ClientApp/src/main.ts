@@ -13,7 +13,7 @@ const form = $<HTMLFormElement>("inputs");
 type Json = Record<string, any>;
 
 /** Fields shared by every serving question, read from the form. */
-const formFields = ["model", "modelConfig", "gpu", "gpus", "gpuPrice", "input", "output", "utilisation",
+const formFields = ["model", "modelConfig", "gpu", "engine", "gpus", "gpuPrice", "input", "output", "utilisation",
   "specMethod", "specLength", "specAcceptance", "specTree", "draftModel"] as const;
 /** Simulation fields, kept in the shareable URL too. */
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
@@ -43,9 +43,11 @@ function numeric(text: string): number | string {
   return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
 }
 
-/** The model (or pasted config) and GPU the form names: the fields every model-on-a-GPU request starts with. */
+/** The model (or pasted config), GPU and serving engine the form names: the fields every model-on-a-GPU request starts
+ * with (the engine only when one is chosen; the API's default is vLLM's, as the CLI's). */
 function subjectBody(): Json {
   const body: Json = { gpu: value("gpu") };
+  if (value("engine") !== "") body.engine = value("engine");
   const config = value("modelConfig");
   if (config) {
     body.modelConfig = config;
@@ -758,6 +760,7 @@ function workloadBody(): Json {
     body.selfHost = true;
     body.serveModel = value("model");
     body.gpu = value("gpu");
+    if (value("engine") !== "") body.engine = value("engine");
     for (const f of ["gpus", "gpuPrice"]) if (value(f) !== "") body[f] = numeric(value(f));
     if (value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
     if (v("cachedPrefill") !== "") body.cachedPrefill = numeric(v("cachedPrefill"));
