@@ -2,16 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
-using Infercost.Datacenter;
+using Infercost.Requests;
 using static Infercost.Cli.Rendering.Formats;
 
 namespace Infercost.Cli.Commands;
-
-/// <summary>What <c>infercost training --json</c> prints.</summary>
-/// <param name="Estimate">The run's FLOPs, accelerator-hours and cost.</param>
-/// <param name="PublishedGpuHours">The accelerator-hours a source reports, when given.</param>
-/// <param name="ImpliedMfu">The MFU those hours imply at 6·N·D.</param>
-internal sealed record TrainingReport(TrainingCost Estimate, double? PublishedGpuHours, double? ImpliedMfu);
 
 /// <summary><c>infercost training</c>: compute and cost of a pre-training run from its parameters and tokens.</summary>
 internal static class TrainingCommand
@@ -21,7 +15,7 @@ internal static class TrainingCommand
     {
         var training = new TrainingInputs();
         var catalog = new CatalogInputs();
-        var published = CliOptions.OptionalDouble("--published-gpu-hours", "Accelerator-hours a source reports for the run: prints the MFU they imply.", "H", CliOptions.InRange(1, 1e12));
+        var published = CliOptions.OptionalDouble(TrainingRequest.PublishedGpuHoursField, "Accelerator-hours a source reports for the run: prints the MFU they imply.", "H");
         var json = CommonOptions.Json();
         var command = new Command("training",
             "Training compute and cost: FLOPs = 6 × parameters × tokens (Kaplan et al. 2020), accelerator-hours = FLOPs ÷ " +
@@ -35,13 +29,13 @@ internal static class TrainingCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var run = training.Run(parse, catalog.Load(parse, context));
-            var estimate = TrainingCost.Estimate(run);
-            var hours = parse.GetValue(published);
-            double? implied = hours is { } h ? TrainingCost.ImpliedMfu(run.Parameters, run.Tokens, h, run.Peak) : null;
+            var request = training.Request(parse) with { PublishedGpuHours = parse.GetValue(published) };
+            request.Validate();
+            var report = request.Answer(catalog.Load(parse, context));
+            var (estimate, run, hours, implied) = (report.Estimate, report.Estimate.Run, report.PublishedGpuHours, report.ImpliedMfu);
             if (CommonOptions.IsJson(parse, json))
             {
-                context.WriteJson(new TrainingReport(estimate, hours, implied));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 

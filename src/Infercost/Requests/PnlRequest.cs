@@ -110,11 +110,7 @@ public sealed record PnlRequest
         TrainingCostField.Check(TrainingCost);
         AmortiseYearsField.Check(AmortiseYears);
         TrainingTokensPerDayField.Check(TrainingTokensPerDay);
-        TrainParamsField.Check(TrainParams);
-        TrainTokensField.Check(TrainTokens);
-        TrainMfuField.Check(TrainMfu);
-        TrainGpuPriceField.Check(TrainGpuPrice);
-        TrainGpusField.Check(TrainGpus);
+        TrainingRunFields.Check(TrainParams, TrainTokens, TrainMfu, TrainGpuPrice, TrainGpus);
         if (Scenario is { } id)
         {
             ProviderScenarios.Get(id);
@@ -194,14 +190,6 @@ public sealed record PnlRequest
             Source: Provenance.User("command-line figures"));
     }
 
-    private TrainingRun Run(Catalog.Catalog catalog)
-    {
-        var accelerator = catalog.GetAccelerator(TrainGpu ?? "nvidia-h100-sxm");
-        var precision = TrainPrecision ?? Precision.Bf16;
-        var peak = accelerator.Peaks.For(precision)
-            ?? throw RequestFields.Error("trainPrecision", $"{{trainPrecision}} {precision} has no dense peak on {accelerator.Id}; choose another precision.");
-        var price = TrainGpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p) : accelerator.RentalPerHour
-            ?? throw RequestFields.Error("trainGpuPrice", $"{{trainGpuPrice}} is required: the catalog has no rental price for {accelerator.Id}.");
-        return new TrainingRun(TrainParams!.Value, TrainTokens!.Value, peak, TrainMfu ?? 0.4, price, TrainGpus is { } g ? (long)Math.Ceiling(g) : null).Validated();
-    }
+    private TrainingRun Run(Catalog.Catalog catalog) =>
+        TrainingRunFields.Run(catalog, TrainParams!.Value, TrainTokens!.Value, TrainGpu, TrainPrecision, TrainMfu, TrainGpuPrice, TrainGpus);
 }
