@@ -4,15 +4,11 @@ using Infercost.Cli.Inputs;
 using Infercost.Cli.Rendering;
 using Infercost.Economics.Sessions;
 using Infercost.Economics.Workloads;
-using Infercost.Quantities;
+using SessionRequest = Infercost.Requests.SessionRequest;
 using Spectre.Console;
 using static Infercost.Cli.Rendering.Formats;
 
 namespace Infercost.Cli.Commands;
-
-/// <summary>What <c>infercost session --json</c> prints.</summary>
-/// <param name="Bills">One bill per scenario: caching off, each TTL, with and without compaction.</param>
-internal sealed record SessionReport(IReadOnlyList<SessionBill> Bills);
 
 /// <summary><c>infercost session</c>: an agent or chat session billed turn by turn, with the prompt cache's TTL and
 /// context compaction.</summary>
@@ -21,16 +17,18 @@ internal static class SessionCommand
     /// <summary>Most request rows the table prints (the JSON carries them all).</summary>
     private const int MaxRows = 60;
 
+    private static readonly SessionRequest Defaults = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CliContext context)
     {
         var priceModel = new Option<string>("--price-model") { Description = "API model whose list price bills the session (see 'infercost prices').", HelpName = "ID", Required = true };
         var prices = new PriceInputs();
-        var prefix = CliOptions.Double("--prefix", "System prompt, tools and documents sent first on every turn.", "TOKENS", CliOptions.InRange(0, 1e8), 20_000);
-        var turns = CliOptions.Int("--turns", "Turns in the session.", 1, AgentSession.MaxTurns, 40);
-        var input = CliOptions.Double("--input", "New input per turn (user message, tool results).", "TOKENS", CliOptions.InRange(0, 1e8), 1500);
-        var output = CliOptions.Double("--output", "Visible output per turn (re-sent in later turns).", "TOKENS", CliOptions.InRange(0, 1e8), 300);
-        var reasoning = CliOptions.Double("--reasoning", "Hidden reasoning per turn (billed as output, not re-sent).", "TOKENS", CliOptions.InRange(0, 1e8), 200);
+        var prefix = CliOptions.Double(SessionRequest.PrefixField, "System prompt, tools and documents sent first on every turn.", "TOKENS", Defaults.Prefix);
+        var turns = CliOptions.Int(SessionRequest.TurnsField, "Turns in the session.", Defaults.Turns);
+        var input = CliOptions.Double(SessionRequest.InputField, "New input per turn (user message, tool results).", "TOKENS", Defaults.Input);
+        var output = CliOptions.Double(SessionRequest.OutputField, "Visible output per turn (re-sent in later turns).", "TOKENS", Defaults.Output);
+        var reasoning = CliOptions.Double(SessionRequest.ReasoningField, "Hidden reasoning per turn (billed as output, not re-sent).", "TOKENS", Defaults.Reasoning);
         var gaps = new Option<double[]>("--gaps")
         {
             Description = "Seconds between requests, cycled over the turns (e.g. 20,20,20,900: three quick tool calls, then a 15-minute pause). Default: 20.",
@@ -38,10 +36,10 @@ internal static class SessionCommand
             CustomParser = ParseGaps,
         };
         var ttl = new Option<string?>("--ttl") { Description = "Bill one cache lifetime: 5m or 1h. Default: compare caching off, 5m and 1h (where priced).", HelpName = "5m|1h" };
-        var minCacheable = CliOptions.Double("--min-cacheable", "Prompts shorter than this are not cached (Anthropic: 1,024 for Sonnet and Opus, 2,048 for Haiku).", "TOKENS", CliOptions.InRange(0, 1e8), 1024);
-        var compactAt = CliOptions.OptionalDouble("--compact-at", "Compact when a prompt would exceed this: a summarising pass replaces the history. Compared against never compacting.", "TOKENS", CliOptions.InRange(1, 1e8));
-        var summary = CliOptions.Double("--summary-tokens", "Length of the compaction summary (output of the pass, then the history).", "TOKENS", CliOptions.InRange(0, 1e8), 2000);
-        var instruction = CliOptions.Double("--compaction-instruction", "Tokens of the summarising instruction.", "TOKENS", CliOptions.InRange(0, 1e8), 200);
+        var minCacheable = CliOptions.Double(SessionRequest.MinCacheableField, "Prompts shorter than this are not cached (Anthropic: 1,024 for Sonnet and Opus, 2,048 for Haiku).", "TOKENS", Defaults.MinCacheable);
+        var compactAt = CliOptions.OptionalDouble(SessionRequest.CompactAtField, "Compact when a prompt would exceed this: a summarising pass replaces the history. Compared against never compacting.", "TOKENS");
+        var summary = CliOptions.Double(SessionRequest.SummaryTokensField, "Length of the compaction summary (output of the pass, then the history).", "TOKENS", Defaults.SummaryTokens);
+        var instruction = CliOptions.Double(SessionRequest.CompactionInstructionField, "Tokens of the summarising instruction.", "TOKENS", Defaults.CompactionInstruction);
         var json = CommonOptions.Json();
         var command = new Command("session",
             "An agent or chat session billed turn by turn: each turn re-sends the conversation; with the prompt cache the part " +
@@ -57,42 +55,31 @@ internal static class SessionCommand
 
         command.SetAction(parse =>
         {
-            var sheet = PriceSheet.FromApi(prices.Get(parse, context, parse.GetValue(priceModel)!));
-            var gapList = (parse.GetValue(gaps) is { Length: > 0 } g ? g : [20.0]).Select(Seconds.FromSeconds).ToList();
-            var session = AgentSession.Uniform(parse.GetValue(prefix), parse.GetValue(turns), parse.GetValue(input), parse.GetValue(output),
-                parse.GetValue(reasoning), gapList).Validated();
-            var min = parse.GetValue(minCacheable);
-            CompactionPolicy? compaction = parse.GetValue(compactAt) is { } at
-                ? new CompactionPolicy(at, parse.GetValue(summary), parse.GetValue(instruction)).Validated()
-                : null;
-
-            var caches = new List<CachePolicy?>();
-            switch (parse.GetValue(ttl))
+            var request = new SessionRequest
             {
-                case null:
-                    caches.Add(null);
-                    caches.Add(new CachePolicy(CacheTtl.FiveMinutes, min));
-                    if (sheet.CacheWriteOneHour is not null) caches.Add(new CachePolicy(CacheTtl.OneHour, min));
-                    break;
-                case "5m": caches.Add(new CachePolicy(CacheTtl.FiveMinutes, min)); break;
-                case "1h": caches.Add(new CachePolicy(CacheTtl.OneHour, min)); break;
-                case var other: throw new InvalidInputException("ttl", $"ttl must be 5m or 1h; was '{other}'.");
-            }
-
-            var bills = new List<SessionBill>();
-            foreach (var c in caches)
-            {
-                if (compaction is not null) bills.Add(SessionBilling.Bill(session, sheet, c, compaction));
-                bills.Add(SessionBilling.Bill(session, sheet, c));
-            }
-
+                PriceModel = parse.GetValue(priceModel),
+                On = parse.GetValue(prices.On),
+                Prefix = parse.GetValue(prefix),
+                Turns = parse.GetValue(turns),
+                Input = parse.GetValue(input),
+                Output = parse.GetValue(output),
+                Reasoning = parse.GetValue(reasoning),
+                Gaps = parse.GetValue(gaps) is { Length: > 0 } g ? g : null,
+                Ttl = parse.GetValue(ttl),
+                MinCacheable = parse.GetValue(minCacheable),
+                CompactAt = parse.GetValue(compactAt),
+                SummaryTokens = parse.GetValue(summary),
+                CompactionInstruction = parse.GetValue(instruction),
+            };
+            request.Validate();
+            var (report, session, sheet) = request.Analyse(prices.Load(parse, context));
             if (CommonOptions.IsJson(parse, json))
             {
-                context.WriteJson(new SessionReport(bills));
+                context.WriteJson(report);
                 return ExitCodes.Ok;
             }
 
-            Render(context.Console, session, sheet, bills);
+            Render(context.Console, session, sheet, report.Bills);
             return ExitCodes.Ok;
         });
         return command;

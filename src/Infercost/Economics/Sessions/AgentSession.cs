@@ -62,11 +62,11 @@ public sealed record CompactionPolicy(double TriggerTokens, double SummaryTokens
     /// <summary>Checks every field; messages name the CLI flags.</summary>
     public CompactionPolicy Validated()
     {
-        Guard.InRange(TriggerTokens, 1, 1e8, "compact-at");
-        Guard.InRange(SummaryTokens, 0, 1e8, "summary-tokens");
-        Guard.InRange(InstructionTokens, 0, 1e8, "compaction-instruction");
+        Guard.InRange(TriggerTokens, 1, 1e8, "compactAt");
+        Guard.InRange(SummaryTokens, 0, 1e8, "summaryTokens");
+        Guard.InRange(InstructionTokens, 0, 1e8, "compactionInstruction");
         if (SummaryTokens >= TriggerTokens)
-            throw new InvalidInputException("summary-tokens", $"summary-tokens must be below compact-at ({Guard.Format(TriggerTokens)}); was {Guard.Format(SummaryTokens)}.");
+            throw Requests.RequestFields.Error("summaryTokens", $"{{summaryTokens}} must be below {{compactAt}} ({Guard.Format(TriggerTokens)}); was {Guard.Format(SummaryTokens)}.");
         return this;
     }
 }

@@ -36,7 +36,7 @@ public sealed class SessionCommandTests
     [Theory]
     [InlineData("ttl must be 5m or 1h; was '10m'.", "session", "--price-model", "claude-sonnet-4.5", "--ttl", "10m")]
     [InlineData("gaps must be seconds in [0, 1e+08], comma-separated; was '20,x'.", "session", "--price-model", "claude-sonnet-4.5", "--gaps", "20,x")]
-    [InlineData("summary-tokens must be below compact-at", "session", "--price-model", "claude-sonnet-4.5", "--compact-at", "1000", "--summary-tokens", "2000")]
+    [InlineData("--summary-tokens must be below --compact-at", "session", "--price-model", "claude-sonnet-4.5", "--compact-at", "1000", "--summary-tokens", "2000")]
     [InlineData("ttl 1h has no price for gpt-4o", "session", "--price-model", "gpt-4o", "--ttl", "1h")]
     public void BadInput_IsOneLine_ExitTwo(string message, params string[] args)
     {

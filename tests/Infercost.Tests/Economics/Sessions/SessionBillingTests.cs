@@ -126,6 +126,6 @@ public class SessionBillingTests
     public void SummaryNotShorterThanTheTrigger_IsInvalidInput()
     {
         var e = Assert.Throws<InvalidInputException>(() => new CompactionPolicy(1000, 1000).Validated());
-        Assert.Equal("summary-tokens", e.Field);
+        Assert.Equal("summaryTokens", e.Field);
     }
 }
