@@ -59,6 +59,8 @@ internal static class Questions
             r => r.Answer(DateOnly.FromDateTime(DateTime.UtcNow)), r => r.Validate()),
         Quick<DatacenterRequest, Datacenter.DatacenterReport>("datacenter", "A datacentre from accelerators, megawatts, capex, tokens per day or users to the rest, with the engine's rate at its band's ends (infercost datacenter)",
             r => r.Answer(Catalog), r => r.Validate()),
+        Quick<DataflowRequest, DataflowReport>("dataflow", "Decode on an SRAM dataflow machine (Groq LPU, Cerebras WSE-3) as a bound from its own physics, beside a GPU replica (infercost dataflow)",
+            r => r.Answer(Catalog), r => r.Validate()),
         Quick<SessionRequest, SessionReport>("session", "An agent or chat session billed request by request with the prompt cache's lifetime and context compaction (infercost session)",
             r => r.Answer(), r => r.Validate()),
         Quick<TrainingRequest, TrainingReport>("training", "A pre-training run's FLOPs, accelerator-hours and cost at 6·N·D, and the MFU a published figure implies (infercost training)",

@@ -46,8 +46,8 @@ public static class DataflowModel
             notes.Add($"{accelerator.Id} is not an SRAM-only dataflow machine: its memory is treated as if it were SRAM, which it is not.");
 
         var peak = parameters.Peak ?? accelerator.Peaks.For(parameters.WeightPrecision)
-            ?? throw new InvalidInputException("peak-tflops",
-                $"peak-tflops is required: the catalog has no dense {parameters.WeightPrecision.Name()} peak for {accelerator.Id}" +
+            ?? throw new InvalidInputException("peakTflops",
+                $"peakTflops is required: the catalog has no dense {parameters.WeightPrecision.Name()} peak for {accelerator.Id}" +
                 (accelerator.Vendor == "Cerebras" ? " (Cerebras publishes only a sparse 125 PFLOPS headline)." : "."));
 
         var p = ParameterCounter.Count(model);

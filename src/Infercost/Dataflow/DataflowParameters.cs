@@ -36,11 +36,11 @@ public sealed record DataflowParameters(
     /// <summary>Checks every field; messages name the CLI flags.</summary>
     public DataflowParameters Validated()
     {
-        Guard.InRange(SramUsableFraction, 0.01, 1, "sram-usable");
-        Guard.Positive(LinkBandwidth.Value, "link-gbps");
-        Guard.InRange(HopLatency.Value, 0, 1, "hop-latency-us");
-        if (Peak is { } p) Guard.Positive(p.Value, "peak-tflops");
-        if (StreamBandwidth is { } s) Guard.Positive(s.Value, "stream-gbps");
+        Guard.InRange(SramUsableFraction, 0.01, 1, "sramUsable");
+        Guard.Positive(LinkBandwidth.Value, "linkGbps");
+        Guard.InRange(HopLatency.Value, 0, 1, "hopLatencyUs");
+        if (Peak is { } p) Guard.Positive(p.Value, "peakTflops");
+        if (StreamBandwidth is { } s) Guard.Positive(s.Value, "streamGbps");
         return this;
     }
 }

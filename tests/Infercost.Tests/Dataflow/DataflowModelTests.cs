@@ -35,7 +35,7 @@ public class DataflowModelTests
         var wse = Catalog.GetAccelerator("cerebras-wse-3");
         var model = Catalog.GetModel("llama-3.3-70b");
         var e = Assert.Throws<InvalidInputException>(() => DataflowModel.Estimate(model, wse, DataflowParameters.For(wse), 1, 1500));
-        Assert.Equal("peak-tflops", e.Field);
+        Assert.Equal("peakTflops", e.Field);
 
         var given = DataflowParameters.For(wse) with { Peak = FlopsPerSecond.FromTeraflops(62_500) };
         var fits = DataflowModel.Estimate(model, wse, given, 1, 1500);
