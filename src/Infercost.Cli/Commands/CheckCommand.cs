@@ -26,6 +26,7 @@ internal static class CheckCommand
         var activeParams = CliOptions.OptionalDouble(CheckRequest.ActiveParamsField, "Parameters each token multiplies through (2 FLOPs each), e.g. 37e9. Default: the model's computed active parameters without the input embedding.", "X");
         var precision = CliOptions.Precision("--precision", "Matrix precision whose dense peak is the ceiling. Default: fp8 where the device has it, else bf16.");
         var weights = CliOptions.StoredPrecision("--weights", "Weight precision for the bytes a decode step reads. Default: the model's published precision.");
+        var engine = ServingInputs.EngineOption();
         var json = CommonOptions.Json();
         var command = new Command("check",
             "Check a claimed throughput or price against the compute and bandwidth rooflines at 100% efficiency. " +
@@ -34,7 +35,7 @@ internal static class CheckCommand
             "\n\nExample:\n  infercost check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 8 --prefill-tps 1440000 --active-params 37e9 --precision fp8" +
             "\n  infercost check --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 8 --decode-tps 20000 --batch 64");
         subject.AddTo(command);
-        foreach (var option in new Option[] { gpus, prefill, decode, inputPrice, outputPrice, batch, gpuPrice, activeParams, precision, weights, json })
+        foreach (var option in new Option[] { gpus, prefill, decode, inputPrice, outputPrice, batch, gpuPrice, activeParams, precision, weights, engine, json })
         {
             command.Options.Add(option);
         }
@@ -54,6 +55,7 @@ internal static class CheckCommand
                 Precision = parse.GetValue(precision),
                 Weights = parse.GetValue(weights),
                 Fp4Format = CliOptions.Fp4FormatOf(parse, weights),
+                Engine = parse.GetValue(engine),
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var s = request.Resolve(catalog, configSource);
@@ -104,6 +106,12 @@ internal static class CheckCommand
         console.Write(new Rule(v.Possible ? "[green]POSSIBLE[/]" : "[bold red]IMPOSSIBLE[/]").LeftJustified());
         console.WriteLine(v.Explanation);
         if (r.WeightBytesMethod is { } method) console.WriteLine("Weight bytes per step: " + method);
-        if (r.Engine is { } engine) console.WriteLine(engine.Explanation);
+        if (r.Engine is { } engine)
+        {
+            console.WriteLine(engine.Explanation);
+            if (engine.AtLargestBatchBand is { } b)
+                console.WriteLine($"{engine.Software}: at the largest batch, P10-P90 {Number(b.P10)} .. {Number(b.P90)} output tok/s (the estimate's calibrated band).");
+            if (Calibration.Extrapolation.Line(engine.Extrapolating) is { } extrapolating) console.WriteLine(extrapolating);
+        }
     }
 }

@@ -36,7 +36,18 @@ public sealed record CheckReport(
 /// <paramref name="LargestBatch"/> falls short.</param>
 /// <param name="Explanation">Which assumption makes the difference, in a sentence.</param>
 public sealed record EngineReading(Parallelism Layout, int Replicas, int LargestBatch, TokensPerSecond AtLargestBatch, TokensPerSecond AtBatchOne,
-    int? ImpliedBatch, string Explanation);
+    int? ImpliedBatch, string Explanation)
+{
+    /// <summary>The serving engine the reading is for (<see cref="CheckRequest.Engine"/>; vLLM by default).</summary>
+    public string Software { get; init; } = "";
+
+    /// <summary>P10–P90 of <see cref="AtLargestBatch"/> from the estimate's calibrated throughput band (tokens/s); the
+    /// implied batch is read at the modelled speed.</summary>
+    public Calibration.Banded? AtLargestBatchBand { get; init; }
+
+    /// <summary>Where the reading lies outside calibration coverage.</summary>
+    public IReadOnlyList<Calibration.Extrapolation> Extrapolating { get; init; } = [];
+}
 
 /// <summary>The <c>check</c> question: is a claimed throughput or price physically possible on the hardware named?
 /// Exactly one of <see cref="PrefillTps"/>, <see cref="DecodeTps"/>, <see cref="InputPrice"/>, <see cref="OutputPrice"/>.</summary>
@@ -57,6 +68,10 @@ public sealed record CheckRequest : ModelGpuRequest
 
     /// <summary>Devices the claimed figure is for. Required.</summary>
     public int? Gpus { get; init; }
+
+    /// <summary>For a decode claim: the serving engine profile of the serving model's reading (vllm, the default, sglang,
+    /// trtllm, trtllm-0.14 or trtllm-1), as <c>cost --engine</c> applies it. The rooflines do not depend on it.</summary>
+    public string? Engine { get; init; }
 
     /// <summary>Claimed prompt (input) tokens per second for all the devices.</summary>
     public double? PrefillTps { get; init; }
@@ -106,6 +121,12 @@ public sealed record CheckRequest : ModelGpuRequest
         {
             throw RequestFields.Error("claim", $"give exactly one of {{prefillTps}}, {{decodeTps}}, {{inputPrice}}, {{outputPrice}}; was {claims}.");
         }
+
+        if (Engine is not null)
+        {
+            Calibration.ServingSoftware.Named(Engine, "engine");
+            if (DecodeTps is null) throw RequestFields.Error("engine", "{engine} picks the serving model that reads a {decodeTps} claim; the rooflines of other claims do not depend on it.");
+        }
     }
 
     /// <summary>Validates, resolves and answers.</summary>
@@ -150,17 +171,18 @@ public sealed record CheckRequest : ModelGpuRequest
         var verdict = PhysicsCheck.Check(claim);
         var (best, bestPeak) = HighestPeak(accelerator);
         var atBest = PhysicsCheck.Check(claim with { Precision = best });
-        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, Fp4Format, value) : null;
+        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, Fp4Format, Engine, value) : null;
         return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod, engine);
     }
 
     // The serving model's decode throughput rises with the batch (weights are read once per step whatever the batch), so
     // the batch a claim implies is found by bisection between 1 and the largest batch that fits.
-    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, Fp4Format? fp4, double claimed)
+    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, Fp4Format? fp4, string? engine, double claimed)
     {
         try
         {
-            var config = new ServingConfig { TotalDevices = devices, WeightPrecision = weights, Fp4Format = fp4 };
+            // Configured as cost configures it: the engine's scheduler defaults and runtime.
+            var config = new ServingRequest { Gpus = devices, Weights = weights, Fp4Format = fp4, Engine = engine }.ToConfig();
             var full = ServingEstimator.Estimate(model, accelerator, config);
             if (full.Replicas == 0) return null;
             var setup = new ServingSetup(model, accelerator, full.Parallelism, config with { Parallelism = full.Parallelism });
@@ -190,7 +212,12 @@ public sealed record CheckRequest : ModelGpuRequest
                 : $"The serving model predicts at most {predicted.ToString("N0", f)} output tok/s on these {devices} devices ({full.Replicas} × {full.Parallelism}, batch " +
                   $"{largest} per replica), {(claimed / predicted).ToString("0.0", f)}× short of the claim: it needs more than the memory lets batch, a lower weight " +
                   "precision, or efficiencies above those calibrated.";
-            return new EngineReading(full.Parallelism, full.Replicas, largest, full.ClusterDecodeTokensPerSecond, TokensPerSecond.FromTokensPerSecond(one), implied, explanation);
+            return new EngineReading(full.Parallelism, full.Replicas, largest, full.ClusterDecodeTokensPerSecond, TokensPerSecond.FromTokensPerSecond(one), implied, explanation)
+            {
+                Software = config.Engine.Name,
+                AtLargestBatchBand = Calibration.Banded.Of(predicted, full.ThroughputBand),
+                Extrapolating = full.Extrapolating,
+            };
         }
         catch (ModelDoesNotFitException)
         {

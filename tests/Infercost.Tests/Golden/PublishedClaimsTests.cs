@@ -82,6 +82,26 @@ public class PublishedClaimsTests
         Assert.Contains("the batch the claim assumes", engine.Explanation, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("trtllm")]
+    public void TheEngineReading_IsCostsClusterAtTheLargestBatch_WithItsBand(string? engine)
+    {
+        // Given the 2M tokens/hour claim read by the serving model of the engine named
+        var reading = new Infercost.Requests.CheckRequest
+        {
+            Model = "llama-3.3-70b", Gpu = "nvidia-a100-sxm-80gb", Gpus = 4, DecodeTps = 2e6 / 3600, Engine = engine,
+        }.Answer(Infercost.Catalog.Catalog.Embedded).Engine!;
+
+        // Then it is cost's decode throughput on the same 4 devices at 1,000 in / 1,000 out, with cost's band and extrapolations
+        var cost = new Infercost.Requests.CostRequest { Model = "llama-3.3-70b", Gpu = "nvidia-a100-sxm-80gb", Gpus = 4, Engine = engine }.Answer(Infercost.Catalog.Catalog.Embedded);
+        Assert.Equal(cost.Serving.ClusterDecodeTokensPerSecond.Value, reading.AtLargestBatch.Value, 9);
+        Assert.Equal(cost.Serving.Decode.Batch, reading.LargestBatch);
+        Assert.Equal(cost.Serving.Extrapolating, reading.Extrapolating);
+        Assert.Equal(reading.AtLargestBatch.Value * cost.Serving.ThroughputBand.Low, reading.AtLargestBatchBand!.P10, 9);
+        Assert.Equal(reading.AtLargestBatch.Value * cost.Serving.ThroughputBand.High, reading.AtLargestBatchBand.P90, 9);
+    }
+
     [Fact]
     public void DecodeClaimBeyondTheLargestBatch_SaysWhatItWouldNeed()
     {
