@@ -7,7 +7,7 @@ namespace Infercost.Requests;
 /// <summary>The <c>pnl</c> question: an inference provider's revenue, GPU cost and margins for a period, from a built-in
 /// disclosure (<see cref="Scenario"/>) or the figures given, with training optionally amortised (a given
 /// <see cref="TrainingCost"/>, or the 6·N·D estimate of a run described by the <c>train…</c> fields).</summary>
-public sealed record PnlRequest
+public sealed record PnlRequest : ITrainingRunFields
 {
     /// <summary>Accepted ranges.</summary>
     public static readonly NumberField GpusField = new("gpus", 1e-3, 1e8), GpuPriceField = new("gpuPrice", 0, 10_000), HoursField = new("hours", 1.0 / 3600, 8784),
@@ -110,7 +110,7 @@ public sealed record PnlRequest
         TrainingCostField.Check(TrainingCost);
         AmortiseYearsField.Check(AmortiseYears);
         TrainingTokensPerDayField.Check(TrainingTokensPerDay);
-        TrainingRunFields.Check(TrainParams, TrainTokens, TrainMfu, TrainGpuPrice, TrainGpus);
+        TrainingRunFields.Check(this);
         if (Scenario is { } id)
         {
             ProviderScenarios.Get(id);
@@ -190,6 +190,5 @@ public sealed record PnlRequest
             Source: Provenance.User("command-line figures"));
     }
 
-    private TrainingRun Run(Catalog.Catalog catalog) =>
-        TrainingRunFields.Run(catalog, TrainParams!.Value, TrainTokens!.Value, TrainGpu, TrainPrecision, TrainMfu, TrainGpuPrice, TrainGpus);
+    private TrainingRun Run(Catalog.Catalog catalog) => TrainingRunFields.Run(catalog, this);
 }
