@@ -116,17 +116,15 @@ public sealed record CheckRequest : ModelGpuRequest
         BatchField.Check(Batch);
         GpuPriceField.Check(GpuPrice);
         ActiveParamsField.Check(ActiveParams);
+        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
         var claims = new double?[] { PrefillTps, DecodeTps, InputPrice, OutputPrice }.Count(c => c is not null);
         if (claims != 1)
         {
             throw RequestFields.Error("claim", $"give exactly one of {{prefillTps}}, {{decodeTps}}, {{inputPrice}}, {{outputPrice}}; was {claims}.");
         }
 
-        if (Engine is not null)
-        {
-            Calibration.ServingSoftware.Named(Engine, "engine");
-            if (DecodeTps is null) throw RequestFields.Error("engine", "{engine} picks the serving model that reads a {decodeTps} claim; the rooflines of other claims do not depend on it.");
-        }
+        if (Engine is not null && DecodeTps is null)
+            throw RequestFields.Error("engine", "{engine} picks the serving model that reads a {decodeTps} claim; the rooflines of other claims do not depend on it.");
     }
 
     /// <summary>Validates, resolves and answers.</summary>
