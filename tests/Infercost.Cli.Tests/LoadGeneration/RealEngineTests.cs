@@ -44,7 +44,7 @@ public sealed class RealEngineServer : IAsyncLifetime
             if (make.ExitCode != 0) throw new InvalidOperationException("make-model.mjs failed: " + await make.StandardError.ReadToEndAsync());
         }
 
-        _server = Start(engine, "server.mjs", "--model", modelFile, "--name", Model, "--port", "0", "--slots", "4", "--threads", "1");
+        _server = Start(engine, "server.mjs", "--model", modelFile, "--name", Model, "--port", "0", "--slots", "4", "--threads", "1", "--context", "4096");
         using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await _server.StandardOutput.ReadLineAsync(ready.Token) is { } line)
         {
@@ -172,11 +172,12 @@ public sealed class RealEngineTests(RealEngineServer engine) : IClassFixture<Rea
     {
         var csv = Path.Combine(Path.GetTempPath(), $"infercost-real-engine-{Guid.NewGuid():N}.csv");
 
-        // When answers of 900 tokens are cut by a 0.2 s timeout, at two levels one after another. One answer alone took
-        // 0.73 s on the 2-core build machine (1,230 tokens/s, first token after 26 ms), and a quiet CI machine once
-        // finished one inside the 0.5 s this test first allowed; 0.2 s needs 4,500 tokens/s to finish and leaves the
-        // first token eight times its time to arrive.
-        var run = Measure("--sweep", "concurrency:2,1", "--requests", "2", "--input", "20", "--output", "900", "--timeout", "0.2", "--ignore-eos", "--csv", csv);
+        // When answers of 3,800 tokens are cut by a 0.6 s timeout, at two levels one after another. One answer of 900
+        // took 0.73 s on the 2-core build machine (1,230 tokens/s, first token after 26 ms), and a quiet CI machine once
+        // finished 900 inside 0.5 s (over 1,800 tokens/s). 3,800 in 0.6 s needs 6,300 tokens/s, and the first token has
+        // 23 times its time to arrive even on a loaded machine (0.2 s for 900 tokens once left a request with none).
+        // The server's 4,096-token context per slot holds the answer.
+        var run = Measure("--sweep", "concurrency:2,1", "--requests", "2", "--input", "20", "--output", "3800", "--timeout", "0.6", "--ignore-eos", "--csv", csv);
 
         // Then both levels end (nothing hangs) with the failure exit code, every request reported as a timeout,
         // and what arrived before the cut is kept per request
