@@ -78,7 +78,12 @@ internal static class KernelsCommand
             d[$"gemm {a.Name()}/{p.Name()}"] = $"peakFraction {G(c.PeakFraction)}, halfRows {G(c.HalfRows)}, bandwidthFraction {G(c.BandwidthFraction)}, fixed {G(c.FixedSeconds * 1e6)} us";
         }
 
-        d["grouped_gemm"] = $"fixed {G(m.GroupedGemm.FixedSeconds * 1e6)} us, imbalance {G(m.GroupedGemm.Imbalance)}";
+        foreach (var kernel in Enum.GetValues<MoeKernel>())
+        {
+            if (kernel != MoeKernel.TrtllmGen && !m.MoeModules.ContainsKey(kernel)) continue;
+            var c = m.GroupedGemmFor(kernel);
+            d[$"grouped_gemm {kernel.Name()}"] = $"fixed {G(c.FixedSeconds * 1e6)} us, perExpert {G(c.PerExpertSeconds * 1e6)} us, imbalance {G(c.Imbalance)}";
+        }
         foreach (var (a, c) in m.Prefill)
         {
             d[$"attention_prefill {a.Name()}"] = $"peakFraction {G(c.PeakFraction)}, headDimExponent {G(c.HeadDimExponent)}, halfLength {G(c.HalfLength)}, halfLengthCausal {G(c.HalfLengthCausal)}";

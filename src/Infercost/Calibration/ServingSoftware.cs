@@ -42,6 +42,21 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     /// <summary>Where the profile's values come from.</summary>
     public string Source { get; init; } = "";
 
+    /// <summary>The MoE kernel the engine runs routed experts with when they are not 4-bit (16- and 8-bit experts).</summary>
+    public Kernels.MoeKernel MoeKernel { get; init; } = Kernels.MoeKernel.TrtllmGen;
+
+    /// <summary>The MoE kernel the engine runs 4-bit (NVFP4, MXFP4) experts with.</summary>
+    public Kernels.MoeKernel MoeKernelFp4 { get; init; } = Kernels.MoeKernel.TrtllmGen;
+
+    /// <summary>The MoE kernel this engine runs experts stored at <paramref name="experts"/> with on
+    /// <paramref name="architecture"/>: <see cref="MoeKernelFp4"/> for 4-bit experts, else <see cref="MoeKernel"/>;
+    /// TRTLLM-Gen kernels exist for Blackwell (SM100) only, so elsewhere TensorRT-LLM runs its CUTLASS MoE kernels.</summary>
+    public Kernels.MoeKernel MoeKernelFor(Precision experts, Kernels.Architecture architecture)
+    {
+        var kernel = experts is Precision.Fp4 or Precision.Int4 ? MoeKernelFp4 : MoeKernel;
+        return kernel == Kernels.MoeKernel.TrtllmGen && architecture != Kernels.Architecture.Blackwell ? Kernels.MoeKernel.Cutlass : kernel;
+    }
+
     /// <summary><paramref name="factors"/> with this engine's per-step and per-collective overheads in place of the
     /// calibrated ones (unchanged when <see cref="Runtime"/> is null). Explicit user values are applied after this.</summary>
     public EfficiencyFactors Over(EfficiencyFactors factors)
@@ -112,7 +127,10 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
         CudaGraphMaxBatch = 512,
         OverlapScheduling = false,
         Runtime = EngineRuntime.TunedStack("vLLM V1"),
-        Source = "vLLM engine arguments (max_num_seqs 256, max_num_batched_tokens 8192, gpu_memory_utilization 0.9, cudagraph capture sizes up to 512, async scheduling off by default)",
+        MoeKernel = Kernels.MoeKernel.Triton,
+        MoeKernelFp4 = Kernels.MoeKernel.Cutlass,
+        Source = "vLLM engine arguments (max_num_seqs 256, max_num_batched_tokens 8192, gpu_memory_utilization 0.9, cudagraph capture sizes up to 512, async scheduling off by default); " +
+                 "MoE: Triton fused_moe for 16- and 8-bit experts, vLLM's CUTLASS kernels for NVFP4 (FlashInfer's are opt-in through VLLM_USE_FLASHINFER_MOE_FP4)",
     };
 
     /// <summary>SGLang defaults: max_running_requests derived from memory (the cap here is its 4096 token-pool bound
@@ -124,7 +142,10 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
         CudaGraphMaxBatch = 160,
         OverlapScheduling = true,
         Runtime = EngineRuntime.TunedStack("SGLang"),
-        Source = "SGLang server arguments (chunked_prefill_size 8192, mem_fraction_static 0.88, cuda_graph_max_bs 160, overlap scheduler enabled)",
+        MoeKernel = Kernels.MoeKernel.Triton,
+        MoeKernelFp4 = Kernels.MoeKernel.Cutlass,
+        Source = "SGLang server arguments (chunked_prefill_size 8192, mem_fraction_static 0.88, cuda_graph_max_bs 160, overlap scheduler enabled); " +
+                 "MoE: Triton fused_moe for 16- and 8-bit experts, a CUTLASS grouped GEMM for NVFP4",
     };
 
     /// <summary>The built-in profiles.</summary>

@@ -218,10 +218,15 @@ public static partial class KernelBenchmarks
         if (r.Shape.Contains("MoE module", StringComparison.Ordinal) || r.Shape.Contains("Qwen3-235B", StringComparison.Ordinal))
         {
             if (r.Metric != "us") return $"metric '{r.Metric}'";
-            if (r.Notes.StartsWith("CUTLASS", StringComparison.Ordinal) || r.Notes.StartsWith("DENSEGEMM", StringComparison.Ordinal))
+            if (r.Notes.StartsWith("DENSEGEMM", StringComparison.Ordinal))
             {
-                return "alternative backend of the TRTLLM-Gen row (the model follows the best kernel)";
+                return "every expert as one dense GEMM (CuTe DSL): an alternative backend no engine profile runs by default";
             }
+
+            // Which implementation ran the module: blog 24 names TRTLLM-Gen and CUTLASS; SGLang's tuning rows run Triton's fused_moe.
+            var kernel = r.Notes.StartsWith("CUTLASS", StringComparison.Ordinal) ? MoeKernel.Cutlass
+                : r.Notes.Contains("triton", StringComparison.OrdinalIgnoreCase) ? MoeKernel.Triton
+                : MoeKernel.TrtllmGen;
 
             var tokens = Number(r.Shape, @"(?:num_tokens|tokens)=(\d+)");
             var experts = Number(r.Shape, @"E=(\d+)");
@@ -231,8 +236,8 @@ public static partial class KernelBenchmarks
             if (tokens is null || experts is null || topK is null || hidden is null || inter is null) return "shape lacks tokens, E, top-k, hidden or intermediate";
             var nk = 3 * hidden.Value * inter.Value;
             double T = tokens.Value, E = experts.Value, topk = topK.Value;
-            cases.Add(new KernelCase(r.Id, KernelCategory.GroupedGemm, $"{arch.Name()}/moe", r.Value * 1e-6, model =>
-                model.GroupedGemm.Time(model.GemmFor(arch, f.Compute), T, E, topk, nk, f.Weight, f.Activation, p, bw)));
+            cases.Add(new KernelCase(r.Id, KernelCategory.GroupedGemm, $"{arch.Name()}/moe/{kernel.Name()}", r.Value * 1e-6, model =>
+                model.GroupedGemmFor(kernel).Time(model.GemmFor(arch, f.Compute), T, E, topk, nk, f.Weight, f.Activation, p, bw)));
             return null;
         }
 

@@ -9,18 +9,29 @@ namespace Infercost.Kernels;
 public static class KernelCurves
 {
     /// <summary>When the fit was made.</summary>
-    public const string FittedOn = "2026-12-04";
+    public const string FittedOn = "2026-12-07";
 
     /// <summary>The shipped kernel model.</summary>
     public static KernelModel Fitted { get; } = new(
         Gemm,
-        new GroupedGemmCurve(24.09e-6, 1.255),
+        new GroupedGemmCurve(13.12e-6, Imbalance) { PerExpertSeconds = 0.02163e-6 },
         Prefill,
         Decode,
         AllReduce,
         AllToAll,
         GraphCollectiveLatencySeconds: 4.1e-6,
-        Source: "fitted to data/kernels/kernel-benchmarks.csv on " + FittedOn);
+        Source: "fitted to data/kernels/kernel-benchmarks.csv on " + FittedOn)
+    {
+        MoeModules = new Dictionary<MoeKernel, GroupedGemmCurve>
+        {
+            // (fixed seconds per MoE layer, shared imbalance) + seconds per touched expert.
+            [MoeKernel.Cutlass] = new(90.11e-6, Imbalance) { PerExpertSeconds = 0.1824e-6 },
+            [MoeKernel.Triton] = new(26.54e-6, Imbalance) { PerExpertSeconds = 0.1981e-6 },
+        },
+    };
+
+    // The routing imbalance every MoE module shares (the router's, fitted over every implementation's rows).
+    private const double Imbalance = 1.258;
 
     // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision. The bandwidth
     // fraction is of stored bytes: 4-bit weights count their block scales (NVFP4 0.5625 B, MXFP4 0.53125 B per element).

@@ -30,19 +30,26 @@ public readonly record struct GemmCurve(double PeakFraction, double HalfRows, do
     public double ComputeTime(double m, double n, double k, double peak) => 2 * n * k * (m + HalfRows) / (PeakFraction * peak);
 }
 
-/// <summary>Grouped (MoE) GEMM: the experts a batch touches, each fed its share of the tokens.</summary>
+/// <summary>Grouped (MoE) GEMM: the experts a batch touches, each fed its share of the tokens, as one MoE layer's
+/// expert module of one kernel implementation (<see cref="MoeKernel"/>).</summary>
 /// <remarks>
 /// For T tokens routed top-k over E experts, E_active = E·(1 − (1 − k/E)^T) experts are touched; each streams its
 /// weights once and multiplies m = T·k / E_active rows on average. Routing is never perfectly even: the kernel waits
 /// for the busiest expert, which gets <see cref="Imbalance"/> × the mean rows, so the compute term is taken at m·imbalance
-/// rows per expert. Time = t_fixed + knee(E_active·W_e / (η_bw·BW), E_active·2·(m·imbalance)·N·K / (η_c·P)), with η_bw,
-/// η_c from the dense <see cref="GemmCurve"/> of the same architecture and precision. t_fixed is the module's fixed
-/// cost (router, top-k, quantisation, permutation kernels), fitted to the grouped_gemm rows.
+/// rows per expert. Time = t_fixed + τ·E_active + knee(E_active·W_e / (η_bw·BW), E_active·2·(m·imbalance)·N·K / (η_c·P)),
+/// with η_bw, η_c from the dense <see cref="GemmCurve"/> of the same architecture and precision. t_fixed is the module's
+/// fixed cost (router, top-k, quantisation, permutation kernels) and τ the time each touched expert adds beyond its
+/// weight read (its tiles' prologue and epilogue, the scheduling of a small GEMM), both fitted per implementation to the
+/// grouped_gemm module rows (TensorRT-LLM blog 24 for TRTLLM-Gen and CUTLASS, SGLang's fused_moe tuning rows for Triton).
 /// </remarks>
 /// <param name="FixedSeconds">Fixed cost of one MoE layer's expert computation, seconds.</param>
 /// <param name="Imbalance">Rows of the busiest expert ÷ mean rows per touched expert (≥ 1).</param>
 public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbalance)
 {
+    /// <summary>τ: seconds each touched expert adds beyond its weight read (0 for a kernel whose time per expert is the
+    /// read alone).</summary>
+    public double PerExpertSeconds { get; init; }
+
     /// <summary>Expected distinct experts <paramref name="tokens"/> tokens touch: E·(1 − (1 − k/E)^T).</summary>
     public static double ActiveExperts(double experts, double topK, double tokens) =>
         tokens <= 0 ? 0 : experts * (1 - Math.Pow(1 - topK / experts, tokens));
@@ -58,7 +65,7 @@ public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbal
         var rows = tokens * topK / active;
         var compute = active * 2 * nk * (rows * Imbalance + dense.HalfRows) / (dense.PeakFraction * peak);
         var memory = (active * nk * weightBytes + tokens * topK * Math.Sqrt(nk) * (activationBytes + 2)) / (dense.BandwidthFraction * bandwidth);
-        return FixedSeconds + Math.Sqrt(compute * compute + memory * memory);
+        return FixedSeconds + PerExpertSeconds * active + Math.Sqrt(compute * compute + memory * memory);
     }
 }
 

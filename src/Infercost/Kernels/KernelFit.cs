@@ -27,11 +27,11 @@ public static class KernelFit
     public const double PriorWeight = 0.05;
 
     /// <summary>The starting curves: kernel-benchmarks.md §3's reading of the data (η_max 0.65, M_half 128 rows, η_bw 0.8,
-    /// 4 µs per GEMM; attention η_max 0.66, S_half 200 / 500 tokens; decode 15 µs + 90% of bandwidth; all-reduce α 30 µs at
+    /// 4 µs per GEMM; a MoE module 20 µs + 0.1 µs per touched expert with imbalance 1.3; attention η_max 0.66, S_half 200 / 500 tokens; decode 15 µs + 90% of bandwidth; all-reduce α 30 µs at
     /// 100% of link; all-to-all α 20 µs at 70%; 3 µs tuned latency floor).</summary>
     public static KernelModel Prior { get; } = new(
         new Dictionary<(Architecture, Precision), GemmCurve> { [(Architecture.Hopper, Precision.Fp8)] = new(0.65, 128, 0.8, 4e-6) },
-        new GroupedGemmCurve(20e-6, 1.3),
+        new GroupedGemmCurve(20e-6, 1.3) { PerExpertSeconds = 0.1e-6 },
         new Dictionary<Architecture, PrefillAttentionCurve> { [Architecture.Hopper] = new(0.66, 0.3, 200, 500) },
         new Dictionary<Architecture, DecodeAttentionCurve> { [Architecture.Hopper] = new(15e-6, 0.9) },
         new Dictionary<LinkClass, CollectiveCurve> { [LinkClass.NvLink4] = new(30e-6, 1.0) },
@@ -58,15 +58,7 @@ public static class KernelFit
 
         model = model with { Gemm = gemm };
 
-        var moe = set.Cases.Where(c => c.Category == KernelCategory.GroupedGemm && c.Class.EndsWith("/moe", StringComparison.Ordinal)).ToList();
-        if (moe.Count > 0)
-        {
-            double[] start = [Math.Log(Prior.GroupedGemm.FixedSeconds), Math.Log(Prior.GroupedGemm.Imbalance - 1)];
-            GroupedGemmCurve Build(double[] x) => new(Math.Exp(x[0]), 1 + Math.Exp(x[1]));
-            var current = model;
-            var best = Minimise(start, x => moe.Sum(c => Sq(c.LogError(current with { GroupedGemm = Build(x) }))));
-            model = model with { GroupedGemm = Build(best) };
-        }
+        model = FitMoeModules(set, model);
 
         var prefill = new Dictionary<Architecture, PrefillAttentionCurve>();
         foreach (var group in ByClass(set, KernelCategory.PrefillAttention))
@@ -137,6 +129,35 @@ public static class KernelFit
         KernelCategory.AllToAll => "all_to_all",
         _ => "collective_latency_floor",
     };
+
+    /// <summary>The MoE module curves, fitted together: one routing imbalance for every implementation (it is the
+    /// router's, not the kernel's) and each implementation's fixed cost and time per touched expert, over the
+    /// <c>grouped_gemm</c> module rows (classes <c>{arch}/moe/{kernel}</c>).</summary>
+    private static KernelModel FitMoeModules(KernelBenchmarkSet set, KernelModel model)
+    {
+        var moe = set.Cases.Where(c => c.Category == KernelCategory.GroupedGemm && c.Class.Contains("/moe/", StringComparison.Ordinal)).ToList();
+        if (moe.Count == 0) return model;
+        var kernels = moe.Select(c => MoeKernels.Parse(c.Class[(c.Class.LastIndexOf('/') + 1)..])!.Value).Distinct().Order().ToList();
+        var p0 = Prior.GroupedGemm;
+        var start = new List<double> { Math.Log(p0.Imbalance - 1) };
+        foreach (var _ in kernels) start.AddRange([Math.Log(p0.FixedSeconds), Math.Log(p0.PerExpertSeconds)]);
+        KernelModel Build(double[] x)
+        {
+            var imbalance = 1 + Math.Exp(x[0]);
+            var curves = new Dictionary<MoeKernel, GroupedGemmCurve>();
+            for (var i = 0; i < kernels.Count; i++)
+            {
+                curves[kernels[i]] = new GroupedGemmCurve(Math.Exp(x[1 + 2 * i]), imbalance) { PerExpertSeconds = Math.Exp(x[2 + 2 * i]) };
+            }
+
+            var gen = curves.TryGetValue(MoeKernel.TrtllmGen, out var g) ? g : p0 with { Imbalance = imbalance };
+            curves.Remove(MoeKernel.TrtllmGen);
+            return model with { GroupedGemm = gen, MoeModules = curves };
+        }
+
+        var best = Minimise([.. start], x => moe.Sum(c => Sq(c.LogError(Build(x)))));
+        return Build(best);
+    }
 
     private static Dictionary<LinkClass, CollectiveCurve> FitCollectives(KernelBenchmarkSet set, KernelCategory category, CollectiveCurve p0,
         KernelModel model, Func<KernelModel, Dictionary<LinkClass, CollectiveCurve>, KernelModel> with)

@@ -8,7 +8,8 @@ namespace Infercost.Kernels;
 /// Hopper's (the best-covered generation), an unknown link class NVLink 4's. <see cref="Covers(Architecture, Precision)"/>
 /// says whether a lookup was direct, for the prediction's extrapolation list. See docs/methodology.md#kernels.</remarks>
 /// <param name="Gemm">Dense GEMM curves by (architecture, compute precision: bf16, fp8 or fp4).</param>
-/// <param name="GroupedGemm">MoE grouped-GEMM module cost and routing imbalance.</param>
+/// <param name="GroupedGemm">MoE grouped-GEMM module cost and routing imbalance of TensorRT-LLM's module
+/// (<see cref="MoeKernel.TrtllmGen"/>); the other implementations are in <see cref="MoeModules"/>.</param>
 /// <param name="Prefill">Prefill attention curves by architecture.</param>
 /// <param name="Decode">Decode attention curves by architecture.</param>
 /// <param name="AllReduce">All-reduce curves by link class (NCCL as benchmarked: no CUDA graph, stock algorithms).</param>
@@ -34,6 +35,16 @@ public sealed record KernelModel(
         Precision.Fp8 or Precision.Int8 => Precision.Fp8,
         _ => Precision.Fp4,
     };
+
+    /// <summary>The MoE module curves of the other implementations (<see cref="MoeKernel.Cutlass"/>,
+    /// <see cref="MoeKernel.Triton"/>), each with <see cref="GroupedGemm"/>'s imbalance; empty in a model fitted to a file
+    /// without their rows.</summary>
+    public IReadOnlyDictionary<MoeKernel, GroupedGemmCurve> MoeModules { get; init; } = new Dictionary<MoeKernel, GroupedGemmCurve>();
+
+    /// <summary>The MoE module curve of <paramref name="kernel"/>: <see cref="GroupedGemm"/> for TRTLLM-Gen, and for
+    /// the others their curve in <see cref="MoeModules"/> (TRTLLM-Gen's when the model has none).</summary>
+    public GroupedGemmCurve GroupedGemmFor(MoeKernel kernel) =>
+        kernel != MoeKernel.TrtllmGen && MoeModules.TryGetValue(kernel, out var c) ? c : GroupedGemm;
 
     /// <summary>Whether the data holds GEMM rows for this architecture and compute precision (no fallback needed).</summary>
     public bool Covers(Architecture architecture, Precision compute) => Gemm.ContainsKey((architecture, GemmKey(compute)));

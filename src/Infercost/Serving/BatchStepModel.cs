@@ -117,5 +117,6 @@ public readonly record struct StepWork(
 
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>
-        StepCost.Of(setup, LinearFlops + HeadExtraFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength);
+        StepCost.Of(setup, LinearFlops + HeadExtraFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength,
+            ExpertsTouchedPerLayer);
 }

@@ -12,6 +12,7 @@ internal struct DecodeStepPricer(ServingSetup setup)
 {
     private int _batch; // the n the cached terms are for; 0 = none yet
     private Seconds _linear, _elementwise, _communication;
+    private double _touched;
 
     /// <summary>Seconds taken by a step of <paramref name="sequences"/> decodes whose contexts sum to
     /// <paramref name="contextFull"/> tokens on full-attention layers and <paramref name="contextWindowed"/> on windowed
@@ -26,6 +27,7 @@ internal struct DecodeStepPricer(ServingSetup setup)
             _linear = StepCost.Knee(compute, memory, setup.Efficiency.RooflineSoftness);
             _elementwise = setup.ActivationTime(sequences);
             _communication = shape.Communication;
+            _touched = shape.ExpertsTouchedPerLayer;
             _batch = sequences;
         }
 
@@ -33,6 +35,6 @@ internal struct DecodeStepPricer(ServingSetup setup)
         var (attentionFlops, kvBytes) = BatchStepModel.AttentionWork(setup, batch);
         var (attentionCompute, attentionMemory) = StepCost.AttentionTerms(setup, attentionFlops, kvBytes, 0);
         var attention = StepCost.Knee(attentionCompute, attentionMemory, setup.Efficiency.RooflineSoftness);
-        return StepCost.Sum(_linear, attention, _elementwise, _communication, StepCost.FixedOverhead(setup, kvBytes)).Value;
+        return StepCost.Sum(_linear, attention, _elementwise, _communication, StepCost.FixedOverhead(setup, kvBytes, _touched)).Value;
     }
 }

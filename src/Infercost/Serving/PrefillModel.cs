@@ -30,20 +30,20 @@ public static class PrefillModel
         var attentionFlops = flops - linearFlops;
         // Pipelined, each stage reads its own weights once per pass: the per-round figure (which counts every stage's
         // re-reads for PP micro-batches) divided by PP.
-        var weights = setup.WeightBytesReadPerDevice(tokens, out _) / p.Pipeline;
+        var weights = setup.WeightBytesReadPerDevice(tokens, out var touched) / p.Pipeline;
         var comm = Communication.ForPass(setup, tokens / p.AttentionData, 1.0 / p.Pipeline);
         // The head's logits (last token of each prompt) at its own matrix precision (ServingSetup.LmHeadExtraTime).
         var headExtra = head * setup.LmHeadExtraTime;
-        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens);
+        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens, touched);
         var time = cost.Total;
 
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
         var groupShare = 1.0 / p.Tensor;
         var single = StepCost.Of(setup,
             (linearPerToken * promptTokens + head + headExtra) * groupShare,
-            setup.WeightBytesReadPerDevice(promptTokens, out _),
+            setup.WeightBytesReadPerDevice(promptTokens, out var touchedByOne),
             (flopsPerPrompt - linearPerToken * promptTokens - head) * groupShare,
-            Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens);
+            Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens, touchedByOne);
         var ttft = single.Total;
         return new PrefillEstimate(sequences, Tokens.FromTokens(tokens), flops, cost.ComputeTime, cost.MemoryTime, comm, cost.Overhead, time,
             cost.Bound, Tokens.FromTokens(tokens) / time, ttft, flops / (setup.Peak * n) / time)

@@ -122,10 +122,11 @@ public sealed class ServingSetup
     internal double DecodeStepFloor(int tensor, int pipeline, int expert, int attentionData, int devices, double batch, DecodeSequenceWork perSequence)
     {
         var bytes = ((NonExpertWeightBytes - _embeddingBytes) / tensor).Value;
+        var touched = 0.0;
         if (Model.Moe is { } moe)
         {
             var xt = (double)moe.ExpertsPerToken / moe.Experts * (batch / pipeline);
-            var touched = moe.Experts * xt / (1 + xt);
+            touched = moe.Experts * xt / (1 + xt);
             bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
         }
 
@@ -143,7 +144,7 @@ public sealed class ServingSetup
         if (StepKernels is { } k)
         {
             var (attentionFixed, gemmFixed) = k.FixedSeconds(Model, pipeline);
-            fixedSeconds = gemmFixed + (kv > 0 ? attentionFixed : 0);
+            fixedSeconds = gemmFixed + (kv > 0 ? attentionFixed : 0) + k.ExpertSeconds(Model, pipeline, expert, touched);
         }
 
         var elementwise = ActivationBytesPerToken.Value * (batch / devices) / Accelerator.MemoryBandwidth.Value;
@@ -373,6 +374,8 @@ internal sealed class KernelTerms
         _kernels = kernels;
         _gemmFixed = gemm.FixedSeconds;
         _decodeFixed = decode.FixedSeconds;
+        MoeKernel = setup.Config.Engine.MoeKernelFor(setup.ExpertPrecision, setup.Architecture);
+        _moe = kernels.GroupedGemmFor(MoeKernel);
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
     }
 
@@ -392,10 +395,14 @@ internal sealed class KernelTerms
         _kernels = prototype._kernels;
         _gemmFixed = prototype._gemmFixed;
         _decodeFixed = prototype._decodeFixed;
+        MoeKernel = prototype.MoeKernel;
+        _moe = prototype._moe;
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
     }
 
     private readonly KernelModel _kernels;
+    // The MoE module curve of the engine's kernel for these experts.
+    private readonly GroupedGemmCurve _moe;
     private readonly double _gemmFixed;
     private readonly double _decodeFixed;
     // η_max · (d/128)^γ of the prefill curve: the head dimension is the model's, so the power is taken once.
@@ -420,8 +427,20 @@ internal sealed class KernelTerms
         var layersPerDevice = (double)model.Layers / pipeline;
         var moeLayersPerDevice = (double)model.MoeLayers / pipeline;
         return (_decodeFixed * layersPerDevice,
-            _gemmFixed * (4 * layersPerDevice + 1) + _kernels.GroupedGemm.FixedSeconds * moeLayersPerDevice);
+            _gemmFixed * (4 * layersPerDevice + 1) + _moe.FixedSeconds * moeLayersPerDevice);
     }
+
+    /// <summary>The time the touched experts add beyond their weight read on one device, seconds: τ (the MoE kernel's
+    /// time per touched expert, <see cref="GroupedGemmCurve.PerExpertSeconds"/>) × the experts each of the device's
+    /// MoE layers runs, which is <paramref name="touchedPerLayer"/> ÷ the expert-parallel degree <paramref name="expert"/>
+    /// (an expert-parallel rank runs only its own experts; tensor-parallel ranks each run a slice of every touched one),
+    /// over <paramref name="model"/>'s MoE layers ÷ <paramref name="pipeline"/>.</summary>
+    public double ExpertSeconds(ModelArchitecture model, int pipeline, int expert, double touchedPerLayer) =>
+        _moe.PerExpertSeconds * touchedPerLayer * model.MoeLayers / ((double)pipeline * expert);
+
+    /// <summary>The kernel that runs the routed experts: the engine's for the experts' precision
+    /// (<see cref="Calibration.ServingSoftware.MoeKernelFor(Precision, Architecture)"/>).</summary>
+    public MoeKernel MoeKernel { get; }
 
     /// <summary>η_max·P·f_mm, FLOP/s.</summary>
     public double ComputeRate { get; }

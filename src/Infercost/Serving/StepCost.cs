@@ -87,14 +87,16 @@ public readonly record struct StepCost(
     /// <remarks>With a kernel model (<see cref="EfficiencyFactors.Kernels"/>) each term comes from its kernel curve
     /// (<see cref="KernelTerms"/>) and the GEMMs' and decode attention's fixed latencies join the overhead; without one,
     /// from the flat fractions of peak.</remarks>
+    /// <param name="expertsTouchedPerLayer">Expected distinct routed experts per MoE layer per micro-batch (0 for a dense
+    /// model), for the MoE kernel's time per touched expert.</param>
     public static StepCost Of(ServingSetup setup, Flops linearFlops, Bytes weightBytes, Flops attentionFlops, Bytes kvBytes,
-        double tokensInStep, Seconds communication, double prefillLength = 0)
+        double tokensInStep, Seconds communication, double prefillLength = 0, double expertsTouchedPerLayer = 0)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var (linearCompute, linearMemory) = LinearTerms(setup, linearFlops, weightBytes);
         var (attentionCompute, attentionMemory) = AttentionTerms(setup, attentionFlops, kvBytes, prefillLength);
         return new StepCost(linearCompute, linearMemory, attentionCompute, attentionMemory, setup.ActivationTime(tokensInStep),
-            communication, FixedOverhead(setup, kvBytes))
+            communication, FixedOverhead(setup, kvBytes, expertsTouchedPerLayer))
         {
             Softness = setup.Efficiency.RooflineSoftness,
         };
@@ -133,13 +135,16 @@ public readonly record struct StepCost(
     }
 
     /// <summary>The step's fixed time (seconds): the engine's per-step overhead plus, with a kernel model, the GEMMs'
-    /// fixed latency and, when the step reads KV (<paramref name="kvBytes"/> &gt; 0), decode attention's.</summary>
-    internal static Seconds FixedOverhead(ServingSetup setup, Bytes kvBytes)
+    /// fixed latency (each MoE layer's module at its kernel's fixed cost), the MoE kernel's time per touched expert
+    /// (<see cref="KernelTerms.ExpertSeconds"/> for <paramref name="expertsTouchedPerLayer"/>) and, when the step reads
+    /// KV (<paramref name="kvBytes"/> &gt; 0), decode attention's.</summary>
+    internal static Seconds FixedOverhead(ServingSetup setup, Bytes kvBytes, double expertsTouchedPerLayer = 0)
     {
         var eff = setup.Efficiency;
-        return setup.StepKernels is { } k
-            ? eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + (kvBytes.Value > 0 ? k.AttentionFixed : 0))
-            : eff.StepOverhead;
+        if (setup.StepKernels is not { } k) return eff.StepOverhead;
+        var p = setup.Parallelism;
+        var experts = expertsTouchedPerLayer > 0 ? k.ExpertSeconds(setup.Model, p.Pipeline, p.Expert, expertsTouchedPerLayer) : 0;
+        return eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + experts + (kvBytes.Value > 0 ? k.AttentionFixed : 0));
     }
 
     /// <summary>A step's total from its combined terms: linear + attention + element-wise + communication + overhead

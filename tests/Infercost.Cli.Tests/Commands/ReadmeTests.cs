@@ -9,8 +9,8 @@ public sealed class ReadmeTests
             ["IMPOSSIBLE", "13.32 PFLOP/s", "6.73x", "213,946 tok/s"] },
         { "check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --input-price 0.003 --gpu-price 2 --active-params 37e9 --precision bf16",
             ["$0.0416/MTok", "13.86x"] },
-        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72", ["EP72", "$0.342", "$2.75/h per GPU"] },
-        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --gpu-price 2", ["$0.248"] },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72", ["EP72", "$0.345", "$2.75/h per GPU"] },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --gpu-price 2", ["$0.251"] },
     };
 
     [Theory]
@@ -26,7 +26,7 @@ public sealed class ReadmeTests
         if (!command.EndsWith("--gpu-price 2", StringComparison.Ordinal)) Assert.Contains(command, readme, StringComparison.Ordinal);
         foreach (var figure in figures.Where(f => f.StartsWith('$') || char.IsDigit(f[0])))
         {
-            var quoted = figure switch { "$0.342" => "$0.34/MTok", "$0.248" => "$0.25 at Alderson's $2/h", "$2.75/h per GPU" => "$2.75/GPU-h", _ => figure };
+            var quoted = figure switch { "$0.345" => "$0.35/MTok", "$0.251" => "$0.25 at Alderson's $2/h", "$2.75/h per GPU" => "$2.75/GPU-h", _ => figure };
             Assert.Contains(quoted, readme, StringComparison.Ordinal);
         }
     }

@@ -40,6 +40,14 @@ public class KernelModelTests
         foreach (var (key, r) in refit.AllToAll) Close(stored.AllToAll[key].BandwidthFraction, r.BandwidthFraction, $"all-to-all {key}");
         foreach (var (key, r) in refit.Decode) Close(stored.Decode[key].BandwidthFraction, r.BandwidthFraction, $"decode {key}");
         Close(stored.GroupedGemm.Imbalance, refit.GroupedGemm.Imbalance, "grouped imbalance");
+        Assert.Equal(refit.MoeModules.Keys.Order(), stored.MoeModules.Keys.Order());
+        foreach (var kernel in Enum.GetValues<MoeKernel>())
+        {
+            var (s, r) = (stored.GroupedGemmFor(kernel), refit.GroupedGemmFor(kernel));
+            Close(s.FixedSeconds, r.FixedSeconds, $"moe {kernel} fixed");
+            Close(s.PerExpertSeconds, r.PerExpertSeconds, $"moe {kernel} per expert");
+            Close(s.Imbalance, r.Imbalance, $"moe {kernel} imbalance");
+        }
         Close(stored.GraphCollectiveLatencySeconds, refit.GraphCollectiveLatencySeconds, "latency floor");
     }
 
@@ -58,6 +66,33 @@ public class KernelModelTests
         Assert.True(line.Cases >= 5, $"{category}: only {line.Cases} cases");
         Assert.True(line.MedianAbsPctError <= median, $"{category}: median {line.MedianAbsPctError:F1}% > {median}%");
         Assert.True(line.P90AbsPctError <= p90, $"{category}: P90 {line.P90AbsPctError:F1}% > {p90}%");
+    }
+
+    [Theory]
+    // MoE module rows per implementation (docs/validation.md#kernel-model): TRTLLM-Gen's curve pads each expert's rows
+    // to the dense M_half, which its kernels do not; CUTLASS and Triton follow the fixed cost + time per expert closely
+    [InlineData("grouped_gemm: blackwell/moe/trtllm-gen", 14, 35, 40)]
+    [InlineData("grouped_gemm: blackwell/moe/cutlass", 14, 3, 6)]
+    [InlineData("grouped_gemm: hopper/moe/triton", 6, 5, 10)]
+    public void MoeModules_AreFittedPerImplementation(string group, int rows, double median, double p90)
+    {
+        var line = Assert.Single(KernelFit.Report(Set, KernelCurves.Fitted).ByClass, e => e.Group == group);
+        Assert.Equal(rows, line.Cases);
+        Assert.True(line.MedianAbsPctError <= median, $"{group}: median {line.MedianAbsPctError:F1}% > {median}%");
+        Assert.True(line.P90AbsPctError <= p90, $"{group}: P90 {line.P90AbsPctError:F1}% > {p90}%");
+    }
+
+    [Fact]
+    public void MoeModules_CutlassCostsMoreThanTrtllmGen_AtEveryTokenCount()
+    {
+        // blog 24: the CUTLASS module is 2.0–3.6× TRTLLM-Gen's on the same B200 NVFP4 shape; the fitted curves keep the order
+        var model = KernelCurves.Fitted;
+        var dense = model.GemmFor(Architecture.Blackwell, Precision.Fp4);
+        foreach (var tokens in new[] { 1.0, 8, 64, 384 })
+        {
+            double Time(MoeKernel k) => model.GroupedGemmFor(k).Time(dense, tokens, 256, 8, 3 * 7168 * 256, 0.5625, 0.5625, 9e15, 8e12);
+            Assert.True(Time(MoeKernel.Cutlass) > 1.5 * Time(MoeKernel.TrtllmGen), $"{tokens} tokens");
+        }
     }
 
     [Fact]

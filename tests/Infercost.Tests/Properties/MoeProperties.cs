@@ -84,8 +84,10 @@ public class MoeProperties
                 Assert.Equal(d.KvBytesPerDevice, m.KvBytesPerDevice);
                 Assert.Equal(1.0, (m.WeightBytesPerDevice.Value - routerBytesPerDevice) / d.WeightBytesPerDevice.Value, 1e-12);
                 Assert.Equal(1.0, (m.FlopsPerDevice.Value - routerFlopsPerDevice) / d.FlopsPerDevice.Value, 1e-12);
-                // (the MoE layer also pays the grouped-expert module's fixed cost: router, top-k, permutation kernels)
-                var moduleFixed = moeSetup.StepKernels is null ? 0 : efficiency.Kernels!.GroupedGemm.FixedSeconds * dense.Layers;
+                // (the MoE layer also pays its MoE kernel's fixed cost, router, top-k and permutation kernels, and its time
+                // for the one touched expert)
+                var module = moeSetup.StepKernels is null ? default : efficiency.Kernels!.GroupedGemmFor(moeSetup.StepKernels.MoeKernel);
+                var moduleFixed = (module.FixedSeconds + module.PerExpertSeconds) * dense.Layers;
                 Assert.Equal(1.0, (m.StepTime.Value - moduleFixed) / d.StepTime.Value, 1e-3);
             });
     }

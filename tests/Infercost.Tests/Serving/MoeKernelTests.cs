@@ -1,0 +1,88 @@
+using Infercost.Calibration;
+using Infercost.Kernels;
+using Infercost.Serving;
+using Xunit;
+
+namespace Infercost.Tests.Serving;
+
+// The kernel that runs a MoE layer's experts is part of the engine's profile: TensorRT-LLM's TRTLLM-Gen module on
+// Blackwell, its CUTLASS module elsewhere, vLLM's and SGLang's Triton fused_moe for 16- and 8-bit experts and CUTLASS for
+// NVFP4. The step pays that kernel's fixed cost per MoE layer and its time per touched expert.
+public class MoeKernelTests
+{
+    private static readonly Infercost.Catalog.Catalog Catalog = Infercost.Catalog.Catalog.Embedded;
+
+    [Theory]
+    [InlineData("vllm", "nvidia-h100-sxm", "bf16", MoeKernel.Triton)]
+    [InlineData("vllm", "nvidia-h100-sxm", "fp8", MoeKernel.Triton)]
+    [InlineData("vllm", "nvidia-b200", "fp4", MoeKernel.Cutlass)]
+    [InlineData("sglang", "nvidia-h200-sxm", "fp8", MoeKernel.Triton)]
+    [InlineData("sglang", "nvidia-b200", "fp4", MoeKernel.Cutlass)]
+    [InlineData("trtllm", "nvidia-h100-sxm", "fp8", MoeKernel.Cutlass)]
+    [InlineData("trtllm-1", "nvidia-h200-sxm", "fp8", MoeKernel.Cutlass)]
+    [InlineData("trtllm-1", "nvidia-b200", "fp4", MoeKernel.TrtllmGen)]
+    [InlineData("trtllm-1", "nvidia-b200", "fp8", MoeKernel.TrtllmGen)]
+    public void EachEngine_RunsItsDocumentedMoeKernel(string engine, string gpu, string experts, MoeKernel expected)
+    {
+        var setup = Setup("qwen3-30b-a3b", gpu, ServingSoftware.Named(engine, "engine"), PrecisionInfo.Parse(experts, "weights"), new Parallelism(1));
+        Assert.Equal(expected, setup.StepKernels!.MoeKernel);
+    }
+
+    [Theory]
+    [InlineData("qwen3-30b-a3b", "nvidia-h100-sxm", "bf16", 1, 1, 64)]
+    [InlineData("qwen3-30b-a3b", "nvidia-b200", "fp4", 1, 1, 8)]
+    [InlineData("deepseek-r1", "nvidia-h200-sxm", "fp8", 8, 8, 256)]
+    [InlineData("mixtral-8x7b", "nvidia-h100-sxm", "fp8", 2, 1, 32)]
+    public void TheStepPaysTheKernelsFixedCostPerLayer_AndItsTimePerTouchedExpert(string model, string gpu, string weights, int tensor, int expert, int batch)
+    {
+        // Given one setup run by two engine profiles that differ only in their MoE kernel
+        var triton = ServingSoftware.Vllm with { MoeKernel = MoeKernel.Triton, MoeKernelFp4 = MoeKernel.Triton };
+        var cutlass = ServingSoftware.Vllm with { MoeKernel = MoeKernel.Cutlass, MoeKernelFp4 = MoeKernel.Cutlass };
+        var precision = PrecisionInfo.Parse(weights, "weights");
+        var layout = new Parallelism(tensor, Expert: expert);
+        var a = Setup(model, gpu, triton, precision, layout);
+        var b = Setup(model, gpu, cutlass, precision, layout);
+
+        // When a decode step is costed on each
+        var stepA = DecodeModel.Step(a, batch, 2000);
+        var stepB = DecodeModel.Step(b, batch, 2000);
+
+        // Then the steps differ by the two kernels' fixed costs over the device's MoE layers and their times per expert
+        // over the experts the device runs (touched ÷ EP per layer), and by nothing else
+        var kernels = EfficiencyFactors.Default.Kernels!;
+        var (ka, kb) = (kernels.GroupedGemmFor(MoeKernel.Triton), kernels.GroupedGemmFor(MoeKernel.Cutlass));
+        var layers = (double)a.Model.MoeLayers;
+        var expected = layers * (kb.FixedSeconds - ka.FixedSeconds)
+                       + stepA.ExpertsTouchedPerLayer / expert * layers * (kb.PerExpertSeconds - ka.PerExpertSeconds);
+        Assert.Equal(stepA.ExpertsTouchedPerLayer, stepB.ExpertsTouchedPerLayer);
+        Assert.Equal(expected, (stepB.StepTime - stepA.StepTime).Value, 1e-9);
+        Assert.Equal(expected, (stepB.Overhead - stepA.Overhead).Value, 1e-9);
+        Assert.True(expected > 0, "CUTLASS's module costs more than Triton's on the benchmarks");
+    }
+
+    [Fact]
+    public void TheLayoutSearchFloor_StaysBelowTheStep_AndCountsTheKernelsCosts()
+    {
+        // Given DeepSeek-R1 on 8 H200 (TP8 EP8) under two profiles that differ only in their MoE kernel
+        var triton = Setup("deepseek-r1", "nvidia-h200-sxm", ServingSoftware.Vllm with { MoeKernel = MoeKernel.Triton }, Precision.Fp8, new Parallelism(8, Expert: 8));
+        var cutlass = Setup("deepseek-r1", "nvidia-h200-sxm", ServingSoftware.Vllm with { MoeKernel = MoeKernel.Cutlass }, Precision.Fp8, new Parallelism(8, Expert: 8));
+        double Floor(ServingSetup s) => s.DecodeStepFloor(8, 1, 8, 1, 8, 64, s.DecodeWorkPerSequence(2000));
+
+        // Then each floor is below its step, and the floors differ by the kernels' fixed costs over the MoE layers and
+        // their times per expert over the experts the floor counts: the bound E·xt/(1 + xt) per layer, x = k/E, t = 64
+        Assert.True(Floor(triton) <= DecodeModel.Step(triton, 64, 2000).StepTime.Value);
+        Assert.True(Floor(cutlass) <= DecodeModel.Step(cutlass, 64, 2000).StepTime.Value);
+        var kernels = EfficiencyFactors.Default.Kernels!;
+        var (kt, kc) = (kernels.GroupedGemmFor(MoeKernel.Triton), kernels.GroupedGemmFor(MoeKernel.Cutlass));
+        var moe = triton.Model.Moe!;
+        var xt = (double)moe.ExpertsPerToken / moe.Experts * 64;
+        var touched = moe.Experts * xt / (1 + xt);
+        var layers = (double)triton.Model.MoeLayers;
+        var gap = layers * (kc.FixedSeconds - kt.FixedSeconds) + touched / 8 * layers * (kc.PerExpertSeconds - kt.PerExpertSeconds);
+        Assert.Equal(gap, Floor(cutlass) - Floor(triton), 1e-7);
+    }
+
+    private static ServingSetup Setup(string model, string gpu, ServingSoftware engine, Precision weights, Parallelism layout) =>
+        new(Catalog.GetModel(model), Catalog.GetAccelerator(gpu), layout,
+            new ServingConfig { TotalDevices = layout.DevicesPerReplica, Engine = engine, WeightPrecision = weights, Efficiency = engine.Over(EfficiencyFactors.Default) }.Validated());
+}
