@@ -50,6 +50,14 @@ internal sealed class ServingInputs
         HelpName = "engine",
     };
 
+    public Option<string?> MoeKernel { get; } = new("--moe-kernel")
+    {
+        Description = "Kernel that runs a MoE model's routed experts: trtllm-gen (TensorRT-LLM's, Blackwell only), cutlass or triton (Triton fused_moe). " +
+                      "Default: the engine's (vllm and sglang: triton, cutlass for fp4 experts; trtllm: trtllm-gen on Blackwell, cutlass elsewhere). " +
+                      "Each has its own fixed cost per MoE layer and time per touched expert, fitted to the kernel benchmarks (docs/validation.md#moe-kernels).",
+        HelpName = "trtllm-gen|cutlass|triton",
+    };
+
     public Option<string?> EngineProfile { get; } = new("--engine-profile")
     {
         Description = "An engine profile fitted to your own deployment by 'infercost calibrate deployment --profile-out FILE': its engine's scheduler defaults " +
@@ -74,7 +82,7 @@ internal sealed class ServingInputs
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        Option[] memory = [Engine, Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
+        Option[] memory = [Engine, MoeKernel, Gpus, Tensor, Pipeline, Expert, AttentionData, Weights, ExpertWeights, Kv, Compute, .. (_batch ? [Batch] : Array.Empty<Option>()), Reserve];
         Option[] workload = [Input, Output, MaxBatch, PrefillChunk, MatmulMfu, AttentionMfu, Mbu, StepOverheadMs, CollectiveLatencyUs, LinkEfficiency, ActivationPasses, RooflineSoftness];
         foreach (var option in _workload ? [.. memory, .. workload] : memory) command.Options.Add(option);
         if (_workload && Context is not null) command.Options.Add(EngineProfile);
@@ -102,6 +110,7 @@ internal sealed class ServingInputs
             Batch = _batch ? parse.GetValue(Batch) : null,
             Reserve = parse.GetValue(Reserve),
             Engine = parse.GetValue(Engine),
+            MoeKernel = parse.GetValue(MoeKernel),
             EngineProfile = _workload ? ReadProfile(Context, parse.GetValue(EngineProfile)) : null,
         };
         if (_workload && filled is ServingRequest serving)

@@ -48,13 +48,20 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     /// <summary>The MoE kernel the engine runs 4-bit (NVFP4, MXFP4) experts with.</summary>
     public Kernels.MoeKernel MoeKernelFp4 { get; init; } = Kernels.MoeKernel.TrtllmGen;
 
+    /// <summary>Whether the MoE kernel was chosen by the user (<c>--moe-kernel</c>) rather than being the engine's
+    /// default: a chosen kernel is taken as given, and one the device cannot run is refused instead of replaced.</summary>
+    public bool MoeKernelChosen { get; init; }
+
     /// <summary>The MoE kernel this engine runs experts stored at <paramref name="experts"/> with on
     /// <paramref name="architecture"/>: <see cref="MoeKernelFp4"/> for 4-bit experts, else <see cref="MoeKernel"/>;
     /// TRTLLM-Gen kernels exist for Blackwell (SM100) only, so elsewhere TensorRT-LLM runs its CUTLASS MoE kernels.</summary>
     public Kernels.MoeKernel MoeKernelFor(Precision experts, Kernels.Architecture architecture)
     {
         var kernel = experts is Precision.Fp4 or Precision.Int4 ? MoeKernelFp4 : MoeKernel;
-        return kernel == Kernels.MoeKernel.TrtllmGen && architecture != Kernels.Architecture.Blackwell ? Kernels.MoeKernel.Cutlass : kernel;
+        if (kernel != Kernels.MoeKernel.TrtllmGen || architecture == Kernels.Architecture.Blackwell) return kernel;
+        return MoeKernelChosen
+            ? throw Requests.RequestFields.Error("moeKernel", $"{{moeKernel}} trtllm-gen runs on Blackwell (SM100) only; this accelerator is {Kernels.Architectures.Name(architecture)}. Use cutlass or triton.")
+            : Kernels.MoeKernel.Cutlass;
     }
 
     /// <summary><paramref name="factors"/> with this engine's per-step and per-collective overheads in place of the

@@ -59,9 +59,22 @@ public record DeploymentRequest : ModelGpuRequest
     /// does not set them.</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs a MoE model's routed experts (<c>--moe-kernel</c>): trtllm-gen (Blackwell only),
+    /// cutlass or triton; default the engine's for the experts' precision (docs/validation.md#moe-kernels).</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>The engine profile: the fitted <see cref="EngineProfile"/> when given, else the built-in one <see cref="Engine"/> names (vLLM when null).</summary>
     /// <exception cref="InvalidInputException">An unknown engine name.</exception>
     public ServingSoftware ResolveEngine()
+    {
+        var engine = ResolveEngineProfile();
+        if (MoeKernel is null) return engine;
+        var kernel = Kernels.MoeKernels.Parse(MoeKernel)
+            ?? throw RequestFields.Error("moeKernel", $"{{moeKernel}} must be one of {string.Join(", ", Kernels.MoeKernels.Names)}; was '{MoeKernel}'.");
+        return engine with { MoeKernel = kernel, MoeKernelFp4 = kernel, MoeKernelChosen = true };
+    }
+
+    private ServingSoftware ResolveEngineProfile()
     {
         if (EngineProfile is not { } fitted) return Engine is null ? ServingSoftware.Vllm : ServingSoftware.Named(Engine, "engine");
         var built = ServingSoftware.Named(fitted.Engine, "engineProfile");

@@ -189,6 +189,12 @@ public sealed class ServingSetup
             throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {parallelism.Expert}.");
         }
 
+        if (model.Moe is null && config?.Engine.MoeKernelChosen == true)
+        {
+            // A dense model has no routed experts: the kernel would silently apply to nothing.
+            throw Requests.RequestFields.Error("moeKernel", $"{{moeKernel}} {config.Engine.MoeKernel.Name()} runs routed experts; {model.Id} is dense and has none.");
+        }
+
         if (model.Moe is null && config?.ExpertWeightPrecision is { } expert)
         {
             // A dense model has no routed experts: the precision would silently apply to nothing.

@@ -82,6 +82,21 @@ public class MoeKernelTests
         Assert.Equal(gap, Floor(cutlass) - Floor(triton), 1e-7);
     }
 
+    [Fact]
+    public void AChosenKernel_OverridesTheEnginesForEveryPrecision()
+    {
+        // Given vLLM (Triton at 16 bits, CUTLASS at 4) with moeKernel triton, When resolved for NVFP4 experts on a B200
+        var request = new Infercost.Requests.ServingRequest { Model = "qwen3-30b-a3b", Gpu = "nvidia-b200", Gpus = 1, Weights = Precision.Fp4, MoeKernel = "triton" };
+        request.Validate();
+        var config = request.ToConfig().Validated();
+        var subject = request.Resolve(Catalog);
+        var setup = new ServingSetup(subject.Model, subject.Accelerator, new Parallelism(1), config);
+
+        // Then the step runs the chosen kernel, not vLLM's fp4 default
+        Assert.Equal(MoeKernel.Triton, setup.StepKernels!.MoeKernel);
+        Assert.True(config.Engine.MoeKernelChosen);
+    }
+
     private static ServingSetup Setup(string model, string gpu, ServingSoftware engine, Precision weights, Parallelism layout) =>
         new(Catalog.GetModel(model), Catalog.GetAccelerator(gpu), layout,
             new ServingConfig { TotalDevices = layout.DevicesPerReplica, Engine = engine, WeightPrecision = weights, Efficiency = engine.Over(EfficiencyFactors.Default) }.Validated());
