@@ -193,7 +193,16 @@ public sealed class RealEngineTests(RealEngineServer engine) : IClassFixture<Rea
         File.Delete(csv);
         Assert.Equal(4, rows.Length);
         Assert.All(rows, r => Assert.Equal("timeout", r[3]));
-        Assert.All(rows, r => Assert.True(int.Parse(r[11], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(',', r)));
+        // Each level keeps the partial answers that arrived. A request may have none: the first of a level can queue
+        // behind the slots the engine is still freeing from the level cut before it (seen once on a loaded machine, at
+        // concurrency 1 right after the concurrency-2 level); such a row must then say so.
+        static int Tokens(string[] r) => int.Parse(r[11], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var level in rows.GroupBy(r => r[0]))
+        {
+            Assert.Contains(level, r => Tokens(r) > 0);
+        }
+
+        Assert.All(rows.Where(r => Tokens(r) == 0), r => Assert.Contains("(0 tokens received)", string.Join(',', r), StringComparison.Ordinal));
 
         // And the engine freed the cut requests' slots: a normal run right after succeeds
         var after = Measure("--concurrency", "4", "--requests", "4", "--input", "20", "--output", "5", "--ignore-eos");
