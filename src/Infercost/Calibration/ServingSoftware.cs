@@ -42,7 +42,8 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     /// <summary>Where the profile's values come from.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>The MoE kernel the engine runs routed experts with when they are not 4-bit (16- and 8-bit experts).</summary>
+    /// <summary>The MoE kernel the engine runs routed experts with when they are not FP4 (16- and 8-bit experts, and
+    /// weight-only int4).</summary>
     public Kernels.MoeKernel MoeKernel { get; init; } = Kernels.MoeKernel.TrtllmGen;
 
     /// <summary>The MoE kernel the engine runs 4-bit (NVFP4, MXFP4) experts with.</summary>
@@ -53,11 +54,12 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
     public bool MoeKernelChosen { get; init; }
 
     /// <summary>The MoE kernel this engine runs experts stored at <paramref name="experts"/> with on
-    /// <paramref name="architecture"/>: <see cref="MoeKernelFp4"/> for 4-bit experts, else <see cref="MoeKernel"/>;
+    /// <paramref name="architecture"/>: <see cref="MoeKernelFp4"/> for FP4 experts, else <see cref="MoeKernel"/>;
     /// TRTLLM-Gen kernels exist for Blackwell (SM100) only, so elsewhere TensorRT-LLM runs its CUTLASS MoE kernels.</summary>
     public Kernels.MoeKernel MoeKernelFor(Precision experts, Kernels.Architecture architecture)
     {
-        var kernel = experts is Precision.Fp4 or Precision.Int4 ? MoeKernelFp4 : MoeKernel;
+        // Weight-only int4 experts (AWQ, GPTQ) run the 16-bit path's kernel with dequantisation, not an FP4 one.
+        var kernel = experts == Precision.Fp4 ? MoeKernelFp4 : MoeKernel;
         if (kernel != Kernels.MoeKernel.TrtllmGen || architecture == Kernels.Architecture.Blackwell) return kernel;
         return MoeKernelChosen
             ? throw Requests.RequestFields.Error("moeKernel", $"{{moeKernel}} trtllm-gen runs on Blackwell (SM100) only; this accelerator is {Kernels.Architectures.Name(architecture)}. Use cutlass or triton.")

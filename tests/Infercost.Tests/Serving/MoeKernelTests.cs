@@ -16,6 +16,7 @@ public class MoeKernelTests
     [InlineData("vllm", "nvidia-h100-sxm", "bf16", MoeKernel.Triton)]
     [InlineData("vllm", "nvidia-h100-sxm", "fp8", MoeKernel.Triton)]
     [InlineData("vllm", "nvidia-b200", "fp4", MoeKernel.Cutlass)]
+    [InlineData("vllm", "nvidia-h100-sxm", "int4", MoeKernel.Triton)]
     [InlineData("sglang", "nvidia-h200-sxm", "fp8", MoeKernel.Triton)]
     [InlineData("sglang", "nvidia-b200", "fp4", MoeKernel.Cutlass)]
     [InlineData("trtllm", "nvidia-h100-sxm", "fp8", MoeKernel.Cutlass)]
