@@ -78,9 +78,8 @@ internal static class KernelsCommand
             d[$"gemm {a.Name()}/{p.Name()}"] = $"peakFraction {G(c.PeakFraction)}, halfRows {G(c.HalfRows)}, bandwidthFraction {G(c.BandwidthFraction)}, fixed {G(c.FixedSeconds * 1e6)} us";
         }
 
-        foreach (var kernel in Enum.GetValues<MoeKernel>())
+        foreach (var kernel in (MoeKernel[])[MoeKernel.TrtllmGen, .. m.MoeModules.Keys])
         {
-            if (kernel != MoeKernel.TrtllmGen && !m.MoeModules.ContainsKey(kernel)) continue;
             var c = m.GroupedGemmFor(kernel);
             d[$"grouped_gemm {kernel.Name()}"] = $"fixed {G(c.FixedSeconds * 1e6)} us, perExpert {G(c.PerExpertSeconds * 1e6)} us, imbalance {G(c.Imbalance)}";
         }

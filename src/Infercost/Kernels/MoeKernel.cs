@@ -28,7 +28,11 @@ public static class MoeKernels
     /// <summary>The kernel called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static MoeKernel? Parse(string? name)
     {
-        var i = Names.ToList().FindIndex(n => string.Equals(n, name?.Trim(), StringComparison.OrdinalIgnoreCase));
-        return i < 0 ? null : (MoeKernel)i;
+        for (var i = 0; i < Names.Count; i++)
+        {
+            if (string.Equals(Names[i], name?.Trim(), StringComparison.OrdinalIgnoreCase)) return (MoeKernel)i;
+        }
+
+        return null;
     }
 }

@@ -383,6 +383,7 @@ internal sealed class KernelTerms
         MoeKernel = setup.Config.Engine.MoeKernelFor(setup.ExpertPrecision, setup.Architecture);
         _moe = kernels.GroupedGemmFor(MoeKernel);
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
+        ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
     }
 
     /// <summary>The terms of <paramref name="prototype"/> for <paramref name="setup"/>, which differs from the prototype's
@@ -404,6 +405,7 @@ internal sealed class KernelTerms
         MoeKernel = prototype.MoeKernel;
         _moe = prototype._moe;
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
+        ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
     }
 
     private readonly KernelModel _kernels;
@@ -443,6 +445,9 @@ internal sealed class KernelTerms
     /// over <paramref name="model"/>'s MoE layers ÷ <paramref name="pipeline"/>.</summary>
     public double ExpertSeconds(ModelArchitecture model, int pipeline, int expert, double touchedPerLayer) =>
         _moe.PerExpertSeconds * touchedPerLayer * model.MoeLayers / ((double)pipeline * expert);
+
+    /// <summary><see cref="ExpertSeconds"/> of this setup's layout per expert touched in each MoE layer, seconds.</summary>
+    public double ExpertSecondsPerTouched { get; }
 
     /// <summary>The kernel that runs the routed experts: the engine's for the experts' precision
     /// (<see cref="Calibration.ServingSoftware.MoeKernelFor(Precision, Architecture)"/>).</summary>

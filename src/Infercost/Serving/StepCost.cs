@@ -136,15 +136,14 @@ public readonly record struct StepCost(
 
     /// <summary>The step's fixed time (seconds): the engine's per-step overhead plus, with a kernel model, the GEMMs'
     /// fixed latency (each MoE layer's module at its kernel's fixed cost), the MoE kernel's time per touched expert
-    /// (<see cref="KernelTerms.ExpertSeconds"/> for <paramref name="expertsTouchedPerLayer"/>) and, when the step reads
+    /// (<see cref="KernelTerms.ExpertSecondsPerTouched"/> × <paramref name="expertsTouchedPerLayer"/>) and, when the step reads
     /// KV (<paramref name="kvBytes"/> &gt; 0), decode attention's.</summary>
     internal static Seconds FixedOverhead(ServingSetup setup, Bytes kvBytes, double expertsTouchedPerLayer = 0)
     {
         var eff = setup.Efficiency;
-        if (setup.StepKernels is not { } k) return eff.StepOverhead;
-        var p = setup.Parallelism;
-        var experts = expertsTouchedPerLayer > 0 ? k.ExpertSeconds(setup.Model, p.Pipeline, p.Expert, expertsTouchedPerLayer) : 0;
-        return eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + experts + (kvBytes.Value > 0 ? k.AttentionFixed : 0));
+        return setup.StepKernels is { } k
+            ? eff.StepOverhead + Seconds.FromSeconds(k.GemmFixed + k.ExpertSecondsPerTouched * expertsTouchedPerLayer + (kvBytes.Value > 0 ? k.AttentionFixed : 0))
+            : eff.StepOverhead;
     }
 
     /// <summary>A step's total from its combined terms: linear + attention + element-wise + communication + overhead
