@@ -17,18 +17,18 @@ public static class CalibratedOnlineRuntime
         "the rows below saturation";
 
     /// <summary>When the fit was made.</summary>
-    public const string FittedOn = "2026-12-07";
+    public const string FittedOn = "2026-12-08";
 
     /// <summary>Host time per step, milliseconds: scheduling, input preparation and sampling between TensorRT-LLM 0.14's
     /// in-flight-batching steps, not overlapped with the GPU (0.14 has no overlap scheduler).</summary>
-    public const double HostStepTimeMs = 1.69;
+    public const double HostStepTimeMs = 1.671;
 
     /// <summary>Latency of one small collective (the tensor-parallel all-reduce at decode sizes), microseconds.</summary>
-    public const double CollectiveLatencyUs = 34.1;
+    public const double CollectiveLatencyUs = 35.24;
 
     /// <summary>Request path latency, milliseconds: Triton's ensemble (tokenising preprocessing model, the hand-offs
     /// between ensemble steps, the first token streamed back) outside the engine's steps; adds to the time to first token.</summary>
-    public const double RequestLatencyMs = 4.675;
+    public const double RequestLatencyMs = 5.125;
 
     /// <summary>The fitted runtime.</summary>
     public static EngineRuntime Runtime { get; } = new(Seconds.FromMilliseconds(HostStepTimeMs), Seconds.FromMicroseconds(CollectiveLatencyUs),

@@ -50,6 +50,11 @@ public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbal
     /// read alone).</summary>
     public double PerExpertSeconds { get; init; }
 
+    /// <summary>The busiest expert's rows ÷ the mean for tokens routed top-<paramref name="topK"/> over
+    /// <paramref name="experts"/> experts: <see cref="Imbalance"/>, or exactly 1 when every token goes to every expert
+    /// (k ≥ E: nothing is routed, so every expert gets every token).</summary>
+    public double ImbalanceFor(double experts, double topK) => topK >= experts ? 1 : Imbalance;
+
     /// <summary>Expected distinct experts <paramref name="tokens"/> tokens touch: E·(1 − (1 − k/E)^T).</summary>
     public static double ActiveExperts(double experts, double topK, double tokens) =>
         tokens <= 0 ? 0 : experts * (1 - Math.Pow(1 - topK / experts, tokens));
@@ -63,7 +68,7 @@ public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbal
         var active = ActiveExperts(experts, topK, tokens);
         if (active <= 0) return 0;
         var rows = tokens * topK / active;
-        var compute = active * 2 * nk * (rows * Imbalance + dense.HalfRows) / (dense.PeakFraction * peak);
+        var compute = active * 2 * nk * (rows * ImbalanceFor(experts, topK) + dense.HalfRows) / (dense.PeakFraction * peak);
         var memory = (active * nk * weightBytes + tokens * topK * Math.Sqrt(nk) * (activationBytes + 2)) / (dense.BandwidthFraction * bandwidth);
         return FixedSeconds + PerExpertSeconds * active + Math.Sqrt(compute * compute + memory * memory);
     }

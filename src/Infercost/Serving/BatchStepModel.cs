@@ -29,6 +29,7 @@ public static class BatchStepModel
         {
             PrefillLength = prefillLength,
             HeadExtraFlops = shape.HeadExtraFlops,
+            ImbalanceFlops = shape.ImbalanceFlops,
         };
     }
 
@@ -47,7 +48,10 @@ public static class BatchStepModel
         var linearFlops = FlopCounter.LinearPerTokenWithoutHead(setup.Parameters) * (tokens / n) + head;
         var weights = setup.WeightBytesReadPerDevice(tokens / p.Pipeline, out var touched);
         var comm = Communication.ForPass(setup, tokens / p.Pipeline / p.AttentionData, 1.0);
-        return new StepShape(linearFlops, weights, comm, touched, head * setup.LmHeadExtraTime);
+        return new StepShape(linearFlops, weights, comm, touched, head * setup.LmHeadExtraTime)
+        {
+            ImbalanceFlops = Flops.FromFlops(setup.ImbalanceFlopsPerToken * (tokens / n)),
+        };
     }
 
     /// <summary>Attention FLOPs and KV bytes read per device in a step of <paramref name="batch"/>: each prompt chunk and
@@ -85,8 +89,13 @@ public static class BatchStepModel
 internal readonly record struct StepShape(Flops LinearFlops, Bytes WeightBytes, Seconds Communication, double ExpertsTouchedPerLayer,
     Flops HeadExtraFlops)
 {
-    /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>.</summary>
-    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops;
+    /// <summary>What routing imbalance adds to the linear compute term, in FLOPs at the step's rate
+    /// (<see cref="ServingSetup.ImbalanceFlopsPerToken"/> × tokens per device); 0 for a dense model.</summary>
+    public Flops ImbalanceFlops { get; init; }
+
+    /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>
+    /// + <see cref="ImbalanceFlops"/>.</summary>
+    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops;
 }
 
 /// <summary>What one device does in one step, before it is turned into time.</summary>
@@ -115,8 +124,12 @@ public readonly record struct StepWork(
     /// the model's FLOPs.</summary>
     public Flops HeadExtraFlops { get; init; }
 
+    /// <summary>What routing imbalance adds to the linear compute term, in FLOPs at the step's rate (the busiest expert's
+    /// extra rows, <see cref="ServingSetup.ImbalanceFlopsPerToken"/>); not in <see cref="LinearFlops"/>.</summary>
+    public Flops ImbalanceFlops { get; init; }
+
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>
-        StepCost.Of(setup, LinearFlops + HeadExtraFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength,
+        StepCost.Of(setup, LinearFlops + HeadExtraFlops + ImbalanceFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength,
             ExpertsTouchedPerLayer);
 }

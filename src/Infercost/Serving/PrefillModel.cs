@@ -34,13 +34,15 @@ public static class PrefillModel
         var comm = Communication.ForPass(setup, tokens / p.AttentionData, 1.0 / p.Pipeline);
         // The head's logits (last token of each prompt) at its own matrix precision (ServingSetup.LmHeadExtraTime).
         var headExtra = head * setup.LmHeadExtraTime;
-        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens, touched);
+        // The busiest expert's extra rows (ServingSetup.ImbalanceFlopsPerToken), timed but not counted.
+        var imbalance = Flops.FromFlops(setup.ImbalanceFlopsPerToken);
+        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences + imbalance * tokens) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens, touched);
         var time = cost.Total;
 
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
         var groupShare = 1.0 / p.Tensor;
         var single = StepCost.Of(setup,
-            (linearPerToken * promptTokens + head + headExtra) * groupShare,
+            ((linearPerToken + imbalance) * promptTokens + head + headExtra) * groupShare,
             setup.WeightBytesReadPerDevice(promptTokens, out var touchedByOne),
             (flopsPerPrompt - linearPerToken * promptTokens - head) * groupShare,
             Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens, touchedByOne);

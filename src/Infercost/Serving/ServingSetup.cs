@@ -130,7 +130,8 @@ public sealed class ServingSetup
             bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
         }
 
-        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + FlopCounter.LmHeadPerToken(Model).Value * (1 + LmHeadExtraTime)) * (batch / devices);
+        var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + ImbalanceFlopsPerToken
+            + FlopCounter.LmHeadPerToken(Model).Value * (1 + LmHeadExtraTime)) * (batch / devices);
         var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
         var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
             / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
@@ -215,6 +216,10 @@ public sealed class ServingSetup
     /// <summary>Per-setup constants of the kernel-level time model (null when <see cref="EfficiencyFactors.Kernels"/> is
     /// null and the flat roofline applies): resolved once so that a step costs a handful of multiplications.</summary>
     internal KernelTerms? StepKernels { get; }
+
+    /// <summary>FLOPs per token routing imbalance adds to the linear compute term (<see cref="KernelTerms.ImbalanceFlopsPerToken"/>);
+    /// 0 without a kernel model or for a dense model.</summary>
+    internal double ImbalanceFlopsPerToken => StepKernels?.ImbalanceFlopsPerToken ?? 0;
 
     /// <summary>The model as served (without its sliding window when the engine does not honour it).</summary>
     public ModelArchitecture Model { get; }
@@ -384,6 +389,9 @@ internal sealed class KernelTerms
         _moe = kernels.GroupedGemmFor(MoeKernel);
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
         ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
+        ImbalanceFlopsPerToken = setup.Model.Moe is { } moe
+            ? (_moe.ImbalanceFor(moe.Experts, moe.ExpertsPerToken) - 1) * 2 * setup.Parameters.RoutedExpert * moe.ExpertsPerToken * setup.Model.MoeLayers
+            : 0;
     }
 
     /// <summary>The terms of <paramref name="prototype"/> for <paramref name="setup"/>, which differs from the prototype's
@@ -404,6 +412,7 @@ internal sealed class KernelTerms
         _decodeFixed = prototype._decodeFixed;
         MoeKernel = prototype.MoeKernel;
         _moe = prototype._moe;
+        ImbalanceFlopsPerToken = prototype.ImbalanceFlopsPerToken;
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
         ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
     }
@@ -448,6 +457,15 @@ internal sealed class KernelTerms
 
     /// <summary><see cref="ExpertSeconds"/> of this setup's layout per expert touched in each MoE layer, seconds.</summary>
     public double ExpertSecondsPerTouched { get; }
+
+    /// <summary>The FLOPs per token that routing imbalance adds to the linear compute term, FLOP per token:
+    /// (ι − 1) × 2 × the routed-expert parameters one token multiplies through (k experts × MoE layers), ι the MoE
+    /// kernel's routing imbalance (<see cref="GroupedGemmCurve.ImbalanceFor"/>: fitted to the kernel benchmarks' module
+    /// rows, 1 when every token goes to every expert).
+    /// A grouped GEMM runs each expert's tiles at once, so its compute time is the busiest expert's rows × every touched
+    /// expert's width, ι × the mean rows (the module curve's compute term, <see cref="GroupedGemmCurve.Time"/>).
+    /// Timed, not counted: the model's FLOPs stay 2 × active parameters. 0 for a dense model.</summary>
+    public double ImbalanceFlopsPerToken { get; }
 
     /// <summary>The kernel that runs the routed experts: the engine's for the experts' precision
     /// (<see cref="Calibration.ServingSoftware.MoeKernelFor(Precision, Architecture)"/>).</summary>

@@ -98,6 +98,69 @@ public class MoeKernelTests
         Assert.True(config.Engine.MoeKernelChosen);
     }
 
+    [Theory]
+    [InlineData("qwen3-30b-a3b", "nvidia-h100-sxm", "bf16", 1, 1)]
+    [InlineData("mixtral-8x7b", "nvidia-h100-sxm", "fp8", 2, 1)]
+    [InlineData("deepseek-r1", "nvidia-h200-sxm", "fp8", 8, 8)]
+    public void RoutingImbalance_AddsTheBusiestExpertsRows_ToTheLinearCompute_NotToTheFlopCount(string model, string gpu, string weights, int tensor, int expert)
+    {
+        // Given one setup with the shipped kernel model (imbalance 1.258) and with every MoE module's imbalance set to 1
+        var kernels = EfficiencyFactors.Default.Kernels!;
+        var even = kernels with
+        {
+            GroupedGemm = kernels.GroupedGemm with { Imbalance = 1 },
+            MoeModules = kernels.MoeModules.ToDictionary(kv => kv.Key, kv => kv.Value with { Imbalance = 1 }),
+        };
+        var layout = new Parallelism(tensor, Expert: expert);
+        var precision = PrecisionInfo.Parse(weights, "weights");
+        var skewed = Setup(model, gpu, ServingSoftware.Vllm, precision, layout);
+        var uniform = Setup(model, gpu, ServingSoftware.Vllm, precision, layout, EfficiencyFactors.Default with { Kernels = even });
+
+        // When a prompt pass of 4,000 tokens and a decode step of 256 sequences are costed on each
+        var prefillA = PrefillModel.Estimate(skewed, 4000);
+        var prefillB = PrefillModel.Estimate(uniform, 4000);
+        var decodeA = BatchStepModel.Work(skewed, Decodes(256, 2000));
+        var decodeB = BatchStepModel.Work(uniform, Decodes(256, 2000));
+
+        // Then the skewed linear compute term is longer by (ι − 1) × 2 × the routed-expert parameters a token multiplies
+        // through (k experts × MoE layers) × tokens per device, at the GEMM rate; the FLOPs the estimate reports are the
+        // model's, the same for both
+        var moe = skewed.Model.Moe!;
+        var iota = kernels.GroupedGemmFor(skewed.StepKernels!.MoeKernel).Imbalance;
+        var perToken = (iota - 1) * 2 * skewed.Parameters.RoutedExpert * moe.ExpertsPerToken * skewed.Model.MoeLayers;
+        var n = (double)skewed.DevicesPerReplica;
+        var tokens = prefillA.Tokens.Value;
+        Assert.Equal(perToken * tokens / n / skewed.StepKernels.ComputeRate,
+            (prefillA.Cost!.Value.LinearCompute - prefillB.Cost!.Value.LinearCompute).Value, 1e-12);
+        Assert.Equal(prefillB.Flops.Value, prefillA.Flops.Value);
+        Assert.Equal(perToken * 256 / n, decodeA.ImbalanceFlops.Value, 1e-3);
+        Assert.Equal(0, decodeB.ImbalanceFlops.Value);
+        Assert.Equal(decodeB.LinearFlops.Value, decodeA.LinearFlops.Value);
+        Assert.True(decodeA.Cost(skewed).Total > decodeB.Cost(uniform).Total);
+    }
+
+    [Fact]
+    public void RoutingImbalance_IsOne_WhenEveryTokenGoesToEveryExpert_AndAbsentForADenseModel()
+    {
+        var curve = EfficiencyFactors.Default.Kernels!.GroupedGemmFor(MoeKernel.Triton);
+        Assert.Equal(1, curve.ImbalanceFor(experts: 4, topK: 4));
+        Assert.Equal(curve.Imbalance, curve.ImbalanceFor(experts: 128, topK: 8));
+        Assert.True(curve.Imbalance > 1);
+        var dense = Setup("llama-3.1-8b", "nvidia-h100-sxm", ServingSoftware.Vllm, Precision.Bf16, new Parallelism(1));
+        Assert.Equal(0, dense.StepKernels!.ImbalanceFlopsPerToken);
+    }
+
+    private static BatchComposition Decodes(int sequences, double context)
+    {
+        var batch = new BatchComposition();
+        batch.AddDecodes(sequences, context, double.PositiveInfinity);
+        return batch;
+    }
+
+    private static ServingSetup Setup(string model, string gpu, ServingSoftware engine, Precision weights, Parallelism layout, EfficiencyFactors factors) =>
+        new(Catalog.GetModel(model), Catalog.GetAccelerator(gpu), layout,
+            new ServingConfig { TotalDevices = layout.DevicesPerReplica, Engine = engine, WeightPrecision = weights, Efficiency = engine.Over(factors) }.Validated());
+
     private static ServingSetup Setup(string model, string gpu, ServingSoftware engine, Precision weights, Parallelism layout) =>
         new(Catalog.GetModel(model), Catalog.GetAccelerator(gpu), layout,
             new ServingConfig { TotalDevices = layout.DevicesPerReplica, Engine = engine, WeightPrecision = weights, Efficiency = engine.Over(EfficiencyFactors.Default) }.Validated());

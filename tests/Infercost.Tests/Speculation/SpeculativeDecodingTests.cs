@@ -42,9 +42,11 @@ public class SpeculativeDecodingTests
         foreach (var batch in new[] { 1, 16, 128 })
         {
             var step = SpeculativeDecoding.Step(setup, batch, 1500, Mtp(acceptance));
-            // 1.5: since the step is costed from kernel curves (per-kernel fixed latencies, tile-quantised small GEMMs)
-            // batch 128 sits at 1.54; batch 1 stays at the published 1.8 (below).
-            Assert.InRange(step.SpeedUp, 1.5, 1.9);
+            // 1.45: since the step is costed from kernel curves (per-kernel fixed latencies, tile-quantised small GEMMs)
+            // batch 128 sits lowest, at 1.49 with the 2026-12-08 calibration (34 µs per collective, no host overhead
+            // beyond the kernels' fixed latencies: the time a verify shares with a plain decode step is smaller than it
+            // was at 41 µs + 64 µs, when batch 128 gave 1.54); batch 1 stays near the published 1.8 (below).
+            Assert.InRange(step.SpeedUp, 1.45, 1.9);
         }
 
         var one = SpeculativeDecoding.Step(setup, 1, 1500, Mtp(0.875));
