@@ -27,6 +27,7 @@ internal static class CheckCommand
         var precision = CliOptions.Precision("--precision", "Matrix precision whose dense peak is the ceiling. Default: fp8 where the device has it, else bf16.");
         var weights = CliOptions.StoredPrecision("--weights", "Weight precision for the bytes a decode step reads. Default: the model's published precision.");
         var engine = ServingInputs.EngineOption();
+        var moeKernel = ServingInputs.MoeKernelOption();
         var json = CommonOptions.Json();
         var command = new Command("check",
             "Check a claimed throughput or price against the compute and bandwidth rooflines at 100% efficiency. " +
@@ -35,7 +36,7 @@ internal static class CheckCommand
             "\n\nExample:\n  infercost check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 8 --prefill-tps 1440000 --active-params 37e9 --precision fp8" +
             "\n  infercost check --model llama-3.1-70b --gpu nvidia-h100-sxm --gpus 8 --decode-tps 20000 --batch 64");
         subject.AddTo(command);
-        foreach (var option in new Option[] { gpus, prefill, decode, inputPrice, outputPrice, batch, gpuPrice, activeParams, precision, weights, engine, json })
+        foreach (var option in new Option[] { gpus, prefill, decode, inputPrice, outputPrice, batch, gpuPrice, activeParams, precision, weights, engine, moeKernel, json })
         {
             command.Options.Add(option);
         }
@@ -56,6 +57,7 @@ internal static class CheckCommand
                 Weights = parse.GetValue(weights),
                 Fp4Format = CliOptions.Fp4FormatOf(parse, weights),
                 Engine = parse.GetValue(engine),
+                MoeKernel = parse.GetValue(moeKernel),
             };
             var (catalog, configSource) = subject.Sources(parse, context);
             var s = request.Resolve(catalog, configSource);

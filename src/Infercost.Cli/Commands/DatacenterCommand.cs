@@ -42,6 +42,7 @@ internal static class DatacenterCommand
         var utilisation = CliOptions.Double(DatacenterRequest.UtilisationField, "Average busy fraction of the fleet (energy and tokens scale with it).", "F", 1);
         var model = new Option<string?>("--model") { Description = "Model id: the engine estimates tokens/s per accelerator on one replica of --replica-gpus, with the P10-P90 of its calibrated band.", HelpName = "ID" };
         var engine = ServingInputs.EngineOption();
+        var moeKernel = ServingInputs.MoeKernelOption();
         var replica = CliOptions.OptionalInt(DatacenterRequest.ReplicaGpusField, "Accelerators per serving replica for --model. Default: the accelerator's scale-up domain.");
         var input = CliOptions.Int(DatacenterRequest.InputField, "Prompt tokens per request (for the serving rate).", DatacenterRequest.DefaultTokens);
         var output = CliOptions.Int(DatacenterRequest.OutputField, "Output tokens per request (for the serving rate).", DatacenterRequest.DefaultTokens);
@@ -64,7 +65,7 @@ internal static class DatacenterCommand
                  {
                      gpu, gpus, megawatts, capex, tokensPerDay, users, perUser, price, board, hostOverhead, network, storage, pue,
                      hostCapex, networkCapex, storageCapex, facilityCapex, hardwareLife, facilityLife, electricity, utilisation,
-                     model, engine, replica, input, output, prefillTps, decodeTps, claimed, json,
+                     model, engine, moeKernel, replica, input, output, prefillTps, decodeTps, claimed, json,
                  })
             command.Options.Add(option);
 
@@ -95,6 +96,7 @@ internal static class DatacenterCommand
                 Utilisation = parse.GetValue(utilisation),
                 Model = parse.GetValue(model),
                 Engine = parse.GetValue(engine),
+                MoeKernel = parse.GetValue(moeKernel),
                 ReplicaGpus = parse.GetValue(replica),
                 Input = parse.GetValue(input),
                 Output = parse.GetValue(output),

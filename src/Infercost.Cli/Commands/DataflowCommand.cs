@@ -33,6 +33,7 @@ internal static class DataflowCommand
         var compareGpus = CliOptions.OptionalInt(DataflowRequest.CompareGpusField, $"GPUs in the compared replica. Default: {DataflowRequest.DefaultCompareGpus}.");
         var compareBatch = CliOptions.OptionalInt(DataflowRequest.CompareBatchField, "Decode batch of the compared replica. Default: the sequences the pipeline holds in flight (the same users at once), or the most that fit.");
         var engine = ServingInputs.EngineOption();
+        var moeKernel = ServingInputs.MoeKernelOption();
         var json = CommonOptions.Json();
         var command = new Command("dataflow",
             "Decode on an SRAM-only dataflow machine (Groq LPU, Cerebras WSE-3) with its own physics: chips = weights and KV ÷ " +
@@ -42,7 +43,7 @@ internal static class DataflowCommand
             "\n\nExample:\n  infercost dataflow --model llama-3.3-70b --gpu groq-lpu-v1 --compare-gpu nvidia-h100-sxm" +
             "\n  infercost dataflow --model llama-3.3-70b --gpu cerebras-wse-3 --peak-tflops 62500 --chips 1 --stream-gbps 150");
         catalog.AddTo(command);
-        foreach (var option in new Option[] { model, gpu, batch, input, output, precision, usable, link, hop, peak, chips, stream, compareGpu, compareGpus, compareBatch, engine, json })
+        foreach (var option in new Option[] { model, gpu, batch, input, output, precision, usable, link, hop, peak, chips, stream, compareGpu, compareGpus, compareBatch, engine, moeKernel, json })
             command.Options.Add(option);
 
         command.SetAction(parse =>
@@ -65,6 +66,7 @@ internal static class DataflowCommand
                 CompareGpus = parse.GetValue(compareGpus),
                 CompareBatch = parse.GetValue(compareBatch),
                 Engine = parse.GetValue(engine),
+                MoeKernel = parse.GetValue(moeKernel),
             };
             request.Validate();
             var report = request.Answer(catalog.Load(parse, context));

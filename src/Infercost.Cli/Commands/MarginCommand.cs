@@ -56,6 +56,7 @@ internal static class MarginCommand
                 Utilisation = parse.GetValue(selfHost.Utilisation),
                 CachedPrefill = parse.GetValue(selfHost.CachedPrefill),
                 Engine = parse.GetValue(selfHost.Engine),
+                MoeKernel = parse.GetValue(selfHost.MoeKernel),
                 Profile = parse.GetValue(profile),
                 On = parse.GetValue(prices.On),
             }, parse);

@@ -32,6 +32,7 @@ internal static class PlanCommand
         var servingOptions = new ServingInputs(workload: true) { Context = context };
         var engine = servingOptions.Engine;
         var engineProfile = servingOptions.EngineProfile;
+        var moeKernel = servingOptions.MoeKernel;
         var step = CliOptions.Int(PlanRequest.AutoscaleStepField, "Hours between autoscaling decisions; each step is sized for its busiest hour.", 1);
         var maxPerReplica = CliOptions.Int(PlanRequest.MaxGpusPerReplicaField, "Largest replica tried (sizes 1, 2, 4, ... up to this).", 8);
         var disaggregated = new Option<bool>("--disaggregated")
@@ -57,7 +58,7 @@ internal static class PlanCommand
             "\n  infercost plan --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 20 --disaggregated --prefill-gpus-per-replica 4 --decode-gpus-per-replica 4" +
             "\n  infercost plan --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --draft-model llama-3.1-8b --spec-length 4 --spec-acceptance 0.8 --max-gpus-per-replica 4");
         subject.AddTo(command);
-        foreach (var option in new Option[] { engine, engineProfile, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
+        foreach (var option in new Option[] { engine, engineProfile, moeKernel, rate, input, output, weights, kv, maxBatch, chunk, step, maxPerReplica, trial, disaggregated, prefillSize, decodeSize }) command.Options.Add(option);
         speculation.AddTo(command);
         workload.AddTo(command, sessions: false);
         trace.AddTo(command, prefixCache: false);
@@ -89,6 +90,7 @@ internal static class PlanCommand
                 PrefillChunk = parse.GetValue(chunk),
                 Engine = parse.GetValue(engine),
                 EngineProfile = ServingInputs.ReadProfile(context, parse.GetValue(engineProfile)),
+                MoeKernel = parse.GetValue(moeKernel),
                 BlockSize = parse.GetValue(workload.BlockSize),
                 Seed = parse.GetValue(workload.Seed),
                 SloTtft = SimulationInputs.Typed(parse, workload.SloTtft),

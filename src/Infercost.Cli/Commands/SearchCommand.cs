@@ -30,7 +30,9 @@ internal static class SearchCommand
         var maxBatch = CliOptions.IntList(ServingRequest.MaxBatchField, "Sequence caps per replica (per attention-DP rank) to try (vLLM's max_num_seqs). Default: the engine's.");
         var chunk = CliOptions.IntList(ServingRequest.PrefillChunkField, "Token budgets per step to try (chunked-prefill size, vLLM's max_num_batched_tokens). Default: the engine's.");
         var disaggregation = new Option<string?>("--disaggregation") { Description = "no (default), yes (separate prefill and decode pools of the candidate's layout) or both.", HelpName = "no|yes|both" };
-        var engine = new ServingInputs(workload: false).Engine;
+        var servingOptions = new ServingInputs(workload: false);
+        var engine = servingOptions.Engine;
+        var moeKernel = servingOptions.MoeKernel;
         var speculation = new SpeculationInputs();
         var specMethod = List("--spec-method", "Decoding modes to try, comma-separated: off (one token per step), mtp (the model's multi-token-prediction modules: DeepSeek-V3/R1), " +
             "draft (--draft-model), medusa, eagle. Default: off, or draft when --draft-model is given. Each speculating mode is tried at every --spec-length (or with --spec-tree).",
@@ -81,7 +83,7 @@ internal static class SearchCommand
             "\n  infercost search --model llama-3.1-70b --gpu nvidia-h100-sxm --rate 40 --disaggregation both --rank gpus --plot front.png --json" +
             "\n  infercost search --model llama-3.3-70b --gpu nvidia-h100-sxm --rate 2 --gpus-per-replica 4 --layouts widest --spec-method off,draft --draft-model llama-3.1-8b --spec-length 2,4 --spec-acceptance 0.8");
         foreach (var option in new Option[] { model, gpu, gpuPrice, weights, kv, sizes, layouts, maxBatch, chunk, disaggregation, specMethod, specLength,
-            speculation.Acceptance, acceptanceFor, speculation.Tree, speculation.TopK, speculation.TreeNodes, speculation.Draft, engine, rate, input, output })
+            speculation.Acceptance, acceptanceFor, speculation.Tree, speculation.TopK, speculation.TreeNodes, speculation.Draft, engine, moeKernel, rate, input, output })
         {
             command.Options.Add(option);
         }
@@ -123,6 +125,7 @@ internal static class SearchCommand
                 SpecTreeNodes = parse.GetValue(speculation.TreeNodes),
                 SpecAcceptanceFor = parse.GetValue(acceptanceFor),
                 Engine = parse.GetValue(engine),
+                MoeKernel = parse.GetValue(moeKernel),
                 Rate = parse.GetValue(rate),
                 Input = parse.GetValue(input),
                 Output = parse.GetValue(output),

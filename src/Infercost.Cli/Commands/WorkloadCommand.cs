@@ -144,13 +144,14 @@ internal sealed class SelfHostInputs
     public Option<double> Utilisation { get; } = CliOptions.Double(SelfHostedRequest.UtilisationField, "Fraction of paid hours the cluster does useful work.", "F", 1);
     public Option<double> CachedPrefill { get; } = CliOptions.Double(SelfHostedRequest.CachedPrefillField, "Cost of a cached prompt token as a fraction of a prefilled one (0 = a prefix-cache hit skips prefill).", "F", 0);
     public Option<string?> Engine { get; } = ServingInputs.EngineOption();
+    public Option<string?> MoeKernel { get; } = ServingInputs.MoeKernelOption();
     public CatalogInputs Catalog { get; } = new();
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         if (Switch is not null) command.Options.Add(Switch);
-        foreach (var option in new Option[] { Model, Gpu, Gpus, GpuPrice, Utilisation, CachedPrefill, Engine }) command.Options.Add(option);
+        foreach (var option in new Option[] { Model, Gpu, Gpus, GpuPrice, Utilisation, CachedPrefill, Engine, MoeKernel }) command.Options.Add(option);
         Catalog.AddTo(command);
     }
 
@@ -163,6 +164,7 @@ internal sealed class SelfHostInputs
         Utilisation = parse.GetResult(Utilisation) is { Implicit: false } ? parse.GetValue(Utilisation) : null,
         CachedPrefill = parse.GetResult(CachedPrefill) is { Implicit: false } ? parse.GetValue(CachedPrefill) : null,
         Engine = parse.GetValue(Engine),
+        MoeKernel = parse.GetValue(MoeKernel),
     });
 }
 

@@ -50,7 +50,10 @@ internal sealed class ServingInputs
         HelpName = "engine",
     };
 
-    public Option<string?> MoeKernel { get; } = new("--moe-kernel")
+    public Option<string?> MoeKernel { get; } = MoeKernelOption();
+
+    /// <summary>A new <c>--moe-kernel</c> option (every command that offers <c>--engine</c> for a prediction offers it, described alike).</summary>
+    public static Option<string?> MoeKernelOption() => new("--moe-kernel")
     {
         Description = "Kernel that runs a MoE model's routed experts: trtllm-gen (TensorRT-LLM's, Blackwell only), cutlass or triton (Triton fused_moe). " +
                       "Default: the engine's (vllm and sglang: triton, cutlass for fp4 experts; trtllm: trtllm-gen on Blackwell, cutlass elsewhere). " +

@@ -73,6 +73,10 @@ public sealed record CheckRequest : ModelGpuRequest
     /// trtllm, trtllm-0.14 or trtllm-1), as <c>cost --engine</c> applies it. The rooflines do not depend on it.</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs the model's routed experts (trtllm-gen, cutlass or triton), as <c>cost --moe-kernel</c>
+    /// applies it (<see cref="DeploymentRequest.MoeKernel"/>); default the engine's.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Claimed prompt (input) tokens per second for all the devices.</summary>
     public double? PrefillTps { get; init; }
 
@@ -117,6 +121,7 @@ public sealed record CheckRequest : ModelGpuRequest
         GpuPriceField.Check(GpuPrice);
         ActiveParamsField.Check(ActiveParams);
         if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
+        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
         var claims = new double?[] { PrefillTps, DecodeTps, InputPrice, OutputPrice }.Count(c => c is not null);
         if (claims != 1)
         {
@@ -125,6 +130,8 @@ public sealed record CheckRequest : ModelGpuRequest
 
         if (Engine is not null && DecodeTps is null)
             throw RequestFields.Error("engine", "{engine} picks the serving model that reads a {decodeTps} claim; the rooflines of other claims do not depend on it.");
+        if (MoeKernel is not null && DecodeTps is null)
+            throw RequestFields.Error("moeKernel", "{moeKernel} applies to the serving model that reads a {decodeTps} claim; the rooflines of other claims do not depend on it.");
     }
 
     /// <summary>Validates, resolves and answers.</summary>
@@ -169,18 +176,18 @@ public sealed record CheckRequest : ModelGpuRequest
         var verdict = PhysicsCheck.Check(claim);
         var (best, bestPeak) = HighestPeak(accelerator);
         var atBest = PhysicsCheck.Check(claim with { Precision = best });
-        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, Fp4Format, Engine, value) : null;
+        var engine = kind == ClaimKind.DecodeTokensPerSecond ? Reading(subject.Model, accelerator, devices, Weights, Fp4Format, Engine, MoeKernel, value) : null;
         return new CheckReport(claim, verdict, best, bestPeak, atBest.FactorOverCompute, weightBytes is null ? null : WeightBytesMethod, engine);
     }
 
     // The serving model's decode throughput rises with the batch (weights are read once per step whatever the batch), so
     // the batch a claim implies is found by bisection between 1 and the largest batch that fits.
-    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, Fp4Format? fp4, string? engine, double claimed)
+    private static EngineReading? Reading(ModelArchitecture model, Accelerator accelerator, int devices, Precision? weights, Fp4Format? fp4, string? engine, string? moeKernel, double claimed)
     {
         try
         {
             // Configured as cost configures it: the engine's scheduler defaults and runtime.
-            var config = new ServingRequest { Gpus = devices, Weights = weights, Fp4Format = fp4, Engine = engine }.ToConfig();
+            var config = new ServingRequest { Gpus = devices, Weights = weights, Fp4Format = fp4, Engine = engine, MoeKernel = moeKernel }.ToConfig();
             var full = ServingEstimator.Estimate(model, accelerator, config);
             if (full.Replicas == 0) return null;
             var setup = new ServingSetup(model, accelerator, full.Parallelism, config with { Parallelism = full.Parallelism });

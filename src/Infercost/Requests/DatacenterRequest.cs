@@ -107,6 +107,10 @@ public sealed record DatacenterRequest
     /// trtllm-1), as <c>cost --engine</c> applies it.</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs <see cref="Model"/>'s routed experts (trtllm-gen, cutlass or triton), as <c>cost --moe-kernel</c>
+    /// applies it (<see cref="DeploymentRequest.MoeKernel"/>); default the engine's.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Accelerators per serving replica for <see cref="Model"/>; default the accelerator's scale-up domain.</summary>
     public int? ReplicaGpus { get; init; }
 
@@ -166,6 +170,8 @@ public sealed record DatacenterRequest
         if (Model is null && ReplicaGpus is not null) throw RequestFields.Error("replicaGpus", "{replicaGpus} applies to {model}; add {model}.");
         if (Model is null && Engine is not null) throw RequestFields.Error("engine", "{engine} applies to the engine's rate; add {model}.");
         if (Engine is not null) ServingSoftware.Named(Engine, "engine");
+        if (Model is null && MoeKernel is not null) throw RequestFields.Error("moeKernel", "{moeKernel} applies to the engine's rate; add {model}.");
+        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
         if (ClaimedMegawatts is not null && Gpus is null)
             throw RequestFields.Error("claimedMegawatts", "{claimedMegawatts} checks a claimed count and power: size with {gpus}.");
         if (Users is not null && TokensPerUserDay is null) throw RequestFields.Error("users", "{users} needs {tokensPerUserDay} to turn into accelerators.");
@@ -212,7 +218,7 @@ public sealed record DatacenterRequest
             var model = catalog.GetModel(id);
             var devices = ReplicaGpus ?? accelerator.ScaleUpDomain;
             // One replica configured as cost configures it: the engine's scheduler defaults and runtime.
-            var config = new ServingRequest { Gpus = devices, Input = Math.Max(1, Input), Output = Output, Engine = Engine }.ToConfig();
+            var config = new ServingRequest { Gpus = devices, Input = Math.Max(1, Input), Output = Output, Engine = Engine, MoeKernel = MoeKernel }.ToConfig();
             try
             {
                 estimate = ServingEstimator.Estimate(model, accelerator, config);

@@ -101,6 +101,10 @@ public sealed record DataflowRequest
     /// <summary>Serving engine profile of the compared GPU (vllm, the default, sglang, trtllm, trtllm-0.14 or trtllm-1).</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs the compared GPU's model's routed experts (trtllm-gen, cutlass or triton), as <c>cost --moe-kernel</c>
+    /// applies it (<see cref="DeploymentRequest.MoeKernel"/>); default the engine's.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Checks every field's range and the combinations of fields; the first problem is thrown.</summary>
     /// <exception cref="InvalidInputException">Names the field, the accepted range and the value given.</exception>
     public void Validate()
@@ -118,9 +122,11 @@ public sealed record DataflowRequest
         HopLatencyUsField.Check(HopLatencyUs);
         PeakTflopsField.Check(PeakTflops);
         StreamGbpsField.Check(StreamGbps);
-        if (CompareGpu is null && (CompareGpus is not null ? "compareGpus" : CompareBatch is not null ? "compareBatch" : Engine is not null ? "engine" : null) is { } stray)
+        if (CompareGpu is null && (CompareGpus is not null ? "compareGpus" : CompareBatch is not null ? "compareBatch" : Engine is not null ? "engine"
+                : MoeKernel is not null ? "moeKernel" : null) is { } stray)
             throw RequestFields.Error(stray, $"{{{stray}}} describes the compared GPU; add {{compareGpu}}.");
         if (Engine is not null) ServingSoftware.Named(Engine, "engine");
+        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
     }
 
     /// <summary>Validates and answers from <paramref name="catalog"/>.</summary>
@@ -149,7 +155,7 @@ public sealed record DataflowRequest
     // as many users at once as the pipeline holds, when that many fit.
     private GpuComparison Compare(Models.ModelArchitecture model, Hardware.Accelerator g, DataflowEstimate estimate)
     {
-        var request = new ServingRequest { Gpus = CompareGpus ?? DefaultCompareGpus, Input = Math.Max(1, Input), Output = Output, Batch = CompareBatch, Engine = Engine };
+        var request = new ServingRequest { Gpus = CompareGpus ?? DefaultCompareGpus, Input = Math.Max(1, Input), Output = Output, Batch = CompareBatch, Engine = Engine, MoeKernel = MoeKernel };
         var config = request.ToConfig();
         ServingEstimate serving;
         try

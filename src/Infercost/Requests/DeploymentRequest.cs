@@ -69,10 +69,27 @@ public record DeploymentRequest : ModelGpuRequest
     {
         var engine = ResolveEngineProfile();
         if (MoeKernel is null) return engine;
-        var kernel = Kernels.MoeKernels.Parse(MoeKernel)
-            ?? throw RequestFields.Error("moeKernel", $"{{moeKernel}} must be one of {string.Join(", ", Kernels.MoeKernels.Names)}; was '{MoeKernel}'.");
+        var kernel = ParseMoeKernel(MoeKernel);
         return engine with { MoeKernel = kernel, MoeKernelFp4 = kernel, MoeKernelChosen = true };
     }
+
+    /// <summary>Refuses a chosen MoE kernel (<see cref="ServingSoftware.MoeKernelChosen"/>) that <paramref name="model"/> on
+    /// <paramref name="accelerator"/> cannot run, before any layout is tried: a dense model has no routed experts, and
+    /// trtllm-gen runs on Blackwell only (the checks <see cref="Serving.ServingSetup"/> makes for one setup).</summary>
+    /// <exception cref="InvalidInputException">Names <c>moeKernel</c>.</exception>
+    internal static void CheckMoeKernel(ServingSoftware engine, Models.ModelArchitecture model, Hardware.Accelerator accelerator)
+    {
+        if (!engine.MoeKernelChosen) return;
+        if (model.Moe is null)
+            throw RequestFields.Error("moeKernel", $"{{moeKernel}} {Kernels.MoeKernels.Name(engine.MoeKernel)} runs routed experts; {model.Id} is dense and has none.");
+        engine.MoeKernelFor(Precision.Bf16, Kernels.Architectures.Of(accelerator));
+    }
+
+    /// <summary>The MoE kernel <paramref name="name"/> names (<c>moeKernel</c>: trtllm-gen, cutlass or triton).</summary>
+    /// <exception cref="InvalidInputException">An unknown name, naming the field and the accepted names.</exception>
+    internal static Kernels.MoeKernel ParseMoeKernel(string name) =>
+        Kernels.MoeKernels.Parse(name)
+        ?? throw RequestFields.Error("moeKernel", $"{{moeKernel}} must be one of {string.Join(", ", Kernels.MoeKernels.Names)}; was '{name}'.");
 
     private ServingSoftware ResolveEngineProfile()
     {

@@ -71,6 +71,10 @@ public sealed record MarginRequest : ISpeculationFields
     /// trtllm-1), as <c>cost --engine</c> applies it.</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs a MoE model's routed experts (trtllm-gen, cutlass or triton), as <c>cost --moe-kernel</c>
+    /// applies it (<see cref="DeploymentRequest.MoeKernel"/>); default the engine's.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Workload for the blended margin (chat, coding-agent, rag, …); null for input and output margins only.</summary>
     public string? Profile { get; init; }
 
@@ -89,6 +93,7 @@ public sealed record MarginRequest : ISpeculationFields
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
         if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
+        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
         if (Profile is not null) WorkloadProfiles.Get(Profile);
         var selfHost = FirstSelfHostField;
         if (CostIn is not null && CostOut is not null)
@@ -116,7 +121,7 @@ public sealed record MarginRequest : ISpeculationFields
     // A speculation field describes the engine's cluster, so with costIn/costOut it is refused as the cluster's fields are.
     private string? FirstSelfHostField =>
         Model is not null ? "model" : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
-        : Engine is not null ? "engine" : SpeculationFields.FirstGiven(this);
+        : Engine is not null ? "engine" : MoeKernel is not null ? "moeKernel" : SpeculationFields.FirstGiven(this);
 
     /// <summary>Validates and answers from the embedded catalogs.</summary>
     public MarginReport Answer(Catalog.Catalog catalog) => Answer(catalog, PriceCatalog.Embedded);
@@ -151,7 +156,7 @@ public sealed record MarginRequest : ISpeculationFields
         }
         else
         {
-            quote = SelfHostedRequest.QuoteCluster(catalog, Model!, Gpu!, Gpus!.Value, GpuPrice, Utilisation, CachedPrefill, Engine,
+            quote = SelfHostedRequest.QuoteCluster(catalog, Model!, Gpu!, Gpus!.Value, GpuPrice, Utilisation, CachedPrefill, Engine, MoeKernel,
                 workload ?? WorkloadProfiles.Chat, WorkloadLevers.None, this);
             cost = quote.Prices;
             utilisation = quote.Cost.Utilisation;

@@ -122,6 +122,9 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
     /// <summary>An engine profile fitted to the user's deployment (<c>calibrate deployment</c>); see <see cref="DeploymentRequest.EngineProfile"/>.</summary>
     public Calibration.DeploymentProfile? EngineProfile { get; init; }
 
+    /// <summary>The kernel that runs a MoE model's routed experts (<c>--moe-kernel</c>); see <see cref="DeploymentRequest.MoeKernel"/>.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Tokens per KV-cache block.</summary>
     public int BlockSize { get; init; } = SchedulerConfig.Default.BlockTokens;
 
@@ -220,7 +223,7 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         DecodeGpusPerReplicaField.Check(DecodeGpusPerReplica);
         BlockSizeField.Check(BlockSize);
         SeedField.Check(Seed);
-        new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ResolveEngine();
+        new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile, MoeKernel = MoeKernel }.ResolveEngine();
         EngineProfile?.Validated("engineProfile");
         _ = SloOf();
         _ = TrialSeconds;
@@ -298,7 +301,8 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
         }
 
         // The engine profile's scheduler defaults, memory reserve and runtime (DeploymentRequest.ToConfig).
-        var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile }.ToConfig();
+        var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile, MoeKernel = MoeKernel }.ToConfig();
+        DeploymentRequest.CheckMoeKernel(engineConfig.Engine, subject.Model, subject.Accelerator);
         return new PlanInputs(subject.Model, subject.Accelerator,
             engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Fp4Format = Fp4Format, Speculation = SpeculationFields.AsServingRequest(this).ResolveSpeculation(subject) },
             new SchedulerConfig(PrefillChunk ?? engineConfig.PrefillChunkTokens, MaxBatch ?? engineConfig.MaxBatch, BlockSize),

@@ -108,6 +108,9 @@ public sealed record SearchRequest
     /// <summary>Serving engine profile; default vllm.</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs a MoE model's routed experts (<c>--moe-kernel</c>); see <see cref="DeploymentRequest.MoeKernel"/>.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Required requests per second (not with <see cref="Trace"/>).</summary>
     public double? Rate { get; init; }
 
@@ -209,7 +212,7 @@ public sealed record SearchRequest
         _ = AllLayouts;
         _ = DisaggregationOf();
         ValidateSpeculation();
-        new DeploymentRequest { Gpus = 1, Engine = Engine }.ResolveEngine();
+        new DeploymentRequest { Gpus = 1, Engine = Engine, MoeKernel = MoeKernel }.ResolveEngine();
         ServingRequest.InputField.Check(Input);
         ServingRequest.OutputField.Check(Output);
         SimulateRequest.CvField.Check(Cv);
@@ -263,13 +266,18 @@ public sealed record SearchRequest
         ArgumentNullException.ThrowIfNull(catalog);
         Validate();
         var models = Model!.Select(m => catalog.GetModel(m.Trim())).ToList();
+        if (MoeKernel is not null && !models.Any(m => m.IsMoe))
+        {
+            throw RequestFields.Error("moeKernel", $"{{moeKernel}} {MoeKernel} runs routed experts; no {{model}} searched is a MoE model ({string.Join(", ", models.Select(m => m.Id))}).");
+        }
+
         var devices = Gpu!.Select((g, i) =>
         {
             var a = catalog.GetAccelerator(g.Trim());
             var price = GpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p[i]) : new Costing.RentalCost().PerDevice(a).Total;
             return new SearchDevice(a, price);
         }).ToList();
-        var engine = new DeploymentRequest { Gpus = 1, Engine = Engine }.ToConfig();
+        var engine = new DeploymentRequest { Gpus = 1, Engine = Engine, MoeKernel = MoeKernel }.ToConfig();
         var space = new SearchSpace(models, devices,
             Weights is { Count: > 0 } w ? [.. w.Select(x => (Precision?)PrecisionInfo.Parse(x, "weights"))] : [null],
             Kv is { Count: > 0 } k ? [.. k.Select(x => PrecisionInfo.Parse(x, "kv"))] : [engine.KvPrecision ?? Precision.Bf16],

@@ -40,6 +40,10 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
     /// scheduler defaults and runtime, as <c>cost --engine</c> applies them (<see cref="DeploymentRequest.Engine"/>).</summary>
     public string? Engine { get; init; }
 
+    /// <summary>The kernel that runs a MoE model's routed experts (trtllm-gen, cutlass or triton), as <c>cost --moe-kernel</c>
+    /// applies it (<see cref="DeploymentRequest.MoeKernel"/>); default the engine's.</summary>
+    public string? MoeKernel { get; init; }
+
     /// <summary>Speculative decoding on the self-hosted cluster: mtp, draft, medusa or eagle (see
     /// <see cref="ServingRequest.SpecMethod"/>); null decodes one token per step unless <see cref="DraftModel"/> is given.</summary>
     public string? SpecMethod { get; init; }
@@ -71,6 +75,7 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
         if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
+        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
         ValidateQuestion();
         SpeculationFields.AsServingRequest(this).ValidateSpeculation();
     }
@@ -83,7 +88,8 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
     /// <summary>The self-host field first given (engine model, gpu, gpus, gpuPrice, utilisation, cachedPrefill), or null.</summary>
     protected string? FirstSelfHostField(string modelField, string? modelId) =>
         modelId is not null ? modelField : Gpu is not null ? "gpu" : Gpus is not null ? "gpus" : GpuPrice is not null ? "gpuPrice"
-        : Utilisation is not null ? "utilisation" : CachedPrefill is not null ? "cachedPrefill" : Engine is not null ? "engine" : null;
+        : Utilisation is not null ? "utilisation" : CachedPrefill is not null ? "cachedPrefill" : Engine is not null ? "engine"
+        : MoeKernel is not null ? "moeKernel" : null;
 
     /// <summary>The speculation field first given (see <see cref="SpeculationFields.FirstGiven"/>), or null.</summary>
     protected string? FirstSpeculationField() => SpeculationFields.FirstGiven(this);
@@ -97,24 +103,25 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
         if (modelId is null) throw Missing(modelField);
         if (Gpu is null) throw Missing("gpu");
         if (Gpus is null) throw Missing("gpus");
-        return QuoteCluster(catalog, modelId, Gpu, Gpus.Value, GpuPrice, Utilisation ?? 1, CachedPrefill ?? 0, Engine, workload, levers, this);
+        return QuoteCluster(catalog, modelId, Gpu, Gpus.Value, GpuPrice, Utilisation ?? 1, CachedPrefill ?? 0, Engine, MoeKernel, workload, levers, this);
     }
 
     /// <summary>The engine's quote for <paramref name="gpus"/> × <paramref name="gpu"/> serving <paramref name="modelId"/>
     /// at <paramref name="workload"/>'s mean request (<see cref="SelfHostedPricing.RequestShape"/>), rented at
-    /// <paramref name="gpuPrice"/> $/GPU-h (null: the catalog's typical price), with <paramref name="speculation"/>'s
+    /// <paramref name="gpuPrice"/> $/GPU-h (null: the catalog's typical price), on <paramref name="engine"/>'s profile with
+    /// <paramref name="moeKernel"/> running the experts (null: the engine's kernel), with <paramref name="speculation"/>'s
     /// decoding resolved in <paramref name="catalog"/> and checked against the model (<see cref="ServingRequest.ResolveSpeculation"/>):
     /// the one place workload, breakeven and margin build a cluster's quote.</summary>
     /// <exception cref="InvalidInputException">An unknown id; a speculation the model cannot run.</exception>
     internal static SelfHostedQuote QuoteCluster(Catalog.Catalog catalog, string modelId, string gpu, int gpus, double? gpuPrice, double utilisation,
-        double cachedPrefill, string? engine, Workload workload, WorkloadLevers levers, ISpeculationFields speculation)
+        double cachedPrefill, string? engine, string? moeKernel, Workload workload, WorkloadLevers levers, ISpeculationFields speculation)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var model = catalog.GetModel(modelId);
         var accelerator = catalog.GetAccelerator(gpu);
         var (input, output) = SelfHostedPricing.RequestShape(workload, levers, model);
         // The cluster is configured as cost's request would configure it: the engine's scheduler defaults and runtime.
-        var serving = SpeculationFields.AsServingRequest(speculation) with { Gpus = gpus, Input = input, Output = output, Engine = engine };
+        var serving = SpeculationFields.AsServingRequest(speculation) with { Gpus = gpus, Input = input, Output = output, Engine = engine, MoeKernel = moeKernel };
         var config = serving.ToConfig(new Subject(catalog, model, accelerator));
         var basis = new RentalCost(gpuPrice is { } p ? DollarsPerHour.FromDollarsPerHour(p) : null);
         return SelfHostedPricing.Quote(model, accelerator, config, basis, utilisation, cachedPrefill);

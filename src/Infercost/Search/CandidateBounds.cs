@@ -45,8 +45,13 @@ public static class CandidateBounds
             return CandidateScreen.Pruned(SearchStage.Invalid, $"{accelerator.Id} has no rated power in the catalog to rank energy by");
         }
 
+        // A chosen MoE kernel applies to the MoE models of the space; a dense model has no routed experts to run.
+        var engine = settings.Config.Engine.MoeKernelChosen && !c.Model.IsMoe
+            ? settings.Config.Engine with { MoeKernelChosen = false }
+            : settings.Config.Engine;
         var config = settings.Config with
         {
+            Engine = engine,
             TotalDevices = c.DevicesPerReplica,
             Parallelism = c.Parallelism,
             WeightPrecision = c.Weights,

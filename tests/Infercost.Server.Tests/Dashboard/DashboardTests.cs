@@ -133,6 +133,38 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task EstimateWithAChosenMoeKernel_ShowsTheApisPrice_AndADenseModelGetsTheFieldsError()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#moeKernel", "cutlass");
+
+        await Estimate(page, "qwen3-30b-a3b", "nvidia-h100-sxm", 1);
+
+        // The card shows what the API answers with moeKernel cutlass, which differs from the engine's own kernel (Triton)
+        var cutlass = (await Api("cost", """{ "model": "qwen3-30b-a3b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 1000, "moeKernel": "cutlass" }""")).GetProperty("cost");
+        var engines = (await Api("cost", """{ "model": "qwen3-30b-a3b", "gpu": "nvidia-h100-sxm", "gpus": 1, "input": 1000, "output": 1000 }""")).GetProperty("cost");
+        var shown = Dollars(await page.InnerTextAsync("#card-output .big"));
+        Assert.Equal(cutlass.GetProperty("outputPerMillion").GetDouble(), shown, 0.0005);
+        Assert.NotEqual(Math.Round(engines.GetProperty("outputPerMillion").GetDouble(), 3), Math.Round(shown, 3));
+        Assert.Contains("moeKernel=cutlass", page.Url, StringComparison.Ordinal);
+
+        // Opened from the URL, the kernel is chosen again
+        var shared = await Open(errors, new Uri(page.Url).Query);
+        Assert.Equal("cutlass", await shared.InputValueAsync("#moeKernel"));
+
+        // A dense model with a kernel chosen: the server's 400 is shown under the kernel's field
+        var (field, detail) = await ApiProblem("cost", """{ "model": "llama-3.1-8b", "gpu": "nvidia-h100-sxm", "gpus": 1, "moeKernel": "cutlass" }""");
+        Assert.Equal("moeKernel", field);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.ClickAsync("#estimate");
+        await page.WaitForSelectorAsync("#moeKernel-error:not(:empty)");
+        Assert.Equal(detail, await page.InnerTextAsync("#moeKernel-error"));
+        Assert.Single(errors);
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SaveTwoScenarios_ThenCompare_ShowsThemSideBySide()
     {
         var errors = new List<string>();

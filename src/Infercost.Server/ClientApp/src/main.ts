@@ -13,7 +13,7 @@ const form = $<HTMLFormElement>("inputs");
 type Json = Record<string, any>;
 
 /** Fields shared by every serving question, read from the form. */
-const formFields = ["model", "modelConfig", "gpu", "engine", "gpus", "gpuPrice", "input", "output", "utilisation",
+const formFields = ["model", "modelConfig", "gpu", "engine", "moeKernel", "gpus", "gpuPrice", "input", "output", "utilisation",
   "specMethod", "specLength", "specAcceptance", "specTree", "draftModel"] as const;
 /** Simulation fields, kept in the shareable URL too. */
 const simFields = ["rate", "requests", "sloTtft", "sloTpot", "priceModel", "plan", "users"] as const;
@@ -43,11 +43,13 @@ function numeric(text: string): number | string {
   return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
 }
 
-/** The model (or pasted config), GPU and serving engine the form names: the fields every model-on-a-GPU request starts
- * with (the engine only when one is chosen; the API's default is vLLM's, as the CLI's). */
+/** The model (or pasted config), GPU, serving engine and MoE kernel the form names: the fields every model-on-a-GPU
+ * request starts with (the engine and kernel only when one is chosen; the API's defaults are vLLM's and its kernel, as
+ * the CLI's). */
 function subjectBody(): Json {
   const body: Json = { gpu: value("gpu") };
   if (value("engine") !== "") body.engine = value("engine");
+  if (value("moeKernel") !== "") body.moeKernel = value("moeKernel");
   const config = value("modelConfig");
   if (config) {
     body.modelConfig = config;
@@ -761,6 +763,7 @@ function workloadBody(): Json {
     body.serveModel = value("model");
     body.gpu = value("gpu");
     if (value("engine") !== "") body.engine = value("engine");
+    if (value("moeKernel") !== "") body.moeKernel = value("moeKernel");
     for (const f of ["gpus", "gpuPrice"]) if (value(f) !== "") body[f] = numeric(value(f));
     if (value("utilisation") !== "" && value("utilisation") !== "1") body.utilisation = numeric(value("utilisation"));
     if (v("cachedPrefill") !== "") body.cachedPrefill = numeric(v("cachedPrefill"));
