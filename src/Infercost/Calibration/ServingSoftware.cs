@@ -66,6 +66,18 @@ public sealed record ServingSoftware(string Name, int MaxBatch, int TokenBudget,
             : Kernels.MoeKernel.Cutlass;
     }
 
+    /// <summary>Refuses a chosen MoE kernel (<see cref="MoeKernelChosen"/>) that <paramref name="model"/> cannot run: a
+    /// dense model has no routed experts, so the kernel would silently apply to nothing; and, when
+    /// <paramref name="architecture"/> is given, trtllm-gen anywhere but on Blackwell (<see cref="MoeKernelFor"/>).</summary>
+    /// <exception cref="InvalidInputException">Names <c>moeKernel</c>.</exception>
+    internal void CheckChosenMoeKernel(Models.ModelArchitecture model, Kernels.Architecture? architecture = null)
+    {
+        if (!MoeKernelChosen) return;
+        if (model.Moe is null)
+            throw Requests.RequestFields.Error("moeKernel", $"{{moeKernel}} {Kernels.MoeKernels.Name(MoeKernel)} runs routed experts; {model.Id} is dense and has none.");
+        if (architecture is { } a) MoeKernelFor(Precision.Bf16, a);
+    }
+
     /// <summary><paramref name="factors"/> with this engine's per-step and per-collective overheads in place of the
     /// calibrated ones (unchanged when <see cref="Runtime"/> is null). Explicit user values are applied after this.</summary>
     public EfficiencyFactors Over(EfficiencyFactors factors)

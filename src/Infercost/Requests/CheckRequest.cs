@@ -120,8 +120,7 @@ public sealed record CheckRequest : ModelGpuRequest
         BatchField.Check(Batch);
         GpuPriceField.Check(GpuPrice);
         ActiveParamsField.Check(ActiveParams);
-        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
-        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
+        DeploymentRequest.CheckEngineNames(Engine, MoeKernel);
         var claims = new double?[] { PrefillTps, DecodeTps, InputPrice, OutputPrice }.Count(c => c is not null);
         if (claims != 1)
         {

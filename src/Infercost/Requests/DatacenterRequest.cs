@@ -1,5 +1,4 @@
 using System.Globalization;
-using Infercost.Calibration;
 using Infercost.Datacenter;
 using Infercost.Quantities;
 using Infercost.Serving;
@@ -169,9 +168,8 @@ public sealed record DatacenterRequest
         if (DecodeTps is not null && PrefillTps is null) throw RequestFields.Error("prefillTps", "{prefillTps} is required with {decodeTps}.");
         if (Model is null && ReplicaGpus is not null) throw RequestFields.Error("replicaGpus", "{replicaGpus} applies to {model}; add {model}.");
         if (Model is null && Engine is not null) throw RequestFields.Error("engine", "{engine} applies to the engine's rate; add {model}.");
-        if (Engine is not null) ServingSoftware.Named(Engine, "engine");
         if (Model is null && MoeKernel is not null) throw RequestFields.Error("moeKernel", "{moeKernel} applies to the engine's rate; add {model}.");
-        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
+        DeploymentRequest.CheckEngineNames(Engine, MoeKernel);
         if (ClaimedMegawatts is not null && Gpus is null)
             throw RequestFields.Error("claimedMegawatts", "{claimedMegawatts} checks a claimed count and power: size with {gpus}.");
         if (Users is not null && TokensPerUserDay is null) throw RequestFields.Error("users", "{users} needs {tokensPerUserDay} to turn into accelerators.");

@@ -125,8 +125,7 @@ public sealed record DataflowRequest
         if (CompareGpu is null && (CompareGpus is not null ? "compareGpus" : CompareBatch is not null ? "compareBatch" : Engine is not null ? "engine"
                 : MoeKernel is not null ? "moeKernel" : null) is { } stray)
             throw RequestFields.Error(stray, $"{{{stray}}} describes the compared GPU; add {{compareGpu}}.");
-        if (Engine is not null) ServingSoftware.Named(Engine, "engine");
-        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
+        DeploymentRequest.CheckEngineNames(Engine, MoeKernel);
     }
 
     /// <summary>Validates and answers from <paramref name="catalog"/>.</summary>

@@ -73,16 +73,13 @@ public record DeploymentRequest : ModelGpuRequest
         return engine with { MoeKernel = kernel, MoeKernelFp4 = kernel, MoeKernelChosen = true };
     }
 
-    /// <summary>Refuses a chosen MoE kernel (<see cref="ServingSoftware.MoeKernelChosen"/>) that <paramref name="model"/> on
-    /// <paramref name="accelerator"/> cannot run, before any layout is tried: a dense model has no routed experts, and
-    /// trtllm-gen runs on Blackwell only (the checks <see cref="Serving.ServingSetup"/> makes for one setup).</summary>
-    /// <exception cref="InvalidInputException">Names <c>moeKernel</c>.</exception>
-    internal static void CheckMoeKernel(ServingSoftware engine, Models.ModelArchitecture model, Hardware.Accelerator accelerator)
+    /// <summary>Checks an engine name and a MoE kernel name given to a command that configures its replica as
+    /// <c>cost</c> does (the economics commands); either may be null.</summary>
+    /// <exception cref="InvalidInputException">An unknown name, naming <c>engine</c> or <c>moeKernel</c>.</exception>
+    internal static void CheckEngineNames(string? engine, string? moeKernel)
     {
-        if (!engine.MoeKernelChosen) return;
-        if (model.Moe is null)
-            throw RequestFields.Error("moeKernel", $"{{moeKernel}} {Kernels.MoeKernels.Name(engine.MoeKernel)} runs routed experts; {model.Id} is dense and has none.");
-        engine.MoeKernelFor(Precision.Bf16, Kernels.Architectures.Of(accelerator));
+        if (engine is not null) ServingSoftware.Named(engine, "engine");
+        if (moeKernel is not null) ParseMoeKernel(moeKernel);
     }
 
     /// <summary>The MoE kernel <paramref name="name"/> names (<c>moeKernel</c>: trtllm-gen, cutlass or triton).</summary>

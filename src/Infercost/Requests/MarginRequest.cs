@@ -92,8 +92,7 @@ public sealed record MarginRequest : ISpeculationFields
         GpuPriceField.Check(GpuPrice);
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
-        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
-        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
+        DeploymentRequest.CheckEngineNames(Engine, MoeKernel);
         if (Profile is not null) WorkloadProfiles.Get(Profile);
         var selfHost = FirstSelfHostField;
         if (CostIn is not null && CostOut is not null)

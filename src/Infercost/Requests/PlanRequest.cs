@@ -302,7 +302,8 @@ public sealed record PlanRequest : ModelGpuRequest, ISpeculationFields
 
         // The engine profile's scheduler defaults, memory reserve and runtime (DeploymentRequest.ToConfig).
         var engineConfig = new DeploymentRequest { Gpus = 1, Engine = Engine, EngineProfile = EngineProfile, MoeKernel = MoeKernel }.ToConfig();
-        DeploymentRequest.CheckMoeKernel(engineConfig.Engine, subject.Model, subject.Accelerator);
+        // A kernel the model or GPU cannot run is refused here, not once per replica size the planner tries.
+        engineConfig.Engine.CheckChosenMoeKernel(subject.Model, Kernels.Architectures.Of(subject.Accelerator));
         return new PlanInputs(subject.Model, subject.Accelerator,
             engineConfig with { WeightPrecision = Weights, KvPrecision = Kv ?? Defaults.KvPrecision, Fp4Format = Fp4Format, Speculation = SpeculationFields.AsServingRequest(this).ResolveSpeculation(subject) },
             new SchedulerConfig(PrefillChunk ?? engineConfig.PrefillChunkTokens, MaxBatch ?? engineConfig.MaxBatch, BlockSize),

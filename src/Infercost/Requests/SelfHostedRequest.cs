@@ -74,8 +74,7 @@ public abstract record SelfHostedRequest : WorkloadQuestionRequest, ISpeculation
         GpuPriceField.Check(GpuPrice);
         UtilisationField.Check(Utilisation);
         CachedPrefillField.Check(CachedPrefill);
-        if (Engine is not null) Calibration.ServingSoftware.Named(Engine, "engine");
-        if (MoeKernel is not null) DeploymentRequest.ParseMoeKernel(MoeKernel);
+        DeploymentRequest.CheckEngineNames(Engine, MoeKernel);
         ValidateQuestion();
         SpeculationFields.AsServingRequest(this).ValidateSpeculation();
     }

@@ -128,8 +128,12 @@ public readonly record struct StepWork(
     /// extra rows, <see cref="ServingSetup.ImbalanceFlopsPerToken"/>); not in <see cref="LinearFlops"/>.</summary>
     public Flops ImbalanceFlops { get; init; }
 
+    /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>
+    /// + <see cref="ImbalanceFlops"/>.</summary>
+    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops;
+
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>
-        StepCost.Of(setup, LinearFlops + HeadExtraFlops + ImbalanceFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength,
+        StepCost.Of(setup, TimedLinearFlops, WeightBytes, AttentionFlops, KvBytes, Tokens, Communication, PrefillLength,
             ExpertsTouchedPerLayer);
 }

@@ -190,11 +190,7 @@ public sealed class ServingSetup
             throw new InvalidInputException("ep", $"ep must be at most {model.Id}'s {routed.Experts} routed experts per layer; was {parallelism.Expert}.");
         }
 
-        if (model.Moe is null && config?.Engine.MoeKernelChosen == true)
-        {
-            // A dense model has no routed experts: the kernel would silently apply to nothing.
-            throw Requests.RequestFields.Error("moeKernel", $"{{moeKernel}} {config.Engine.MoeKernel.Name()} runs routed experts; {model.Id} is dense and has none.");
-        }
+        config?.Engine.CheckChosenMoeKernel(model);
 
         if (model.Moe is null && config?.ExpertWeightPrecision is { } expert)
         {
