@@ -32,6 +32,9 @@ public enum KernelCategory
 /// <param name="Predict">The model's time for the same shape, seconds.</param>
 public sealed record KernelCase(string Id, KernelCategory Category, string Class, double MeasuredSeconds, Func<KernelModel, double> Predict)
 {
+    /// <summary>A dense GEMM's M (the rows a serving step's token count sets); null for every other category.</summary>
+    public double? Rows { get; init; }
+
     /// <summary>ln(predicted / measured) under <paramref name="model"/>.</summary>
     public double LogError(KernelModel model) => Math.Log(Predict(model) / MeasuredSeconds);
 }
@@ -42,10 +45,23 @@ public sealed record KernelCase(string Id, KernelCategory Category, string Class
 /// <param name="Reason">Why it is not a case (another kernel generation, a fused layer, a shape the text does not give...).</param>
 public sealed record SkippedKernelRow(string Id, string Category, string Reason);
 
+/// <summary>A read-only HBM stream measured on one part: what fraction of its spec-sheet bandwidth a kernel that only
+/// reads memory achieves (BabelStream Dot, gpu-stream's read kernel at full occupancy).</summary>
+/// <param name="Id">Row id in the benchmark file.</param>
+/// <param name="Architecture">The part's architecture.</param>
+/// <param name="Fraction">Measured GB/s ÷ the part's spec-sheet memory bandwidth (dimensionless).</param>
+public sealed record HbmReadRow(string Id, Architecture Architecture, double Fraction);
+
 /// <summary>The benchmark file read into cases.</summary>
 /// <param name="Cases">Rows the model predicts.</param>
 /// <param name="Skipped">Every other row with its reason.</param>
-public sealed record KernelBenchmarkSet(IReadOnlyList<KernelCase> Cases, IReadOnlyList<SkippedKernelRow> Skipped);
+public sealed record KernelBenchmarkSet(IReadOnlyList<KernelCase> Cases, IReadOnlyList<SkippedKernelRow> Skipped)
+{
+    /// <summary>The file's read-only HBM streams (memory rows; they are also listed in <see cref="Skipped"/>, not being
+    /// kernels of the step). <see cref="KernelFit"/> takes a GEMM class's bandwidth fraction from them when the class's
+    /// own rows never reach the bandwidth-bound regime.</summary>
+    public IReadOnlyList<HbmReadRow> Streams { get; init; } = [];
+}
 
 /// <summary>Reads data/kernels/kernel-benchmarks.csv (the schema of shared/data/kernel-benchmarks.csv: id, category,
 /// accelerator, precision, shape_or_size, metric, value, ..., notes) into <see cref="KernelCase"/>s.</summary>
@@ -71,23 +87,24 @@ public static partial class KernelBenchmarks
         if (missing.Count > 0) throw new InvalidInputException("data", $"kernel benchmark file: missing column(s) {string.Join(", ", missing)}.");
         var cases = new List<KernelCase>();
         var skipped = new List<SkippedKernelRow>();
+        var streams = new List<HbmReadRow>();
         foreach (var (_, fields) in records.Skip(1))
         {
             if (fields.All(string.IsNullOrWhiteSpace)) continue;
             string F(string c) { var i = header.IndexOf(c); return i < fields.Count ? fields[i].Trim() : ""; }
             var row = new Row(F("id"), F("category"), F("accelerator"), F("precision"), F("shape_or_size"), F("metric"), F("notes"),
                 double.TryParse(F("value"), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
-            var reason = Interpret(row, catalog, cases);
+            var reason = Interpret(row, catalog, cases, streams);
             if (reason is not null) skipped.Add(new SkippedKernelRow(row.Id, row.Category, reason));
         }
 
-        return new KernelBenchmarkSet(cases, skipped);
+        return new KernelBenchmarkSet(cases, skipped) { Streams = streams };
     }
 
     private sealed record Row(string Id, string Category, string Accelerator, string Precision, string Shape, string Metric, string Notes, double Value);
 
     // Returns null when the row became a case, else why not.
-    private static string? Interpret(Row r, Catalog.Catalog catalog, List<KernelCase> cases)
+    private static string? Interpret(Row r, Catalog.Catalog catalog, List<KernelCase> cases, List<HbmReadRow> streams)
     {
         if (!double.IsFinite(r.Value) || r.Value <= 0) return "value is not a positive number";
         var device = DeviceOf(r.Accelerator, catalog);
@@ -98,7 +115,7 @@ public static partial class KernelBenchmarks
             "grouped_gemm" => Grouped(r, device, cases),
             "attention" => Attention(r, device, cases),
             "collective" => Collective(r, device, cases),
-            "memory" => "memory streams inform the bandwidth fractions' priors; not a kernel class of the step",
+            "memory" => Memory(r, device, streams),
             "overhead" => "per-step overheads are engine-profile sources (Serving/EngineProfile.cs), not a curve",
             _ => $"unknown category '{r.Category}'",
         };
@@ -188,8 +205,21 @@ public static partial class KernelBenchmarks
         var bw = d.Bandwidth;
         var p = peak.Value;
         cases.Add(new KernelCase(r.Id, KernelCategory.Gemm, Key(arch, f.Compute), measured,
-            model => model.GemmFor(arch, f.Compute).Time(M, N, K, f.Weight, f.Activation, p, bw)));
+            model => model.GemmFor(arch, f.Compute).Time(M, N, K, f.Weight, f.Activation, p, bw)) { Rows = M });
         return null;
+    }
+
+    // A memory row is never a case (no kernel of the step is a bare stream). A read-only stream on the part's own HBM
+    // (BabelStream Dot, gpu-stream's read kernel at 100% occupancy) is kept as a HbmReadRow; copies, writes, partial
+    // occupancy and peer reads over NVLink are not the weight-streaming pattern of a GEMV.
+    private static string Memory(Row r, Device d, List<HbmReadRow> streams)
+    {
+        var readOnly = r.Shape.Contains("BabelStream Dot", StringComparison.Ordinal)
+            || (r.Shape.Contains("read kernel", StringComparison.Ordinal) && r.Shape.Contains("100% occupancy", StringComparison.Ordinal));
+        if (!readOnly || r.Metric != "gbps" || r.Shape.Contains("peer", StringComparison.Ordinal))
+            return "memory stream that is not a full-occupancy read of local HBM; not a kernel class of the step";
+        streams.Add(new HbmReadRow(r.Id, d.Architecture, r.Value * 1e9 / d.Bandwidth));
+        return "read stream of local HBM: the bandwidth fraction of a GEMM class whose rows are all compute-bound (KernelFit); not a kernel class of the step";
     }
 
     private static string? Grouped(Row r, Device d, List<KernelCase> cases)

@@ -35,14 +35,17 @@ public static class KernelCurves
 
     // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision. The bandwidth
     // fraction is of stored bytes: 4-bit weights count their block scales (NVFP4 0.5625 B, MXFP4 0.53125 B per element).
+    // Ampere BF16 and CDNA 4 FP4 have no row with M ≤ 256, so their half rows and bandwidth fraction are borrowed
+    // (KernelFit.BorrowedSmallM): Ampere from Hopper BF16 with the A100 / Hopper read-stream ratio (0.864 / 0.949),
+    // CDNA 4 FP4 from Blackwell FP4 as it is (no CDNA 4 stream row).
     private static Dictionary<(Architecture, Precision), GemmCurve> Gemm => new()
     {
-        [(Architecture.Ampere, Precision.Bf16)] = new(0.7743, 138.9, 0.7663, 7.072e-6),
+        [(Architecture.Ampere, Precision.Bf16)] = new(0.7638, 58.39, 0.8127, 7.861e-6),
         [(Architecture.Blackwell, Precision.Bf16)] = new(0.7217, 40.17, 0.9018, 0.9158e-6),
         [(Architecture.Blackwell, Precision.Fp4)] = new(0.603, 288.0, 0.7228, 3.482e-6),
         [(Architecture.Blackwell, Precision.Fp8)] = new(0.612, 55.76, 0.8737, 2.404e-6),
         [(Architecture.Cdna4, Precision.Bf16)] = new(0.465, 75.7, 0.6834, 12.48e-6),
-        [(Architecture.Cdna4, Precision.Fp4)] = new(0.527, 128.5, 0.7973, 4.035e-6),
+        [(Architecture.Cdna4, Precision.Fp4)] = new(0.5321, 288.0, 0.7228, 4.031e-6),
         [(Architecture.Cdna4, Precision.Fp8)] = new(0.5117, 87.91, 0.8481, 15.59e-6),
         [(Architecture.Hopper, Precision.Bf16)] = new(0.7522, 58.39, 0.8923, 2.58e-6),
         [(Architecture.Hopper, Precision.Fp8)] = new(0.6768, 35.03, 0.9167, 4.144e-6),

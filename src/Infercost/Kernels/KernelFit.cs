@@ -45,15 +45,24 @@ public static class KernelFit
         ArgumentNullException.ThrowIfNull(set);
         var model = Prior;
         var gemm = new Dictionary<(Architecture, Precision), GemmCurve>();
-        foreach (var group in set.Cases.Where(c => c.Category == KernelCategory.Gemm).GroupBy(c => c.Class).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var g0 = Prior.Gemm[(Architecture.Hopper, Precision.Fp8)];
+        // Classes with bandwidth-bound rows first: a class without them borrows their small-M parameters.
+        var groups = set.Cases.Where(c => c.Category == KernelCategory.Gemm).GroupBy(c => c.Class)
+            .Select(g => (Key: ParseGemmClass(g.Key), Cases: g.ToList(), SmallM: g.Any(c => c.Rows <= SmallRows)))
+            .OrderByDescending(g => g.SmallM).ThenBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2).ToList();
+        foreach (var (key, cases, smallM) in groups)
         {
-            var key = ParseGemmClass(group.Key);
-            var p0 = Prior.Gemm[(Architecture.Hopper, Precision.Fp8)];
-            double[] start = [Logit(p0.PeakFraction), Math.Log(p0.HalfRows), Logit(p0.BandwidthFraction), Math.Log(p0.FixedSeconds)];
-            GemmCurve Build(double[] x) => new(Logistic(x[0]), Math.Exp(x[1]), Logistic(x[2]), Math.Exp(x[3]));
-            var cases = group.ToList();
-            var best = Minimise(start, x => cases.Sum(c => Sq(c.LogError(model with { Gemm = new Dictionary<(Architecture, Precision), GemmCurve> { [key] = Build(x) } }))));
-            gemm[key] = Build(best);
+            GemmCurve Fitted(Func<double[], GemmCurve> build, double[] start) =>
+                build(Minimise(start, x => cases.Sum(c => Sq(c.LogError(model with { Gemm = new Dictionary<(Architecture, Precision), GemmCurve> { [key] = build(x) } })))));
+            if (smallM)
+            {
+                gemm[key] = Fitted(x => new(Logistic(x[0]), Math.Exp(x[1]), Logistic(x[2]), Math.Exp(x[3])),
+                    [Logit(g0.PeakFraction), Math.Log(g0.HalfRows), Logit(g0.BandwidthFraction), Math.Log(g0.FixedSeconds)]);
+                continue;
+            }
+
+            var (halfRows, bandwidth) = BorrowedSmallM(key, gemm, set.Streams);
+            gemm[key] = Fitted(x => new(Logistic(x[0]), halfRows, bandwidth, Math.Exp(x[1])), [Logit(g0.PeakFraction), Math.Log(g0.FixedSeconds)]);
         }
 
         model = model with { Gemm = gemm };
@@ -99,6 +108,43 @@ public static class KernelFit
         }
 
         return model with { Source = "fitted to data/kernels/kernel-benchmarks.csv (KernelFit)" };
+    }
+
+    /// <summary>The largest M (token rows) at which a GEMM row tells the bandwidth-bound regime: kernel-benchmarks.md
+    /// §3.1 finds small-M GEMM time flat over M = 1–128 and the crossover to compute-bound at M ≈ 128–300 (BF16 on H100).
+    /// A class whose rows all have a larger M cannot separate its tile padding (M_half) and bandwidth fraction from its
+    /// peak fraction: the fit then holds them at <see cref="BorrowedSmallM"/>'s values and fits η_max and t_fixed only.</summary>
+    public const double SmallRows = 256;
+
+    /// <summary>The small-M parameters of a GEMM class whose rows are all compute-bound: M_half (tile padding, rows) of
+    /// the same compute precision on the first architecture of Hopper, Blackwell, Ampere, CDNA 4 whose rows do reach small
+    /// M; and that class's bandwidth fraction scaled by the two architectures' read-stream fractions
+    /// (<see cref="KernelBenchmarkSet.Streams"/>, median of each), η_bw = η_bw,donor × s_arch ÷ s_donor: the kernel's
+    /// shortfall from what the memory system gives carries over, the memory system's own fraction is this part's. Without
+    /// streams for both architectures the donor's fraction is taken as it is; without a donor, the prior's values.</summary>
+    public static (double HalfRows, double BandwidthFraction) BorrowedSmallM((Architecture Architecture, Precision Precision) key,
+        IReadOnlyDictionary<(Architecture, Precision), GemmCurve> identified, IReadOnlyList<HbmReadRow> streams)
+    {
+        ArgumentNullException.ThrowIfNull(identified);
+        ArgumentNullException.ThrowIfNull(streams);
+        Architecture[] order = [Architecture.Hopper, Architecture.Blackwell, Architecture.Ampere, Architecture.Cdna4];
+        foreach (var donor in order)
+        {
+            if (donor == key.Architecture || !identified.TryGetValue((donor, key.Precision), out var curve)) continue;
+            var here = StreamFraction(streams, key.Architecture);
+            var there = StreamFraction(streams, donor);
+            var bandwidth = here is { } h && there is { } t ? Math.Min(0.99, curve.BandwidthFraction * h / t) : curve.BandwidthFraction;
+            return (curve.HalfRows, bandwidth);
+        }
+
+        var prior = Prior.Gemm[(Architecture.Hopper, Precision.Fp8)];
+        return (prior.HalfRows, prior.BandwidthFraction);
+    }
+
+    private static double? StreamFraction(IReadOnlyList<HbmReadRow> streams, Architecture architecture)
+    {
+        var fractions = streams.Where(s => s.Architecture == architecture).Select(s => s.Fraction).ToList();
+        return fractions.Count == 0 ? null : ErrorSummary.Percentile(fractions, 0.5);
     }
 
     /// <summary>Per-category and per-class error of <paramref name="model"/> on <paramref name="set"/>.</summary>

@@ -33,12 +33,12 @@ public class CalibrationTests
         // When every calibration row is predicted
         var report = Validator.Validate(CalibrationData.Rows, CalibrationData.Catalog, EfficiencyFactors.Default, CalibratedEfficiency.Software);
 
-        // Then every row is predicted and the in-sample error is as docs/validation.md states (5.4% median, 15.0% P90,
-        // 2026-12-08)
+        // Then every row is predicted and the in-sample error is as docs/validation.md states (5.5% median, 11.9% P90,
+        // second fit of 2026-12-08)
         Assert.Equal(338, report.Overall.PredictedRows);
         Assert.Empty(report.Unpredicted);
-        Assert.InRange(report.Overall.MedianAbsPctError!.Value, 0, 5.9);
-        Assert.InRange(report.Overall.P90AbsPctError!.Value, 0, 15.5);
+        Assert.InRange(report.Overall.MedianAbsPctError!.Value, 0, 6.0);
+        Assert.InRange(report.Overall.P90AbsPctError!.Value, 0, 12.5);
         Assert.InRange(report.Overall.MeanSignedPctError!.Value, -3, 3);
     }
 
@@ -58,11 +58,11 @@ public class CalibrationTests
         // Given fits made without each GPU in turn
         var report = Calibrator.LeaveOneGroupOut(CalibrationData.Rows, r => r.AcceleratorId, CalibrationData.Catalog, CalibratedEfficiency.Software);
 
-        // Then the held-out error is as docs/validation.md reports (2026-12-08): median 6.7% (target <= 10%), P90 20.1%
-        // (a tenth over the 20% target: see docs/validation.md#the-error)
+        // Then the held-out error is as docs/validation.md reports (second fit of 2026-12-08): median 5.9% (target <= 10%), P90 14.2%
+        // (both targets, 10% and 20%, met: see docs/validation.md#the-error)
         Assert.Equal(338, report.Overall.PredictedRows);
-        Assert.InRange(report.Overall.MedianAbsPctError!.Value, 0, 7.2);
-        Assert.InRange(report.Overall.P90AbsPctError!.Value, 0, 20.6);
+        Assert.InRange(report.Overall.MedianAbsPctError!.Value, 0, 6.4);
+        Assert.InRange(report.Overall.P90AbsPctError!.Value, 0, 15.0);
 
         // And the shipped uncertainty band is the P10-P90 of measured/predicted over these held-out predictions
         var ratios = report.Rows.Select(p => p.Row.MeasuredOutputTokensPerSecond / p.PredictedOutputTokensPerSecond!.Value).ToList();

@@ -157,6 +157,60 @@ public class KernelModelTests
     }
 
     [Fact]
+    public void ReadStreams_AreTheFullOccupancyReadsOfEachPartsOwnHbm()
+    {
+        // Given the memory rows of the benchmark file, then the read-only streams are kept with their fraction of the
+        // part's spec bandwidth, and copies, peer reads over NVLink and partial-occupancy scans are not
+        var ids = Set.Streams.Select(s => s.Id).ToList();
+        Assert.Contains("MEM-005", ids); // BabelStream Dot, A100 SXM4 80GB
+        Assert.Contains("MEM-010", ids); // BabelStream Dot, H100 SXM5
+        Assert.Contains("MEM-027", ids); // gpu-stream read kernel, A100 80GB
+        Assert.DoesNotContain("MEM-001", ids); // BabelStream Copy
+        Assert.DoesNotContain("MEM-016", ids); // nvbandwidth peer read
+        Assert.DoesNotContain("MEM-033", ids); // scale kernel at 12.5% occupancy
+        var dot = Assert.Single(Set.Streams, s => s.Id == "MEM-005");
+        Assert.Equal(Architecture.Ampere, dot.Architecture);
+        Assert.Equal(1750.0 / 2039, dot.Fraction, 6);
+        // a stream is not a kernel of the step: every memory row stays counted as not covered
+        Assert.All(Set.Streams, s => Assert.Contains(Set.Skipped, k => k.Id == s.Id));
+    }
+
+    [Fact]
+    public void ComputeBoundOnlyGemmClass_BorrowsItsSmallMParameters_ScaledByTheReadStreams()
+    {
+        // Given Ampere BF16, whose 8 rows all have M >= 1024, and Hopper BF16, whose rows reach M = 1
+        Assert.All(Set.Cases.Where(c => c.Class == "ampere/bf16"), c => Assert.True(c.Rows > KernelFit.SmallRows));
+        Assert.Contains(Set.Cases, c => c.Class == "hopper/bf16" && c.Rows <= KernelFit.SmallRows);
+        var refit = KernelFit.Fit(Set);
+        var hopper = refit.Gemm[(Architecture.Hopper, Precision.Bf16)];
+        var ampere = refit.Gemm[(Architecture.Ampere, Precision.Bf16)];
+
+        // Then Ampere's tile padding is Hopper's, and its bandwidth fraction Hopper's times the two read-stream medians' ratio
+        double Median(Architecture a) => Infercost.Calibration.ErrorSummary.Percentile(Set.Streams.Where(s => s.Architecture == a).Select(s => s.Fraction), 0.5);
+        Assert.Equal(hopper.HalfRows, ampere.HalfRows);
+        Assert.Equal(hopper.BandwidthFraction * Median(Architecture.Ampere) / Median(Architecture.Hopper), ampere.BandwidthFraction, 9);
+        // and without streams the donor's fraction is taken as it is; without a donor, the prior's values
+        var alone = KernelFit.BorrowedSmallM((Architecture.Ampere, Precision.Bf16), refit.Gemm, []);
+        Assert.Equal((hopper.HalfRows, hopper.BandwidthFraction), alone);
+        var prior = KernelFit.Prior.Gemm[(Architecture.Hopper, Precision.Fp8)];
+        Assert.Equal((prior.HalfRows, prior.BandwidthFraction), KernelFit.BorrowedSmallM((Architecture.Ampere, Precision.Fp8), new Dictionary<(Architecture, Precision), GemmCurve>(), Set.Streams));
+    }
+
+    [Fact]
+    public void A100Gemv_IsWeightBandwidthBound()
+    {
+        // Given the Ampere bf16 curve on an A100 SXM (312 TFLOPS, 2.039 TB/s) and an 8192 x 8192 weight
+        var c = KernelCurves.Fitted.GemmFor(Architecture.Ampere, Precision.Bf16);
+        double T(double m) => c.Time(m, 8192, 8192, 2, 2, 312e12, 2.039e12);
+        var read = 8192.0 * 8192 * 2 / (c.BandwidthFraction * 2.039e12);
+
+        // Then one row takes the weight read and the fixed cost, within the 10% the soft roofline adds for a padded tile
+        // (kernel-benchmarks.md §3.1: small-M GEMMs are weight-bandwidth bound); the tile padding of M_half = 139 rows that
+        // the fit gave before the small-M parameters were borrowed made it 1.35 times the read
+        Assert.InRange((T(1) - c.FixedSeconds) / read, 1.0, 1.10);
+    }
+
+    [Fact]
     public void GroupedGemm_AllExpertsActive_StreamsEveryExpertOnce()
     {
         Assert.Equal(8, GroupedGemmCurve.ActiveExperts(8, 2, 1e6), 6);
