@@ -21,14 +21,14 @@ public static class CalibratedOnlineRuntime
 
     /// <summary>Host time per step, milliseconds: scheduling, input preparation and sampling between TensorRT-LLM 0.14's
     /// in-flight-batching steps, not overlapped with the GPU (0.14 has no overlap scheduler).</summary>
-    public const double HostStepTimeMs = 1.713;
+    public const double HostStepTimeMs = 1.668;
 
     /// <summary>Latency of one small collective (the tensor-parallel all-reduce at decode sizes), microseconds.</summary>
-    public const double CollectiveLatencyUs = 36.0;
+    public const double CollectiveLatencyUs = 36.37;
 
     /// <summary>Request path latency, milliseconds: Triton's ensemble (tokenising preprocessing model, the hand-offs
     /// between ensemble steps, the first token streamed back) outside the engine's steps; adds to the time to first token.</summary>
-    public const double RequestLatencyMs = 5.002;
+    public const double RequestLatencyMs = 5.163;
 
     /// <summary>The fitted runtime.</summary>
     public static EngineRuntime Runtime { get; } = new(Seconds.FromMilliseconds(HostStepTimeMs), Seconds.FromMicroseconds(CollectiveLatencyUs),

@@ -9,12 +9,12 @@ namespace Infercost.Kernels;
 public static class KernelCurves
 {
     /// <summary>When the fit was made.</summary>
-    public const string FittedOn = "2026-12-07";
+    public const string FittedOn = "2026-12-08";
 
     /// <summary>The shipped kernel model.</summary>
     public static KernelModel Fitted { get; } = new(
         Gemm,
-        new GroupedGemmCurve(13.12e-6, Imbalance) { PerExpertSeconds = 0.02163e-6 },
+        new GroupedGemmCurve(20.65e-6, Imbalance) { PerExpertSeconds = 0.05457e-6, Tile = MoeKernels.TokenTileOf(MoeKernel.TrtllmGen) },
         Prefill,
         Decode,
         AllReduce,
@@ -24,14 +24,15 @@ public static class KernelCurves
     {
         MoeModules = new Dictionary<MoeKernel, GroupedGemmCurve>
         {
-            // (fixed seconds per MoE layer, shared imbalance) + seconds per touched expert.
-            [MoeKernel.Cutlass] = new(90.11e-6, Imbalance) { PerExpertSeconds = 0.1824e-6 },
+            // (fixed seconds per MoE layer, shared imbalance) + seconds per touched expert; TRTLLM-Gen (above) also
+            // computes each expert in token tiles of 8–64 rows instead of the dense curve's M_half padding.
+            [MoeKernel.Cutlass] = new(90.11e-6, Imbalance) { PerExpertSeconds = 0.1820e-6 },
             [MoeKernel.Triton] = new(26.54e-6, Imbalance) { PerExpertSeconds = 0.1981e-6 },
         },
     };
 
     // The routing imbalance every MoE module shares (the router's, fitted over every implementation's rows).
-    private const double Imbalance = 1.258;
+    private const double Imbalance = 1.304;
 
     // (peak fraction, half rows, bandwidth fraction, fixed seconds) per architecture and compute precision. The bandwidth
     // fraction is of stored bytes: 4-bit weights count their block scales (NVFP4 0.5625 B, MXFP4 0.53125 B per element).

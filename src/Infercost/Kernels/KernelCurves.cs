@@ -36,7 +36,9 @@ public readonly record struct GemmCurve(double PeakFraction, double HalfRows, do
 /// For T tokens routed top-k over E experts, E_active = E·(1 − (1 − k/E)^T) experts are touched; each streams its
 /// weights once and multiplies m = T·k / E_active rows on average. Routing is never perfectly even: the kernel waits
 /// for the busiest expert, which gets <see cref="Imbalance"/> × the mean rows, so the compute term is taken at m·imbalance
-/// rows per expert. Time = t_fixed + τ·E_active + knee(E_active·W_e / (η_bw·BW), E_active·2·(m·imbalance)·N·K / (η_c·P)),
+/// rows per expert. Time = t_fixed + τ·E_active + knee(E_active·W_e / (η_bw·BW), E_active·2·R·N·K / (η_c·P)), R the rows
+/// the tiles compute: m·imbalance + M_half (the dense curve's padding), or, for a kernel that sizes its token tiles to
+/// the experts' rows (<see cref="Tile"/>, TRTLLM-Gen), m·imbalance rounded up to its tile,
 /// with η_bw, η_c from the dense <see cref="GemmCurve"/> of the same architecture and precision. t_fixed is the module's
 /// fixed cost (router, top-k, quantisation, permutation kernels) and τ the time each touched expert adds beyond its
 /// weight read (its tiles' prologue and epilogue, the scheduling of a small GEMM), both fitted per implementation to the
@@ -55,6 +57,16 @@ public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbal
     /// (k ≥ E: nothing is routed, so every expert gets every token).</summary>
     public double ImbalanceFor(double experts, double topK) => topK >= experts ? 1 : Imbalance;
 
+    /// <summary>The kernel's token tiles (<see cref="MoeKernels.TokenTileOf"/>); null when each expert's tiles are padded
+    /// like a dense GEMM's, by the dense curve's M_half.</summary>
+    public TokenTile? Tile { get; init; }
+
+    /// <summary>Rows of compute an expert whose busiest share is <paramref name="busiestRows"/> costs: its tiles'
+    /// <see cref="TokenTile.PaddedRows"/> for a kernel with token tiles, else busiest rows + <paramref name="denseHalfRows"/>
+    /// (the dense curve's M_half).</summary>
+    public double ComputeRows(double busiestRows, double denseHalfRows) =>
+        Tile is { } t ? t.PaddedRows(busiestRows) : busiestRows + denseHalfRows;
+
     /// <summary>Expected distinct experts <paramref name="tokens"/> tokens touch: E·(1 − (1 − k/E)^T).</summary>
     public static double ActiveExperts(double experts, double topK, double tokens) =>
         tokens <= 0 ? 0 : experts * (1 - Math.Pow(1 - topK / experts, tokens));
@@ -68,7 +80,7 @@ public readonly record struct GroupedGemmCurve(double FixedSeconds, double Imbal
         var active = ActiveExperts(experts, topK, tokens);
         if (active <= 0) return 0;
         var rows = tokens * topK / active;
-        var compute = active * 2 * nk * (rows * ImbalanceFor(experts, topK) + dense.HalfRows) / (dense.PeakFraction * peak);
+        var compute = active * 2 * nk * ComputeRows(rows * ImbalanceFor(experts, topK), dense.HalfRows) / (dense.PeakFraction * peak);
         var memory = (active * nk * weightBytes + tokens * topK * Math.Sqrt(nk) * (activationBytes + 2)) / (dense.BandwidthFraction * bandwidth);
         return FixedSeconds + PerExpertSeconds * active + Math.Sqrt(compute * compute + memory * memory);
     }

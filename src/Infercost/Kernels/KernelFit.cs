@@ -31,7 +31,7 @@ public static class KernelFit
     /// 100% of link; all-to-all α 20 µs at 70%; 3 µs tuned latency floor).</summary>
     public static KernelModel Prior { get; } = new(
         new Dictionary<(Architecture, Precision), GemmCurve> { [(Architecture.Hopper, Precision.Fp8)] = new(0.65, 128, 0.8, 4e-6) },
-        new GroupedGemmCurve(20e-6, 1.3) { PerExpertSeconds = 0.1e-6 },
+        new GroupedGemmCurve(20e-6, 1.3) { PerExpertSeconds = 0.1e-6, Tile = MoeKernels.TokenTileOf(MoeKernel.TrtllmGen) },
         new Dictionary<Architecture, PrefillAttentionCurve> { [Architecture.Hopper] = new(0.66, 0.3, 200, 500) },
         new Dictionary<Architecture, DecodeAttentionCurve> { [Architecture.Hopper] = new(15e-6, 0.9) },
         new Dictionary<LinkClass, CollectiveCurve> { [LinkClass.NvLink4] = new(30e-6, 1.0) },
@@ -193,10 +193,14 @@ public static class KernelFit
             var curves = new Dictionary<MoeKernel, GroupedGemmCurve>();
             for (var i = 0; i < kernels.Count; i++)
             {
-                curves[kernels[i]] = new GroupedGemmCurve(Math.Exp(x[1 + 2 * i]), imbalance) { PerExpertSeconds = Math.Exp(x[2 + 2 * i]) };
+                curves[kernels[i]] = new GroupedGemmCurve(Math.Exp(x[1 + 2 * i]), imbalance)
+                {
+                    PerExpertSeconds = Math.Exp(x[2 + 2 * i]),
+                    Tile = MoeKernels.TokenTileOf(kernels[i]),
+                };
             }
 
-            var gen = curves.TryGetValue(MoeKernel.TrtllmGen, out var g) ? g : p0 with { Imbalance = imbalance };
+            var gen = curves.TryGetValue(MoeKernel.TrtllmGen, out var g) ? g : p0 with { Imbalance = imbalance, Tile = MoeKernels.TokenTileOf(MoeKernel.TrtllmGen) };
             curves.Remove(MoeKernel.TrtllmGen);
             return model with { GroupedGemm = gen, MoeModules = curves };
         }

@@ -16,9 +16,33 @@ public enum MoeKernel
     Triton,
 }
 
+/// <summary>The range of token tiles a MoE kernel picks from: each expert's rows are computed in tiles of T rows, T the
+/// next power of two at or above the busiest expert's rows, clamped to [<paramref name="MinRows"/>,
+/// <paramref name="MaxRows"/>], so an expert fed r rows costs ⌈r / T⌉·T rows of compute.</summary>
+/// <param name="MinRows">Smallest tile, rows.</param>
+/// <param name="MaxRows">Largest tile, rows.</param>
+public readonly record struct TokenTile(double MinRows, double MaxRows)
+{
+    /// <summary>Rows the tiles compute for an expert whose busiest share is <paramref name="rows"/> rows: ⌈r / T⌉·T with
+    /// T = clamp(2^⌈log₂ r⌉, min, max); 0 for no rows.</summary>
+    public double PaddedRows(double rows)
+    {
+        if (rows <= 0) return 0;
+        var tile = Math.Clamp(Math.Pow(2, Math.Ceiling(Math.Log2(rows))), MinRows, MaxRows);
+        return Math.Ceiling(rows / tile) * tile;
+    }
+}
+
 /// <summary>Names of <see cref="MoeKernel"/>.</summary>
 public static class MoeKernels
 {
+    /// <summary>The token tiles of a kernel that sizes them to its experts' rows, or null for one that runs each expert
+    /// as a dense GEMM padded like the dense curve (M_half): TRTLLM-Gen's fused MoE runner picks its CTA tile over tokens
+    /// as the next power of two of the tokens per expert (× 1.3 for imbalance), capped to 8–64, "the range supported by
+    /// the kernel" (TensorRT-LLM / FlashInfer <c>get_tile_tokens_dim</c>); CUTLASS and Triton grouped GEMMs use fixed
+    /// tiles chosen for the problem, which the dense padding follows within their rows' errors (docs/validation.md#moe-kernels).</summary>
+    public static TokenTile? TokenTileOf(MoeKernel kernel) => kernel == MoeKernel.TrtllmGen ? new TokenTile(8, 64) : null;
+
     /// <summary>The names <see cref="Parse"/> accepts, in enum order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["trtllm-gen", "cutlass", "triton"];
 

@@ -30,6 +30,7 @@ public static class BatchStepModel
             PrefillLength = prefillLength,
             HeadExtraFlops = shape.HeadExtraFlops,
             ImbalanceFlops = shape.ImbalanceFlops,
+            ExpertTileFlops = shape.ExpertTileFlops,
         };
     }
 
@@ -51,6 +52,7 @@ public static class BatchStepModel
         return new StepShape(linearFlops, weights, comm, touched, head * setup.LmHeadExtraTime)
         {
             ImbalanceFlops = Flops.FromFlops(setup.ImbalanceFlopsPerToken * (tokens / n)),
+            ExpertTileFlops = Flops.FromFlops(setup.ExpertTileFlops(tokens / p.Pipeline, touched, (double)p.Pipeline / n, (double)p.Pipeline / n)),
         };
     }
 
@@ -93,9 +95,13 @@ internal readonly record struct StepShape(Flops LinearFlops, Bytes WeightBytes, 
     /// (<see cref="ServingSetup.ImbalanceFlopsPerToken"/> × tokens per device); 0 for a dense model.</summary>
     public Flops ImbalanceFlops { get; init; }
 
+    /// <summary>What a MoE kernel's token tiles add to the linear compute term in place of the dense padding
+    /// (<see cref="ServingSetup.ExpertTileFlops"/>; negative where they pad less); 0 without them.</summary>
+    public Flops ExpertTileFlops { get; init; }
+
     /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>
-    /// + <see cref="ImbalanceFlops"/>.</summary>
-    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops;
+    /// + <see cref="ImbalanceFlops"/> + <see cref="ExpertTileFlops"/>.</summary>
+    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops + ExpertTileFlops;
 }
 
 /// <summary>What one device does in one step, before it is turned into time.</summary>
@@ -128,9 +134,13 @@ public readonly record struct StepWork(
     /// extra rows, <see cref="ServingSetup.ImbalanceFlopsPerToken"/>); not in <see cref="LinearFlops"/>.</summary>
     public Flops ImbalanceFlops { get; init; }
 
+    /// <summary>What a MoE kernel's token tiles add to the linear compute term in place of the dense padding
+    /// (<see cref="ServingSetup.ExpertTileFlops"/>); not in <see cref="LinearFlops"/>.</summary>
+    public Flops ExpertTileFlops { get; init; }
+
     /// <summary>The FLOPs the linear compute term is charged for: <see cref="LinearFlops"/> + <see cref="HeadExtraFlops"/>
-    /// + <see cref="ImbalanceFlops"/>.</summary>
-    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops;
+    /// + <see cref="ImbalanceFlops"/> + <see cref="ExpertTileFlops"/>.</summary>
+    public Flops TimedLinearFlops => LinearFlops + HeadExtraFlops + ImbalanceFlops + ExpertTileFlops;
 
     /// <summary>The step's time on <paramref name="setup"/> (see <see cref="StepCost"/>).</summary>
     public StepCost Cost(ServingSetup setup) =>

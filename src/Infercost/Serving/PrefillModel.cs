@@ -36,14 +36,18 @@ public static class PrefillModel
         var headExtra = head * setup.LmHeadExtraTime;
         // The busiest expert's extra rows (ServingSetup.ImbalanceFlopsPerToken), timed but not counted.
         var imbalance = Flops.FromFlops(setup.ImbalanceFlopsPerToken);
-        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences + imbalance * tokens) / n, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens, touched);
+        // A MoE kernel's token tiles in place of the dense padding (ServingSetup.ExpertTileFlops), per device of the pass.
+        var tiles = Flops.FromFlops(setup.ExpertTileFlops(tokens, touched, 1.0 / n, 1.0 / n));
+        var cost = StepCost.Of(setup, (linearFlops + headExtra * sequences + imbalance * tokens) / n + tiles, weights, attentionFlops / n, Bytes.Zero, tokens, comm, promptTokens, touched);
         var time = cost.Total;
 
         // One prompt on an idle replica: one tensor-parallel group does the work, the pipeline stages one after another.
         var groupShare = 1.0 / p.Tensor;
+        var singleWeights = setup.WeightBytesReadPerDevice(promptTokens, out var touchedByOne);
         var single = StepCost.Of(setup,
-            ((linearPerToken + imbalance) * promptTokens + head + headExtra) * groupShare,
-            setup.WeightBytesReadPerDevice(promptTokens, out var touchedByOne),
+            ((linearPerToken + imbalance) * promptTokens + head + headExtra) * groupShare
+                + Flops.FromFlops(setup.ExpertTileFlops(promptTokens, touchedByOne, groupShare, (double)p.Pipeline / n)),
+            singleWeights,
             (flopsPerPrompt - linearPerToken * promptTokens - head) * groupShare,
             Bytes.Zero, promptTokens * (double)n / p.Tensor, Communication.ForPass(setup, promptTokens, 1.0), promptTokens, touchedByOne);
         var ttft = single.Total;

@@ -132,6 +132,12 @@ public sealed class ServingSetup
 
         var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + ImbalanceFlopsPerToken
             + FlopCounter.LmHeadPerToken(Model).Value * (1 + LmHeadExtraTime)) * (batch / devices);
+        // A MoE kernel with token tiles pads its experts by its tiles (≥ 0 rows) instead of M_half: the floor charges
+        // them no padding (ExpertTileFlops with the tile rows at the busiest rows).
+        if (StepKernels is { ExpertTile: not null } tiles && Model.Moe is not null)
+        {
+            linearFlops -= tiles.TileFlopsPerWeightByte * _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
+        }
         var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
         var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
             / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
@@ -216,6 +222,28 @@ public sealed class ServingSetup
     /// <summary>FLOPs per token routing imbalance adds to the linear compute term (<see cref="KernelTerms.ImbalanceFlopsPerToken"/>);
     /// 0 without a kernel model or for a dense model.</summary>
     internal double ImbalanceFlopsPerToken => StepKernels?.ImbalanceFlopsPerToken ?? 0;
+
+    /// <summary>FLOPs the token tiles of a MoE kernel that has them (TRTLLM-Gen, <see cref="KernelTerms.ExpertTile"/>) add
+    /// to the linear compute term, in place of the dense padding: 2 × expert elements × (tile rows − busiest rows) −
+    /// <see cref="KernelTerms.TileFlopsPerWeightByte"/> × expert bytes, where the busiest rows are ι × tokens·k ÷ touched
+    /// and the tile rows their <see cref="TokenTile.PaddedRows"/>. With the linear FLOPs (mean rows), the imbalance
+    /// (ι − 1) and the dense padding charged on every weight byte, an expert's compute is then 2·N·K × its tile rows
+    /// (<see cref="GroupedGemmCurve.ComputeRows"/>). Negative where the tiles pad less than M_half; 0 for a dense model
+    /// or a kernel without tiles. FLOPs, timed, not counted.</summary>
+    /// <param name="tokens">Tokens routed through each MoE layer together (a micro-batch, or the pass's prompt tokens).</param>
+    /// <param name="touched">Distinct experts those tokens touch per layer.</param>
+    /// <param name="computeShare">The share of the whole model's expert work one device computes (P ÷ devices for a
+    /// step's micro-batch, 1 ÷ devices for a prefill pass, 1 ÷ TP for one prompt through one tensor-parallel group).</param>
+    /// <param name="bytesShare">The same for the expert bytes the step's weight read counts (as
+    /// <see cref="WeightBytesReadPerDevice"/> is scaled at the call).</param>
+    internal double ExpertTileFlops(double tokens, double touched, double computeShare, double bytesShare)
+    {
+        if (StepKernels is not { ExpertTile: { } tile } k || Model.Moe is not { } moe || touched <= 0 || tokens <= 0) return 0;
+        var busiest = tokens * moe.ExpertsPerToken / touched * k.ExpertImbalance;
+        var elements = Parameters.RoutedExpert * Model.MoeLayers * touched;
+        return 2 * elements * (tile.PaddedRows(busiest) - busiest) * computeShare
+            - k.TileFlopsPerWeightByte * _bytesPerExpert.Value * Model.MoeLayers * touched * bytesShare;
+    }
 
     /// <summary>The model as served (without its sliding window when the engine does not honour it).</summary>
     public ModelArchitecture Model { get; }
@@ -385,9 +413,11 @@ internal sealed class KernelTerms
         _moe = kernels.GroupedGemmFor(MoeKernel);
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
         ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
-        ImbalanceFlopsPerToken = setup.Model.Moe is { } moe
-            ? (_moe.ImbalanceFor(moe.Experts, moe.ExpertsPerToken) - 1) * 2 * setup.Parameters.RoutedExpert * moe.ExpertsPerToken * setup.Model.MoeLayers
+        ExpertImbalance = setup.Model.Moe is { } moe ? _moe.ImbalanceFor(moe.Experts, moe.ExpertsPerToken) : 1;
+        ImbalanceFlopsPerToken = setup.Model.Moe is { } m
+            ? (ExpertImbalance - 1) * 2 * setup.Parameters.RoutedExpert * m.ExpertsPerToken * setup.Model.MoeLayers
             : 0;
+        ExpertTile = setup.Model.Moe is null ? null : _moe.Tile;
     }
 
     /// <summary>The terms of <paramref name="prototype"/> for <paramref name="setup"/>, which differs from the prototype's
@@ -409,6 +439,8 @@ internal sealed class KernelTerms
         MoeKernel = prototype.MoeKernel;
         _moe = prototype._moe;
         ImbalanceFlopsPerToken = prototype.ImbalanceFlopsPerToken;
+        ExpertImbalance = prototype.ExpertImbalance;
+        ExpertTile = prototype.ExpertTile;
         (AttentionFixed, GemmFixed, Tensor, Expert) = LayoutTerms(setup);
         ExpertSecondsPerTouched = ExpertSeconds(setup.Model, setup.Parallelism.Pipeline, setup.Parallelism.Expert, 1);
     }
@@ -462,6 +494,14 @@ internal sealed class KernelTerms
     /// expert's width, ι × the mean rows (the module curve's compute term, <see cref="GroupedGemmCurve.Time"/>).
     /// Timed, not counted: the model's FLOPs stay 2 × active parameters. 0 for a dense model.</summary>
     public double ImbalanceFlopsPerToken { get; }
+
+    /// <summary>ι: the busiest expert's rows ÷ the mean (<see cref="GroupedGemmCurve.ImbalanceFor"/>); 1 for a dense model.</summary>
+    public double ExpertImbalance { get; }
+
+    /// <summary>The MoE kernel's token tiles (<see cref="Kernels.MoeKernels.TokenTileOf"/>), null when it pads each
+    /// expert like a dense GEMM (M_half, charged with every weight byte through <see cref="TileFlopsPerWeightByte"/>) or
+    /// the model is dense.</summary>
+    public TokenTile? ExpertTile { get; }
 
     /// <summary>The kernel that runs the routed experts: the engine's for the experts' precision
     /// (<see cref="Calibration.ServingSoftware.MoeKernelFor(Precision, Architecture)"/>).</summary>

@@ -9,8 +9,8 @@ public sealed class ReadmeTests
             ["IMPOSSIBLE", "13.32 PFLOP/s", "6.73x", "213,946 tok/s"] },
         { "check --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --input-price 0.003 --gpu-price 2 --active-params 37e9 --precision bf16",
             ["$0.0416/MTok", "13.86x"] },
-        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72", ["EP72", "$0.332", "$2.75/h per GPU"] },
-        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --gpu-price 2", ["$0.242"] },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72", ["EP72", "$0.347", "$2.75/h per GPU"] },
+        { "cost --model deepseek-r1 --gpu nvidia-h100-sxm --gpus 72 --gpu-price 2", ["$0.252"] },
     };
 
     [Theory]
@@ -22,11 +22,11 @@ public sealed class ReadmeTests
         Assert.Equal(0, run.ExitCode);
         foreach (var figure in figures) Assert.Contains(figure, run.Console, StringComparison.Ordinal);
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        // The README shows the command (the last one only in words: "$0.24 at Alderson's $2/h") and quotes its figures.
+        // The README shows the command (the last one only in words: "$0.25 at Alderson's $2/h") and quotes its figures.
         if (!command.EndsWith("--gpu-price 2", StringComparison.Ordinal)) Assert.Contains(command, readme, StringComparison.Ordinal);
         foreach (var figure in figures.Where(f => f.StartsWith('$') || char.IsDigit(f[0])))
         {
-            var quoted = figure switch { "$0.332" => "$0.33/MTok", "$0.242" => "$0.24 at Alderson's $2/h", "$2.75/h per GPU" => "$2.75/GPU-h", _ => figure };
+            var quoted = figure switch { "$0.347" => "$0.35/MTok", "$0.252" => "$0.25 at Alderson's $2/h", "$2.75/h per GPU" => "$2.75/GPU-h", _ => figure };
             Assert.Contains(quoted, readme, StringComparison.Ordinal);
         }
     }

@@ -184,8 +184,8 @@ public sealed class EconomicsCommandTests
         var run = CliRunner.Run("breakeven", "--profile", "chat", "--api-model", "claude-sonnet-4.5", "--model", "llama-3.3-70b", "--gpu", "nvidia-h100-sxm", "--gpus", "8", "--gpu-price", "2");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("At the engine's throughput band (× 0.64 and × 1.56 of the model)", run.Console, StringComparison.Ordinal);
-        Assert.Matches(@"Break-even utilisation\s+│ 4\.8%\s+│ 7\.5%\s+│ 3\.1%", run.Console);
+        Assert.Contains("At the engine's throughput band (× 0.63 and × 1.59 of the model)", run.Console, StringComparison.Ordinal);
+        Assert.Matches(@"Break-even utilisation\s+│ 4\.8%\s+│ 7\.6%\s+│ 3\.0%", run.Console);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class EconomicsCommandTests
         using var doc = JsonDocument.Parse(json.Out);
         var perDay = doc.RootElement.GetProperty("selfHostBands").GetProperty("perDay");
         string Money(string end) => "$" + perDay.GetProperty(end).GetDouble().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($"Self-hosted P10–P90 (the engine's throughput band, × 0.64 to × 1.56): {Money("p10")} – {Money("p90")} per day", run.Console, StringComparison.Ordinal);
+        Assert.Contains($"Self-hosted P10–P90 (the engine's throughput band, × 0.63 to × 1.59): {Money("p10")} – {Money("p90")} per day", run.Console, StringComparison.Ordinal);
         Assert.Contains("extrapolating: vLLM", run.Console, StringComparison.Ordinal);
     }
 

@@ -104,7 +104,7 @@ public class MoeKernelTests
     [InlineData("deepseek-r1", "nvidia-h200-sxm", "fp8", 8, 8)]
     public void RoutingImbalance_AddsTheBusiestExpertsRows_ToTheLinearCompute_NotToTheFlopCount(string model, string gpu, string weights, int tensor, int expert)
     {
-        // Given one setup with the shipped kernel model (imbalance 1.258) and with every MoE module's imbalance set to 1
+        // Given one setup with the shipped kernel model (imbalance 1.304) and with every MoE module's imbalance set to 1
         var kernels = EfficiencyFactors.Default.Kernels!;
         var even = kernels with
         {
@@ -148,6 +148,59 @@ public class MoeKernelTests
         Assert.True(curve.Imbalance > 1);
         var dense = Setup("llama-3.1-8b", "nvidia-h100-sxm", ServingSoftware.Vllm, Precision.Bf16, new Parallelism(1));
         Assert.Equal(0, dense.StepKernels!.ImbalanceFlopsPerToken);
+    }
+
+    [Theory]
+    [InlineData(0.5, 8)]
+    [InlineData(8, 8)]
+    [InlineData(9, 16)]
+    [InlineData(40, 64)]
+    [InlineData(64, 64)]
+    [InlineData(65, 128)]
+    [InlineData(130, 192)]
+    public void TokenTile_RoundsTheBusiestRows_UpToItsTile(double rows, double padded) =>
+        Assert.Equal(padded, new TokenTile(8, 64).PaddedRows(rows));
+
+    [Theory]
+    [InlineData("deepseek-r1", 8, 8)]
+    [InlineData("qwen3-30b-a3b", 1, 1)]
+    public void TrtllmGenTokenTiles_ReplaceTheDensePadding_OfTheExperts(string model, int tensor, int expert)
+    {
+        // Given a Blackwell setup whose engine runs FP4 experts with TRTLLM-Gen (token tiles of 8-64 rows), and the same
+        // with the module's tiles removed (each expert padded by the dense curve's M_half, as before)
+        var kernels = EfficiencyFactors.Default.Kernels!;
+        var padded = kernels with { GroupedGemm = kernels.GroupedGemm with { Tile = null } };
+        var layout = new Parallelism(tensor, Expert: expert);
+        var tiled = Setup(model, "nvidia-b200", ServingSoftware.TensorRtLlm1, Precision.Fp4, layout);
+        var dense = Setup(model, "nvidia-b200", ServingSoftware.TensorRtLlm1, Precision.Fp4, layout, EfficiencyFactors.Default with { Kernels = padded });
+        Assert.Equal(MoeKernel.TrtllmGen, tiled.StepKernels!.MoeKernel);
+        Assert.NotNull(tiled.StepKernels.ExpertTile);
+
+        // When a decode step of 64 sequences is costed on each
+        var a = BatchStepModel.Work(tiled, Decodes(64, 2000));
+        var b = BatchStepModel.Work(dense, Decodes(64, 2000));
+
+        // Then the tiled step charges each touched expert 2·N·K × its tile rows instead of × (busiest rows + M_half):
+        // 2 × expert elements on the device × (tile rows − busiest rows) − the dense padding on their bytes
+        var moe = tiled.Model.Moe!;
+        var k = tiled.StepKernels;
+        var touched = a.ExpertsTouchedPerLayer;
+        var busiest = 64.0 * moe.ExpertsPerToken / touched * k.ExpertImbalance;
+        var n = (double)tiled.DevicesPerReplica;
+        var elements = tiled.Parameters.RoutedExpert * tiled.Model.MoeLayers * touched / n;
+        var expertBytes = tiled.ExpertWeightBytes.Value / (tiled.Model.MoeLayers * (double)moe.Experts) * tiled.Model.MoeLayers * touched / n;
+        var expected = 2 * elements * (k.ExpertTile!.Value.PaddedRows(busiest) - busiest) - k.TileFlopsPerWeightByte * expertBytes;
+        Assert.Equal(expected, a.ExpertTileFlops.Value, Math.Abs(expected) * 1e-9);
+        Assert.True(a.ExpertTileFlops.Value < 0, "8-64-row tiles pad less than the dense curve's M_half");
+        Assert.Equal(0, b.ExpertTileFlops.Value);
+        Assert.Equal(b.LinearFlops.Value, a.LinearFlops.Value);
+        Assert.True(a.Cost(tiled).LinearCompute < b.Cost(dense).LinearCompute);
+
+        // And a prompt pass of 4,000 tokens moves by the same term at the GEMM rate, its FLOP count unchanged
+        var prefillA = PrefillModel.Estimate(tiled, 4000);
+        var prefillB = PrefillModel.Estimate(dense, 4000);
+        Assert.True(prefillA.Cost!.Value.LinearCompute < prefillB.Cost!.Value.LinearCompute);
+        Assert.Equal(prefillB.Flops.Value, prefillA.Flops.Value);
     }
 
     private static BatchComposition Decodes(int sequences, double context)

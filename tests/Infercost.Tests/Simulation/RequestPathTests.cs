@@ -55,7 +55,7 @@ public class RequestPathTests
         Assert.Equal(without.Prefill.Time.Value, withPath.Prefill.Time.Value);
         Assert.Equal(without.ClusterPrefillTokensPerSecond.Value, withPath.ClusterPrefillTokensPerSecond.Value);
         Assert.Equal(without.ClusterDecodeTokensPerSecond.Value, withPath.ClusterDecodeTokensPerSecond.Value);
-        Assert.Contains(withPath.Notes, n => n.Contains("request path of 5 ms", StringComparison.Ordinal));
+        Assert.Contains(withPath.Notes, n => n.Contains("request path of 5.16 ms", StringComparison.Ordinal));
         Assert.DoesNotContain(without.Notes, n => n.Contains("request path", StringComparison.Ordinal));
     }
 }
