@@ -852,6 +852,50 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task SearchWithAnEngineAndMoeKernel_RunsTheInputsChoice_AsTheApiDoes_AndADenseModelGetsTheKernelsError()
+    {
+        var errors = new List<string>();
+        var page = await Open(errors);
+        await page.SelectOptionAsync("#model", "qwen3-30b-a3b");
+        await page.SelectOptionAsync("#gpu", "nvidia-h100-sxm");
+        await page.SelectOptionAsync("#engine", "sglang");
+        await page.SelectOptionAsync("#moeKernel", "cutlass");
+        await page.FillAsync("#search-gpusPerReplica", "1");
+        await page.FillAsync("#search-rate", "5");
+
+        await page.ClickAsync("#run-search");
+        await page.WaitForSelectorAsync("#search-status:has-text('Searched')", new PageWaitForSelectorOptions { Timeout = 120_000 });
+
+        // The same request asked of the JSON endpoint, with the Inputs' engine and kernel; the kernel changes the
+        // replica's latency, so the row the page shows is the chosen kernel's, not the engine's own (Triton)
+        const string Request = """
+            "model": ["qwen3-30b-a3b"], "gpu": ["nvidia-h100-sxm"], "gpusPerReplica": [1], "layouts": "all", "disaggregation": "no",
+              "rate": 5, "input": 1000, "output": 200, "sloTtft": "2s", "sloTpot": "50ms", "trialTime": "60s", "rank": "cost", "front": "tpot",
+              "top": 10, "maxGpus": 100000, "engine": "sglang"
+            """;
+        var chosen = (await Api("search", "{" + Request + """, "moeKernel": "cutlass" }""")).GetProperty("best")[0];
+        var engines = (await Api("search", "{" + Request + "}")).GetProperty("best")[0];
+        // as format.ts's number() prints milliseconds: three significant figures
+        static string Ms(JsonElement c)
+        {
+            var ms = c.GetProperty("p90Tpot").GetDouble() * 1e3;
+            return ms.ToString("F" + Math.Max(0, 2 - (int)Math.Floor(Math.Log10(ms))), CultureInfo.InvariantCulture) + " ms";
+        }
+        Assert.NotEqual(Ms(engines), Ms(chosen));
+        Assert.Equal(Ms(chosen), await page.InnerTextAsync("#search-best-0 td.tpot"));
+        Assert.Contains("SGLang", await page.InnerTextAsync("#search-best-0 td.coverage"), StringComparison.Ordinal);
+
+        // A dense model with the kernel still chosen: the API's 400 names moeKernel, and the page shows it under the select
+        var (field, detail) = await ApiProblem("search", """{ "model": ["llama-3.1-8b"], "gpu": ["nvidia-h100-sxm"], "rate": 5, "moeKernel": "cutlass" }""");
+        Assert.Equal("moeKernel", field);
+        await page.SelectOptionAsync("#model", "llama-3.1-8b");
+        await page.ClickAsync("#run-search");
+        await page.WaitForSelectorAsync("#moeKernel-error:not(:empty)");
+        Assert.Equal(detail, await page.InnerTextAsync("#moeKernel-error"));
+        Assert.All(errors, e => Assert.Contains("400", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SearchWithSpeculation_TriesTheInputsMode_AsTheApiDoes_AndATreeWithALengthOnItsField()
     {
         var errors = new List<string>();

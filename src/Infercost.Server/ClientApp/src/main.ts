@@ -691,6 +691,9 @@ function searchBody(): Json {
     model: v("model") !== "" ? list(v("model")).map(String) : [value("model")],
     gpu: v("gpu") !== "" ? list(v("gpu")).map(String) : [value("gpu")],
   };
+  // The Inputs' serving engine and MoE kernel, as every model-on-a-GPU request takes them (subjectBody).
+  if (value("engine") !== "") body.engine = value("engine");
+  if (value("moeKernel") !== "") body.moeKernel = value("moeKernel");
   for (const f of ["gpuPrice", "gpusPerReplica", "maxBatch", "prefillChunk"]) if (v(f) !== "") body[f] = list(v(f));
   for (const f of ["weights", "kv"]) if (v(f) !== "") body[f] = list(v(f)).map(String);
   for (const f of ["layouts", "disaggregation", "rank", "front", "sloTtft", "sloTpot", "trialTime"]) if (v(f) !== "") body[f] = v(f);
@@ -735,7 +738,7 @@ function renderSearch(report: Json) {
   const best: Json[] = report.best;
   const rows = best.map((c, i) => `<tr id="search-best-${i}"><td>${i + 1}</td><td>${esc(c.configuration)}${c.disaggregated ? ` (${c.prefillReplicas} prefill + ${c.decodeReplicas} decode replicas)` : ""}</td>
     <td class="gpus">${number(c.gpus)}</td><td class="hourly">${money(c.fleetPerHour)}</td><td class="cost">${money(c.perMillionTokens)}</td>
-    <td>${number(c.kwhPerMillionTokens)}</td><td>${seconds(c.p90Ttft)}</td><td>${seconds(c.p90Tpot)}</td><td>${onFront.has(c.index) ? "yes" : ""}</td>
+    <td>${number(c.kwhPerMillionTokens)}</td><td class="ttft">${seconds(c.p90Ttft)}</td><td class="tpot">${seconds(c.p90Tpot)}</td><td>${onFront.has(c.index) ? "yes" : ""}</td>
     <td class="coverage">${coverage(c)}</td></tr>`).join("");
   $("search-result").innerHTML = `<p>${esc(report.workload)}; targets P90 TTFT ${seconds(report.slo.timeToFirstToken)}, P90 TPOT ${seconds(report.slo.timePerOutputToken)}.</p>
     ${best.length === 0 ? `<p class="error" id="search-none">No candidate meets the targets within the GPU limit.</p>` : `<table class="data" id="search-best">
