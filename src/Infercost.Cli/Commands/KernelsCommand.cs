@@ -81,7 +81,8 @@ internal static class KernelsCommand
         foreach (var kernel in (MoeKernel[])[MoeKernel.TrtllmGen, .. m.MoeModules.Keys])
         {
             var c = m.GroupedGemmFor(kernel);
-            d[$"grouped_gemm {kernel.Name()}"] = $"fixed {G(c.FixedSeconds * 1e6)} us, perExpert {G(c.PerExpertSeconds * 1e6)} us, imbalance {G(c.Imbalance)}";
+            d[$"grouped_gemm {kernel.Name()}"] = $"fixed {G(c.FixedSeconds * 1e6)} us, perExpert {G(c.PerExpertSeconds * 1e6)} us, imbalance {G(c.Imbalance)}"
+                + (c.Tile is { } t ? $", token tiles {G(t.MinRows)}-{G(t.MaxRows)} rows" : ", dense padding (M_half)");
         }
         foreach (var (a, c) in m.Prefill)
         {

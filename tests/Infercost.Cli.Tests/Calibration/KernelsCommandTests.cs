@@ -39,6 +39,16 @@ public class KernelsCommandTests
     }
 
     [Fact]
+    public void Kernels_Json_SaysWhichMoeModulesComputeInTokenTiles()
+    {
+        var run = CliRunner.Run(Files, "kernels", "--data", "k.csv", "--json");
+        using var json = JsonDocument.Parse(run.Out);
+        var curves = json.RootElement.GetProperty("curves");
+        Assert.EndsWith(", token tiles 8-64 rows", curves.GetProperty("grouped_gemm trtllm-gen").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(", dense padding (M_half)", curves.GetProperty("grouped_gemm cutlass").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Kernels_MissingColumn_ExitsTwo()
     {
         var run = CliRunner.Run(new Dictionary<string, string> { ["bad.csv"] = "id,category\n1,gemm\n" }, "kernels", "--data", "bad.csv");
