@@ -111,7 +111,9 @@ public sealed class ServingSetup
     /// <item>linear = knee(compute, memory), increasing in both: its FLOPs are exact (every linear layer over the batch,
     /// the LM head, the tiles' work per weight byte read), its weight bytes at least the dense part of
     /// <see cref="WeightBytesReadPerDevice"/> plus, for the experts, E·xt/(1 + xt) ≤ E·(1 − (1 − x)^t) distinct
-    /// experts per layer (x = k/E, t tokens per micro-batch, since (1 − x)^t ≤ e^(−xt) ≤ 1/(1 + xt));</item>
+    /// experts per layer (x = k/E, t tokens per micro-batch, since (1 − x)^t ≤ e^(−xt) ≤ 1/(1 + xt)); a MoE kernel with
+    /// token tiles (<see cref="ExpertTileFlops"/>) pads its experts by at least nothing, so their dense padding is left
+    /// out;</item>
     /// <item>attention = knee(compute, memory) of this setup's one-sequence FLOPs and KV read × batch, rescaled from
     /// this layout's split (devices; attention data × pipeline × KV shard) to the other's;</item>
     /// <item>element-wise traffic and communication are exact (<see cref="Communication.PassSeconds"/>);</item>

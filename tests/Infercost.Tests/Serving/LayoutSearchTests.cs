@@ -95,6 +95,59 @@ public sealed class LayoutSearchTests
         Assert.True(checkedLayouts > 0, $"{modelId}: no layout was checked");
     }
 
+    public static TheoryData<string> MoeModels()
+    {
+        var data = new TheoryData<string>();
+        foreach (var model in Embedded.Models.Where(m => m.IsMoe)) data.Add(model.Id);
+        return data;
+    }
+
+    // TRTLLM-Gen pads its experts to its token tiles (8-64 rows) instead of M_half, which the floor cannot know without
+    // the candidate's tokens per expert: it charges them no padding. Checked where that kernel runs: FP4 experts on a
+    // B200 under TensorRT-LLM 1.x.
+    [Theory]
+    [MemberData(nameof(MoeModels))]
+    public void DecodeStepFloor_WithTrtllmGenTokenTiles_NeverExceedsTheScoredStep_AndPrunesNothingItShouldNot(string modelId)
+    {
+        var model = Embedded.GetModel(modelId);
+        var gpu = Embedded.GetAccelerator("nvidia-b200");
+        var engine = Infercost.Calibration.ServingSoftware.TensorRtLlm1;
+        var checkedLayouts = 0;
+        foreach (var devices in new[] { 1, 8, 72 })
+        {
+            var config = new ServingConfig
+            {
+                TotalDevices = devices, InputTokens = 1000, OutputTokens = 1000, Engine = engine,
+                WeightPrecision = Infercost.Precision.Fp4, Efficiency = engine.Over(EfficiencyFactors.Default),
+            }.Validated();
+            var candidates = ParallelismPlanner.Candidates(model, gpu, devices).ToList();
+            var first = Build(() => new ServingSetup(model, gpu, candidates[0], config));
+            if (first is null) continue;
+            Assert.NotNull(first.StepKernels!.ExpertTile);
+            var perSequence = first.DecodeWorkPerSequence(1500);
+            foreach (var layout in candidates)
+            {
+                var setup = Build(() => first.WithLayout(layout));
+                if (setup is null) continue;
+                foreach (var batch in new[] { 1, 7, 64, 1000, 20_000 })
+                {
+                    var floor = first.DecodeStepFloor(layout.Tensor, layout.Pipeline, layout.Expert, layout.AttentionData,
+                        layout.DevicesPerReplica, batch, perSequence);
+                    var step = DecodeModel.StepTime(setup, batch, 1500).Value;
+                    Assert.True(floor <= step, $"{modelId} {layout} on B200, batch {batch}: floor {floor:R} s > step {step:R} s");
+                }
+
+                checkedLayouts++;
+            }
+
+            var pruned = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config).Parallelism);
+            var exhaustive = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config, prune: false).Parallelism);
+            Assert.True(exhaustive == pruned, $"{modelId} on {devices} × B200: scoring all gives {exhaustive}, pruned {pruned}");
+        }
+
+        Assert.True(checkedLayouts > 0, $"{modelId}: no layout was checked");
+    }
+
     // With speculation the search scores each layout at the speculative step's rate (the draft's verify and draft passes
     // and its accepted tokens), not at plain decoding's: the choice is the layout whose speculative rate is highest.
     [Theory]
