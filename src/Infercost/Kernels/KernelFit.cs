@@ -19,7 +19,8 @@ public sealed record KernelReport(IReadOnlyList<KernelError> ByCategory, IReadOn
 /// <remarks>Each class's parameters minimise Σ ln²(predicted/measured) over its rows plus a weak pull (weight
 /// <see cref="PriorWeight"/> per parameter, in the transformed space) towards the reading of kernel-benchmarks.md
 /// (<see cref="Prior"/>), so a class whose rows cannot identify a parameter (only small-M GEMMs, say) keeps the
-/// documented value instead of drifting. Fractions go through a logistic transform, times and row counts through a log.
+/// documented value instead of drifting. A GEMM class with no bandwidth-bound row (<see cref="SmallRows"/>) does not fit
+/// its tile padding and bandwidth fraction at all: it borrows them (<see cref="BorrowedSmallM"/>). Fractions go through a logistic transform, times and row counts through a log.
 /// Grouped GEMMs are fitted after the dense curves they reuse.</remarks>
 public static class KernelFit
 {
