@@ -71,24 +71,8 @@ public sealed class LayoutSearchTests
                 var candidates = ParallelismPlanner.Candidates(model, gpu, devices).ToList();
                 var first = Build(() => new ServingSetup(model, gpu, candidates[0], config));
                 if (first is null) continue;
-                var context = config.InputTokens + config.OutputTokens / 2.0;
-                var perSequence = first.DecodeWorkPerSequence(context);
-                foreach (var layout in candidates)
-                {
-                    var setup = Build(() => first.WithLayout(layout));
-                    if (setup is null) continue;
-                    foreach (var batch in new[] { 1, 7, 64, 1000, 20_000 })
-                    {
-                        var floor = first.DecodeStepFloor(layout.Tensor, layout.Pipeline, layout.Expert, layout.AttentionData,
-                            layout.DevicesPerReplica, batch, perSequence);
-                        var step = DecodeModel.StepTime(setup, batch, context).Value;
-                        Assert.True(floor <= step, $"{modelId} {layout} on {gpu.Id}, batch {batch}: floor {floor:R} s > step {step:R} s");
-                        // Tight as well as sound: the floor is the step less the expert-count bound and the rounding margin.
-                        if (model.Moe is null) Assert.True(floor >= step * (1 - 1e-5), $"{modelId} {layout} batch {batch}: floor {floor:R} s, step {step:R} s");
-                    }
-
-                    checkedLayouts++;
-                }
+                // Tight as well as sound for a dense model: the floor is the step less the rounding margin.
+                checkedLayouts += CheckFloors(first, candidates, config.InputTokens + config.OutputTokens / 2.0, $"{modelId} on {gpu.Id}", tight: model.Moe is null);
             }
         }
 
@@ -124,21 +108,7 @@ public sealed class LayoutSearchTests
             var first = Build(() => new ServingSetup(model, gpu, candidates[0], config));
             if (first is null) continue;
             Assert.NotNull(first.StepKernels!.ExpertTile);
-            var perSequence = first.DecodeWorkPerSequence(1500);
-            foreach (var layout in candidates)
-            {
-                var setup = Build(() => first.WithLayout(layout));
-                if (setup is null) continue;
-                foreach (var batch in new[] { 1, 7, 64, 1000, 20_000 })
-                {
-                    var floor = first.DecodeStepFloor(layout.Tensor, layout.Pipeline, layout.Expert, layout.AttentionData,
-                        layout.DevicesPerReplica, batch, perSequence);
-                    var step = DecodeModel.StepTime(setup, batch, 1500).Value;
-                    Assert.True(floor <= step, $"{modelId} {layout} on B200, batch {batch}: floor {floor:R} s > step {step:R} s");
-                }
-
-                checkedLayouts++;
-            }
+            checkedLayouts += CheckFloors(first, candidates, 1500, $"{modelId} on B200", tight: false);
 
             var pruned = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config).Parallelism);
             var exhaustive = Outcome(() => ParallelismPlanner.ChooseSetup(model, gpu, config, prune: false).Parallelism);
@@ -178,6 +148,31 @@ public sealed class LayoutSearchTests
 
         var fastest = rates.MaxBy(r => r.Rate);
         Assert.Equal(fastest.Rate, rates.Single(r => r.Layout == chosen).Rate, 1e-9 * fastest.Rate);
+    }
+
+    // The floor against the scored step for every candidate layout that builds, at five batches from one sequence to
+    // 20,000; with tight, also within the rounding margin of it. Returns how many layouts were checked.
+    private static int CheckFloors(ServingSetup first, List<Parallelism> candidates, double context, string what, bool tight)
+    {
+        var perSequence = first.DecodeWorkPerSequence(context);
+        var checkedLayouts = 0;
+        foreach (var layout in candidates)
+        {
+            var setup = Build(() => first.WithLayout(layout));
+            if (setup is null) continue;
+            foreach (var batch in new[] { 1, 7, 64, 1000, 20_000 })
+            {
+                var floor = first.DecodeStepFloor(layout.Tensor, layout.Pipeline, layout.Expert, layout.AttentionData,
+                    layout.DevicesPerReplica, batch, perSequence);
+                var step = DecodeModel.StepTime(setup, batch, context).Value;
+                Assert.True(floor <= step, $"{what}, {layout}, batch {batch}: floor {floor:R} s > step {step:R} s");
+                if (tight) Assert.True(floor >= step * (1 - 1e-5), $"{what}, {layout}, batch {batch}: floor {floor:R} s, step {step:R} s");
+            }
+
+            checkedLayouts++;
+        }
+
+        return checkedLayouts;
     }
 
     private static string Outcome(Func<Parallelism> choose)
