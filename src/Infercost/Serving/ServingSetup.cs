@@ -125,21 +125,20 @@ public sealed class ServingSetup
     {
         var bytes = ((NonExpertWeightBytes - _embeddingBytes) / tensor).Value;
         var touched = 0.0;
+        var expertBytes = 0.0;
         if (Model.Moe is { } moe)
         {
             var xt = (double)moe.ExpertsPerToken / moe.Experts * (batch / pipeline);
             touched = moe.Experts * xt / (1 + xt);
-            bytes += _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
+            expertBytes = _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
+            bytes += expertBytes;
         }
 
         var linearFlops = (FlopCounter.LinearPerTokenWithoutHead(Parameters).Value + ImbalanceFlopsPerToken
             + FlopCounter.LmHeadPerToken(Model).Value * (1 + LmHeadExtraTime)) * (batch / devices);
         // A MoE kernel with token tiles pads its experts by its tiles (≥ 0 rows) instead of M_half: the floor charges
         // them no padding (ExpertTileFlops with the tile rows at the busiest rows).
-        if (StepKernels is { ExpertTile: not null } tiles && Model.Moe is not null)
-        {
-            linearFlops -= tiles.TileFlopsPerWeightByte * _bytesPerExpert.Value * (pipeline * Model.MoeLayers * touched / devices);
-        }
+        if (StepKernels is { ExpertTile: not null } tiles) linearFlops -= tiles.TileFlopsPerWeightByte * expertBytes;
         var attentionFlops = perSequence.AttentionFlops * batch * ((double)DevicesPerReplica / devices);
         var kv = perSequence.KvBytes * batch * ((double)Parallelism.AttentionData * Parallelism.Pipeline * KvShard
             / ((double)attentionData * pipeline * KvShardOf(Model, tensor)));
